@@ -1,0 +1,266 @@
+"""``relnotes check``: lint every fragment and the notes file; gate PRs on a fragment.
+
+With ``--base REF`` the change set is ``git diff --name-status REF...HEAD`` — one
+git call, against the merge base — and a change that touches non-exempt files
+without adding or editing a fragment fails.  CI checkouts are hostile (shallow,
+detached, no ``origin/main``): each such case either works or fails with exit 2 and
+a message that says how to fix the checkout, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from relnotes import notes
+from relnotes.config import Config
+from relnotes.errors import ContentError, GitError, Problem
+from relnotes.fragment import load_all
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    fragments: int = 0
+    fragments_changed: list[str] = field(default_factory=list)
+    changed_files: int = 0
+    skipped: str | None = None
+    base: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# -- globs ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """``docs/**``, ``**/*.md``, ``.github/**`` → a regex over POSIX paths.
+
+    ``**/`` matches any number of directories (including none), ``**`` at the end
+    anything below, ``*`` anything within one path segment, ``?`` one character.
+    """
+    i, out = 0, []
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("^" + "".join(out) + "$")
+
+
+def is_exempt(path: str, patterns: tuple[str, ...]) -> bool:
+    return any(glob_regex(p).match(path) for p in patterns)
+
+
+# -- the PR context (labels, body) ----------------------------------------------------------
+
+
+def github_event() -> dict:
+    """The GitHub Actions event payload, or {} outside Actions or when unreadable."""
+    path = os.environ.get("GITHUB_EVENT_PATH")
+    if not path:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _pr(event: dict) -> dict:
+    pr = event.get("pull_request")
+    return pr if isinstance(pr, dict) else {}
+
+
+def event_labels(event: dict) -> list[str]:
+    labels = _pr(event).get("labels") or []
+    return [lab.get("name") for lab in labels if isinstance(lab, dict) and isinstance(lab.get("name"), str)]
+
+
+def has_marker(text: str, marker: str) -> bool:
+    """The skip marker on a line of its own (surrounding whitespace and case ignored)."""
+    want = marker.strip().casefold()
+    return any(line.strip().casefold() == want for line in (text or "").splitlines())
+
+
+# -- the check -----------------------------------------------------------------------------
+
+
+def lint(cfg: Config, report: Report) -> None:
+    """Validate every fragment and the notes file's structure."""
+    res = load_all(cfg.fragments_path, cfg.root, cfg.sections)
+    report.fragments = len(res.fragments)
+    report.problems.extend(res.problems)
+    if not cfg.notes_path.exists():
+        report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-missing",
+                                       "the notes file does not exist: run 'relnotes init' or set notes_file"))
+        return
+    from relnotes.fsio import read_text
+
+    try:
+        text = read_text(cfg.root, cfg.notes_path, what="notes file")
+    except ContentError as e:
+        report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-unreadable", e.message))
+        return
+    doc = notes.parse(text, cfg.notes_file)
+    report.problems.extend(notes.structure_problems(doc))
+
+
+def changed_files(repo, base: str) -> list[tuple[str, str]]:
+    """``[(status, path), …]`` between the merge base of ``base`` and HEAD: one git call.
+
+    On failure, a second look says *why* (shallow clone, unknown ref, no HEAD) so the
+    message can tell the user how to fix the checkout.
+    """
+    try:
+        out = repo.run("diff", "--name-status", "-z", "--find-renames", f"{base}...HEAD", strip=False)
+    except GitError:
+        raise _diagnose(repo, base) from None
+    fields = out.split("\0")
+    result = []
+    i = 0
+    while i < len(fields) - 1:
+        status = fields[i]
+        if not status:
+            i += 1
+            continue
+        if status[0] in "RC":
+            result.append((status[0], fields[i + 1]))  # old path: a deletion-like side
+            result.append(("A" if status[0] == "C" else "R", fields[i + 2]))
+            i += 3
+        else:
+            result.append((status[0], fields[i + 1]))
+            i += 2
+    return result
+
+
+def _diagnose(repo, base: str) -> GitError:
+    fix_depth = ("fetch full history: 'fetch-depth: 0' in actions/checkout, "
+                 "or 'git fetch --unshallow origin'")
+    if repo.head_commit() is None:
+        return GitError("HEAD has no commit to compare", hint="commit your change first")
+    shallow = repo.is_shallow()
+    if repo.resolve(base) is None:
+        hint = f"fetch it first: 'git fetch origin {base.split('/')[-1]}'"
+        if shallow:
+            hint += f"; this is a shallow clone, so also {fix_depth}"
+        return GitError(f"--base {base!r} is not a known commit or branch in this checkout", hint=hint)
+    if shallow:
+        return GitError(f"this shallow clone does not contain the merge base of {base} and HEAD",
+                        hint=fix_depth)
+    return GitError(f"{base} and HEAD have no common history", hint="pick a --base that HEAD was branched from")
+
+
+def range_messages(repo, base: str) -> str:
+    return repo.try_run("log", "--format=%B%x00", f"{base}..HEAD") or ""
+
+
+def pr_gate(cfg: Config, report: Report, base: str, labels: list[str]) -> None:
+    from relnotes.gitio import Repo
+
+    report.base = base
+    event = github_event()
+    all_labels = set(labels) | set(event_labels(event))
+    skip = sorted(all_labels & set(cfg.check.skip_labels))
+    with Repo(cfg.root) as repo:
+        changes = changed_files(repo, base)
+        prefix = cfg.fragments_dir.rstrip("/") + "/"
+        frag_changes = [p for s, p in changes if p.startswith(prefix) and s in "AMR"
+                        and p.endswith(".md") and os.path.basename(p) != "README.md"]
+        report.fragments_changed = sorted(set(frag_changes))
+        needs = [p for s, p in changes if not p.startswith(prefix)
+                 and not is_exempt(p, cfg.check.exempt_paths)]
+        report.changed_files = len(changes)
+        if not needs or report.fragments_changed:
+            return
+        if skip:
+            report.skipped = f"label {skip[0]!r}"
+            return
+        marker = cfg.check.skip_marker
+        if marker and has_marker(_pr(event).get("body") or "", marker):
+            report.skipped = "skip marker in the pull request description"
+            return
+        if marker and any(has_marker(m, marker) for m in range_messages(repo, base).split("\0")):
+            report.skipped = "skip marker in a commit message"
+            return
+    shown = ", ".join(needs[:5]) + (f" and {len(needs) - 5} more" if len(needs) > 5 else "")
+    how_to_skip = []
+    if cfg.check.skip_labels:
+        how_to_skip.append(f"add the label '{cfg.check.skip_labels[0]}'")
+    if marker:
+        how_to_skip.append(f"put a line '{marker}' in the PR description or a commit message")
+    report.problems.append(Problem(
+        cfg.fragments_dir, 1, 1, "missing-fragment",
+        f"this change touches {shown} but adds no fragment to {cfg.fragments_dir}/. "
+        f"Add one with: relnotes new --section <{'|'.join(cfg.sections[:3])}|…> --pr <number> -m \"what changed for users\""
+        + (f". If users will not notice the change, {' or '.join(how_to_skip)}." if how_to_skip else ".")))
+
+
+def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None) -> Report:
+    report = Report()
+    lint(cfg, report)
+    if base:
+        pr_gate(cfg, report, base, labels or [])
+    return report
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def _gh_escape(s: str, prop: bool = False) -> str:
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        s = s.replace(":", "%3A").replace(",", "%2C")
+    return s
+
+
+def format_report(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({
+            "ok": report.ok,
+            "problems": [p.as_dict() for p in report.problems],
+            "fragments": report.fragments,
+            "fragments_changed": report.fragments_changed,
+            "skipped": report.skipped,
+            "base": report.base,
+        }, indent=2, ensure_ascii=False) + "\n"
+    lines = []
+    if fmt == "github":
+        for p in report.problems:
+            lines.append(f"::error file={_gh_escape(p.path, True)},line={p.line},col={p.col},"
+                         f"title={_gh_escape('relnotes ' + p.code, True)}::{_gh_escape(p.message)}")
+    else:
+        lines.extend(p.format_text() for p in report.problems)
+    if report.ok:
+        summary = f"ok: {report.fragments} fragment(s) valid"
+        if report.base:
+            if report.skipped:
+                summary += f"; fragment requirement skipped ({report.skipped})"
+            elif report.fragments_changed:
+                summary += f"; this change adds or edits {len(report.fragments_changed)} fragment(s)"
+            else:
+                summary += "; this change needs no fragment (only exempt files)"
+        lines.append(summary if fmt == "text" else f"::notice::{summary}")
+    else:
+        n = len(report.problems)
+        summary = f"{n} problem{'s' if n != 1 else ''} found"
+        lines.append(summary if fmt == "text" else f"::error::{summary}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,364 @@
+"""The ``relnotes`` command line: a thin typer shell over the library.
+
+This is the only module that prints, prompts or exits.  Each command loads the
+configuration, calls one library function, and reports its result; every expected
+failure arrives as a RelnotesError and leaves as ``error: …`` on stderr with the
+error's exit code (``--debug`` adds the traceback).  Heavy modules (mistletoe,
+GitPython, Jinja) are imported inside the library functions that need them, so
+``relnotes --version`` and ``--help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from relnotes import __version__
+from relnotes.errors import RelnotesError, UsageError, ValidationError
+
+app = typer.Typer(
+    name="relnotes",
+    help="Release-notes fragments in, RELEASES.md out, for projects that ship from release branches.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+import_app = typer.Typer(help="Migrate existing notes or a towncrier setup to fragments.",
+                         no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(import_app, name="import")
+
+_state: dict = {"config": None, "debug": False}
+
+
+def _command(target: typer.Typer = app, name: str | None = None):
+    """``@app.command()`` that turns a RelnotesError into its message and exit code."""
+
+    def deco(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except RelnotesError as e:
+                if _state["debug"]:
+                    raise
+                _report(e)
+                raise typer.Exit(e.exit_code) from None
+
+        return target.command(name=name)(wrapper)
+
+    return deco
+
+
+def _cfg():
+    from relnotes import config
+
+    return config.load(_state["config"])
+
+
+def _out(text: str = "") -> None:
+    typer.echo(text)
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        _out(f"relnotes {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    config: Annotated[Optional[Path], typer.Option("--config", help="Use this relnotes.yaml instead of searching upwards.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    _state["config"] = config
+    _state["debug"] = debug
+
+
+# -- contributors ------------------------------------------------------------------------
+
+
+@_command()
+def init(
+    project: Annotated[Optional[str], typer.Option(help="Project name.")] = None,
+    repository: Annotated[str, typer.Option(help="Repository URL (for links).")] = "https://github.com/OWNER/REPO",
+    version: Annotated[str, typer.Option(help="The version the first notes section is for.")] = "0.1.0",
+) -> None:
+    """Create relnotes.yaml, changes.d/ and RELEASES.md (never overwrites)."""
+    from relnotes import config, lifecycle
+
+    root = config.find_root()
+    res = lifecycle.init(root, project=project or root.name, repository=repository, version=version)
+    for p in res.created:
+        _out(f"created {p}")
+    for p in res.kept:
+        _out(f"kept existing {p}")
+
+
+@_command()
+def new(
+    section: Annotated[Optional[str], typer.Option("--section", "-s", help="Section, e.g. Added, Changed, Fixed.")] = None,
+    pr: Annotated[Optional[list[int]], typer.Option("--pr", help="PR number (repeatable).")] = None,
+    issue: Annotated[Optional[list[int]], typer.Option("--issue", help="Issue number (repeatable).")] = None,
+    advisory: Annotated[Optional[list[str]], typer.Option("--advisory", help="GHSA id (repeatable).")] = None,
+    breaking: Annotated[bool, typer.Option("--breaking", help="Mark as a breaking change.")] = False,
+    backport: Annotated[bool, typer.Option("--backport", help="Candidate for supported release branches.")] = False,
+    message: Annotated[Optional[str], typer.Option("--message", "-m", help="The entry text (Markdown).")] = None,
+    edit: Annotated[bool, typer.Option("--edit", help="Open the fragment in $EDITOR.")] = False,
+    name: Annotated[Optional[str], typer.Option("--name", help="File name (default: derived from PR and text).")] = None,
+) -> None:
+    """Write a new fragment to changes.d/ and print its path."""
+    from relnotes import lifecycle
+
+    cfg = _cfg()
+    interactive = sys.stdin.isatty()
+    if section is None:
+        if not interactive:
+            raise UsageError("missing --section", hint=f"one of: {', '.join(cfg.sections)}")
+        section = typer.prompt(f"Section ({', '.join(cfg.sections)})")
+    if message is None and not edit:
+        if not interactive:
+            raise UsageError("missing the entry text", hint="give it with -m TEXT, or use --edit")
+        message = typer.prompt("Entry text (one line; use --edit for more)")
+    path = lifecycle.new(cfg, section=section, body=message, prs=tuple(pr or ()), issues=tuple(issue or ()),
+                         advisories=tuple(advisory or ()), breaking=breaking, backport=backport, name=name)
+    if edit:
+        _edit_fragment(cfg, path)
+    _out(os.path.relpath(path))
+
+
+def _edit_fragment(cfg, path: Path) -> None:
+    import shlex
+    import subprocess
+
+    from relnotes.fragment import parse_text
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    subprocess.run([*shlex.split(editor), str(path)], check=False)
+    text = path.read_text(encoding="utf-8")
+    frag, problems = parse_text(text, str(path.relative_to(cfg.root)), cfg.sections)
+    if problems:
+        path.unlink()
+        raise ValidationError(problems, f"the edited fragment is not valid; {path.name} was removed")
+
+
+@_command()
+def check(
+    base: Annotated[Optional[str], typer.Option("--base", help="Also require a fragment in changes since this ref (e.g. origin/main).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, github or json.")] = "text",
+    label: Annotated[Optional[list[str]], typer.Option("--label", help="A PR label (repeatable; skip labels skip the check).")] = None,
+) -> None:
+    """Validate fragments and the notes file; with --base, fail a change without a fragment."""
+    from relnotes import check as check_mod
+
+    if fmt not in ("text", "github", "json"):
+        raise UsageError(f"--format {fmt!r} is not one of text, github, json")
+    cfg = _cfg()
+    report = check_mod.run(cfg, base=base, labels=list(label or []))
+    out = check_mod.format_report(report, fmt)
+    if out:
+        (_out if fmt == "json" or report.ok else _err)(out.rstrip("\n"))
+    raise typer.Exit(0 if report.ok else 1)
+
+
+# -- maintainers ------------------------------------------------------------------------
+
+
+@_command()
+def build(
+    draft: Annotated[bool, typer.Option("--draft", help="Print what would be added; write nothing.")] = False,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the fragment files.")] = False,
+) -> None:
+    """Render pending fragments into the top Unreleased section of the notes file."""
+    from relnotes import lifecycle
+
+    cfg = _cfg()
+    res = lifecycle.build(cfg, draft=draft, keep=keep)
+    if draft:
+        _out(res.draft.rstrip("\n") if res.draft else f"no pending fragments in {cfg.fragments_dir}/")
+        return
+    if not res.added and not res.already_present:
+        _out(f"no pending fragments in {cfg.fragments_dir}/; {cfg.notes_file} unchanged")
+        return
+    if res.added:
+        _out(f"added {len(res.added)} entr{'y' if len(res.added) == 1 else 'ies'} to {res.version} in {cfg.notes_file}")
+    if res.already_present:
+        _out(f"{len(res.already_present)} fragment(s) were already in {cfg.notes_file}; not added again")
+    if res.removed:
+        _out(f"removed {len(res.removed)} fragment(s)")
+
+
+@_command()
+def show(
+    version: Annotated[Optional[str], typer.Argument(help="The release (default: the top one).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, json or html.")] = "md",
+) -> None:
+    """Print one release's notes (e.g. as the body of a GitHub release)."""
+    from relnotes import lifecycle
+
+    if fmt not in ("md", "json", "html"):
+        raise UsageError(f"--format {fmt!r} is not one of md, json, html")
+    data = lifecycle.show(_cfg(), version)
+    if fmt == "json":
+        _out(json.dumps(data, indent=2, ensure_ascii=False))
+    elif fmt == "html":
+        from mistletoe import Document
+        from mistletoe.html_renderer import HtmlRenderer
+
+        with HtmlRenderer(process_html_tokens=False) as r:
+            _out(r.render(Document(data["markdown"])).rstrip("\n"))
+    else:
+        _out(data["markdown"].rstrip("\n"))
+
+
+@_command()
+def cut(
+    version: Annotated[Optional[str], typer.Option("--version", help="The next version on main (default: next major).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; change nothing.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the change on main.")] = False,
+) -> None:
+    """On main: create the release branch and open the next version's notes."""
+    from relnotes import lifecycle
+
+    res = lifecycle.cut(_cfg(), version=version, dry_run=dry_run, commit=commit)
+    if dry_run:
+        _out(res.diff.rstrip("\n"))
+        _out(f"would create branch {res.branch} at HEAD, open {res.next_version} on main, "
+             f"and remove {len(res.removed)} fragment(s)")
+        return
+    _out(f"created branch {res.branch} at HEAD ({res.cut_version})")
+    if res.moved_entries:
+        _out(f"{res.moved_entries} entr{'y' if res.moved_entries == 1 else 'ies'} of {res.cut_version}'s notes "
+             f"now live on {res.branch}; main's notes start {res.next_version}")
+    else:
+        _out(f"main's notes now start {res.next_version}")
+    if res.removed:
+        _out(f"removed {len(res.removed)} fragment(s) from main; they stay pending on {res.branch}")
+    if res.commit:
+        _out(f"committed {res.commit[:12]}")
+
+
+@_command()
+def patch(
+    version: Annotated[Optional[str], typer.Option("--version", help="The patch version (default: top + 1).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; change nothing.")] = False,
+) -> None:
+    """On a release branch: open the next patch release above the top section."""
+    from relnotes import lifecycle
+
+    res, changes = lifecycle.patch(_cfg(), version=version, dry_run=dry_run)
+    if dry_run:
+        _out(lifecycle.unified_diff(changes).rstrip("\n"))
+        return
+    _out(f"opened {res.version} (Unreleased) above {res.previous}")
+
+
+@_command()
+def stamp(
+    date: Annotated[Optional[str], typer.Option("--date", help="Release date, YYYY-MM-DD (default: today).")] = None,
+    version: Annotated[Optional[str], typer.Option("--version", help="The release to stamp (default: the top one).")] = None,
+) -> None:
+    """Mark one release as released: 'Unreleased.' becomes 'Released DATE.'."""
+    from relnotes import lifecycle
+
+    res = lifecycle.stamp(_cfg(), on=date, version=version)
+    if res.changed:
+        _out(f"stamped {res.version}: Released {res.date}")
+    else:
+        _out(f"{res.version} is already released ({res.previous}); nothing changed")
+
+
+@_command()
+def release(
+    date: Annotated[Optional[str], typer.Option("--date", help="Release date, YYYY-MM-DD (default: today).")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the notes.")] = False,
+) -> None:
+    """Release day: build pending fragments, then stamp the top release."""
+    from relnotes import lifecycle
+
+    res = lifecycle.release(_cfg(), on=date, commit=commit)
+    if res.build.added:
+        _out(f"added {len(res.build.added)} entries to {res.build.version}")
+    if res.stamp.changed:
+        _out(f"stamped {res.stamp.version}: Released {res.stamp.date}")
+    else:
+        _out(f"{res.stamp.version} is already released ({res.stamp.previous}); nothing changed")
+    if res.commit:
+        _out(f"committed {res.commit[:12]}")
+
+
+@_command()
+def archive(
+    check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when the list and the branches disagree.")] = False,
+) -> None:
+    """Rewrite the archive list from the release branches git knows."""
+    from relnotes import lifecycle
+
+    cfg = _cfg()
+    res = lifecycle.archive(cfg, check=check_only)
+    for name in res.ignored:
+        _err(f"note: ignored branch {name}: not a version")
+    if check_only:
+        if res.changed:
+            _out(res.diff.rstrip("\n"))
+            _err(f"{cfg.notes_file}: the archive list differs from the release branches; run 'relnotes archive'")
+            raise typer.Exit(1)
+        _out(f"{cfg.notes_file}: archive list matches {len(res.links)} release branch(es)")
+        return
+    if res.changed:
+        _out(f"rewrote the archive list: {len(res.links)} link(s)")
+    else:
+        _out(f"archive list already up to date ({len(res.links)} link(s))")
+
+
+@_command()
+def schema(
+    which: Annotated[str, typer.Argument(help="'fragment', 'config' or 'all'.")] = "all",
+) -> None:
+    """Print JSON Schemas for fragment front matter and relnotes.yaml (for editors)."""
+    from relnotes import config, fragment
+
+    cfg = _cfg()
+    schemas = {"fragment": fragment.json_schema(cfg.sections), "config": config.json_schema()}
+    if which == "all":
+        _out(json.dumps(schemas, indent=2))
+    elif which in schemas:
+        _out(json.dumps(schemas[which], indent=2))
+    else:
+        raise UsageError(f"unknown schema {which!r}", hint="use fragment, config or all")
+
+
+# -- entry point ------------------------------------------------------------------------
+
+
+def _report(e: RelnotesError) -> None:
+    if isinstance(e, ValidationError):
+        for p in e.problems:
+            _err(p.format_text())
+        _err(f"error: {e.message}")
+    else:
+        _err(f"error: {e.message}")
+    if e.hint:
+        _err(f"hint: {e.hint}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point (see ``relnotes.__main__`` for the fast path)."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        app(args=args, prog_name="relnotes")
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise SystemExit(130) from None

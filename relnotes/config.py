@@ -1,0 +1,476 @@
+"""``relnotes.yaml`` → a frozen :class:`Config`, with defaults and validation.
+
+One declarative table (:data:`SCHEMA`) says every key, its type, its default and
+what it means.  Loading, validation ("unknown key 'sectons' — did you mean
+'sections'?"), the defaults (Wasmtime's conventions) and the JSON Schema printed by
+``relnotes schema`` all come from it, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from relnotes.errors import ConfigError
+
+CONFIG_NAME = "relnotes.yaml"
+MAX_CONFIG_BYTES = 256 * 1024
+
+# key: (type, default, description).  A dict value instead of a tuple is a nested table.
+# Types: "str", "int", "bool", "date", "strlist", "vfiles", "order", "weekend", "optint".
+SCHEMA: dict[str, Any] = {
+    "project": ("str", "Wasmtime", "Project name used in messages and templates."),
+    "repository": ("str", "https://github.com/bytecodealliance/wasmtime",
+                   "Repository URL; {repository} in link patterns."),
+    "notes_file": ("path", "RELEASES.md", "The notes file, relative to the repository root."),
+    "fragments_dir": ("path", "changes.d", "Where fragments live, relative to the root."),
+    "templates_dir": ("path", "templates", "Template overrides (built-ins ship in the package)."),
+    "sections": ("strlist", ["Added", "Changed", "Fixed", "Removed", "Deprecated", "Security"],
+                 "Allowed fragment sections, in the order categories are created."),
+    "template_sections": ("strlist", ["Added", "Changed"],
+                          "Categories a fresh release section starts with."),
+    "order": ("order", "pr", "Entry order in a category: 'pr' (first PR, then file name) or 'file'."),
+    "links": {
+        "pr": ("str", "{repository}/pull/{number}", "Link for a PR number."),
+        "issue": ("str", "{repository}/issues/{number}", "Link for an issue number."),
+        "advisory": ("str", "{repository}/security/advisories/{id}", "Link for an advisory id."),
+        "archive": ("str", "{repository}/blob/{branch}/RELEASES.md",
+                    "Link to a release branch's notes in the archive list."),
+    },
+    "release_branch": ("str", "release-{version}", "Release branch name pattern."),
+    "main_branch": ("str", "main", "The development branch that cut works on."),
+    "archive": {
+        "label": ("str", "{major}.{minor}.x", "Archive link label pattern."),
+        "oldest_suffix": ("str", " (and prior)", "Appended to the oldest archive label."),
+        "since": ("str", "0.32.0", "Oldest release branch listed in the archive."),
+    },
+    "schedule": {
+        "cut_day": ("int", 5, "Day of the month release branches are cut."),
+        "release_day": ("int", 20, "Day of the month releases ship."),
+        "anchor_version": ("int", 20, "A major version whose release date is known..."),
+        "anchor_date": ("date", date(2024, 4, 20), "...and that date; one major a month from it."),
+        "weekend": ("weekend", "keep", "'keep' or 'monday': move weekend releases to Monday."),
+    },
+    "support": {
+        "lts_every": ("int", 12, "Every release whose major is a multiple of this is LTS."),
+        "lts_months": ("optint", 24, "LTS support in months (inclusive end)."),
+        "normal_months": ("optint", 2, "Normal support in months (inclusive end)."),
+        "lts_releases": ("optint", None, "Alternative: LTS support for this many releases."),
+        "normal_releases": ("optint", None, "Alternative: normal support for this many releases."),
+    },
+    "check": {
+        "exempt_paths": ("strlist", ["docs/**", "**/*.md", ".github/**"],
+                         "Changes only to these globs need no fragment."),
+        "skip_labels": ("strlist", ["no-release-notes"], "PR labels that skip the check."),
+        "skip_marker": ("str", "release-notes: none",
+                        "A line in the PR body or a commit message that skips the check."),
+    },
+    "commit": {
+        "cut": ("str", "Bump {project} to {version}", "Commit message for 'cut --commit'."),
+        "release": ("str", "Release {project} {version}", "Commit message for 'release --commit'."),
+    },
+    "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
+                                    "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
+}
+
+
+@dataclass(frozen=True)
+class Links:
+    pr: str
+    issue: str
+    advisory: str
+    archive: str
+
+
+@dataclass(frozen=True)
+class ArchiveConfig:
+    label: str
+    oldest_suffix: str
+    since: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    cut_day: int
+    release_day: int
+    anchor_version: int
+    anchor_date: date
+    weekend: str
+
+
+@dataclass(frozen=True)
+class Support:
+    lts_every: int
+    lts_months: int | None
+    normal_months: int | None
+    lts_releases: int | None
+    normal_releases: int | None
+
+
+@dataclass(frozen=True)
+class Check:
+    exempt_paths: tuple[str, ...]
+    skip_labels: tuple[str, ...]
+    skip_marker: str
+
+
+@dataclass(frozen=True)
+class CommitMessages:
+    cut: str
+    release: str
+
+
+@dataclass(frozen=True)
+class VersionFile:
+    path: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    path: Path | None  # the relnotes.yaml it came from, None when defaults only
+    project: str
+    repository: str
+    notes_file: str
+    fragments_dir: str
+    templates_dir: str
+    sections: tuple[str, ...]
+    template_sections: tuple[str, ...]
+    order: str
+    links: Links
+    release_branch: str
+    main_branch: str
+    archive: ArchiveConfig
+    schedule: Schedule
+    support: Support
+    check: Check
+    commit: CommitMessages
+    version_files: tuple[VersionFile, ...]
+
+    @property
+    def notes_path(self) -> Path:
+        return self.root / self.notes_file
+
+    @property
+    def fragments_path(self) -> Path:
+        return self.root / self.fragments_dir
+
+    @property
+    def templates_path(self) -> Path:
+        return self.root / self.templates_dir
+
+    def link(self, kind: str, **values: Any) -> str:
+        pattern = getattr(self.links, kind)
+        return pattern.replace("{repository}", self.repository.rstrip("/")).format_map(
+            _Partial(values)
+        )
+
+    def section_name(self, name: str) -> str | None:
+        """The configured spelling of a section name (case-insensitive), or None."""
+        for s in self.sections:
+            if s.casefold() == name.strip().casefold():
+                return s
+        return None
+
+
+class _Partial(dict):
+    """``str.format_map`` helper that leaves unknown placeholders as they are."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+# -- finding and loading ---------------------------------------------------------
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """Walk up from ``start`` (default: the working directory) to find relnotes.yaml."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        candidate = d / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        if (d / ".git").exists():
+            return None
+    return None
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository root: the nearest ancestor with ``.git`` (else the start dir)."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / ".git").exists():
+            return d
+    return here
+
+
+def load(config_path: Path | str | None = None, start: Path | None = None) -> Config:
+    """Load the configuration: ``--config`` if given, else walk up, else all defaults."""
+    if config_path is not None:
+        path = Path(config_path)
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such configuration file",
+                              hint="check the --config path, or run 'relnotes init'")
+        path = path.resolve()
+        return from_text(_read_config(path), path, path.parent)
+    found = find_config(start)
+    if found is None:
+        return defaults(find_root(start))
+    return from_text(_read_config(found), found, found.parent)
+
+
+def _read_config(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: {size} bytes is too large for a configuration file "
+                          f"(limit {MAX_CONFIG_BYTES})")
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 (byte {e.start})",
+                          hint="save the file as UTF-8") from None
+
+
+def defaults(root: Path) -> Config:
+    return _build(root, None, {})
+
+
+def from_text(text: str, path: Path, root: Path) -> Config:
+    """Parse and validate YAML text; every problem is a ConfigError naming key and line."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    try:
+        data = yaml.load(text.lstrip("\ufeff"))
+    except YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ConfigError(f"{where}: invalid YAML: {problem}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: YAML nested too deeply") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1:1: the configuration must be a mapping of keys to values",
+                          hint="see the README for an example relnotes.yaml")
+    values = _validate(data, SCHEMA, path, prefix="")
+    return _build(root, path, values)
+
+
+def _line_of(mapping: Any, key: str) -> tuple[int, int]:
+    try:
+        line, col = mapping.lc.key(key)
+        return line + 1, col + 1
+    except Exception:
+        return 1, 1
+
+
+def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if not isinstance(key, str) or key not in schema:
+            line, col = _line_of(data, key)
+            close = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.6)
+            hint = f" — did you mean '{prefix}{close[0]}'?" if close else ""
+            valid = ", ".join(prefix + k for k in schema)
+            raise ConfigError(f"{path}:{line}:{col}: unknown key '{prefix}{key}'{hint}",
+                              hint=f"valid keys here: {valid}")
+        spec = schema[key]
+        line, col = _line_of(data, key)
+        where = f"{path}:{line}:{col}"
+        if isinstance(spec, dict):
+            if value is None:
+                value = {}
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: '{prefix}{key}' must be a mapping",
+                                  hint="valid keys: " + ", ".join(spec))
+            out[key] = _validate(value, spec, path, prefix=f"{prefix}{key}.")
+        else:
+            out[key] = _coerce(spec[0], value, f"{prefix}{key}", where)
+    return out
+
+
+def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
+    def bad(expected: str) -> ConfigError:
+        return ConfigError(f"{where}: '{name}' must be {expected}, not {value!r}")
+
+    if kind == "str":
+        if not isinstance(value, str):
+            raise bad("a string")
+        return str(value)
+    if kind == "path":
+        if not isinstance(value, str) or not value.strip():
+            raise bad("a relative path")
+        p = PurePosixPath(value.replace("\\", "/"))
+        if p.is_absolute() or ".." in p.parts or (len(value) > 1 and value[1] == ":"):
+            raise ConfigError(f"{where}: '{name}' ({value!r}) points outside the repository",
+                              hint="use a path relative to the repository root, without '..'")
+        return str(p)
+    if kind in ("int", "optint"):
+        if kind == "optint" and value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise bad("a non-negative whole number")
+        return int(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if kind == "date":
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise bad("a date (YYYY-MM-DD)") from None
+    if kind == "strlist":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad("a list of strings")
+        return [str(v) for v in value]
+    if kind == "order":
+        if value not in ("pr", "file"):
+            raise bad("'pr' or 'file'")
+        return value
+    if kind == "weekend":
+        if value not in ("keep", "monday"):
+            raise bad("'keep' or 'monday'")
+        return value
+    if kind == "vfiles":
+        if not isinstance(value, list):
+            raise bad("a list of {path, pattern} mappings")
+        files = []
+        for item in value:
+            if not isinstance(item, dict) or set(item) != {"path", "pattern"}:
+                raise bad("a list of {path, pattern} mappings")
+            vpath = _coerce("path", item["path"], f"{name}.path", where)
+            pattern = item["pattern"]
+            if not isinstance(pattern, str) or "{version}" not in pattern:
+                raise ConfigError(f"{where}: '{name}.pattern' must contain '{{version}}'")
+            files.append({"path": vpath, "pattern": pattern})
+        return files
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _default(spec: Any) -> Any:
+    if isinstance(spec, dict):
+        return {k: _default(v) for k, v in spec.items()}
+    return spec[1]
+
+
+def _build(root: Path, path: Path | None, values: dict) -> Config:
+    v = _default(SCHEMA)
+    for key, val in values.items():
+        if isinstance(val, dict) and isinstance(v.get(key), dict):
+            v[key].update(val)
+        else:
+            v[key] = val
+    where = str(path) if path else CONFIG_NAME
+    sections = tuple(v["sections"])
+    if not sections:
+        raise ConfigError(f"{where}: 'sections' must list at least one section")
+    folded = {s.casefold() for s in sections}
+    for s in v["template_sections"]:
+        if s.casefold() not in folded:
+            raise ConfigError(f"{where}: template section '{s}' is not one of 'sections' "
+                              f"({', '.join(sections)})")
+    for key in ("cut_day", "release_day"):
+        if not 1 <= v["schedule"][key] <= 28:
+            raise ConfigError(f"{where}: 'schedule.{key}' must be a day from 1 to 28")
+    if v["support"]["lts_every"] < 1:
+        raise ConfigError(f"{where}: 'support.lts_every' must be at least 1")
+    if "{version}" not in v["release_branch"]:
+        raise ConfigError(f"{where}: 'release_branch' must contain '{{version}}'")
+    from relnotes.version import Version
+
+    if Version.try_parse(v["archive"]["since"]) is None:
+        raise ConfigError(f"{where}: 'archive.since' must be a version like 0.32.0")
+    return Config(
+        root=root,
+        path=path,
+        project=v["project"],
+        repository=v["repository"],
+        notes_file=v["notes_file"],
+        fragments_dir=v["fragments_dir"],
+        templates_dir=v["templates_dir"],
+        sections=sections,
+        template_sections=tuple(v["template_sections"]),
+        order=v["order"],
+        links=Links(**v["links"]),
+        release_branch=v["release_branch"],
+        main_branch=v["main_branch"],
+        archive=ArchiveConfig(**v["archive"]),
+        schedule=Schedule(**v["schedule"]),
+        support=Support(**v["support"]),
+        check=Check(tuple(v["check"]["exempt_paths"]), tuple(v["check"]["skip_labels"]),
+                    v["check"]["skip_marker"]),
+        commit=CommitMessages(**v["commit"]),
+        version_files=tuple(VersionFile(**f) for f in v["version_files"]),
+    )
+
+
+def json_schema() -> dict:
+    """A JSON Schema for relnotes.yaml, derived from :data:`SCHEMA` (for editors)."""
+
+    def one(spec: Any) -> dict:
+        if isinstance(spec, dict):
+            return {"type": "object", "additionalProperties": False,
+                    "properties": {k: one(s) for k, s in spec.items()}}
+        kind, default, desc = spec
+        base: dict[str, Any] = {
+            "str": {"type": "string"},
+            "path": {"type": "string", "pattern": r"^(?!/)(?!.*\.\.)"},
+            "int": {"type": "integer", "minimum": 0},
+            "optint": {"type": ["integer", "null"], "minimum": 0},
+            "bool": {"type": "boolean"},
+            "date": {"type": "string", "format": "date"},
+            "strlist": {"type": "array", "items": {"type": "string"}},
+            "order": {"enum": ["pr", "file"]},
+            "weekend": {"enum": ["keep", "monday"]},
+            "vfiles": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False, "required": ["path", "pattern"],
+                "properties": {"path": {"type": "string"}, "pattern": {"type": "string"}}}},
+        }[kind]
+        base = dict(base, description=desc)
+        if default is not None:
+            base["default"] = default.isoformat() if isinstance(default, date) else default
+        return base
+
+    schema = one(SCHEMA)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "relnotes.yaml"
+    return schema
+
+
+def render_default_yaml(project: str, repository: str) -> str:
+    """The relnotes.yaml that ``relnotes init`` writes: the few keys people change."""
+    return (
+        f"# relnotes configuration; every key not set here has a default (see README).\n"
+        f"project: {_yaml_str(project)}\n"
+        f"repository: {_yaml_str(repository)}\n"
+        f"notes_file: RELEASES.md\n"
+        f"fragments_dir: changes.d\n"
+        f"sections: [Added, Changed, Fixed, Removed, Deprecated, Security]\n"
+        f"template_sections: [Added, Changed]\n"
+    )
+
+
+def _yaml_str(s: str) -> str:
+    import json
+
+    return json.dumps(s, ensure_ascii=False)
+
+
+def relpath(cfg: Config, p: Path) -> str:
+    """A path as users see it in messages: relative to the root when inside it."""
+    try:
+        return os.path.relpath(p, cfg.root).replace(os.sep, "/") if p.is_absolute() else str(p)
+    except ValueError:
+        return str(p)

@@ -1,0 +1,98 @@
+"""Every expected failure of relnotes, each with the exit code the CLI uses.
+
+The library raises these and never prints or exits; ``relnotes.cli`` turns them into
+a message on stderr and an exit status.  Exit codes (DESIGN.md §4):
+
+* 0 — success;
+* 1 — the *content* has problems (invalid fragments, a missing fragment, a notes file
+  that does not have the expected structure, ``--check`` differences);
+* 2 — usage, configuration or repository-state errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem: what ``check`` reports and validation collects."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+
+    def format_text(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+class RelnotesError(Exception):
+    """Base class: an expected failure with a user-facing message and an exit code."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(RelnotesError):
+    """A bad flag value or combination (bad date, bad version, …)."""
+
+    exit_code = 2
+
+
+class ConfigError(RelnotesError):
+    """``relnotes.yaml`` is missing something, has an unknown key or a wrong type."""
+
+    exit_code = 2
+
+
+class StateError(RelnotesError):
+    """The repository is not in a state the command can work from (dirty tree, …)."""
+
+    exit_code = 2
+
+
+class GitError(RelnotesError):
+    """git failed, or the checkout lacks what the command needs (shallow, no base)."""
+
+    exit_code = 2
+
+
+class ContentError(RelnotesError):
+    """The content is wrong: the notes file lacks a section, a version is duplicated…"""
+
+    exit_code = 1
+
+
+@dataclass
+class ValidationError(ContentError):
+    """A set of located problems, all reported at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __init__(self, problems: list[Problem], message: str | None = None) -> None:
+        n = len(problems)
+        super().__init__(message or f"{n} problem{'s' if n != 1 else ''} found")
+        self.problems = problems
+
+    def __str__(self) -> str:
+        lines = [p.format_text() for p in self.problems]
+        lines.append(self.message)
+        return "\n".join(lines)

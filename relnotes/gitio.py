@@ -1,0 +1,140 @@
+"""Every git question relnotes asks, each answered by one git call.
+
+GitPython is imported lazily (it costs ~50 ms and spawns ``git version`` twice) and
+used through ``Repo.git``: one command per question with a machine-readable format,
+parsed here.  Nothing loops one git call per item.  Every git failure becomes a
+:class:`~relnotes.errors.GitError` with a message that says how to fix the checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from relnotes.errors import GitError, StateError
+
+
+def _git():
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    import git  # noqa: PLC0415 - deliberately lazy
+
+    return git
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str  # short name as git prints it: release-48.0.0 or origin/release-48.0.0
+    branch: str  # without the remote: release-48.0.0
+    commit: str
+    remote: bool
+
+
+class Repo:
+    """A git repository at ``root`` (a context manager that reaps git's helpers)."""
+
+    def __init__(self, root: Path) -> None:
+        git = _git()
+        try:
+            self._repo = git.Repo(root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise StateError(f"{root} is not inside a git repository",
+                             hint="run relnotes from a git checkout (git init / git clone)") from None
+        self.root = Path(self._repo.working_tree_dir or root)
+
+    def __enter__(self) -> Repo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._repo.close()
+
+    def run(self, *args: str, strip: bool = True, **kwargs: object) -> str:
+        """``git ARGS`` → stdout; GitError with git's own message on failure."""
+        git = _git()
+        try:
+            return self._repo.git.execute(["git", *args], strip_newline_in_stdout=strip, **kwargs)
+        except git.GitCommandError as e:
+            err = (e.stderr or "").strip().removeprefix("stderr: ").strip("'").strip()
+            raise GitError(f"git {' '.join(args[:3])} failed: {err or e.status}") from None
+
+    def try_run(self, *args: str) -> str | None:
+        try:
+            return self.run(*args)
+        except GitError:
+            return None
+
+    # -- questions ------------------------------------------------------------------
+
+    def head_commit(self) -> str | None:
+        return self.try_run("rev-parse", "--verify", "-q", "HEAD")
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch, or None on a detached HEAD."""
+        out = self.try_run("symbolic-ref", "-q", "--short", "HEAD")
+        return out or None
+
+    def dirty_paths(self) -> list[str]:
+        out = self.run("status", "--porcelain", "--untracked-files=normal", strip=False)
+        return [line[3:] for line in out.splitlines() if line.strip()]
+
+    def is_shallow(self) -> bool:
+        return self.run("rev-parse", "--is-shallow-repository") == "true"
+
+    def resolve(self, rev: str) -> str | None:
+        return self.try_run("rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
+
+    def branches(self) -> list[Ref]:
+        """Local and remote-tracking branches, one for-each-ref call."""
+        out = self.run("for-each-ref", "--format=%(refname)%00%(objectname)",
+                       "refs/heads", "refs/remotes")
+        refs = []
+        for line in out.splitlines():
+            full, _, sha = line.partition("\0")
+            if full.startswith("refs/heads/"):
+                name = full[len("refs/heads/"):]
+                refs.append(Ref(name, name, sha, False))
+            elif full.startswith("refs/remotes/"):
+                name = full[len("refs/remotes/"):]
+                remote, _, branch = name.partition("/")
+                if branch == "HEAD":
+                    continue
+                refs.append(Ref(name, branch, sha, True))
+        return refs
+
+    def branches_containing(self, commit: str) -> list[Ref]:
+        """Branches (local and remote) whose tip contains ``commit``: one call."""
+        out = self.run("for-each-ref", "--format=%(refname)%00%(objectname)",
+                       f"--contains={commit}", "refs/heads", "refs/remotes")
+        wanted = {line.partition("\0")[0] for line in out.splitlines()}
+        return [r for r in self.branches()
+                if ("refs/heads/" + r.name if not r.remote else "refs/remotes/" + r.name) in wanted]
+
+    def tracked(self, paths: list[str]) -> set[str]:
+        """Which of ``paths`` (relative to the root) git tracks: one ls-files call."""
+        if not paths:
+            return set()
+        out = self.run("ls-files", "-z", "--", *paths, strip=False)
+        return {p for p in out.split("\0") if p}
+
+    def rm(self, paths: list[str]) -> None:
+        """Remove tracked files from the index and the tree in one batched call."""
+        if paths:
+            self.run("rm", "-q", "--", *paths)
+
+    def add(self, paths: list[str]) -> None:
+        if paths:
+            self.run("add", "--", *paths)
+
+    def commit(self, message: str) -> str:
+        self.run("commit", "-q", "-m", message)
+        return self.run("rev-parse", "HEAD")
+
+    def create_branch(self, name: str, at: str = "HEAD") -> None:
+        self.run("branch", name, at)
+
+    def show_file(self, rev: str, path: str) -> str | None:
+        """A file's text at ``rev`` or None when absent."""
+        return self.try_run("show", f"{rev}:{path}")

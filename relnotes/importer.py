@@ -1,0 +1,158 @@
+"""``relnotes import notes``: split an existing release section into fragments.
+
+Each bullet becomes a fragment in its category's section; trailing link lines that
+the configured link patterns can express become ``prs`` / ``issues`` /
+``advisories``; everything else stays in the body.  Every fragment is re-rendered
+and compared with the original entry before anything is written: when the two
+differ, the links go back into the body, and if even that cannot reproduce the
+entry the difference is reported.  Nothing is dropped: prose paragraphs become
+fragments of their own, and anything that cannot be mapped is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from relnotes import fsio, notes
+from relnotes.config import Config
+from relnotes.errors import UsageError
+from relnotes.fragment import Fragment, parse_text
+from relnotes.lifecycle import fragment_text
+
+_LINK_LINE = re.compile(r"^\[(?P<label>#\d+|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<url>[^)\s]+)\)$")
+
+
+@dataclass
+class Planned:
+    name: str
+    section: str
+    text: str
+    source_line: int
+    exact: bool  # rebuilding gives the original bytes
+
+
+@dataclass
+class ImportPlan:
+    version: str
+    fragments: list[Planned] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)
+
+
+def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, list]]:
+    """Peel link lines off the end of an entry's (dedented) lines."""
+    found: dict[str, list] = {"prs": [], "issues": [], "advisories": []}
+    rest = list(lines)
+    peeled: list[tuple[str, object]] = []
+    while rest:
+        m = _LINK_LINE.match(rest[-1].strip())
+        if not m or rest[-1] != rest[-1].lstrip():
+            break
+        label, url = m["label"], m["url"]
+        if label.startswith("#"):
+            n = int(label[1:])
+            if url == cfg.link("pr", number=n):
+                peeled.append(("prs", n))
+            elif url == cfg.link("issue", number=n):
+                peeled.append(("issues", n))
+            else:
+                break
+        elif url == cfg.link("advisory", id=label):
+            peeled.append(("advisories", label))
+        else:
+            break
+        rest.pop()
+    for kind, value in reversed(peeled):
+        found[kind].append(value)
+    return rest, found
+
+
+def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
+                      name: str) -> tuple[str, bool]:
+    """Fragment text for one bullet entry, and whether rebuilding reproduces it."""
+    raw = block_text.rstrip("\n").replace("\r\n", "\n")
+    lines = raw.split("\n")
+    first = re.sub(r"^[*-][ \t]+", "", lines[0])
+    dedented = [first] + [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:]]
+    attempts = []
+    body_lines, links = _split_links(cfg, dedented)
+    if any(links.values()) and body_lines:
+        attempts.append(("\n".join(body_lines), links))
+    attempts.append(("\n".join(dedented), {"prs": [], "issues": [], "advisories": []}))
+    for body, link in attempts:
+        text = fragment_text(section, body, prs=link["prs"], issues=link["issues"],
+                             advisories=link["advisories"])
+        frag, problems = parse_text(text, name, cfg.sections)
+        if frag is None:
+            continue
+        if renderer.entries([frag])[0] == raw:
+            return text, True
+    body, link = attempts[-1]
+    return fragment_text(section, body), False
+
+
+def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan:
+    from relnotes.render import Renderer
+
+    text = fsio.read_text(cfg.root, cfg.root / path, what="notes file")
+    doc = notes.parse(text, path)
+    rel = doc.release(version)
+    renderer = Renderer(cfg)
+    plan = ImportPlan(str(rel.version) if rel.version else rel.title)
+    width = 3
+    counter = 0
+
+    def next_name(hint: str) -> str:
+        nonlocal counter
+        counter += 1
+        from relnotes.lifecycle import _slug
+
+        return f"{plan.version}-{counter:0{width}d}-{_slug(hint, 5) or 'entry'}.md"
+
+    first_cat = rel.categories[0].start if rel.categories else rel.body_end
+    intro_start = (rel.status_line + 1) if rel.status_line is not None else rel.start + 1
+    for b in notes.blocks(doc, intro_start, first_cat):
+        plan.unmapped.append(f"{path}:{b.start + 1}: text before the first category is not an entry: "
+                             f"{b.text.strip()[:60]!r}")
+    for cat in rel.categories:
+        section = cfg.section_name(cat.title.rstrip(".").strip())
+        for b in notes.blocks(doc, cat.start + 1, cat.end):
+            if section is None:
+                plan.unmapped.append(f"{path}:{b.start + 1}: category '{cat.title}' is not one of the "
+                                     f"configured sections ({', '.join(cfg.sections)})")
+                continue
+            name = next_name(b.text[2:] if b.kind == "entry" else b.text)
+            if b.kind == "entry":
+                ftext, exact = entry_to_fragment(cfg, renderer, section, b.text, name)
+            else:
+                ftext, exact = fragment_text(section, b.text.rstrip("\n")), False
+                plan.unmapped.append(f"{path}:{b.start + 1}: prose paragraph imported as a bullet entry")
+            if not exact and b.kind == "entry":
+                plan.unmapped.append(f"{path}:{b.start + 1}: entry cannot be rebuilt byte for byte "
+                                     "(irregular indentation); imported with its text as the body")
+            plan.fragments.append(Planned(name, section, ftext, b.start + 1, exact))
+    return plan
+
+
+def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
+    """Write the planned fragments; refuses (before writing any) if a name is taken."""
+    taken = [p.name for p in plan.fragments if (cfg.fragments_path / p.name).exists()]
+    if taken:
+        raise UsageError(f"{cfg.fragments_dir}/{taken[0]} already exists",
+                         hint="import into an empty fragments directory, or build the pending fragments first")
+    for p in plan.fragments:
+        frag, problems = parse_text(p.text, p.name, cfg.sections)
+        if problems:
+            raise UsageError(f"internal: imported fragment {p.name} would be invalid: {problems[0].message}")
+    cfg.fragments_path.mkdir(parents=True, exist_ok=True)
+    written = []
+    for p in plan.fragments:
+        fsio.write_text(cfg.root, cfg.fragments_path / p.name, p.text)
+        written.append(f"{cfg.fragments_dir}/{p.name}")
+    return written
+
+
+def fragment_of(cfg: Config, text: str, name: str) -> Fragment:
+    frag, problems = parse_text(text, name, cfg.sections)
+    assert frag is not None, problems
+    return frag

@@ -1,0 +1,475 @@
+"""``RELEASES.md`` as a document model with surgical, byte-preserving edits.
+
+The model is deliberately thin: a document *is* its list of lines (line endings
+kept), and parsing only records where things are — release headings, status lines,
+category headings, separators, the archive list.  Serialising is ``"".join(lines)``,
+so an unedited document gives back the same bytes by construction, and every edit is
+a splice of lines at a known index: only the bytes an operation means to change
+change.  After an edit the document is re-indexed (parsing is a single linear scan).
+
+Real files are irregular (DESIGN.md §1.1): missing or short separators, prose and
+link definitions inside sections, an H1 title, ``## Unreleased`` headings, status
+lines with and without their final period.  The scanner tolerates all of it and
+reports structure problems through :func:`structure_problems` instead of failing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from relnotes.errors import ContentError, Problem
+from relnotes.version import Version
+
+SEPARATOR = "-" * 80
+ARCHIVE_MARKER = "<!-- ARCHIVE_START -->"
+
+_RELEASE_RE = re.compile(r"^##[ \t]+(?P<title>.*?)[ \t#]*$")
+_CATEGORY_RE = re.compile(r"^###[ \t]+(?P<title>.*?)[ \t#]*$")
+_SEPARATOR_RE = re.compile(r"^-{3,}[ \t]*$")
+_STATUS_RE = re.compile(
+    r"^(?:(?P<unreleased>Unreleased)|Released[ \t]+(?P<date>\S+?))(?P<dot>\.?)[ \t]*$"
+)
+_FENCE_RE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})")
+_ARCHIVE_LINK_RE = re.compile(r"^\*[ \t]+\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)[ \t]*$")
+_VERSION_IN_TITLE_RE = re.compile(r"^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b")
+
+
+def _strip_eol(line: str) -> str:
+    return line.rstrip("\r\n")
+
+
+def _eol(line: str, default: str = "\n") -> str:
+    if line.endswith("\r\n"):
+        return "\r\n"
+    if line.endswith("\n"):
+        return "\n"
+    return default
+
+
+def is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def category_key(name: str) -> str:
+    """Normalise a category title for matching: ``### Fixed.`` is the ``Fixed`` category."""
+    return name.strip().rstrip(".").strip().casefold()
+
+
+@dataclass
+class Category:
+    """A ``### Title`` block inside a release: lines ``[start, end)``."""
+
+    title: str
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        return category_key(self.title)
+
+
+@dataclass
+class Release:
+    """A ``## X.Y.Z`` section.
+
+    ``body_end`` is where its content stops (the separator line, the next ``##``
+    heading, the archive marker or the end of the file); ``end`` is past the
+    separator when the section has one.
+    """
+
+    title: str
+    version: Version | None
+    start: int
+    body_end: int
+    end: int
+    separator: int | None
+    status_line: int | None
+    status: str | None  # "unreleased" | "released" | None
+    date: str | None
+    categories: list[Category] = field(default_factory=list)
+
+    @property
+    def unreleased(self) -> bool:
+        return self.status == "unreleased"
+
+    def category(self, name: str) -> Category | None:
+        key = category_key(name)
+        for cat in self.categories:
+            if cat.key == key:
+                return cat
+        return None
+
+
+@dataclass
+class ArchiveLink:
+    line: int
+    label: str
+    url: str
+
+
+@dataclass
+class Archive:
+    """The list after ``<!-- ARCHIVE_START -->``: links ``[first, end)``."""
+
+    marker: int
+    first: int
+    end: int
+    links: list[ArchiveLink]
+
+
+class NotesDocument:
+    """A notes file: its lines plus an index of where its parts are."""
+
+    def __init__(self, text: str, path: str = "RELEASES.md") -> None:
+        self.path = path
+        self.lines: list[str] = text.splitlines(keepends=True)
+        self.reindex()
+
+    # -- reading ---------------------------------------------------------------
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    @property
+    def newline(self) -> str:
+        """The file's line ending, so inserted lines match the lines around them."""
+        for line in self.lines:
+            if line.endswith("\r\n"):
+                return "\r\n"
+            if line.endswith("\n"):
+                return "\n"
+        return "\n"
+
+    def reindex(self) -> None:
+        """Scan the lines once and record releases, categories and the archive."""
+        lines = self.lines
+        releases: list[Release] = []
+        archive: Archive | None = None
+        fence: str | None = None
+        cur: dict | None = None
+
+        def close(at: int) -> None:
+            nonlocal cur
+            if cur is None:
+                return
+            body_end = cur["sep"] if cur["sep"] is not None else at
+            end = cur["sep"] + 1 if cur["sep"] is not None else at
+            cats = cur["cats"]
+            for i, cat in enumerate(cats):
+                cat.end = cats[i + 1].start if i + 1 < len(cats) else body_end
+            releases.append(
+                Release(
+                    title=cur["title"],
+                    version=cur["version"],
+                    start=cur["start"],
+                    body_end=body_end,
+                    end=end,
+                    separator=cur["sep"],
+                    status_line=cur["status_line"],
+                    status=cur["status"],
+                    date=cur["date"],
+                    categories=cats,
+                )
+            )
+            cur = None
+
+        i = 0
+        n = len(lines)
+        while i < n:
+            raw = _strip_eol(lines[i])
+            if fence is not None:
+                if raw.lstrip().startswith(fence):
+                    fence = None
+                i += 1
+                continue
+            fm = _FENCE_RE.match(raw)
+            if fm:
+                fence = fm["fence"][0] * 3
+                i += 1
+                continue
+            if raw.strip() == ARCHIVE_MARKER:
+                close(i)
+                first = i + 1
+                links: list[ArchiveLink] = []
+                j = first
+                while j < n:
+                    m = _ARCHIVE_LINK_RE.match(_strip_eol(lines[j]))
+                    if not m:
+                        break
+                    links.append(ArchiveLink(j, m["label"], m["url"]))
+                    j += 1
+                if archive is None:
+                    archive = Archive(i, first, j, links)
+                i = j
+                continue
+            m = _RELEASE_RE.match(raw)
+            if m and not raw.startswith("###"):
+                close(i)
+                title = m["title"]
+                vm = _VERSION_IN_TITLE_RE.match(title)
+                cur = {
+                    "title": title,
+                    "version": Version.try_parse(vm[1]) if vm else None,
+                    "start": i,
+                    "sep": None,
+                    "status_line": None,
+                    "status": None,
+                    "date": None,
+                    "cats": [],
+                    "seen_content": False,
+                }
+                i += 1
+                continue
+            if cur is not None and cur["sep"] is None:
+                if _SEPARATOR_RE.match(raw) and (i == 0 or is_blank(lines[i - 1])):
+                    cur["sep"] = i
+                    close(i + 1)
+                    i += 1
+                    continue
+                cm = _CATEGORY_RE.match(raw)
+                if cm:
+                    cur["cats"].append(Category(cm["title"], i, i + 1))
+                    cur["seen_content"] = True
+                elif not cur["seen_content"] and raw.strip():
+                    cur["seen_content"] = True
+                    sm = _STATUS_RE.match(raw.strip())
+                    if sm:
+                        cur["status_line"] = i
+                        cur["status"] = "unreleased" if sm["unreleased"] else "released"
+                        cur["date"] = sm["date"]
+            i += 1
+        close(n)
+        self.releases = releases
+        self.archive = archive
+
+    def release(self, version: Version | str | None = None) -> Release:
+        """The release for ``version`` (default: the top one); ContentError if absent."""
+        if not self.releases:
+            raise ContentError(
+                f"{self.path}: no release section (a '## X.Y.Z' heading) found",
+                hint="run 'relnotes init' or add a '## X.Y.Z' section with 'Unreleased.'",
+            )
+        if version is None:
+            return self.releases[0]
+        want = Version.parse(str(version))
+        for rel in self.releases:
+            if rel.version == want:
+                return rel
+        raise ContentError(
+            f"{self.path}: no '## {want}' section",
+            hint="available: " + ", ".join(r.title for r in self.releases[:8]),
+        )
+
+    def section_text(self, rel: Release, *, with_heading: bool = True) -> str:
+        start = rel.start if with_heading else rel.start + 1
+        return "".join(self.lines[start : rel.body_end])
+
+    # -- editing (each a splice; the document re-indexes itself) ----------------
+
+    def splice(self, start: int, end: int, new_lines: list[str]) -> None:
+        self.lines[start:end] = new_lines
+        self.reindex()
+
+    def _lines(self, text: str) -> list[str]:
+        """Split inserted text into lines using the file's own line ending."""
+        nl = self.newline
+        return [ln + nl for ln in text.split("\n")] if text else []
+
+    def insert_text(self, at: int, text: str) -> None:
+        """Insert ``text`` (``\\n``-separated, without a final newline) before line ``at``."""
+        if at > 0 and at == len(self.lines) and not self.lines[-1].endswith(("\n", "\r")):
+            self.lines[-1] += self.newline
+        self.splice(at, at, self._lines(text))
+
+    def set_status(self, rel: Release, date: str) -> bool:
+        """Stamp ``rel`` released on ``date``; False when it already says exactly that."""
+        if rel.status_line is None:
+            raise ContentError(
+                f"{self.path}:{rel.start + 1}: '## {rel.title}' has no status line",
+                hint="add 'Unreleased.' on its own line below the heading",
+            )
+        old = self.lines[rel.status_line]
+        m = _STATUS_RE.match(old.strip())
+        assert m is not None
+        new = f"Released {date}{m['dot']}{_eol(old, '')}"
+        if rel.status == "released":
+            return False
+        self.lines[rel.status_line] = new
+        self.reindex()
+        return True
+
+    def merge_entries(self, rel: Release, by_category: list[tuple[str, list[str]]],
+                      order: list[str]) -> None:
+        """Append rendered entries to ``rel``'s categories, creating missing headings.
+
+        ``by_category`` is ``[(category, [entry_text, …]), …]``; each entry is a bullet
+        block without a final newline.  Entries go after the category's last non-blank
+        line, one blank line between entries, so hand-written entries stay where they
+        are.  A missing category heading is created after the last existing category
+        that precedes it in ``order`` (or before the first that follows it).
+        """
+        rank = {category_key(name): i for i, name in enumerate(order)}
+        for name, entries in by_category:
+            if not entries:
+                continue
+            rel = self.releases[self._index_of(rel)]
+            block = "\n\n".join(entries)
+            cat = rel.category(name)
+            if cat is not None:
+                last = cat.end - 1
+                while last > cat.start and is_blank(self.lines[last]):
+                    last -= 1
+                self.insert_text(last + 1, "\n" + block)
+                continue
+            at = self._new_category_position(rel, category_key(name), rank)
+            prefix = "\n" if at > 0 and not is_blank(self.lines[at - 1]) else ""
+            suffix = "\n" if at < len(self.lines) else ""
+            self.insert_text(at, f"{prefix}### {name}\n\n{block}{suffix}")
+
+    def _index_of(self, rel: Release) -> int:
+        for i, r in enumerate(self.releases):
+            if r.start == rel.start:
+                return i
+        raise AssertionError("release moved")  # pragma: no cover
+
+    def _new_category_position(self, rel: Release, key: str, rank: dict[str, int]) -> int:
+        mine = rank.get(key, len(rank))
+        before = [c for c in rel.categories if rank.get(c.key, len(rank)) <= mine]
+        after = [c for c in rel.categories if rank.get(c.key, len(rank)) > mine]
+        if after and not before:
+            return after[0].start
+        if before:
+            last = before[-1]
+            following = [c for c in rel.categories if c.start > last.start]
+            return following[0].start if following else rel.body_end
+        # no categories at all: after the status line's paragraph
+        return rel.body_end
+
+    def replace_archive(self, links: list[tuple[str, str]]) -> None:
+        """Rewrite the archive list with ``[(label, url), …]`` (already ordered)."""
+        if self.archive is None:
+            raise ContentError(
+                f"{self.path}: no '{ARCHIVE_MARKER}' line",
+                hint=f"add a line '{ARCHIVE_MARKER}' where the archive list should go",
+            )
+        a = self.archive
+        nl = self.newline
+        new = [f"* [{label}]({url}){nl}" for label, url in links]
+        at_eof = a.end == len(self.lines)
+        if at_eof and a.end > a.first and not self.lines[-1].endswith("\n") and new:
+            new[-1] = new[-1][: -len(nl)]  # the file ended without a newline; keep it so
+        if a.first == len(self.lines) and not self.lines[a.marker].endswith("\n"):
+            self.lines[a.marker] += nl
+        self.splice(a.first, a.end, new)
+
+
+def parse(text: str, path: str = "RELEASES.md") -> NotesDocument:
+    return NotesDocument(text, path)
+
+
+def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> list[Problem]:
+    """What ``check`` reports about a notes file's structure (all at once)."""
+    problems: list[Problem] = []
+    p = doc.path
+    if not doc.releases:
+        problems.append(Problem(p, 1, 1, "notes-no-release",
+                                "no release section: add a '## X.Y.Z' heading followed by 'Unreleased.'"))
+        return problems
+    seen: dict[Version, int] = {}
+    unreleased = 0
+    for rel in doc.releases:
+        line = rel.start + 1
+        if rel.version is None:
+            if rel.title.strip().lower() != "unreleased":
+                problems.append(Problem(p, line, 4, "notes-bad-heading",
+                                        f"'## {rel.title}' is not a version heading (expected '## X.Y.Z')"))
+        elif rel.version in seen:
+            problems.append(Problem(p, line, 4, "notes-duplicate-version",
+                                    f"version {rel.version} appears twice (first at line {seen[rel.version]})"))
+        else:
+            seen[rel.version] = line
+        if rel.status is None and rel is doc.releases[0]:
+            problems.append(Problem(p, line, 1, "notes-no-status",
+                                    f"'## {rel.title}' has no status line: add 'Unreleased.' or 'Released YYYY-MM-DD.' below it"))
+        elif rel.status == "unreleased":
+            unreleased += 1
+            if unreleased > 1:
+                problems.append(Problem(p, rel.status_line + 1, 1, "notes-two-unreleased",
+                                        f"'## {rel.title}' is a second unreleased release; only the top one may be unreleased"))
+        else:
+            from datetime import date
+
+            try:
+                date.fromisoformat(rel.date or "")
+            except ValueError:
+                problems.append(Problem(p, rel.status_line + 1, 10, "notes-bad-date",
+                                        f"'{rel.date}' is not a date (expected YYYY-MM-DD)"))
+    top = doc.releases[0]
+    if unreleased and not top.unreleased:
+        problems.append(Problem(p, top.start + 1, 1, "notes-unreleased-not-top",
+                                "an unreleased release is below a released one; the top release must be the unreleased one"))
+    if need_archive and doc.archive is None:
+        problems.append(Problem(p, len(doc.lines) or 1, 1, "notes-no-archive",
+                                f"no '{ARCHIVE_MARKER}' line: add it before the list of archive links"))
+    if doc.archive is not None:
+        a = doc.archive
+        j = a.end
+        while j < len(doc.lines) and is_blank(doc.lines[j]):
+            j += 1
+        if j < len(doc.lines) and doc.lines[j].lstrip().startswith("*"):
+            problems.append(Problem(p, j + 1, 1, "notes-bad-archive-link",
+                                    "archive list line is not of the form '* [LABEL](URL)'"))
+    return problems
+
+
+@dataclass
+class Block:
+    """One entry (a ``*``/``-`` bullet with its continuation lines) or prose paragraph."""
+
+    kind: str  # "entry" | "prose"
+    start: int
+    end: int  # exclusive, without trailing blank lines
+    text: str
+
+
+_BULLET_RE = re.compile(r"^[*-][ \t]+")
+
+
+def blocks(doc: NotesDocument, start: int, end: int) -> list[Block]:
+    """Split lines ``[start, end)`` into entries and prose paragraphs, in order.
+
+    A bullet at column 0 starts an entry; indented and blank lines continue it until
+    a non-indented non-bullet line (prose) or the next bullet.  Prose runs until a
+    blank line followed by a bullet, or the next bullet.
+    """
+    out: list[Block] = []
+    cur: list[int] | None = None  # [start, last_nonblank, kind]
+    kinds: list[str] = []
+
+    def flush() -> None:
+        if cur is not None:
+            s, last = cur
+            out.append(Block(kinds[-1], s, last + 1, "".join(doc.lines[s : last + 1])))
+
+    i = start
+    while i < end:
+        raw = _strip_eol(doc.lines[i])
+        if not raw.strip():
+            i += 1
+            continue
+        if _BULLET_RE.match(raw):
+            flush()
+            cur = [i, i]
+            kinds.append("entry")
+        elif raw[0] in " \t" and cur is not None:
+            cur[1] = i
+        elif cur is not None and kinds[-1] == "prose" and not is_blank(doc.lines[i - 1]):
+            cur[1] = i
+        else:
+            flush()
+            cur = [i, i]
+            kinds.append("prose")
+        i += 1
+    flush()
+    return out

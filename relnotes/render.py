@@ -1,0 +1,163 @@
+"""The Jinja environment: sandboxed, strict, built-in templates overridable per project.
+
+Templates are the *only* place the output format lives.  Built-ins ship in the
+package (``relnotes/templates`` in a wheel, top-level ``templates/`` in a source or
+editable checkout); a project overrides any of them by putting a file of the same
+name in its ``templates_dir``, and may ``{% extends "builtin/NAME" %}`` to reuse one.
+
+Fragment text is passed to templates as data and never compiled, so ``{{ x }}`` in
+a fragment body is printed literally.  Templates come from the repository, which in
+a PR may be a stranger's: they run in Jinja's sandbox with ``StrictUndefined``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relnotes.errors import ConfigError
+
+if TYPE_CHECKING:
+    from relnotes.config import Config
+    from relnotes.fragment import Fragment
+
+TEMPLATES = ("entry.md.j2", "release.md.j2", "notes.md.j2", "draft.md.j2")
+
+
+def builtin_template_dir() -> Path:
+    """Where the shipped templates are, for both wheel and editable installs."""
+    packaged = importlib.resources.files("relnotes") / "templates"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+class Renderer:
+    """Renders fragments, release sections and whole files for one configuration."""
+
+    def __init__(self, cfg: Config) -> None:
+        from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        self.cfg = cfg
+        builtin = FileSystemLoader(str(builtin_template_dir()))
+        loaders: list[Any] = []
+        override = cfg.templates_path
+        if override.is_dir():
+            _refuse_escaping_templates(override, cfg.root)
+            loaders.append(FileSystemLoader(str(override)))
+        loaders += [builtin, PrefixLoader({"builtin": builtin})]
+        self.env = ImmutableSandboxedEnvironment(
+            loader=ChoiceLoader(loaders),
+            undefined=StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["indent_body"] = indent_body
+        self._cache: dict[str, Any] = {}
+
+    def _template(self, name: str) -> Any:
+        t = self._cache.get(name)
+        if t is None:
+            from jinja2 import TemplateError
+
+            try:
+                t = self._cache[name] = self.env.get_template(name)
+            except TemplateError as e:
+                raise _template_error(e, name) from None
+        return t
+
+    def render(self, name: str, **context: Any) -> str:
+        from jinja2 import TemplateError
+
+        base = {"project": self.cfg.project, "repository": self.cfg.repository}
+        try:
+            return self._template(name).render(**base, **context)
+        except TemplateError as e:
+            raise _template_error(e, name) from None
+
+    # -- what the commands need -------------------------------------------------
+
+    def links(self, frag: Fragment) -> list[str]:
+        """The link lines of an entry: PRs, then issues, then advisories."""
+        out = [f"[#{n}]({self.cfg.link('pr', number=n)})" for n in frag.prs]
+        out += [f"[#{n}]({self.cfg.link('issue', number=n)})" for n in frag.issues]
+        out += [f"[{a}]({self.cfg.link('advisory', id=a)})" for a in frag.advisories]
+        return out
+
+    def entry_context(self, frag: Fragment) -> dict:
+        return {**frag.as_dict(), "links": self.links(frag)}
+
+    def entries(self, fragments: list[Fragment]) -> list[str]:
+        """One rendered bullet block per fragment (no final newline), in input order."""
+        t = self._template("entry.md.j2")
+        from jinja2 import TemplateError
+
+        base = {"project": self.cfg.project, "repository": self.cfg.repository}
+        out = []
+        try:
+            for f in fragments:
+                out.append(t.render(**base, fragment=self.entry_context(f)).rstrip("\n"))
+        except TemplateError as e:
+            raise _template_error(e, "entry.md.j2") from None
+        return out
+
+    def release_section(self, version: str) -> str:
+        """A fresh ``## VERSION`` / ``Unreleased.`` section (Wasmtime's RELEASES-template)."""
+        return self.render("release.md.j2", version=version,
+                           sections=list(self.cfg.template_sections), separator="-" * 80)
+
+    def notes_file(self, version: str) -> str:
+        return self.render("notes.md.j2", version=version,
+                           sections=list(self.cfg.template_sections), separator="-" * 80)
+
+    def draft(self, version: str, categories: list[tuple[str, list[str]]]) -> str:
+        return self.render("draft.md.j2", version=version,
+                           categories=[{"name": n, "entries": e} for n, e in categories])
+
+
+def indent_body(text: str, width: int = 2) -> str:
+    """Indent every line but the first by ``width`` spaces; blank lines stay empty."""
+    pad = " " * width
+    lines = text.split("\n")
+    return "\n".join([lines[0]] + [pad + ln if ln.strip() else "" for ln in lines[1:]])
+
+
+def _refuse_escaping_templates(d: Path, root: Path) -> None:
+    resolved_root = root.resolve()
+    try:
+        d.resolve().relative_to(resolved_root)
+    except ValueError:
+        raise ConfigError(f"templates_dir {d} resolves outside the repository") from None
+    for p in d.iterdir():
+        if p.is_symlink():
+            try:
+                p.resolve().relative_to(resolved_root)
+            except ValueError:
+                raise ConfigError(f"{p}: template is a symbolic link outside the repository") from None
+
+
+def _template_error(e: Exception, name: str) -> ConfigError:
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    where = name
+    if isinstance(e, TemplateSyntaxError):
+        where = f"{e.filename or e.name or name}:{e.lineno}"
+        return ConfigError(f"{where}: template syntax error: {e.message}")
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".j2")]
+    if frames:
+        where = f"{frames[-1].filename}:{frames[-1].lineno}"
+    if isinstance(e, SecurityError):
+        return ConfigError(f"{where}: template refused by the sandbox: {e}",
+                           hint="templates may only use the values relnotes passes to them")
+    if isinstance(e, UndefinedError):
+        return ConfigError(f"{where}: template error: {e.message}",
+                           hint="probe optional values with '{% if name is defined %}'")
+    if isinstance(e, TemplateNotFound):
+        return ConfigError(f"template {e.name!r} not found", hint=f"built-ins: {', '.join(TEMPLATES)}")
+    return ConfigError(f"{where}: template error: {e}")

@@ -1,0 +1,109 @@
+"""Versions (``48.0.0``, ``49.0.0-dev``, ``49.0.0-rc.1``), bumps, branch names.
+
+Sorting is always by version, never by name or date: ``1.10.0`` sorts after
+``1.9.0`` and ``100.0.0`` after ``99.0.0``; a pre-release sorts before its release,
+as in SemVer §11.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+from relnotes.errors import UsageError
+
+_VERSION_RE = re.compile(
+    r"^v?(?P<major>0|[1-9]\d*)\.(?P<minor>0|[1-9]\d*)\.(?P<patch>0|[1-9]\d*)"
+    r"(?:-(?P<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
+    r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$"
+)
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Version:
+    major: int
+    minor: int
+    patch: int
+    pre: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        """Parse ``X.Y.Z[-pre][+build]`` (a leading ``v`` is accepted); UsageError if not."""
+        m = _VERSION_RE.match(text.strip()) if isinstance(text, str) else None
+        if not m:
+            raise UsageError(
+                f"{text!r} is not a version",
+                hint="versions look like 48.0.0, 49.0.0-dev or 49.0.0-rc.1",
+            )
+        pre = tuple(m["pre"].split(".")) if m["pre"] else ()
+        return cls(int(m["major"]), int(m["minor"]), int(m["patch"]), pre)
+
+    @classmethod
+    def try_parse(cls, text: str) -> Version | None:
+        try:
+            return cls.parse(text)
+        except UsageError:
+            return None
+
+    def __str__(self) -> str:
+        core = f"{self.major}.{self.minor}.{self.patch}"
+        return f"{core}-{'.'.join(self.pre)}" if self.pre else core
+
+    def _key(self) -> tuple:
+        # SemVer precedence: a release ranks above any of its pre-releases; numeric
+        # identifiers compare numerically and rank below alphanumeric ones.
+        if not self.pre:
+            pre_key: tuple = ((1,),)
+        else:
+            pre_key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in self.pre)
+            pre_key = ((0,),) + pre_key
+        return (self.major, self.minor, self.patch, pre_key)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Version):
+            return NotImplemented
+        return self._key() < other._key()
+
+    @property
+    def release(self) -> Version:
+        """The version without pre-release part (``49.0.0-dev`` → ``49.0.0``)."""
+        return Version(self.major, self.minor, self.patch)
+
+    def next_major(self) -> Version:
+        """The next release a cut opens: a major bump, or a minor one before 1.0.
+
+        Wasmtime went 0.39.0 → 0.40.0 → 1.0.0 by hand; relnotes bumps ``0.x`` minors
+        and leaves the jump to 1.0.0 to ``--version``.
+        """
+        if self.major == 0:
+            return Version(0, self.minor + 1, 0)
+        return Version(self.major + 1, 0, 0)
+
+    def next_patch(self) -> Version:
+        return Version(self.major, self.minor, self.patch + 1)
+
+    def format(self, pattern: str) -> str:
+        """Fill ``{version} {major} {minor} {patch}`` placeholders of a config pattern."""
+        return (
+            pattern.replace("{version}", str(self))
+            .replace("{major}", str(self.major))
+            .replace("{minor}", str(self.minor))
+            .replace("{patch}", str(self.patch))
+        )
+
+
+def branch_pattern(template: str) -> re.Pattern[str]:
+    """A regex that recognises branch names made from ``release_branch`` (``release-{version}``)."""
+    parts = re.split(r"(\{version\})", template)
+    rx = "".join("(?P<version>.+)" if p == "{version}" else re.escape(p) for p in parts)
+    return re.compile(f"^{rx}$")
+
+
+def version_of_branch(name: str, template: str) -> Version | None:
+    """``release-48.0.0`` → 48.0.0 under ``release-{version}``; None when it does not fit."""
+    m = branch_pattern(template).match(name)
+    if not m:
+        return None
+    return Version.try_parse(m["version"])
