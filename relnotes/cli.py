@@ -205,7 +205,7 @@ def show(
     version: Annotated[Optional[str], typer.Argument(help="The release (default: the top one).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="md, json or html.")] = "md",
 ) -> None:
-    """Print one release's notes (e.g. as the body of a GitHub release)."""
+    """Print one release's notes, for example as a GitHub release body."""
     from relnotes import lifecycle
 
     if fmt not in ("md", "json", "html"):
@@ -338,6 +338,30 @@ def schema(
         _out(json.dumps(schemas[which], indent=2))
     else:
         raise UsageError(f"unknown schema {which!r}", hint="use fragment, config or all")
+
+
+@_command(import_app, name="notes")
+def import_notes(
+    file: Annotated[Path, typer.Argument(help="The notes file to import from (e.g. RELEASES.md).")],
+    version: Annotated[Optional[str], typer.Option("--version", help="The release to import (default: the top one).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
+) -> None:
+    """Split one release section of a notes file into fragments (one per entry)."""
+    from relnotes import importer
+
+    cfg = _cfg()
+    rel_file = os.path.relpath(file.resolve(), cfg.root)
+    plan = importer.plan_notes(cfg, rel_file, version)
+    for note in plan.unmapped:
+        _err(f"note: {note}")
+    if dry_run:
+        for p in plan.fragments:
+            _out(f"would write {cfg.fragments_dir}/{p.name} ({p.section}, from line {p.source_line})")
+        return
+    written = importer.write_plan(cfg, plan)
+    exact = sum(p.exact for p in plan.fragments)
+    _out(f"wrote {len(written)} fragment(s) for {plan.version} to {cfg.fragments_dir}/; "
+         f"{exact} rebuild their entry byte for byte")
 
 
 # -- entry point ------------------------------------------------------------------------

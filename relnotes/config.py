@@ -245,24 +245,36 @@ def from_text(text: str, path: Path, root: Path) -> Config:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    # The safe loader decides what is valid YAML (it refuses tags like !!python/object);
+    # the round-trip loader then gives the line of every key for messages.
+    safe = YAML(typ="safe", pure=True)
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     try:
+        safe.load(text.lstrip("\ufeff"))
         data = yaml.load(text.lstrip("\ufeff"))
     except YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        where = f"{shown(path)}:{mark.line + 1}:{mark.column + 1}" if mark else shown(path)
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise ConfigError(f"{where}: invalid YAML: {problem}") from None
     except RecursionError:
-        raise ConfigError(f"{path}: YAML nested too deeply") from None
+        raise ConfigError(f"{shown(path)}: YAML nested too deeply") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1:1: the configuration must be a mapping of keys to values",
+        raise ConfigError(f"{shown(path)}:1:1: the configuration must be a mapping of keys to values",
                           hint="see the README for an example relnotes.yaml")
     values = _validate(data, SCHEMA, path, prefix="")
     return _build(root, path, values)
+
+
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when below it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _line_of(mapping: Any, key: str) -> tuple[int, int]:
@@ -278,14 +290,14 @@ def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
     for key, value in data.items():
         if not isinstance(key, str) or key not in schema:
             line, col = _line_of(data, key)
-            close = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.3)
             hint = f" — did you mean '{prefix}{close[0]}'?" if close else ""
             valid = ", ".join(prefix + k for k in schema)
-            raise ConfigError(f"{path}:{line}:{col}: unknown key '{prefix}{key}'{hint}",
+            raise ConfigError(f"{shown(path)}:{line}:{col}: unknown key '{prefix}{key}'{hint}",
                               hint=f"valid keys here: {valid}")
         spec = schema[key]
         line, col = _line_of(data, key)
-        where = f"{path}:{line}:{col}"
+        where = f"{shown(path)}:{line}:{col}"
         if isinstance(spec, dict):
             if value is None:
                 value = {}
@@ -372,7 +384,7 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
             v[key].update(val)
         else:
             v[key] = val
-    where = str(path) if path else CONFIG_NAME
+    where = shown(path) if path else CONFIG_NAME
     sections = tuple(v["sections"])
     if not sections:
         raise ConfigError(f"{where}: 'sections' must list at least one section")

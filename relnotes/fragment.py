@@ -126,7 +126,7 @@ def _simple_front_matter(head: str) -> dict | None:
         if not ok:
             return None
         out[m["key"]] = parsed
-    return out
+    return out or None
 
 
 def _yaml_load(head: str, path: str, first_line: int) -> tuple[object, list[Problem]]:

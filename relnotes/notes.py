@@ -123,7 +123,11 @@ class NotesDocument:
 
     def __init__(self, text: str, path: str = "RELEASES.md") -> None:
         self.path = path
-        self.lines: list[str] = text.splitlines(keepends=True)
+        # Split on "\n" only (str.splitlines would also split on \x0c, \u2028, …).
+        parts = text.split("\n")
+        self.lines: list[str] = [p + "\n" for p in parts[:-1]]
+        if parts[-1]:
+            self.lines.append(parts[-1])
         self.reindex()
 
     # -- reading ---------------------------------------------------------------
@@ -378,6 +382,7 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
         return problems
     seen: dict[Version, int] = {}
     unreleased = 0
+    top = doc.releases[0]
     for rel in doc.releases:
         line = rel.start + 1
         if rel.version is None:
@@ -389,9 +394,11 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
                                     f"version {rel.version} appears twice (first at line {seen[rel.version]})"))
         else:
             seen[rel.version] = line
-        if rel.status is None and rel is doc.releases[0]:
-            problems.append(Problem(p, line, 1, "notes-no-status",
-                                    f"'## {rel.title}' has no status line: add 'Unreleased.' or 'Released YYYY-MM-DD.' below it"))
+        if rel.status is None:
+            if rel is top:
+                problems.append(Problem(p, line, 1, "notes-no-status",
+                                        f"'## {rel.title}' has no status line: add 'Unreleased.' or "
+                                        "'Released YYYY-MM-DD.' below it"))
         elif rel.status == "unreleased":
             unreleased += 1
             if unreleased > 1:
@@ -405,7 +412,6 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
             except ValueError:
                 problems.append(Problem(p, rel.status_line + 1, 10, "notes-bad-date",
                                         f"'{rel.date}' is not a date (expected YYYY-MM-DD)"))
-    top = doc.releases[0]
     if unreleased and not top.unreleased:
         problems.append(Problem(p, top.start + 1, 1, "notes-unreleased-not-top",
                                 "an unreleased release is below a released one; the top release must be the unreleased one"))

@@ -13,6 +13,7 @@ a PR may be a stranger's: they run in Jinja's sandbox with ``StrictUndefined``.
 from __future__ import annotations
 
 import importlib.resources
+import re
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from relnotes.errors import ConfigError
 if TYPE_CHECKING:
     from relnotes.config import Config
     from relnotes.fragment import Fragment
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 
 TEMPLATES = ("entry.md.j2", "release.md.j2", "notes.md.j2", "draft.md.j2")
 
@@ -90,7 +93,10 @@ class Renderer:
         return out
 
     def entry_context(self, frag: Fragment) -> dict:
-        return {**frag.as_dict(), "links": self.links(frag)}
+        last = frag.body.rsplit("\n", 1)[-1]
+        # Link lines straight after a list would join its last item; a blank line keeps them apart.
+        ends_in_list = "\n" in frag.body and bool(_LIST_ITEM.match(last))
+        return {**frag.as_dict(), "links": self.links(frag), "ends_in_list": ends_in_list}
 
     def entries(self, fragments: list[Fragment]) -> list[str]:
         """One rendered bullet block per fragment (no final newline), in input order."""

@@ -1,0 +1,128 @@
+"""Shared fixtures: the Wasmtime corpus, hermetic git repositories, the CLI, snapshots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("RELNOTES_CORPUS", ROOT.parent / "shared" / "corpus" / "wasmtime"))
+HISTORY = CORPUS / "history"
+
+WASMTIME_CONFIG = (
+    "project: Wasmtime\n"
+    "repository: https://github.com/bytecodealliance/wasmtime\n"
+)
+
+
+def corpus(name: str) -> str:
+    """A corpus file's exact text (bytes decoded as UTF-8, newlines untouched)."""
+    path = CORPUS / name
+    if not path.exists():
+        pytest.fail(f"corpus file {path} is missing: shared/ must sit beside the checkout")
+    return path.read_bytes().decode("utf-8")
+
+
+class MarkdownSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "md"
+
+
+@pytest.fixture
+def md_snapshot(snapshot):
+    return snapshot.use_extension(MarkdownSnapshot)
+
+
+@pytest.fixture
+def git_env(monkeypatch, tmp_path):
+    """Make git ignore the developer's configuration and use a fixed identity and date."""
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Test User")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "test@example.com")
+        monkeypatch.setenv(f"GIT_{who}_DATE", "1767225600 +0000")
+    monkeypatch.delenv("GITHUB_EVENT_PATH", raising=False)
+    monkeypatch.setenv("GIT_PYTHON_REFRESH", "quiet")
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+class Project:
+    """A real temporary git repository with relnotes set up, driven through the CLI."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, rel: str, text: str) -> Path:
+        p = self.root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8", newline="")
+        return p
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_bytes().decode("utf-8")
+
+    def git(self, *args: str) -> str:
+        return git(self.root, *args)
+
+    def commit(self, message: str, *paths: str) -> str:
+        self.git("add", "-A", *paths)
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+    def fragment(self, name: str, section: str, body: str, **keys) -> Path:
+        head = [f"section: {section}"]
+        for k, v in keys.items():
+            head.append(f"{k}: {v}")
+        return self.write(f"changes.d/{name}", "---\n" + "\n".join(head) + "\n---\n" + body + "\n")
+
+    def snapshot_tree(self) -> dict[str, bytes]:
+        """Every file's bytes (outside .git), to prove a failed command changed nothing."""
+        out = {}
+        for p in sorted(self.root.rglob("*")):
+            if ".git" in p.relative_to(self.root).parts or not p.is_file():
+                continue
+            out[p.relative_to(self.root).as_posix()] = p.read_bytes()
+        return out
+
+    def run(self, *args: str, input: str | None = None, env: dict | None = None):
+        """Invoke the CLI in-process (typer's CliRunner) from the project root."""
+        from typer.testing import CliRunner
+
+        from relnotes.cli import app
+
+        old = Path.cwd()
+        os.chdir(self.root)
+        try:
+            return CliRunner().invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+
+@pytest.fixture
+def project(git_env, tmp_path) -> Project:
+    """An empty git repository on ``main`` with a Wasmtime-style relnotes.yaml."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    p = Project(root)
+    p.write("relnotes.yaml", WASMTIME_CONFIG)
+    p.write("changes.d/.gitkeep", "")
+    return p
+
+
+@pytest.fixture
+def has_git() -> None:
+    if shutil.which("git") is None:  # pragma: no cover
+        pytest.skip("git is not installed")

@@ -1,0 +1,109 @@
+"""The command line: init, new, show, --version, exit codes; once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from conftest import corpus
+
+
+def test_version_fast_path_as_real_subprocess(project):
+    r = subprocess.run([sys.executable, "-m", "relnotes", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("relnotes ")
+
+
+def test_full_flow_as_real_subprocess(project):
+    """init → new → build → show through the installed console entry point."""
+    env = dict(os.environ)
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "relnotes", *args], cwd=project.root,
+                              capture_output=True, text=True, env=env)
+    (project.root / "relnotes.yaml").unlink()
+    r = run("init", "--project", "Demo", "--repository", "https://example.org/demo", "--version", "1.0.0")
+    assert r.returncode == 0 and "created relnotes.yaml" in r.stdout and "created RELEASES.md" in r.stdout
+    r = run("new", "--section", "Added", "--pr", "12", "-m", "A shiny new thing.")
+    assert r.returncode == 0 and r.stdout.strip() == "changes.d/12-a-shiny-new-thing.md"
+    r = run("build")
+    assert r.returncode == 0, r.stderr
+    r = run("show")
+    assert r.returncode == 0
+    assert r.stdout == ("## 1.0.0\n\nUnreleased.\n\n### Added\n\n* A shiny new thing.\n"
+                        "  [#12](https://example.org/demo/pull/12)\n\n### Changed\n")
+    r = run("build", "--bogus")
+    assert r.returncode == 2 and "No such option" in r.stderr and "Traceback" not in r.stderr
+    r = run("show", "9.9.9")
+    assert r.returncode == 1 and "error: RELEASES.md: no '## 9.9.9' section" in r.stderr
+
+
+def test_init_never_overwrites(project):
+    project.write("RELEASES.md", "mine\n")
+    r = project.run("init")
+    assert r.exit_code == 0 and "kept existing RELEASES.md" in r.stdout and "kept existing relnotes.yaml" in r.stdout
+    assert project.read("RELEASES.md") == "mine\n"
+
+
+def test_new_writes_valid_fragment_and_never_overwrites(project):
+    r1 = project.run("new", "-s", "fixed", "--pr", "7", "--advisory", "GHSA-vqjp-4c8c-hfgg", "--backport",
+                     "-m", "Fixed a crash.")
+    r2 = project.run("new", "-s", "Fixed", "--pr", "7", "-m", "Fixed a crash.")
+    assert r1.exit_code == 0 and r2.exit_code == 0
+    assert r1.stdout.strip() == "changes.d/7-fixed-a-crash.md"
+    assert r2.stdout.strip() == "changes.d/7-fixed-a-crash-2.md"
+    assert project.read("changes.d/7-fixed-a-crash.md") == (
+        "---\nsection: Fixed\nprs: [7]\nadvisories: [GHSA-vqjp-4c8c-hfgg]\nbackport: true\n---\nFixed a crash.\n")
+
+
+def test_new_refuses_invalid_input_and_writes_nothing(project):
+    before = project.snapshot_tree()
+    r = project.run("new", "-s", "Fxied", "-m", "x")
+    assert r.exit_code == 2 and "unknown section 'Fxied'" in r.stderr and "one of: Added" in r.stderr
+    r = project.run("new", "-s", "Fixed", "-m", "# heading")
+    assert r.exit_code == 1 and "headings are not allowed" in r.stderr
+    r = project.run("new", "-s", "Fixed")  # no text, no terminal
+    assert r.exit_code == 2 and "missing the entry text" in r.stderr
+    assert project.snapshot_tree() == before
+
+
+def test_twenty_concurrent_new_make_twenty_files(project):
+    env = dict(os.environ)
+    def one(_):
+        return subprocess.run([sys.executable, "-m", "relnotes", "new", "-s", "Fixed", "-m", "Same text."],
+                              cwd=project.root, capture_output=True, text=True, env=env)
+    with ThreadPoolExecutor(20) as ex:
+        results = list(ex.map(one, range(20)))
+    assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
+    paths = {r.stdout.strip() for r in results}
+    assert len(paths) == 20
+    assert len(list((project.root / "changes.d").glob("*.md"))) == 20
+
+
+def test_show_formats(project):
+    project.write("RELEASES.md", corpus("history/release-24.0.0-24.0.9-released.RELEASES.md"))
+    r = project.run("show", "24.0.8", "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["version"] == "24.0.8" and data["status"] == "released" and data["date"] == "2026-04-30"
+    assert data["categories"][0]["name"] == "Fixed"
+    assert data["categories"][0]["entries"][0].startswith("* Fixed a bug in lowering of `f64.copysign`")
+    r = project.run("show", "--format", "html")
+    assert r.exit_code == 0 and "<h2>24.0.9</h2>" in r.stdout
+    r = project.run("show")
+    assert r.stdout.startswith("## 24.0.9\n\nReleased 2026-05-21.\n") and "---" not in r.stdout
+
+
+def test_schema_command(project):
+    r = project.run("schema", "fragment")
+    schema = json.loads(r.stdout)
+    assert schema["properties"]["section"]["enum"][:3] == ["Added", "Changed", "Fixed"]
+    assert project.run("schema", "nope").exit_code == 2
+
+
+def test_debug_shows_traceback(project):
+    import pytest
+
+    from relnotes.errors import ContentError
+    with pytest.raises(ContentError):
+        project.run("--debug", "show")

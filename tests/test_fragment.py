@@ -1,0 +1,188 @@
+"""Fragment validation: each rule fails with its exact message, exit 1, nothing changed."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import corpus
+from relnotes import fragment
+from relnotes.fragment import PLACEHOLDER, parse_text
+
+SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Deprecated", "Security")
+P = "changes.d/x.md"
+
+# (file text, expected "line:col: message" lines)
+CASES = {
+    "no-front-matter": ("Just text.\n", ["1:1: no front matter: start the file with '---', 'section: …', '---'"]),
+    "unclosed-front-matter": ("---\nsection: Fixed\nText.\n",
+                              ["1:1: front matter is not closed: add a line '---' after the YAML keys"]),
+    "not-a-mapping": ("---\n- a\n- b\n---\nText.\n",
+                      ["2:1: front matter must be a mapping of keys (section: …, prs: […])"]),
+    "broken-yaml": ("---\nsection: [Fixed\n---\nText.\n",
+                    ["3:1: invalid front matter: expected ',' or ']', but got '<stream end>'"]),
+    "unknown-key": ("---\nsection: Fixed\nprss: [1]\n---\nText.\n",
+                    ["3:1: unknown key 'prss'; did you mean 'prs'?"]),
+    "section-missing": ("---\nprs: [1]\n---\nText.\n",
+                        ["2:1: 'section' is required; one of: Added, Changed, Fixed, Removed, Deprecated, Security"]),
+    "section-unknown": ("---\nsection: Fxied\n---\nText.\n",
+                        ["2:1: unknown section 'Fxied'; did you mean 'Fixed'? (one of: Added, Changed, Fixed, "
+                         "Removed, Deprecated, Security)"]),
+    "pr-not-positive": ("---\nsection: Fixed\nprs: [0, -3]\n---\nText.\n",
+                        ["3:1: 'prs' must hold positive whole numbers; 0 is not one",
+                         "3:1: 'prs' must hold positive whole numbers; -3 is not one"]),
+    "pr-not-a-number": ("---\nsection: Fixed\nprs: [\"12a\"]\n---\nText.\n",
+                        ["3:1: 'prs' must hold positive whole numbers; '12a' is not one"]),
+    "issues-not-list": ("---\nsection: Fixed\nissues: {a: 1}\n---\nText.\n",
+                        ["3:1: 'issues' must be a list of positive whole numbers, like [1234]"]),
+    "bad-advisory": ("---\nsection: Security\nadvisories: [GHSA-1234]\n---\nText.\n",
+                     ["3:1: 'GHSA-1234' is not a GitHub advisory id (GHSA-xxxx-xxxx-xxxx)"]),
+    "breaking-not-bool": ("---\nsection: Fixed\nbreaking: no\n---\nText.\n",
+                          ["3:1: 'breaking' must be true or false, not 'no'"]),
+    "empty-body": ("---\nsection: Fixed\n---\n\n\n", ["4:1: the fragment has no text: describe the change below the front matter"]),
+    "placeholder": (f"---\nsection: Fixed\n---\n{PLACEHOLDER}\n",
+                    ["4:1: the fragment still has the placeholder text: replace it with a description"]),
+    "heading": ("---\nsection: Fixed\n---\nText.\n\n## Details\n",
+                ["6:1: headings are not allowed in a fragment; the section comes from 'section:'"]),
+    "setext-heading": ("---\nsection: Fixed\n---\nText\n===\n",
+                       ["4:1: headings are not allowed in a fragment (a line of '=' or '-' under text makes one)"]),
+    "thematic-break": ("---\nsection: Fixed\n---\nText.\n\n***\n\nMore.\n",
+                       ["6:1: thematic breaks ('---', '***') are not allowed in a fragment"]),
+    "html-block": ("---\nsection: Fixed\n---\nText.\n\n<div>\nhi\n</div>\n",
+                   ["6:1: raw HTML blocks are not allowed in a fragment; use Markdown"]),
+    "yaml-tag": ("---\nsection: !!python/object:os.system Fixed\n---\nText.\n",
+                 None),  # message checked separately: ruamel's wording
+    "duplicate-key": ("---\nsection: Fixed\nsection: Added\n---\nText.\n", None),
+    "many-at-once": ("---\nsection: Nope\nprs: [x]\nbackport: 1\n---\n\n",
+                     ["2:1: unknown section 'Nope' (one of: Added, Changed, Fixed, Removed, Deprecated, Security)",
+                      "3:1: 'prs' must hold positive whole numbers; 'x' is not one",
+                      "4:1: 'backport' must be true or false, not 1",
+                      "6:1: the fragment has no text: describe the change below the front matter"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_parse_text_reports_exact_problems(case):
+    text, expected = CASES[case]
+    frag, problems = parse_text(text, P, SECTIONS)
+    assert frag is None and problems
+    if expected is not None:
+        assert [f"{p.line}:{p.col}: {p.message}" for p in problems] == expected
+    else:
+        assert problems[0].line >= 2 and "invalid front matter" in problems[0].message
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_build_refuses_invalid_fragment_exit_1_nothing_changed(project, case):
+    text, expected = CASES[case]
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    project.fragment("good.md", "Fixed", "A good one.", prs="[1]")
+    project.write("changes.d/bad.md", text)
+    project.commit("state")
+    before = project.snapshot_tree()
+    r = project.run("build")
+    assert r.exit_code == 1
+    assert "Traceback" not in r.output
+    if expected:
+        for line in expected:
+            assert f"changes.d/bad.md:{line}" in r.stderr
+    assert r.stderr.rstrip().endswith("error: fragments have problems; nothing was changed")
+    assert project.snapshot_tree() == before
+    assert project.git("status", "--porcelain") == ""
+
+
+def test_directory_entries_that_are_not_fragments_are_errors(project, tmp_path):
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    project.write("changes.d/typo.mdx", "---\nsection: Fixed\n---\nText.\n")
+    project.write("changes.d/.hidden.md", "---\nsection: Fixed\n---\nText.\n")
+    (project.root / "changes.d/dir.md").mkdir()
+    project.write("changes.d/README.md", "How to write fragments.\n")  # allowed
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\nsection: Fixed\n---\nsecret\n")
+    os.symlink(outside, project.root / "changes.d/link.md")
+    project.write("changes.d/latin1.md", "")
+    (project.root / "changes.d/latin1.md").write_bytes(b"---\nsection: Fixed\n---\ncaf\xe9\n")
+    project.write("changes.d/big.md", "---\nsection: Fixed\n---\n" + "x" * 70_000 + "\n")
+    r = project.run("check")
+    assert r.exit_code == 1
+    err = r.stderr
+    assert "changes.d/typo.mdx:1:1: is not a fragment: fragment files end in '.md'" in err
+    assert "changes.d/.hidden.md:1:1: is not a fragment" in err
+    assert "changes.d/dir.md:1:1: is a directory; the fragments directory holds only fragment files" in err
+    assert "changes.d/link.md:1:1: is a symbolic link to a file outside the repository" in err
+    assert "changes.d/latin1.md:4:1: is not UTF-8 (byte 0xe9 at offset 26); save it as UTF-8" in err
+    assert "changes.d/big.md:1:1: is 70024 bytes; a fragment may be at most 65536 bytes" in err
+    assert "README" not in err
+    assert "secret" not in r.output
+    assert err.rstrip().endswith("6 problems found")
+
+
+def test_same_pr_in_same_section_is_reported(project):
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    project.fragment("a.md", "Fixed", "One.", prs="[5]")
+    project.fragment("b.md", "Fixed", "Two.", prs="[5]")
+    project.fragment("c.md", "Added", "Other section is fine.", prs="[5]")
+    r = project.run("check")
+    assert r.exit_code == 1
+    assert ("changes.d/b.md:2:1: PR #5 is already in section 'Fixed' in changes.d/a.md; "
+            "merge the two fragments or drop the PR from one") in r.stderr
+
+
+def test_bom_and_crlf_are_accepted():
+    text = "\ufeff---\r\nsection: Fixed\r\nprs: [3]\r\n---\r\nLine one\r\nline two.\r\n"
+    frag, problems = parse_text(text, P, SECTIONS)
+    assert problems == [] and frag.body == "Line one\nline two." and frag.prs == (3,)
+
+
+def test_body_braces_are_data():
+    frag, problems = parse_text("---\nsection: Fixed\n---\nUse {{ not_a_variable }} and {% raw %}.\n", P, SECTIONS)
+    assert problems == [] and "{{ not_a_variable }}" in frag.body
+
+
+# -- the fast paths agree with the full parsers ------------------------------------------
+
+_KEY = st.sampled_from(["section", "prs", "issues", "advisories", "breaking", "backport", "other"])
+_SCALAR = st.one_of(
+    st.sampled_from(["Fixed", "Added", "true", "false", "True", "no", "yes", "null", "~", "0", "012", "1e3",
+                     "0x1F", "Fixed # c", "'Fixed'", "\"Fixed\"", "a: b", "- x", "[1, 2]", "[GHSA-vqjp-4c8c-hfgg]",
+                     "[1,2 ,3]", "[]", "[1, two]", "[1", "Security Fixes", "a  b", "&a x", "*a", "!!str 5", "|"]),
+    st.integers(min_value=-5, max_value=10**6).map(str),
+    st.text(alphabet="abcXYZ -_:#[],'\"0123456789", min_size=1, max_size=10),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_KEY, _SCALAR), max_size=5))
+def test_simple_front_matter_agrees_with_ruamel(items):
+    head = "".join(f"{k}: {v}\n" for k, v in items)
+    fast = fragment._simple_front_matter(head)
+    if fast is None:
+        return  # the fast path declined: ruamel decides
+    data, problems = fragment._yaml_load(head, P, 2)
+    assert problems == [] and data == fast
+
+
+_BODY_LINE = st.one_of(
+    st.sampled_from(["text", "- item", "* item", "1. item", "  - nested", "# h", "## h", "---", "***", "___",
+                     "===", "<div>", "<!-- c -->", "  <p>", "> quote", "> # h", "- # h", "- ---", "* * *",
+                     "```", "    code # not heading", "", "a <b>inline</b>", "- <div>", "1) x", "\t# h"]),
+    st.text(alphabet="ab#-*_=<> \t>1.)", max_size=8),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_BODY_LINE, min_size=1, max_size=8))
+def test_markdown_screen_never_hides_a_forbidden_block(lines):
+    body = "\n".join(lines)
+    if not fragment._may_hold_forbidden_blocks(body):
+        assert fragment._markdown_problems(body, P, 1) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_parse_text_never_raises(text):
+    frag, problems = parse_text(text, P, SECTIONS)
+    assert (frag is None) == bool(problems)

@@ -1,0 +1,104 @@
+"""One syrupy .md snapshot per built-in template, on a representative fragment set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnotes import config, lifecycle
+from relnotes.errors import ConfigError
+from relnotes.fragment import parse_text
+from relnotes.render import TEMPLATES, Renderer, builtin_template_dir
+
+FRAGMENTS = {
+    "multi-paragraph.md": "---\nsection: Changed\nprs: [13810, 13812, 13835]\nbreaking: true\n---\n"
+                          "Host-implemented traits in `wasmtime-wasi-http` are now the same across\n"
+                          "wasip2/wasip3.\n\nA second paragraph explains the migration.\n",
+    "nested-list.md": "---\nsection: Added\nprs: [14013]\nissues: [13990]\n---\n"
+                      "Wasmtime's `bindgen!` macro gained options:\n\n"
+                      "- `include_component_type`, which emits:\n  - a `COMPONENT_TYPE` constant\n"
+                      "  - its encoded world\n- `trappable_imports`\n",
+    "advisory.md": "---\nsection: Security\nadvisories: [GHSA-vqjp-4c8c-hfgg]\nprs: [13433]\nbackport: true\n---\n"
+                   "Fixed `path_open(TRUNCATE)` bypassing the `FilePerms::WRITE` check in `wasmtime-wasi`.\n",
+    "template-syntax.md": "---\nsection: Fixed\nprs: [14017]\n---\n"
+                          "A body with `{{ not_a_variable }}` and {% if x %} is printed literally.\n",
+    "non-ascii.md": "---\nsection: Fixed\nprs: [14027]\n---\n"
+                    "Atomic waits on big-endian hosts — naïve “CJK 日本語” and emoji 🦀 survive.\n",
+}
+
+
+@pytest.fixture
+def cfg(tmp_path):
+    (tmp_path / "relnotes.yaml").write_text("project: Wasmtime\nrepository: https://github.com/bytecodealliance/wasmtime\n")
+    return config.load(tmp_path / "relnotes.yaml")
+
+
+def _fragments(cfg):
+    out = []
+    for name, text in FRAGMENTS.items():
+        frag, problems = parse_text(text, f"changes.d/{name}", cfg.sections)
+        assert problems == []
+        out.append(frag)
+    return out
+
+
+def test_every_builtin_template_has_a_snapshot_test():
+    assert sorted(p.name for p in builtin_template_dir().glob("*.j2")) == sorted(TEMPLATES)
+
+
+def test_entry_template(cfg, md_snapshot):
+    r = Renderer(cfg)
+    text = "\n\n".join(r.entries(sorted(_fragments(cfg), key=lambda f: f.name))) + "\n"
+    assert "{{ not_a_variable }}" in text and "{% if x %}" in text and "🦀" in text
+    assert text == md_snapshot
+
+
+def test_release_template_is_wasmtimes(cfg, md_snapshot):
+    from conftest import corpus
+
+    text = Renderer(cfg).release_section("49.0.0")
+    assert text == corpus("RELEASES-template.md").replace("VERSION", "49.0.0")
+    assert text == md_snapshot
+
+
+def test_notes_template(cfg, md_snapshot):
+    assert Renderer(cfg).notes_file("1.0.0") == md_snapshot
+
+
+def test_draft_template(cfg, md_snapshot):
+    r = Renderer(cfg)
+    grouped = lifecycle.group(cfg, _fragments(cfg))
+    text = r.draft("49.0.0", [(s, r.entries(items)) for s, items in grouped])
+    assert text == md_snapshot
+
+
+def test_project_can_override_and_extend_a_template(cfg):
+    tdir = cfg.root / "templates"
+    tdir.mkdir()
+    (tdir / "entry.md.j2").write_text('{% extends "builtin/entry.md.j2" %}')
+    (tdir / "release.md.j2").write_text("## {{ version }} — {{ project }}\n\nUnreleased.\n\n{{ separator }}\n")
+    r = Renderer(cfg)
+    assert r.release_section("2.0.0") == "## 2.0.0 — Wasmtime\n\nUnreleased.\n\n" + "-" * 80 + "\n"
+    assert r.entries(_fragments(cfg)[:1])[0].startswith("* Host-implemented traits")
+
+
+@pytest.mark.parametrize("body, message", [
+    ("{{ ''.__class__.__mro__ }}", "template refused by the sandbox"),
+    ("{{ cycler.__init__.__globals__ }}", "template refused by the sandbox"),
+    ("{{ verson }}", "template error: 'verson' is undefined"),
+    ("{% for %}", "template syntax error"),
+])
+def test_template_errors_are_clear(cfg, body, message):
+    tdir = cfg.root / "templates"
+    tdir.mkdir()
+    (tdir / "release.md.j2").write_text("## x\n" + body + "\n")
+    with pytest.raises(ConfigError) as e:
+        Renderer(cfg).release_section("1.0.0")
+    assert message in e.value.message
+    assert "release.md.j2" in e.value.message
+
+
+def test_builtin_templates_found_from_package(tmp_path):
+    assert (builtin_template_dir() / "entry.md.j2").is_file()
+    assert Path(builtin_template_dir()).name == "templates"
