@@ -461,7 +461,7 @@ def json_schema() -> dict:
     return schema
 
 
-def render_default_yaml(project: str, repository: str) -> str:
+def render_default_yaml(project: str, repository: str, first_version: str = "0.1.0") -> str:
     """The relnotes.yaml that ``relnotes init`` writes: the few keys people change."""
     return (
         f"# relnotes configuration; every key not set here has a default (see README).\n"
@@ -471,6 +471,8 @@ def render_default_yaml(project: str, repository: str) -> str:
         f"fragments_dir: changes.d\n"
         f"sections: [Added, Changed, Fixed, Removed, Deprecated, Security]\n"
         f"template_sections: [Added, Changed]\n"
+        f"# the archive lists release branches from the first one on\n"
+        f"archive: {{since: {_yaml_str(first_version)}, oldest_suffix: \"\"}}\n"
     )
 
 

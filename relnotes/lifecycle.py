@@ -112,11 +112,11 @@ def init(root: Path, *, project: str, repository: str, version: str) -> InitResu
         res.kept.append(config_mod.CONFIG_NAME)
         cfg = config_mod.load(cfg_path)
     else:
-        text = config_mod.render_default_yaml(project, repository)
+        text = config_mod.render_default_yaml(project, repository, str(v))
         cfg = config_mod.from_text(text, cfg_path, root)
     notes_text = Renderer(cfg).notes_file(str(v))
     if not cfg_path.exists():
-        fsio.write_text(root, cfg_path, config_mod.render_default_yaml(project, repository))
+        fsio.write_text(root, cfg_path, text)
         res.created.append(config_mod.CONFIG_NAME)
     keep = cfg.fragments_path / ".gitkeep"
     if cfg.fragments_path.is_dir():
@@ -427,7 +427,9 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
         if doc.archive is not None:
             url = cfg.link("archive", branch=branch)
             if not any(link.url == url for link in doc.archive.links):
-                doc.insert_text(doc.archive.first, f"* [{_archive_label(cfg, cut_v)}]({url})")
+                # label it as 'relnotes archive' would: the only link is also the oldest
+                oldest = not doc.archive.links
+                doc.insert_text(doc.archive.first, f"* [{_archive_label(cfg, cut_v, oldest)}]({url})")
         changes = {cfg.notes_file: (before, doc.text())}
         changes.update(_version_file_changes(cfg, top.version, next_v))
         diff = unified_diff(changes)
