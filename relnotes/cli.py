@@ -323,6 +323,103 @@ def archive(
         _out(f"archive list already up to date ({len(res.links)} link(s))")
 
 
+# -- policy -------------------------------------------------------------------------------
+
+
+@_command()
+def schedule(
+    start: Annotated[Optional[str], typer.Option("--from", help="First date to list from (default: today).")] = None,
+    count: Annotated[int, typer.Option("--count", help="How many releases.")] = 6,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """The coming branch cuts and releases with their versions and dates."""
+    from relnotes import policy
+
+    _formats(fmt, ("table", "json"))
+    rows = policy.schedule(_cfg(), start=policy.parse_day(start, "--from"), count=count)
+    if fmt == "json":
+        _out(json.dumps([r.as_dict() for r in rows], indent=2))
+        return
+    _out(f"{'version':<10} {'branch cut':<12} release")
+    for r in rows:
+        _out(f"{r.version:<10} {r.cut.isoformat():<12} {r.release.isoformat()}")
+
+
+@_command()
+def support(
+    on: Annotated[Optional[str], typer.Option("--on", help="The date (default: today).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or svg.")] = "table",
+) -> None:
+    """Releases supported on a date, with LTS flag and end of support."""
+    from relnotes import policy
+
+    _formats(fmt, ("table", "json", "svg"))
+    cfg = _cfg()
+    day = policy.parse_day(on)
+    if fmt == "svg":
+        _out(policy.support_svg(cfg, day).rstrip("\n"))
+        return
+    rows = policy.supported(cfg, day)
+    if fmt == "json":
+        _out(json.dumps([r.as_dict() for r in rows], indent=2))
+        return
+    _out(f"{'version':<10} {'LTS':<4} {'released':<11} end of support")
+    for r in rows:
+        _out(f"{r.version:<10} {'yes' if r.lts else '':<4} {r.released.isoformat():<11} {r.end_of_support.isoformat()}")
+
+
+@_command()
+def backports(
+    on: Annotated[Optional[str], typer.Option("--on", help="The date that decides support (default: today).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when a supported branch lacks a candidate.")] = False,
+) -> None:
+    """Which supported release branches still lack each backport candidate."""
+    from relnotes import policy, shipping
+
+    _formats(fmt, ("text", "json"))
+    rows, targets = shipping.backports(_cfg(), policy.parse_day(on))
+    if fmt == "json":
+        _out(json.dumps([r.as_dict() for r in rows], indent=2))
+    else:
+        if not targets:
+            _out("no supported release branch exists in this repository")
+        if not rows:
+            _out("no backport candidates (fragments with 'backport: true' or an advisory)")
+        for r in rows:
+            _out(f"{r.change} ({r.fragment}, pending on {r.source})")
+            _out(f"  present: {', '.join(r.present) or '-'}")
+            _out(f"  missing: {', '.join(r.missing) or '-'}")
+    if check_only and any(r.missing for r in rows):
+        raise typer.Exit(1)
+
+
+@_command()
+def when(
+    target: Annotated[str, typer.Argument(help="A commit, branch, tag, or #PR.")],
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """The first release that contains a commit or PR, released or expected."""
+    from relnotes import shipping
+
+    _formats(fmt, ("text", "json"))
+    res = shipping.when(_cfg(), target)
+    if fmt == "json":
+        _out(json.dumps(res.as_dict(), indent=2))
+    elif res.status == "unknown":
+        _out(f"{res.commit[:12]} is not on {_cfg().main_branch} or any release branch yet")
+    elif res.status == "released":
+        _out(f"{res.commit[:12]} shipped in {res.version} ({res.branch or 'tag'}), released {res.date}")
+    else:
+        when_ = f", expected {res.date}" if res.date else ""
+        _out(f"{res.commit[:12]} will ship in {res.version}{' from ' + res.branch if res.branch else ' (next cut)'}{when_}")
+
+
+def _formats(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise UsageError(f"--format {fmt!r} is not one of {', '.join(allowed)}")
+
+
 @_command()
 def schema(
     which: Annotated[str, typer.Argument(help="'fragment', 'config' or 'all'.")] = "all",

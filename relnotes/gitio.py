@@ -135,6 +135,70 @@ class Repo:
     def create_branch(self, name: str, at: str = "HEAD") -> None:
         self.run("branch", name, at)
 
+    def ls_tree(self, rev: str, directory: str) -> list[str]:
+        """Paths of the files under ``directory`` at ``rev`` (one ls-tree call)."""
+        out = self.try_run("ls-tree", "-r", "--name-only", "-z", rev, "--", directory.rstrip("/") + "/")
+        return [p for p in (out or "").split("\0") if p]
+
+    def read_blob(self, rev: str, path: str) -> str | None:
+        """A file's text at ``rev`` through GitPython's persistent ``cat-file --batch``."""
+        try:
+            _, kind, _, data = self._repo.git.get_object_data(f"{rev}:{path}")
+        except Exception:
+            return None
+        if kind not in (b"blob", "blob"):
+            return None
+        return data.decode("utf-8", errors="replace")
+
+    def tags(self) -> list[str]:
+        out = self.run("for-each-ref", "--format=%(refname:short)", "refs/tags")
+        return out.split()
+
+    def tags_containing(self, commit: str) -> list[str]:
+        out = self.run("for-each-ref", "--format=%(refname:short)", f"--contains={commit}", "refs/tags")
+        return out.split()
+
+    def added_in(self, rev: str, directory: str) -> dict[str, str]:
+        """For each file under ``directory`` at ``rev``, the commit that added it: one log call."""
+        out = self.try_run("log", "--diff-filter=A", "--name-only", "--format=%x00%H", rev, "--", directory) or ""
+        found: dict[str, str] = {}
+        for chunk in out.split("\0"):
+            lines = [ln for ln in chunk.splitlines() if ln.strip()]
+            if not lines:
+                continue
+            sha, files = lines[0], lines[1:]
+            for f in files:
+                found.setdefault(f, sha)  # newest first: keep the latest add
+        return found
+
+    def messages(self, rev_range: str) -> list[tuple[str, str]]:
+        """``[(sha, full message), …]`` for a range (one log call)."""
+        return _parse_messages(self.try_run("log", "--format=%H%x00%B%x01", rev_range) or "")
+
+    def messages_grep(self, text: str) -> list[tuple[str, str]]:
+        """Commits on any ref whose message contains ``text`` (one log call)."""
+        return _parse_messages(self.try_run("log", "--all", "-F", f"--grep={text}", "--format=%H%x00%B%x01") or "")
+
+    def find_pr_commit(self, rev: str, number: int) -> str | None:
+        """The commit on ``rev`` whose subject ends with ``(#N)`` (GitHub's squash merges)."""
+        out = self.try_run("log", "--format=%H%x00%s", "-F", f"--grep=(#{number})", rev) or ""
+        for line in out.splitlines():
+            sha, _, subject = line.partition("\0")
+            if subject.rstrip().endswith(f"(#{number})"):
+                return sha
+        return None
+
     def show_file(self, rev: str, path: str) -> str | None:
         """A file's text at ``rev`` or None when absent."""
         return self.try_run("show", f"{rev}:{path}")
+
+
+def _parse_messages(out: str) -> list[tuple[str, str]]:
+    """Parse ``--format=%H%x00%B%x01`` output into ``[(sha, message), …]``."""
+    result = []
+    for rec in out.split("\x01"):
+        rec = rec.strip("\n")
+        if "\0" in rec:
+            sha, _, body = rec.partition("\0")
+            result.append((sha.strip(), body))
+    return result

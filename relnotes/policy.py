@@ -1,0 +1,197 @@
+"""The release policy: schedule, support windows, backports, and "when does this ship?".
+
+Everything here comes from ``relnotes.yaml`` (``schedule`` and ``support``) because
+policies change: Wasmtime's 2022 RFC had an LTS every 5th release supported for 10
+releases; today every 12th is LTS for 24 months and the others get 2.  Dates are
+computed, never stored: the release of major ``v`` is ``anchor_date + (v -
+anchor_version)`` months on ``release_day``; its branch is cut on ``cut_day`` of the
+same month; end of support is inclusive.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from relnotes.config import Config
+from relnotes.errors import UsageError
+from relnotes.version import Version
+
+
+def add_months(d: date, months: int, day: int | None = None) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day or d.day, last))
+
+
+def parse_day(text: str | None, flag: str = "--on") -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{flag} {text!r} is not a real date", hint="use YYYY-MM-DD") from None
+
+
+def _weekend(cfg: Config, d: date) -> date:
+    if cfg.schedule.weekend == "monday" and d.weekday() >= 5:
+        return d + timedelta(days=7 - d.weekday())
+    return d
+
+
+def release_date(cfg: Config, major: int) -> date:
+    s = cfg.schedule
+    d = add_months(s.anchor_date, major - s.anchor_version, s.release_day)
+    return _weekend(cfg, d)
+
+
+def cut_date(cfg: Config, major: int) -> date:
+    s = cfg.schedule
+    return add_months(s.anchor_date, major - s.anchor_version, s.cut_day)
+
+
+def current_major(cfg: Config, on: date) -> int:
+    """The newest major released on or before ``on``."""
+    s = cfg.schedule
+    months = (on.year - s.anchor_date.year) * 12 + (on.month - s.anchor_date.month)
+    v = s.anchor_version + months + 1
+    while v > 0 and release_date(cfg, v) > on:
+        v -= 1
+    return v
+
+
+@dataclass(frozen=True)
+class Planned:
+    version: str
+    cut: date
+    release: date
+
+    def as_dict(self) -> dict:
+        return {"version": self.version, "cut": self.cut.isoformat(), "release": self.release.isoformat()}
+
+
+def schedule(cfg: Config, *, start: date, count: int) -> list[Planned]:
+    """The next ``count`` releases whose release date is on or after ``start``."""
+    if count < 1:
+        raise UsageError("--count must be at least 1")
+    v = current_major(cfg, start)
+    while release_date(cfg, v) < start:
+        v += 1
+    return [Planned(f"{m}.0.0", cut_date(cfg, m), release_date(cfg, m)) for m in range(v, v + count)]
+
+
+@dataclass(frozen=True)
+class Supported:
+    version: str
+    major: int
+    lts: bool
+    released: date
+    end_of_support: date
+
+    def as_dict(self) -> dict:
+        return {"version": self.version, "lts": self.lts, "released": self.released.isoformat(),
+                "end_of_support": self.end_of_support.isoformat()}
+
+
+def is_lts(cfg: Config, major: int) -> bool:
+    return major % cfg.support.lts_every == 0
+
+
+def end_of_support(cfg: Config, major: int) -> date:
+    sp = cfg.support
+    lts = is_lts(cfg, major)
+    releases = sp.lts_releases if lts else sp.normal_releases
+    if releases is not None:  # supported until the release `releases` later comes out
+        return release_date(cfg, major + releases) - timedelta(days=1)
+    months = sp.lts_months if lts else sp.normal_months
+    if months is None:
+        raise UsageError("the support policy needs lts_months/normal_months or lts_releases/normal_releases")
+    return add_months(release_date(cfg, major), months)
+
+
+def window(cfg: Config, major: int) -> Supported:
+    return Supported(f"{major}.0.0", major, is_lts(cfg, major), release_date(cfg, major),
+                     end_of_support(cfg, major))
+
+
+def supported(cfg: Config, on: date) -> list[Supported]:
+    """Releases supported on ``on``: released on or before it, support ending on or after it."""
+    newest = current_major(cfg, on)
+    out = []
+    for major in range(newest, 0, -1):
+        w = window(cfg, major)
+        if w.released <= on <= w.end_of_support:
+            out.append(w)
+    return out
+
+
+def timeline(cfg: Config, on: date, months_back: int = 14) -> list[Supported]:
+    """Recent releases for the timeline picture: supported ones plus those of the last months."""
+    newest = current_major(cfg, on) + 1
+    start = add_months(on, -months_back)
+    out = []
+    for major in range(newest, 0, -1):
+        w = window(cfg, major)
+        if w.end_of_support >= start:
+            out.append(w)
+    return out
+
+
+def support_svg(cfg: Config, on: date) -> str:
+    """A self-contained SVG timeline: one bar per recent release, LTS bars distinct."""
+    from html import escape
+
+    rows = timeline(cfg, on)
+    start = add_months(on, -14).replace(day=1)
+    end = add_months(on, 14).replace(day=1)
+    days = (end - start).days
+    left, width, row_h, top = 110, 760, 22, 40
+    height = top + row_h * len(rows) + 40
+
+    def x(d: date) -> float:
+        d = min(max(d, start), end)
+        return left + width * (d - start).days / days
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 20}" height="{height}" '
+        f'viewBox="0 0 {left + width + 20} {height}" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(cfg.project)} releases supported on {on.isoformat()}</title>",
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        f'<text x="{left}" y="18" font-size="14" font-weight="bold">{escape(cfg.project)} release support'
+        f' — {on.isoformat()}</text>',
+    ]
+    m = start
+    while m <= end:
+        parts.append(f'<line x1="{x(m):.1f}" y1="{top - 8}" x2="{x(m):.1f}" y2="{height - 30}" stroke="#e5e5e5"/>')
+        if m.month in (1, 4, 7, 10):
+            parts.append(f'<text x="{x(m):.1f}" y="{height - 14}" text-anchor="middle" fill="#555">'
+                         f"{m.strftime('%b %Y')}</text>")
+        m = add_months(m, 1, 1)
+    for i, w in enumerate(rows):
+        y = top + i * row_h
+        active = w.released <= on <= w.end_of_support
+        color = ("#1f6feb" if w.lts else "#2da44e") if active else "#b8b8b8"
+        label = f"{w.version}{' LTS' if w.lts else ''}"
+        parts.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{escape(label)}</text>')
+        x0, x1 = x(w.released), x(w.end_of_support)
+        parts.append(f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 2):.1f}" height="{row_h - 6}" '
+                     f'rx="3" fill="{color}"><title>{escape(label)}: {w.released} to {w.end_of_support}'
+                     f"</title></rect>")
+    parts.append(f'<line x1="{x(on):.1f}" y1="{top - 12}" x2="{x(on):.1f}" y2="{height - 30}" '
+                 f'stroke="#d1242f" stroke-width="2"/>')
+    parts.append(f'<text x="{x(on) + 4:.1f}" y="{top - 14}" fill="#d1242f">{on.isoformat()}</text>')
+    legend_y = height - 14
+    parts.append(f'<rect x="{left + width - 250}" y="{legend_y - 10}" width="10" height="10" fill="#1f6feb"/>'
+                 f'<text x="{left + width - 236}" y="{legend_y}">LTS</text>'
+                 f'<rect x="{left + width - 200}" y="{legend_y - 10}" width="10" height="10" fill="#2da44e"/>'
+                 f'<text x="{left + width - 186}" y="{legend_y}">supported</text>'
+                 f'<rect x="{left + width - 110}" y="{legend_y - 10}" width="10" height="10" fill="#b8b8b8"/>'
+                 f'<text x="{left + width - 96}" y="{legend_y}">ended</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def version_for_major(major: int) -> Version:
+    return Version(major, 0, 0)

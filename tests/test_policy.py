@@ -1,0 +1,144 @@
+"""Schedule, support windows, backports and `when`, from the policy and the repository."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import corpus
+
+RFC_2022 = ("schedule: {anchor_version: 1, anchor_date: 2022-09-20}\n"
+            "support: {lts_every: 5, lts_releases: 10, normal_releases: 1}\n")
+
+
+def versions(project, *args):
+    r = project.run("support", "--format", "json", *args)
+    assert r.exit_code == 0, r.output
+    return [row["version"] for row in json.loads(r.stdout)]
+
+
+def test_support_matches_wasmtimes_documented_example(project):
+    assert versions(project, "--on", "2025-11-25") == ["39.0.0", "38.0.0", "36.0.0", "24.0.0"]
+
+
+def test_support_on_the_day_of_ghsa_vqjp(project):
+    """2026-08-20: 48 released; 47, 46, 36 and 24 got GHSA-vqjp-4c8c-hfgg (end dates inclusive)."""
+    assert versions(project, "--on", "2026-08-20") == ["48.0.0", "47.0.0", "46.0.0", "36.0.0", "24.0.0"]
+    rows = json.loads(project.run("support", "--on", "2026-08-20", "--format", "json").stdout)
+    assert rows[-1] == {"version": "24.0.0", "lts": True, "released": "2024-08-20", "end_of_support": "2026-08-20"}
+    assert versions(project, "--on", "2026-08-21")[-1] == "36.0.0"
+
+
+def test_rfc_2022_policy_is_configuration(project):
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + RFC_2022)
+    # "current 12 → 12, 10 and 5 get a security patch"
+    assert versions(project, "--on", "2023-08-25") == ["12.0.0", "10.0.0", "5.0.0"]
+
+
+def test_schedule(project):
+    r = project.run("schedule", "--from", "2026-08-06", "--count", "2", "--format", "json")
+    assert json.loads(r.stdout) == [
+        {"version": "48.0.0", "cut": "2026-08-05", "release": "2026-08-20"},
+        {"version": "49.0.0", "cut": "2026-09-05", "release": "2026-09-20"}]
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + "schedule: {weekend: monday}\n")
+    r = project.run("schedule", "--from", "2026-09-01", "--count", "1", "--format", "json")
+    assert json.loads(r.stdout)[0]["release"] == "2026-09-21"  # 2026-09-20 is a Sunday
+
+
+def test_support_svg_is_a_timeline(project):
+    r = project.run("support", "--on", "2026-08-20", "--format", "svg")
+    assert r.exit_code == 0
+    svg = r.stdout
+    assert svg.startswith("<svg xmlns=\"http://www.w3.org/2000/svg\"") and svg.rstrip().endswith("</svg>")
+    assert "36.0.0 LTS" in svg and "#1f6feb" in svg and "2026-08-20" in svg
+    import xml.dom.minidom
+    xml.dom.minidom.parseString(svg)  # well-formed
+
+
+@pytest.mark.parametrize("args", [["support", "--on", "2026-02-30"], ["schedule", "--from", "x"],
+                                  ["support", "--format", "pdf"], ["schedule", "--count", "0"]])
+def test_policy_flag_errors(project, args):
+    r = project.run(*args)
+    assert r.exit_code == 2 and "error:" in r.stderr
+
+
+# -- scenario repository: branches, tags, cherry-picks ---------------------------------------
+
+
+@pytest.fixture
+def scenario(project):
+    """main with 48.0.0 cut (tagged, released), 47/46/36/24 branches, fixes in flight."""
+    p = project
+    p.write("RELEASES.md", corpus("main.RELEASES.md").replace("49.0.0", "48.0.0"))
+    p.write("src.rs", "0\n")
+    p.commit("Initial (#1)")
+    for v, day in (("24.0.0", "2024-08-20"), ("36.0.0", "2025-08-20"), ("46.0.0", "2026-06-20"),
+                   ("47.0.0", "2026-07-20")):
+        p.git("switch", "-q", "-c", f"release-{v}")
+        p.write("RELEASES.md", f"## {v}\n\nReleased {day}.\n\n### Fixed\n\n" + "-" * 80 + "\n")
+        p.commit(f"Release Wasmtime {v}")
+        p.git("switch", "-q", "main")
+    p.write("src.rs", "1\n")
+    feature = p.commit("Feature in 48 (#10)")
+    p.git("branch", "release-48.0.0")
+    p.git("switch", "-q", "release-48.0.0")
+    p.write("RELEASES.md", corpus("main.RELEASES.md").replace("49.0.0", "48.0.0").replace("Unreleased.", "Released 2026-08-20."))
+    p.commit("Release Wasmtime 48.0.0")
+    p.git("tag", "v48.0.0")
+    p.git("switch", "-q", "main")
+    p.write("RELEASES.md", corpus("main.RELEASES.md"))  # main bumped to 49.0.0
+    p.commit("Bump Wasmtime to 49.0.0")
+    p.write("src.rs", "2\n")
+    later = p.commit("Feature after the cut (#11)")
+    p.write("wasi.rs", "fixed\n")
+    p.fragment("fix.md", "Security", "Fixed `path_open(TRUNCATE)`.", prs="[12]",
+               advisories="[GHSA-vqjp-4c8c-hfgg]", backport="true")
+    fix = p.commit("Fix path_open (#12)")
+    # backported by cherry-pick -x to 47 and by a notes entry on 36; 46 and 24 still lack it
+    p.git("switch", "-q", "release-47.0.0")
+    p.git("cherry-pick", "-x", fix)
+    p.git("switch", "-q", "release-36.0.0")
+    p.write("RELEASES.md", "## 36.0.9\n\nUnreleased.\n\n### Fixed\n\n* Fixed it.\n"
+            "  [GHSA-vqjp-4c8c-hfgg](https://github.com/bytecodealliance/wasmtime/security/advisories/GHSA-vqjp-4c8c-hfgg)\n"
+            "\n" + "-" * 80 + "\n\n" + p.read("RELEASES.md"))
+    p.commit("release-36.0.0: backport")
+    p.git("switch", "-q", "main")
+    return {"feature": feature, "later": later, "fix": fix}
+
+
+def test_backports_shows_present_and_missing(scenario, project):
+    r = project.run("backports", "--on", "2026-08-20", "--format", "json")
+    assert r.exit_code == 0, r.output
+    (row,) = json.loads(r.stdout)
+    assert row["change"] == "GHSA-vqjp-4c8c-hfgg" and row["fragment"] == "changes.d/fix.md"
+    # 47 has a cherry-pick -x of the fix, 36 a notes entry naming the advisory;
+    # 48 was cut before the fix, 46 and 24 never got it
+    assert sorted(row["present"]) == ["release-36.0.0", "release-47.0.0"]
+    assert sorted(row["missing"]) == ["release-24.0.0", "release-46.0.0", "release-48.0.0"]
+    r = project.run("backports", "--on", "2026-08-20", "--check")
+    assert r.exit_code == 1
+    assert "missing: release-48.0.0, release-46.0.0, release-24.0.0" in r.stdout
+
+
+def test_when_for_each_kind_of_commit(scenario, project):
+    def when(target):
+        r = project.run("when", target, "--format", "json")
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    w = when(scenario["feature"])
+    assert (w["version"], w["branch"], w["status"], w["date"]) == ("48.0.0", "release-48.0.0", "released", "2026-08-20")
+    w = when("#10")
+    assert w["commit"] == scenario["feature"] and w["version"] == "48.0.0"
+    w = when(scenario["later"])  # only on main: ships with the next cut
+    assert (w["version"], w["branch"], w["status"], w["date"]) == ("49.0.0", None, "upcoming", "2026-09-20")
+    # cherry-picked to 47 after 47.0.0 was released: the next patch of the oldest branch with it
+    w = when(scenario["fix"])
+    assert (w["version"], w["branch"], w["status"], w["date"]) == ("47.0.1", "release-47.0.0", "upcoming", None)
+    r = project.run("when", scenario["fix"])
+    assert r.stdout.startswith(scenario["fix"][:12] + " will ship in 47.0.1 from release-47.0.0")
+    r = project.run("when", "deadbeef")
+    assert r.exit_code == 2 and "'deadbeef' is not a commit" in r.stderr
+    r = project.run("when", "#999")
+    assert r.exit_code == 2 and "no commit with '(#999)'" in r.stderr
