@@ -260,6 +260,9 @@ def from_text(text: str, path: Path, root: Path) -> Config:
         raise ConfigError(f"{where}: invalid YAML: {problem}") from None
     except RecursionError:
         raise ConfigError(f"{shown(path)}: YAML nested too deeply") from None
+    except (ValueError, TypeError) as e:  # ruamel constructs dates eagerly: 2024-02-30 fails here
+        raise ConfigError(f"{_bad_date_where(text, path)}: invalid value: {e}",
+                          hint="dates must be real dates (YYYY-MM-DD); quote other values") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -267,6 +270,19 @@ def from_text(text: str, path: Path, root: Path) -> Config:
                           hint="see the README for an example relnotes.yaml")
     values = _validate(data, SCHEMA, path, prefix="")
     return _build(root, path, values)
+
+
+def _bad_date_where(text: str, path: Path) -> str:
+    """``file:line:col`` of the first date-looking value that is not a real date."""
+    import re
+
+    for n, line in enumerate(text.splitlines(), 1):
+        for m in re.finditer(r"\b\d{4}-\d{1,2}-\d{1,2}\b", line):
+            try:
+                date(*map(int, m.group().split("-")))
+            except ValueError:
+                return f"{shown(path)}:{n}:{m.start() + 1}"
+    return shown(path)
 
 
 def shown(path: Path) -> str:

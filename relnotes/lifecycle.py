@@ -386,23 +386,15 @@ def _archive_label(cfg: Config, v: Version, oldest: bool = False) -> str:
 
 
 def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commit: bool = False) -> CutResult:
-    """Cut ``release-X.Y.Z`` from main and open the next version on main."""
+    """Cut ``release-X.Y.Z`` from main and open the next version on main.
+
+    Crash-safe: the branch name is recorded in ``.git/relnotes-cut`` before the branch
+    is created and removed when the cut is done.  A rerun after an interruption finds
+    the record, restores the paths cut rewrites from HEAD, and finishes the same cut;
+    a branch that exists without the record is refused.
+    """
     from relnotes.render import Renderer
 
-    doc = read_notes(cfg)
-    top = doc.release()
-    if top.version is None:
-        raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version",
-                           hint="the top section must be '## X.Y.Z' to know which version to cut")
-    if not top.unreleased:
-        raise StateError(f"{cfg.notes_file}:{top.start + 1}: the top release {top.version} is already released",
-                         hint="cut runs on main, whose top section is the unreleased next version")
-    cut_v = top.version.release
-    next_v = Version.parse(version) if version else cut_v.next_major()
-    if next_v <= cut_v:
-        raise UsageError(f"--version {next_v} is not newer than {cut_v}")
-    branch = cfg.release_branch.replace("{version}", str(cut_v))
-    fragments = pending_fragments(cfg)
     with _open_repo(cfg) as repo:
         current = repo.current_branch()
         if current is None:
@@ -410,15 +402,43 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
         if current != cfg.main_branch:
             raise StateError(f"cut runs on {cfg.main_branch}, but {current} is checked out",
                              hint=f"git switch {cfg.main_branch}, or set main_branch in relnotes.yaml")
-        if repo.head_commit() is None:
+        head = repo.head_commit()
+        if head is None:
             raise StateError("the repository has no commits yet", hint="commit the notes file first")
-        dirty = repo.dirty_paths()
-        if dirty:
-            raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
-                             hint="commit or stash them; the release branch is cut from HEAD as committed")
-        if any(r.branch == branch for r in repo.branches()):
+        marker = Path(repo.run("rev-parse", "--absolute-git-dir")) / "relnotes-cut"
+        recorded = marker.read_text().strip() if marker.is_file() else None
+        owned = [cfg.notes_file, *(vf.path for vf in cfg.version_files), cfg.fragments_dir]
+        resume = False
+        if recorded:
+            existing = [r for r in repo.branches() if r.branch == recorded and not r.remote]
+            resume = len(existing) == 1 and existing[0].commit == head
+            if resume and not dry_run:
+                repo.run("checkout", "HEAD", "--", *owned)  # undo the interrupted run's partial writes
+        if recorded and not resume:
+            marker.unlink(missing_ok=True)  # a finished or abandoned cut's record
+        if not resume:
+            dirty = repo.dirty_paths()
+            if dirty:
+                raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
+                                 hint="commit or stash them; the release branch is cut from HEAD as committed")
+        doc = read_notes(cfg)
+        top = doc.release()
+        if top.version is None:
+            raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version",
+                               hint="the top section must be '## X.Y.Z' to know which version to cut")
+        if not top.unreleased:
+            raise StateError(f"{cfg.notes_file}:{top.start + 1}: the top release {top.version} is already released",
+                             hint="cut runs on main, whose top section is the unreleased next version")
+        cut_v = top.version.release
+        next_v = Version.parse(version) if version else cut_v.next_major()
+        if next_v <= cut_v:
+            raise UsageError(f"--version {next_v} is not newer than {cut_v}")
+        branch = cfg.release_branch.replace("{version}", str(cut_v))
+        resume = resume and recorded == branch
+        if not resume and any(r.branch == branch for r in repo.branches()):
             raise StateError(f"branch {branch} already exists",
                              hint=f"{cut_v} was already cut; use --version or delete the branch")
+        fragments = pending_fragments(cfg)
         before = doc.text()
         moved = sum(1 for c in top.categories for b in notes.blocks(doc, c.start + 1, c.end))
         doc.splice(top.start, top.end, [])
@@ -435,13 +455,16 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
         diff = unified_diff(changes)
         if dry_run:
             return CutResult(branch, str(cut_v), str(next_v), moved, [f.path for f in fragments], None, diff)
-        repo.create_branch(branch)
+        if not resume:
+            marker.write_text(branch + "\n")
+            repo.create_branch(branch)
         _write_all(cfg, changes)
         removed = remove_fragments(cfg, fragments, repo)
         sha = None
         if commit:
             repo.add(sorted(changes))
             sha = repo.commit(cfg.commit.cut.replace("{project}", cfg.project).replace("{version}", str(next_v)))
+        marker.unlink(missing_ok=True)
     return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff)
 
 

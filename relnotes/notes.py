@@ -32,7 +32,7 @@ _STATUS_RE = re.compile(
 )
 _FENCE_RE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})")
 _ARCHIVE_LINK_RE = re.compile(r"^\*[ \t]+\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)[ \t]*$")
-_VERSION_IN_TITLE_RE = re.compile(r"^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b")
+_VERSION_IN_TITLE_RE = re.compile(r"^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b", re.ASCII)
 
 
 def _strip_eol(line: str) -> str:
