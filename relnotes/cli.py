@@ -461,6 +461,50 @@ def import_notes(
          f"{exact} rebuild their entry byte for byte")
 
 
+@_command(import_app, name="towncrier")
+def import_towncrier(
+    directory: Annotated[Optional[Path], typer.Argument(help="The directory with towncrier.toml or pyproject.toml.")] = None,
+    mapping: Annotated[Optional[list[str]], typer.Option("--map", help="TYPE=SECTION (repeatable), e.g. doc=Changed.")] = None,
+    numbers: Annotated[str, typer.Option("--numbers", help="What towncrier issue numbers become: issues or prs.")] = "issues",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
+) -> None:
+    """Convert a towncrier configuration and its fragments to relnotes fragments."""
+    from relnotes import config, fsio, towncrier
+
+    if numbers not in ("issues", "prs"):
+        raise UsageError(f"--numbers {numbers!r} is not one of issues, prs")
+    table = dict(towncrier.DEFAULT_MAP)
+    for item in mapping or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            raise UsageError(f"--map {item!r} is not TYPE=SECTION", hint="for example --map doc=Changed")
+        table[key.strip()] = value.strip()
+    cfg = _cfg()
+    src = (directory or cfg.root).resolve()
+    fsio.inside(cfg.root, src)
+    plan = towncrier.plan(cfg, src, table, numbers)
+    for note in plan.notes:
+        _err(f"note: {note}")
+    for problem in plan.problems:
+        _err(f"problem: {problem}")
+    proposal = towncrier.proposal(cfg, plan, cfg.project if cfg.path else src.name)
+    if dry_run:
+        for name, _ in plan.fragments:
+            _out(f"would write {cfg.fragments_dir}/{name}")
+        _out(f"{plan.sources} towncrier fragment(s) -> {len(plan.fragments)} relnotes fragment(s)")
+        _out("proposed relnotes.yaml:\n" + proposal.rstrip("\n"))
+        if plan.problems:
+            raise typer.Exit(1)
+        return
+    written = towncrier.write(cfg, plan)
+    _out(f"wrote {len(written)} fragment(s) from {plan.sources} towncrier fragment(s) to {cfg.fragments_dir}/")
+    if cfg.path is None:
+        fsio.write_text(cfg.root, cfg.root / config.CONFIG_NAME, proposal)
+        _out(f"wrote {config.CONFIG_NAME}")
+    else:
+        _out("proposed relnotes.yaml (yours was kept):\n" + proposal.rstrip("\n"))
+
+
 # -- entry point ------------------------------------------------------------------------
 
 

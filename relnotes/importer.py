@@ -27,6 +27,7 @@ _LINK_LINE = re.compile(r"^\[(?P<label>#\d+|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<url>
 class Planned:
     name: str
     section: str
+    category: str  # the heading it came from, as written
     text: str
     source_line: int
     exact: bool  # rebuilding gives the original bytes
@@ -68,24 +69,31 @@ def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, li
 
 
 def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
-                      name: str) -> tuple[str, bool]:
-    """Fragment text for one bullet entry, and whether rebuilding reproduces it."""
+                      name: str, references: str = "") -> tuple[str, bool]:
+    """Fragment text for one bullet entry, and whether rebuilding reproduces it.
+
+    ``references`` is a block of link reference definitions that followed the entry;
+    it becomes the end of the body, which the entry template renders after the links.
+    """
     raw = block_text.rstrip("\n").replace("\r\n", "\n")
+    refs = references.rstrip("\n").replace("\r\n", "\n")
+    expected = raw + ("\n\n" + refs if refs else "")
     lines = raw.split("\n")
     first = re.sub(r"^[*-][ \t]+", "", lines[0])
     dedented = [first] + [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:]]
     attempts = []
+    tail = "\n\n" + refs if refs else ""
     body_lines, links = _split_links(cfg, dedented)
     if any(links.values()) and body_lines:
-        attempts.append(("\n".join(body_lines), links))
-    attempts.append(("\n".join(dedented), {"prs": [], "issues": [], "advisories": []}))
+        attempts.append(("\n".join(body_lines) + tail, links))
+    attempts.append(("\n".join(dedented) + tail, {"prs": [], "issues": [], "advisories": []}))
     for body, link in attempts:
         text = fragment_text(section, body, prs=link["prs"], issues=link["issues"],
                              advisories=link["advisories"])
         frag, problems = parse_text(text, name, cfg.sections)
         if frag is None:
             continue
-        if renderer.entries([frag])[0] == raw:
+        if renderer.entries([frag])[0] == expected:
             return text, True
     body, link = attempts[-1]
     return fragment_text(section, body), False
@@ -96,10 +104,14 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
 
     text = fsio.read_text(cfg.root, cfg.root / path, what="notes file")
     doc = notes.parse(text, path)
-    rel = doc.release(version)
-    renderer = Renderer(cfg)
+    return plan_notes_doc(cfg, doc, doc.release(version), Renderer(cfg))
+
+
+def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, renderer) -> ImportPlan:
+    """Plan the fragments for one release section of a parsed notes file."""
+    path = doc.path
     plan = ImportPlan(str(rel.version) if rel.version else rel.title)
-    width = 3
+    width = max(3, len(str(sum(len(notes.blocks(doc, c.start + 1, c.end)) for c in rel.categories))))
     counter = 0
 
     def next_name(hint: str) -> str:
@@ -116,22 +128,36 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
                              f"{b.text.strip()[:60]!r}")
     for cat in rel.categories:
         section = cfg.section_name(cat.title.rstrip(".").strip())
-        for b in notes.blocks(doc, cat.start + 1, cat.end):
+        blocks = notes.blocks(doc, cat.start + 1, cat.end)
+        i = 0
+        while i < len(blocks):
+            b = blocks[i]
+            refs = ""
+            if b.kind == "entry" and i + 1 < len(blocks) and _is_references(blocks[i + 1]):
+                refs = blocks[i + 1].text
+                i += 1
+            i += 1
             if section is None:
                 plan.unmapped.append(f"{path}:{b.start + 1}: category '{cat.title}' is not one of the "
                                      f"configured sections ({', '.join(cfg.sections)})")
                 continue
             name = next_name(b.text[2:] if b.kind == "entry" else b.text)
             if b.kind == "entry":
-                ftext, exact = entry_to_fragment(cfg, renderer, section, b.text, name)
+                ftext, exact = entry_to_fragment(cfg, renderer, section, b.text, name, refs)
             else:
                 ftext, exact = fragment_text(section, b.text.rstrip("\n")), False
                 plan.unmapped.append(f"{path}:{b.start + 1}: prose paragraph imported as a bullet entry")
             if not exact and b.kind == "entry":
                 plan.unmapped.append(f"{path}:{b.start + 1}: entry cannot be rebuilt byte for byte "
-                                     "(irregular indentation); imported with its text as the body")
-            plan.fragments.append(Planned(name, section, ftext, b.start + 1, exact))
+                                     "(irregular indentation or spacing); imported with its text as the body")
+            plan.fragments.append(Planned(name, section, cat.title, ftext, b.start + 1, exact))
     return plan
+
+
+def _is_references(block: notes.Block) -> bool:
+    from relnotes.render import _REF_DEF
+
+    return block.kind == "prose" and all(_REF_DEF.match(ln) for ln in block.text.rstrip("\n").split("\n"))
 
 
 def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from relnotes.config import Config
     from relnotes.fragment import Fragment
 
+_REF_DEF = re.compile(r"^\[[^\]]+\]:[ \t]*\S")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 
 TEMPLATES = ("entry.md.j2", "release.md.j2", "notes.md.j2", "draft.md.j2")
@@ -93,10 +94,12 @@ class Renderer:
         return out
 
     def entry_context(self, frag: Fragment) -> dict:
-        last = frag.body.rsplit("\n", 1)[-1]
+        text, references = split_references(frag.body)
+        last = text.rsplit("\n", 1)[-1]
         # Link lines straight after a list would join its last item; a blank line keeps them apart.
-        ends_in_list = "\n" in frag.body and bool(_LIST_ITEM.match(last))
-        return {**frag.as_dict(), "links": self.links(frag), "ends_in_list": ends_in_list}
+        ends_in_list = "\n" in text and bool(_LIST_ITEM.match(last))
+        return {**frag.as_dict(), "text": text, "references": references,
+                "links": self.links(frag), "ends_in_list": ends_in_list}
 
     def entries(self, fragments: list[Fragment]) -> list[str]:
         """One rendered bullet block per fragment (no final newline), in input order."""
@@ -124,6 +127,21 @@ class Renderer:
     def draft(self, version: str, categories: list[tuple[str, list[str]]]) -> str:
         return self.render("draft.md.j2", version=version,
                            categories=[{"name": n, "entries": e} for n, e in categories])
+
+
+def split_references(body: str) -> tuple[str, list[str]]:
+    """Split trailing link reference definitions (``[label]: url``) off a body.
+
+    They must follow a blank line (a definition cannot interrupt a paragraph); they
+    are rendered after the entry, unindented, as Wasmtime's notes place them.
+    """
+    head, sep, tail = body.rpartition("\n\n")
+    if not sep:
+        return body, []
+    lines = tail.split("\n")
+    if all(_REF_DEF.match(line) for line in lines):
+        return head.rstrip("\n"), lines
+    return body, []
 
 
 def indent_body(text: str, width: int = 2) -> str:
