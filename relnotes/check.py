@@ -9,7 +9,6 @@ a message that says how to fix the checkout, never with a traceback.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -77,6 +76,7 @@ def github_event() -> dict:
     path = os.environ.get("GITHUB_EVENT_PATH")
     if not path:
         return {}
+    import json
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
@@ -234,6 +234,8 @@ def _gh_escape(s: str, prop: bool = False) -> str:
 
 def format_report(report: Report, fmt: str) -> str:
     if fmt == "json":
+        import json
+
         return json.dumps({
             "ok": report.ok,
             "problems": [p.as_dict() for p in report.problems],

@@ -11,7 +11,6 @@ GitPython, Jinja) are imported inside the library functions that need them, so
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from pathlib import Path
@@ -60,6 +59,12 @@ def _cfg():
     from relnotes import config
 
     return config.load(_state["config"])
+
+
+def _json(data) -> str:
+    import json  # ~10 ms: only for --format json
+
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def _out(text: str = "") -> None:
@@ -212,7 +217,7 @@ def show(
         raise UsageError(f"--format {fmt!r} is not one of md, json, html")
     data = lifecycle.show(_cfg(), version)
     if fmt == "json":
-        _out(json.dumps(data, indent=2, ensure_ascii=False))
+        _out(_json(data))
     elif fmt == "html":
         from mistletoe import Document
         from mistletoe.html_renderer import HtmlRenderer
@@ -338,7 +343,7 @@ def schedule(
     _formats(fmt, ("table", "json"))
     rows = policy.schedule(_cfg(), start=policy.parse_day(start, "--from"), count=count)
     if fmt == "json":
-        _out(json.dumps([r.as_dict() for r in rows], indent=2))
+        _out(_json([r.as_dict() for r in rows]))
         return
     _out(f"{'version':<10} {'branch cut':<12} release")
     for r in rows:
@@ -361,7 +366,7 @@ def support(
         return
     rows = policy.supported(cfg, day)
     if fmt == "json":
-        _out(json.dumps([r.as_dict() for r in rows], indent=2))
+        _out(_json([r.as_dict() for r in rows]))
         return
     _out(f"{'version':<10} {'LTS':<4} {'released':<11} end of support")
     for r in rows:
@@ -380,7 +385,7 @@ def backports(
     _formats(fmt, ("text", "json"))
     rows, targets = shipping.backports(_cfg(), policy.parse_day(on))
     if fmt == "json":
-        _out(json.dumps([r.as_dict() for r in rows], indent=2))
+        _out(_json([r.as_dict() for r in rows]))
     else:
         if not targets:
             _out("no supported release branch exists in this repository")
@@ -405,7 +410,7 @@ def when(
     _formats(fmt, ("text", "json"))
     res = shipping.when(_cfg(), target)
     if fmt == "json":
-        _out(json.dumps(res.as_dict(), indent=2))
+        _out(_json(res.as_dict()))
     elif res.status == "unknown":
         _out(f"{res.commit[:12]} is not on {_cfg().main_branch} or any release branch yet")
     elif res.status == "released":
@@ -430,9 +435,9 @@ def schema(
     cfg = _cfg()
     schemas = {"fragment": fragment.json_schema(cfg.sections), "config": config.json_schema()}
     if which == "all":
-        _out(json.dumps(schemas, indent=2))
+        _out(_json(schemas))
     elif which in schemas:
-        _out(json.dumps(schemas[which], indent=2))
+        _out(_json(schemas[which]))
     else:
         raise UsageError(f"unknown schema {which!r}", hint="use fragment, config or all")
 

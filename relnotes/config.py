@@ -8,7 +8,6 @@ what it means.  Loading, validation ("unknown key 'sectons' — did you mean
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -306,6 +305,8 @@ def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
     for key, value in data.items():
         if not isinstance(key, str) or key not in schema:
             line, col = _line_of(data, key)
+            import difflib
+
             close = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.3)
             hint = f" — did you mean '{prefix}{close[0]}'?" if close else ""
             valid = ", ".join(prefix + k for k in schema)

@@ -14,7 +14,6 @@ fast paths agree with the full parsers on generated input.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -225,14 +224,19 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
     if not isinstance(data, dict):
         return None, [Problem(path, first_line, 1, "front-matter",
                               "front matter must be a mapping of keys (section: …, prs: […])")]
-    where = _key_lines(head)
+    where: dict[str, tuple[int, int]] | None = None
 
     def at(key: str) -> tuple[int, int]:
+        nonlocal where
+        if where is None:  # only a fragment with a problem pays for locating its keys
+            where = _key_lines(head)
         ln, col = where.get(key, (0, 0))
         return first_line + ln, col + 1
 
     for key in data:
         if key not in KEYS:
+            import difflib
+
             close = difflib.get_close_matches(str(key), KEYS, n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(KEYS)}"
             problems.append(Problem(path, *at(str(key)), "unknown-key", f"unknown key '{key}'{hint}"))
@@ -248,6 +252,8 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
     else:
         canonical = next((s for s in sections if s.casefold() == section.strip().casefold()), None)
         if canonical is None:
+            import difflib
+
             close = difflib.get_close_matches(section, sections, n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(Problem(path, *at("section"), "section-unknown",
@@ -341,40 +347,41 @@ def read_file(p: Path, shown: str, root: Path) -> tuple[str | None, list[Problem
         data = p.read_bytes()
     except OSError as e:
         return None, [Problem(shown, 1, 1, "unreadable", f"cannot be read: {e.strerror}")]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        return None, [Problem(shown, line, 1, "encoding",
-                              f"is not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); save it as UTF-8")]
-
-
-def list_files(frag_dir: Path) -> list[Path]:
-    """Every entry in the fragments directory, fragments or not, sorted by name."""
-    try:
-        return sorted(frag_dir.iterdir(), key=lambda p: p.name)
-    except FileNotFoundError:
-        return []
+    return _decode(data, shown)
 
 
 def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...]) -> LoadResult:
-    """Load every fragment; anything in the directory that is not one is a problem."""
+    """Load every fragment; anything in the directory that is not one is a problem.
+
+    One ``scandir`` pass: the directory entry already says whether a name is a file,
+    a directory or a link, so a regular fragment costs one open and one read.
+    """
     result = LoadResult()
-    for p in list_files(frag_dir):
-        shown = _shown(p, root)
-        if p.name in IGNORED_NAMES and p.is_file() and not p.is_symlink():
+    prefix = _shown(frag_dir, root) + "/"
+    try:
+        entries = sorted(os.scandir(frag_dir), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return result
+    for e in entries:
+        name = e.name
+        shown = prefix + name
+        link = e.is_symlink()
+        if not link and name in IGNORED_NAMES and e.is_file():
             continue
-        if p.is_dir() and not p.is_symlink():
+        if not link and e.is_dir():
             result.problems.append(Problem(shown, 1, 1, "not-a-file",
                                            "is a directory; the fragments directory holds only fragment files"))
             continue
-        if not p.name.endswith(FRAGMENT_SUFFIX) or p.name.startswith("."):
+        if not name.endswith(FRAGMENT_SUFFIX) or name.startswith("."):
             result.problems.append(Problem(
                 shown, 1, 1, "not-a-fragment",
                 f"is not a fragment: fragment files end in '{FRAGMENT_SUFFIX}' and do not start with '.'; "
-                f"rename it or move it out of {_shown(frag_dir, root)}/"))
+                f"rename it or move it out of {prefix}"))
             continue
-        text, problems = read_file(p, shown, root)
+        if link:
+            text, problems = read_file(Path(e.path), shown, root)
+        else:
+            text, problems = _read_regular(e.path, shown)
         if text is None:
             result.problems.extend(problems)
             continue
@@ -385,6 +392,29 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...]) -> LoadResul
             result.fragments.append(frag)
     result.problems.extend(duplicate_problems(result.fragments))
     return result
+
+
+def _read_regular(path: str, shown: str) -> tuple[str | None, list[Problem]]:
+    """Read a regular file with one open: at most the size limit plus one byte."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FRAGMENT_BYTES + 1)
+            if len(data) > MAX_FRAGMENT_BYTES:
+                size = os.fstat(f.fileno()).st_size
+                return None, [Problem(shown, 1, 1, "too-large",
+                                      f"is {size} bytes; a fragment may be at most {MAX_FRAGMENT_BYTES} bytes")]
+    except OSError as e:
+        return None, [Problem(shown, 1, 1, "unreadable", f"cannot be read: {e.strerror}")]
+    return _decode(data, shown)
+
+
+def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return None, [Problem(shown, line, 1, "encoding",
+                              f"is not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); save it as UTF-8")]
 
 
 def duplicate_problems(fragments: list[Fragment]) -> list[Problem]:

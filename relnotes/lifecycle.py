@@ -68,20 +68,21 @@ def _has_git(cfg: Config) -> bool:
 
 
 def remove_fragments(cfg: Config, fragments: list[Fragment], repo=None) -> list[str]:
-    """Remove fragment files: tracked ones with batched ``git rm``, others by unlink."""
+    """Remove fragment files, and drop the tracked ones from the index (``git rm``).
+
+    The files are unlinked, then one ``git update-index --remove --stdin`` call
+    records the removals: linear in the number of fragments, unlike ``git rm`` with
+    thousands of pathspecs.
+    """
     paths = [f.path for f in fragments]
-    tracked: set[str] = set()
-    if repo is not None:
-        tracked = repo.tracked(paths)
-        batch = sorted(tracked)
-        for i in range(0, len(batch), 2000):
-            repo.rm(batch[i : i + 2000])
+    tracked = repo.tracked_under(cfg.fragments_dir) if repo is not None else set()
     for p in paths:
-        if p not in tracked:
-            try:
-                (cfg.root / p).unlink()
-            except FileNotFoundError:
-                pass
+        try:
+            (cfg.root / p).unlink()
+        except FileNotFoundError:
+            pass
+    if repo is not None:
+        repo.remove_from_index([p for p in paths if p in tracked])
     return paths
 
 

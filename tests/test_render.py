@@ -102,3 +102,31 @@ def test_template_errors_are_clear(cfg, body, message):
 def test_builtin_templates_found_from_package(tmp_path):
     assert (builtin_template_dir() / "entry.md.j2").is_file()
     assert Path(builtin_template_dir()).name == "templates"
+
+
+# -- the Python fast path renders exactly what the Jinja template renders -------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LINE = st.one_of(st.sampled_from(["text", "- item", "  - nested", "1. one", "`code` {{ x }}", "", "[ref]: https://x",
+                                   "[a]: u", "résumé — 日本", "    indented", "* star"]),
+                  st.text(alphabet="ab `[]-*:#{}\t", max_size=12))
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(_LINE, min_size=1, max_size=7).map("\n".join).filter(lambda b: b.strip()),
+       prs=st.lists(st.integers(1, 99999), max_size=3), issues=st.lists(st.integers(1, 99), max_size=2),
+       advisories=st.lists(st.just("GHSA-vqjp-4c8c-hfgg"), max_size=1))
+def test_fast_entries_equal_jinja_entries(tmp_path_factory, body, prs, issues, advisories):
+    from relnotes.fragment import Fragment
+
+    root = tmp_path_factory.mktemp("r")
+    cfg = config.defaults(root)
+    body = "\n".join(line.rstrip() for line in body.strip("\n").split("\n"))
+    frag = Fragment(path="changes.d/x.md", name="x.md", section="Fixed", body=body, prs=tuple(prs),
+                    issues=tuple(issues), advisories=tuple(advisories))
+    fast = Renderer(cfg)
+    slow = Renderer(cfg, fast=False)
+    assert fast.fast_entries and not slow.fast_entries
+    assert fast.entries([frag]) == slow.entries([frag])
