@@ -50,7 +50,10 @@ def setup_venv() -> dict[str, str]:
     (WORK / "gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
     if not (BIN / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(BIN / "pip"), "install", "-q", *PEERS, str(ROOT)], check=True)
+    subprocess.run([str(BIN / "pip"), "install", "-q", *PEERS], check=True)
+    # relnotes from this checkout, rebuilt every time so the numbers are for this code
+    subprocess.run([str(BIN / "pip"), "install", "-q", "--force-reinstall", "--no-deps", str(ROOT)], check=True)
+    subprocess.run([str(BIN / "pip"), "install", "-q", str(ROOT)], check=True)
     out = subprocess.run([str(BIN / "pip"), "list", "--format=freeze"], capture_output=True, text=True).stdout
     versions = dict(line.split("==") for line in out.splitlines() if "==" in line)
     return {k: versions.get(k, "?") for k in ["relnotes", "towncrier", "scriv", "reno", "typer", "mistletoe",

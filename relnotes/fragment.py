@@ -350,12 +350,17 @@ def read_file(p: Path, shown: str, root: Path) -> tuple[str | None, list[Problem
     return _decode(data, shown)
 
 
-def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...]) -> LoadResult:
+def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache: bool = True) -> LoadResult:
     """Load every fragment; anything in the directory that is not one is a problem.
 
     One ``scandir`` pass: the directory entry already says whether a name is a file,
-    a directory or a link, so a regular fragment costs one open and one read.
+    a directory or a link, so a regular fragment costs one open and one read.  Parse
+    results come from the content-addressed cache (``relnotes.cache``) when the same
+    bytes were parsed before.
     """
+    from relnotes.cache import ParseCache
+
+    cache = ParseCache(root, sections) if use_cache else None
     result = LoadResult()
     prefix = _shown(frag_dir, root) + "/"
     try:
@@ -380,21 +385,46 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...]) -> LoadResul
             continue
         if link:
             text, problems = read_file(Path(e.path), shown, root)
+            frag, problems = parse_text(text, shown, sections) if text is not None else (None, problems)
         else:
-            text, problems = _read_regular(e.path, shown)
-        if text is None:
-            result.problems.extend(problems)
-            continue
-        frag, problems = parse_text(text, shown, sections)
+            data, problems = _read_bytes(e.path, shown)
+            if data is None:
+                result.problems.extend(problems)
+                continue
+            frag, problems = _parse_cached(cache, data, shown, sections)
         if frag is None:
             result.problems.extend(problems)
         else:
             result.fragments.append(frag)
+    if cache is not None:
+        cache.save()
     result.problems.extend(duplicate_problems(result.fragments))
     return result
 
 
-def _read_regular(path: str, shown: str) -> tuple[str | None, list[Problem]]:
+def _parse_cached(cache, data: bytes, shown: str, sections) -> tuple[Fragment | None, list[Problem]]:
+    """parse_text on the decoded bytes, through the cache when there is one."""
+    key = cache.key(shown, data) if cache is not None else None
+    rec = cache.get(key) if cache is not None else None
+    if rec is not None:
+        if rec[0] == "ok":
+            _, section, body, prs, issues, advisories, breaking, backport, body_line = rec
+            return Fragment(path=shown, name=os.path.basename(shown), section=section, body=body,
+                            prs=tuple(prs), issues=tuple(issues), advisories=tuple(advisories),
+                            breaking=breaking, backport=backport, body_line=body_line), []
+        return None, [Problem(*p) for p in rec[1]]
+    text, problems = _decode(data, shown)
+    frag, problems = parse_text(text, shown, sections) if text is not None else (None, problems)
+    if cache is not None:
+        if frag is not None:
+            cache.put(key, ["ok", frag.section, frag.body, list(frag.prs), list(frag.issues),
+                            list(frag.advisories), frag.breaking, frag.backport, frag.body_line])
+        else:
+            cache.put(key, ["problems", [[p.path, p.line, p.col, p.code, p.message] for p in problems]])
+    return frag, problems
+
+
+def _read_bytes(path: str, shown: str) -> tuple[bytes | None, list[Problem]]:
     """Read a regular file with one open: at most the size limit plus one byte."""
     try:
         with open(path, "rb") as f:
@@ -405,7 +435,7 @@ def _read_regular(path: str, shown: str) -> tuple[str | None, list[Problem]]:
                                       f"is {size} bytes; a fragment may be at most {MAX_FRAGMENT_BYTES} bytes")]
     except OSError as e:
         return None, [Problem(shown, 1, 1, "unreadable", f"cannot be read: {e.strerror}")]
-    return _decode(data, shown)
+    return data, []
 
 
 def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:

@@ -97,6 +97,12 @@ class Renderer:
         out += [f"[{a}]({self.cfg.link('advisory', id=a)})" for a in frag.advisories]
         return out
 
+    def _fast_context(self, frag: Fragment) -> dict:
+        """Just what ``builtin_entry`` reads, without building the full template context."""
+        text, references = split_references(frag.body) if "]:" in frag.body else (frag.body, [])
+        ends_in_list = "\n" in text and bool(_LIST_ITEM.match(text.rsplit("\n", 1)[-1]))
+        return {"text": text, "references": references, "links": self.links(frag), "ends_in_list": ends_in_list}
+
     def entry_context(self, frag: Fragment) -> dict:
         text, references = split_references(frag.body)
         last = text.rsplit("\n", 1)[-1]
@@ -108,7 +114,7 @@ class Renderer:
     def entries(self, fragments: list[Fragment]) -> list[str]:
         """One rendered bullet block per fragment (no final newline), in input order."""
         if self.fast_entries:
-            return [builtin_entry(self.entry_context(f)) for f in fragments]
+            return [builtin_entry(self._fast_context(f)) for f in fragments]
         t = self._template("entry.md.j2")
         from jinja2 import TemplateError
 

@@ -186,3 +186,43 @@ def test_markdown_screen_never_hides_a_forbidden_block(lines):
 def test_parse_text_never_raises(text):
     frag, problems = parse_text(text, P, SECTIONS)
     assert (frag is None) == bool(problems)
+
+
+# -- the parse cache gives exactly what parsing gives ---------------------------------------
+
+_FRAG_TEXT = st.one_of(
+    st.sampled_from(["---\nsection: Fixed\nprs: [1]\n---\nA fix.\n", "---\nsection: Nope\n---\nx\n",
+                     "---\nsection: Added\n---\n# heading\n", "no front matter\n", "---\nsection: [\n---\nx\n",
+                     "---\nsection: Fixed\nprs: [2]\nbackport: true\nadvisories: [GHSA-vqjp-4c8c-hfgg]\n---\n- a\n- b\n"]),
+    st.text(max_size=80).map(lambda t: "---\nsection: Fixed\n---\n" + t),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_FRAG_TEXT, min_size=1, max_size=6))
+def test_cached_loading_equals_plain_loading(tmp_path_factory, texts):
+    root = tmp_path_factory.mktemp("repo")
+    (root / ".git").mkdir()
+    d = root / "changes.d"
+    d.mkdir()
+    for i, t in enumerate(texts):
+        (d / f"f{i}.md").write_bytes(t.encode("utf-8", errors="surrogatepass") if "\ud800" not in t else b"\xff")
+    plain = fragment.load_all(d, root, SECTIONS, use_cache=False)
+    cold = fragment.load_all(d, root, SECTIONS)
+    warm = fragment.load_all(d, root, SECTIONS)
+    assert (root / ".git/relnotes/parse-cache-v1.json").exists()
+    for other in (cold, warm):
+        assert other.fragments == plain.fragments
+        assert other.problems == plain.problems
+
+
+def test_cache_follows_edits_and_ignores_garbage(project):
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    project.write("changes.d/a.md", "---\nsection: Fixed\nprs: [1]\n---\nFirst text.\n")
+    assert project.run("check").exit_code == 0
+    project.write("changes.d/a.md", "---\nsection: Fixed\nprs: [1]\n---\n# now a heading\n")
+    r = project.run("check")
+    assert r.exit_code == 1 and "headings are not allowed" in r.stderr
+    (project.root / ".git/relnotes/parse-cache-v1.json").write_text("{not json")
+    r = project.run("check")
+    assert r.exit_code == 1 and "headings are not allowed" in r.stderr
