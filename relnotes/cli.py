@@ -342,12 +342,8 @@ def schedule(
 
     _formats(fmt, ("table", "json"))
     rows = policy.schedule(_cfg(), start=policy.parse_day(start, "--from"), count=count)
-    if fmt == "json":
-        _out(_json([r.as_dict() for r in rows]))
-        return
-    _out(f"{'version':<10} {'branch cut':<12} release")
-    for r in rows:
-        _out(f"{r.version:<10} {r.cut.isoformat():<12} {r.release.isoformat()}")
+    _rows(fmt, rows, f"{'version':<10} {'branch cut':<12} release",
+          lambda r: f"{r.version:<10} {r.cut.isoformat():<12} {r.release.isoformat()}")
 
 
 @_command()
@@ -364,13 +360,9 @@ def support(
     if fmt == "svg":
         _out(policy.support_svg(cfg, day).rstrip("\n"))
         return
-    rows = policy.supported(cfg, day)
-    if fmt == "json":
-        _out(_json([r.as_dict() for r in rows]))
-        return
-    _out(f"{'version':<10} {'LTS':<4} {'released':<11} end of support")
-    for r in rows:
-        _out(f"{r.version:<10} {'yes' if r.lts else '':<4} {r.released.isoformat():<11} {r.end_of_support.isoformat()}")
+    _rows(fmt, policy.supported(cfg, day), f"{'version':<10} {'LTS':<4} {'released':<11} end of support",
+          lambda r: f"{r.version:<10} {'yes' if r.lts else '':<4} {r.released.isoformat():<11} "
+                    f"{r.end_of_support.isoformat()}")
 
 
 @_command()
@@ -418,6 +410,16 @@ def when(
     else:
         when_ = f", expected {res.date}" if res.date else ""
         _out(f"{res.commit[:12]} will ship in {res.version}{' from ' + res.branch if res.branch else ' (next cut)'}{when_}")
+
+
+def _rows(fmt: str, rows: list, header: str, line) -> None:
+    """Print result rows as a JSON list of objects, or as a table with a header."""
+    if fmt == "json":
+        _out(_json([r.as_dict() for r in rows]))
+        return
+    _out(header)
+    for r in rows:
+        _out(line(r))
 
 
 def _formats(fmt: str, allowed: tuple[str, ...]) -> None:

@@ -511,13 +511,14 @@ class ArchiveResult:
 def archive_links(cfg: Config, branch_names: list[str], below: Version | None) -> tuple[list[tuple[str, str]], list[str]]:
     """Archive entries for the given branch names: deduplicated, filtered, by version."""
     since = Version.parse(cfg.archive.since)
+    prefix = cfg.release_branch.split("{version}")[0]  # "release-": names that look like release branches
     found: dict[Version, str] = {}
     ignored = []
     for name in sorted(set(branch_names)):
         v = version_of_branch(name, cfg.release_branch)
         if v is None:
-            if name.startswith(cfg.release_branch.split("{version}")[0]) and cfg.release_branch.split("{version}")[0]:
-                ignored.append(name)
+            if prefix and name.startswith(prefix):
+                ignored.append(name)  # reported: looks like a release branch but has no version
             continue
         if v < since or (below is not None and v.release >= below.release):
             continue
