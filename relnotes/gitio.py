@@ -122,6 +122,16 @@ class Repo:
         return [r for r in self.branches()
                 if ("refs/heads/" + r.name if not r.remote else "refs/remotes/" + r.name) in wanted]
 
+    def refs_containing(self, commit: str) -> list[str]:
+        """Full names of branches, remote branches and tags containing ``commit``: one walk."""
+        out = self.run("for-each-ref", "--format=%(refname)", f"--contains={commit}",
+                       "refs/heads", "refs/remotes", "refs/tags")
+        return out.split()
+
+    def missing_from(self, rev: str, branch: str) -> set[str]:
+        """Commits reachable from ``rev`` but not from ``branch`` (one rev-list call)."""
+        return set(self.run("rev-list", rev, f"^{branch}").split())
+
     def tracked_under(self, directory: str) -> set[str]:
         """Every path git tracks under ``directory``: one ls-files call with one pathspec.
 
@@ -190,9 +200,11 @@ class Repo:
         """``[(sha, full message), …]`` for a range (one log call)."""
         return _parse_messages(self.try_run("log", "--format=%H%x00%B%x01", rev_range) or "")
 
-    def messages_grep(self, text: str) -> list[tuple[str, str]]:
-        """Commits on any ref whose message contains ``text`` (one log call)."""
-        return _parse_messages(self.try_run("log", "--all", "-F", f"--grep={text}", "--format=%H%x00%B%x01") or "")
+    def messages_grep(self, text: str, revs: list[str]) -> list[tuple[str, str]]:
+        """Commits in ``revs`` (e.g. branches and ``^main``) whose message contains ``text``."""
+        if not revs:
+            return []
+        return _parse_messages(self.try_run("log", "-F", f"--grep={text}", "--format=%H%x00%B%x01", *revs) or "")
 
     def find_pr_commit(self, rev: str, number: int) -> str | None:
         """The commit on ``rev`` whose subject ends with ``(#N)`` (GitHub's squash merges)."""
@@ -204,8 +216,11 @@ class Repo:
         return None
 
     def show_file(self, rev: str, path: str) -> str | None:
-        """A file's text at ``rev`` or None when absent."""
-        return self.try_run("show", f"{rev}:{path}")
+        """A file's text at ``rev`` or None when absent (one process; see read_blob for many)."""
+        try:
+            return self.run("cat-file", "blob", f"{rev}:{path}", strip=False)
+        except GitError:
+            return None
 
 
 def _parse_messages(out: str) -> list[tuple[str, str]]:

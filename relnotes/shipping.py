@@ -107,13 +107,21 @@ def backports(cfg: Config, on: date) -> tuple[list[BackportRow], list[str]]:
             base = repo.try_run("merge-base", "HEAD", b)
             picked = {m for _, body in repo.messages(f"{base}..{b}" if base else b) for m in _CHERRY.findall(body)}
             have[b] = (prs, advs, picked)
+        # which candidate commits each target lacks: one rev-list per (source, target),
+        # instead of one history walk per candidate
+        sources = {cfg.main_branch if source == cfg.main_branch else source for _, source, _ in cands}
+        lacking: dict[tuple[str, str], set[str]] = {}
+        for source in sources:
+            rev = "HEAD" if source == cfg.main_branch else source
+            for b in targets:
+                lacking[(source, b)] = repo.missing_from(rev, b)
         rows = []
         for f, source, commit in cands:
-            containing = {r.name for r in repo.branches_containing(commit)} if commit else set()
             row = BackportRow(_label(f), f.path, source)
             for b in targets:
                 prs, advs, picked = have[b]
-                present = (bool(set(f.prs) & prs) or bool(set(f.advisories) & advs) or b in containing
+                contains = commit is not None and commit not in lacking[(source, b)]
+                present = (bool(set(f.prs) & prs) or bool(set(f.advisories) & advs) or contains
                            or (commit is not None and any(commit.startswith(p) or p.startswith(commit)
                                                           for p in picked)))
                 (row.present if present else row.missing).append(b)
@@ -135,7 +143,7 @@ class WhenResult:
 
 
 def _notes_date(cfg: Config, repo, rev: str, version: Version) -> tuple[str | None, str | None]:
-    text = repo.read_blob(rev, cfg.notes_file)
+    text = repo.show_file(rev, cfg.notes_file)
     if text is None:
         return None, None
     doc = notes.parse(text, cfg.notes_file)
@@ -163,26 +171,42 @@ def when(cfg: Config, target: str) -> WhenResult:
             if commit is None:
                 raise UsageError(f"{target!r} is not a commit in this repository",
                                  hint="pass a commit, a branch, a tag, or #PR")
-        # the commit itself and any `git cherry-pick -x` copies of it (one log call)
-        picks = [sha for sha, _ in repo.messages_grep(f"cherry picked from commit {commit}")]
-        shas = [commit, *picks]
-        # a release tag that contains it is the definitive answer
-        tagged = sorted(v for sha in shas for t in repo.tags_containing(sha)
-                        if (v := Version.try_parse(t)) and not v.pre)
         branches = release_branches(cfg, repo)
+        by_name = {name: v for v, name in branches.items()}
+
+        def locate(sha: str) -> tuple[list[Version], list[tuple[Version, str, str]]]:
+            """Release tags and release branches containing ``sha``: one for-each-ref walk."""
+            tags, on = [], []
+            for ref in repo.refs_containing(sha):
+                if ref.startswith("refs/tags/"):
+                    v = Version.try_parse(ref[len("refs/tags/"):])
+                    if v is not None and not v.pre:
+                        tags.append(v)
+                else:
+                    short = ref.removeprefix("refs/heads/").removeprefix("refs/remotes/")
+                    if short in by_name:
+                        on.append((by_name[short], short, sha))
+            return tags, on
+
+        tagged, found = locate(commit)
+        # `git cherry-pick -x` copies live on release branches, past where they left main:
+        # a short walk over branch-only commits, not the whole history
+        main_rev = cfg.main_branch if repo.resolve(cfg.main_branch) else "HEAD"
+        for sha, _ in repo.messages_grep(f"cherry picked from commit {commit}",
+                                         [*branches.values(), f"^{main_rev}"] if branches else []):
+            t, f = locate(sha)
+            tagged += t
+            found += f
+        tagged.sort()
         if tagged:
             v = tagged[0]
             b = next((name for bv, name in branches.items() if (bv.major, bv.minor) == (v.major, v.minor)), None)
             _, stamped = _notes_date(cfg, repo, b, v) if b else (None, None)
             scheduled = policy.release_date(cfg, v.major).isoformat() if (v.minor, v.patch) == (0, 0) else None
             return WhenResult(commit, str(v), b, "released", stamped or scheduled)
-        found: list[tuple[Version, str, str]] = []  # (branch version, branch, the sha on it)
-        for sha in shas:
-            containing = {r.name for r in repo.branches_containing(sha)}
-            found += [(v, name, sha) for v, name in branches.items() if name in containing]
         if found:
             v, b, sha = min(found)
-            text = repo.read_blob(b, cfg.notes_file)
+            text = repo.show_file(b, cfg.notes_file)
             releases = notes.parse(text, cfg.notes_file).releases if text else []
             if releases and releases[0].version is not None:
                 base = repo.try_run("merge-base", cfg.main_branch, b) if repo.resolve(cfg.main_branch) else None
@@ -202,7 +226,7 @@ def when(cfg: Config, target: str) -> WhenResult:
         # only on main (or a topic branch): it ships with the next cut
         main_rev = cfg.main_branch if repo.resolve(cfg.main_branch) else "HEAD"
         on_main = repo.try_run("merge-base", "--is-ancestor", commit, main_rev) is not None
-        text = repo.read_blob(main_rev, cfg.notes_file)
+        text = repo.show_file(main_rev, cfg.notes_file)
         releases = notes.parse(text, cfg.notes_file).releases if text else []
         top = releases[0] if releases else None
         if on_main and top is not None and top.version is not None:
