@@ -8,6 +8,6 @@ out=${2:-.}
 relnotes support --on "$day" --format svg > "$out/support-$day.svg"
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$(mktemp -d)" --window-size=900,700 \
+  --user-data-dir="$(mktemp -d)" --window-size=960,640 \
   --screenshot="$out/support-$day.png" "file://$(cd "$out" && pwd)/support-$day.svg" 2>/dev/null
 echo "$out/support-$day.svg and $out/support-$day.png written"

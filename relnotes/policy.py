@@ -147,7 +147,7 @@ def support_svg(cfg: Config, on: date) -> str:
     start = add_months(on, -14).replace(day=1)
     end = add_months(on, 14).replace(day=1)
     days = (end - start).days
-    left, width, row_h, top = 110, 760, 22, 40
+    left, width, row_h, top, right = 110, 760, 22, 48, 50
     height = top + row_h * len(rows) + 40
 
     def x(d: date) -> float:
@@ -155,8 +155,8 @@ def support_svg(cfg: Config, on: date) -> str:
         return left + width * (d - start).days / days
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 20}" height="{height}" '
-        f'viewBox="0 0 {left + width + 20} {height}" font-family="sans-serif" font-size="12">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + right}" height="{height}" '
+        f'viewBox="0 0 {left + width + right} {height}" font-family="sans-serif" font-size="12">',
         f"<title>{escape(cfg.project)} releases supported on {on.isoformat()}</title>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         f'<text x="{left}" y="18" font-size="14" font-weight="bold">{escape(cfg.project)} release support'
@@ -172,23 +172,28 @@ def support_svg(cfg: Config, on: date) -> str:
     for i, w in enumerate(rows):
         y = top + i * row_h
         active = w.released <= on <= w.end_of_support
-        color = ("#1f6feb" if w.lts else "#2da44e") if active else "#b8b8b8"
+        upcoming = w.released > on
+        color = ("#1f6feb" if w.lts else "#2da44e") if active else ("#ffffff" if upcoming else "#b8b8b8")
+        stroke = ' stroke="#57606a" stroke-dasharray="4 3"' if upcoming else ""
         label = f"{w.version}{' LTS' if w.lts else ''}"
         parts.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{escape(label)}</text>')
         x0, x1 = x(w.released), x(w.end_of_support)
         parts.append(f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 2):.1f}" height="{row_h - 6}" '
-                     f'rx="3" fill="{color}"><title>{escape(label)}: {w.released} to {w.end_of_support}'
-                     f"</title></rect>")
+                     f'rx="3" fill="{color}"{stroke}><title>{escape(label)}: {w.released} to '
+                     f"{w.end_of_support}</title></rect>")
     parts.append(f'<line x1="{x(on):.1f}" y1="{top - 12}" x2="{x(on):.1f}" y2="{height - 30}" '
                  f'stroke="#d1242f" stroke-width="2"/>')
     parts.append(f'<text x="{x(on) + 4:.1f}" y="{top - 14}" fill="#d1242f">{on.isoformat()}</text>')
-    legend_y = height - 14
-    parts.append(f'<rect x="{left + width - 250}" y="{legend_y - 10}" width="10" height="10" fill="#1f6feb"/>'
-                 f'<text x="{left + width - 236}" y="{legend_y}">LTS</text>'
-                 f'<rect x="{left + width - 200}" y="{legend_y - 10}" width="10" height="10" fill="#2da44e"/>'
-                 f'<text x="{left + width - 186}" y="{legend_y}">supported</text>'
-                 f'<rect x="{left + width - 110}" y="{legend_y - 10}" width="10" height="10" fill="#b8b8b8"/>'
-                 f'<text x="{left + width - 96}" y="{legend_y}">ended</text>')
+    parts.append(f'<text x="{left}" y="34" fill="#555" font-size="11">one bar per release, from its release '
+                 f"to its end of support (inclusive)</text>")
+    # the legend sits top right, clear of the bars and the month labels
+    legend = [("#1f6feb", "", "LTS"), ("#2da44e", "", "supported"), ("#b8b8b8", "", "ended"),
+              ("#ffffff", ' stroke="#57606a" stroke-dasharray="3 2"', "upcoming")]
+    lx = left + width - 330
+    for fill, extra, text in legend:
+        parts.append(f'<rect x="{lx}" y="8" width="10" height="10" fill="{fill}"{extra}/>'
+                     f'<text x="{lx + 14}" y="17">{text}</text>')
+        lx += 24 + 7 * len(text)
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
