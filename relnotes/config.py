@@ -498,10 +498,3 @@ def _yaml_str(s: str) -> str:
 
     return json.dumps(s, ensure_ascii=False)
 
-
-def relpath(cfg: Config, p: Path) -> str:
-    """A path as users see it in messages: relative to the root when inside it."""
-    try:
-        return os.path.relpath(p, cfg.root).replace(os.sep, "/") if p.is_absolute() else str(p)
-    except ValueError:
-        return str(p)

@@ -11,7 +11,7 @@ a message on stderr and an exit status.  Exit codes (DESIGN.md §4):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,8 @@ class ContentError(RelnotesError):
     exit_code = 1
 
 
-@dataclass
 class ValidationError(ContentError):
     """A set of located problems, all reported at once."""
-
-    problems: list[Problem] = field(default_factory=list)
 
     def __init__(self, problems: list[Problem], message: str | None = None) -> None:
         n = len(problems)

@@ -38,13 +38,13 @@ class Repo:
 
     def __init__(self, root: Path) -> None:
         self._gp = None  # the GitPython Repo, created on the first blob read
+        if not Path(root).is_dir():
+            raise StateError(f"{root} is not a directory")
         try:
             top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True,
                                  text=True, check=False)
-        except FileNotFoundError:
+        except FileNotFoundError:  # the directory exists, so it is the git executable that is missing
             raise StateError("git is not installed", hint="install git and run again") from None
-        except NotADirectoryError:
-            top = None
         if top is None or top.returncode != 0:
             raise StateError(f"{root} is not inside a git repository",
                              hint="run relnotes from a git checkout (git init / git clone)")
@@ -114,14 +114,6 @@ class Repo:
                 refs.append(Ref(name, branch, sha, True))
         return refs
 
-    def branches_containing(self, commit: str) -> list[Ref]:
-        """Branches (local and remote) whose tip contains ``commit``: one call."""
-        out = self.run("for-each-ref", "--format=%(refname)%00%(objectname)",
-                       f"--contains={commit}", "refs/heads", "refs/remotes")
-        wanted = {line.partition("\0")[0] for line in out.splitlines()}
-        return [r for r in self.branches()
-                if ("refs/heads/" + r.name if not r.remote else "refs/remotes/" + r.name) in wanted]
-
     def refs_containing(self, commit: str) -> list[str]:
         """Full names of branches, remote branches and tags containing ``commit``: one walk."""
         out = self.run("for-each-ref", "--format=%(refname)", f"--contains={commit}",
@@ -174,14 +166,6 @@ class Repo:
         if kind not in (b"blob", "blob"):
             return None
         return data.decode("utf-8", errors="replace")
-
-    def tags(self) -> list[str]:
-        out = self.run("for-each-ref", "--format=%(refname:short)", "refs/tags")
-        return out.split()
-
-    def tags_containing(self, commit: str) -> list[str]:
-        out = self.run("for-each-ref", "--format=%(refname:short)", f"--contains={commit}", "refs/tags")
-        return out.split()
 
     def added_in(self, rev: str, directory: str) -> dict[str, str]:
         """For each file under ``directory`` at ``rev``, the commit that added it: one log call."""

@@ -196,7 +196,8 @@ class BuildResult:
     written: bool
 
 
-def build(cfg: Config, *, draft: bool = False, keep: bool = False) -> BuildResult:
+def build(cfg: Config, *, draft: bool = False, keep: bool = False,
+          doc: notes.NotesDocument | None = None) -> BuildResult:
     """Render pending fragments into the top unreleased section, then remove them.
 
     Idempotent and crash-safe by content: an entry whose exact text is already in its
@@ -205,7 +206,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False) -> BuildResul
     """
     from relnotes.render import Renderer
 
-    doc = read_notes(cfg)
+    doc = doc or read_notes(cfg)
     fragments = pending_fragments(cfg)
     rel = doc.release()
     version = str(rel.version) if rel.version else rel.title
@@ -487,8 +488,8 @@ def release(cfg: Config, *, on: str | None = None, commit: bool = False) -> Rele
     if not top.unreleased:
         b = BuildResult(str(top.version), [], [], [], "", False)
         return ReleaseResult(b, StampResult(str(top.version), top.date or "", False, top.date), None)
-    b = build(cfg)
-    s = stamp(cfg, on=when)
+    b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
+    s = stamp(cfg, on=when, doc=doc)
     sha = None
     if commit:
         with _open_repo(cfg) as repo:

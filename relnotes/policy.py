@@ -197,6 +197,3 @@ def support_svg(cfg: Config, on: date) -> str:
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
-
-def version_for_major(major: int) -> Version:
-    return Version(major, 0, 0)

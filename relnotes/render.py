@@ -98,18 +98,18 @@ class Renderer:
         return out
 
     def _fast_context(self, frag: Fragment) -> dict:
-        """Just what ``builtin_entry`` reads, without building the full template context."""
+        """Just what ``builtin_entry`` reads, without building the full template context.
+
+        A blank line goes before the link lines when the text ends in a list, or they
+        would join its last item.
+        """
         text, references = split_references(frag.body) if "]:" in frag.body else (frag.body, [])
         ends_in_list = "\n" in text and bool(_LIST_ITEM.match(text.rsplit("\n", 1)[-1]))
         return {"text": text, "references": references, "links": self.links(frag), "ends_in_list": ends_in_list}
 
     def entry_context(self, frag: Fragment) -> dict:
-        text, references = split_references(frag.body)
-        last = text.rsplit("\n", 1)[-1]
-        # Link lines straight after a list would join its last item; a blank line keeps them apart.
-        ends_in_list = "\n" in text and bool(_LIST_ITEM.match(last))
-        return {**frag.as_dict(), "text": text, "references": references,
-                "links": self.links(frag), "ends_in_list": ends_in_list}
+        """Everything a (possibly overridden) entry template may use."""
+        return {**frag.as_dict(), **self._fast_context(frag)}
 
     def entries(self, fragments: list[Fragment]) -> list[str]:
         """One rendered bullet block per fragment (no final newline), in input order."""
