@@ -15,13 +15,19 @@ file is ignored.  ``RELNOTES_NO_CACHE=1`` turns it off.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 from relnotes import __version__
 
+try:  # the C module alone: ``hashlib`` would also load OpenSSL (~5 ms at start-up)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b
+
 NAME = "parse-cache-v1.json"
+CONFIG_NAME = "config-cache-v1.json"
+CONFIG_KEEP = 8  # configurations remembered (branches with different relnotes.yaml)
 
 
 def git_dir(root: Path) -> Path | None:
@@ -54,17 +60,10 @@ class ParseCache:
         if gd is None:
             return
         self.path = gd / "relnotes" / NAME
-        try:
-            import json
-
-            data = json.loads(self.path.read_bytes())
-            if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
-        except (OSError, ValueError):
-            self.entries = {}
+        self.entries = _read_entries(self.path)
 
     def key(self, shown: str, data: bytes) -> str:
-        return hashlib.blake2b(self._salt + shown.encode() + b"\0" + data, digest_size=16).hexdigest()
+        return blake2b(self._salt + shown.encode() + b"\0" + data, digest_size=16).hexdigest()
 
     def get(self, key: str) -> list | None:
         rec = self.entries.get(key)
@@ -80,14 +79,102 @@ class ParseCache:
         """Write the entries this run used, if anything changed; never fail the command."""
         if self.path is None or (not self.dirty and len(self.used) == len(self.entries)):
             return
-        import json
-        import tempfile
+        _write_json(self.path, {"version": __version__, "entries": self.used})
 
+
+def _write_json(path: Path, data: dict) -> None:
+    """Atomically replace ``path``; a failure is ignored (the cache is only an optimisation)."""
+    import json
+    import tempfile
+
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", dir=path.parent)
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".parse-cache.", dir=self.path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"version": __version__, "entries": self.used}, f, separators=(",", ":"))
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a read-only .git is fine: the cache is only an optimisation
+                json.dump(data, f, separators=(",", ":"))
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass  # a read-only .git is fine
+
+
+def _read_entries(path: Path) -> dict:
+    try:
+        import json
+
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("entries"), dict):
+        return data["entries"]
+    return {}
+
+
+# -- the configuration ---------------------------------------------------------------------
+#
+# Loading relnotes.yaml needs ruamel.yaml (~25 ms to import, ~5 ms to parse) on every
+# command.  A configuration that loaded and validated is a pure function of relnotes'
+# version and its text, so the validated values are remembered under a hash of both;
+# configurations with problems are never remembered (they go through ruamel every time,
+# which is what produces their messages).
+
+
+def _config_key(text: str) -> str:
+    return blake2b(f"{__version__}\0{text}".encode(), digest_size=16).hexdigest()
+
+
+def _config_path(root: Path) -> Path | None:
+    if os.environ.get("RELNOTES_NO_CACHE"):
+        return None
+    gd = git_dir(root)
+    return gd / "relnotes" / CONFIG_NAME if gd is not None else None
+
+
+def config_values(root: Path, text: str) -> dict | None:
+    """The validated values of a configuration text seen before, or None."""
+    path = _config_path(root)
+    if path is None:
+        return None
+    rec = _read_entries(path).get(_config_key(text))
+    return _decode(rec) if isinstance(rec, dict) else None
+
+
+def remember_config(root: Path, text: str, values: dict) -> None:
+    """Remember validated values for ``text`` (keeping the newest few configurations)."""
+    path = _config_path(root)
+    if path is None:
+        return
+    entries = _read_entries(path)
+    key = _config_key(text)
+    entries.pop(key, None)
+    entries[key] = _encode(values)
+    while len(entries) > CONFIG_KEEP:
+        del entries[next(iter(entries))]
+    _write_json(path, {"version": __version__, "entries": entries})
+
+
+def _encode(value):
+    from datetime import date
+
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if set(value) == {"$date"}:
+            from datetime import date
+
+            return date.fromisoformat(value["$date"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value

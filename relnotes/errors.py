@@ -11,11 +11,10 @@ a message on stderr and an exit status.  Exit codes (DESIGN.md §4):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One located problem: what ``check`` reports and validation collects."""
 
     path: str

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from relnotes.errors import GitError, StateError
@@ -25,8 +25,7 @@ def _git():
     return git
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     name: str  # short name as git prints it: release-48.0.0 or origin/release-48.0.0
     branch: str  # without the remote: release-48.0.0
     commit: str
@@ -40,6 +39,10 @@ class Repo:
         self._gp = None  # the GitPython Repo, created on the first blob read
         if not Path(root).is_dir():
             raise StateError(f"{root} is not a directory")
+        if (Path(root) / ".git").exists() and not (os.environ.keys() & {"GIT_DIR", "GIT_WORK_TREE"}):
+            # the usual case, answered without a process: git would say the same
+            self.root = Path(root)
+            return
         try:
             top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True,
                                  text=True, check=False)

@@ -107,3 +107,29 @@ def test_debug_shows_traceback(project):
     from relnotes.errors import ContentError
     with pytest.raises(ContentError):
         project.run("--debug", "show")
+
+
+def test_pruned_app_behaves_like_the_full_app():
+    """main() builds only the invoked command; help, errors and typos must not change."""
+    import pytest
+    from typer.main import get_command_name
+    from typer.testing import CliRunner
+
+    from relnotes import cli
+
+    names = [c.name or get_command_name(c.callback.__name__) for c in cli.app.registered_commands]
+    assert {"check", "build", "when", "backports", "archive"} <= set(names)
+    cases = [[n, "--help"] for n in names] + [
+        ["import", "--help"], ["import", "notes", "--help"], ["--config", "x.yaml", "check", "--help"],
+        ["build", "--bogus"], ["chek"], ["--help"], [],
+    ]
+    runner = CliRunner()
+    for args in cases:
+        pruned = cli.app_for(args)
+        if args and args[0] in names:
+            assert pruned is not cli.app and len(pruned.registered_commands) == 1, args
+        full_r = runner.invoke(cli.app, args, prog_name="relnotes")
+        pruned_r = runner.invoke(pruned, args, prog_name="relnotes")
+        assert (pruned_r.exit_code, pruned_r.output) == (full_r.exit_code, full_r.output), args
+    with pytest.raises(SystemExit):
+        cli.main(["chek"])

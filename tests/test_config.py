@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from relnotes import config
 from relnotes.errors import ConfigError
@@ -69,3 +71,74 @@ def test_json_schema_lists_every_key():
     schema = config.json_schema()
     assert set(schema["properties"]) == set(config.SCHEMA)
     assert schema["properties"]["links"]["properties"]["pr"]["default"] == "{repository}/pull/{number}"
+
+
+# -- the configuration cache gives exactly what loading gives --------------------------------
+
+_CONFIG_LINES = st.sampled_from([
+    "project: Demo\n", "repository: https://github.com/example/demo\n", "sections: [Added, Fixed]\n",
+    "template_sections: [Added]\n", "order: file\n", "order: random\n", "sectons: [A]\n",
+    "schedule: {cut_day: 7, anchor_date: 2025-01-20}\n", "schedule: {anchor_date: 2024-02-30}\n",
+    "support: {lts_releases: 10, normal_releases: 1}\n", "archive: {since: 1.0.0, oldest_suffix: ''}\n",
+    "version_files: [{path: Cargo.toml, pattern: 'version = \"{version}\"'}]\n",
+    "links:\n  pr: '{repository}/pull/{number}'\n", "notes_file: ../x.md\n", "project: [unclosed\n",
+    "check: {exempt_paths: ['docs/**'], skip_marker: 'no notes'}\n", "# a comment\n",
+])
+
+
+def _outcome(tmp, text, **kw):
+    try:
+        return config.from_text(text, tmp / "relnotes.yaml", tmp, **kw)
+    except ConfigError as e:
+        return ("error", e.message, e.hint, e.exit_code)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_CONFIG_LINES, max_size=6))
+def test_cached_config_equals_plain_config(tmp_path_factory, lines):
+    root = tmp_path_factory.mktemp("repo")
+    (root / ".git").mkdir()
+    text = "".join(lines)
+    plain = _outcome(root, text, use_cache=False)
+    cold = _outcome(root, text)
+    warm = _outcome(root, text)
+    assert cold == plain and warm == plain
+    if isinstance(plain, config.Config):
+        assert json_entries(root) == 1
+    elif "invalid YAML" in plain[1] or "unknown key" in plain[1]:  # problems are never remembered
+        assert not (root / ".git/relnotes/config-cache-v1.json").exists()
+
+
+def test_config_cache_hit_skips_yaml_and_ignores_garbage(tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    text = "project: Cached\nschedule: {anchor_date: 2025-01-20}\n"
+    first = config.from_text(text, tmp_path / "relnotes.yaml", tmp_path)
+    assert json_entries(tmp_path) == 1
+
+    def no_yaml(*a):
+        raise AssertionError("ruamel.yaml used on a cache hit")
+
+    monkeypatch.setattr(config, "_parse_and_validate", no_yaml)
+    assert config.from_text(text, tmp_path / "relnotes.yaml", tmp_path) == first
+    assert first.schedule.anchor_date.isoformat() == "2025-01-20"
+    (tmp_path / ".git/relnotes/config-cache-v1.json").write_text("{not json")
+    monkeypatch.undo()
+    assert config.from_text(text, tmp_path / "relnotes.yaml", tmp_path) == first
+    assert json_entries(tmp_path) == 1
+    monkeypatch.setenv("RELNOTES_NO_CACHE", "1")
+    monkeypatch.setattr(config, "_parse_and_validate", no_yaml)
+    with pytest.raises(AssertionError):
+        config.from_text(text, tmp_path / "relnotes.yaml", tmp_path)
+
+
+def test_config_cache_keeps_the_newest_few(tmp_path):
+    (tmp_path / ".git").mkdir()
+    for i in range(12):
+        config.from_text(f"project: P{i}\n", tmp_path / "relnotes.yaml", tmp_path)
+    assert json_entries(tmp_path) == 8
+
+
+def json_entries(root):
+    import json
+
+    return len(json.loads((root / ".git/relnotes/config-cache-v1.json").read_text())["entries"])
