@@ -158,10 +158,11 @@ class Config(NamedTuple):
         return self.root / self.templates_dir
 
     def link(self, kind: str, **values: Any) -> str:
-        pattern = getattr(self.links, kind)
-        return pattern.replace("{repository}", self.repository.rstrip("/")).format_map(
-            _Partial(values)
-        )
+        return fill(self.link_pattern(kind), values)
+
+    def link_pattern(self, kind: str) -> str:
+        """The ``links.KIND`` pattern with ``{repository}`` filled in."""
+        return getattr(self.links, kind).replace("{repository}", self.repository.rstrip("/"))
 
     def section_name(self, name: str) -> str | None:
         """The configured spelling of a section name (case-insensitive), or None."""
@@ -176,6 +177,11 @@ class _Partial(dict):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def fill(pattern: str, values: dict[str, Any]) -> str:
+    """``pattern.format(**values)``, leaving placeholders without a value as they are."""
+    return pattern.format_map(_Partial(values))
 
 
 # -- finding and loading ---------------------------------------------------------

