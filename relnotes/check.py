@@ -180,27 +180,27 @@ def pr_gate(cfg: Config, report: Report, base: str, labels: list[str]) -> None:
     event = github_event()
     all_labels = set(labels) | set(event_labels(event))
     skip = sorted(all_labels & set(cfg.check.skip_labels))
-    with Repo(cfg.root) as repo:
-        changes = changed_files(repo, base)
-        prefix = cfg.fragments_dir.rstrip("/") + "/"
-        frag_changes = [p for s, p in changes if p.startswith(prefix) and s in "AMR"
-                        and p.endswith(".md") and os.path.basename(p) != "README.md"]
-        report.fragments_changed = sorted(set(frag_changes))
-        needs = [p for s, p in changes if not p.startswith(prefix)
-                 and not is_exempt(p, cfg.check.exempt_paths)]
-        report.changed_files = len(changes)
-        if not needs or report.fragments_changed:
-            return
-        if skip:
-            report.skipped = f"label {skip[0]!r}"
-            return
-        marker = cfg.check.skip_marker
-        if marker and has_marker(_pr(event).get("body") or "", marker):
-            report.skipped = "skip marker in the pull request description"
-            return
-        if marker and any(has_marker(m, marker) for m in range_messages(repo, base).split("\0")):
-            report.skipped = "skip marker in a commit message"
-            return
+    repo = Repo(cfg.root)
+    changes = changed_files(repo, base)
+    prefix = cfg.fragments_dir.rstrip("/") + "/"
+    frag_changes = [p for s, p in changes if p.startswith(prefix) and s in "AMR"
+                    and p.endswith(".md") and os.path.basename(p) != "README.md"]
+    report.fragments_changed = sorted(set(frag_changes))
+    needs = [p for s, p in changes if not p.startswith(prefix)
+             and not is_exempt(p, cfg.check.exempt_paths)]
+    report.changed_files = len(changes)
+    if not needs or report.fragments_changed:
+        return
+    if skip:
+        report.skipped = f"label {skip[0]!r}"
+        return
+    marker = cfg.check.skip_marker
+    if marker and has_marker(_pr(event).get("body") or "", marker):
+        report.skipped = "skip marker in the pull request description"
+        return
+    if marker and any(has_marker(m, marker) for m in range_messages(repo, base).split("\0")):
+        report.skipped = "skip marker in a commit message"
+        return
     shown = ", ".join(needs[:5]) + (f" and {len(needs) - 5} more" if len(needs) > 5 else "")
     how_to_skip = []
     if cfg.check.skip_labels:

@@ -4,8 +4,8 @@ This is the only module that prints, prompts or exits.  Each command loads the
 configuration, calls one library function, and reports its result; every expected
 failure arrives as a RelnotesError and leaves as ``error: …`` on stderr with the
 error's exit code (``--debug`` adds the traceback).  Heavy modules (mistletoe,
-GitPython, Jinja) are imported inside the library functions that need them, so
-``relnotes --version`` and ``--help`` stay fast.
+ruamel.yaml, Jinja) are imported inside the library functions that need them, and
+only the invoked command is built (``app_for``), so every command starts fast.
 """
 
 from __future__ import annotations

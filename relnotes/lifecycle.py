@@ -235,13 +235,9 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
         merge.append((section, fresh))
     doc.merge_entries(rel, merge, list(cfg.sections))
     repo = _open_repo(cfg) if _has_git(cfg) and not keep else None
-    try:
-        if added:
-            fsio.write_text(cfg.root, cfg.notes_path, doc.text())
-        removed = [] if keep else remove_fragments(cfg, added + present, repo)
-    finally:
-        if repo is not None:
-            repo.close()
+    if added:
+        fsio.write_text(cfg.root, cfg.notes_path, doc.text())
+    removed = [] if keep else remove_fragments(cfg, added + present, repo)
     return BuildResult(version, added, present, removed, draft_text, bool(added))
 
 
@@ -392,76 +388,76 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
     """
     from relnotes.render import Renderer
 
-    with _open_repo(cfg) as repo:
-        current = repo.current_branch()
-        if current is None:
-            raise StateError("HEAD is detached", hint=f"check out {cfg.main_branch} first: git switch {cfg.main_branch}")
-        if current != cfg.main_branch:
-            raise StateError(f"cut runs on {cfg.main_branch}, but {current} is checked out",
-                             hint=f"git switch {cfg.main_branch}, or set main_branch in relnotes.yaml")
-        head = repo.head_commit()
-        if head is None:
-            raise StateError("the repository has no commits yet", hint="commit the notes file first")
-        marker = Path(repo.run("rev-parse", "--absolute-git-dir")) / "relnotes-cut"
-        recorded = marker.read_text().strip() if marker.is_file() else None
-        owned = [cfg.notes_file, *(vf.path for vf in cfg.version_files), cfg.fragments_dir]
-        resume = False
-        if recorded:
-            existing = [r for r in repo.branches() if r.branch == recorded and not r.remote]
-            resume = len(existing) == 1 and existing[0].commit == head
-            if resume and not dry_run:
-                repo.run("checkout", "HEAD", "--", *owned)  # undo the interrupted run's partial writes
-        if recorded and not resume:
-            marker.unlink(missing_ok=True)  # a finished or abandoned cut's record
-        if not resume:
-            dirty = repo.dirty_paths()
-            if dirty:
-                raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
-                                 hint="commit or stash them; the release branch is cut from HEAD as committed")
-        doc = read_notes(cfg)
-        top = doc.release()
-        if top.version is None:
-            raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version",
-                               hint="the top section must be '## X.Y.Z' to know which version to cut")
-        if not top.unreleased:
-            raise StateError(f"{cfg.notes_file}:{top.start + 1}: the top release {top.version} is already released",
-                             hint="cut runs on main, whose top section is the unreleased next version")
-        cut_v = top.version.release
-        next_v = Version.parse(version) if version else cut_v.next_major()
-        if next_v <= cut_v:
-            raise UsageError(f"--version {next_v} is not newer than {cut_v}")
-        branch = cfg.release_branch.replace("{version}", str(cut_v))
-        resume = resume and recorded == branch
-        if not resume and any(r.branch == branch for r in repo.branches()):
-            raise StateError(f"branch {branch} already exists",
-                             hint=f"{cut_v} was already cut; use --version or delete the branch")
-        fragments = pending_fragments(cfg)
-        before = doc.text()
-        moved = sum(1 for c in top.categories for b in notes.blocks(doc, c.start + 1, c.end))
-        doc.splice(top.start, top.end, [])
-        section = Renderer(cfg).release_section(str(next_v))
-        doc.insert_text(top.start, section.rstrip("\n"))
-        if doc.archive is not None:
-            url = cfg.link("archive", branch=branch)
-            if not any(link.url == url for link in doc.archive.links):
-                # label it as 'relnotes archive' would: the only link is also the oldest
-                oldest = not doc.archive.links
-                doc.insert_text(doc.archive.first, f"* [{_archive_label(cfg, cut_v, oldest)}]({url})")
-        changes = {cfg.notes_file: (before, doc.text())}
-        changes.update(_version_file_changes(cfg, top.version, next_v))
-        diff = unified_diff(changes)
-        if dry_run:
-            return CutResult(branch, str(cut_v), str(next_v), moved, [f.path for f in fragments], None, diff)
-        if not resume:
-            marker.write_text(branch + "\n")
-            repo.create_branch(branch)
-        _write_all(cfg, changes)
-        removed = remove_fragments(cfg, fragments, repo)
-        sha = None
-        if commit:
-            repo.add(sorted(changes))
-            sha = repo.commit(cfg.commit.cut.replace("{project}", cfg.project).replace("{version}", str(next_v)))
-        marker.unlink(missing_ok=True)
+    repo = _open_repo(cfg)
+    current = repo.current_branch()
+    if current is None:
+        raise StateError("HEAD is detached", hint=f"check out {cfg.main_branch} first: git switch {cfg.main_branch}")
+    if current != cfg.main_branch:
+        raise StateError(f"cut runs on {cfg.main_branch}, but {current} is checked out",
+                         hint=f"git switch {cfg.main_branch}, or set main_branch in relnotes.yaml")
+    head = repo.head_commit()
+    if head is None:
+        raise StateError("the repository has no commits yet", hint="commit the notes file first")
+    marker = Path(repo.run("rev-parse", "--absolute-git-dir")) / "relnotes-cut"
+    recorded = marker.read_text().strip() if marker.is_file() else None
+    owned = [cfg.notes_file, *(vf.path for vf in cfg.version_files), cfg.fragments_dir]
+    resume = False
+    if recorded:
+        existing = [r for r in repo.branches() if r.branch == recorded and not r.remote]
+        resume = len(existing) == 1 and existing[0].commit == head
+        if resume and not dry_run:
+            repo.run("checkout", "HEAD", "--", *owned)  # undo the interrupted run's partial writes
+    if recorded and not resume:
+        marker.unlink(missing_ok=True)  # a finished or abandoned cut's record
+    if not resume:
+        dirty = repo.dirty_paths()
+        if dirty:
+            raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
+                             hint="commit or stash them; the release branch is cut from HEAD as committed")
+    doc = read_notes(cfg)
+    top = doc.release()
+    if top.version is None:
+        raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version",
+                           hint="the top section must be '## X.Y.Z' to know which version to cut")
+    if not top.unreleased:
+        raise StateError(f"{cfg.notes_file}:{top.start + 1}: the top release {top.version} is already released",
+                         hint="cut runs on main, whose top section is the unreleased next version")
+    cut_v = top.version.release
+    next_v = Version.parse(version) if version else cut_v.next_major()
+    if next_v <= cut_v:
+        raise UsageError(f"--version {next_v} is not newer than {cut_v}")
+    branch = cfg.release_branch.replace("{version}", str(cut_v))
+    resume = resume and recorded == branch
+    if not resume and any(r.branch == branch for r in repo.branches()):
+        raise StateError(f"branch {branch} already exists",
+                         hint=f"{cut_v} was already cut; use --version or delete the branch")
+    fragments = pending_fragments(cfg)
+    before = doc.text()
+    moved = sum(1 for c in top.categories for b in notes.blocks(doc, c.start + 1, c.end))
+    doc.splice(top.start, top.end, [])
+    section = Renderer(cfg).release_section(str(next_v))
+    doc.insert_text(top.start, section.rstrip("\n"))
+    if doc.archive is not None:
+        url = cfg.link("archive", branch=branch)
+        if not any(link.url == url for link in doc.archive.links):
+            # label it as 'relnotes archive' would: the only link is also the oldest
+            oldest = not doc.archive.links
+            doc.insert_text(doc.archive.first, f"* [{_archive_label(cfg, cut_v, oldest)}]({url})")
+    changes = {cfg.notes_file: (before, doc.text())}
+    changes.update(_version_file_changes(cfg, top.version, next_v))
+    diff = unified_diff(changes)
+    if dry_run:
+        return CutResult(branch, str(cut_v), str(next_v), moved, [f.path for f in fragments], None, diff)
+    if not resume:
+        marker.write_text(branch + "\n")
+        repo.create_branch(branch)
+    _write_all(cfg, changes)
+    removed = remove_fragments(cfg, fragments, repo)
+    sha = None
+    if commit:
+        repo.add(sorted(changes))
+        sha = repo.commit(cfg.commit.cut.replace("{project}", cfg.project).replace("{version}", str(next_v)))
+    marker.unlink(missing_ok=True)
     return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff)
 
 
@@ -486,9 +482,9 @@ def release(cfg: Config, *, on: str | None = None, commit: bool = False) -> Rele
     s = stamp(cfg, on=when, doc=doc)
     sha = None
     if commit:
-        with _open_repo(cfg) as repo:
-            repo.add([cfg.notes_file])
-            sha = repo.commit(cfg.commit.release.replace("{project}", cfg.project).replace("{version}", s.version))
+        repo = _open_repo(cfg)
+        repo.add([cfg.notes_file])
+        sha = repo.commit(cfg.commit.release.replace("{project}", cfg.project).replace("{version}", s.version))
     return ReleaseResult(b, s, sha)
 
 
@@ -530,8 +526,8 @@ def archive(cfg: Config, *, check: bool = False) -> ArchiveResult:
         raise ContentError(f"{cfg.notes_file}: no '{notes.ARCHIVE_MARKER}' line",
                            hint=f"add '{notes.ARCHIVE_MARKER}' on its own line where the archive list goes")
     top = doc.releases[0] if doc.releases else None
-    with _open_repo(cfg) as repo:
-        names = [r.branch for r in repo.branches()]
+    repo = _open_repo(cfg)
+    names = [r.branch for r in repo.branches()]
     links, ignored = archive_links(cfg, names, top.version if top else None)
     before = doc.text()
     doc.replace_archive(links)

@@ -50,7 +50,6 @@ def git_env(monkeypatch, tmp_path):
         monkeypatch.setenv(f"GIT_{who}_EMAIL", "test@example.com")
         monkeypatch.setenv(f"GIT_{who}_DATE", "1767225600 +0000")
     monkeypatch.delenv("GITHUB_EVENT_PATH", raising=False)
-    monkeypatch.setenv("GIT_PYTHON_REFRESH", "quiet")
 
 
 def git(root: Path, *args: str) -> str:
