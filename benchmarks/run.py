@@ -286,16 +286,28 @@ def main() -> None:
     reno_samples = [run_once(reno, h) for _ in range(2 if args.quick else 3)]
     reno_ms = stats(reno_samples)["median"]
     first_pr = 2 + (commits // branches) * 3  # on main, in release 4
-    for name, cmd in [("archive --check", rn + ["archive", "--check"]),
-                      ("when", rn + ["when", f"#{first_pr}"]),
-                      ("backports", rn + ["backports", "--on", "2026-01-25"])]:
-        samples = [run_once(cmd, h) for _ in range(runs + 1)][1:]
+    index = h / ".git" / "relnotes" / "history-v1.marshal"
+
+    def cold() -> Path:
+        """No history index yet: what the first run after a clone (or a fetch of everything) pays."""
+        index.unlink(missing_ok=True)
+        return h
+
+    for name, cmd, prepare in [("archive --check", rn + ["archive", "--check"], None),
+                               ("when", rn + ["when", f"#{first_pr}"], None),
+                               ("backports", rn + ["backports", "--on", "2026-01-25"], None),
+                               ("when", rn + ["when", f"#{first_pr}"], cold),
+                               ("backports", rn + ["backports", "--on", "2026-01-25"], cold)]:
+        samples = [run_once(cmd, h, prepare) for _ in range(runs + 1)][1:]
         st = stats(samples)
         ratio = st["median"] / reno_ms
-        met = st["median"] <= 300 and ratio <= 1 / 20
-        rows.append((f"`relnotes {name}`, {commits:,} commits, {branches} branches", st, stats(reno_samples),
-                     "`reno report`", ratio, "≤ 0.3 s and ≤ 1/20 of reno report", met))
-        print(f"{name}: {st['median']:.0f} ms vs reno report {reno_ms:.0f} ms", flush=True)
+        if prepare is None:
+            label, target, met = "", "≤ 0.3 s and ≤ 1/20 of reno report", st["median"] <= 300 and ratio <= 1 / 20
+        else:
+            label, target, met = " (cold: no index in .git/relnotes)", "— (first run only)", None
+        rows.append((f"`relnotes {name}`{label}, {commits:,} commits, {branches} branches", st,
+                     stats(reno_samples), "`reno report`", ratio, target, met))
+        print(f"{name}{label}: {st['median']:.0f} ms vs reno report {reno_ms:.0f} ms", flush=True)
 
     write_results(rows, versions, mem_row, runs, commits, branches)
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from relnotes.errors import Problem
 
@@ -405,19 +405,16 @@ def _parse_cached(cache, data: bytes, shown: str, name: str, sections) -> tuple[
     key = cache.key(shown, data) if cache is not None else None
     rec = cache.get(key) if cache is not None else None
     if rec is not None:
-        if rec[0] == "ok":
-            _, section, body, prs, issues, advisories, breaking, backport, body_line = rec
-            return Fragment(shown, name, section, body, tuple(prs), tuple(issues), tuple(advisories),
-                            breaking, backport, body_line), []
+        if rec[0] == "ok":  # the Fragment's fields after path and name, tuples and all
+            return Fragment(shown, name, *rec[1:]), []
         return None, [Problem(*p) for p in rec[1]]
     text, problems = _decode(data, shown)
     frag, problems = parse_text(text, shown, sections) if text is not None else (None, problems)
     if cache is not None:
         if frag is not None:
-            cache.put(key, ["ok", frag.section, frag.body, list(frag.prs), list(frag.issues),
-                            list(frag.advisories), frag.breaking, frag.backport, frag.body_line])
+            cache.put(key, ("ok", *frag[2:]))
         else:
-            cache.put(key, ["problems", [[p.path, p.line, p.col, p.code, p.message] for p in problems]])
+            cache.put(key, ("problems", [tuple(p) for p in problems]))
     return frag, problems
 
 

@@ -9,7 +9,6 @@ a configuration or a symlink cannot make relnotes write outside it.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from relnotes.errors import ConfigError, ContentError
@@ -42,6 +41,8 @@ def read_text(root: Path, p: Path, *, what: str = "file") -> str:
 
 def write_text(root: Path, p: Path, text: str) -> None:
     """Atomically replace ``p`` with ``text`` (UTF-8, newlines as given)."""
+    import tempfile
+
     target = inside(root, p)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

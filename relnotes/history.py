@@ -22,20 +22,13 @@ from __future__ import annotations
 import marshal
 import os
 import re
-import sys
 from array import array
 from typing import TYPE_CHECKING
-
-from relnotes import __version__
 
 if TYPE_CHECKING:
     from relnotes.gitio import Repo
 
-NAME = "history-v1.marshal"
-# marshal's format belongs to the Python version; the cache only to the relnotes that wrote it.
-# (marshal trusts its input: this file lives in .git, which only the repository's owner writes —
-# the same trust git places in .git/hooks.)
-_STAMP = f"relnotes {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+NAME = "history-v1.marshal"  # marshal, stamped like the other caches (see relnotes.cache)
 DERIVED_KEEP = 8  # per-commit answers kept (one per ordered set of tips asked about)
 ADDED_KEEP = 8  # "which commit added each fragment" answers kept (per revision and directory)
 _FORMAT = "%H%x00%P%x00%s%x00%b%x01"
@@ -96,11 +89,12 @@ class History:
         return h
 
     def _restore(self, path: os.PathLike) -> None:
+        from relnotes.cache import read_marshal
+
+        data = read_marshal(path)
+        if data is None:
+            return
         try:
-            with open(path, "rb") as f:
-                data = marshal.loads(f.read())
-            if data["version"] != _STAMP:
-                return
             self.shas = data["shas"]
             for name in ("first", "gen", "pr"):
                 arr = array("i")
@@ -111,8 +105,8 @@ class History:
             self.more, self.picks, self.added = data["more"], data["picks"], data["added"]
             self.derived, self.tips = data["derived"], data["tips"]
             self.index = dict(zip(self.shas, range(len(self.shas))))
-        except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
-            self._reset()  # unreadable or from another version: read the history again
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self._reset()  # damaged: read the history again
 
     def _walk(self, include: list[str], exclude: list[str]) -> None:
         """Add the commits reachable from ``include`` but not from ``exclude``: one git log."""
@@ -150,24 +144,12 @@ class History:
         path = _cache_path(self.repo)
         if path is None or not self._changed:
             return
-        import tempfile
+        from relnotes.cache import STAMP, write_atomic
 
-        data = marshal.dumps({"version": _STAMP, "tips": self.tips, "shas": self.shas,
-                              "first": self.first.tobytes(), "more": self.more, "gen": self.gen.tobytes(),
-                              "pr": self.pr.tobytes(), "picks": self.picks, "added": self.added,
-                              "derived": self.derived})
-        try:
-            path.parent.mkdir(exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".history.", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except OSError:
-            pass  # a read-only .git is fine: the next run reads the history again
+        write_atomic(path, marshal.dumps({"version": STAMP, "tips": self.tips, "shas": self.shas,
+                                          "first": self.first.tobytes(), "more": self.more,
+                                          "gen": self.gen.tobytes(), "pr": self.pr.tobytes(),
+                                          "picks": self.picks, "added": self.added, "derived": self.derived}))
         self._changed = False
 
     # -- questions -------------------------------------------------------------------

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from typing import NamedTuple
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from relnotes import fsio, notes
 from relnotes.config import Config

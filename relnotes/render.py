@@ -12,9 +12,7 @@ a PR may be a stranger's: they run in Jinja's sandbox with ``StrictUndefined``.
 
 from __future__ import annotations
 
-import importlib.resources
 import re
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +31,8 @@ TEMPLATES = ("entry.md.j2", "release.md.j2", "notes.md.j2", "draft.md.j2")
 
 def builtin_template_dir() -> Path:
     """Where the shipped templates are, for both wheel and editable installs."""
+    import importlib.resources
+
     packaged = importlib.resources.files("relnotes") / "templates"
     if packaged.is_dir():
         return Path(str(packaged))
@@ -251,6 +251,8 @@ def _template_error(e: Exception, name: str) -> ConfigError:
     if isinstance(e, TemplateSyntaxError):
         where = f"{e.filename or e.name or name}:{e.lineno}"
         return ConfigError(f"{where}: template syntax error: {e.message}")
+    import traceback
+
     frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".j2")]
     if frames:
         where = f"{frames[-1].filename}:{frames[-1].lineno}"

@@ -8,8 +8,7 @@ as in SemVer §11.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import total_ordering
+from typing import NamedTuple
 
 from relnotes.errors import UsageError
 
@@ -21,9 +20,9 @@ _VERSION_RE = re.compile(
 )
 
 
-@total_ordering
-@dataclass(frozen=True)
-class Version:
+class Version(NamedTuple):
+    """An immutable version; equality is by parts, ordering by SemVer precedence (``_key``)."""
+
     major: int
     minor: int
     patch: int
@@ -62,10 +61,18 @@ class Version:
             pre_key = ((0,),) + pre_key
         return (self.major, self.minor, self.patch, pre_key)
 
+    # tuple's own ordering would compare the parts as given; SemVer's is _key's
     def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Version):
-            return NotImplemented
-        return self._key() < other._key()
+        return self._key() < other._key() if isinstance(other, Version) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self._key() <= other._key() if isinstance(other, Version) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self._key() > other._key() if isinstance(other, Version) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self._key() >= other._key() if isinstance(other, Version) else NotImplemented
 
     @property
     def release(self) -> Version:

@@ -104,16 +104,16 @@ def test_cached_config_equals_plain_config(tmp_path_factory, lines):
     warm = _outcome(root, text)
     assert cold == plain and warm == plain
     if isinstance(plain, config.Config):
-        assert json_entries(root) == 1
+        assert cached_entries(root) == 1
     elif "invalid YAML" in plain[1] or "unknown key" in plain[1]:  # problems are never remembered
-        assert not (root / ".git/relnotes/config-cache-v1.json").exists()
+        assert not (root / ".git/relnotes/config-cache-v2.marshal").exists()
 
 
 def test_config_cache_hit_skips_yaml_and_ignores_garbage(tmp_path, monkeypatch):
     (tmp_path / ".git").mkdir()
     text = "project: Cached\nschedule: {anchor_date: 2025-01-20}\n"
     first = config.from_text(text, tmp_path / "relnotes.yaml", tmp_path)
-    assert json_entries(tmp_path) == 1
+    assert cached_entries(tmp_path) == 1
 
     def no_yaml(*a):
         raise AssertionError("ruamel.yaml used on a cache hit")
@@ -121,10 +121,10 @@ def test_config_cache_hit_skips_yaml_and_ignores_garbage(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "_parse_and_validate", no_yaml)
     assert config.from_text(text, tmp_path / "relnotes.yaml", tmp_path) == first
     assert first.schedule.anchor_date.isoformat() == "2025-01-20"
-    (tmp_path / ".git/relnotes/config-cache-v1.json").write_text("{not json")
+    (tmp_path / ".git/relnotes/config-cache-v2.marshal").write_text("{not json")
     monkeypatch.undo()
     assert config.from_text(text, tmp_path / "relnotes.yaml", tmp_path) == first
-    assert json_entries(tmp_path) == 1
+    assert cached_entries(tmp_path) == 1
     monkeypatch.setenv("RELNOTES_NO_CACHE", "1")
     monkeypatch.setattr(config, "_parse_and_validate", no_yaml)
     with pytest.raises(AssertionError):
@@ -135,10 +135,10 @@ def test_config_cache_keeps_the_newest_few(tmp_path):
     (tmp_path / ".git").mkdir()
     for i in range(12):
         config.from_text(f"project: P{i}\n", tmp_path / "relnotes.yaml", tmp_path)
-    assert json_entries(tmp_path) == 8
+    assert cached_entries(tmp_path) == 8
 
 
-def json_entries(root):
-    import json
+def cached_entries(root):
+    from relnotes.cache import read_marshal
 
-    return len(json.loads((root / ".git/relnotes/config-cache-v1.json").read_text())["entries"])
+    return len(read_marshal(root / ".git/relnotes/config-cache-v2.marshal")["entries"])
