@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 NAME = "history-v1.marshal"  # marshal, stamped like the other caches (see relnotes.cache)
 DERIVED_KEEP = 8  # per-commit answers kept (one per ordered set of tips asked about)
-ADDED_KEEP = 8  # "which commit added each fragment" answers kept (per revision and directory)
+ADDED_KEEP = 8
+COMPACT_MIN = 1000  # graphs smaller than this are never worth compacting  # "which commit added each fragment" answers kept (per revision and directory)
 _FORMAT = "%H%x00%P%x00%s%x00%b%x01"
 _PR_SUBJECT = re.compile(r"\(#(\d+)\)\s*$")
 _CHERRY = re.compile(r"cherry picked from commit ([0-9a-f]{7,40})")
@@ -82,11 +83,31 @@ class History:
                 h._reset()
                 h._walk(tips, [])
         if tips != h.tips:
+            gone = set(h.tips) - set(tips)
             h.tips = tips
             h.derived = {}
             h._changed = True
+            if gone and len(h.shas) > COMPACT_MIN and 3 * h._live_count() < 2 * len(h.shas):
+                h._reset()  # over a third of the graph left behind by rewound or deleted refs: compact
+                h._walk(tips, [])
+                h.tips = tips
         h.save_if_changed()
         return h
+
+    def _live_count(self) -> int:
+        """How many commits the current tips reach (one walk over the graph in memory)."""
+        seen = bytearray(len(self.shas))
+        stack = [self.index[t] for t in self.tips if t in self.index]
+        for c in stack:
+            seen[c] = 1
+        count = len(stack)
+        while stack:
+            for p in self._parents(stack.pop()):
+                if not seen[p]:
+                    seen[p] = 1
+                    count += 1
+                    stack.append(p)
+        return count
 
     def _restore(self, path: os.PathLike) -> None:
         from relnotes.cache import read_marshal

@@ -145,3 +145,21 @@ def test_damaged_cache_is_read_again(git_env, tmp_path):
     History.load(repo)  # rewritten whole
     cache.write_bytes(cache.read_bytes()[:100])  # truncated
     check_against_git(b, History.load(repo))
+
+
+def test_commits_of_deleted_branches_are_compacted_away(git_env, tmp_path, monkeypatch):
+    from relnotes import history
+
+    monkeypatch.setattr(history, "COMPACT_MIN", 0)
+    b = Builder(tmp_path / "r")
+    b.apply([("commit", 1), ("branch", 0)])
+    for k in range(6):
+        b.commit("release-1.0.0", f"Work {k}")
+    repo = Repo(b.root)
+    assert len(History.load(repo).shas) == 8
+    b.git("update-ref", "-d", "refs/heads/release-1.0.0")  # the branch's 6 commits are unreachable now
+    del b.tips["release-1.0.0"]
+    h = History.load(repo)
+    assert len(h.shas) == 2
+    check_against_git(b, h)
+    assert len(History.load(repo).shas) == 2
