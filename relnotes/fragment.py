@@ -418,6 +418,7 @@ def _parse_cached(cache, data: bytes, shown: str, name: str, sections) -> tuple[
     return frag, problems
 
 
+_CHUNK = 64 * 1024
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -431,9 +432,11 @@ def _read_bytes(path: str, shown: str) -> tuple[bytes | None, list[Problem]]:
     try:
         fd = os.open(path, _READ_FLAGS)
         try:
-            data = os.read(fd, limit)
-            while data and len(data) < limit:  # a short read is the end, or an interrupted read
-                more = os.read(fd, limit - len(data))
+            # 64 KiB at a time: asking for the whole limit would allocate (and page-fault)
+            # a 1 MiB buffer per fragment, 0.3 s at 1 000 fragments
+            data = os.read(fd, _CHUNK)
+            while data and len(data) < limit:  # until the end of the file, or past the limit
+                more = os.read(fd, _CHUNK)
                 if not more:
                     break
                 data += more
