@@ -8,7 +8,6 @@ what it means.  Loading, validation ("unknown key 'sectons' — did you mean
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple

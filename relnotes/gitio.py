@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from relnotes.errors import GitError, StateError
 

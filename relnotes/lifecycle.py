@@ -8,7 +8,6 @@ anything on disk changed.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from datetime import date
@@ -20,7 +19,6 @@ from relnotes.config import Config
 from relnotes.errors import ContentError, StateError, UsageError, ValidationError
 from relnotes.fragment import PLACEHOLDER, Fragment, load_all, parse_text
 from relnotes.version import Version, version_of_branch
-
 
 # -- shared helpers --------------------------------------------------------------------
 

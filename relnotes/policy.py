@@ -16,7 +16,6 @@ from datetime import date, timedelta
 
 from relnotes.config import Config
 from relnotes.errors import UsageError
-from relnotes.version import Version
 
 
 def add_months(d: date, months: int, day: int | None = None) -> date:

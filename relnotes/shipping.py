@@ -16,7 +16,7 @@ from datetime import date
 from relnotes import notes, policy
 from relnotes.config import Config
 from relnotes.errors import StateError, UsageError
-from relnotes.fragment import Fragment, load_all, parse_text
+from relnotes.fragment import FRAGMENT_SUFFIX, IGNORED_NAMES, Fragment, load_all, parse_text
 from relnotes.version import Version, version_of_branch
 
 _PR_LINK = re.compile(r"/pull/(\d+)\)")
@@ -44,7 +44,7 @@ def _tip(refs: dict[str, str], name: str) -> str | None:
 def _branch_fragments(cfg: Config, repo, revs: list[str]) -> dict[str, list[tuple[Fragment, str]]]:
     """The valid fragments on each revision: one ls-tree each, one cat-file for all texts."""
     paths = {rev: [p for p in repo.ls_tree(rev, cfg.fragments_dir)
-                   if p.endswith(".md") and not p.endswith("/README.md") and p != f"{cfg.fragments_dir}/README.md"]
+                   if p.endswith(FRAGMENT_SUFFIX) and p.rsplit("/", 1)[-1] not in IGNORED_NAMES]
              for rev in revs}
     specs = [f"{rev}:{p}" for rev in revs for p in paths[rev]]
     texts = dict(zip(specs, repo.read_blobs(specs)))
