@@ -54,20 +54,24 @@ def git_dir(root: Path) -> Path | None:
     return None
 
 
+def cache_file(root: Path, name: str) -> Path | None:
+    """``.git/relnotes/NAME`` for the repository at ``root``; None outside git or with
+    ``RELNOTES_NO_CACHE`` set (every cache — parses, config, history — goes through here)."""
+    if os.environ.get("RELNOTES_NO_CACHE"):
+        return None
+    gd = git_dir(root)
+    return gd / "relnotes" / name if gd is not None else None
+
+
 class ParseCache:
     def __init__(self, root: Path, sections: tuple[str, ...]) -> None:
-        self.path: Path | None = None
         self.entries: dict[bytes, tuple] = {}
         self.used: dict[bytes, tuple] = {}
         self.dirty = False
         self._salt = f"{__version__}\0{chr(1).join(sections)}\0".encode()
-        if os.environ.get("RELNOTES_NO_CACHE"):
-            return
-        gd = git_dir(root)
-        if gd is None:
-            return
-        self.path = gd / "relnotes" / NAME
-        self.entries = _read_entries(self.path)
+        self.path: Path | None = cache_file(root, NAME)
+        if self.path is not None:
+            self.entries = _read_entries(self.path)
 
     def key(self, shown: str, data: bytes) -> bytes:
         return blake2b(self._salt + shown.encode() + b"\0" + data, digest_size=16).digest()
@@ -137,10 +141,7 @@ def _config_key(text: str) -> bytes:
 
 
 def _config_path(root: Path) -> Path | None:
-    if os.environ.get("RELNOTES_NO_CACHE"):
-        return None
-    gd = git_dir(root)
-    return gd / "relnotes" / CONFIG_NAME if gd is not None else None
+    return cache_file(root, CONFIG_NAME)
 
 
 def config_values(root: Path, text: str) -> dict | None:

@@ -27,7 +27,7 @@ class Ref(NamedTuple):
 
 
 class Repo:
-    """A git repository at ``root`` (a context manager that reaps git's helpers)."""
+    """A git repository at ``root``; every method is one ``git`` process, none left running."""
 
     def __init__(self, root: Path) -> None:
         if not Path(root).is_dir():
@@ -154,7 +154,7 @@ class Repo:
         return [found.get(s) for s in specs]
 
     def show_file(self, rev: str, path: str) -> str | None:
-        """A file's text at ``rev`` or None when absent (one process; see read_blob for many)."""
+        """A file's text at ``rev`` or None when absent (one process; see read_blobs for many)."""
         try:
             return self.run("cat-file", "blob", f"{rev}:{path}", strip=False)
         except GitError:

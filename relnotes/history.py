@@ -366,9 +366,6 @@ def _head(repo: Repo, refs: dict[str, str]) -> str | None:
 
 
 def _cache_path(repo: Repo):
-    if os.environ.get("RELNOTES_NO_CACHE"):
-        return None
-    from relnotes.cache import git_dir
+    from relnotes.cache import cache_file
 
-    gd = git_dir(repo.root)
-    return gd / "relnotes" / NAME if gd is not None else None
+    return cache_file(repo.root, NAME)

@@ -26,13 +26,13 @@ _GHSA = re.compile(r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}")
 def release_branches(cfg: Config, refs: dict[str, str]) -> dict[Version, str]:
     """Version → branch name (local preferred over remote-tracking) from full ref names."""
     found: dict[Version, str] = {}
-    local = [n[len("refs/heads/"):] for n in refs if n.startswith("refs/heads/")]
-    remote = [n[len("refs/remotes/"):] for n in refs if n.startswith("refs/remotes/")]
-    for name in local + remote:
-        branch = name.partition("/")[2] if name in remote else name
-        v = version_of_branch(branch, cfg.release_branch)
-        if v is not None and v not in found:
-            found[v] = name
+    for prefix, remote in (("refs/heads/", False), ("refs/remotes/", True)):
+        for full in refs:
+            if full.startswith(prefix):
+                name = full[len(prefix):]
+                v = version_of_branch(name.partition("/")[2] if remote else name, cfg.release_branch)
+                if v is not None and v not in found:
+                    found[v] = name
     return found
 
 
