@@ -265,6 +265,9 @@ def test_sigkill_during_build_leaves_old_or_new_state(project):
     project.commit("base")
     expected_entries = n
     for delay in (0.3, 0.6, 0.9):
+        # a git killed mid-write leaves .git/index.lock behind, as after any SIGKILL; git
+        # itself refuses to run until it is removed, so the test clears it like a user would
+        (project.root / ".git/index.lock").unlink(missing_ok=True)
         project.git("reset", "-q", "--hard")
         # its own process group: SIGKILL takes relnotes and its git child together, as a
         # cancelled CI job or a closed terminal does
