@@ -335,9 +335,8 @@ def read_file(p: Path, shown: str, root: Path) -> tuple[str | None, list[Problem
             except ValueError:
                 return None, [Problem(shown, 1, 1, "symlink",
                                       "is a symbolic link to a file outside the repository; fragments must be real files")]
-        if p.is_dir():
-            return None, [Problem(shown, 1, 1, "not-a-file",
-                                  "is a directory; the fragments directory holds only fragment files")]
+        if not p.is_file():
+            return None, [_not_a_file(shown, p.is_dir())]
         size = p.stat().st_size
         if size > MAX_FRAGMENT_BYTES:
             return None, [Problem(shown, 1, 1, "too-large",
@@ -346,6 +345,11 @@ def read_file(p: Path, shown: str, root: Path) -> tuple[str | None, list[Problem
     except OSError as e:
         return None, [Problem(shown, 1, 1, "unreadable", f"cannot be read: {e.strerror}")]
     return _decode(data, shown)
+
+
+def _not_a_file(shown: str, is_dir: bool) -> Problem:
+    what = "a directory" if is_dir else "not a regular file (a FIFO, socket or device)"
+    return Problem(shown, 1, 1, "not-a-file", f"is {what}; the fragments directory holds only fragment files")
 
 
 def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache: bool = True) -> LoadResult:
@@ -371,9 +375,8 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
         link = e.is_symlink()
         if not link and name in IGNORED_NAMES and e.is_file():
             continue
-        if not link and e.is_dir():
-            result.problems.append(Problem(shown, 1, 1, "not-a-file",
-                                           "is a directory; the fragments directory holds only fragment files"))
+        if not link and not e.is_file():  # a FIFO would block the read forever
+            result.problems.append(_not_a_file(shown, e.is_dir()))
             continue
         if not name.endswith(FRAGMENT_SUFFIX) or name.startswith("."):
             result.problems.append(Problem(
@@ -435,10 +438,11 @@ def _read_bytes(path: str, shown: str) -> tuple[bytes | None, list[Problem]]:
             # 64 KiB at a time: asking for the whole limit would allocate (and page-fault)
             # a 1 MiB buffer per fragment, 0.3 s at 1 000 fragments
             data = os.read(fd, _CHUNK)
-            while data and len(data) < limit:  # until the end of the file, or past the limit
+            # a regular file's read comes back short only at its end, so a fragment
+            # (well under 64 KiB) costs one read, not a second one that returns b""
+            more = data
+            while len(more) == _CHUNK and len(data) < limit:
                 more = os.read(fd, _CHUNK)
-                if not more:
-                    break
                 data += more
             if len(data) >= limit:
                 size = os.fstat(fd).st_size

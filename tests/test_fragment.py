@@ -120,6 +120,38 @@ def test_directory_entries_that_are_not_fragments_are_errors(project, tmp_path):
     assert err.rstrip().endswith("6 problems found")
 
 
+@pytest.mark.parametrize("size, ok", [(fragment.MAX_FRAGMENT_BYTES, True), (fragment.MAX_FRAGMENT_BYTES + 1, False),
+                                      (fragment._CHUNK - 1, True), (fragment._CHUNK * 2 + 5, False)])
+def test_size_limit_is_exact_around_read_chunk_boundaries(project, size, ok):
+    """Reads stop at a short read: a file of exactly one chunk must still be read to its end."""
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    head = "---\nsection: Fixed\n---\n"
+    project.write("changes.d/edge.md", head + "x" * (size - len(head) - 1) + "\n")
+    assert (project.root / "changes.d/edge.md").stat().st_size == size
+    res = fragment.load_all(project.root / "changes.d", project.root, SECTIONS, use_cache=False)
+    if ok:
+        assert [len(f.body) for f in res.fragments] == [size - len(head) - 1] and not res.problems
+    else:
+        assert not res.fragments
+        assert [(p.code, p.message) for p in res.problems] == [
+            ("too-large", f"is {size} bytes; a fragment may be at most {fragment.MAX_FRAGMENT_BYTES} bytes")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_in_the_fragments_directory_is_reported_not_read(project):
+    """Opening a FIFO for reading blocks until a writer comes: it must never be opened."""
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    project.fragment("ok.md", "Fixed", "Fine.", prs="[1]")
+    os.mkfifo(project.root / "changes.d/pipe.md")
+    os.symlink("pipe.md", project.root / "changes.d/to-pipe.md")
+    r = project.run("check")
+    assert r.exit_code == 1
+    assert ("changes.d/pipe.md:1:1: is not a regular file (a FIFO, socket or device); "
+            "the fragments directory holds only fragment files") in r.stderr
+    assert "changes.d/to-pipe.md:1:1: is not a regular file" in r.stderr
+    assert r.stderr.rstrip().endswith("2 problems found")
+
+
 def test_same_pr_in_same_section_is_reported(project):
     project.write("RELEASES.md", corpus("main.RELEASES.md"))
     project.fragment("a.md", "Fixed", "One.", prs="[5]")
