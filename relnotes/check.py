@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from relnotes import notes
@@ -20,14 +19,22 @@ from relnotes.errors import ContentError, GitError, Problem
 from relnotes.fragment import load_all
 
 
-@dataclass
 class Report:
-    problems: list[Problem] = field(default_factory=list)
-    fragments: int = 0
-    fragments_changed: list[str] = field(default_factory=list)
-    changed_files: int = 0
-    skipped: str | None = None
-    base: str | None = None
+    """What ``check`` found, filled in by ``lint`` and ``pr_gate``.
+
+    A plain class: ``check`` is the command CI runs on every push, and importing
+    ``dataclasses`` and building one costs more than the rest of this module.
+    """
+
+    __slots__ = ("problems", "fragments", "fragments_changed", "changed_files", "skipped", "base")
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.fragments = 0
+        self.fragments_changed: list[str] = []
+        self.changed_files = 0
+        self.skipped: str | None = None
+        self.base: str | None = None
 
     @property
     def ok(self) -> bool:
