@@ -273,6 +273,13 @@ def main() -> None:
                     runs if n >= 10000 else fast_runs)
         row(f"`relnotes build --draft`, {n:,} fragments", "≤ 0.5 × towncrier" if n >= 1000 else "—",
             0.5 if n >= 1000 else None, a, b, "`towncrier build --draft`")
+        if n == 1000:
+            # the floor under every typer command: starting Python and importing typer,
+            # before any relnotes code runs, against the same towncrier command
+            a, b = pair([str(BIN / "python"), "-c", "import typer"],
+                        [str(BIN / "towncrier"), "build", "--draft", "--version", "1.0.0"], d, fast_runs)
+            row("floor: `python -c 'import typer'` (no relnotes code)", "— (the CLI library alone)", None, a, b,
+                "`towncrier build --draft`, 1,000")
 
     d = make_fragment_repos(10000)
     a, b = pair(rn + ["build"], [str(BIN / "towncrier"), "build", "--yes", "--version", "1.0.0"], d,
