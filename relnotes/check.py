@@ -23,7 +23,8 @@ class Report:
     """What ``check`` found, filled in by ``lint`` and ``pr_gate``.
 
     A plain class: ``check`` is the command CI runs on every push, and importing
-    ``dataclasses`` and building one costs more than the rest of this module.
+    ``dataclasses`` and building one took about 1.5 ms, as much as the rest of this
+    module.
     """
 
     __slots__ = ("problems", "fragments", "fragments_changed", "changed_files", "skipped", "base")

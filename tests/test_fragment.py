@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 from hypothesis import given, settings
@@ -137,14 +138,24 @@ def test_size_limit_is_exact_around_read_chunk_boundaries(project, size, ok):
             ("too-large", f"is {size} bytes; a fragment may be at most {fragment.MAX_FRAGMENT_BYTES} bytes")]
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not hasattr(signal, "SIGALRM"), reason="needs FIFOs")
 def test_a_fifo_in_the_fragments_directory_is_reported_not_read(project):
     """Opening a FIFO for reading blocks until a writer comes: it must never be opened."""
     project.write("RELEASES.md", corpus("main.RELEASES.md"))
     project.fragment("ok.md", "Fixed", "Fine.", prs="[1]")
     os.mkfifo(project.root / "changes.d/pipe.md")
     os.symlink("pipe.md", project.root / "changes.d/to-pipe.md")
-    r = project.run("check")
+
+    def hung(signum, frame):
+        raise AssertionError("check blocked on the FIFO")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)  # a regression fails the test instead of hanging the suite
+    try:
+        r = project.run("check")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     assert r.exit_code == 1
     assert ("changes.d/pipe.md:1:1: is not a regular file (a FIFO, socket or device); "
             "the fragments directory holds only fragment files") in r.stderr
