@@ -69,23 +69,20 @@ def test_skip_label_flag(pr):
     assert r.exit_code == 0 and "skipped (label 'no-release-notes')" in r.stdout
 
 
-def test_skip_label_from_github_event(pr, tmp_path):
+@pytest.mark.parametrize("pull_request, skipped_by", [
+    ({"labels": [{"name": "bug"}, {"name": "no-release-notes"}], "body": "Refactor."},
+     "label 'no-release-notes'"),
+    ({"labels": [], "body": "Internal cleanup.\r\n\r\nRelease-notes: none\r\n"},
+     "skip marker in the pull request description"),
+], ids=["label", "body-marker"])
+def test_skip_from_github_event(pr, tmp_path, pull_request, skipped_by):
+    """GitHub Actions' event payload: a skip label, or the marker on its own line of the PR body."""
     pr.write("src/lib.rs", "fn b() {}\n")
     pr.commit("change code")
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"labels": [{"name": "bug"}, {"name": "no-release-notes"}],
-                                                  "body": "Refactor."}}))
+    event.write_text(json.dumps({"pull_request": pull_request}))
     r = pr.run("check", "--base", "main", env={"GITHUB_EVENT_PATH": str(event)})
-    assert r.exit_code == 0 and "label 'no-release-notes'" in r.stdout
-
-
-def test_skip_marker_in_pr_body(pr, tmp_path):
-    pr.write("src/lib.rs", "fn b() {}\n")
-    pr.commit("change code")
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"labels": [], "body": "Internal cleanup.\r\n\r\nRelease-notes: none\r\n"}}))
-    r = pr.run("check", "--base", "main", env={"GITHUB_EVENT_PATH": str(event)})
-    assert r.exit_code == 0 and "skip marker in the pull request description" in r.stdout
+    assert r.exit_code == 0 and skipped_by in r.stdout
 
 
 def test_skip_marker_in_commit_message(pr):
