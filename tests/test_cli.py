@@ -16,6 +16,30 @@ def test_version_fast_path_as_real_subprocess(project):
     assert r.returncode == 0 and r.stdout.startswith("relnotes ")
 
 
+def test_entry_point_freezes_start_up_and_runs_the_command_with_the_collector_on(monkeypatch):
+    """Start-up objects are frozen (out of every collection), but the command itself runs
+    with the garbage collector enabled, so a long command still reclaims its cycles."""
+    import gc
+
+    import relnotes.__main__ as entry
+    import relnotes.cli
+
+    seen = {}
+
+    def fake_cli_main():
+        seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count())
+
+    monkeypatch.setattr(relnotes.cli, "main", fake_cli_main)
+    monkeypatch.setattr(sys, "argv", ["relnotes", "check"])
+    gc.unfreeze()
+    try:
+        entry.main()
+    finally:
+        gc.unfreeze()
+    assert seen["enabled"] is True
+    assert seen["frozen"] > 1000
+
+
 def test_full_flow_as_real_subprocess(project):
     """init → new → build → show through the installed console entry point."""
     env = dict(os.environ)
