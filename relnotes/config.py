@@ -6,8 +6,6 @@ what it means.  Loading, validation ("unknown key 'sectons' — did you mean
 ``relnotes schema`` all come from it, so they cannot drift apart.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple

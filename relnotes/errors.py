@@ -9,8 +9,6 @@ a message on stderr and an exit status.  Exit codes (DESIGN.md §4):
 * 2 — usage, configuration or repository-state errors.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 

@@ -12,8 +12,6 @@ heading, thematic break or HTML block" or "ask mistletoe".  Tests prove that bot
 fast paths agree with the full parsers on generated input.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from pathlib import Path

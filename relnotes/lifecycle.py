@@ -6,8 +6,6 @@ CLI reports.  None prints or exits.  Every refusal is a RelnotesError raised bef
 anything on disk changed.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from datetime import date

@@ -13,8 +13,6 @@ lines with and without their final period.  The scanner tolerates all of it and
 reports structure problems through :func:`structure_problems` instead of failing.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

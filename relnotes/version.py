@@ -5,8 +5,6 @@ Sorting is always by version, never by name or date: ``1.10.0`` sorts after
 as in SemVer §11.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 
@@ -29,7 +27,7 @@ class Version(NamedTuple):
     pre: tuple[str, ...] = ()
 
     @classmethod
-    def parse(cls, text: str) -> Version:
+    def parse(cls, text: str) -> "Version":
         """Parse ``X.Y.Z[-pre][+build]`` (a leading ``v`` is accepted); UsageError if not."""
         m = _VERSION_RE.match(text.strip()) if isinstance(text, str) else None
         if not m:
@@ -41,7 +39,7 @@ class Version(NamedTuple):
         return cls(int(m["major"]), int(m["minor"]), int(m["patch"]), pre)
 
     @classmethod
-    def try_parse(cls, text: str) -> Version | None:
+    def try_parse(cls, text: str) -> "Version | None":
         try:
             return cls.parse(text)
         except UsageError:
@@ -75,11 +73,11 @@ class Version(NamedTuple):
         return self._key() >= other._key() if isinstance(other, Version) else NotImplemented
 
     @property
-    def release(self) -> Version:
+    def release(self) -> "Version":
         """The version without pre-release part (``49.0.0-dev`` → ``49.0.0``)."""
         return Version(self.major, self.minor, self.patch)
 
-    def next_major(self) -> Version:
+    def next_major(self) -> "Version":
         """The next release a cut opens: a major bump, or a minor one before 1.0.
 
         Wasmtime went 0.39.0 → 0.40.0 → 1.0.0 by hand; relnotes bumps ``0.x`` minors
@@ -89,7 +87,7 @@ class Version(NamedTuple):
             return Version(0, self.minor + 1, 0)
         return Version(self.major + 1, 0, 0)
 
-    def next_patch(self) -> Version:
+    def next_patch(self) -> "Version":
         return Version(self.major, self.minor, self.patch + 1)
 
     def format(self, pattern: str) -> str:
@@ -109,7 +107,7 @@ def branch_pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"^{rx}$")
 
 
-def version_of_branch(name: str, template: str) -> Version | None:
+def version_of_branch(name: str, template: str) -> "Version | None":
     """``release-48.0.0`` → 48.0.0 under ``release-{version}``; None when it does not fit."""
     m = branch_pattern(template).match(name)
     if not m:
