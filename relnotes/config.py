@@ -30,10 +30,10 @@ SCHEMA: dict[str, Any] = {
                           "Categories a fresh release section starts with."),
     "order": ("order", "pr", "Entry order in a category: 'pr' (first PR, then file name) or 'file'."),
     "links": {
-        "pr": ("str", "{repository}/pull/{number}", "Link for a PR number."),
-        "issue": ("str", "{repository}/issues/{number}", "Link for an issue number."),
-        "advisory": ("str", "{repository}/security/advisories/{id}", "Link for an advisory id."),
-        "archive": ("str", "{repository}/blob/{branch}/RELEASES.md",
+        "pr": ("link", "{repository}/pull/{number}", "Link for a PR number."),
+        "issue": ("link", "{repository}/issues/{number}", "Link for an issue number."),
+        "advisory": ("link", "{repository}/security/advisories/{id}", "Link for an advisory id."),
+        "archive": ("link", "{repository}/blob/{branch}/RELEASES.md",
                     "Link to a release branch's notes in the archive list."),
     },
     "release_branch": ("str", "release-{version}", "Release branch name pattern."),
@@ -155,11 +155,8 @@ class Config(NamedTuple):
         return self.root / self.templates_dir
 
     def link(self, kind: str, **values: Any) -> str:
-        return fill(self.link_pattern(kind), values)
-
-    def link_pattern(self, kind: str) -> str:
-        """The ``links.KIND`` pattern with ``{repository}`` filled in."""
-        return getattr(self.links, kind).replace("{repository}", self.repository.rstrip("/"))
+        """The ``links.KIND`` pattern filled in (validation allowed only these placeholders)."""
+        return getattr(self.links, kind).format(repository=self.repository.rstrip("/"), **values)
 
     def section_name(self, name: str) -> str | None:
         """The configured spelling of a section name (case-insensitive), or None."""
@@ -167,18 +164,6 @@ class Config(NamedTuple):
             if s.casefold() == name.strip().casefold():
                 return s
         return None
-
-
-class _Partial(dict):
-    """``str.format_map`` helper that leaves unknown placeholders as they are."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def fill(pattern: str, values: dict[str, Any]) -> str:
-    """``pattern.format(**values)``, leaving placeholders without a value as they are."""
-    return pattern.format_map(_Partial(values))
 
 
 # -- finding and loading ---------------------------------------------------------
@@ -339,6 +324,40 @@ def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
     return out
 
 
+# The placeholders each link pattern may use, and a sample value of each to try it with.
+LINK_FIELDS: dict[str, dict[str, Any]] = {
+    "links.pr": {"repository": "https://example.org/r", "number": 1},
+    "links.issue": {"repository": "https://example.org/r", "number": 1},
+    "links.advisory": {"repository": "https://example.org/r", "id": "GHSA-xxxx-xxxx-xxxx"},
+    "links.archive": {"repository": "https://example.org/r", "branch": "release-1.0.0"},
+}
+
+
+def _link_problem(pattern: str, name: str) -> str | None:
+    """Why ``pattern`` cannot be a link pattern, or None.
+
+    Links are filled with ``str.format``, so a stray brace or an unknown placeholder
+    would fail (or leak attributes, ``{id.__class__}``) at render time; config comes
+    from untrusted PRs, so only the bare names in LINK_FIELDS are allowed.
+    """
+    import string
+
+    allowed = LINK_FIELDS[name]
+    names = ", ".join("{" + f + "}" for f in allowed)
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+    except ValueError as e:
+        return f"'{name}' is not a valid link pattern ({e}); write a literal brace as '{{{{' or '}}}}'"
+    for field in fields:
+        if field not in allowed:
+            return f"'{name}' uses the placeholder {{{field}}}; it may use {names}"
+    try:
+        pattern.format(**allowed)
+    except (ValueError, TypeError) as e:
+        return f"'{name}' is not a valid link pattern ({e})"
+    return None
+
+
 def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
     def bad(expected: str) -> ConfigError:
         return ConfigError(f"{where}: '{name}' must be {expected}, not {value!r}")
@@ -346,6 +365,13 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
     if kind == "str":
         if not isinstance(value, str):
             raise bad("a string")
+        return str(value)
+    if kind == "link":
+        if not isinstance(value, str):
+            raise bad("a string")
+        problem = _link_problem(value, name)
+        if problem:
+            raise ConfigError(f"{where}: {problem}")
         return str(value)
     if kind == "path":
         if not isinstance(value, str) or not value.strip():
@@ -467,6 +493,7 @@ def json_schema() -> dict:
         kind, default, desc = spec
         base: dict[str, Any] = {
             "str": {"type": "string"},
+            "link": {"type": "string"},
             "path": {"type": "string", "pattern": r"^(?!/)(?!.*\.\.)"},
             "int": {"type": "integer", "minimum": 0},
             "optint": {"type": ["integer", "null"], "minimum": 0},

