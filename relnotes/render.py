@@ -128,7 +128,7 @@ class Renderer:
     def _builtin_entry(self, frag: Fragment) -> str:
         """``builtin_entry(self._fast_context(frag))`` in one pass, with no context dict.
 
-        ``build`` renders every pending fragment through here: ~2 µs per entry instead of ~6.
+        ``build`` renders every pending fragment through here: 1,000 entries in ~3.2 ms instead of ~5.0.
         """
         text = frag.body
         references = None
