@@ -5,12 +5,13 @@ imported, so the most common health check in CI costs little more than starting
 Python.
 
 Every other command starts by importing typer and the command line: some 17 000
-tracked objects that live until the process exits.  With the cyclic garbage collector on,
-each of its full collections walks all of them again, and so does the last one at
-exit — about 9 % of ``build --draft``'s instructions at 1 000 fragments (callgrind:
-383 M without this, 347 M with it).  So the collector is paused during those imports and what they
-created is frozen (``gc.freeze``: left out of every later collection), then the
-collector runs as usual for the command itself, whose garbage it still reclaims.
+tracked objects that live until the process exits.  With the cyclic garbage
+collector on, each of its full collections walks all of them again, and so does the
+last one at exit: about 9 % of ``build --draft``'s instructions at 1 000 fragments
+(callgrind: 383 M without this, 347 M with it).  So the collector is paused during
+those imports and what they created is frozen (``gc.freeze``: left out of every
+later collection); then the collector runs as usual for the command itself, whose
+garbage it still reclaims.
 """
 
 import sys

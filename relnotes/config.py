@@ -324,32 +324,31 @@ def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
     return out
 
 
-# The placeholders each link pattern may use, and a sample value of each to try it with.
-LINK_FIELDS: dict[str, dict[str, Any]] = {
-    "links.pr": {"repository": "https://example.org/r", "number": 1},
-    "links.issue": {"repository": "https://example.org/r", "number": 1},
-    "links.advisory": {"repository": "https://example.org/r", "id": "GHSA-xxxx-xxxx-xxxx"},
-    "links.archive": {"repository": "https://example.org/r", "branch": "release-1.0.0"},
-}
+# A sample value for every placeholder a link pattern may have, to try a pattern with.
+_LINK_SAMPLES: dict[str, Any] = {"repository": "https://example.org/r", "number": 1,
+                                 "id": "GHSA-xxxx-xxxx-xxxx", "branch": "release-1.0.0"}
 
 
 def _link_problem(pattern: str, name: str) -> str | None:
-    """Why ``pattern`` cannot be a link pattern, or None.
+    """Why ``pattern`` cannot be the link pattern ``name`` (``links.pr``), or None.
 
     Links are filled with ``str.format``, so a stray brace or an unknown placeholder
     would fail (or leak attributes, ``{id.__class__}``) at render time; config comes
-    from untrusted PRs, so only the bare names in LINK_FIELDS are allowed.
+    from untrusted PRs, so only the bare placeholders of the key's default are allowed.
     """
     import string
 
-    allowed = LINK_FIELDS[name]
-    names = ", ".join("{" + f + "}" for f in allowed)
+    def fields(text: str) -> list[str]:
+        return [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+
+    allowed = {f: _LINK_SAMPLES[f] for f in fields(SCHEMA["links"][name.split(".")[-1]][1])}
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+        used = fields(pattern)
     except ValueError as e:
         return f"'{name}' is not a valid link pattern ({e}); write a literal brace as '{{{{' or '}}}}'"
-    for field in fields:
+    for field in used:
         if field not in allowed:
+            names = ", ".join("{" + f + "}" for f in allowed)
             return f"'{name}' uses the placeholder {{{field}}}; it may use {names}"
     try:
         pattern.format(**allowed)
