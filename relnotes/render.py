@@ -116,38 +116,12 @@ class Renderer:
         return out
 
     def _fast_context(self, frag: Fragment) -> dict:
-        """Just what ``builtin_entry`` reads, without building the full template context.
-
-        A blank line goes before the link lines when the text ends in a list, or they
-        would join its last item.
-        """
+        """The values ``entry.md.j2`` derives from the body: text, trailing references,
+        link lines, and whether the text ends in a list (then a blank line goes before
+        the link lines, or they would join its last item)."""
         text, references = split_references(frag.body) if "]:" in frag.body else (frag.body, [])
         ends_in_list = "\n" in text and bool(_LIST_ITEM.match(text.rsplit("\n", 1)[-1]))
         return {"text": text, "references": references, "links": self.links(frag), "ends_in_list": ends_in_list}
-
-    def _builtin_entry(self, frag: Fragment) -> str:
-        """``builtin_entry(self._fast_context(frag))`` in one pass, with no context dict.
-
-        ``build`` renders every pending fragment through here: 1,000 entries in ~3.2 ms instead of ~5.0.
-        """
-        text = frag.body
-        references = None
-        if "]:" in text:
-            text, references = split_references(text)
-        if "\n" in text:
-            lines = text.split("\n")
-            out = "* " + lines[0] + "".join(["\n  " + ln if ln.strip() else "\n" for ln in lines[1:]])
-            ends_in_list = _LIST_ITEM.match(lines[-1]) is not None
-        else:
-            out = "* " + text
-            ends_in_list = False
-        if frag.prs or frag.issues or frag.advisories:
-            if ends_in_list:  # a blank line, or the links would join the list's last item
-                out += "\n"
-            out += "".join(["\n  " + link for link in self.links(frag)])
-        if references:
-            out += "\n\n" + "\n".join(references)
-        return out.rstrip("\n")
 
     def entry_context(self, frag: Fragment) -> dict:
         """Everything a (possibly overridden) entry template may use."""
@@ -156,7 +130,8 @@ class Renderer:
     def entries(self, fragments: list[Fragment]) -> list[str]:
         """One rendered bullet block per fragment (no final newline), in input order."""
         if self.fast_entries:
-            return [self._builtin_entry(f) for f in fragments]
+            links = self.links
+            return [builtin_entry(f.body, links(f)) for f in fragments]
         t = self._template("entry.md.j2")
         from jinja2 import TemplateError
 
@@ -186,16 +161,27 @@ class Renderer:
 # -- the built-in templates in Python (each must give exactly its template's output) ----------
 
 
-def builtin_entry(fragment: dict) -> str:
-    """``templates/entry.md.j2``."""
-    lines = ["* " + indent_body(fragment["text"], 2)]
-    if fragment["links"] and fragment["ends_in_list"]:
-        lines.append("")
-    lines += ["  " + link for link in fragment["links"]]
-    text = "\n".join(lines)
-    if fragment["references"]:
-        text += "\n\n" + "\n".join(fragment["references"])
-    return text.rstrip("\n")
+def builtin_entry(body: str, links: list[str]) -> str:
+    """``templates/entry.md.j2`` for a fragment's body and link lines, in one pass.
+
+    ``build`` renders every pending fragment through here, with no template context:
+    1,000 entries in ~3.2 ms, against ~5.0 ms through a context dict.
+    """
+    text, references = split_references(body) if "]:" in body else (body, None)
+    if "\n" in text:
+        lines = text.split("\n")
+        out = "* " + lines[0] + "".join(["\n  " + ln if ln.strip() else "\n" for ln in lines[1:]])
+        ends_in_list = _LIST_ITEM.match(lines[-1]) is not None
+    else:
+        out = "* " + text
+        ends_in_list = False
+    if links:
+        if ends_in_list:  # a blank line, or the links would join the list's last item
+            out += "\n"
+        out += "".join(["\n  " + link for link in links])
+    if references:
+        out += "\n\n" + "\n".join(references)
+    return out.rstrip("\n")
 
 
 def builtin_draft(c: dict) -> str:
@@ -219,7 +205,7 @@ def builtin_notes(c: dict) -> str:
             f"respective\nrelease branches of the {c['project']} repository.\n\n<!-- ARCHIVE_START -->\n")
 
 
-NATIVE = {"entry.md.j2": lambda c: builtin_entry(c["fragment"]), "draft.md.j2": builtin_draft,
+NATIVE = {"entry.md.j2": lambda c: builtin_entry(c["fragment"]["body"], c["fragment"]["links"]), "draft.md.j2": builtin_draft,
           "release.md.j2": builtin_release, "notes.md.j2": builtin_notes}
 NATIVE_USES = {"notes.md.j2": {"release.md.j2"}}  # an override of these changes the template too
 

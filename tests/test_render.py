@@ -130,6 +130,9 @@ def test_fast_entries_equal_jinja_entries(tmp_path_factory, body, prs, issues, a
     slow = Renderer(cfg, fast=False)
     assert fast.fast_entries and not slow.fast_entries
     assert fast.entries([frag]) == slow.entries([frag])
+    from relnotes.render import NATIVE
+
+    assert [NATIVE["entry.md.j2"]({"fragment": fast.entry_context(frag)})] == slow.entries([frag])
 
 
 _NAME = st.text(alphabet="abcXYZ 0.-—日{}%#", min_size=1, max_size=10)
