@@ -11,7 +11,7 @@ import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("RELNOTES_CORPUS", ROOT.parent / "shared" / "corpus" / "wasmtime"))
+CORPUS = ROOT / "tests" / "data" / "wasmtime"  # vendored real data: see its README.md
 HISTORY = CORPUS / "history"
 
 WASMTIME_CONFIG = (
@@ -24,7 +24,7 @@ def corpus(name: str) -> str:
     """A corpus file's exact text (bytes decoded as UTF-8, newlines untouched)."""
     path = CORPUS / name
     if not path.exists():
-        pytest.fail(f"corpus file {path} is missing: shared/ must sit beside the checkout")
+        pytest.fail(f"vendored corpus file {path} is missing (tests/data/wasmtime/README.md lists them)")
     return path.read_bytes().decode("utf-8")
 
 
