@@ -1,0 +1,90 @@
+"""Questions anyone asks of the release policy and history: ``schedule``, ``support``, ``backports``, ``when``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from relnotes.cli.app import command, formats, json_text, load_config, out, rows
+
+
+@command()
+def schedule(
+    start: Annotated[Optional[str], typer.Option("--from", help="First date to list from (default: today).")] = None,
+    count: Annotated[int, typer.Option("--count", help="How many releases.")] = 6,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """The coming branch cuts and releases with their versions and dates."""
+    from relnotes import policy
+
+    formats(fmt, ("table", "json"))
+    releases = policy.schedule(load_config(), start=policy.parse_day(start, "--from"), count=count)
+    rows(fmt, releases, f"{'version':<10} {'branch cut':<12} release",
+          lambda r: f"{r.version:<10} {r.cut.isoformat():<12} {r.release.isoformat()}")
+
+
+@command()
+def support(
+    on: Annotated[Optional[str], typer.Option("--on", help="The date (default: today).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or svg.")] = "table",
+) -> None:
+    """Releases supported on a date, with LTS flag and end of support."""
+    from relnotes import policy
+
+    formats(fmt, ("table", "json", "svg"))
+    cfg = load_config()
+    day = policy.parse_day(on)
+    if fmt == "svg":
+        out(policy.support_svg(cfg, day).rstrip("\n"))
+        return
+    rows(fmt, policy.supported(cfg, day), f"{'version':<10} {'LTS':<4} {'released':<11} end of support",
+          lambda r: f"{r.version:<10} {'yes' if r.lts else '':<4} {r.released.isoformat():<11} "
+                    f"{r.end_of_support.isoformat()}")
+
+
+@command()
+def backports(
+    on: Annotated[Optional[str], typer.Option("--on", help="The date that decides support (default: today).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when a supported branch lacks a candidate.")] = False,
+) -> None:
+    """Which supported release branches still lack each backport candidate."""
+    from relnotes import policy, shipping
+
+    formats(fmt, ("text", "json"))
+    rows, targets = shipping.backports(load_config(), policy.parse_day(on))
+    if fmt == "json":
+        out(json_text([r.as_dict() for r in rows]))
+    else:
+        if not targets:
+            out("no supported release branch exists in this repository")
+        if not rows:
+            out("no backport candidates (fragments with 'backport: true' or an advisory)")
+        for r in rows:
+            out(f"{r.change} ({r.fragment}, pending on {r.source})")
+            out(f"  present: {', '.join(r.present) or '-'}")
+            out(f"  missing: {', '.join(r.missing) or '-'}")
+    if check_only and any(r.missing for r in rows):
+        raise typer.Exit(1)
+
+
+@command()
+def when(
+    target: Annotated[str, typer.Argument(help="A commit, branch, tag, or #PR.")],
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """The first release that contains a commit or PR, released or expected."""
+    from relnotes import shipping
+
+    formats(fmt, ("text", "json"))
+    res = shipping.when(load_config(), target)
+    if fmt == "json":
+        out(json_text(res.as_dict()))
+    elif res.status == "unknown":
+        out(f"{res.commit[:12]} is not on {load_config().main_branch} or any release branch yet")
+    elif res.status == "released":
+        out(f"{res.commit[:12]} shipped in {res.version} ({res.branch or 'tag'}), released {res.date}")
+    else:
+        when_ = f", expected {res.date}" if res.date else ""
+        out(f"{res.commit[:12]} will ship in {res.version}{' from ' + res.branch if res.branch else ' (next cut)'}{when_}")

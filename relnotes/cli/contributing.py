@@ -1,0 +1,96 @@
+"""Commands contributors run: ``init``, ``new``, and ``check`` (what CI runs on every PR)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from relnotes.cli.app import command, err, load_config, out
+from relnotes.errors import UsageError, ValidationError
+
+
+@command()
+def init(
+    project: Annotated[Optional[str], typer.Option(help="Project name.")] = None,
+    repository: Annotated[str, typer.Option(help="Repository URL (for links).")] = "https://github.com/OWNER/REPO",
+    version: Annotated[str, typer.Option(help="The version the first notes section is for.")] = "0.1.0",
+) -> None:
+    """Create relnotes.yaml, changes.d/ and RELEASES.md (never overwrites)."""
+    from relnotes import config, lifecycle
+
+    root = config.find_root()
+    res = lifecycle.init(root, project=project or root.name, repository=repository, version=version)
+    for p in res.created:
+        out(f"created {p}")
+    for p in res.kept:
+        out(f"kept existing {p}")
+
+
+@command()
+def new(
+    section: Annotated[Optional[str], typer.Option("--section", "-s", help="Section, e.g. Added, Changed, Fixed.")] = None,
+    pr: Annotated[Optional[list[int]], typer.Option("--pr", help="PR number (repeatable).")] = None,
+    issue: Annotated[Optional[list[int]], typer.Option("--issue", help="Issue number (repeatable).")] = None,
+    advisory: Annotated[Optional[list[str]], typer.Option("--advisory", help="GHSA id (repeatable).")] = None,
+    breaking: Annotated[bool, typer.Option("--breaking", help="Mark as a breaking change.")] = False,
+    backport: Annotated[bool, typer.Option("--backport", help="Candidate for supported release branches.")] = False,
+    message: Annotated[Optional[str], typer.Option("--message", "-m", help="The entry text (Markdown).")] = None,
+    edit: Annotated[bool, typer.Option("--edit", help="Open the fragment in $EDITOR.")] = False,
+    name: Annotated[Optional[str], typer.Option("--name", help="File name (default: derived from PR and text).")] = None,
+) -> None:
+    """Write a new fragment to changes.d/ and print its path."""
+    from relnotes import lifecycle
+
+    cfg = load_config()
+    interactive = sys.stdin.isatty()
+    if section is None:
+        if not interactive:
+            raise UsageError("missing --section", hint=f"one of: {', '.join(cfg.sections)}")
+        section = typer.prompt(f"Section ({', '.join(cfg.sections)})")
+    if message is None and not edit:
+        if not interactive:
+            raise UsageError("missing the entry text", hint="give it with -m TEXT, or use --edit")
+        message = typer.prompt("Entry text (one line; use --edit for more)")
+    path = lifecycle.new(cfg, section=section, body=message, prs=tuple(pr or ()), issues=tuple(issue or ()),
+                         advisories=tuple(advisory or ()), breaking=breaking, backport=backport, name=name)
+    if edit:
+        _edit_fragment(cfg, path)
+    out(os.path.relpath(path))
+
+
+def _edit_fragment(cfg, path: Path) -> None:
+    import shlex
+    import subprocess
+
+    from relnotes.fragment import parse_text
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    subprocess.run([*shlex.split(editor), str(path)], check=False)
+    text = path.read_text(encoding="utf-8")
+    frag, problems = parse_text(text, str(path.relative_to(cfg.root)), cfg.sections)
+    if problems:
+        path.unlink()
+        raise ValidationError(problems, f"the edited fragment is not valid; {path.name} was removed")
+
+
+@command()
+def check(
+    base: Annotated[Optional[str], typer.Option("--base", help="Also require a fragment in changes since this ref (e.g. origin/main).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, github or json.")] = "text",
+    label: Annotated[Optional[list[str]], typer.Option("--label", help="A PR label (repeatable; skip labels skip the check).")] = None,
+) -> None:
+    """Validate fragments and the notes file; with --base, fail a change without a fragment."""
+    from relnotes import check as check_mod
+
+    if fmt not in ("text", "github", "json"):
+        raise UsageError(f"--format {fmt!r} is not one of text, github, json")
+    cfg = load_config()
+    report = check_mod.run(cfg, base=base, labels=list(label or []))
+    text = check_mod.format_report(report, fmt)
+    if text:
+        (out if fmt == "json" or report.ok else err)(text.rstrip("\n"))
+    raise typer.Exit(0 if report.ok else 1)

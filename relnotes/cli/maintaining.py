@@ -1,0 +1,157 @@
+"""Commands maintainers run on release days: ``build``, ``show``, ``cut``, ``patch``, ``stamp``, ``release``, ``archive``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from relnotes.cli.app import command, err, json_text, load_config, out
+from relnotes.errors import UsageError
+
+
+@command()
+def build(
+    draft: Annotated[bool, typer.Option("--draft", help="Print what would be added; write nothing.")] = False,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the fragment files.")] = False,
+) -> None:
+    """Render pending fragments into the top Unreleased section of the notes file."""
+    from relnotes import lifecycle
+
+    cfg = load_config()
+    res = lifecycle.build(cfg, draft=draft, keep=keep)
+    if draft:
+        out(res.draft.rstrip("\n") if res.draft else f"no pending fragments in {cfg.fragments_dir}/")
+        return
+    if not res.added and not res.already_present:
+        out(f"no pending fragments in {cfg.fragments_dir}/; {cfg.notes_file} unchanged")
+        return
+    if res.added:
+        out(f"added {len(res.added)} entr{'y' if len(res.added) == 1 else 'ies'} to {res.version} in {cfg.notes_file}")
+    if res.already_present:
+        out(f"{len(res.already_present)} fragment(s) were already in {cfg.notes_file}; not added again")
+    if res.removed:
+        out(f"removed {len(res.removed)} fragment(s)")
+
+
+@command()
+def show(
+    version: Annotated[Optional[str], typer.Argument(help="The release (default: the top one).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, json or html.")] = "md",
+) -> None:
+    """Print one release's notes, for example as a GitHub release body."""
+    from relnotes import lifecycle
+
+    if fmt not in ("md", "json", "html"):
+        raise UsageError(f"--format {fmt!r} is not one of md, json, html")
+    data = lifecycle.show(load_config(), version)
+    if fmt == "json":
+        out(json_text(data))
+    elif fmt == "html":
+        from mistletoe import Document
+        from mistletoe.html_renderer import HtmlRenderer
+
+        with HtmlRenderer(process_html_tokens=False) as r:
+            out(r.render(Document(data["markdown"])).rstrip("\n"))
+    else:
+        out(data["markdown"].rstrip("\n"))
+
+
+@command()
+def cut(
+    version: Annotated[Optional[str], typer.Option("--version", help="The next version on main (default: next major).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; change nothing.")] = False,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the change on main.")] = False,
+) -> None:
+    """On main: create the release branch and open the next version's notes."""
+    from relnotes import lifecycle
+
+    res = lifecycle.cut(load_config(), version=version, dry_run=dry_run, commit=commit)
+    if dry_run:
+        out(res.diff.rstrip("\n"))
+        out(f"would create branch {res.branch} at HEAD, open {res.next_version} on main, "
+             f"and remove {len(res.removed)} fragment(s)")
+        return
+    out(f"created branch {res.branch} at HEAD ({res.cut_version})")
+    if res.moved_entries:
+        out(f"{res.moved_entries} entr{'y' if res.moved_entries == 1 else 'ies'} of {res.cut_version}'s notes "
+             f"now live on {res.branch}; main's notes start {res.next_version}")
+    else:
+        out(f"main's notes now start {res.next_version}")
+    if res.removed:
+        out(f"removed {len(res.removed)} fragment(s) from main; they stay pending on {res.branch}")
+    if res.commit:
+        out(f"committed {res.commit[:12]}")
+
+
+@command()
+def patch(
+    version: Annotated[Optional[str], typer.Option("--version", help="The patch version (default: top + 1).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; change nothing.")] = False,
+) -> None:
+    """On a release branch: open the next patch release above the top section."""
+    from relnotes import lifecycle
+
+    res, changes = lifecycle.patch(load_config(), version=version, dry_run=dry_run)
+    if dry_run:
+        out(lifecycle.unified_diff(changes).rstrip("\n"))
+        return
+    out(f"opened {res.version} (Unreleased) above {res.previous}")
+
+
+@command()
+def stamp(
+    date: Annotated[Optional[str], typer.Option("--date", help="Release date, YYYY-MM-DD (default: today).")] = None,
+    version: Annotated[Optional[str], typer.Option("--version", help="The release to stamp (default: the top one).")] = None,
+) -> None:
+    """Mark one release as released: 'Unreleased.' becomes 'Released DATE.'."""
+    from relnotes import lifecycle
+
+    res = lifecycle.stamp(load_config(), on=date, version=version)
+    if res.changed:
+        out(f"stamped {res.version}: Released {res.date}")
+    else:
+        out(f"{res.version} is already released ({res.previous}); nothing changed")
+
+
+@command()
+def release(
+    date: Annotated[Optional[str], typer.Option("--date", help="Release date, YYYY-MM-DD (default: today).")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the notes.")] = False,
+) -> None:
+    """Release day: build pending fragments, then stamp the top release."""
+    from relnotes import lifecycle
+
+    res = lifecycle.release(load_config(), on=date, commit=commit)
+    if res.build.added:
+        out(f"added {len(res.build.added)} entries to {res.build.version}")
+    if res.stamp.changed:
+        out(f"stamped {res.stamp.version}: Released {res.stamp.date}")
+    else:
+        out(f"{res.stamp.version} is already released ({res.stamp.previous}); nothing changed")
+    if res.commit:
+        out(f"committed {res.commit[:12]}")
+
+
+@command()
+def archive(
+    check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when the list and the branches disagree.")] = False,
+) -> None:
+    """Rewrite the archive list from the release branches git knows."""
+    from relnotes import lifecycle
+
+    cfg = load_config()
+    res = lifecycle.archive(cfg, check=check_only)
+    for name in res.ignored:
+        err(f"note: ignored branch {name}: not a version")
+    if check_only:
+        if res.changed:
+            out(res.diff.rstrip("\n"))
+            err(f"{cfg.notes_file}: the archive list differs from the release branches; run 'relnotes archive'")
+            raise typer.Exit(1)
+        out(f"{cfg.notes_file}: archive list matches {len(res.links)} release branch(es)")
+        return
+    if res.changed:
+        out(f"rewrote the archive list: {len(res.links)} link(s)")
+    else:
+        out(f"archive list already up to date ({len(res.links)} link(s))")
