@@ -48,11 +48,9 @@ def show(
     if fmt == "json":
         out(json_text(data))
     elif fmt == "html":
-        from mistletoe import Document
-        from mistletoe.html_renderer import HtmlRenderer
+        from relnotes.safehtml import markdown_to_html
 
-        with HtmlRenderer(process_html_tokens=False) as r:
-            out(r.render(Document(data["markdown"])).rstrip("\n"))
+        out(markdown_to_html(data["markdown"]).rstrip("\n"))
     else:
         out(data["markdown"].rstrip("\n"))
 

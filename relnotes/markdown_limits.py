@@ -1,0 +1,83 @@
+"""Bounded Markdown parsing: untrusted text never takes mistletoe into deep recursion.
+
+mistletoe parses nested containers (block quotes, list items) recursively, so a
+fragment of a few hundred bytes (``'- ' * 200 + 'a'``, ``'> ' * 400``) exhausts
+Python's stack.  :func:`too_deep_line` measures the container nesting of every line
+in one linear pass, and :func:`parse_bounded` refuses text nested deeper than
+:data:`MAX_NESTING` before mistletoe sees it — a located problem, not a crash.  A
+``RecursionError`` that still happens is turned into the same error.
+"""
+
+from __future__ import annotations
+
+from relnotes.errors import ContentError
+
+# Real notes nest lists two or three levels; mistletoe's stack gives out near 200.
+MAX_NESTING = 32
+
+
+class MarkdownTooDeep(ContentError):
+    """Markdown nested deeper than :data:`MAX_NESTING` containers."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line}: Markdown nested more than {MAX_NESTING} levels deep "
+                         "(block quotes and lists inside each other)",
+                         hint="flatten the quotes or lists")
+        self.line = line
+
+
+def line_nesting(line: str) -> int:
+    """How many containers a line can open or continue: its quote and list markers,
+    plus one per two columns of leading indentation (a nested list item needs at
+    least two).  An upper bound, computed by one left-to-right walk."""
+    depth = 0
+    columns = 0
+    i, n = 0, len(line)
+    while i < n:
+        c = line[i]
+        if c == " ":
+            columns += 1
+            i += 1
+        elif c == "\t":
+            columns += 4
+            i += 1
+        elif c == ">":
+            depth += 1
+            i += 1
+        elif c in "-*+" and (i + 1 == n or line[i + 1] in " \t"):
+            depth += 1
+            i += 1
+        elif c.isdigit():
+            j = i
+            while j < n and j - i < 10 and line[j].isdigit():
+                j += 1
+            if j < n and line[j] in ".)" and (j + 1 == n or line[j + 1] in " \t"):
+                depth += 1
+                i = j + 1
+            else:
+                break
+        else:
+            break
+    return depth + columns // 2
+
+
+def too_deep_line(text: str) -> int | None:
+    """The 1-based number of the first line nested deeper than allowed, or None."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > MAX_NESTING // 2 and line_nesting(line) > MAX_NESTING:  # a tab is 2 levels
+            return number
+    return None
+
+
+def parse_bounded(document_cls, text: str):
+    """``document_cls(text)`` (a mistletoe ``Document``), or :class:`MarkdownTooDeep`.
+
+    Call it inside the renderer's ``with`` block, as mistletoe requires.
+    """
+    line = too_deep_line(text)
+    if line is not None:
+        raise MarkdownTooDeep(line)
+    try:
+        return document_cls(text)
+    except RecursionError:
+        raise MarkdownTooDeep(1) from None
