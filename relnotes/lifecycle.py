@@ -1,4 +1,6 @@
-"""What the release commands do: init, new, build, show, stamp, patch, cut, release, archive.
+"""What the everyday commands do: init, new, build, show, stamp.
+
+The release-branch commands (patch, cut, release, archive) live in ``relnotes.releasing``.
 
 Each function takes a :class:`~relnotes.config.Config`, does its checks first, then
 its writes (atomic, notes before fragment removal), and returns a result object the
@@ -14,9 +16,9 @@ from typing import NamedTuple
 
 from relnotes import fsio, notes
 from relnotes.config import Config
-from relnotes.errors import ContentError, StateError, UsageError, ValidationError
+from relnotes.errors import StateError, UsageError, ValidationError
 from relnotes.fragment import PLACEHOLDER, Fragment, load_all, parse_text
-from relnotes.version import Version, version_of_branch
+from relnotes.version import Version
 
 # -- shared helpers --------------------------------------------------------------------
 
@@ -264,7 +266,7 @@ def show(cfg: Config, version: str | None = None) -> dict:
     }
 
 
-# -- stamp / patch -------------------------------------------------------------------
+# -- stamp -------------------------------------------------------------------------
 
 
 class StampResult(NamedTuple):
@@ -287,248 +289,3 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
     if write:
         fsio.write_text(cfg.root, cfg.notes_path, doc.text())
     return StampResult(shown, when, True, None)
-
-
-class PatchResult(NamedTuple):
-    version: str
-    previous: str
-    files: list[str]
-
-
-def patch(cfg: Config, *, version: str | None = None, dry_run: bool = False) -> tuple[PatchResult, dict[str, tuple[str, str]]]:
-    """Open ``## X.Y.(Z+1)`` / ``Unreleased.`` above the top (released) section."""
-    from relnotes.render import Renderer
-
-    doc = read_notes(cfg)
-    top = doc.release()
-    if top.version is None:
-        raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version")
-    if top.unreleased:
-        raise StateError(
-            f"{cfg.notes_file}:{top.start + 1}: the top release {top.version} is still unreleased",
-            hint="add backport fragments and run 'relnotes build'; 'relnotes patch' opens the next "
-                 "patch release once the top one is released")
-    new_v = Version.parse(version) if version else top.version.next_patch()
-    if new_v <= top.version:
-        raise UsageError(f"--version {new_v} is not newer than the top release {top.version}")
-    if any(r.version == new_v for r in doc.releases):
-        raise ContentError(f"{cfg.notes_file}: '## {new_v}' already exists")
-    before = doc.text()
-    section = Renderer(cfg).release_section(str(new_v)).rstrip("\n")
-    doc.insert_text(top.start, section + "\n")
-    changes = {cfg.notes_file: (before, doc.text())}
-    changes.update(_version_file_changes(cfg, top.version, new_v))
-    if not dry_run:
-        _write_all(cfg, changes)
-    return PatchResult(str(new_v), str(top.version), sorted(changes)), changes
-
-
-def _version_file_changes(cfg: Config, old: Version, new_v: Version) -> dict[str, tuple[str, str]]:
-    """Rewrite each configured version file's pattern from ``old`` to ``new_v``."""
-    out = {}
-    for vf in cfg.version_files:
-        path = cfg.root / vf.path
-        text = fsio.read_text(cfg.root, path, what="version file")
-        candidates = [old, old.release]
-        for cand in candidates:
-            needle = cand.format(vf.pattern)
-            if needle in text:
-                out[vf.path] = (text, text.replace(needle, new_v.format(vf.pattern), 1))
-                break
-        else:
-            raise StateError(f"{vf.path}: does not contain {old.format(vf.pattern)!r}",
-                             hint="fix the file or the 'version_files' pattern in relnotes.yaml")
-    return out
-
-
-def _write_all(cfg: Config, changes: dict[str, tuple[str, str]]) -> None:
-    for rel_path, (_, after) in changes.items():
-        fsio.write_text(cfg.root, cfg.root / rel_path, after)
-
-
-def unified_diff(changes: dict[str, tuple[str, str]]) -> str:
-    import difflib
-
-    out = []
-    for path, (before, after) in changes.items():
-        out.extend(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        f"a/{path}", f"b/{path}"))
-    return "".join(line if line.endswith("\n") else line + "\n" for line in out)
-
-
-# -- cut -----------------------------------------------------------------------------------
-
-
-class CutResult(NamedTuple):
-    branch: str
-    cut_version: str
-    next_version: str
-    moved_entries: int
-    removed: list[str]
-    commit: str | None
-    diff: str
-
-
-def _archive_label(cfg: Config, v: Version, oldest: bool = False) -> str:
-    label = v.format(cfg.archive.label)
-    return label + cfg.archive.oldest_suffix if oldest else label
-
-
-def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commit: bool = False) -> CutResult:
-    """Cut ``release-X.Y.Z`` from main and open the next version on main.
-
-    Crash-safe: the branch name is recorded in ``.git/relnotes-cut`` before the branch
-    is created and removed when the cut is done.  A rerun after an interruption finds
-    the record, restores the paths cut rewrites from HEAD, and finishes the same cut;
-    a branch that exists without the record is refused.
-    """
-    from relnotes.render import Renderer
-
-    repo = _open_repo(cfg)
-    current = repo.current_branch()
-    if current is None:
-        raise StateError("HEAD is detached", hint=f"check out {cfg.main_branch} first: git switch {cfg.main_branch}")
-    if current != cfg.main_branch:
-        raise StateError(f"cut runs on {cfg.main_branch}, but {current} is checked out",
-                         hint=f"git switch {cfg.main_branch}, or set main_branch in relnotes.yaml")
-    head = repo.head_commit()
-    if head is None:
-        raise StateError("the repository has no commits yet", hint="commit the notes file first")
-    marker = Path(repo.run("rev-parse", "--absolute-git-dir")) / "relnotes-cut"
-    recorded = marker.read_text().strip() if marker.is_file() else None
-    owned = [cfg.notes_file, *(vf.path for vf in cfg.version_files), cfg.fragments_dir]
-    resume = False
-    if recorded:
-        existing = [r for r in repo.branches() if r.branch == recorded and not r.remote]
-        resume = len(existing) == 1 and existing[0].commit == head
-        if resume and not dry_run:
-            repo.run("checkout", "HEAD", "--", *owned)  # undo the interrupted run's partial writes
-    if recorded and not resume:
-        marker.unlink(missing_ok=True)  # a finished or abandoned cut's record
-    if not resume:
-        dirty = repo.dirty_paths()
-        if dirty:
-            raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
-                             hint="commit or stash them; the release branch is cut from HEAD as committed")
-    doc = read_notes(cfg)
-    top = doc.release()
-    if top.version is None:
-        raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version",
-                           hint="the top section must be '## X.Y.Z' to know which version to cut")
-    if not top.unreleased:
-        raise StateError(f"{cfg.notes_file}:{top.start + 1}: the top release {top.version} is already released",
-                         hint="cut runs on main, whose top section is the unreleased next version")
-    cut_v = top.version.release
-    next_v = Version.parse(version) if version else cut_v.next_major()
-    if next_v <= cut_v:
-        raise UsageError(f"--version {next_v} is not newer than {cut_v}")
-    branch = cfg.release_branch.replace("{version}", str(cut_v))
-    resume = resume and recorded == branch
-    if not resume and any(r.branch == branch for r in repo.branches()):
-        raise StateError(f"branch {branch} already exists",
-                         hint=f"{cut_v} was already cut; use --version or delete the branch")
-    fragments = pending_fragments(cfg)
-    before = doc.text()
-    moved = sum(1 for c in top.categories for b in notes.blocks(doc, c.start + 1, c.end))
-    doc.splice(top.start, top.end, [])
-    section = Renderer(cfg).release_section(str(next_v))
-    doc.insert_text(top.start, section.rstrip("\n"))
-    if doc.archive is not None:
-        url = cfg.link("archive", branch=branch)
-        if not any(link.url == url for link in doc.archive.links):
-            # label it as 'relnotes archive' would: the only link is also the oldest
-            oldest = not doc.archive.links
-            doc.insert_text(doc.archive.first, f"* [{_archive_label(cfg, cut_v, oldest)}]({url})")
-    changes = {cfg.notes_file: (before, doc.text())}
-    changes.update(_version_file_changes(cfg, top.version, next_v))
-    diff = unified_diff(changes)
-    if dry_run:
-        return CutResult(branch, str(cut_v), str(next_v), moved, [f.path for f in fragments], None, diff)
-    if not resume:
-        marker.write_text(branch + "\n")
-        repo.create_branch(branch)
-    _write_all(cfg, changes)
-    removed = remove_fragments(cfg, fragments, repo)
-    sha = None
-    if commit:
-        repo.add(sorted(changes))
-        sha = repo.commit(cfg.commit.cut.replace("{project}", cfg.project).replace("{version}", str(next_v)))
-    marker.unlink(missing_ok=True)
-    return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff)
-
-
-# -- release -------------------------------------------------------------------------------
-
-
-class ReleaseResult(NamedTuple):
-    build: BuildResult
-    stamp: StampResult
-    commit: str | None
-
-
-def release(cfg: Config, *, on: str | None = None, commit: bool = False) -> ReleaseResult:
-    """Release day: build pending fragments into the top section, then stamp it."""
-    when = parse_date(on)  # refuse a bad date before changing anything
-    doc = read_notes(cfg)
-    top = doc.release()
-    if not top.unreleased:
-        b = BuildResult(str(top.version), [], [], [], "", False)
-        return ReleaseResult(b, StampResult(str(top.version), top.date or "", False, top.date), None)
-    b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
-    s = stamp(cfg, on=when, doc=doc)
-    sha = None
-    if commit:
-        repo = _open_repo(cfg)
-        repo.add([cfg.notes_file])
-        sha = repo.commit(cfg.commit.release.replace("{project}", cfg.project).replace("{version}", s.version))
-    return ReleaseResult(b, s, sha)
-
-
-# -- archive ------------------------------------------------------------------------------
-
-
-class ArchiveResult(NamedTuple):
-    links: list[tuple[str, str]]
-    ignored: list[str]
-    changed: bool
-    diff: str
-
-
-def archive_links(cfg: Config, branch_names: list[str], below: Version | None) -> tuple[list[tuple[str, str]], list[str]]:
-    """Archive entries for the given branch names: deduplicated, filtered, by version."""
-    since = Version.parse(cfg.archive.since)
-    prefix = cfg.release_branch.split("{version}")[0]  # "release-": names that look like release branches
-    found: dict[Version, str] = {}
-    ignored = []
-    for name in sorted(set(branch_names)):
-        v = version_of_branch(name, cfg.release_branch)
-        if v is None:
-            if prefix and name.startswith(prefix):
-                ignored.append(name)  # reported: looks like a release branch but has no version
-            continue
-        if v < since or (below is not None and v.release >= below.release):
-            continue
-        found[v] = name
-    ordered = sorted(found, reverse=True)
-    links = [(_archive_label(cfg, v, oldest=(i == len(ordered) - 1)), cfg.link("archive", branch=found[v]))
-             for i, v in enumerate(ordered)]
-    return links, ignored
-
-
-def archive(cfg: Config, *, check: bool = False) -> ArchiveResult:
-    """Rewrite the archive list from the release branches git knows."""
-    doc = read_notes(cfg)
-    if doc.archive is None:
-        raise ContentError(f"{cfg.notes_file}: no '{notes.ARCHIVE_MARKER}' line",
-                           hint=f"add '{notes.ARCHIVE_MARKER}' on its own line where the archive list goes")
-    top = doc.releases[0] if doc.releases else None
-    repo = _open_repo(cfg)
-    names = [r.branch for r in repo.branches()]
-    links, ignored = archive_links(cfg, names, top.version if top else None)
-    before = doc.text()
-    doc.replace_archive(links)
-    after = doc.text()
-    diff = unified_diff({cfg.notes_file: (before, after)}) if before != after else ""
-    if before != after and not check:
-        fsio.write_text(cfg.root, cfg.notes_path, after)
-    return ArchiveResult(links, ignored, before != after, diff)

@@ -62,9 +62,9 @@ def cut(
     commit: Annotated[bool, typer.Option("--commit", help="Commit the change on main.")] = False,
 ) -> None:
     """On main: create the release branch and open the next version's notes."""
-    from relnotes import lifecycle
+    from relnotes import releasing
 
-    res = lifecycle.cut(load_config(), version=version, dry_run=dry_run, commit=commit)
+    res = releasing.cut(load_config(), version=version, dry_run=dry_run, commit=commit)
     if dry_run:
         out(res.diff.rstrip("\n"))
         out(f"would create branch {res.branch} at HEAD, open {res.next_version} on main, "
@@ -88,11 +88,11 @@ def patch(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; change nothing.")] = False,
 ) -> None:
     """On a release branch: open the next patch release above the top section."""
-    from relnotes import lifecycle
+    from relnotes import releasing
 
-    res, changes = lifecycle.patch(load_config(), version=version, dry_run=dry_run)
+    res, changes = releasing.patch(load_config(), version=version, dry_run=dry_run)
     if dry_run:
-        out(lifecycle.unified_diff(changes).rstrip("\n"))
+        out(releasing.unified_diff(changes).rstrip("\n"))
         return
     out(f"opened {res.version} (Unreleased) above {res.previous}")
 
@@ -118,9 +118,9 @@ def release(
     commit: Annotated[bool, typer.Option("--commit", help="Commit the notes.")] = False,
 ) -> None:
     """Release day: build pending fragments, then stamp the top release."""
-    from relnotes import lifecycle
+    from relnotes import releasing
 
-    res = lifecycle.release(load_config(), on=date, commit=commit)
+    res = releasing.release(load_config(), on=date, commit=commit)
     if res.build.added:
         out(f"added {len(res.build.added)} entries to {res.build.version}")
     if res.stamp.changed:
@@ -136,10 +136,10 @@ def archive(
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when the list and the branches disagree.")] = False,
 ) -> None:
     """Rewrite the archive list from the release branches git knows."""
-    from relnotes import lifecycle
+    from relnotes import releasing
 
     cfg = load_config()
-    res = lifecycle.archive(cfg, check=check_only)
+    res = releasing.archive(cfg, check=check_only)
     for name in res.ignored:
         err(f"note: ignored branch {name}: not a version")
     if check_only:
