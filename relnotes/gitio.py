@@ -153,6 +153,21 @@ class Repo:
                     found[spec] = None  # "SPEC missing" / "SPEC ambiguous"
         return [found.get(s) for s in specs]
 
+    def blob_ids(self, specs: list[str]) -> list[str | None]:
+        """The object ids of many ``REV:PATH`` (None when absent), one ``cat-file --batch-check``.
+
+        Only names are asked for, so git resolves trees but never opens (or, in a partial
+        clone, downloads) a blob: callers can skip the contents they already know by id.
+        """
+        asked = [s for s in specs if "\n" not in s]
+        found: dict[str, str | None] = {}
+        if asked:
+            out = self.run("cat-file", "--batch-check=%(objectname)",
+                           stdin="".join(s + "\n" for s in asked).encode(), strip=False)
+            for spec, line in zip(asked, out.split("\n")):
+                found[spec] = None if line.endswith((" missing", " ambiguous")) else line.strip()
+        return [found.get(s) for s in specs]
+
     def show_file(self, rev: str, path: str) -> str | None:
         """A file's text at ``rev`` or None when absent (one process; see read_blobs for many)."""
         try:

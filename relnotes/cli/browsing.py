@@ -1,0 +1,69 @@
+"""Reading the notes of every release at once: ``history``, ``upgrade``, ``site``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from relnotes.cli.app import command, err, formats, json_text, load_config, out
+
+
+def _stitched(cfg):
+    from relnotes import stitch
+
+    h = stitch.stitch(cfg)
+    for w in h.warnings:
+        err(f"warning: {w}")
+    return h
+
+
+@command()
+def history(
+    start: Annotated[Optional[str], typer.Option("--from", help="Oldest version to list.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Newest version to list.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md (the stitched notes), table or json.")] = "md",
+) -> None:
+    """Every release section from every release branch (and main), newest first."""
+    from relnotes import stitch
+    from relnotes.version import Version
+
+    formats(fmt, ("md", "table", "json"))
+    cfg = load_config()
+    lo = Version.parse(start) if start else None
+    hi = Version.parse(end) if end else None
+    h = _stitched(cfg)
+    sections = h.between(lo, hi) if lo or hi else h.sections
+    if fmt == "json":
+        out(json_text({"branches": len(h.branches), "sections_in_files": h.sections_in_files,
+                       "releases": [dict(s.as_dict(), text=h.text(s)) for s in sections]}))
+    elif fmt == "table":
+        out(f"{'version':<14} {'status':<11} {'date':<11} {'copies':>6}  branch")
+        for s in sections:
+            out(f"{str(s.version or s.title):<14} {s.status:<11} {s.date or '-':<11} {s.copies:>6}  {s.branch}")
+        out(f"{len(sections)} releases; {h.sections_in_files} sections in the notes of {len(h.branches)} branches")
+    else:
+        out(stitch.markdown(cfg, h, sections).rstrip("\n"))
+
+
+@command()
+def upgrade(
+    start: Annotated[str, typer.Argument(metavar="FROM", help="The release you run now.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="The release you move to.")],
+    fmt: Annotated[str, typer.Option("--format", help="md, json or html.")] = "md",
+) -> None:
+    """What to read when moving from one release to another: changed behaviour first."""
+    from relnotes import upgrade as up
+
+    formats(fmt, ("md", "json", "html"))
+    cfg = load_config()
+    g = up.guide(cfg, _stitched(cfg), start, target)
+    if fmt == "json":
+        out(json_text(g.as_dict()))
+    elif fmt == "html":
+        from relnotes import site
+
+        out(site.upgrade_page(cfg, g).rstrip("\n"))
+    else:
+        out(up.markdown(g).rstrip("\n"))
