@@ -55,6 +55,7 @@ class Stitched:
 
     sections: list[Section]
     branches: list[str]  # refs whose notes were read
+    main: str | None  # main's ref among them, when git knows it
     sections_in_files: int  # before deduplication
     warnings: list[str] = field(default_factory=list)
     _repo: object = None
@@ -79,6 +80,12 @@ class Stitched:
         if doc is None:
             doc = self._docs[section.blob] = notes.parse("".join(self.lines(section.blob)), section.branch)
         return doc
+
+    def describe(self) -> str:
+        """``57 release branches and main``: where the sections were read."""
+        n = len(self.branches) - (self.main is not None)
+        text = f"{n} release branch{'es' if n != 1 else ''}"
+        return text + (f" and {self.main}" if self.main else "")
 
     def between(self, low: Version | None, high: Version | None) -> list[Section]:
         return [s for s in self.sections if s.version is not None
@@ -193,7 +200,8 @@ def stitch(cfg: Config, repo=None) -> Stitched:
         chosen.append(replace(group[0][1], copies=len(group)))
     chosen.sort(key=lambda s: (s.version is not None, s.version or Version(0, 0, 0)), reverse=True)
     chosen.sort(key=lambda s: s.version is not None)  # version-less (## Unreleased) first
-    return Stitched(chosen, read_from, total, warnings, repo, texts)
+    main = next((name for name, _, v in sources if v is None and name in read_from), None)
+    return Stitched(chosen, read_from, main, total, warnings, repo, texts)
 
 
 def _stamp() -> str:
@@ -205,13 +213,8 @@ def _stamp() -> str:
 def markdown(cfg: Config, history: Stitched, sections: list[Section]) -> str:
     """The stitched notes: every section as its file has it, newest first, one separator between."""
     parts = [f"# {cfg.project} release history\n\n"
-             f"{len(sections)} releases from {_count(history.branches)}, newest first.\n"]
+             f"{len(sections)} releases from the notes of {history.describe()}, newest first.\n"]
     for s in sections:
         body = history.text(s).rstrip("\r\n")
         parts.append(f"\n{notes.SEPARATOR}\n\n{body}\n")
     return "".join(parts)
-
-
-def _count(branches: list[str]) -> str:
-    n = len(branches)
-    return f"{n} branch{'es' if n != 1 else ''}"

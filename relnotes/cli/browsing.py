@@ -42,7 +42,7 @@ def history(
         out(f"{'version':<14} {'status':<11} {'date':<11} {'copies':>6}  branch")
         for s in sections:
             out(f"{str(s.version or s.title):<14} {s.status:<11} {s.date or '-':<11} {s.copies:>6}  {s.branch}")
-        out(f"{len(sections)} releases; {h.sections_in_files} sections in the notes of {len(h.branches)} branches")
+        out(f"{len(sections)} releases; {h.sections_in_files} sections in the notes of {h.describe()}")
     else:
         out(stitch.markdown(cfg, h, sections).rstrip("\n"))
 
