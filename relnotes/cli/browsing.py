@@ -67,3 +67,18 @@ def upgrade(
         out(site.upgrade_page(cfg, g).rstrip("\n"))
     else:
         out(up.markdown(g).rstrip("\n"))
+
+
+@command()
+def site(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Where to write the site (new or empty, or a previous site).")],
+    on: Annotated[Optional[str], typer.Option("--on", help="The date that decides support status (default: today).")] = None,
+) -> None:
+    """A static, self-contained HTML site: release table, timeline, every release, upgrade guides, search."""
+    from relnotes import policy
+    from relnotes import site as site_lib
+
+    cfg = load_config()
+    built = site_lib.build(cfg, directory, on=policy.parse_day(on), history=_stitched(cfg))
+    out(f"wrote {built.pages} files ({built.entries} entries, {built.upgrade_pages} upgrade guides) "
+        f"to {built.directory}; open {built.directory / 'index.html'}")
