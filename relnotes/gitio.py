@@ -80,6 +80,11 @@ class Repo:
     def is_shallow(self) -> bool:
         return self.run("rev-parse", "--is-shallow-repository") == "true"
 
+    def is_partial_clone(self) -> bool:
+        """Cloned with ``--filter``: blobs not yet needed are left on the promisor remote."""
+        out = self.try_run("config", "--get-regexp", r"^(extensions\.partialclone|remote\..*\.promisor)$")
+        return any(line.split(" ", 1)[-1] != "false" for line in (out or "").splitlines())
+
     def resolve(self, rev: str) -> str | None:
         return self.try_run("rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
 

@@ -58,7 +58,7 @@ class Stitched:
     main: str | None  # main's ref among them, when git knows it
     sections_in_files: int  # before deduplication
     warnings: list[str] = field(default_factory=list)
-    _repo: object = None
+    repo: object = None  # the relnotes.gitio.Repo it was read through
     _texts: dict[str, list[str]] = field(default_factory=dict)
     _docs: dict[str, notes.NotesDocument] = field(default_factory=dict)
 
@@ -66,7 +66,7 @@ class Stitched:
         """The lines of a notes file read for this history (one batch for all on first use)."""
         if blob not in self._texts:
             want = sorted({s.blob for s in self.sections} - set(self._texts))
-            for b, text in zip(want, self._repo.read_blobs(want)):
+            for b, text in zip(want, self.repo.read_blobs(want)):
                 self._texts[b] = _split(text or "")
         return self._texts[blob]
 
@@ -142,7 +142,8 @@ def stitch(cfg: Config, repo=None) -> Stitched:
         warnings.append(f"{why}git knows no release branch ({pattern}, local or remote-tracking): "
                         f"only {cfg.main_branch}'s notes are listed; fetch them with: "
                         + FETCH_HINT.format(pattern=pattern))
-    ids = repo.blob_ids([f"{commit}:{cfg.notes_file}" for _, commit, _ in sources])
+    ids = _partial_guard(cfg, repo, len(sources),
+                         lambda: repo.blob_ids([f"{commit}:{cfg.notes_file}" for _, commit, _ in sources]))
     path = cache_file(cfg.root, CACHE_NAME)
     data = read_marshal(path) if path is not None else None
     known: dict[str, list] = data.get("outlines", {}) if data else {}
@@ -151,14 +152,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     unknown = sorted({b for b in ids if b is not None and b not in known})
     texts: dict[str, list[str]] = {}
     if unknown:
-        from relnotes.errors import GitError
-
-        try:
-            read = repo.read_blobs(unknown)
-        except GitError as e:  # a partial clone whose promisor remote cannot be reached
-            read = [None] * len(unknown)
-            warnings.append(f"could not read {len(unknown)} notes files ({e.message}); in a partial clone "
-                            "fetch them while online: git fetch --refetch origin")
+        read = _partial_guard(cfg, repo, len(unknown), lambda: repo.read_blobs(unknown))
         for b, text in zip(unknown, read):
             if text is not None:
                 known[b] = _outline(text)
@@ -202,6 +196,22 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     chosen.sort(key=lambda s: s.version is not None)  # version-less (## Unreleased) first
     main = next((name for name, _, v in sources if v is None and name in read_from), None)
     return Stitched(chosen, read_from, main, total, warnings, repo, texts)
+
+
+def _partial_guard(cfg: Config, repo, count: int, read):
+    """Run a batch read; in a partial clone whose promisor remote cannot be reached, say what is missing."""
+    from relnotes.errors import GitError
+
+    try:
+        return read()
+    except GitError as e:
+        if not repo.is_partial_clone():
+            raise
+        reason = e.message.splitlines()[-1] if e.message else "the remote did not answer"
+        raise GitError(f"this is a partial clone: reading {cfg.notes_file} on {count} branch(es) needs files "
+                       f"that are not on this machine, and fetching them failed: {reason}",
+                       hint="run again where the remote is reachable (git downloads the missing files "
+                            "once, on demand), or use a clone made without --filter") from None
 
 
 def _stamp() -> str:

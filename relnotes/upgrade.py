@@ -170,7 +170,7 @@ def _advisories_off_path(history: Stitched, skipped: list[Section], have: list[E
 
 def _on_main(cfg: Config, history: Stitched) -> bool:
     """Whether the working tree is main, whose fragments belong to the unreleased release."""
-    return history._repo.current_branch() == cfg.main_branch
+    return history.repo.current_branch() == cfg.main_branch
 
 
 def markdown(g: Guide) -> str:

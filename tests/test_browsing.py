@@ -91,6 +91,7 @@ def test_history_reads_remote_tracking_branches_and_warns_without_any(small, tmp
     git(tmp_path, "clone", "-q", "--no-local", str(small.root), str(clone))
     c = Project(clone)
     data = json.loads(c.run("history", "--format", "json").output)
+    assert data["sections_in_files"] == 11
     assert {r["branch"] for r in data["releases"]} == {
         "main", "origin/release-46.0.0", "origin/release-47.0.0", "origin/release-48.0.0"}
     shallow = tmp_path / "shallow"
@@ -101,6 +102,23 @@ def test_history_reads_remote_tracking_branches_and_warns_without_any(small, tmp
     assert "warning: this is a shallow clone and git knows no release branch (release-*" in res.stderr
     assert "git fetch origin '+refs/heads/release-*:refs/remotes/origin/release-*'" in res.stderr
     assert res.stdout.splitlines()[1].split()[:2] == ["49.0.0", "unreleased"]
+
+
+def test_history_in_a_partial_clone_says_what_is_missing(small, tmp_path):
+    small.git("config", "uploadpack.allowFilter", "true")
+    clone = tmp_path / "partial"
+    git(tmp_path, "clone", "-q", "--filter=blob:none", "--no-checkout", f"file://{small.root}", str(clone))
+    c = Project(clone)
+    c.write("relnotes.yaml", "project: Wasmtime\n")
+    small.root.rename(tmp_path / "gone")  # the promisor remote cannot be reached
+    res = c.run("history")
+    assert res.exit_code == 2
+    assert ("error: this is a partial clone: reading RELEASES.md on 4 branch(es) needs files that are not on "
+            "this machine, and fetching them failed: ") in res.stderr
+    assert "hint: run again where the remote is reachable" in res.stderr
+    (tmp_path / "gone").rename(small.root)
+    assert c.run("history", "--format", "table").stdout.splitlines()[-1] == (
+        "11 releases; 11 sections in the notes of 3 release branches and main")
 
 
 def test_history_without_any_notes_is_a_state_error(project):
