@@ -179,8 +179,10 @@ def markdown(g: Guide) -> str:
     lines = [f"# Upgrading {g.project} from {g.start} to {g.target}", "",
              f"{len(g.path)} release{'s' if len(g.path) != 1 else ''} on the way: {path}."]
     if g.skipped:
+        off = {str(s.version) for s in g.skipped}
+        listed = "; their security fixes are listed below" if any(e.release in off for e in g.entries) else ""
         lines += ["", f"Not on the path ({len(g.skipped)}): patch releases of other lines, whose fixes are "
-                      f"also in the releases above: {', '.join(str(s.version) for s in g.skipped)}."]
+                      f"also in the releases above{listed}: {', '.join(str(s.version) for s in g.skipped)}."]
     for _gid, title, entries in g.grouped():
         if not entries:
             continue
