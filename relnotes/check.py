@@ -132,14 +132,23 @@ def lint(cfg: Config, report: Report) -> None:
     report.problems.extend(notes.structure_problems(doc))
 
 
-def changed_files(repo, base: str) -> list[tuple[str, str]]:
-    """``[(status, path), …]`` between the merge base of ``base`` and HEAD: one git call.
+def base_commit(repo, base: str) -> str:
+    """The commit ``--base`` names; a value that starts with ``-`` is refused (exit 2)."""
+    commit = repo.resolve(base, "--base")
+    if commit is None:
+        raise _diagnose(repo, base)
+    return commit
+
+
+def changed_files(repo, base: str, commit: str) -> list[tuple[str, str]]:
+    """``[(status, path), …]`` between the merge base of ``commit`` (``--base``) and HEAD:
+    one git call.
 
     On failure, a second look says *why* (shallow clone, unknown ref, no HEAD) so the
     message can tell the user how to fix the checkout.
     """
     try:
-        out = repo.run("diff", "--name-status", "-z", "--find-renames", f"{base}...HEAD", strip=False)
+        out = repo.changed_names(commit)
     except GitError:
         raise _diagnose(repo, base) from None
     fields = out.split("\0")
@@ -177,8 +186,8 @@ def _diagnose(repo, base: str) -> GitError:
     return GitError(f"{base} and HEAD have no common history", hint="pick a --base that HEAD was branched from")
 
 
-def range_messages(repo, base: str) -> str:
-    return repo.try_run("log", "--format=%B%x00", f"{base}..HEAD") or ""
+def range_messages(repo, commit: str) -> str:
+    return repo.messages(commit)
 
 
 def pr_gate(cfg: Config, report: Report, base: str, labels: list[str]) -> None:
@@ -188,8 +197,13 @@ def pr_gate(cfg: Config, report: Report, base: str, labels: list[str]) -> None:
     event = github_event()
     all_labels = set(labels) | set(event_labels(event))
     skip = sorted(all_labels & set(cfg.check.skip_labels))
-    repo = Repo(cfg.root)
-    changes = changed_files(repo, base)
+    with Repo(cfg.root) as repo:
+        _gate(cfg, report, repo, base, event, skip)
+
+
+def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[str]) -> None:
+    commit = base_commit(repo, base)
+    changes = changed_files(repo, base, commit)
     prefix = cfg.fragments_dir.rstrip("/") + "/"
     frag_changes = [p for s, p in changes if p.startswith(prefix) and s in "AMR"
                     and p.endswith(".md") and os.path.basename(p) != "README.md"]
@@ -206,7 +220,7 @@ def pr_gate(cfg: Config, report: Report, base: str, labels: list[str]) -> None:
     if marker and has_marker(_pr(event).get("body") or "", marker):
         report.skipped = "skip marker in the pull request description"
         return
-    if marker and any(has_marker(m, marker) for m in range_messages(repo, base).split("\0")):
+    if marker and any(has_marker(m, marker) for m in range_messages(repo, commit).split("\0")):
         report.skipped = "skip marker in a commit message"
         return
     shown = ", ".join(needs[:5]) + (f" and {len(needs) - 5} more" if len(needs) > 5 else "")

@@ -1,22 +1,34 @@
-"""Every git question relnotes asks, each answered by one git call.
+"""Every git question relnotes asks, through GitPython, and the one place that makes
+the values reaching git safe.
 
-Questions run ``git`` directly with an argument list and a machine-readable format,
-parsed here; nothing loops one git call per item (many blobs: one ``cat-file
---batch``; history questions: ``relnotes.history``).  GitPython is not used: the one
-thing it offered here, a persistent ``cat-file``, is a single batch call, and
-importing it costs ~55 ms and two ``git version`` processes on every command that
-touches git.  Every git failure becomes a :class:`~relnotes.errors.GitError` whose
-message says how to fix the checkout.
+GitPython (imported here, inside the functions that need it, so commands that touch
+no git never load it) finds the repository (``git.Repo`` with
+``search_parent_directories``), answers state questions from the git directory
+without a process (current branch, detached HEAD, shallow), keeps one persistent
+``git cat-file --batch`` for reading blobs, and runs each plumbing question as one
+``repo.git.<command>(…)`` call with a machine-readable format, parsed by the
+callers.  Nothing loops one git process per item.  :meth:`Repo.close` (or ``with
+Repo(…)``) reaps the persistent ``cat-file`` when a command ends.
+
+Values reaching git come from untrusted places — a ``--base`` flag in CI, a
+``relnotes.yaml`` in a pull request, fragment file names — so every one passes
+through this module's validators: a revision or path that starts with ``-`` is
+refused (exit 2) before git sees it, revisions are resolved with ``rev-parse
+--verify --end-of-options`` and placed after ``--end-of-options``, paths after
+``--`` with pathspec magic off (``GIT_LITERAL_PATHSPECS``), branch names made from
+``release_branch`` are checked with ``git check-ref-format --branch`` rules.
+GitPython's exceptions, and a missing git or GitPython, become relnotes'
+:class:`~relnotes.errors.GitError` / :class:`~relnotes.errors.StateError` with the fix.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
+import re
 from pathlib import Path
 from typing import NamedTuple
 
-from relnotes.errors import GitError, StateError
+from relnotes.errors import GitError, StateError, UsageError
 
 
 class Ref(NamedTuple):
@@ -26,72 +38,261 @@ class Ref(NamedTuple):
     remote: bool
 
 
+# -- argument safety: every value that reaches git passes through one of these -----------
+
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+
+
+def check_revision(rev: str, what: str = "revision") -> str:
+    """``rev`` unchanged, or UsageError when git could read it as an option or it
+    cannot travel as one argument or one ``--stdin`` line.
+
+    A leading ``^`` (exclude) and the parts of ``A..B`` / ``A...B`` are checked too.
+    """
+    if not isinstance(rev, str) or not rev.strip():
+        raise UsageError(f"{what} is empty", hint="pass a commit, a branch or a tag")
+    if "\0" in rev or "\n" in rev or "\r" in rev:
+        raise UsageError(f"{what} {rev!r} contains a line break or NUL", hint="pass a commit, a branch or a tag")
+    parts = re.split(r"\.\.\.?", rev[1:] if rev.startswith("^") else rev)
+    if any(p.startswith("-") for p in parts) or rev.startswith("-"):
+        raise UsageError(f"{what} {rev!r} starts with '-': relnotes never passes it to git, where it "
+                         f"would be read as an option",
+                         hint="pass a commit, a branch or a tag; for a ref whose name starts with '-', "
+                              "use its full name (refs/heads/…) or its commit")
+    return rev
+
+
+def check_path(path: str, what: str = "path") -> str:
+    """``path`` unchanged, or UsageError when it starts with ``-`` or holds a NUL/line break."""
+    if not isinstance(path, str) or not path:
+        raise UsageError(f"{what} is empty")
+    if "\0" in path or "\n" in path:
+        raise UsageError(f"{what} {path!r} contains a line break or NUL")
+    if path.startswith("-"):
+        raise UsageError(f"{what} {path!r} starts with '-': relnotes never passes it to git, where it "
+                         f"would be read as an option", hint="use a path that does not start with '-' (e.g. ./-name)")
+    return path
+
+
+def branch_name_problem(name: str) -> str | None:
+    """Why ``git check-ref-format --branch NAME`` would refuse ``name``, or None.
+
+    The rules of git-check-ref-format(1) for ``refs/heads/NAME``, checked without a
+    process; ``@{…}`` (which ``--branch`` would expand) is refused outright.
+    """
+    if not name:
+        return "it is empty"
+    if name.startswith("-"):
+        return "it starts with '-'"
+    if name == "HEAD" or name == "@":
+        return f"'{name}' is reserved"
+    m = _BAD_REF_CHARS.search(name)
+    if m:
+        ch = m.group()
+        return f"it contains {'a space or control character' if ch <= ' ' or ch == chr(127) else repr(ch)}"
+    if ".." in name:
+        return "it contains '..'"
+    if "@{" in name:
+        return "it contains '@{'"
+    if name.startswith("/") or name.endswith("/") or "//" in name:
+        return "it has an empty path component ('/' at either end or '//')"
+    if name.endswith("."):
+        return "it ends with '.'"
+    for part in name.split("/"):
+        if part.startswith("."):
+            return "a component starts with '.'"
+        if part.endswith(".lock"):
+            return "a component ends with '.lock'"
+    return None
+
+
+def check_branch(name: str, what: str = "branch name") -> str:
+    """``name`` unchanged, or UsageError saying why git would not accept it as a branch."""
+    problem = branch_name_problem(name)
+    if problem:
+        raise UsageError(f"{what} {name!r} is not a valid branch name: {problem}",
+                         hint="see 'git check-ref-format --branch'; for release_branch, use a pattern "
+                              "like 'release-{version}'")
+    return name
+
+
+# -- GitPython, loaded on first use ---------------------------------------------------------
+
+
+def _gitpython():
+    """The ``git`` module, or StateError saying what to install.
+
+    ``GIT_PYTHON_REFRESH=quiet`` lets the import succeed without a git executable, so
+    the first command fails with relnotes' own message instead of GitPython's.
+    """
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    try:
+        import git
+    except ImportError as e:
+        if getattr(e, "name", None) in ("git", "gitdb", "smmap"):
+            raise StateError("GitPython is not installed", hint="reinstall relnotes: pip install relnotes") from None
+        raise StateError(f"git could not be used: {e}", hint="install git and run again") from None
+    return git
+
+
+def _translate(exc: Exception, git_mod) -> Exception:
+    """A GitPython exception as relnotes' error with the fix (for ``raise … from None``)."""
+    if isinstance(exc, git_mod.GitCommandNotFound):
+        return StateError("git is not installed (or not on PATH)", hint="install git and run again")
+    if isinstance(exc, git_mod.GitCommandError):
+        err = exc.stderr.strip().removeprefix("stderr:").strip().strip("'") if exc.stderr else ""
+        return GitError(f"git {' '.join(str(a) for a in exc.command[1:4])} failed: {err or exc.status}")
+    if isinstance(exc, (git_mod.InvalidGitRepositoryError, git_mod.NoSuchPathError)):
+        return StateError(f"{exc} is not inside a git repository",
+                          hint="run relnotes from a git checkout (git init / git clone)")
+    if isinstance(exc, git_mod.BadName):
+        return GitError(f"git does not know {exc}", hint="fetch it first, or pass a commit that exists here")
+    return GitError(f"git failed: {exc}")
+
+
+def _outside_ceiling(start: Path, top: Path) -> bool:
+    """Did discovery climb to or past a ``GIT_CEILING_DIRECTORIES`` entry (git would not)?"""
+    for c in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep):
+        if c and os.path.isabs(c):
+            ceiling = Path(os.path.normpath(c))
+            if start != ceiling and ceiling in start.parents and (top == ceiling or top in ceiling.parents):
+                return True
+    return False
+
+
 class Repo:
-    """A git repository at ``root``; every method is one ``git`` process, none left running."""
+    """A git repository at or above ``root`` (``.root`` is its work tree), through GitPython."""
 
     def __init__(self, root: Path) -> None:
         if not Path(root).is_dir():
             raise StateError(f"{root} is not a directory")
-        if (Path(root) / ".git").exists() and not (os.environ.keys() & {"GIT_DIR", "GIT_WORK_TREE"}):
-            # the usual case, answered without a process: git would say the same
-            self.root = Path(root)
-            return
+        self._mod = git = _gitpython()
+        start = Path(os.path.normpath(os.path.abspath(root)))
         try:
-            top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True,
-                                 text=True, check=False)
-        except FileNotFoundError:  # the directory exists, so it is the git executable that is missing
-            raise StateError("git is not installed", hint="install git and run again") from None
-        if top is None or top.returncode != 0:
+            self._repo = git.Repo(start, search_parent_directories=True, expand_vars=False)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            self._repo = None
+        top = self._repo.working_tree_dir if self._repo is not None else None
+        if top is None or _outside_ceiling(start, Path(top)):
+            self.close()
             raise StateError(f"{root} is not inside a git repository",
                              hint="run relnotes from a git checkout (git init / git clone)")
-        self.root = Path(top.stdout.strip())
+        self.root = Path(top)
+        # paths after `--` mean themselves: no `*`, no `:(exclude)` magic from a file name
+        self._repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
 
-    def run(self, *args: str, strip: bool = True, stdin: bytes | None = None, text: bool = True):
-        """``git ARGS`` → stdout (bytes when not ``text``); GitError with git's message on failure."""
-        proc = subprocess.run(["git", *args], cwd=self.root, capture_output=True, check=False, input=stdin)
-        if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", errors="replace").strip()
-            raise GitError(f"git {' '.join(args[:3])} failed: {err or proc.returncode}")
+    def close(self) -> None:
+        """Reap the persistent ``cat-file`` GitPython keeps (every command ends with this)."""
+        if getattr(self, "_repo", None) is not None:
+            self._repo.close()
+
+    def __enter__(self) -> Repo:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def git_dir(self) -> Path:
+        """The absolute git directory (``.git``, or a worktree's own)."""
+        return Path(self._repo.git_dir).absolute()
+
+    # -- the one way a git process starts ----------------------------------------------
+
+    def run(self, *args: str, revs: list[str] | tuple[str, ...] = (), paths: list[str] | tuple[str, ...] = (),
+            stdin_revs: list[str] | None = None, strip: bool = True, stdin: bytes | None = None,
+            text: bool = True):
+        """``git ARGS [--end-of-options REVS] [-- PATHS]`` → stdout (bytes when not ``text``).
+
+        ``args`` are the command and relnotes' own literal options, never a value from
+        a user or a file: those go in ``revs`` (checked, after ``--end-of-options``),
+        ``paths`` (checked, after ``--``) or ``stdin_revs`` (checked, one per line).
+        GitError with git's message on failure.
+        """
+        argv = list(args[1:])
+        if revs:
+            argv += ["--end-of-options", *(check_revision(r) for r in revs)]
+        if paths:
+            argv += ["--", *(check_path(p) for p in paths)]
+        if stdin_revs is not None:
+            stdin = "".join(check_revision(r) + "\n" for r in stdin_revs).encode()
+        status, out, err = self._execute(args[0], argv, stdin)
+        if status != 0:
+            msg = (err if isinstance(err, str) else err.decode("utf-8", errors="replace")).strip()
+            raise GitError(f"git {' '.join(args[:3])} failed: {msg or status}")
         if not text:
-            return proc.stdout
-        out = proc.stdout.decode("utf-8", errors="replace")
-        return out.rstrip("\n") if strip else out
+            return out
+        decoded = out.decode("utf-8", errors="replace")
+        return decoded.rstrip("\n") if strip else decoded
 
-    def try_run(self, *args: str) -> str | None:
+    def _execute(self, command: str, argv: list[str], stdin: bytes | None) -> tuple[int, bytes, bytes]:
+        import tempfile
+
+        istream = None
+        if stdin is not None:  # GitPython hands git a file, not a pipe to write into
+            istream = tempfile.TemporaryFile()
+            istream.write(stdin)
+            istream.seek(0)
         try:
-            return self.run(*args)
+            return getattr(self._repo.git, command.replace("-", "_"))(
+                *argv, istream=istream, with_extended_output=True, with_exceptions=False,
+                stdout_as_string=False, strip_newline_in_stdout=False)
+        except self._mod.GitError as e:
+            raise _translate(e, self._mod) from None
+        finally:
+            if istream is not None:
+                istream.close()
+
+    def try_run(self, *args: str, **kw) -> str | None:
+        try:
+            return self.run(*args, **kw)
         except GitError:
             return None
 
-    # -- questions ------------------------------------------------------------------
+    # -- state, from the git directory -------------------------------------------------
 
     def head_commit(self) -> str | None:
-        return self.try_run("rev-parse", "--verify", "-q", "HEAD")
+        """HEAD's commit, or None before the first commit."""
+        try:
+            sha = self._mod.SymbolicReference.dereference_recursive(self._repo, "HEAD")
+        except (ValueError, OSError):
+            sha = None
+        return sha if sha and _SHA.fullmatch(sha) else self.try_run("rev-parse", "--verify", "-q", "HEAD")
 
     def current_branch(self) -> str | None:
         """The checked-out branch, or None on a detached HEAD."""
-        out = self.try_run("symbolic-ref", "-q", "--short", "HEAD")
-        return out or None
+        try:
+            return None if self._repo.head.is_detached else self._repo.active_branch.name
+        except (TypeError, ValueError, OSError):
+            return None
+
+    def is_shallow(self) -> bool:
+        return (Path(self._repo.common_dir) / "shallow").is_file()
 
     def dirty_paths(self) -> list[str]:
         out = self.run("status", "--porcelain", "--untracked-files=normal", strip=False)
         return [line[3:] for line in out.splitlines() if line.strip()]
 
-    def is_shallow(self) -> bool:
-        return self.run("rev-parse", "--is-shallow-repository") == "true"
+    # -- questions --------------------------------------------------------------------------
 
     def is_partial_clone(self) -> bool:
         """Cloned with ``--filter``: blobs not yet needed are left on the promisor remote."""
         out = self.try_run("config", "--get-regexp", r"^(extensions\.partialclone|remote\..*\.promisor)$")
         return any(line.split(" ", 1)[-1] != "false" for line in (out or "").splitlines())
 
-    def resolve(self, rev: str) -> str | None:
-        return self.try_run("rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
+    def resolve(self, rev: str, what: str = "revision") -> str | None:
+        """``rev``'s commit (``rev-parse --verify --end-of-options REV^{commit}``), or None.
+
+        The one door for revisions from users and configuration: a value starting
+        with ``-`` is refused (UsageError) before git sees it.
+        """
+        check_revision(rev, what)
+        return self.try_run("rev-parse", "--verify", "-q", revs=[f"{rev}^{{commit}}"])
 
     def branches(self) -> list[Ref]:
         """Local and remote-tracking branches, one for-each-ref call."""
-        out = self.run("for-each-ref", "--format=%(refname)%00%(objectname)",
-                       "refs/heads", "refs/remotes")
+        out = self.run("for-each-ref", "--format=%(refname)%00%(objectname)", "refs/heads", "refs/remotes")
         refs = []
         for line in out.splitlines():
             full, _, sha = line.partition("\0")
@@ -106,57 +307,87 @@ class Repo:
                 refs.append(Ref(name, branch, sha, True))
         return refs
 
+    def changed_names(self, base: str) -> str:
+        """``diff --name-status -z --find-renames`` from the merge base of ``base`` and HEAD
+        (raw ``-z`` output; ``base`` should be a commit from :meth:`resolve`)."""
+        return self.run("diff", "--name-status", "-z", "--find-renames", revs=[f"{base}...HEAD"], strip=False)
+
+    def messages(self, base: str) -> str:
+        """Every commit message in ``base..HEAD``, each followed by a NUL."""
+        return self.try_run("log", "--format=%B%x00", revs=[f"{base}..HEAD"]) or ""
+
+    def last_commit(self, rev: str, path: str) -> str | None:
+        """The newest commit on ``rev`` that changed ``path``."""
+        return self.try_run("log", "-1", "--format=%H", revs=[rev], paths=[path]) or None
+
     def tracked_under(self, directory: str) -> set[str]:
         """Every path git tracks under ``directory``: one ls-files call with one pathspec.
 
         (Passing thousands of paths as pathspecs makes git match each against each:
         quadratic, 10+ seconds at 10 000 fragments.)
         """
-        out = self.run("ls-files", "-z", "--", directory.rstrip("/") + "/", strip=False)
+        out = self.run("ls-files", "-z", paths=[directory.rstrip("/") + "/"], strip=False)
         return {p for p in out.split("\0") if p}
 
     def remove_from_index(self, paths: list[str]) -> None:
         """What ``git rm`` does for files already deleted: one call, paths on stdin."""
         if paths:
             self.run("update-index", "--remove", "-z", "--stdin",
-                     stdin=b"".join(p.encode("utf-8") + b"\0" for p in paths))
+                     stdin=b"".join(check_path(p).encode("utf-8") + b"\0" for p in paths))
+
+    def restore(self, paths: list[str]) -> None:
+        """``git checkout HEAD -- PATHS``: the committed state of ``paths``."""
+        if paths:
+            self.run("checkout", "HEAD", paths=paths)
 
     def add(self, paths: list[str]) -> None:
         if paths:
-            self.run("add", "--", *paths)
+            self.run("add", paths=paths)
 
     def commit(self, message: str) -> str:
-        self.run("commit", "-q", "-m", message)
+        self.run("commit", "-q", f"--message={message}")
         return self.run("rev-parse", "HEAD")
 
-    def create_branch(self, name: str, at: str = "HEAD") -> None:
-        self.run("branch", name, at)
+    def create_branch(self, name: str, at: str = "HEAD", what: str = "branch name") -> None:
+        check_branch(name, what)
+        self.run("branch", revs=[name, at])
 
     def ls_tree(self, rev: str, directory: str) -> list[str]:
         """Paths of the files under ``directory`` at ``rev`` (one ls-tree call)."""
-        out = self.try_run("ls-tree", "-r", "--name-only", "-z", rev, "--", directory.rstrip("/") + "/")
+        out = self.try_run("ls-tree", "-r", "--name-only", "-z", revs=[rev],
+                           paths=[directory.rstrip("/") + "/"], strip=False)
         return [p for p in (out or "").split("\0") if p]
 
     def read_blobs(self, specs: list[str]) -> list[str | None]:
-        """Many ``REV:PATH`` texts with one ``git cat-file --batch`` (None when absent)."""
-        asked = [s for s in specs if "\n" not in s]
-        found: dict[str, str | None] = {}
-        if asked:
-            data = self.run("cat-file", "--batch", stdin="".join(s + "\n" for s in asked).encode(),
-                            strip=False, text=False)
-            pos = 0
-            for spec in asked:
-                eol = data.index(b"\n", pos)
-                header = data[pos:eol].split()
-                pos = eol + 1
-                if len(header) == 3 and header[1] in (b"blob", b"tree", b"commit", b"tag"):
-                    size = int(header[2])
-                    if header[1] == b"blob":
-                        found[spec] = data[pos:pos + size].decode("utf-8", errors="replace")
-                    pos += size + 1
-                else:
-                    found[spec] = None  # "SPEC missing" / "SPEC ambiguous"
-        return [found.get(s) for s in specs]
+        """Many ``REV:PATH`` texts through GitPython's persistent ``cat-file --batch``
+        (None when absent or not a blob); one process for the whole command."""
+        found: list[str | None] = []
+        for spec in specs:
+            rev, sep, path = spec.partition(":")
+            if not sep or "\n" in spec:
+                found.append(None)
+                continue
+            check_revision(rev)
+            found.append(self._blob(spec))
+        return found
+
+    def _blob(self, spec: str) -> str | None:
+        try:
+            _sha, kind, _size, data = self._repo.git.get_object_data(spec)
+        except ValueError:  # "SPEC missing" / "SPEC ambiguous", or cat-file could not start
+            self._check_cat_file()
+            return None
+        except self._mod.GitError as e:
+            raise _translate(e, self._mod) from None
+        return data.decode("utf-8", errors="replace") if kind in (b"blob", "blob") else None
+
+    def _check_cat_file(self) -> None:
+        """After an unreadable answer: GitError if the persistent cat-file is dead."""
+        proc = getattr(self._repo.git, "cat_file_all", None)
+        if proc is not None and proc.proc is not None and proc.proc.poll() is not None:
+            err = proc.proc.stderr.read().decode("utf-8", errors="replace").strip() if proc.proc.stderr else ""
+            self._repo.git.clear_cache()
+            raise GitError(f"git cat-file failed: {err or proc.proc.returncode}")
 
     def blob_ids(self, specs: list[str]) -> list[str | None]:
         """The object ids of many ``REV:PATH`` (None when absent), one ``cat-file --batch-check``.
@@ -174,10 +405,6 @@ class Repo:
         return [found.get(s) for s in specs]
 
     def show_file(self, rev: str, path: str) -> str | None:
-        """A file's text at ``rev`` or None when absent (one process; see read_blobs for many)."""
-        try:
-            return self.run("cat-file", "blob", f"{rev}:{path}", strip=False)
-        except GitError:
-            return None
-
-
+        """A file's text at ``rev`` or None when absent (see read_blobs for many)."""
+        check_path(path)
+        return self.read_blobs([f"{rev}:{path}"])[0]

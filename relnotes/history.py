@@ -131,9 +131,8 @@ class History:
 
     def _walk(self, include: list[str], exclude: list[str]) -> None:
         """Add the commits reachable from ``include`` but not from ``exclude``: one git log."""
-        stdin = "".join(f"{s}\n" for s in include) + "".join(f"^{s}\n" for s in exclude)
         out = self.repo.run("log", "--topo-order", f"--format={_FORMAT}", "--stdin",
-                            stdin=stdin.encode(), strip=False)
+                            stdin_revs=[*include, *(f"^{s}" for s in exclude)], strip=False)
         records = [r for r in out.split("\x01") if r.strip("\n")]
         index, shas = self.index, self.shas
         pending = []
@@ -316,8 +315,8 @@ class History:
                          if k.endswith(f":{directory}") and self.contains(rev_sha, k.split(":", 1)[0])), None)
         found = dict(self.added[base_key]) if base_key else {}
         revs = [rev_sha] + ([f"^{base_key.split(':', 1)[0]}"] if base_key else [])
-        out = self.repo.try_run("log", "--diff-filter=A", "--name-only", "--format=%x00%H", *revs,
-                                "--", directory) or ""
+        out = self.repo.try_run("log", "--diff-filter=A", "--name-only", "--format=%x00%H", revs=revs,
+                                paths=[directory]) or ""
         newer: dict[str, str] = {}
         for chunk in out.split("\0"):
             lines = [ln for ln in chunk.splitlines() if ln.strip()]

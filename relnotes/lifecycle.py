@@ -232,10 +232,14 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
                 added.append(frag)
         merge.append((section, fresh))
     doc.merge_entries(rel, merge, list(cfg.sections))
-    repo = _open_repo(cfg) if _has_git(cfg) and not keep else None
-    if added:
-        fsio.write_text(cfg.root, cfg.notes_path, doc.text())
-    removed = [] if keep else remove_fragments(cfg, added + present, repo)
+    repo = _open_repo(cfg) if _has_git(cfg) and not keep else None  # git missing: refused before any write
+    try:
+        if added:
+            fsio.write_text(cfg.root, cfg.notes_path, doc.text())
+        removed = [] if keep else remove_fragments(cfg, added + present, repo)
+    finally:
+        if repo is not None:
+            repo.close()
     return BuildResult(version, added, present, removed, draft_text, bool(added))
 
 

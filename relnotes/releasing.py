@@ -6,7 +6,6 @@ notes before fragment removal), and returns a result object the CLI reports.  No
 prints or exits.
 """
 
-from pathlib import Path
 from typing import NamedTuple
 
 from relnotes import fsio, notes
@@ -112,9 +111,14 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
     the record, restores the paths cut rewrites from HEAD, and finishes the same cut;
     a branch that exists without the record is refused.
     """
+    with _open_repo(cfg) as repo:
+        return _cut(cfg, repo, version=version, dry_run=dry_run, commit=commit)
+
+
+def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool) -> CutResult:
+    from relnotes.gitio import check_branch
     from relnotes.render import Renderer
 
-    repo = _open_repo(cfg)
     current = repo.current_branch()
     if current is None:
         raise StateError("HEAD is detached", hint=f"check out {cfg.main_branch} first: git switch {cfg.main_branch}")
@@ -124,7 +128,7 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
     head = repo.head_commit()
     if head is None:
         raise StateError("the repository has no commits yet", hint="commit the notes file first")
-    marker = Path(repo.run("rev-parse", "--absolute-git-dir")) / "relnotes-cut"
+    marker = repo.git_dir / "relnotes-cut"
     recorded = marker.read_text().strip() if marker.is_file() else None
     owned = [cfg.notes_file, *(vf.path for vf in cfg.version_files), cfg.fragments_dir]
     resume = False
@@ -132,7 +136,7 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
         existing = [r for r in repo.branches() if r.branch == recorded and not r.remote]
         resume = len(existing) == 1 and existing[0].commit == head
         if resume and not dry_run:
-            repo.run("checkout", "HEAD", "--", *owned)  # undo the interrupted run's partial writes
+            repo.restore(owned)  # undo the interrupted run's partial writes
     if recorded and not resume:
         marker.unlink(missing_ok=True)  # a finished or abandoned cut's record
     if not resume:
@@ -153,6 +157,8 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
     if next_v <= cut_v:
         raise UsageError(f"--version {next_v} is not newer than {cut_v}")
     branch = cfg.release_branch.replace("{version}", str(cut_v))
+    what = f"release_branch in {cfg.path.name if cfg.path else 'the configuration'} gives"
+    check_branch(branch, what)  # before anything is written, --dry-run included
     resume = resume and recorded == branch
     if not resume and any(r.branch == branch for r in repo.branches()):
         raise StateError(f"branch {branch} already exists",
@@ -176,7 +182,7 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
         return CutResult(branch, str(cut_v), str(next_v), moved, [f.path for f in fragments], None, diff)
     if not resume:
         marker.write_text(branch + "\n")
-        repo.create_branch(branch)
+        repo.create_branch(branch, what=what)
     _write_all(cfg, changes)
     removed = remove_fragments(cfg, fragments, repo)
     sha = None
@@ -208,9 +214,9 @@ def release(cfg: Config, *, on: str | None = None, commit: bool = False) -> Rele
     s = stamp(cfg, on=when, doc=doc)
     sha = None
     if commit:
-        repo = _open_repo(cfg)
-        repo.add([cfg.notes_file])
-        sha = repo.commit(cfg.commit.release.replace("{project}", cfg.project).replace("{version}", s.version))
+        with _open_repo(cfg) as repo:
+            repo.add([cfg.notes_file])
+            sha = repo.commit(cfg.commit.release.replace("{project}", cfg.project).replace("{version}", s.version))
     return ReleaseResult(b, s, sha)
 
 
@@ -252,8 +258,8 @@ def archive(cfg: Config, *, check: bool = False) -> ArchiveResult:
         raise ContentError(f"{cfg.notes_file}: no '{notes.ARCHIVE_MARKER}' line",
                            hint=f"add '{notes.ARCHIVE_MARKER}' on its own line where the archive list goes")
     top = doc.releases[0] if doc.releases else None
-    repo = _open_repo(cfg)
-    names = [r.branch for r in repo.branches()]
+    with _open_repo(cfg) as repo:
+        names = [r.branch for r in repo.branches()]
     links, ignored = archive_links(cfg, names, top.version if top else None)
     before = doc.text()
     doc.replace_archive(links)

@@ -41,18 +41,23 @@ def _tip(refs: dict[str, str], name: str) -> str | None:
     return refs.get(f"refs/heads/{name}") or refs.get(f"refs/remotes/{name}")
 
 
-def _branch_fragments(cfg: Config, repo, revs: list[str]) -> dict[str, list[tuple[Fragment, str]]]:
-    """The valid fragments on each revision: one ls-tree each, one cat-file for all texts."""
-    paths = {rev: [p for p in repo.ls_tree(rev, cfg.fragments_dir)
+def _branch_fragments(cfg: Config, repo, refs: dict[str, str],
+                      revs: list[str]) -> dict[str, list[tuple[Fragment, str]]]:
+    """The valid fragments on each branch: one ls-tree each, one cat-file for all texts.
+
+    git is asked by each branch's commit, never by its name: a ref named ``-x`` is data.
+    """
+    tips = {rev: _tip(refs, rev) for rev in revs}
+    paths = {rev: [p for p in (repo.ls_tree(tips[rev], cfg.fragments_dir) if tips[rev] else [])
                    if p.endswith(FRAGMENT_SUFFIX) and p.rsplit("/", 1)[-1] not in IGNORED_NAMES]
              for rev in revs}
-    specs = [f"{rev}:{p}" for rev in revs for p in paths[rev]]
+    specs = [f"{tips[rev]}:{p}" for rev in revs for p in paths[rev]]
     texts = dict(zip(specs, repo.read_blobs(specs)))
     out: dict[str, list[tuple[Fragment, str]]] = {}
     for rev in revs:
         out[rev] = []
         for path in paths[rev]:
-            text = texts.get(f"{rev}:{path}")
+            text = texts.get(f"{tips[rev]}:{path}")
             frag, _ = parse_text(text, path, cfg.sections) if text is not None else (None, [])
             if frag is not None:
                 out[rev].append((frag, path))
@@ -85,8 +90,11 @@ def backports(cfg: Config, on: date) -> tuple[list[BackportRow], list[str]]:
     from relnotes.gitio import Repo
     from relnotes.history import History
 
-    repo = Repo(cfg.root)
-    h = History.load(repo)
+    with Repo(cfg.root) as repo:
+        return _backports(cfg, on, repo, History.load(repo))
+
+
+def _backports(cfg: Config, on: date, repo, h) -> tuple[list[BackportRow], list[str]]:
     branches = release_branches(cfg, h.refs)
     targets: list[str] = []
     for w in policy.supported(cfg, on):
@@ -94,8 +102,8 @@ def backports(cfg: Config, on: date) -> tuple[list[BackportRow], list[str]]:
         if match:
             targets.append(match[0])
     newest = branches[max(branches)] if branches else None
-    blobs = _branch_fragments(cfg, repo, ([newest] if newest else []) + [b for b in targets if b != newest])
-    notes_texts = dict(zip(targets, repo.read_blobs([f"{b}:{cfg.notes_file}" for b in targets])))
+    blobs = _branch_fragments(cfg, repo, h.refs, ([newest] if newest else []) + [b for b in targets if b != newest])
+    notes_texts = dict(zip(targets, repo.read_blobs([f"{_tip(h.refs, b)}:{cfg.notes_file}" for b in targets])))
     # candidates: pending on main (working tree) and on the newest release branch
     main_res = load_all(cfg.fragments_path, cfg.root, cfg.sections)
     added_main = h.added_in(h.head, cfg.fragments_dir) if h.head else {}
@@ -166,12 +174,12 @@ def when(cfg: Config, target: str) -> WhenResult:
     from relnotes.gitio import Repo
     from relnotes.history import History
 
-    repo = Repo(cfg.root)
-    h = History.load(repo)
-    try:
-        return _when(cfg, repo, h, target)
-    finally:
-        h.save_if_changed()  # the per-commit answers computed on the way
+    with Repo(cfg.root) as repo:
+        h = History.load(repo)
+        try:
+            return _when(cfg, repo, h, target)
+        finally:
+            h.save_if_changed()  # the per-commit answers computed on the way
 
 
 def _when(cfg: Config, repo, h, target: str) -> WhenResult:
@@ -187,7 +195,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
             raise StateError(f"no commit with '(#{n})' at the end of its subject",
                              hint=f"fetch {cfg.main_branch}, or pass the commit itself: relnotes when SHA")
     else:
-        commit = repo.resolve(target)
+        commit = repo.resolve(target, "REV")  # refuses a value git would read as an option
         if commit is None:
             raise UsageError(f"{target!r} is not a commit in this repository",
                              hint="pass a commit, a branch, a tag, or #PR")
@@ -212,19 +220,20 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
     if tagged:
         v = tagged[0]
         b = next((name for bv, name in branches.items() if (bv.major, bv.minor) == (v.major, v.minor)), None)
-        _, stamped = _notes_date(cfg, repo, b, v) if b else (None, None)
+        _, stamped = _notes_date(cfg, repo, _tip(h.refs, b), v) if b else (None, None)
         scheduled = policy.release_date(cfg, v.major).isoformat() if (v.minor, v.patch) == (0, 0) else None
         return WhenResult(commit, str(v), b, "released", stamped or scheduled)
     if found:
         v, b, sha = min(found)
-        text = repo.show_file(b, cfg.notes_file)
+        b_tip = _tip(h.refs, b)
+        text = repo.show_file(b_tip, cfg.notes_file)
         releases = notes.parse(text, cfg.notes_file).releases if text else []
         if releases and releases[0].version is not None:
             in_cut = h.contains(main_tip, sha)  # on main too: it was there when the branch was cut
             rel = releases[-1] if in_cut and releases[-1].version else releases[0]
             if rel.status == "released" and not in_cut:
                 # picked after the release was stamped? then it ships in the next patch
-                stamped_at = repo.try_run("log", "-1", "--format=%H", b, "--", cfg.notes_file)
+                stamped_at = repo.last_commit(b_tip, cfg.notes_file)
                 if stamped_at and not h.contains(stamped_at, sha):
                     return WhenResult(commit, str(rel.version.next_patch()), b, "upcoming", None)
             if rel.status == "released":
