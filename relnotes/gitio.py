@@ -41,6 +41,7 @@ class Ref(NamedTuple):
 # -- argument safety: every value that reaches git passes through one of these -----------
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_PIPE_CHUNK = 32 * 1024  # bytes of cat-file requests written at once: below a pipe's capacity
 _BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
 
@@ -151,6 +152,16 @@ def _translate(exc: Exception, git_mod) -> Exception:
     return GitError(f"git failed: {exc}")
 
 
+def _stderr_of(proc) -> str:
+    """What a stopped cat-file said on stderr ("" if it is still running)."""
+    try:
+        proc.proc.stdin.close()
+        proc.proc.wait(timeout=2)
+        return proc.proc.stderr.read().decode("utf-8", errors="replace").strip()
+    except Exception:  # best effort: the GitError says cat-file failed either way
+        return ""
+
+
 def _outside_ceiling(start: Path, top: Path) -> bool:
     """Did discovery climb to or past a ``GIT_CEILING_DIRECTORIES`` entry (git would not)?"""
     for c in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep):
@@ -168,6 +179,7 @@ class Repo:
         if not Path(root).is_dir():
             raise StateError(f"{root} is not a directory")
         self._mod = git = _gitpython()
+        self._repo = self._batch = None
         start = Path(os.path.normpath(os.path.abspath(root)))
         try:
             self._repo = git.Repo(start, search_parent_directories=True, expand_vars=False)
@@ -183,8 +195,9 @@ class Repo:
         self._repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
 
     def close(self) -> None:
-        """Reap the persistent ``cat-file`` GitPython keeps (every command ends with this)."""
-        if getattr(self, "_repo", None) is not None:
+        """Reap the persistent ``cat-file`` processes (every command ends with this)."""
+        self._close_cat_file()
+        if self._repo is not None:
             self._repo.close()
 
     def __enter__(self) -> Repo:
@@ -359,35 +372,67 @@ class Repo:
         return [p for p in (out or "").split("\0") if p]
 
     def read_blobs(self, specs: list[str]) -> list[str | None]:
-        """Many ``REV:PATH`` texts through GitPython's persistent ``cat-file --batch``
-        (None when absent or not a blob); one process for the whole command."""
-        found: list[str | None] = []
-        for spec in specs:
-            rev, sep, path = spec.partition(":")
-            if not sep or "\n" in spec:
-                found.append(None)
-                continue
-            check_revision(rev)
-            found.append(self._blob(spec))
+        """Many ``REV:PATH`` texts (None when absent or not a blob) through one persistent
+        ``git cat-file --batch`` that GitPython runs for this Repo.
+
+        Requests go in pipelined chunks, each small enough for the pipe, so a
+        thousand blobs cost one process and a few round trips, not one each.
+        """
+        found: list[str | None] = [None] * len(specs)
+        asked = []
+        for i, spec in enumerate(specs):
+            rev, sep, _path = spec.partition(":")
+            if sep and "\n" not in spec and "\r" not in spec:
+                check_revision(rev)
+                asked.append((i, spec.encode("utf-8")))
+        start = 0
+        while start < len(asked):
+            end, size = start, 0
+            while end < len(asked) and (end == start or size + len(asked[end][1]) < _PIPE_CHUNK):
+                size += len(asked[end][1]) + 1
+                end += 1
+            self._batch_read(asked[start:end], found)
+            start = end
         return found
 
-    def _blob(self, spec: str) -> str | None:
+    def _batch_read(self, chunk: list[tuple[int, bytes]], found: list[str | None]) -> None:
+        proc = self._cat_file()
         try:
-            _sha, kind, _size, data = self._repo.git.get_object_data(spec)
-        except ValueError:  # "SPEC missing" / "SPEC ambiguous", or cat-file could not start
-            self._check_cat_file()
-            return None
-        except self._mod.GitError as e:
-            raise _translate(e, self._mod) from None
-        return data.decode("utf-8", errors="replace") if kind in (b"blob", "blob") else None
+            proc.stdin.write(b"".join(spec + b"\n" for _, spec in chunk))
+            proc.stdin.flush()
+            for i, _spec in chunk:
+                header = proc.stdout.readline().split()
+                if not header:
+                    raise OSError("cat-file stopped")
+                if len(header) == 3 and header[1] in (b"blob", b"tree", b"commit", b"tag"):
+                    size = int(header[2])
+                    data = proc.stdout.read(size + 1)[:size]
+                    if header[1] == b"blob":
+                        found[i] = data.decode("utf-8", errors="replace")
+                # else "SPEC missing" / "SPEC ambiguous": one line, None
+        except (OSError, ValueError):
+            err = _stderr_of(proc)
+            self._close_cat_file()
+            raise GitError(f"git cat-file --batch failed: {err or 'it stopped answering'}") from None
 
-    def _check_cat_file(self) -> None:
-        """After an unreadable answer: GitError if the persistent cat-file is dead."""
-        proc = getattr(self._repo.git, "cat_file_all", None)
-        if proc is not None and proc.proc is not None and proc.proc.poll() is not None:
-            err = proc.proc.stderr.read().decode("utf-8", errors="replace").strip() if proc.proc.stderr else ""
-            self._repo.git.clear_cache()
-            raise GitError(f"git cat-file failed: {err or proc.proc.returncode}")
+    def _cat_file(self):
+        if self._batch is None:
+            try:
+                self._batch = self._repo.git.cat_file("--batch", as_process=True, istream=self._mod.cmd.PIPE)
+            except self._mod.GitError as e:
+                raise _translate(e, self._mod) from None
+        return self._batch
+
+    def _close_cat_file(self) -> None:
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            try:
+                batch.proc.stdin.close()  # cat-file exits at the end of its input
+                batch.proc.wait()
+            except (OSError, AttributeError):
+                pass
+            batch.proc.stdout.close()
+            batch.proc.stderr.close()
 
     def blob_ids(self, specs: list[str]) -> list[str | None]:
         """The object ids of many ``REV:PATH`` (None when absent), one ``cat-file --batch-check``.
