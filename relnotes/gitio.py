@@ -1,24 +1,22 @@
-"""Every git question relnotes asks, through GitPython, and the one place that makes
-the values reaching git safe.
+"""Every git question relnotes asks, through GitPython.
 
 GitPython (imported here, inside the functions that need it, so commands that touch
 no git never load it) finds the repository (``git.Repo`` with
 ``search_parent_directories``), answers state questions from the git directory
-without a process (current branch, detached HEAD, shallow), keeps one persistent
+without a process (current branch, detached HEAD, shallow), runs one persistent
 ``git cat-file --batch`` for reading blobs, and runs each plumbing question as one
 ``repo.git.<command>(…)`` call with a machine-readable format, parsed by the
 callers.  Nothing loops one git process per item.  :meth:`Repo.close` (or ``with
-Repo(…)``) reaps the persistent ``cat-file`` when a command ends.
+Repo(…)``) reaps the ``cat-file`` when a command ends.
 
-Values reaching git come from untrusted places — a ``--base`` flag in CI, a
-``relnotes.yaml`` in a pull request, fragment file names — so every one passes
-through this module's validators: a revision or path that starts with ``-`` is
-refused (exit 2) before git sees it, revisions are resolved with ``rev-parse
---verify --end-of-options`` and placed after ``--end-of-options``, paths after
-``--`` with pathspec magic off (``GIT_LITERAL_PATHSPECS``), branch names made from
-``release_branch`` are checked with ``git check-ref-format --branch`` rules.
-GitPython's exceptions, and a missing git or GitPython, become relnotes'
-:class:`~relnotes.errors.GitError` / :class:`~relnotes.errors.StateError` with the fix.
+Every value from a user, a file or a ref reaches git through :meth:`Repo.run`'s
+``revs`` / ``paths`` / ``stdin_revs``, checked by :mod:`relnotes.gitargs` (a leading
+``-`` is refused, exit 2) and placed after ``--end-of-options`` / ``--``, with
+pathspec magic off (``GIT_LITERAL_PATHSPECS``); revisions from users are resolved
+with ``rev-parse --verify --end-of-options REV^{commit}`` (:meth:`Repo.resolve`)
+and used as commits from then on.  GitPython's exceptions, and a missing git or
+GitPython, become :class:`~relnotes.errors.GitError` /
+:class:`~relnotes.errors.StateError` with the fix.
 """
 
 from __future__ import annotations
@@ -28,7 +26,12 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from relnotes.errors import GitError, StateError, UsageError
+from relnotes.errors import GitError, StateError
+from relnotes.gitargs import check_branch, check_path, check_revision
+
+
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_PIPE_CHUNK = 32 * 1024  # bytes of cat-file requests written at once: below a pipe's capacity
 
 
 class Ref(NamedTuple):
@@ -36,86 +39,6 @@ class Ref(NamedTuple):
     branch: str  # without the remote: release-48.0.0
     commit: str
     remote: bool
-
-
-# -- argument safety: every value that reaches git passes through one of these -----------
-
-_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-_PIPE_CHUNK = 32 * 1024  # bytes of cat-file requests written at once: below a pipe's capacity
-_BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
-
-
-def check_revision(rev: str, what: str = "revision") -> str:
-    """``rev`` unchanged, or UsageError when git could read it as an option or it
-    cannot travel as one argument or one ``--stdin`` line.
-
-    A leading ``^`` (exclude) and the parts of ``A..B`` / ``A...B`` are checked too.
-    """
-    if not isinstance(rev, str) or not rev.strip():
-        raise UsageError(f"{what} is empty", hint="pass a commit, a branch or a tag")
-    if "\0" in rev or "\n" in rev or "\r" in rev:
-        raise UsageError(f"{what} {rev!r} contains a line break or NUL", hint="pass a commit, a branch or a tag")
-    parts = re.split(r"\.\.\.?", rev[1:] if rev.startswith("^") else rev)
-    if any(p.startswith("-") for p in parts) or rev.startswith("-"):
-        raise UsageError(f"{what} {rev!r} starts with '-': relnotes never passes it to git, where it "
-                         f"would be read as an option",
-                         hint="pass a commit, a branch or a tag; for a ref whose name starts with '-', "
-                              "use its full name (refs/heads/…) or its commit")
-    return rev
-
-
-def check_path(path: str, what: str = "path") -> str:
-    """``path`` unchanged, or UsageError when it starts with ``-`` or holds a NUL/line break."""
-    if not isinstance(path, str) or not path:
-        raise UsageError(f"{what} is empty")
-    if "\0" in path or "\n" in path:
-        raise UsageError(f"{what} {path!r} contains a line break or NUL")
-    if path.startswith("-"):
-        raise UsageError(f"{what} {path!r} starts with '-': relnotes never passes it to git, where it "
-                         f"would be read as an option", hint="use a path that does not start with '-' (e.g. ./-name)")
-    return path
-
-
-def branch_name_problem(name: str) -> str | None:
-    """Why ``git check-ref-format --branch NAME`` would refuse ``name``, or None.
-
-    The rules of git-check-ref-format(1) for ``refs/heads/NAME``, checked without a
-    process; ``@{…}`` (which ``--branch`` would expand) is refused outright.
-    """
-    if not name:
-        return "it is empty"
-    if name.startswith("-"):
-        return "it starts with '-'"
-    if name == "HEAD" or name == "@":
-        return f"'{name}' is reserved"
-    m = _BAD_REF_CHARS.search(name)
-    if m:
-        ch = m.group()
-        return f"it contains {'a space or control character' if ch <= ' ' or ch == chr(127) else repr(ch)}"
-    if ".." in name:
-        return "it contains '..'"
-    if "@{" in name:
-        return "it contains '@{'"
-    if name.startswith("/") or name.endswith("/") or "//" in name:
-        return "it has an empty path component ('/' at either end or '//')"
-    if name.endswith("."):
-        return "it ends with '.'"
-    for part in name.split("/"):
-        if part.startswith("."):
-            return "a component starts with '.'"
-        if part.endswith(".lock"):
-            return "a component ends with '.lock'"
-    return None
-
-
-def check_branch(name: str, what: str = "branch name") -> str:
-    """``name`` unchanged, or UsageError saying why git would not accept it as a branch."""
-    problem = branch_name_problem(name)
-    if problem:
-        raise UsageError(f"{what} {name!r} is not a valid branch name: {problem}",
-                         hint="see 'git check-ref-format --branch'; for release_branch, use a pattern "
-                              "like 'release-{version}'")
-    return name
 
 
 # -- GitPython, loaded on first use ---------------------------------------------------------
@@ -132,7 +55,8 @@ def _gitpython():
         import git
     except ImportError as e:
         if getattr(e, "name", None) in ("git", "gitdb", "smmap"):
-            raise StateError("GitPython is not installed", hint="reinstall relnotes: pip install relnotes") from None
+            raise StateError("GitPython is not installed",
+                             hint="install relnotes with its dependencies, or: pip install 'GitPython>=3.1,<4'") from None
         raise StateError(f"git could not be used: {e}", hint="install git and run again") from None
     return git
 
@@ -183,7 +107,7 @@ class Repo:
         start = Path(os.path.normpath(os.path.abspath(root)))
         try:
             self._repo = git.Repo(start, search_parent_directories=True, expand_vars=False)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError, OSError):  # OSError: an unreadable .git
             self._repo = None
         top = self._repo.working_tree_dir if self._repo is not None else None
         if top is None or _outside_ceiling(start, Path(top)):

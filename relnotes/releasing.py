@@ -116,7 +116,7 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
 
 
 def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool) -> CutResult:
-    from relnotes.gitio import check_branch
+    from relnotes.gitargs import check_branch
     from relnotes.render import Renderer
 
     current = repo.current_branch()

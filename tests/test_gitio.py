@@ -18,9 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import WASMTIME_CONFIG, Project, corpus
+from conftest import WASMTIME_CONFIG, corpus
 from relnotes.errors import StateError, UsageError
-from relnotes.gitio import Repo, branch_name_problem, check_branch, check_path, check_revision
+from relnotes.gitargs import branch_name_problem, check_branch, check_path, check_revision
+from relnotes.gitio import Repo
 from test_policy import scenario  # noqa: F401  (a fixture: main, release branches, a backport candidate)
 
 ROOT = Path(__file__).resolve().parent.parent
