@@ -59,7 +59,7 @@ def setup_venv() -> dict[str, str]:
     out = subprocess.run([str(BIN / "pip"), "list", "--format=freeze"], capture_output=True, text=True).stdout
     versions = dict(line.split("==") for line in out.splitlines() if "==" in line)
     return {k: versions.get(k, "?") for k in ["relnotes", "towncrier", "scriv", "reno", "typer", "mistletoe",
-                                              "ruamel.yaml", "Jinja2"]}
+                                              "ruamel.yaml", "Jinja2", "GitPython"]}
 
 
 # -- fixtures -----------------------------------------------------------------------------------

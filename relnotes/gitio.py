@@ -175,7 +175,7 @@ class Repo:
             return getattr(self._repo.git, command.replace("-", "_"))(
                 *argv, istream=istream, with_extended_output=True, with_exceptions=False,
                 stdout_as_string=False, strip_newline_in_stdout=False)
-        except self._mod.GitError as e:
+        except (self._mod.GitError, self._mod.BadName) as e:
             raise _translate(e, self._mod) from None
         finally:
             if istream is not None:
@@ -343,7 +343,7 @@ class Repo:
         if self._batch is None:
             try:
                 self._batch = self._repo.git.cat_file("--batch", as_process=True, istream=self._mod.cmd.PIPE)
-            except self._mod.GitError as e:
+            except (self._mod.GitError, self._mod.BadName) as e:
                 raise _translate(e, self._mod) from None
         return self._batch
 
