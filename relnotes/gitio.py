@@ -163,11 +163,11 @@ class Repo:
         decoded = out.decode("utf-8", errors="replace")
         return decoded.rstrip("\n") if strip else decoded
 
-    def _execute(self, command: str, argv: list[str], stdin: bytes | None) -> tuple[int, bytes, bytes]:
-        import tempfile
-
+    def _execute(self, command: str, argv: list[str], stdin: bytes | None) -> tuple[int, bytes, bytes | str]:
         istream = None
         if stdin is not None:  # GitPython hands git a file, not a pipe to write into
+            import tempfile
+
             istream = tempfile.TemporaryFile()
             istream.write(stdin)
             istream.seek(0)
