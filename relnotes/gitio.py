@@ -307,7 +307,8 @@ class Repo:
         for i, spec in enumerate(specs):
             rev, sep, _path = spec.partition(":")
             if sep and "\n" not in spec and "\r" not in spec:
-                check_revision(rev)
+                if rev:  # ":PATH" is the index
+                    check_revision(rev)
                 asked.append((i, spec.encode("utf-8")))
         start = 0
         while start < len(asked):

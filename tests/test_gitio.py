@@ -189,11 +189,14 @@ def test_release_branch_fitting_a_dash_name_is_asked_by_commit(scenario, project
 
 def test_repo_reaps_its_cat_file_when_closed(scenario, project):  # noqa: F811
     with Repo(project.root) as repo:
-        texts = repo.read_blobs(["HEAD:RELEASES.md", "HEAD:nope", "HEAD:changes.d", "release-47.0.0:RELEASES.md"])
+        texts = repo.read_blobs(["HEAD:RELEASES.md", "HEAD:nope", "HEAD:changes.d", "release-47.0.0:RELEASES.md",
+                                 ":RELEASES.md", "no colon", "HEAD:a\nb"])
         pid = repo._batch.proc.pid
         os.kill(pid, 0)  # alive while the command runs
     assert texts[0] == project.read("RELEASES.md") and texts[1] is None and texts[2] is None
-    assert texts[3].startswith("## 47.0.0")
+    assert texts[3].startswith("## 47.0.0") and texts[4] == texts[0] and texts[5:] == [None, None]
+    with Repo(project.root) as repo, pytest.raises(UsageError):
+        repo.read_blobs(["-x:RELEASES.md"])
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # exited and waited for: no zombie left
 
