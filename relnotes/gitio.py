@@ -4,7 +4,8 @@ GitPython (imported here, inside the functions that need it, so commands that to
 no git never load it) finds the repository (``git.Repo`` with
 ``search_parent_directories``), answers state questions from the git directory
 without a process (current branch, detached HEAD, shallow), runs one persistent
-``git cat-file --batch`` for reading blobs, and runs each plumbing question as one
+``git cat-file --batch`` for reading blobs and trees (:mod:`relnotes.gitcat`), and
+runs each plumbing question as one
 ``repo.git.<command>(…)`` call with a machine-readable format, parsed by the
 callers.  Nothing loops one git process per item.  :meth:`Repo.close` (or ``with
 Repo(…)``) reaps the ``cat-file`` when a command ends.
@@ -28,10 +29,10 @@ from typing import NamedTuple
 
 from relnotes.errors import GitError, StateError
 from relnotes.gitargs import check_branch, check_path, check_revision
+from relnotes.gitcat import tree_entries
 
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-_PIPE_CHUNK = 32 * 1024  # bytes of cat-file requests written at once: below a pipe's capacity
 
 
 class Ref(NamedTuple):
@@ -62,28 +63,28 @@ def _gitpython():
 
 
 def _translate(exc: Exception, git_mod) -> Exception:
-    """A GitPython exception as relnotes' error with the fix (for ``raise … from None``)."""
+    """A GitPython exception (GitCommandNotFound, GitCommandError, InvalidGitRepositoryError,
+    NoSuchPathError, BadName) as relnotes' error with the fix, for ``raise … from None``."""
     if isinstance(exc, git_mod.GitCommandNotFound):
         return StateError("git is not installed (or not on PATH)", hint="install git and run again")
-    if isinstance(exc, git_mod.GitCommandError):
-        err = exc.stderr.strip().removeprefix("stderr:").strip().strip("'") if exc.stderr else ""
-        return GitError(f"git {' '.join(str(a) for a in exc.command[1:4])} failed: {err or exc.status}")
     if isinstance(exc, (git_mod.InvalidGitRepositoryError, git_mod.NoSuchPathError)):
         return StateError(f"{exc} is not inside a git repository",
                           hint="run relnotes from a git checkout (git init / git clone)")
-    if isinstance(exc, git_mod.BadName):
-        return GitError(f"git does not know {exc}", hint="fetch it first, or pass a commit that exists here")
-    return GitError(f"git failed: {exc}")
+    return GitError(f"git failed: {exc}", hint="check that the revision exists here ('git fetch' it first)")
 
 
-def _stderr_of(proc) -> str:
-    """What a stopped cat-file said on stderr ("" if it is still running)."""
-    try:
-        proc.proc.stdin.close()
-        proc.proc.wait(timeout=2)
-        return proc.proc.stderr.read().decode("utf-8", errors="replace").strip()
-    except Exception:  # best effort: the GitError says cat-file failed either way
-        return ""
+def _object_names(specs: list[str]) -> list[tuple[int, bytes]]:
+    """``(position, name)`` of the object names that can be one ``cat-file`` request line;
+    the revision part of ``REV:PATH`` (or a bare name) passes :func:`check_revision`."""
+    asked = []
+    for i, spec in enumerate(specs):
+        if not spec or "\n" in spec or "\r" in spec:
+            continue  # would be no request, or two: never answered (None)
+        rev = spec.partition(":")[0]
+        if rev:  # ":PATH" is the index
+            check_revision(rev)
+        asked.append((i, spec.encode("utf-8")))
+    return asked
 
 
 def _outside_ceiling(start: Path, top: Path) -> bool:
@@ -103,7 +104,7 @@ class Repo:
         if not Path(root).is_dir():
             raise StateError(f"{root} is not a directory")
         self._mod = git = _gitpython()
-        self._repo = self._batch = None
+        self._repo = self._cat = None
         start = Path(os.path.normpath(os.path.abspath(root)))
         try:
             self._repo = git.Repo(start, search_parent_directories=True, expand_vars=False)
@@ -120,7 +121,9 @@ class Repo:
 
     def close(self) -> None:
         """Reap the persistent ``cat-file`` processes (every command ends with this)."""
-        self._close_cat_file()
+        if self._cat is not None:
+            self._cat.close()
+            self._cat = None
         if self._repo is not None:
             self._repo.close()
 
@@ -289,75 +292,16 @@ class Repo:
         check_branch(name, what)
         self.run("branch", revs=[name, at])
 
-    def ls_tree(self, rev: str, directory: str) -> list[str]:
-        """Paths of the files under ``directory`` at ``rev`` (one ls-tree call)."""
-        out = self.try_run("ls-tree", "-r", "--name-only", "-z", revs=[rev],
-                           paths=[directory.rstrip("/") + "/"], strip=False)
-        return [p for p in (out or "").split("\0") if p]
-
     def read_blobs(self, specs: list[str]) -> list[str | None]:
-        """Many ``REV:PATH`` texts (None when absent or not a blob) through one persistent
-        ``git cat-file --batch`` that GitPython runs for this Repo.
-
-        Requests go in pipelined chunks, each small enough for the pipe, so a
-        thousand blobs cost one process and a few round trips, not one each.
-        """
+        """Many texts by object name — ``REV:PATH``, ``:PATH`` (the index) or a blob id —
+        (None when absent or not a blob) through the persistent ``git cat-file --batch``
+        (:class:`relnotes.gitcat.CatFile`)."""
         found: list[str | None] = [None] * len(specs)
-        asked = []
-        for i, spec in enumerate(specs):
-            rev, sep, _path = spec.partition(":")
-            if sep and "\n" not in spec and "\r" not in spec:
-                if rev:  # ":PATH" is the index
-                    check_revision(rev)
-                asked.append((i, spec.encode("utf-8")))
-        start = 0
-        while start < len(asked):
-            end, size = start, 0
-            while end < len(asked) and (end == start or size + len(asked[end][1]) < _PIPE_CHUNK):
-                size += len(asked[end][1]) + 1
-                end += 1
-            self._batch_read(asked[start:end], found)
-            start = end
+        asked = _object_names(specs)
+        for (i, _), obj in zip(asked, self._objects([name for _, name in asked])):
+            if obj is not None and obj[1] == b"blob":
+                found[i] = obj[2].decode("utf-8", errors="replace")
         return found
-
-    def _batch_read(self, chunk: list[tuple[int, bytes]], found: list[str | None]) -> None:
-        proc = self._cat_file()
-        try:
-            proc.stdin.write(b"".join(spec + b"\n" for _, spec in chunk))
-            proc.stdin.flush()
-            for i, _spec in chunk:
-                header = proc.stdout.readline().split()
-                if not header:
-                    raise OSError("cat-file stopped")
-                if len(header) == 3 and header[1] in (b"blob", b"tree", b"commit", b"tag"):
-                    size = int(header[2])
-                    data = proc.stdout.read(size + 1)[:size]
-                    if header[1] == b"blob":
-                        found[i] = data.decode("utf-8", errors="replace")
-                # else "SPEC missing" / "SPEC ambiguous": one line, None
-        except (OSError, ValueError):
-            err = _stderr_of(proc)
-            self._close_cat_file()
-            raise GitError(f"git cat-file --batch failed: {err or 'it stopped answering'}") from None
-
-    def _cat_file(self):
-        if self._batch is None:
-            try:
-                self._batch = self._repo.git.cat_file("--batch", as_process=True, istream=self._mod.cmd.PIPE)
-            except (self._mod.GitError, self._mod.BadName) as e:
-                raise _translate(e, self._mod) from None
-        return self._batch
-
-    def _close_cat_file(self) -> None:
-        batch, self._batch = self._batch, None
-        if batch is not None:
-            try:
-                batch.proc.stdin.close()  # cat-file exits at the end of its input
-                batch.proc.wait()
-            except (OSError, AttributeError):
-                pass
-            batch.proc.stdout.close()
-            batch.proc.stderr.close()
 
     def blob_ids(self, specs: list[str]) -> list[str | None]:
         """The object ids of many ``REV:PATH`` (None when absent), one ``cat-file --batch-check``.
@@ -365,16 +309,63 @@ class Repo:
         Only names are asked for, so git resolves trees but never opens (or, in a partial
         clone, downloads) a blob: callers can skip the contents they already know by id.
         """
-        asked = [s for s in specs if "\n" not in s]
-        found: dict[str, str | None] = {}
+        found: list[str | None] = [None] * len(specs)
+        asked = _object_names(specs)
         if asked:
             out = self.run("cat-file", "--batch-check=%(objectname)",
-                           stdin="".join(s + "\n" for s in asked).encode(), strip=False)
-            for spec, line in zip(asked, out.split("\n")):
-                found[spec] = None if line.endswith((" missing", " ambiguous")) else line.strip()
-        return [found.get(s) for s in specs]
+                           stdin=b"".join(name + b"\n" for _, name in asked), strip=False)
+            for (i, _), line in zip(asked, out.split("\n")):
+                found[i] = None if line.endswith((" missing", " ambiguous")) else line.strip()
+        return found
 
     def show_file(self, rev: str, path: str) -> str | None:
         """A file's text at ``rev`` or None when absent (see read_blobs for many)."""
         check_path(path)
         return self.read_blobs([f"{rev}:{path}"])[0]
+
+    def _objects(self, requests: list[bytes]) -> list[tuple[bytes, bytes, bytes] | None]:
+        if self._cat is None:
+            from relnotes.gitcat import CatFile
+
+            self._cat = CatFile(self._repo.git, self._mod, _translate)
+        return self._cat.objects(requests)
+
+    def ls_tree(self, rev: str, directory: str) -> list[str]:
+        """Paths of the files under ``directory`` at ``rev`` (``git ls-tree -r --name-only``)."""
+        return self.ls_trees([rev], directory)[rev]
+
+    def ls_trees(self, revs: list[str], directory: str) -> dict[str, list[str]]:
+        """For each of ``revs``, the paths of the files under ``directory``, as ``git
+        ls-tree -r --name-only`` lists them (tree order, subdirectories in place).
+
+        The trees are read through the persistent ``cat-file``: one round trip for
+        all revisions and one per level of subdirectories, not a process per revision.
+        """
+        top = directory.strip("/")
+        if top not in ("", "."):
+            check_path(top)
+        top = "" if top == "." else top
+        for rev in revs:
+            check_revision(rev)
+        roots = dict(zip(revs, self._objects([f"{rev}:{top}".encode("utf-8") for rev in revs])))
+        trees: dict[bytes, list[tuple[bool, str, bytes]]] = {}
+        for obj in roots.values():
+            if obj is not None and obj[1] == b"tree":
+                trees[obj[0]] = tree_entries(obj[2], len(obj[0]) // 2)
+        while True:
+            wanted = sorted({sha for entries in trees.values() for is_tree, _, sha in entries
+                             if is_tree and sha not in trees})
+            if not wanted:
+                break
+            for sha, obj in zip(wanted, self._objects(wanted)):
+                trees[sha] = tree_entries(obj[2], len(sha) // 2) if obj is not None and obj[1] == b"tree" else []
+
+        def walk(sha: bytes, prefix: str):
+            for is_tree, name, entry_sha in trees[sha]:
+                if is_tree:
+                    yield from walk(entry_sha, f"{prefix}{name}/")
+                else:
+                    yield prefix + name
+
+        return {rev: list(walk(obj[0], f"{top}/" if top else "")) if obj is not None and obj[1] == b"tree" else []
+                for rev, obj in roots.items()}

@@ -3,8 +3,8 @@
 Both combine the policy (which releases are supported, when a version ships) with
 the commit graph of every branch and tag (``relnotes.history``: read once, kept up
 to date in the git directory, answered in memory), plus a few batched reads: each
-supported branch's fragments (one ``ls-tree`` each) and all the notes and fragment
-texts they need (one ``cat-file --batch``).
+supported branch's fragments and all the notes and fragment texts they need (one
+persistent ``cat-file --batch`` for all of them).
 """
 
 from __future__ import annotations
@@ -43,12 +43,13 @@ def _tip(refs: dict[str, str], name: str) -> str | None:
 
 def _branch_fragments(cfg: Config, repo, refs: dict[str, str],
                       revs: list[str]) -> dict[str, list[tuple[Fragment, str]]]:
-    """The valid fragments on each branch: one ls-tree each, one cat-file for all texts.
+    """The valid fragments on each branch: their trees and texts through one cat-file.
 
     git is asked by each branch's commit, never by its name: a ref named ``-x`` is data.
     """
     tips = {rev: _tip(refs, rev) for rev in revs}
-    paths = {rev: [p for p in (repo.ls_tree(tips[rev], cfg.fragments_dir) if tips[rev] else [])
+    listed = repo.ls_trees(sorted({t for t in tips.values() if t}), cfg.fragments_dir)
+    paths = {rev: [p for p in (listed[tips[rev]] if tips[rev] else [])
                    if p.endswith(FRAGMENT_SUFFIX) and p.rsplit("/", 1)[-1] not in IGNORED_NAMES]
              for rev in revs}
     specs = [f"{tips[rev]}:{p}" for rev in revs for p in paths[rev]]

@@ -191,14 +191,37 @@ def test_repo_reaps_its_cat_file_when_closed(scenario, project):  # noqa: F811
     with Repo(project.root) as repo:
         texts = repo.read_blobs(["HEAD:RELEASES.md", "HEAD:nope", "HEAD:changes.d", "release-47.0.0:RELEASES.md",
                                  ":RELEASES.md", "no colon", "HEAD:a\nb"])
-        pid = repo._batch.proc.pid
+        pid = repo._cat._proc.proc.pid
         os.kill(pid, 0)  # alive while the command runs
     assert texts[0] == project.read("RELEASES.md") and texts[1] is None and texts[2] is None
     assert texts[3].startswith("## 47.0.0") and texts[4] == texts[0] and texts[5:] == [None, None]
-    with Repo(project.root) as repo, pytest.raises(UsageError):
-        repo.read_blobs(["-x:RELEASES.md"])
+    with Repo(project.root) as repo:
+        (blob,) = repo.blob_ids(["HEAD:RELEASES.md"])
+        assert repo.read_blobs([blob]) == [texts[0]]  # a bare object id, as relnotes.stitch asks
+        assert repo.blob_ids(["HEAD:nope", "a\nb"]) == [None, None]
+        for bad in (["-x:RELEASES.md"], ["--all"]):
+            with pytest.raises(UsageError):
+                repo.read_blobs(bad)
+            with pytest.raises(UsageError):
+                repo.blob_ids(bad)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # exited and waited for: no zombie left
+
+
+def test_cat_file_that_dies_is_a_git_error(scenario, project):  # noqa: F811
+    import signal
+
+    from relnotes.errors import GitError
+
+    with Repo(project.root) as repo:
+        assert repo.show_file("HEAD", "RELEASES.md") is not None
+        proc = repo._cat._proc.proc
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        with pytest.raises(GitError) as e:
+            repo.read_blobs(["HEAD:RELEASES.md"])
+        assert "git cat-file --batch failed" in e.value.message
+        assert repo.show_file("HEAD", "RELEASES.md") is not None  # a fresh cat-file next time
 
 
 def test_read_blobs_many_in_chunks(project):
@@ -210,6 +233,28 @@ def test_read_blobs_many_in_chunks(project):
         texts = repo.read_blobs([f"HEAD:{p}" for p in paths] * 2)  # > one 32 KiB chunk of requests
     assert len(texts) == 602
     assert texts[1:301] == [f"text {i}\n" for i in range(300)] and texts[302:] == texts[1:301]
+
+
+def test_ls_trees_lists_what_git_ls_tree_lists(project):
+    """Trees read through cat-file give ``git ls-tree -r --name-only``'s paths, in its order."""
+    names = ["-rf.md", "a b.md", "ü.md", "z.md", "sub/x.md", "sub/deeper/y.md", "sub.md", "sub-a/q.md", "a.lock.md"]
+    for n in names:
+        project.write(f"changes.d/{n}", f"{n}\n")
+    project.write("other/file.md", "x\n")
+    first = project.commit("tree")
+    project.write("changes.d/sub/deeper/new.md", "new\n")
+    (project.root / "changes.d/z.md").unlink()
+    second = project.commit("second tree")
+    with Repo(project.root) as repo:
+        found = repo.ls_trees([first, second, "HEAD", "refs/heads/nope"], "changes.d/")
+        assert repo.ls_tree("HEAD", ".") == project.git("-c", "core.quotePath=false", "ls-tree", "-r", "--name-only",
+                                                        "HEAD").splitlines()
+        assert repo.ls_tree("HEAD", "other/file.md") == []  # a file, not a directory
+    for rev in (first, second):
+        listed = project.git("-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", rev, "--", "changes.d/")
+        assert found[rev] == listed.splitlines()
+    assert found["HEAD"] == found[second] and found["refs/heads/nope"] == []
+    assert "changes.d/-rf.md" in found[first] and "changes.d/sub/deeper/y.md" in found[first]
 
 
 def test_repo_outside_git_and_in_a_subdirectory(tmp_path, project):
