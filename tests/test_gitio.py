@@ -44,6 +44,21 @@ def test_check_revision_refuses_options_and_line_breaks(rev):
     assert e.value.exit_code == 2 and "--base" in e.value.message
 
 
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("-^.a/\n\0 :~")), max_size=10))
+def test_accepted_revisions_never_start_an_option(rev):
+    """No accepted value, nor any part of an accepted range, can be read as an option
+    or break a ``--stdin`` line."""
+    try:
+        check_revision(rev)
+    except UsageError as e:
+        assert e.exit_code == 2
+        return
+    parts = (rev[1:] if rev.startswith("^") else rev).replace("...", "..").split("..")
+    assert rev.strip() and not rev.startswith("-") and not any(p.startswith("-") for p in parts)
+    assert "\n" not in rev and "\0" not in rev
+
+
 @pytest.mark.parametrize("path", ["changes.d/-rf.md", "./-rf.md", "RELEASES.md", "a b/c"])
 def test_check_path_accepts_paths(path):
     assert check_path(path) == path
