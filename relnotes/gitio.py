@@ -127,6 +127,12 @@ class Repo:
         if self._repo is not None:
             self._repo.close()
 
+    def __del__(self) -> None:  # a Repo kept by a result (relnotes.stitch) still ends its cat-file
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the child exits when its input closes
+            pass
+
     def __enter__(self) -> Repo:
         return self
 
