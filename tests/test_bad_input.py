@@ -117,7 +117,7 @@ CASES = {
     "flag-bad-version-stamp": ({}, ["stamp", "--version", "1.2"], 2, "'1.2' is not a version"),
     "flag-bad-version-cut": ({}, ["cut", "--version", "v"], 2, "'v' is not a version"),
     "flag-unknown-option": ({}, ["build", "--nope"], 2, "No such option"),
-    "flag-bad-format": ({}, ["show", "--format", "pdf"], 2, "--format 'pdf' is not one of md, json, html"),
+    "flag-bad-format": ({}, ["show", "--format", "pdf"], 2, "Invalid value for '--format': 'pdf' is not one of 'md', 'json', 'html'"),
     "flag-bad-on": ({}, ["support", "--on", "yesterday"], 2, "--on 'yesterday' is not a real date"),
     "flag-unknown-command": ({}, ["frobnicate"], 2, "No such command"),
     "flag-new-bad-pr": ({}, ["new", "-s", "Fixed", "--pr", "abc", "-m", "x"], 2, "Invalid value for '--pr': 'abc' is not a valid int"),

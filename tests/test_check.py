@@ -168,7 +168,7 @@ def test_output_formats(pr, fmt, md_snapshot):
 
 def test_bad_format_flag(pr):
     r = pr.run("check", "--format", "xml")
-    assert r.exit_code == 2 and "--format 'xml' is not one of text, github, json" in r.stderr
+    assert r.exit_code == 2 and "Invalid value for '--format': 'xml' is not one of 'text', 'github', 'json'" in r.stderr
 
 
 def test_glob_semantics():

@@ -12,6 +12,7 @@ library functions that need them, and only the invoked command is built
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -44,10 +45,14 @@ def app_for(args: list[str]) -> typer.Typer:
     inspection) before parsing — ~1 ms per command, 20 ms for all of them, on every
     run.  A known command name is unambiguous, so only that command (and the root
     options) is built; ``--help``, typos and anything unexpected get the full app,
-    so help texts and "No such command" suggestions are unchanged.
+    so help texts and "No such command" suggestions are unchanged.  A shell asking for
+    completions (``_RELNOTES_COMPLETE`` set) also gets the full app: it completes any
+    command, and only the full app carries typer's completion support.
     """
     from typer.main import get_command_name
 
+    if os.environ.get(_COMPLETE_VAR):
+        return app
     wanted = _invoked_command(args)
     groups = [g for g in app.registered_groups if g.name == wanted]
     commands = [c for c in app.registered_commands
@@ -61,9 +66,21 @@ def app_for(args: list[str]) -> typer.Typer:
     return pruned
 
 
+_COMPLETE_VAR = "_RELNOTES_COMPLETE"
+
+
+def _accept_click_style_source() -> None:
+    """Let ``_RELNOTES_COMPLETE=bash_source`` (click's spelling, in most tools' docs) mean
+    typer's ``source_bash``, so ``eval "$(_RELNOTES_COMPLETE=bash_source relnotes)"`` works."""
+    shell, _, what = os.environ.get(_COMPLETE_VAR, "").partition("_")
+    if what == "source" and shell in ("bash", "zsh", "fish"):
+        os.environ[_COMPLETE_VAR] = f"source_{shell}"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point (see ``relnotes.__main__`` for the fast path)."""
     args = sys.argv[1:] if argv is None else argv
+    _accept_click_style_source()
     try:
         app_for(args)(args=args, prog_name="relnotes")
     except KeyboardInterrupt:

@@ -15,7 +15,8 @@ from typing import Annotated, Optional
 import typer
 
 from relnotes import __version__
-from relnotes.errors import RelnotesError, UsageError, ValidationError
+from relnotes.cli.examples import epilog
+from relnotes.errors import RelnotesError, ValidationError
 
 _APP_SETTINGS = dict(
     name="relnotes",
@@ -24,17 +25,23 @@ _APP_SETTINGS = dict(
     pretty_exceptions_enable=False,
     add_completion=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=epilog(""),
 )
-app = typer.Typer(**_APP_SETTINGS)
+# Only the full app (help, typos, and the shell's completion requests, which invoke
+# ``relnotes`` with no arguments) offers --install-completion / --show-completion and
+# answers ``_RELNOTES_COMPLETE``; the pruned app a command runs on stays as lean as before.
+app = typer.Typer(**{**_APP_SETTINGS, "add_completion": True})
 import_app = typer.Typer(help="Migrate existing notes or a towncrier setup to fragments.",
-                         no_args_is_help=True, rich_markup_mode=None)
+                         no_args_is_help=True, rich_markup_mode=None, epilog=epilog("import"))
 app.add_typer(import_app, name="import")
 
 state: dict = {"config": None, "debug": False}
 
 
 def command(target: typer.Typer = app, name: str | None = None):
-    """``@app.command()`` that turns a RelnotesError into its message and exit code."""
+    """``@app.command()`` that turns a RelnotesError into its message and exit code,
+    with the command's example (``examples.EXAMPLES``) at the end of its ``--help``."""
 
     def deco(fn):
         @functools.wraps(fn)
@@ -47,7 +54,10 @@ def command(target: typer.Typer = app, name: str | None = None):
                 report(e)
                 raise typer.Exit(e.exit_code) from None
 
-        return target.command(name=name)(wrapper)
+        path = name or fn.__name__.replace("_", "-")
+        if target is import_app:
+            path = f"import {path}"
+        return target.command(name=name, epilog=epilog(path))(wrapper)
 
     return deco
 
@@ -97,11 +107,6 @@ def rows(fmt: str, rows: list, header: str, line) -> None:
     out(header)
     for r in rows:
         out(line(r))
-
-
-def formats(fmt: str, allowed: tuple[str, ...]) -> None:
-    if fmt not in allowed:
-        raise UsageError(f"--format {fmt!r} is not one of {', '.join(allowed)}")
 
 
 def report(e: RelnotesError) -> None:

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.app import command, formats, json_text, load_config, out, rows
+from relnotes.cli.app import command, json_text, load_config, out, rows
 
 
 @command()
 def schedule(
     start: Annotated[Optional[str], typer.Option("--from", help="First date to list from (default: today).")] = None,
     count: Annotated[int, typer.Option("--count", help="How many releases.")] = 6,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """The coming branch cuts and releases with their versions and dates."""
     from relnotes import policy
 
-    formats(fmt, ("table", "json"))
     releases = policy.schedule(load_config(), start=policy.parse_day(start, "--from"), count=count)
     rows(fmt, releases, f"{'version':<10} {'branch cut':<12} release",
           lambda r: f"{r.version:<10} {r.cut.isoformat():<12} {r.release.isoformat()}")
@@ -27,12 +26,11 @@ def schedule(
 @command()
 def support(
     on: Annotated[Optional[str], typer.Option("--on", help="The date (default: today).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or svg.")] = "table",
+    fmt: Annotated[Literal["table", "json", "svg"], typer.Option("--format", help="Output format; svg draws a timeline.")] = "table",
 ) -> None:
     """Releases supported on a date, with LTS flag and end of support."""
     from relnotes import policy
 
-    formats(fmt, ("table", "json", "svg"))
     cfg = load_config()
     day = policy.parse_day(on)
     if fmt == "svg":
@@ -46,13 +44,12 @@ def support(
 @command()
 def backports(
     on: Annotated[Optional[str], typer.Option("--on", help="The date that decides support (default: today).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="Output format.")] = "text",
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when a supported branch lacks a candidate.")] = False,
 ) -> None:
     """Which supported release branches still lack each backport candidate."""
     from relnotes import policy, shipping
 
-    formats(fmt, ("text", "json"))
     rows, targets = shipping.backports(load_config(), policy.parse_day(on))
     if fmt == "json":
         out(json_text([r.as_dict() for r in rows]))
@@ -72,12 +69,11 @@ def backports(
 @command()
 def when(
     target: Annotated[str, typer.Argument(help="A commit, branch, tag, or #PR.")],
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="Output format.")] = "text",
 ) -> None:
     """The first release that contains a commit or PR, released or expected."""
     from relnotes import shipping
 
-    formats(fmt, ("text", "json"))
     res = shipping.when(load_config(), target)
     if fmt == "json":
         out(json_text(res.as_dict()))

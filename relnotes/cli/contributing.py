@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -80,14 +80,12 @@ def _edit_fragment(cfg, path: Path) -> None:
 @command()
 def check(
     base: Annotated[Optional[str], typer.Option("--base", help="Also require a fragment in changes since this ref (e.g. origin/main).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, github or json.")] = "text",
+    fmt: Annotated[Literal["text", "github", "json"], typer.Option("--format", help="Output format; github writes workflow annotations.")] = "text",
     label: Annotated[Optional[list[str]], typer.Option("--label", help="A PR label (repeatable; skip labels skip the check).")] = None,
 ) -> None:
     """Validate fragments and the notes file; with --base, fail a change without a fragment."""
     from relnotes import check as check_mod
 
-    if fmt not in ("text", "github", "json"):
-        raise UsageError(f"--format {fmt!r} is not one of text, github, json")
     cfg = load_config()
     report = check_mod.run(cfg, base=base, labels=list(label or []))
     text = check_mod.format_report(report, fmt)

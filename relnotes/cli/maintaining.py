@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
 from relnotes.cli.app import command, err, json_text, load_config, out
-from relnotes.errors import UsageError
 
 
 @command()
@@ -37,13 +36,11 @@ def build(
 @command()
 def show(
     version: Annotated[Optional[str], typer.Argument(help="The release (default: the top one).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md, json or html.")] = "md",
+    fmt: Annotated[Literal["md", "json", "html"], typer.Option("--format", help="Output format.")] = "md",
 ) -> None:
     """Print one release's notes, for example as a GitHub release body."""
     from relnotes import lifecycle
 
-    if fmt not in ("md", "json", "html"):
-        raise UsageError(f"--format {fmt!r} is not one of md, json, html")
     data = lifecycle.show(load_config(), version)
     if fmt == "json":
         out(json_text(data))

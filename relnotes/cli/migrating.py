@@ -1,10 +1,10 @@
-"""Moving to relnotes and editor support: ``schema``, ``import notes``, ``import towncrier``."""
+"""Moving to relnotes and editor support: ``schema``, ``templates``, ``import notes``, ``import towncrier``."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -27,6 +27,14 @@ def schema(
         out(json_text(schemas[which]))
     else:
         raise UsageError(f"unknown schema {which!r}", hint="use fragment, config or all")
+
+
+@command()
+def templates() -> None:
+    """List the built-in templates, the variables each receives, and how to override one."""
+    from relnotes import template_catalog
+
+    out(template_catalog.as_text().rstrip("\n"))
 
 
 @command(import_app, name="notes")
@@ -57,14 +65,12 @@ def import_notes(
 def import_towncrier(
     directory: Annotated[Optional[Path], typer.Argument(help="The directory with towncrier.toml or pyproject.toml.")] = None,
     mapping: Annotated[Optional[list[str]], typer.Option("--map", help="TYPE=SECTION (repeatable), e.g. doc=Changed.")] = None,
-    numbers: Annotated[str, typer.Option("--numbers", help="What towncrier issue numbers become: issues or prs.")] = "issues",
+    numbers: Annotated[Literal["issues", "prs"], typer.Option("--numbers", help="What towncrier issue numbers become.")] = "issues",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
 ) -> None:
     """Convert a towncrier configuration and its fragments to relnotes fragments."""
     from relnotes import config, fsio, towncrier
 
-    if numbers not in ("issues", "prs"):
-        raise UsageError(f"--numbers {numbers!r} is not one of issues, prs")
     table = dict(towncrier.DEFAULT_MAP)
     for item in mapping or []:
         key, sep, value = item.partition("=")

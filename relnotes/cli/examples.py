@@ -1,0 +1,37 @@
+"""One example invocation per command, shown at the end of its ``--help`` (click's epilog).
+
+Kept in one table so the examples read as a set and a test can require one for every
+command (tests/test_cli_ergonomics.py).  Keys are command paths as typed after
+``relnotes``.
+"""
+
+from __future__ import annotations
+
+EXAMPLES: dict[str, str] = {
+    "": "relnotes check --base origin/main",
+    "init": "relnotes init --project Wasmtime --repository https://github.com/bytecodealliance/wasmtime --version 40.0.0",
+    "new": 'relnotes new --section Fixed --pr 1234 -m "Fixed a crash when a module has no memory."',
+    "check": "relnotes check --base origin/main --format github",
+    "build": "relnotes build --draft",
+    "show": "relnotes show 36.0.0 --format json",
+    "cut": "relnotes cut --dry-run",
+    "patch": "relnotes patch --dry-run",
+    "stamp": "relnotes stamp --date 2026-08-20",
+    "release": "relnotes release --date 2026-08-20 --commit",
+    "archive": "relnotes archive --check",
+    "schedule": "relnotes schedule --from 2026-01-01 --count 3",
+    "support": "relnotes support --on 2026-08-20 --format svg > support.svg",
+    "backports": "relnotes backports --check",
+    "when": "relnotes when '#1234'",
+    "schema": "relnotes schema fragment > fragment.schema.json",
+    "templates": "relnotes templates",
+    "import": "relnotes import towncrier --dry-run",
+    "import notes": "relnotes import notes RELEASES.md --version 36.0.0 --dry-run",
+    "import towncrier": "relnotes import towncrier --map doc=Changed --dry-run",
+}
+
+
+def epilog(path: str) -> str | None:
+    """The ``--help`` epilog for the command at ``path`` (``\\b`` keeps click from rewrapping it)."""
+    example = EXAMPLES.get(path)
+    return f"Example:\n\n\b\n  {example}" if example else None
