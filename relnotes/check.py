@@ -103,10 +103,35 @@ def event_labels(event: dict) -> list[str]:
     return [lab.get("name") for lab in labels if isinstance(lab, dict) and isinstance(lab.get("name"), str)]
 
 
+_SPACE = r"[^\S\n]"  # whitespace within a line
+
+
+@lru_cache(maxsize=8)
+def marker_pattern(marker: str) -> re.Pattern[str]:
+    """The regex for ``marker`` on a line of its own, case ignored, spacing flexible.
+
+    The marker is split into words and punctuation marks.  Between two words the
+    pattern wants one or more spaces or tabs; next to a punctuation mark, any number
+    or none.  So ``Release-Notes:   None`` and ``RELEASE-NOTES :none`` match
+    ``release-notes: none``, and ``release notes: none`` does not.  Linear: each run
+    of optional spaces sits between literal characters that are never spaces, so a
+    failed match gives back at most one run; PR bodies and commit messages come from
+    strangers, and no configured marker can make the search superlinear.
+    """
+    tokens = re.findall(r"\w+|[^\w\s]", marker)
+    parts = [f"^{_SPACE}*"]
+    for prev, tok in zip([None, *tokens], tokens):
+        if prev is not None:
+            both_words = re.fullmatch(r"\w+", prev) and re.fullmatch(r"\w+", tok)
+            parts.append(f"{_SPACE}+" if both_words else f"{_SPACE}*")
+        parts.append(re.escape(tok))
+    parts.append(f"{_SPACE}*$")
+    return re.compile("".join(parts), re.IGNORECASE | re.MULTILINE)
+
+
 def has_marker(text: str, marker: str) -> bool:
-    """The skip marker on a line of its own (surrounding whitespace and case ignored)."""
-    want = marker.strip().casefold()
-    return any(line.strip().casefold() == want for line in (text or "").splitlines())
+    """The skip marker on a line of its own (case and spacing ignored; see ``marker_pattern``)."""
+    return bool(marker.strip()) and marker_pattern(marker).search(text or "") is not None
 
 
 # -- the check -----------------------------------------------------------------------------
