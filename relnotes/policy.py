@@ -143,14 +143,15 @@ def support_svg(cfg: Config, on: date) -> str:
     from html import escape
 
     rows = timeline(cfg, on)
-    start = add_months(on, -14).replace(day=1)
-    end = add_months(on, 14).replace(day=1)
+    # the axis spans every bar: an LTS release supported for years widens it rather than
+    # being cut at the edge, so each bar ends at its real end of support
+    start = min([add_months(on, -14), *(w.released for w in rows)]).replace(day=1)
+    end = add_months(max([add_months(on, 14), *(w.end_of_support for w in rows)]), 1, 1)
     days = (end - start).days
-    left, width, row_h, top, right = 110, 760, 22, 48, 50
+    left, width, row_h, top, right = 110, 760, 22, 48, 80
     height = top + row_h * len(rows) + 40
 
     def x(d: date) -> float:
-        d = min(max(d, start), end)
         return left + width * (d - start).days / days
 
     parts = [
@@ -161,10 +162,13 @@ def support_svg(cfg: Config, on: date) -> str:
         f'<text x="{left}" y="18" font-size="14" font-weight="bold">{escape(cfg.project)} release support'
         f' — {on.isoformat()}</text>',
     ]
+    # a label every 3, 6 or 12 months: the first step that leaves room for "Oct 2026"
+    month_px = width * 30.44 / days
+    step = next((k for k in (3, 6) if k * month_px >= 64), 12)
     m = start
     while m <= end:
         parts.append(f'<line x1="{x(m):.1f}" y1="{top - 8}" x2="{x(m):.1f}" y2="{height - 30}" stroke="#e5e5e5"/>')
-        if m.month in (1, 4, 7, 10):
+        if (m.month - 1) % step == 0:
             parts.append(f'<text x="{x(m):.1f}" y="{height - 14}" text-anchor="middle" fill="#555">'
                          f"{m.strftime('%b %Y')}</text>")
         m = add_months(m, 1, 1)
@@ -180,6 +184,8 @@ def support_svg(cfg: Config, on: date) -> str:
         parts.append(f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(x1 - x0, 2):.1f}" height="{row_h - 6}" '
                      f'rx="3" fill="{color}"{stroke}><title>{escape(label)}: {w.released} to '
                      f"{w.end_of_support}</title></rect>")
+        parts.append(f'<text x="{x1 + 4:.1f}" y="{y + 14}" fill="#555" font-size="11">'
+                     f"{w.end_of_support.isoformat()}</text>")
     parts.append(f'<line x1="{x(on):.1f}" y1="{top - 12}" x2="{x(on):.1f}" y2="{height - 30}" '
                  f'stroke="#d1242f" stroke-width="2"/>')
     parts.append(f'<text x="{x(on) + 4:.1f}" y="{top - 14}" fill="#d1242f">{on.isoformat()}</text>')
