@@ -260,8 +260,9 @@ def _template_error(e: Exception, name: str) -> ConfigError:
         return ConfigError(f"{where}: template refused by the sandbox: {e}",
                            hint="templates may only use the values relnotes passes to them")
     if isinstance(e, UndefinedError):
-        return ConfigError(f"{where}: template error: {e.message}",
-                           hint="probe optional values with '{% if name is defined %}'")
+        from relnotes.template_catalog import undefined_hint
+
+        return ConfigError(f"{where}: template error: {e.message}", hint=undefined_hint(name))
     if isinstance(e, TemplateNotFound):
         return ConfigError(f"template {e.name!r} not found", hint=f"built-ins: {', '.join(TEMPLATES)}")
     return ConfigError(f"{where}: template error: {e}")

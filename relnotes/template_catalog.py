@@ -89,6 +89,16 @@ def variables(name: str) -> tuple[str, ...]:
     return ()
 
 
+def undefined_hint(name: str) -> str:
+    """The hint for an undefined name in template ``name``: every name it could use."""
+    shown = []
+    for v in variables(name):
+        shown += [f"fragment.{f.name}" for f in FRAGMENT_FIELDS] if v == "fragment" else [v]
+    known = f"{name} receives {', '.join(shown)}; " if shown else ""
+    return (f"{known}probe optional values with '{{% if name is defined %}}' "
+            f"('relnotes templates' lists every variable with its type)")
+
+
 def as_text() -> str:
     """What ``relnotes templates`` prints."""
     lines = []

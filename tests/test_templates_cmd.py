@@ -80,3 +80,15 @@ def test_listing_is_cheap_and_runs_outside_a_project(tmp_path):
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_variables_known_for_each_template(name):
     assert {"project", "repository"} <= set(template_catalog.variables(name))
+
+
+def test_undefined_variable_hint_names_what_the_template_receives(project):
+    """An override using {{ body }} (it is fragment.body) is told the names it can use."""
+    project.write("RELEASES.md", "## 1.0.0\n\nUnreleased.\n\n### Fixed\n\n" + "-" * 80 + "\n")
+    project.write("templates/entry.md.j2", "* {{ body }}\n")
+    project.fragment("a.md", "Fixed", "A fix.", prs="[1]")
+    r = project.run("build", "--draft")
+    assert r.exit_code == 2
+    assert "entry.md.j2:1: template error: 'body' is undefined" in r.stderr
+    assert "hint: entry.md.j2 receives project, repository, fragment.path, fragment.section, fragment.body," in r.stderr
+    assert "'relnotes templates' lists every variable with its type" in r.stderr
