@@ -190,7 +190,7 @@ def test_upgrade_includes_pending_breaking_fragments_on_main(small):
     (["48.0.0", "36.0.0"], 2, "error: FROM 48.0.0 is not older than TO 36.0.0"),
     (["36.0.0", "99.0.0"], 1, "error: no release 99.0.0 in the notes of any branch"),
     (["36.0.0", "latest"], 2, "error: 'latest' is not a version"),
-    (["36.0.0", "48.0.0", "--format", "pdf"], 2, "error: --format 'pdf' is not one of md, json, html"),
+    (["36.0.0", "48.0.0", "--format", "pdf"], 2, "Error: Invalid value for '--format': 'pdf' is not one of 'md', 'json', 'html'."),
 ])
 def test_upgrade_refuses_bad_arguments(small, args, code, message):
     res = small.run("upgrade", *args)

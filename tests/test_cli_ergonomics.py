@@ -70,6 +70,8 @@ FORMATS = {
     "support": ("table", "json", "svg"),
     "backports": ("text", "json"),
     "when": ("text", "json"),
+    "history": ("md", "table", "json"),
+    "upgrade": ("md", "json", "html"),
 }
 
 
@@ -77,7 +79,7 @@ FORMATS = {
 def test_format_choices_listed_and_validated(path, choices):
     h = _invoke([path, "--help"])
     assert f"--format <{'|'.join(choices)}>" in h.stdout
-    args = [path, "--format", "xml"] + (["HEAD"] if path == "when" else [])
+    args = [path, "--format", "xml"] + {"when": ["HEAD"], "upgrade": ["1.0.0", "2.0.0"]}.get(path, [])
     r = _invoke(args)
     assert r.exit_code == 2
     quoted = ", ".join(f"'{c}'" for c in choices)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.app import command, err, formats, json_text, load_config, out
+from relnotes.cli.app import command, err, json_text, load_config, out
 
 
 def _stitched(cfg):
@@ -23,13 +23,12 @@ def _stitched(cfg):
 def history(
     start: Annotated[Optional[str], typer.Option("--from", help="Oldest version to list.")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="Newest version to list.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md (the stitched notes), table or json.")] = "md",
+    fmt: Annotated[Literal["md", "table", "json"], typer.Option("--format", help="Output format; md is the stitched notes.")] = "md",
 ) -> None:
     """Every release section from every release branch (and main), newest first."""
     from relnotes import stitch
     from relnotes.version import Version
 
-    formats(fmt, ("md", "table", "json"))
     cfg = load_config()
     lo = Version.parse(start) if start else None
     hi = Version.parse(end) if end else None
@@ -51,12 +50,11 @@ def history(
 def upgrade(
     start: Annotated[str, typer.Argument(metavar="FROM", help="The release you run now.")],
     target: Annotated[str, typer.Argument(metavar="TO", help="The release you move to.")],
-    fmt: Annotated[str, typer.Option("--format", help="md, json or html.")] = "md",
+    fmt: Annotated[Literal["md", "json", "html"], typer.Option("--format", help="Output format.")] = "md",
 ) -> None:
     """What to read when moving from one release to another: changed behaviour first."""
     from relnotes import upgrade as up
 
-    formats(fmt, ("md", "json", "html"))
     cfg = load_config()
     g = up.guide(cfg, _stitched(cfg), start, target)
     if fmt == "json":
