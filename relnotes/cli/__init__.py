@@ -25,6 +25,9 @@ from relnotes.cli.app import _APP_SETTINGS, app, err
 
 
 
+_COMPLETE_VAR = "_RELNOTES_COMPLETE"  # typer's name for relnotes' completion protocol
+
+
 def _invoked_command(args: list[str]) -> str | None:
     """The subcommand name in ``args`` (skipping root options), or None."""
     skip = False
@@ -64,9 +67,6 @@ def app_for(args: list[str]) -> typer.Typer:
     pruned.registered_commands = commands
     pruned.registered_groups = groups
     return pruned
-
-
-_COMPLETE_VAR = "_RELNOTES_COMPLETE"
 
 
 def _accept_click_style_source() -> None:
