@@ -150,7 +150,10 @@ def config_values(root: Path, text: str) -> dict | None:
     if path is None:
         return None
     rec = _read_entries(path).get(_config_key(text))
-    return _decode(rec) if isinstance(rec, dict) else None
+    try:
+        return _decode(rec) if isinstance(rec, dict) else None
+    except (ValueError, TypeError, AttributeError):  # a damaged entry: validate the text again
+        return None
 
 
 def remember_config(root: Path, text: str, values: dict) -> None:

@@ -73,6 +73,18 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+# Numbers the calendar computes with, bounded so that every date it derives stays
+# within what a date can hold (years 1 to 9999) for any sensible project.
+BOUNDS: dict[str, tuple[int, int]] = {
+    "schedule.anchor_version": (0, 100_000),
+    "support.lts_every": (1, 1000),
+    "support.lts_months": (1, 1200),
+    "support.normal_months": (1, 1200),
+    "support.lts_releases": (1, 1000),
+    "support.normal_releases": (1, 1000),
+}
+
+
 class Links(NamedTuple):
     pr: str
     issue: str
@@ -385,12 +397,20 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise bad("a non-negative whole number")
+        low, high = BOUNDS.get(name, (0, None))
+        if not low <= value <= (high if high is not None else value):
+            raise ConfigError(f"{where}: '{name}' must be from {low} to {high}, not {value}")
         return int(value)
     if kind == "bool":
         if not isinstance(value, bool):
             raise bad("true or false")
         return value
     if kind == "date":
+        from datetime import datetime
+
+        if isinstance(value, datetime):  # YAML reads 2024-04-20T10:00:00 as a timestamp
+            raise ConfigError(f"{where}: '{name}' must be a date (YYYY-MM-DD) without a time, "
+                              f"not {value.isoformat()}", hint="write it as YYYY-MM-DD, e.g. 2024-04-20")
         if isinstance(value, date):
             return value
         try:
@@ -450,10 +470,9 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
     for key in ("cut_day", "release_day"):
         if not 1 <= v["schedule"][key] <= 28:
             raise ConfigError(f"{where}: 'schedule.{key}' must be a day from 1 to 28")
-    if v["support"]["lts_every"] < 1:
-        raise ConfigError(f"{where}: 'support.lts_every' must be at least 1")
-    if "{version}" not in v["release_branch"]:
-        raise ConfigError(f"{where}: 'release_branch' must contain '{{version}}'")
+    if v["release_branch"].count("{version}") != 1:
+        raise ConfigError(f"{where}: 'release_branch' must contain '{{version}}' exactly once",
+                          hint="for example release-{version}")
     from relnotes.version import Version
 
     if Version.try_parse(v["archive"]["since"]) is None:

@@ -6,7 +6,11 @@ a message on stderr and an exit status.  Exit codes (DESIGN.md §4):
 * 0 — success;
 * 1 — the *content* has problems (invalid fragments, a missing fragment, a notes file
   that does not have the expected structure, ``--check`` differences);
-* 2 — usage, configuration or repository-state errors.
+* 2 — usage, configuration or repository-state errors, and filesystem errors
+  (a path that is a directory, not writable, a full disk);
+* 3 — an internal error: an exception relnotes did not expect, i.e. a bug.  The CLI
+  turns any such exception into :class:`InternalError`'s message (``--debug`` shows
+  the traceback).
 """
 
 from typing import NamedTuple
@@ -70,6 +74,35 @@ class GitError(RelnotesError):
     """git failed, or the checkout lacks what the command needs (shallow, no base)."""
 
     exit_code = 2
+
+
+class FileSystemError(RelnotesError):
+    """Reading or writing a path failed (a directory, no permission, a full disk)."""
+
+    exit_code = 2
+
+    @classmethod
+    def from_os(cls, path, action: str, e: OSError) -> "FileSystemError":
+        import errno
+
+        why = {errno.EISDIR: "is a directory", errno.ENOTDIR: "a parent is not a directory",
+               errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+               errno.ENOSPC: "no space left on the device", errno.EROFS: "read-only file system",
+               errno.ENOENT: "no such file or directory"}.get(e.errno, e.strerror or str(e))
+        hint = {errno.ENOSPC: "free some space; nothing was half-written, so rerun the same command",
+                errno.EISDIR: "it must be a file: move the directory away, or point relnotes.yaml elsewhere"}.get(
+            e.errno, "fix the path or its permissions and rerun; nothing was half-written")
+        return cls(f"{path}: cannot {action}: {why}", hint=hint)
+
+
+class LockedError(StateError):
+    """Another relnotes process holds the repository lock (``relnotes.lock``)."""
+
+
+class InternalError(RelnotesError):
+    """An unexpected exception: a bug in relnotes, reported with exit code 3."""
+
+    exit_code = 3
 
 
 class ContentError(RelnotesError):

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from relnotes import fsio, notes
 from relnotes.config import Config
-from relnotes.errors import StateError, UsageError, ValidationError
+from relnotes.errors import ContentError, FileSystemError, StateError, UsageError, ValidationError
 from relnotes.fragment import PLACEHOLDER, Fragment, load_all, parse_text
 from relnotes.version import Version
 
@@ -74,14 +74,36 @@ def remove_fragments(cfg: Config, fragments: list[Fragment], repo=None) -> list[
     """
     paths = [f.path for f in fragments]
     tracked = repo.tracked_under(cfg.fragments_dir) if repo is not None else set()
-    for p in paths:
-        try:
-            (cfg.root / p).unlink()
-        except FileNotFoundError:
-            pass
-    if repo is not None:
-        repo.remove_from_index([p for p in paths if p in tracked])
+    gone = []
+    try:
+        for p in paths:
+            try:
+                (cfg.root / p).unlink()
+            except FileNotFoundError:
+                pass
+            gone.append(p)
+    except OSError as e:
+        raise FileSystemError(f"{p}: cannot remove the fragment: {e.strerror}",
+                              hint="its entry is already in the notes; fix the permissions and run "
+                                   "'relnotes build' again to remove the rest (no entry is added twice)") from None
+    finally:
+        if repo is not None:
+            repo.remove_from_index([p for p in gone if p in tracked])
     return paths
+
+
+def verify_notes(cfg: Config, expected: str) -> None:
+    """Refuse to go on unless the notes file holds exactly ``expected``.
+
+    Called under the repository lock right before fragments are removed: a fragment
+    is deleted only when the notes that include its entry are the ones this process
+    wrote (or read and checked), never after some other program rewrote the file.
+    """
+    if fsio.read_text(cfg.root, cfg.notes_path, what="notes file") != expected:
+        raise StateError(f"{cfg.notes_file} was changed by another program while relnotes was writing it; "
+                         f"no fragment was removed",
+                         hint="check the notes file, then run the command again: an entry that is already "
+                              "in the notes is not added twice")
 
 
 def _slug(text: str, words: int = 6) -> str:
@@ -180,6 +202,38 @@ def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advis
     raise StateError(f"could not find a free fragment name for {stem!r}")  # pragma: no cover
 
 
+def finish_edit(cfg: Config, path: Path, template: str) -> Fragment:
+    """Check a fragment the user edited in place; never delete what they typed.
+
+    A file still holding exactly ``template`` (nothing typed) is removed.  Anything
+    else stays where it is, and the error says so: an invalid fragment is the user's
+    text, and ``check`` will keep pointing at it until it is fixed or deleted.
+    """
+    shown = fsio.shown(cfg.root, path)
+    kept = f"your text is kept in {shown}"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{shown}: the editor removed the file; nothing was written") from None
+    except OSError as e:
+        raise FileSystemError.from_os(shown, "read the edited fragment", e) from None
+    if data == template.encode("utf-8"):
+        path.unlink(missing_ok=True)
+        raise ContentError(f"{shown}: unchanged in the editor, so it was removed; nothing was written",
+                           hint="run 'relnotes new --edit' again and replace the placeholder text, or use -m TEXT")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ContentError(f"{shown}:{line}: not UTF-8 (byte {e.start}); {kept}",
+                           hint="save it as UTF-8 in your editor, then run 'relnotes check'") from None
+    frag, problems = parse_text(text, shown, cfg.sections)
+    if problems:
+        raise ValidationError(problems, f"the edited fragment is not valid; {kept}: fix it and run "
+                                        f"'relnotes check', or delete it")
+    return frag
+
+
 # -- build -----------------------------------------------------------------------------
 
 
@@ -236,6 +290,8 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     try:
         if added:
             fsio.write_text(cfg.root, cfg.notes_path, doc.text())
+        if not keep:
+            verify_notes(cfg, doc.text())
         removed = [] if keep else remove_fragments(cfg, added + present, repo)
     finally:
         if repo is not None:

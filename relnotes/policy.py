@@ -18,11 +18,31 @@ from relnotes.config import Config
 from relnotes.errors import UsageError
 
 
+MAX_COUNT = 1000  # releases one ``schedule`` lists
+
+
+class OutOfCalendar(UsageError):
+    """A date the policy would compute falls outside years 1-9999 (what a date can hold)."""
+
+    def __init__(self) -> None:
+        super().__init__("the release calendar for this date runs outside the years 1 to 9999",
+                         hint="use a date (--on/--from) or a --count whose releases fall within those years")
+
+
 def add_months(d: date, months: int, day: int | None = None) -> date:
     y, m = divmod(d.month - 1 + months, 12)
     year, month = d.year + y, m + 1
+    if not 1 <= year <= 9999:
+        raise OutOfCalendar()
     last = calendar.monthrange(year, month)[1]
     return date(year, month, min(day or d.day, last))
+
+
+def add_days(d: date, days: int) -> date:
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        raise OutOfCalendar() from None
 
 
 def parse_day(text: str | None, flag: str = "--on") -> date:
@@ -36,7 +56,7 @@ def parse_day(text: str | None, flag: str = "--on") -> date:
 
 def _weekend(cfg: Config, d: date) -> date:
     if cfg.schedule.weekend == "monday" and d.weekday() >= 5:
-        return d + timedelta(days=7 - d.weekday())
+        return add_days(d, 7 - d.weekday())
     return d
 
 
@@ -55,7 +75,7 @@ def current_major(cfg: Config, on: date) -> int:
     """The newest major released on or before ``on``."""
     s = cfg.schedule
     months = (on.year - s.anchor_date.year) * 12 + (on.month - s.anchor_date.month)
-    v = s.anchor_version + months + 1
+    v = max(s.anchor_version + months + 1, 0)
     while v > 0 and release_date(cfg, v) > on:
         v -= 1
     return v
@@ -73,8 +93,8 @@ class Planned:
 
 def schedule(cfg: Config, *, start: date, count: int) -> list[Planned]:
     """The next ``count`` releases whose release date is on or after ``start``."""
-    if count < 1:
-        raise UsageError("--count must be at least 1")
+    if not 1 <= count <= MAX_COUNT:
+        raise UsageError(f"--count must be from 1 to {MAX_COUNT}, not {count}")
     v = current_major(cfg, start)
     while release_date(cfg, v) < start:
         v += 1
@@ -103,7 +123,7 @@ def end_of_support(cfg: Config, major: int) -> date:
     lts = is_lts(cfg, major)
     releases = sp.lts_releases if lts else sp.normal_releases
     if releases is not None:  # supported until the release `releases` later comes out
-        return release_date(cfg, major + releases) - timedelta(days=1)
+        return add_days(release_date(cfg, major + releases), -1)
     months = sp.lts_months if lts else sp.normal_months
     if months is None:
         raise UsageError("the support policy needs lts_months/normal_months or lts_releases/normal_releases")

@@ -10,9 +10,9 @@ from typing import NamedTuple
 
 from relnotes import fsio, notes
 from relnotes.config import Config
-from relnotes.errors import ContentError, StateError, UsageError
+from relnotes.errors import ContentError, GitError, RelnotesError, StateError, UsageError
 from relnotes.lifecycle import (BuildResult, StampResult, _open_repo, build, parse_date, pending_fragments,
-                                read_notes, remove_fragments, stamp)
+                                read_notes, remove_fragments, stamp, verify_notes)
 from relnotes.version import Version, version_of_branch
 
 # -- patch -----------------------------------------------------------------------------
@@ -71,8 +71,19 @@ def _version_file_changes(cfg: Config, old: Version, new_v: Version) -> dict[str
 
 
 def _write_all(cfg: Config, changes: dict[str, tuple[str, str]]) -> None:
-    for rel_path, (_, after) in changes.items():
-        fsio.write_text(cfg.root, cfg.root / rel_path, after)
+    """Write every changed file, or none: a failed write puts back the files already written."""
+    done: list[tuple[str, str]] = []
+    try:
+        for rel_path, (before, after) in changes.items():
+            fsio.write_text(cfg.root, cfg.root / rel_path, after)
+            done.append((rel_path, before))
+    except RelnotesError:
+        for rel_path, before in reversed(done):
+            try:
+                fsio.write_text(cfg.root, cfg.root / rel_path, before)
+            except RelnotesError:  # pragma: no cover - the disk failed twice; report the first
+                pass
+        raise
 
 
 def unified_diff(changes: dict[str, tuple[str, str]]) -> str:
@@ -184,12 +195,10 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
         marker.write_text(branch + "\n")
         repo.create_branch(branch, what=what)
     _write_all(cfg, changes)
+    verify_notes(cfg, changes[cfg.notes_file][1])
     removed = remove_fragments(cfg, fragments, repo)
-    sha = None
-    if commit:
-        repo.add(sorted(changes))
-        sha = repo.commit(cfg.commit.cut.replace("{project}", cfg.project).replace("{version}", str(next_v)))
-    marker.unlink(missing_ok=True)
+    sha = _commit(cfg, repo, "cut", cfg.commit.cut, str(next_v), sorted(changes)) if commit else None
+    marker.unlink(missing_ok=True)  # kept when the commit fails: the rerun resumes this cut
     return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff)
 
 
@@ -200,24 +209,63 @@ class ReleaseResult(NamedTuple):
     build: BuildResult
     stamp: StampResult
     commit: str | None
+    finished_earlier: bool = False  # the commit completes an earlier run whose commit failed
 
 
 def release(cfg: Config, *, on: str | None = None, commit: bool = False) -> ReleaseResult:
-    """Release day: build pending fragments into the top section, then stamp it."""
+    """Release day: build pending fragments into the top section, then stamp it.
+
+    ``commit`` is all-or-nothing from the user's side: git is opened before anything
+    is written, and when the commit itself fails (a hook, no identity) the same
+    command, rerun, finds the stamped release not yet committed and commits it.
+    """
     when = parse_date(on)  # refuse a bad date before changing anything
+    if not commit:
+        return _release(cfg, when, None)
+    with _open_repo(cfg) as repo:  # not a git repository: refused before any write
+        return _release(cfg, when, repo)
+
+
+def _release(cfg: Config, when: str, repo) -> ReleaseResult:
     doc = read_notes(cfg)
     top = doc.release()
     if not top.unreleased:
         b = BuildResult(str(top.version), [], [], [], "", False)
-        return ReleaseResult(b, StampResult(str(top.version), top.date or "", False, top.date), None)
+        s = StampResult(str(top.version), top.date or "", False, top.date)
+        if repo is not None and _released_but_not_committed(cfg, repo, top.version or top.title):
+            return ReleaseResult(b, s, _commit(cfg, repo, "release", cfg.commit.release, s.version,
+                                               [cfg.notes_file]), True)
+        return ReleaseResult(b, s, None)
     b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
     s = stamp(cfg, on=when, doc=doc)
-    sha = None
-    if commit:
-        with _open_repo(cfg) as repo:
-            repo.add([cfg.notes_file])
-            sha = repo.commit(cfg.commit.release.replace("{project}", cfg.project).replace("{version}", s.version))
+    sha = _commit(cfg, repo, "release", cfg.commit.release, s.version, [cfg.notes_file]) if repo else None
     return ReleaseResult(b, s, sha)
+
+
+def _released_but_not_committed(cfg: Config, repo, version) -> bool:
+    """Whether HEAD's notes still show ``version`` unreleased (or lack it) while the
+    working tree's show it released: what a failed ``release --commit`` leaves."""
+    if cfg.notes_file not in repo.dirty_paths():
+        return False
+    head = repo.show_file("HEAD", cfg.notes_file)
+    if head is None:
+        return True
+    try:
+        return notes.parse(head, cfg.notes_file).release(str(version)).unreleased
+    except RelnotesError:
+        return True  # HEAD's notes lack the release (or do not parse): it is not committed
+
+
+def _commit(cfg: Config, repo, command: str, pattern: str, version: str, paths: list[str]) -> str:
+    """Stage ``paths`` and commit; a failure says how the rerun finishes the job."""
+    repo.add(paths)
+    try:
+        return repo.commit(pattern.replace("{project}", cfg.project).replace("{version}", version))
+    except GitError as e:
+        raise GitError(f"{e.message}; the files are written but nothing was committed",
+                       hint=f"fix what stopped the commit (a commit hook? git's user.name/user.email?), "
+                            f"then rerun 'relnotes {command} --commit': it finishes this {command} and "
+                            f"commits") from None
 
 
 # -- archive ------------------------------------------------------------------------------

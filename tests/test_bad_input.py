@@ -227,9 +227,10 @@ def test_failed_notes_write_leaves_everything(project, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
-        project.run("build")
+    r = project.run("build")
     monkeypatch.undo()
+    assert r.exit_code == 2, r.output
+    assert "error: RELEASES.md: cannot write: no space left on the device" in r.stderr
     assert project.snapshot_tree() == before  # no temp file left behind, fragments intact
 
 

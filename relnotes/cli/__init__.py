@@ -21,7 +21,7 @@ import typer
 from relnotes.cli import contributing, maintaining, asking, migrating, browsing  # noqa: F401,I001
 
 __all__ = ["app", "app_for", "main", "contributing", "maintaining", "asking", "migrating", "browsing"]
-from relnotes.cli.app import _APP_SETTINGS, app, err
+from relnotes.cli.app import _APP_SETTINGS, app, err, internal, report, state
 
 
 
@@ -86,3 +86,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err("interrupted")
         raise SystemExit(130) from None
+    except Exception as e:  # noqa: BLE001 - outside any command (option parsing, the root callback)
+        if state["debug"] or "--debug" in args:
+            raise
+        report(internal(e))
+        raise SystemExit(3) from None

@@ -1,13 +1,20 @@
 """What every command module shares: the typer app, the error-to-exit-code decorator,
 output helpers, and the root options (``--config``, ``--debug``, ``--version``).
 
-Command modules register on ``app`` with ``@command()``; a RelnotesError raised inside
-a command leaves as ``error: …`` on stderr with its exit code (``--debug`` re-raises
-it for the traceback).
+Command modules register on ``app`` with ``@command()``, the one place that
+
+* turns a RelnotesError into ``error: …`` on stderr with its exit code;
+* turns any other exception — a bug — into ``error: internal error: …``, exit 3, with
+  a hint to rerun with ``--debug`` (which re-raises, for the traceback) and report it;
+  an OSError that names a file is a filesystem problem, not a bug: exit 2 with the path;
+* for ``@command(mutating=True)``, holds the repository lock (``relnotes.lock``) from
+  the moment the configuration is loaded until the command returns, so commands that
+  change files never interleave.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 from typing import Annotated, Optional
@@ -16,7 +23,7 @@ import typer
 
 from relnotes import __version__
 from relnotes.cli.examples import epilog
-from relnotes.errors import RelnotesError, ValidationError
+from relnotes.errors import FileSystemError, InternalError, RelnotesError, ValidationError
 
 _APP_SETTINGS = dict(
     name="relnotes",
@@ -36,36 +43,77 @@ import_app = typer.Typer(help="Migrate existing notes or a towncrier setup to fr
                          no_args_is_help=True, rich_markup_mode=None, epilog=epilog("import"))
 app.add_typer(import_app, name="import")
 
-state: dict = {"config": None, "debug": False}
+state: dict = {"config": None, "debug": False, "lock": None}
 
 
-def command(target: typer.Typer = app, name: str | None = None):
-    """``@app.command()`` that turns a RelnotesError into its message and exit code,
-    with the command's example (``examples.EXAMPLES``) at the end of its ``--help``."""
+def command(target: typer.Typer = app, name: str | None = None, *, mutating: bool = False):
+    """``@app.command()`` that turns every failure into a message and an exit code, with
+    the command's example (``examples.EXAMPLES``) at the end of its ``--help``.
+
+    ``mutating``: the command changes files, so it runs under the repository lock.
+    """
 
     def deco(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            except RelnotesError as e:
-                if state["debug"]:
-                    raise
-                report(e)
-                raise typer.Exit(e.exit_code) from None
-
         path = name or fn.__name__.replace("_", "-")
         if target is import_app:
             path = f"import {path}"
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with contextlib.ExitStack() as stack:
+                state["lock"] = (stack, path) if mutating else None
+                try:
+                    return fn(*args, **kwargs)
+                except (typer.Exit, typer.Abort, typer_errors()):
+                    raise
+                except RelnotesError as e:
+                    fail(e)
+                except OSError as e:
+                    fail(FileSystemError.from_os(e.filename, "read or write it", e) if e.filename else internal(e))
+                except Exception as e:  # noqa: BLE001 - the one top-level guard
+                    fail(internal(e))
+                finally:
+                    state["lock"] = None
+
         return target.command(name=name, epilog=epilog(path))(wrapper)
 
     return deco
 
 
+def typer_errors() -> type:
+    """typer's own usage errors (bad parameter, missing option), which typer reports."""
+    from typer.exceptions import TyperException
+
+    return TyperException
+
+
+def internal(e: BaseException) -> InternalError:
+    """An unexpected exception as the exit-3 error the user sees."""
+    return InternalError(f"internal error: {type(e).__name__}: {e}",
+                         hint="this is a bug in relnotes: rerun the same command with --debug for the "
+                              "traceback, and report it with the command and the traceback")
+
+
+def fail(e: RelnotesError):
+    """Report ``e`` and exit with its code (``--debug``: re-raise the exception being handled)."""
+    if state["debug"]:
+        raise
+    report(e)
+    raise typer.Exit(e.exit_code) from None
+
+
 def load_config():
+    """The configuration; a mutating command holds the repository lock from here on."""
     from relnotes import config
 
-    return config.load(state["config"])
+    cfg = config.load(state["config"])
+    if state["lock"] is not None:
+        from relnotes import lock
+
+        stack, command_name = state["lock"]
+        state["lock"] = None
+        stack.enter_context(lock.held(cfg.root, command_name))
+    return cfg
 
 
 def json_text(data) -> str:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from relnotes.cli.app import command, err, load_config, out
-from relnotes.errors import UsageError, ValidationError
+from relnotes.errors import UsageError
 
 
 @command()
@@ -30,7 +30,7 @@ def init(
         out(f"kept existing {p}")
 
 
-@command()
+@command(mutating=True)
 def new(
     section: Annotated[Optional[str], typer.Option("--section", "-s", help="Section, e.g. Added, Changed, Fixed.")] = None,
     pr: Annotated[Optional[list[int]], typer.Option("--pr", help="PR number (repeatable).")] = None,
@@ -63,18 +63,28 @@ def new(
 
 
 def _edit_fragment(cfg, path: Path) -> None:
+    """Open ``path`` in the user's editor, then check it (lifecycle.finish_edit keeps their text)."""
     import shlex
     import subprocess
 
-    from relnotes.fragment import parse_text
+    from relnotes import lifecycle
 
+    template = path.read_text(encoding="utf-8")
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    subprocess.run([*shlex.split(editor), str(path)], check=False)
-    text = path.read_text(encoding="utf-8")
-    frag, problems = parse_text(text, str(path.relative_to(cfg.root)), cfg.sections)
-    if problems:
-        path.unlink()
-        raise ValidationError(problems, f"the edited fragment is not valid; {path.name} was removed")
+    try:
+        argv = shlex.split(editor) or ["vi"]
+    except ValueError as e:
+        path.unlink(missing_ok=True)  # only the template: nothing typed yet
+        raise UsageError(f"the editor command {editor!r} cannot be parsed ({e}); nothing was written",
+                         hint="fix VISUAL or EDITOR, or give the text with -m TEXT") from None
+    try:
+        subprocess.run([*argv, str(path)], check=False)
+    except OSError as e:
+        path.unlink(missing_ok=True)  # the editor never ran: nothing typed yet
+        raise UsageError(f"cannot start the editor {argv[0]!r}: {e.strerror}; nothing was written",
+                         hint="set VISUAL or EDITOR to an installed editor (e.g. EDITOR=nano), "
+                              "or give the text with -m TEXT") from None
+    lifecycle.finish_edit(cfg, path, template)
 
 
 @command()

@@ -9,7 +9,7 @@ import typer
 from relnotes.cli.app import command, err, json_text, load_config, out
 
 
-@command()
+@command(mutating=True)
 def build(
     draft: Annotated[bool, typer.Option("--draft", help="Print what would be added; write nothing.")] = False,
     keep: Annotated[bool, typer.Option("--keep", help="Keep the fragment files.")] = False,
@@ -52,7 +52,7 @@ def show(
         out(data["markdown"].rstrip("\n"))
 
 
-@command()
+@command(mutating=True)
 def cut(
     version: Annotated[Optional[str], typer.Option("--version", help="The next version on main (default: next major).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; change nothing.")] = False,
@@ -79,7 +79,7 @@ def cut(
         out(f"committed {res.commit[:12]}")
 
 
-@command()
+@command(mutating=True)
 def patch(
     version: Annotated[Optional[str], typer.Option("--version", help="The patch version (default: top + 1).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; change nothing.")] = False,
@@ -94,7 +94,7 @@ def patch(
     out(f"opened {res.version} (Unreleased) above {res.previous}")
 
 
-@command()
+@command(mutating=True)
 def stamp(
     date: Annotated[Optional[str], typer.Option("--date", help="Release date, YYYY-MM-DD (default: today).")] = None,
     version: Annotated[Optional[str], typer.Option("--version", help="The release to stamp (default: the top one).")] = None,
@@ -109,7 +109,7 @@ def stamp(
         out(f"{res.version} is already released ({res.previous}); nothing changed")
 
 
-@command()
+@command(mutating=True)
 def release(
     date: Annotated[Optional[str], typer.Option("--date", help="Release date, YYYY-MM-DD (default: today).")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the notes.")] = False,
@@ -122,13 +122,15 @@ def release(
         out(f"added {len(res.build.added)} entries to {res.build.version}")
     if res.stamp.changed:
         out(f"stamped {res.stamp.version}: Released {res.stamp.date}")
+    elif res.finished_earlier:
+        out(f"{res.stamp.version} was released ({res.stamp.previous}) by an earlier run that did not commit")
     else:
         out(f"{res.stamp.version} is already released ({res.stamp.previous}); nothing changed")
     if res.commit:
         out(f"committed {res.commit[:12]}")
 
 
-@command()
+@command(mutating=True)
 def archive(
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when the list and the branches disagree.")] = False,
 ) -> None:

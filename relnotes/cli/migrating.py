@@ -37,7 +37,7 @@ def templates() -> None:
     out(template_catalog.as_text().rstrip("\n"))
 
 
-@command(import_app, name="notes")
+@command(import_app, name="notes", mutating=True)
 def import_notes(
     file: Annotated[Path, typer.Argument(help="The notes file to import from (e.g. RELEASES.md).")],
     version: Annotated[Optional[str], typer.Option("--version", help="The release to import (default: the top one).")] = None,
@@ -61,7 +61,7 @@ def import_notes(
          f"{exact} rebuild their entry byte for byte")
 
 
-@command(import_app, name="towncrier")
+@command(import_app, name="towncrier", mutating=True)
 def import_towncrier(
     directory: Annotated[Optional[Path], typer.Argument(help="The directory with towncrier.toml or pyproject.toml.")] = None,
     mapping: Annotated[Optional[list[str]], typer.Option("--map", help="TYPE=SECTION (repeatable), e.g. doc=Changed.")] = None,
