@@ -194,7 +194,13 @@ def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advis
         if problems:
             raise ValidationError(problems, "the fragment would not be valid; nothing was written")
     fsio.inside(cfg.root, cfg.fragments_path.parent)
-    cfg.fragments_path.mkdir(parents=True, exist_ok=True)
+    if cfg.fragments_path.exists() and not cfg.fragments_path.is_dir():
+        raise FileSystemError(f"{cfg.fragments_dir}: is not a directory, so no fragment can be written in it",
+                              hint="move the file away, or set fragments_dir in relnotes.yaml")
+    try:
+        cfg.fragments_path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise FileSystemError.from_os(cfg.fragments_dir, "create the fragments directory", e) from None
     for n in range(1, 10_000):
         candidate = cfg.fragments_path / (f"{stem}.md" if n == 1 else f"{stem}-{n}.md")
         if fsio.create_exclusive(cfg.root, candidate, text):

@@ -131,6 +131,65 @@ CASES = {
 }
 
 
+# Failures that once reached the top-level guard (a traceback, now exit 3): each is a
+# located message with exit 2 (issue 15).
+NOTES_DIR = {"RELEASES.md": None, "RELEASES.md/x": "y"}
+CASES.update({
+    # the notes file is a directory
+    "fs-notes-dir-build": (NOTES_DIR, ["build"], 2, "RELEASES.md: cannot read the notes file: is a directory"),
+    "fs-notes-dir-check": (NOTES_DIR, ["check"], 2, "RELEASES.md: cannot read the notes file: is a directory"),
+    "fs-notes-dir-show": (NOTES_DIR, ["show"], 2, "RELEASES.md: cannot read the notes file: is a directory"),
+    "fs-notes-dir-stamp": (NOTES_DIR, ["stamp", "--date", "2026-01-01"], 2, "RELEASES.md: cannot read"),
+    "fs-notes-dir-archive": (NOTES_DIR, ["archive"], 2, "RELEASES.md: cannot read"),
+    "fs-version-file-dir": ({"relnotes.yaml": "version_files: [{path: Cargo.toml, pattern: '{version}'}]\n",
+                             "Cargo.toml/x": "y", "@commit": ""}, ["cut"], 2,
+                            "Cargo.toml: cannot read the version file: is a directory"),
+    "fs-fragments-dir-file": ({"relnotes.yaml": "fragments_dir: frags\n", "frags": "not a directory"},
+                              ["new", "-s", "Fixed", "-m", "A fix."], 2, "frags: is not a directory"),
+    # a timestamp where a date belongs
+    "cfg-anchor-datetime": ({"relnotes.yaml": "schedule: {anchor_date: 2024-04-20T10:00:00}\n"}, ["support"], 2,
+                            "relnotes.yaml:1:12: 'schedule.anchor_date' must be a date (YYYY-MM-DD) without a time"),
+    "cfg-anchor-datetime-space": ({"relnotes.yaml": "schedule:\n  anchor_date: 2024-04-20 10:00:00Z\n"},
+                                  ["schedule"], 2, "without a time, not 2024-04-20T10:00:00"),
+    "cfg-anchor-datetime-check": ({"relnotes.yaml": "schedule: {anchor_date: 2024-04-20t10:00:00.5}\n"},
+                                  ["check"], 2, "without a time"),
+    # {version} must appear once in the branch pattern
+    "cfg-branch-twice-archive": ({"relnotes.yaml": "release_branch: 'r-{version}-{version}'\n"}, ["archive"], 2,
+                                 "'release_branch' must contain '{version}' exactly once"),
+    "cfg-branch-twice-check": ({"relnotes.yaml": "release_branch: '{version}/{version}'\n"}, ["check"], 2,
+                               "exactly once"),
+    "cfg-branch-twice-when": ({"relnotes.yaml": "release_branch: 'release-{version}{version}'\n"},
+                              ["when", "HEAD"], 2, "exactly once"),
+    # calendar numbers are bounded
+    "cfg-lts-months-zero": ({"relnotes.yaml": "support: {lts_months: 0}\n"}, ["support"], 2,
+                            "relnotes.yaml:1:11: 'support.lts_months' must be from 1 to 1200, not 0"),
+    "cfg-normal-months-huge": ({"relnotes.yaml": "support: {normal_months: 100000000000}\n"}, ["support"], 2,
+                               "'support.normal_months' must be from 1 to 1200"),
+    "cfg-lts-every-zero": ({"relnotes.yaml": "support: {lts_every: 0}\n"}, ["support"], 2,
+                           "'support.lts_every' must be from 1 to 1000, not 0"),
+    "cfg-lts-releases-huge": ({"relnotes.yaml": "support: {lts_releases: 5000}\n"}, ["support"], 2,
+                              "'support.lts_releases' must be from 1 to 1000"),
+    "cfg-anchor-version-huge": ({"relnotes.yaml": "schedule: {anchor_version: 100000000000}\n"}, ["schedule"], 2,
+                                "'schedule.anchor_version' must be from 0 to 100000"),
+    "cfg-release-day-zero": ({"relnotes.yaml": "schedule: {release_day: 0}\n"}, ["schedule"], 2,
+                             "'schedule.release_day' must be a day from 1 to 28"),
+    # dates and counts past what a date can hold
+    "date-schedule-count-huge": ({}, ["schedule", "--count", "100000"], 2, "--count must be from 1 to 1000, not 100000"),
+    "date-schedule-count-zero": ({}, ["schedule", "--count", "0"], 2, "--count must be from 1 to 1000, not 0"),
+    "date-schedule-count-negative": ({}, ["schedule", "--count", "-3"], 2, "--count must be from 1 to 1000"),
+    "date-schedule-from-9999": ({}, ["schedule", "--from", "9999-12-01"], 2,
+                                "the release calendar for this date runs outside the years 1 to 9999"),
+    "date-support-9999": ({}, ["support", "--on", "9999-12-31"], 2, "runs outside the years 1 to 9999"),
+    "date-support-svg-9999": ({}, ["support", "--on", "9999-12-31", "--format", "svg"], 2, "outside the years"),
+    "date-support-svg-0001": ({}, ["support", "--on", "0001-01-01", "--format", "svg"], 2, "outside the years"),
+    "date-backports-9999": ({}, ["backports", "--on", "9999-12-31"], 2, "outside the years 1 to 9999"),
+    "date-support-10000": ({}, ["support", "--on", "10000-01-01"], 2, "--on '10000-01-01' is not a real date"),
+    "date-stamp-0000": ({}, ["stamp", "--date", "0000-12-31"], 2, "--date '0000-12-31' is not a real date"),
+    # --commit needs git before anything is written
+    "git-release-commit-nogit": ({**frag(GOOD), "@nogit": ""}, ["release", "--commit", "--date", "2026-01-01"], 2,
+                                 "is not inside a git repository"),
+})
+
 def _setup(project, files):
     project.write("RELEASES.md", MAIN)
     project.write("src.rs", "fn main() {}\n")
@@ -174,6 +233,7 @@ def test_bad_input(project, case):
     assert r.exit_code == code, r.output
     assert message in r.stderr, r.stderr
     assert "Traceback" not in r.output
+    assert "internal error" not in r.output  # the catalogue never reaches the top-level guard
     assert project.snapshot_tree() == before
     if (project.root / ".git").exists():
         assert project.git("for-each-ref") == refs
@@ -302,3 +362,27 @@ def test_sigkill_during_build_leaves_old_or_new_state(project):
         final = project.read("RELEASES.md")
         assert final.count("\n* Fix number ") == expected_entries
         assert not list((project.root / "changes.d").glob("*.md"))
+
+
+def test_a_rejected_config_never_poisons_the_config_cache(project):
+    """A timestamp anchor_date once failed every later run from the cache; now each run
+    says what is wrong, and fixing the file is enough."""
+    from relnotes import cache
+
+    _setup(project, {"relnotes.yaml": "schedule: {anchor_date: 2024-04-20T10:00:00}\n"})
+    for _ in range(2):
+        r = project.run("support", "--on", "2026-01-01")
+        assert r.exit_code == 2 and "without a time" in r.stderr, r.output
+    project.write("relnotes.yaml", "schedule: {anchor_date: 2024-04-20}\n")
+    for _ in range(2):
+        r = project.run("support", "--on", "2026-01-01")
+        assert r.exit_code == 0 and "24.0.0" in r.stdout, r.output
+    # a damaged cache entry is a miss, not a crash
+    path = cache.cache_file(project.root, cache.CONFIG_NAME)
+    import marshal
+
+    data = marshal.loads(path.read_bytes())
+    data["entries"] = {k: {"schedule": {"anchor_date": {"$date": "not a date"}}} for k in data["entries"]}
+    path.write_bytes(marshal.dumps(data))
+    r = project.run("support", "--on", "2026-01-01")
+    assert r.exit_code == 0 and "24.0.0" in r.stdout, r.output
