@@ -94,11 +94,11 @@ def held(root: Path, command: str = "?"):
         return
     fd = _acquire(path)
     try:
-        import socket
         from datetime import datetime, timezone
 
+        host = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "?")
         since = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-        info = f"pid={os.getpid()}\nhost={socket.gethostname()}\ncommand={command}\nsince={since}\n"
+        info = f"pid={os.getpid()}\nhost={host}\ncommand={command}\nsince={since}\n"
         os.write(fd, info.encode("utf-8"))
         _held[key] = 1
         try:
