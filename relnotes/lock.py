@@ -105,7 +105,10 @@ def held(root: Path, command: str = "?"):
             yield path
         finally:
             _held.pop(key, None)
-            path.unlink(missing_ok=True)  # still locked: a waiter then finds its inode orphaned
+            try:
+                path.unlink(missing_ok=True)  # still locked: a waiter then finds its inode orphaned
+            except OSError:  # pragma: no cover - Windows cannot delete an open file; it stays, empty
+                os.ftruncate(fd, 0)
     finally:
         os.close(fd)  # closing releases the lock
 
