@@ -155,6 +155,9 @@ def lint(cfg: Config, report: Report) -> None:
         return
     doc = notes.parse(text, cfg.notes_file)
     report.problems.extend(notes.structure_problems(doc))
+    from relnotes.markdown_screen import reference_conflicts
+
+    report.problems.extend(reference_conflicts(res.fragments, text, cfg.notes_file))
 
 
 def base_commit(repo, base: str) -> str:

@@ -7,8 +7,8 @@ fragments directory, so a contributor fixes everything in one round.
 Speed without a second semantics: most fragments have three or four ``key: value``
 lines and a plain paragraph.  :func:`_simple_front_matter` reads exactly that
 subset of YAML and gives up (returns None) on anything else, handing the text to
-ruamel.yaml's safe loader; :func:`_may_hold_forbidden_blocks` answers "certainly no
-heading, thematic break or HTML block" or "ask mistletoe".  Tests prove that both
+ruamel.yaml's safe loader.  What a body may contain is decided in
+:mod:`relnotes.markdown_screen` (an entry is data).  Tests prove that both
 fast paths agree with the full parsers on generated input.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from relnotes.errors import Problem
+from relnotes.markdown_screen import body_problems, normalise_line_ends
 
 MAX_FRAGMENT_BYTES = 64 * 1024
 MAX_YAML_DEPTH = 20
@@ -48,6 +49,7 @@ class Fragment(NamedTuple):
     breaking: bool = False
     backport: bool = False
     body_line: int = 1
+    labels: tuple[tuple[str, str], ...] = ()  # the body's link definitions: (label, destination)
 
     def sort_key(self, order: str) -> tuple:
         if order == "file":
@@ -74,7 +76,7 @@ class LoadResult(NamedTuple):
 
 # -- the front matter ------------------------------------------------------------
 
-_SIMPLE_LINE = r"^(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?:[ \t]+(?P<value>[^#]*?))?[ \t]*(?:[ \t]#.*)?$"
+_SIMPLE_KEY = r"[A-Za-z_][A-Za-z0-9_]*:"
 _SIMPLE_WORD = r"^[A-Za-z][A-Za-z0-9_ -]*[A-Za-z0-9_]$|^[A-Za-z]$"
 _SIMPLE_ITEM = r"^(?:[1-9][0-9]{0,17}|GHSA(?:-[0-9a-z]{4}){3})$"
 _YAML_SPECIAL_WORDS = frozenset(
@@ -102,11 +104,8 @@ def _simple_front_matter(head: str) -> dict | None:
             continue
         if line.lstrip().startswith("#"):
             continue
-        m = re.match(_SIMPLE_LINE, line)
-        if not m or m["key"] in out:
-            return None
-        value = m["value"]
-        if value is None or value == "":
+        key, value = _simple_line(line)
+        if key is None or key in out or not value:
             return None
         if value.startswith("["):
             if not value.endswith("]"):
@@ -119,13 +118,34 @@ def _simple_front_matter(head: str) -> dict | None:
                     if not re.match(_SIMPLE_ITEM, part):
                         return None
                     items.append(int(part) if part[0].isdigit() else part)
-            out[m["key"]] = items
+            out[key] = items
             continue
         ok, parsed = _simple_scalar(value)
         if not ok:
             return None
-        out[m["key"]] = parsed
+        out[key] = parsed
     return out or None
+
+
+def _simple_line(line: str) -> tuple[str | None, str | None]:
+    """``key: value  # comment`` → (key, value); (None, None) when the line is not one.
+
+    String operations after one anchored key match: a single regex for the value and
+    its optional comment backtracks quadratically on long runs of blanks.
+    """
+    m = re.match(_SIMPLE_KEY, line)
+    if not m:
+        return None, None
+    rest = line[m.end():]
+    if rest and rest[0] not in " \t":
+        return None, None
+    rest = rest.lstrip(" \t")
+    hash_at = rest.find("#")
+    if hash_at == -1:
+        return m[0][:-1], rest.rstrip(" \t")
+    if hash_at == 0 or rest[hash_at - 1] not in " \t":
+        return None, None  # '#' inside a value (or a value that is only a comment): ruamel decides
+    return m[0][:-1], rest[:hash_at].rstrip(" \t")
 
 
 def _yaml_load(head: str, path: str, first_line: int) -> tuple[object, list[Problem]]:
@@ -164,45 +184,12 @@ def _key_lines(head: str) -> dict[str, tuple[int, int]]:
     return found
 
 
-# -- the body ----------------------------------------------------------------------
-
-_RISKY_LINE = r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:#|<|[-*_= \t]{3,}$|[=-]+[ \t]*$)"
-
-
-def _may_hold_forbidden_blocks(body: str) -> bool:
-    """False only when no line can start a heading, thematic break or HTML block."""
-    risky = re.compile(_RISKY_LINE)
-    return any(risky.match(line) for line in body.split("\n"))
-
-
-def _markdown_problems(body: str, path: str, first_line: int) -> list[Problem]:
-    from mistletoe import Document, block_token
-    from mistletoe.markdown_renderer import MarkdownRenderer
-    from mistletoe.utils import traverse
-
-    forbidden = {
-        block_token.Heading: ("heading", "headings are not allowed in a fragment; the section comes from 'section:'"),
-        block_token.SetextHeading: ("heading", "headings are not allowed in a fragment (a line of '=' or '-' under text makes one)"),
-        block_token.ThematicBreak: ("thematic-break", "thematic breaks ('---', '***') are not allowed in a fragment"),
-        block_token.HtmlBlock: ("html", "raw HTML blocks are not allowed in a fragment; use Markdown"),
-    }
-    problems = []
-    with MarkdownRenderer():
-        doc = Document(body)
-        for r in traverse(doc):
-            for kind, (code, msg) in forbidden.items():
-                if type(r.node) is kind:
-                    ln = getattr(r.node, "line_number", 1) or 1
-                    problems.append(Problem(path, first_line + ln - 1, 1, code, msg))
-    return problems
-
-
 # -- one file --------------------------------------------------------------------------
 
 
 def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment | None, list[Problem]]:
     """Parse and validate one fragment's text; (fragment, []) or (None, problems)."""
-    text = raw.lstrip("\ufeff").replace("\r\n", "\n")
+    text = normalise_line_ends(raw.lstrip("\ufeff"))
     name = os.path.basename(path)
     m = re.match(_FRONT_MATTER, text)
     if not m:
@@ -312,20 +299,22 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
         lead += 1
     body = "\n".join(line.rstrip() for line in lines[lead:]).strip("\n")
     body_line = body_start_line + lead
+    labels: tuple[tuple[str, str], ...] = ()
     if not body.strip():
         problems.append(Problem(path, body_start_line, 1, "body-empty",
                                 "the fragment has no text: describe the change below the front matter"))
     elif PLACEHOLDER in body:
         problems.append(Problem(path, body_line, 1, "body-placeholder",
                                 "the fragment still has the placeholder text: replace it with a description"))
-    elif _may_hold_forbidden_blocks(body):
-        problems.extend(_markdown_problems(body, path, body_line))
+    else:
+        body_issues, labels = body_problems(body, path, body_line)
+        problems.extend(body_issues)
     if problems:
         return None, problems
     assert canonical is not None
     return Fragment(path=path, name=name, section=canonical, body=body, prs=prs, issues=issues,
                     advisories=tuple(advisories), breaking=flags["breaking"],
-                    backport=flags["backport"], body_line=body_line), []
+                    backport=flags["backport"], body_line=body_line, labels=labels), []
 
 
 def read_file(p: Path, shown: str, root: Path) -> tuple[str | None, list[Problem]]:

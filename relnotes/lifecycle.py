@@ -264,6 +264,11 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
 
     doc = doc or read_notes(cfg)
     fragments = pending_fragments(cfg)
+    from relnotes.markdown_screen import reference_conflicts
+
+    conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file)
+    if conflicts:
+        raise ValidationError(conflicts, "fragments have problems; nothing was changed")
     rel = doc.release()
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)

@@ -26,10 +26,13 @@ class MarkdownTooDeep(ContentError):
         self.line = line
 
 
-def line_nesting(line: str) -> int:
-    """How many containers a line can open or continue: its quote and list markers,
-    plus one per two columns of leading indentation (a nested list item needs at
-    least two).  An upper bound, computed by one left-to-right walk."""
+def _walk_prefix(line: str) -> tuple[int, int, int]:
+    """(end of the container prefix, markers in it, columns of whitespace in it).
+
+    The prefix is whitespace, ``>`` and list markers (``-``, ``*``, ``+``, or up to
+    nine digits — mistletoe also accepts none — then ``.`` or ``)``) each followed by
+    whitespace or the end of the line.  One left-to-right walk, no backtracking.
+    """
     depth = 0
     columns = 0
     i, n = 0, len(line)
@@ -47,9 +50,9 @@ def line_nesting(line: str) -> int:
         elif c in "-*+" and (i + 1 == n or line[i + 1] in " \t"):
             depth += 1
             i += 1
-        elif c.isdigit():
+        elif c.isdigit() or c in ".)":
             j = i
-            while j < n and j - i < 10 and line[j].isdigit():
+            while j < n and j - i < 9 and line[j].isdigit():
                 j += 1
             if j < n and line[j] in ".)" and (j + 1 == n or line[j + 1] in " \t"):
                 depth += 1
@@ -58,6 +61,19 @@ def line_nesting(line: str) -> int:
                 break
         else:
             break
+    return i, depth, columns
+
+
+def prefix_end(line: str) -> int:
+    """Where the container prefix of ``line`` ends (see :func:`_walk_prefix`)."""
+    return _walk_prefix(line)[0]
+
+
+def line_nesting(line: str) -> int:
+    """How many containers a line can open or continue: its quote and list markers,
+    plus one per two columns of leading indentation (a nested list item needs at
+    least two).  An upper bound."""
+    _, depth, columns = _walk_prefix(line)
     return depth + columns // 2
 
 

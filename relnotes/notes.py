@@ -22,19 +22,32 @@ from relnotes.version import Version
 SEPARATOR = "-" * 80
 ARCHIVE_MARKER = "<!-- ARCHIVE_START -->"
 
-_RELEASE_RE = re.compile(r"^##[ \t]+(?P<title>.*?)[ \t#]*$")
-_CATEGORY_RE = re.compile(r"^###[ \t]+(?P<title>.*?)[ \t#]*$")
-_SEPARATOR_RE = re.compile(r"^-{3,}[ \t]*$")
-_STATUS_RE = re.compile(
+SEPARATOR_RE = re.compile(r"^-{3,}[ \t]*$")
+STATUS_RE = re.compile(
     r"^(?:(?P<unreleased>Unreleased)|Released[ \t]+(?P<date>\S+?))(?P<dot>\.?)[ \t]*$"
 )
-_FENCE_RE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})")
 _ARCHIVE_LINK_RE = re.compile(r"^\*[ \t]+\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)[ \t]*$")
 _VERSION_IN_TITLE_RE = re.compile(r"^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b", re.ASCII)
 
 
+def heading_title(line: str, level: int) -> str | None:
+    """The title of an ATX heading of exactly ``level`` at column 0, or None.
+
+    ``## 1.0.0 ##`` gives ``1.0.0``.  String operations, not a regex: a title-then-
+    closing-hashes pattern backtracks quadratically on a long line of ``#`` and spaces.
+    """
+    marks = "#" * level
+    if not line.startswith(marks) or line[level:level + 1] not in (" ", "\t"):
+        return None
+    return line[level:].strip(" \t").rstrip(" \t#")
+
+
 def _strip_eol(line: str) -> str:
     return line.rstrip("\r\n")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _eol(line: str, default: str = "\n") -> str:
@@ -144,7 +157,6 @@ class NotesDocument:
         lines = self.lines
         releases: list[Release] = []
         archive: Archive | None = None
-        fence: str | None = None
         cur: dict | None = None
 
         def close(at: int) -> None:
@@ -172,21 +184,19 @@ class NotesDocument:
             )
             cur = None
 
+        from relnotes.blockscan import TOP, classify
+
+        kinds, _ = classify([_strip_eol(line) for line in lines])
         i = 0
         n = len(lines)
         while i < n:
             raw = _strip_eol(lines[i])
-            if fence is not None:
-                if raw.lstrip().startswith(fence):
-                    fence = None
+            if kinds[i] != TOP:  # inside a code block, a block quote or a list item
+                if cur is not None and raw.strip():
+                    cur["seen_content"] = True
                 i += 1
                 continue
-            fm = _FENCE_RE.match(raw)
-            if fm:
-                fence = fm["fence"][0] * 3
-                i += 1
-                continue
-            if raw.strip() == ARCHIVE_MARKER:
+            if raw.strip() == ARCHIVE_MARKER and _indent(raw) <= 3:
                 close(i)
                 first = i + 1
                 links: list[ArchiveLink] = []
@@ -201,10 +211,9 @@ class NotesDocument:
                     archive = Archive(i, first, j, links)
                 i = j
                 continue
-            m = _RELEASE_RE.match(raw)
-            if m and not raw.startswith("###"):
+            title = heading_title(raw, 2)
+            if title is not None:
                 close(i)
-                title = m["title"]
                 vm = _VERSION_IN_TITLE_RE.match(title)
                 cur = {
                     "title": title,
@@ -220,18 +229,18 @@ class NotesDocument:
                 i += 1
                 continue
             if cur is not None and cur["sep"] is None:
-                if _SEPARATOR_RE.match(raw) and (i == 0 or is_blank(lines[i - 1])):
+                if SEPARATOR_RE.match(raw) and (i == 0 or is_blank(lines[i - 1])):
                     cur["sep"] = i
                     close(i + 1)
                     i += 1
                     continue
-                cm = _CATEGORY_RE.match(raw)
-                if cm:
-                    cur["cats"].append((cm["title"], i))
+                cat_title = heading_title(raw, 3)
+                if cat_title is not None:
+                    cur["cats"].append((cat_title, i))
                     cur["seen_content"] = True
                 elif not cur["seen_content"] and raw.strip():
                     cur["seen_content"] = True
-                    sm = _STATUS_RE.match(raw.strip())
+                    sm = STATUS_RE.match(raw.strip())
                     if sm:
                         cur["status_line"] = i
                         cur["status"] = "unreleased" if sm["unreleased"] else "released"
@@ -288,7 +297,7 @@ class NotesDocument:
                 hint="add 'Unreleased.' on its own line below the heading",
             )
         old = self.lines[rel.status_line]
-        m = _STATUS_RE.match(old.strip())
+        m = STATUS_RE.match(old.strip())
         assert m is not None
         new = f"Released {date}{m['dot']}{_eol(old, '')}"
         if rel.status == "released":
@@ -409,6 +418,11 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
     if unreleased and not top.unreleased:
         problems.append(Problem(p, top.start + 1, 1, "notes-unreleased-not-top",
                                 "an unreleased release is below a released one; the top release must be the unreleased one"))
+    for i, line in enumerate(doc.lines):
+        if "\r" in line.rstrip("\r\n"):
+            problems.append(Problem(p, i + 1, line.index("\r") + 1, "notes-lone-cr",
+                                    "a carriage return inside the line: Markdown reads it as a line end, "
+                                    "so what follows it is a line of its own; replace it with a newline"))
     if need_archive and doc.archive is None:
         problems.append(Problem(p, len(doc.lines) or 1, 1, "notes-no-archive",
                                 f"no '{ARCHIVE_MARKER}' line: add it before the list of archive links"))

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import corpus
-from relnotes import fragment
+from relnotes import fragment, markdown_screen
 from relnotes.fragment import PLACEHOLDER, parse_text
 
 SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Deprecated", "Security")
@@ -220,8 +220,8 @@ _BODY_LINE = st.one_of(
 @given(st.lists(_BODY_LINE, min_size=1, max_size=8))
 def test_markdown_screen_never_hides_a_forbidden_block(lines):
     body = "\n".join(lines)
-    if not fragment._may_hold_forbidden_blocks(body):
-        assert fragment._markdown_problems(body, P, 1) == []
+    if not markdown_screen.may_hold_forbidden_blocks(body):
+        assert markdown_screen.markdown_problems(body, P, 1, links=False)[0] == []
 
 
 @settings(max_examples=200, deadline=None)
@@ -253,7 +253,7 @@ def test_cached_loading_equals_plain_loading(tmp_path_factory, texts):
     plain = fragment.load_all(d, root, SECTIONS, use_cache=False)
     cold = fragment.load_all(d, root, SECTIONS)
     warm = fragment.load_all(d, root, SECTIONS)
-    assert (root / ".git/relnotes/parse-cache-v2.marshal").exists()
+    assert (root / ".git/relnotes/parse-cache-v3.marshal").exists()
     for other in (cold, warm):
         assert other.fragments == plain.fragments
         assert other.problems == plain.problems
@@ -266,6 +266,6 @@ def test_cache_follows_edits_and_ignores_garbage(project):
     project.write("changes.d/a.md", "---\nsection: Fixed\nprs: [1]\n---\n# now a heading\n")
     r = project.run("check")
     assert r.exit_code == 1 and "headings are not allowed" in r.stderr
-    (project.root / ".git/relnotes/parse-cache-v2.marshal").write_text("{not json")
+    (project.root / ".git/relnotes/parse-cache-v3.marshal").write_text("{not json")
     r = project.run("check")
     assert r.exit_code == 1 and "headings are not allowed" in r.stderr

@@ -1,0 +1,293 @@
+"""A fragment's body is data: the one place that decides which bodies may be rendered.
+
+The rule (README, "Security"): rendering a body into the notes must never create
+structure that ``relnotes.notes`` would read — and that GitHub would show — so a
+body is refused when
+
+* a line, in any indentation, reads as notes structure: a release or category
+  heading (``## …``, ``### …``), a status line (``Unreleased.``, ``Released …``), a
+  separator (``---`` or longer), or holds the archive marker;
+* a code fence it opens is not closed by a fence line of its own (the tracker is
+  :mod:`relnotes.blockscan`, the notes scanner's own);
+* mistletoe finds a heading, thematic break or raw HTML block;
+* a link, image, autolink or link definition targets anything but ``http``,
+  ``https``, ``mailto`` or a relative reference (:func:`relnotes.safehtml.is_safe_url`);
+* its containers nest deeper than :data:`relnotes.markdown_limits.MAX_NESTING`;
+* (with the notes file at hand, :func:`reference_conflicts`) it defines a link
+  label that the notes file or another fragment already defines: CommonMark's first
+  definition wins, so a new entry could otherwise re-point older releases' links.
+
+Line ends are normalised before any of this (CRLF and a lone CR are line ends, as
+in CommonMark), so a ``\\r`` cannot hide a line from the checks.
+
+Every scan here is a single pass over each line with no backtracking regex: a
+fragment costs time linear in its size, whatever its content.
+"""
+
+from __future__ import annotations
+
+import re
+
+from relnotes.errors import Problem
+from relnotes.markdown_limits import MAX_NESTING, MarkdownTooDeep, parse_bounded, prefix_end, too_deep_line
+
+_THEMATIC_CHARS = frozenset("-*_=+.)0123456789 \t")
+# mistletoe's inline parser is superlinear in the number of delimiters in a paragraph
+# ('](' repeated, '**a' repeated, '[a](b ' repeated) and in long runs of blanks: a 64 KiB
+# body of them takes minutes.  Bodies that need mistletoe may hold at most this many
+# delimiter characters (real entries hold a few dozen), and blank runs inside a line are
+# shortened before parsing (which changes no block, link or target).
+MAX_MARKUP = 2000
+# mistletoe spends tens of microseconds per line on block structure: a body that needs it
+# may have at most this many lines (real entries have a handful).
+MAX_PARSED_LINES = 1000
+_MARKUP_CHARS = "[]<>*_`"
+_BLANK_RUN = re.compile(r"(?<=\S)[ \t]{4,}")
+_LABEL_DEF = re.compile(r"\[([^\]\n]{1,999})\]:")
+
+
+def normalise_line_ends(text: str) -> str:
+    """CRLF and lone CR become LF: CommonMark's three line endings, one spelling."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def normalise_label(label: str) -> str:
+    """CommonMark's label matching: case-folded, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _risky_line(line: str) -> bool:
+    """Could mistletoe read a heading, thematic break or HTML block on this line?
+
+    The container prefix (quotes, list markers — mistletoe also takes a bare ``.`` or
+    ``)`` for an ordered marker — and indentation) is skipped in one pass; the rest is
+    risky if it starts with ``#`` or ``<``, or if the line is made only of the
+    characters a thematic break, a setext underline or list markers use.
+    """
+    rest = line[prefix_end(line):]
+    if rest[:1] in ("#", "<"):
+        return True
+    stripped = line.lstrip(" \t>")
+    return len(stripped) >= 1 and all(c in _THEMATIC_CHARS for c in stripped) and any(
+        c in "-*_=" for c in stripped)
+
+
+def may_hold_forbidden_blocks(body: str) -> bool:
+    """False only when no line can start a heading, thematic break or HTML block."""
+    return any(_risky_line(line) for line in body.split("\n"))
+
+
+def _may_hold_links(body: str) -> bool:
+    """False only when mistletoe cannot find a link target with a scheme in ``body``.
+
+    A scheme needs a ':' (literal, an entity or a %-escape) and a target needs
+    '](' , ']:' , '][' , ']' with a definition, or an autolink's '<'.
+    """
+    return ("]" in body or "<" in body) and (":" in body or "&" in body or "%" in body)
+
+
+# -- structure lines ---------------------------------------------------------------------
+
+
+def structure_line(line: str) -> str | None:
+    """What notes structure ``line`` reads as in any indentation, or None."""
+    from relnotes import notes
+
+    if notes.ARCHIVE_MARKER in line:
+        return "the archive marker"
+    t = line.strip()
+    if not t:
+        return None
+    if t[0] == "#":
+        if notes.heading_title(t, 2) is not None:
+            return "a release heading"
+        if notes.heading_title(t, 3) is not None:
+            return "a category heading"
+        return None
+    if t[0] == "-":
+        return "a release separator" if notes.SEPARATOR_RE.match(t) else None
+    if t[0] in "UR" and notes.STATUS_RE.match(t):
+        return "a release status line"
+    return None
+
+
+def _structure_problems(lines: list[str], path: str, first_line: int) -> list[Problem]:
+    problems = []
+    for i, line in enumerate(lines):
+        what = structure_line(line)
+        if what:
+            problems.append(Problem(path, first_line + i, 1, "structure-line",
+                                    f"this line reads as {what} of the notes file (in any indentation, "
+                                    "code blocks included); reword it or drop the line"))
+    return problems
+
+
+def _entry_problems(body: str, path: str, first_line: int) -> list[Problem]:
+    """Render the body as ``build`` does (``* `` + first line, the rest indented, the
+    link lines, trailing definitions, the next entry) and read it with the notes
+    scanner's tracker: every body line must stay inside the entry's list item, every
+    fence must be closed by a fence line, and the next entry must be top level again.
+
+    Only bodies that can break this pay for it: an indented first line changes the
+    item's content column, and fences are the only blocks that can outlive their text.
+    """
+    if not (body[:1] in (" ", "\t") or "```" in body or "~~~" in body):
+        return []
+    from relnotes.blockscan import TOP, BlockTracker
+    from relnotes.render import builtin_entry, split_references
+
+    text, references = split_references(body) if "]:" in body else (body, [])
+    count = text.count("\n") + 1
+    entry = builtin_entry(body, ["[#1](https://example.com/pull/1)"]).split("\n")
+    tracker = BlockTracker()
+    problems = []
+    for i, line in enumerate(entry):
+        kind = tracker.feed(line)
+        if i < count and kind == TOP and line.strip():
+            problems.append(Problem(path, first_line + i, 1, "leaves-entry",
+                                    "in the notes this line would fall outside the entry's bullet (the first "
+                                    "line's indentation sets where the bullet's text starts); remove the "
+                                    "leading blanks of the first line"))
+    tracker.feed("")
+    next_entry = tracker.feed("### The next category")
+    for n in tracker.unclosed:
+        problems.append(Problem(path, first_line + min(n, count) - 1, 1, "unclosed-fence",
+                                "this code fence is never closed: add a closing fence line (``` or ~~~, "
+                                "as long as the opening one, nothing after it) after the code"))
+    if next_entry != TOP and not problems:
+        problems.append(Problem(path, first_line + count - 1, 1, "leaves-entry",
+                                "the text does not end with its entry: what follows it in the notes would "
+                                "be read as part of it"))
+    return problems
+
+
+# -- mistletoe ---------------------------------------------------------------------------
+
+
+def markdown_problems(body: str, path: str, first_line: int, *, blocks: bool = True,
+                      links: bool = True) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
+    """mistletoe's view: forbidden blocks, unsafe link targets, defined labels."""
+    from mistletoe import Document, block_token, span_token
+    from mistletoe.markdown_renderer import MarkdownRenderer
+    from mistletoe.utils import traverse
+
+    from relnotes.safehtml import is_safe_url
+
+    forbidden = {
+        block_token.Heading: ("heading", "headings are not allowed in a fragment; the section comes from 'section:'"),
+        block_token.SetextHeading: ("heading", "headings are not allowed in a fragment (a line of '=' or '-' under text makes one)"),
+        block_token.ThematicBreak: ("thematic-break", "thematic breaks ('---', '***') are not allowed in a fragment"),
+        block_token.HtmlBlock: ("html", "raw HTML blocks are not allowed in a fragment; use Markdown"),
+    }
+    problems: list[Problem] = []
+    text = _BLANK_RUN.sub("   ", body)
+    with MarkdownRenderer():
+        try:
+            doc = parse_bounded(Document, text)
+        except MarkdownTooDeep as e:
+            return [Problem(path, first_line + e.line - 1, 1, "too-deep",
+                            f"Markdown nested more than {MAX_NESTING} levels deep; flatten the quotes or lists")], ()
+        line = first_line
+        for r in traverse(doc):
+            node = r.node
+            ln = getattr(node, "line_number", None)
+            if ln:
+                line = first_line + ln - 1
+            if blocks:
+                hit = forbidden.get(type(node))
+                if hit is not None:
+                    problems.append(Problem(path, line, 1, *hit))
+            if not links:
+                continue
+            target = None
+            if isinstance(node, (span_token.Link, span_token.AutoLink)):
+                target = node.target
+            elif isinstance(node, span_token.Image):
+                target = node.src
+            if target is not None and not is_safe_url(target):
+                problems.append(_unsafe(path, line, target))
+        defined = tuple((label, dest) for label, (dest, _title) in doc.footnotes.items())
+        for label, (dest, _title) in doc.footnotes.items():
+            if links and not is_safe_url(dest):
+                problems.append(_unsafe(path, first_line, dest, f" (link definition [{label}])"))
+    return problems, defined
+
+
+def _unsafe(path: str, line: int, target: str, where: str = "") -> Problem:
+    shown = target if len(target) <= 60 else target[:57] + "..."
+    return Problem(path, line, 1, "unsafe-link",
+                   f"link target {shown!r}{where} is not allowed: use an http, https or mailto "
+                   "URL or a relative link")
+
+
+def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
+    """Every reason ``body`` (line ends normalised) may not be rendered, and the link
+    definitions it makes (normalised label, destination), for :func:`reference_conflicts`."""
+    lines = body.split("\n")
+    problems = _structure_problems(lines, path, first_line)
+    problems += _entry_problems(body, path, first_line)
+    deep = too_deep_line(body)
+    if deep is not None:
+        problems.append(Problem(path, first_line + deep - 1, 1, "too-deep",
+                                f"Markdown nested more than {MAX_NESTING} levels deep; flatten the quotes or lists"))
+        return problems, ()
+    blocks = may_hold_forbidden_blocks(body)
+    links = _may_hold_links(body)
+    if not (blocks or links):
+        return problems, ()
+    markup = sum(body.count(c) for c in _MARKUP_CHARS)
+    if markup > MAX_MARKUP:
+        problems.append(Problem(path, first_line, 1, "too-much-markup",
+                                f"the text holds {markup} Markdown delimiters ({' '.join(_MARKUP_CHARS)}); "
+                                f"at most {MAX_MARKUP} can be checked: shorten it or split it into fragments"))
+        return problems, ()
+    if len(lines) > MAX_PARSED_LINES:
+        problems.append(Problem(path, first_line, 1, "too-long",
+                                f"the text has {len(lines)} lines with Markdown that needs checking; at most "
+                                f"{MAX_PARSED_LINES} can be checked: shorten it or split it into fragments"))
+        return problems, ()
+    more, labels = markdown_problems(body, path, first_line, blocks=blocks, links=links)
+    # a '## x' line is one problem: mistletoe's heading message is the more helpful one
+    said = {p.line for p in more if p.code in ("heading", "thematic-break", "html")}
+    problems = [p for p in problems if not (p.code == "structure-line" and p.line in said)]
+    return sorted(problems + more, key=lambda p: p.line), labels
+
+
+# -- link labels against the notes file ------------------------------------------------------
+
+
+def notes_labels(text: str) -> dict[str, str]:
+    """Label → destination of every definition a line of the notes file may make (a
+    superset: lines in code blocks count too; the first definition of a label wins)."""
+    found: dict[str, str] = {}
+    for line in text.split("\n"):
+        if "]:" not in line:
+            continue
+        m = _LABEL_DEF.match(line, prefix_end(line))
+        if m:
+            dest = line[m.end():].strip().split(" ", 1)[0]
+            if dest.startswith("<") and dest.endswith(">"):
+                dest = dest[1:-1]
+            found.setdefault(normalise_label(m[1]), dest)
+    return found
+
+
+def reference_conflicts(fragments, notes_text: str, notes_path: str) -> list[Problem]:
+    """A fragment may not define a link label that the notes file or another fragment
+    (earlier by file name) defines with a different destination: the first definition
+    in a Markdown file wins, so the new entry would silently re-point (or be
+    re-pointed by) another entry's links.  The same label for the same destination is
+    harmless (and is what a rerun of an interrupted ``build`` finds)."""
+    if not any(f.labels for f in fragments):
+        return []
+    taken = {label: (dest, notes_path) for label, dest in notes_labels(notes_text).items()}
+    problems = []
+    for f in sorted(fragments, key=lambda f: f.name):
+        for label, dest in f.labels:
+            if label in taken and taken[label][0] != dest:
+                problems.append(Problem(f.path, f.body_line, 1, "link-label-taken",
+                                        f"the link label [{label}] is already defined in {taken[label][1]} "
+                                        f"(as {taken[label][0]}); use an inline link [text](url) or another label"))
+            else:
+                taken.setdefault(label, (dest, f.path))
+    return problems

@@ -1,0 +1,392 @@
+"""An entry is data: no fragment changes the notes file's structure (issue 15).
+
+The issue's cases first (each failed before the fix), then several variants of each
+class, then property tests: bodies ``check`` accepts never change the structure the
+scanner reads, the scanner agrees with CommonMark, and ``check``/``build`` on random
+fragments end in 0, 1 or 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from conftest import corpus
+from relnotes import notes
+from relnotes.blockscan import classify
+from relnotes.fragment import parse_text
+from relnotes.render import builtin_entry
+
+MAIN = corpus("main.RELEASES.md")
+SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Security")
+P = "changes.d/x.md"
+
+
+def body_problems(body: str) -> list[str]:
+    """The problem codes ``check`` reports for a Fixed fragment with this body."""
+    frag, problems = parse_text("---\nsection: Fixed\nprs: [7]\n---\n" + body + "\n", P, SECTIONS)
+    return [p.code for p in problems]
+
+
+def structure(doc: notes.NotesDocument) -> tuple:
+    """What the scanner read: releases, their status and categories, the archive."""
+    rels = tuple((r.title, r.status, r.date, r.separator is not None, tuple(c.title for c in r.categories))
+                 for r in doc.releases)
+    archive = None if doc.archive is None else tuple((a.label, a.url) for a in doc.archive.links)
+    return rels, archive
+
+
+def entries_in(doc: notes.NotesDocument, category: str) -> int:
+    cat = doc.releases[0].category(category)
+    return sum(1 for b in notes.blocks(doc, cat.start + 1, cat.end) if b.kind == "entry")
+
+
+def with_entry(text: str, entry: str, category: str = "Added") -> notes.NotesDocument:
+    doc = notes.parse(text)
+    doc.merge_entries(doc.releases[0], [(category, [entry])], list(SECTIONS))
+    return doc
+
+
+# -- the issue's cases ------------------------------------------------------------------------
+
+
+UNCLOSED = "Fixed a crash in this code:\n\n```rust\nfn main() { panic!() }"
+
+
+def test_issue_unclosed_fence_is_refused_by_check(project):
+    project.write("RELEASES.md", MAIN)
+    project.fragment("fence.md", "Fixed", UNCLOSED, prs="[1]")
+    r = project.run("check")
+    assert r.exit_code == 1
+    assert "changes.d/fence.md:7:1: this code fence is never closed" in r.stderr
+    before = project.snapshot_tree()
+    r = project.run("build")
+    assert r.exit_code == 1 and "never closed" in r.stderr and "Traceback" not in r.output
+    assert project.snapshot_tree() == before
+
+
+def test_issue_unclosed_fence_in_the_notes_cannot_lose_releases_or_the_archive(project):
+    """Even hand-written into the notes (check bypassed), an unclosed fence in an entry
+    ends with its list item: cut --commit keeps the archive and the older releases."""
+    broken = MAIN.replace("### Added\n", "### Added\n\n* Fixed a crash:\n\n  ```rust\n  fn main() {}\n", 1)
+    doc = notes.parse(broken)
+    assert structure(doc) == structure(notes.parse(MAIN))
+    branch = corpus("release-24.0.0.RELEASES.md")
+    top = notes.parse(branch).releases[0]
+    cat = top.categories[0]
+    lines = branch.split("\n")
+    lines.insert(cat.start + 1, "\n* A fix:\n\n  ```rust\n  fn main() {}")
+    assert structure(notes.parse("\n".join(lines))) == structure(notes.parse(branch))
+
+    project.write("RELEASES.md", broken)
+    project.commit("base")
+    r = project.run("cut", "--commit")
+    assert r.exit_code == 0, r.output
+    after = project.read("RELEASES.md")
+    assert after.startswith("## 50.0.0\n") and "<!-- ARCHIVE_START -->" in after
+    assert "* [49.0.x](" in after and "* [48.0.x](" in after and "0.32.x (and prior)" in after
+    on_branch = project.git("show", "release-49.0.0:RELEASES.md")
+    assert "fn main() {}" in on_branch and "<!-- ARCHIVE_START -->" in on_branch
+
+
+@pytest.mark.parametrize("indent", ["", " ", "  ", "   ", "    ", "        ", "\t", "> ", "- "])
+def test_issue_indented_archive_marker_is_refused_and_not_read(indent):
+    assert "structure-line" in body_problems(f"Text.\n\n{indent}<!-- ARCHIVE_START -->") or \
+        "html" in body_problems(f"Text.\n\n{indent}<!-- ARCHIVE_START -->")
+    # in the notes, only a top-level marker (at most three spaces in) is the marker
+    entry = f"* Text.\n\n  {indent}<!-- ARCHIVE_START -->\n  [#1](https://x.org/pull/1)"
+    doc = with_entry(MAIN, entry)
+    assert structure(doc) == structure(notes.parse(MAIN))
+    assert doc.archive.marker == doc.lines.index("<!-- ARCHIVE_START -->\n")
+
+
+@pytest.mark.parametrize("body", [
+    "Fixed.\r## 99.0.0",
+    "Fixed.\r### Fixed",
+    "Fixed.\r\r---",
+    "Fixed.\r\n## 99.0.0",
+    "Fixed.\rUnreleased.",
+    "Fixed.\r<!-- ARCHIVE_START -->",
+    "Fixed.\r```rust",
+])
+def test_issue_lone_carriage_return_is_a_line_end(project, body):
+    project.write("RELEASES.md", MAIN)
+    project.write("changes.d/cr.md", "---\nsection: Fixed\n---\n" + body + "\n")
+    r = project.run("check")
+    assert r.exit_code == 1, r.output
+    assert "changes.d/cr.md:" in r.stderr and "Traceback" not in r.output
+
+
+def test_lone_carriage_return_in_the_notes_is_reported_and_tracked():
+    """A hand-written lone CR is a line end for the scanner, as for GitHub: here it
+    opens a top-level fence that hides the rest (so check says why)."""
+    text = MAIN.replace("### Added\n", "### Added\n\n* text\r```\n", 1)
+    doc = notes.parse(text)
+    assert doc.archive is None and [c.title for c in doc.releases[0].categories] == ["Added"]
+    problems = notes.structure_problems(doc)
+    assert ("notes-lone-cr", 7, 7) in [(p.code, p.line, p.col) for p in problems]
+    harmless = notes.parse(MAIN.replace("### Added\n", "### Added\n\n* text\r  more\n", 1))
+    assert structure(harmless) == structure(notes.parse(MAIN))
+
+
+# -- structure lines, in any indentation --------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "Text.\n\n    ## 99.0.0",
+    "Text.\n\n```\n## 99.0.0\n```",
+    "Text.\n\n~~~\n### Fixed\n~~~",
+    "Text.\n\n        ### Security",
+    "Text.\n\n```\n-----\n```",
+    "Text.\n\n    --------------------------------------------------------------------------------",
+    "Text.\n\nUnreleased.",
+    "Text.\n\n  Released 2020-01-01.",
+    "Text.\n\n```\nReleased 2020-01-01\n```",
+    "Text.\n\n```\n<!-- ARCHIVE_START -->\n```",
+    "Text with `<!-- ARCHIVE_START -->` inline.",
+])
+def test_structure_lines_in_any_indentation_are_refused(body):
+    assert "structure-line" in body_problems(body)
+
+
+@pytest.mark.parametrize("body", [
+    "Text.\n\n```sh\n# a shell comment\n```",
+    "Released the lock before calling back into wasm.",
+    "Text.\n\n    #[derive(Debug)]",
+    "A list:\n\n- one\n- two",
+    "Text with `--flag` and ## inside.",
+])
+def test_ordinary_bodies_pass(body):
+    assert body_problems(body) == []
+
+
+# -- fences ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "```rust\nfn x() {}",
+    "Text.\n\n````\n```\n",
+    "Text.\n\n```\ncode\n```rust",  # a closing fence has no info string
+    "Text.\n\n~~~\n```",
+    "Text.\n\n```\ncode\n  ``",
+    "- item\n\n  ```\n  code",
+    "> ```\n> code",
+    "Text.\n\n```\na\n```\n\n```\nb",
+])
+def test_unclosed_fences_are_refused(body):
+    assert "unclosed-fence" in body_problems(body)
+
+
+@pytest.mark.parametrize("body", [
+    "```rust\nfn x() {}\n```",
+    "Text.\n\n````\n```\n````",
+    "Text.\n\n~~~\n```\n~~~",
+    "- item\n\n  ```\n  x\n  ```",
+    "Text.\n\n    ```\n    indented code, not a fence",
+    "Inline ``` code ``` in a line.",
+    "Text.\n\n```\ncode\n```   ",
+])
+def test_closed_fences_pass(body):
+    assert "unclosed-fence" not in body_problems(body)
+
+
+# -- link definitions the notes already have ---------------------------------------------------------
+
+
+NOTES_WITH_REF = MAIN.replace("### Changed\n", "### Changed\n\n* Uses [the spec][spec].\n\n"
+                              "[spec]: https://webassembly.github.io/spec/\n", 1)
+
+
+@pytest.mark.parametrize("label", ["spec", "SPEC", " Spec ", "sPeC"])
+def test_link_label_the_notes_define_is_refused(project, label):
+    project.write("RELEASES.md", NOTES_WITH_REF)
+    project.fragment("ref.md", "Fixed", f"See [here][{label}].\n\n[{label}]: https://evil.example/", prs="[1]")
+    r = project.run("check")
+    assert r.exit_code == 1 and "link label [spec] is already defined in RELEASES.md" in r.stderr
+    r = project.run("build")
+    assert r.exit_code == 1 and "already defined" in r.stderr
+
+
+def test_same_label_same_target_and_new_labels_pass(project):
+    project.write("RELEASES.md", NOTES_WITH_REF)
+    project.fragment("a.md", "Fixed", "See [it][spec].\n\n[spec]: https://webassembly.github.io/spec/", prs="[1]")
+    project.fragment("b.md", "Fixed", "See [it][other].\n\n[other]: https://example.com/", prs="[2]")
+    assert project.run("check").exit_code == 0
+
+
+def test_two_fragments_defining_one_label_differently_are_refused(project):
+    project.write("RELEASES.md", MAIN)
+    project.fragment("a.md", "Fixed", "See [it][x].\n\n[x]: https://a.example/", prs="[1]")
+    project.fragment("b.md", "Fixed", "See [it][x].\n\n[x]: https://b.example/", prs="[2]")
+    r = project.run("check")
+    assert r.exit_code == 1 and "changes.d/b.md" in r.stderr and "already defined in changes.d/a.md" in r.stderr
+
+
+# -- unsafe link targets -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "Click [here](javascript:alert(1)).",
+    "Click [here](JaVaScRiPt:alert(1)).",
+    "Click [here](java&#115;cript:alert(1)).",
+    "Click [here](<java\tscript:alert(1)>).",
+    "Click <vbscript:msgbox(1)>.",
+    "See ![img](data:image/svg+xml;base64,PHN2Zz4=).",
+    "See [here][r].\n\n[r]: javascript:alert(1)",
+    "Unused definition.\n\n[r]: data:text/html,x",
+    "- item with [x](%6Aavascript:alert(1))",
+])
+def test_unsafe_link_targets_are_reported(project, body):
+    project.write("RELEASES.md", MAIN)
+    project.fragment("link.md", "Fixed", body, prs="[1]")
+    r = project.run("check")
+    assert r.exit_code == 1 and "changes.d/link.md:" in r.stderr and "is not allowed" in r.stderr, r.output
+
+
+def test_safe_link_targets_pass():
+    assert body_problems("See [PR](https://github.com/x/y/pull/1), <mailto:a@b.c>, [doc](docs/x.md), "
+                         "![logo](/logo.png) and [a](#anchor).") == []
+
+
+# -- bounded work ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", [
+    "- " * 32_000 + "a",
+    "> " * 32_000 + "a",
+    "* " * 32_000 + "a",
+    "1. " * 21_000 + "a",
+    "# " * 32_000 + "a",
+    "[" * 32_000 + "a",
+    "- a\n" * 16_000,
+    "a" + " " * 60_000 + "#\n===",
+])
+def test_hostile_64k_bodies_are_checked_in_linear_time(body):
+    """The quadratic screen took 8-11 s on the first; a generous bound still catches it."""
+    start = time.perf_counter()
+    frag, problems = parse_text("---\nsection: Fixed\n---\n" + body + "\n", P, SECTIONS)
+    assert time.perf_counter() - start < 3.0
+    assert (frag is None) == bool(problems)
+
+
+def test_long_front_matter_lines_are_linear():
+    head = "section: Fixed" + " " * 60_000 + "x#\n"
+    start = time.perf_counter()
+    frag, problems = parse_text("---\n" + head + "---\nText.\n", P, SECTIONS)
+    assert time.perf_counter() - start < 3.0
+
+
+@pytest.mark.parametrize("body", ["> " * 400 + "<b>", "- " * 200 + "a", "> " * 40 + "a",
+                                  "".join("  " * i + "- a\n" for i in range(60))])
+def test_deep_nesting_is_a_problem_not_a_crash(project, body):
+    project.write("RELEASES.md", MAIN)
+    project.write("changes.d/deep.md", "---\nsection: Fixed\n---\n" + body + "\n")
+    r = project.run("check")
+    assert r.exit_code == 1, r.output
+    assert "nested more than 32 levels deep" in r.stderr and "Traceback" not in r.output
+
+
+def test_check_on_the_issues_64k_body_is_fast_as_a_subprocess(project):
+    import subprocess
+    import sys
+
+    project.write("RELEASES.md", MAIN)
+    project.write("changes.d/dash.md", "---\nsection: Fixed\n---\n" + "- " * 32_000 + "a\n")
+    start = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "relnotes", "check"], cwd=project.root,
+                       capture_output=True, text=True, env={**__import__("os").environ, "RELNOTES_NO_CACHE": "1"})
+    elapsed = time.perf_counter() - start
+    assert r.returncode == 1 and "nested more than 32 levels" in r.stderr and "Traceback" not in r.stderr
+    assert elapsed < 5.0  # includes interpreter start-up; the quadratic screen alone took 8-11 s
+
+
+# -- properties ------------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from([
+    "text", "Fixed.", "`code`", "```", "```rust", "````", "~~~", "  ```", "    ```", "   ~~~",
+    "## 99.0.0", "### Fixed", "#", "# h", "---", "----", "-" * 80, "***", "===", "<!-- ARCHIVE_START -->",
+    "<b>", "Unreleased.", "Released 2020-01-01.", "- item", "* item", "1. item", "  - nested", "> quote",
+    "[a]: https://x.org", "[spec]: https://evil.example", "[x](javascript:y)", "\r", "\r## 9.0.0", "",
+    "    indented", "\t# tab", ". #", ") x", "- - - a",
+])
+_BODY = st.lists(st.lists(_PIECES, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=8).map("\n".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_BODY, st.sampled_from(["Added", "Changed", "Fixed"]))
+def test_accepted_bodies_never_change_the_notes_structure(body, category):
+    """parse(notes + rendered entry) has the same releases, categories and archive,
+    plus exactly one entry in the entry's category."""
+    frag, problems = parse_text("---\nsection: Fixed\nprs: [5]\n---\n" + body + "\n", P, SECTIONS)
+    assume(frag is not None)
+    entry = builtin_entry(frag.body, ["[#5](https://github.com/x/y/pull/5)"])
+    for text in (MAIN, corpus("release-24.0.0.RELEASES.md")):
+        before = notes.parse(text)
+        if before.releases[0].category(category) is None:
+            continue
+        after = with_entry(text, entry, category)
+        assert structure(after) == structure(before)
+        assert entries_in(after, category) == entries_in(before, category) + 1
+        assert after.text().endswith(text[-200:])  # nothing below the entry moved
+
+
+# The scanner against mistletoe (a CommonMark parser): a line the tracker calls top-level
+# '## x' is exactly a level-2 heading of the document.  The alphabet leaves out the two
+# places where mistletoe itself departs from CommonMark (an ordered-list marker without
+# digits; '```rust' closing an open fence, so info strings here follow a space).
+_DOC_LINES = st.sampled_from([
+    "## 1.0.0", "### Fixed", "text", "", "```", "``` rust", "````", "~~~", "~~~ x", " ```", "  ```", "    ```",
+    "* item", "- item", "1. item", "  more", "    code", "      deeper", "> quote", "> ```", "lazy",
+    "  * nested", "*", "-", "   ## 2.0.0", "    ## 3.0.0",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_DOC_LINES, min_size=1, max_size=14))
+def test_tracker_finds_exactly_commonmarks_top_level_headings(lines):
+    from mistletoe import Document, block_token
+    from mistletoe.markdown_renderer import MarkdownRenderer
+
+    text = "\n".join(lines) + "\n"
+    with MarkdownRenderer():
+        doc = Document(text)
+    expected = [c.line_number for c in doc.children
+                if isinstance(c, block_token.Heading) and c.level == 2 and lines[c.line_number - 1].startswith("##")]
+    kinds, _ = classify(lines)
+    found = [i + 1 for i, line in enumerate(lines) if kinds[i] == "top" and notes.heading_title(line, 2) is not None]
+    assert found == expected
+
+
+_FRONT = st.one_of(
+    st.sampled_from(["section: Fixed", "section: Added\nprs: [1, 2]", "section: Nope", "section: [x]",
+                     "prs: [1]", "section: Fixed\nadvisories: [GHSA-vqjp-4c8c-hfgg]", "section: Fixed\nbreaking: 3",
+                     "section: Fixed\nx: &a [*a]", "section: !!python/name:os.system", "section: Fixed\n\r"]),
+    st.text(alphabet="sectionFxd: []\n#-'\"&*!{}", max_size=30),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(_FRONT, _BODY), min_size=1, max_size=3))
+def test_fuzz_check_and_build(project, frags):
+    """Random fragments: check and build exit 0, 1 or 2, never with a traceback, and a
+    build that is accepted leaves the notes' structure intact plus its entries."""
+    for p in (project.root / "changes.d").glob("*.md"):
+        p.unlink()
+    project.write("RELEASES.md", MAIN)
+    for i, (front, body) in enumerate(frags):
+        project.write(f"changes.d/f{i}.md", f"---\n{front}\n---\n{body}\n")
+    r = project.run("check")
+    assert r.exit_code in (0, 1, 2) and "Traceback" not in r.output, r.output
+    r2 = project.run("build", "--keep")
+    assert r2.exit_code in (0, 1, 2) and "Traceback" not in r2.output, r2.output
+    if r.exit_code == 0:
+        assert r2.exit_code == 0, r2.output
+        after = notes.parse(project.read("RELEASES.md"))
+        assert structure(after)[1] == structure(notes.parse(MAIN))[1]
+        assert [r[:3] for r in structure(after)[0]] == [r[:3] for r in structure(notes.parse(MAIN))[0]]
+        added = sum(entries_in(after, c) for c in ("Added", "Changed", "Fixed", "Removed", "Security")
+                    if after.releases[0].category(c) is not None)
+        assert added == len(frags)
