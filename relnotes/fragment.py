@@ -5,7 +5,7 @@ yields all its problems at once, and :func:`load_all` collects them over the who
 fragments directory, so a contributor fixes everything in one round.
 
 Speed without a second semantics: most fragments have three or four ``key: value``
-lines and a plain paragraph.  :func:`_simple_front_matter` reads exactly that
+lines and a plain paragraph.  :func:`relnotes.front_matter.simple_front_matter` reads exactly that
 subset of YAML and gives up (returns None) on anything else, handing the text to
 ruamel.yaml's safe loader.  What a body may contain is decided in
 :mod:`relnotes.markdown_screen` (an entry is data).  Tests prove that both
@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from relnotes.errors import Problem
+from relnotes.front_matter import key_lines, simple_front_matter, yaml_load
 from relnotes.markdown_screen import body_problems, normalise_line_ends
 
 MAX_FRAGMENT_BYTES = 64 * 1024
-MAX_YAML_DEPTH = 20
 FRAGMENT_SUFFIX = ".md"
 PLACEHOLDER = "Describe the change for users here, in one or more sentences."
 # Files that may sit in the fragments directory without being fragments.
@@ -74,116 +74,6 @@ class LoadResult(NamedTuple):
     problems: list[Problem]
 
 
-# -- the front matter ------------------------------------------------------------
-
-_SIMPLE_KEY = r"[A-Za-z_][A-Za-z0-9_]*:"
-_SIMPLE_WORD = r"^[A-Za-z][A-Za-z0-9_ -]*[A-Za-z0-9_]$|^[A-Za-z]$"
-_SIMPLE_ITEM = r"^(?:[1-9][0-9]{0,17}|GHSA(?:-[0-9a-z]{4}){3})$"
-_YAML_SPECIAL_WORDS = frozenset(
-    "true True TRUE false False FALSE null Null NULL yes Yes YES no No NO on On ON off Off OFF y Y n N".split()
-)
-
-
-def _simple_scalar(text: str) -> tuple[bool, object]:
-    if text in ("true", "True", "TRUE"):
-        return True, True
-    if text in ("false", "False", "FALSE"):
-        return True, False
-    if re.fullmatch(r"[1-9][0-9]{0,17}", text):
-        return True, int(text)
-    if re.match(_SIMPLE_WORD, text) and text not in _YAML_SPECIAL_WORDS and "  " not in text:
-        return True, text
-    return False, None
-
-
-def _simple_front_matter(head: str) -> dict | None:
-    """Read the plain subset of YAML most fragments use; None means "use ruamel"."""
-    out: dict = {}
-    for line in head.split("\n"):
-        if not line.strip():
-            continue
-        if line.lstrip().startswith("#"):
-            continue
-        key, value = _simple_line(line)
-        if key is None or key in out or not value:
-            return None
-        if value.startswith("["):
-            if not value.endswith("]"):
-                return None
-            inner = value[1:-1].strip()
-            items: list = []
-            if inner:
-                for part in inner.split(","):
-                    part = part.strip()
-                    if not re.match(_SIMPLE_ITEM, part):
-                        return None
-                    items.append(int(part) if part[0].isdigit() else part)
-            out[key] = items
-            continue
-        ok, parsed = _simple_scalar(value)
-        if not ok:
-            return None
-        out[key] = parsed
-    return out or None
-
-
-def _simple_line(line: str) -> tuple[str | None, str | None]:
-    """``key: value  # comment`` → (key, value); (None, None) when the line is not one.
-
-    String operations after one anchored key match: a single regex for the value and
-    its optional comment backtracks quadratically on long runs of blanks.
-    """
-    m = re.match(_SIMPLE_KEY, line)
-    if not m:
-        return None, None
-    rest = line[m.end():]
-    if rest and rest[0] not in " \t":
-        return None, None
-    rest = rest.lstrip(" \t")
-    hash_at = rest.find("#")
-    if hash_at == -1:
-        return m[0][:-1], rest.rstrip(" \t")
-    if hash_at == 0 or rest[hash_at - 1] not in " \t":
-        return None, None  # '#' inside a value (or a value that is only a comment): ruamel decides
-    return m[0][:-1], rest[:hash_at].rstrip(" \t")
-
-
-def _yaml_load(head: str, path: str, first_line: int) -> tuple[object, list[Problem]]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    yaml = YAML(typ="safe", pure=True)
-    try:
-        yaml.max_depth = MAX_YAML_DEPTH
-    except AttributeError:  # pragma: no cover - older ruamel.yaml
-        pass
-    try:
-        return yaml.load(head), []
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = first_line + (mark.line if mark else 0)
-        col = (mark.column + 1) if mark else 1
-        what = e.problem or e.context or "invalid YAML"
-        if "could not determine a constructor" in str(what) or "tag" in str(e.problem or ""):
-            what = f"{what} (YAML tags are not allowed in fragments)"
-        return None, [Problem(path, line, col, "yaml", f"invalid front matter: {what}")]
-    except (YAMLError, RecursionError, ValueError) as e:
-        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-        if isinstance(e, RecursionError) or "depth" in msg.lower():
-            msg = f"nested deeper than {MAX_YAML_DEPTH} levels"
-        return None, [Problem(path, first_line, 1, "yaml", f"invalid front matter: {msg}")]
-
-
-def _key_lines(head: str) -> dict[str, tuple[int, int]]:
-    """0-based (line, col) of each top-level key in the front matter, by a plain scan."""
-    found: dict[str, tuple[int, int]] = {}
-    for i, line in enumerate(head.split("\n")):
-        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if m and m[1] not in found:
-            found[m[1]] = (i, 0)
-    return found
-
-
 # -- one file --------------------------------------------------------------------------
 
 
@@ -201,10 +91,10 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
     head = m["yaml"] or ""
     body_raw = text[m.end():]
     first_line = 2  # the YAML starts on the line after the opening '---'
-    data = _simple_front_matter(head)
+    data = simple_front_matter(head)
     problems: list[Problem] = []
     if data is None:
-        data, problems = _yaml_load(head, path, first_line)
+        data, problems = yaml_load(head, path, first_line)
         if problems:
             return None, problems
     if data is None:
@@ -217,7 +107,7 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
     def at(key: str) -> tuple[int, int]:
         nonlocal where
         if where is None:  # only a fragment with a problem pays for locating its keys
-            where = _key_lines(head)
+            where = key_lines(head)
         ln, col = where.get(key, (0, 0))
         return first_line + ln, col + 1
 

@@ -148,3 +148,10 @@ def test_show_html_drops_unsafe_links(project):
     assert r.exit_code == 0, r.output
     assert "javascript" not in r.stdout and 'href="https://example.com"' in r.stdout
     assert "&lt;b&gt;" in r.stdout
+
+
+def test_show_html_of_too_deeply_nested_notes_is_a_message(project):
+    project.write("RELEASES.md", "## 1.0.0\n\nUnreleased.\n\n### Fixed\n\n* " + "> " * 400 + "x\n")
+    r = project.run("show", "--format", "html")
+    assert r.exit_code == 1 and "nested more than 32 levels deep" in r.stderr
+    assert "Traceback" not in r.output
