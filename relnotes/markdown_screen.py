@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import re
 
+from relnotes import notes
 from relnotes.errors import Problem
 from relnotes.markdown_limits import MAX_NESTING, MarkdownTooDeep, parse_bounded, prefix_end, too_deep_line
 
+ARCHIVE_MARKER = notes.ARCHIVE_MARKER
 _THEMATIC_CHARS = frozenset("-*_=+.)0123456789 \t")
 # mistletoe's inline parser is superlinear in the number of delimiters in a paragraph
 # ('](' repeated, '**a' repeated, '[a](b ' repeated) and in long runs of blanks: a 64 KiB
@@ -91,9 +93,7 @@ def _may_hold_links(body: str) -> bool:
 
 def structure_line(line: str) -> str | None:
     """What notes structure ``line`` reads as in any indentation, or None."""
-    from relnotes import notes
-
-    if notes.ARCHIVE_MARKER in line:
+    if ARCHIVE_MARKER in line:
         return "the archive marker"
     t = line.strip()
     if not t:
@@ -220,18 +220,33 @@ def _unsafe(path: str, line: int, target: str, where: str = "") -> Problem:
                    "URL or a relative link")
 
 
+# A line whose first non-blank character is none of these, indented less than 17
+# columns, can be no structure line, no forbidden block and no deep nesting.
+_SPECIAL_FIRST = frozenset("#-*+_=<>`~0123456789.)UR")
+
+
+def _plain(lines: list[str]) -> bool:
+    """True when no line can need the line-by-line checks (most bodies: prose)."""
+    for line in lines:
+        t = line.lstrip(" \t")
+        if t and (t[0] in _SPECIAL_FIRST or len(line) - len(t) > 16):
+            return False
+    return True
+
+
 def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
     """Every reason ``body`` (line ends normalised) may not be rendered, and the link
     definitions it makes (normalised label, destination), for :func:`reference_conflicts`."""
     lines = body.split("\n")
-    problems = _structure_problems(lines, path, first_line)
+    plain = _plain(lines) and ARCHIVE_MARKER not in body
+    problems = [] if plain else _structure_problems(lines, path, first_line)
     problems += _entry_problems(body, path, first_line)
-    deep = too_deep_line(body)
+    deep = None if plain else too_deep_line(body)
     if deep is not None:
         problems.append(Problem(path, first_line + deep - 1, 1, "too-deep",
                                 f"Markdown nested more than {MAX_NESTING} levels deep; flatten the quotes or lists"))
         return problems, ()
-    blocks = may_hold_forbidden_blocks(body)
+    blocks = not plain and may_hold_forbidden_blocks(body)
     links = _may_hold_links(body)
     if not (blocks or links):
         return problems, ()
