@@ -212,11 +212,8 @@ class BlockTracker:
                 self.leaf = "fence"
                 self.fence = (fence[0], fence[1], ind, self.number)
                 return CODE
-            if _thematic(t):
-                if self.leaf == "para" and set(t.strip()) == {"-"}:
-                    self.leaf = None  # a setext underline ends the paragraph
-                else:
-                    self.leaf = None
+            if _thematic(t):  # a break, or the setext underline ending a paragraph
+                self.leaf = None
                 return NESTED if nested else TOP
             mk = _list_marker(t)
             if mk is not None and not (self.leaf == "para" and not (mk[1] and not mk[2])):

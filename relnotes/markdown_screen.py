@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import re
 
-from relnotes import notes
 from relnotes.errors import Problem
 from relnotes.markdown_limits import MAX_NESTING, MarkdownTooDeep, parse_bounded, prefix_end, too_deep_line
 
-ARCHIVE_MARKER = notes.ARCHIVE_MARKER
+# notes.ARCHIVE_MARKER (a test keeps them equal): importing relnotes.notes here would
+# put it on the start-up path of 'relnotes new', which never reads the notes.
+ARCHIVE_MARKER = "<!-- ARCHIVE_START -->"
 _THEMATIC_CHARS = frozenset("-*_=+.)0123456789 \t")
 # mistletoe's inline parser is superlinear in the number of delimiters in a paragraph
 # ('](' repeated, '**a' repeated, '[a](b ' repeated) and in long runs of blanks: a 64 KiB
@@ -44,8 +45,8 @@ MAX_MARKUP = 2000
 # may have at most this many lines (real entries have a handful).
 MAX_PARSED_LINES = 1000
 _MARKUP_CHARS = "[]<>*_`"
-_BLANK_RUN = re.compile(r"(?<=\S)[ \t]{4,}")
-_LABEL_DEF = re.compile(r"\[([^\]\n]{1,999})\]:")
+_BLANK_RUN = r"(?<=\S)[ \t]{4,}"  # a string: compiled (and cached by re) on first use
+_LABEL_DEF = r"\[([^\]\n]{1,999})\]:"
 
 
 def normalise_line_ends(text: str) -> str:
@@ -93,6 +94,8 @@ def _may_hold_links(body: str) -> bool:
 
 def structure_line(line: str) -> str | None:
     """What notes structure ``line`` reads as in any indentation, or None."""
+    from relnotes import notes
+
     if ARCHIVE_MARKER in line:
         return "the archive marker"
     t = line.strip()
@@ -180,7 +183,7 @@ def markdown_problems(body: str, path: str, first_line: int, *, blocks: bool = T
         block_token.HtmlBlock: ("html", "raw HTML blocks are not allowed in a fragment; use Markdown"),
     }
     problems: list[Problem] = []
-    text = _BLANK_RUN.sub("   ", body)
+    text = re.sub(_BLANK_RUN, "   ", body)
     with MarkdownRenderer():
         try:
             doc = parse_bounded(Document, text)
@@ -278,7 +281,7 @@ def notes_labels(text: str) -> dict[str, str]:
     for line in text.split("\n"):
         if "]:" not in line:
             continue
-        m = _LABEL_DEF.match(line, prefix_end(line))
+        m = re.compile(_LABEL_DEF).match(line, prefix_end(line))
         if m:
             dest = line[m.end():].strip().split(" ", 1)[0]
             if dest.startswith("<") and dest.endswith(">"):

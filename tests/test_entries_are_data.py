@@ -393,3 +393,19 @@ def test_fuzz_check_and_build(project, frags):
         added = sum(entries_in(after, c) for c in ("Added", "Changed", "Fixed", "Removed", "Security")
                     if after.releases[0].category(c) is not None)
         assert added == len(frags)
+
+
+def test_the_screen_and_the_scanner_share_the_archive_marker():
+    from relnotes import markdown_screen
+
+    assert markdown_screen.ARCHIVE_MARKER == notes.ARCHIVE_MARKER
+
+
+def test_new_does_not_import_the_notes_model_or_mistletoe():
+    import subprocess
+    import sys
+
+    code = ("import sys; import relnotes.fragment; "
+            "print(sorted(m for m in ('relnotes.notes', 'mistletoe') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
