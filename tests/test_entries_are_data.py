@@ -272,6 +272,17 @@ def test_hostile_64k_bodies_are_checked_in_linear_time(body):
     assert (frag is None) == bool(problems)
 
 
+@pytest.mark.parametrize("line", ["- " * 32_000 + "a", "- " * 32_000 + "-a", "1. " * 21_000 + "a", " " * 64_000 + "a",
+                                  "> " * 32_000 + "- a"])
+def test_block_screen_is_linear_on_its_own(line):
+    """The screen alone (its old regex backtracked quadratically on these)."""
+    from relnotes.markdown_screen import may_hold_forbidden_blocks
+
+    start = time.perf_counter()
+    may_hold_forbidden_blocks(line)
+    assert time.perf_counter() - start < 1.0
+
+
 def test_long_front_matter_lines_are_linear():
     head = "section: Fixed" + " " * 60_000 + "x#\n"
     start = time.perf_counter()
