@@ -37,9 +37,9 @@ ARCHIVE_MARKER = "<!-- ARCHIVE_START -->"
 _THEMATIC_CHARS = frozenset("-*_=+.)0123456789 \t")
 # mistletoe's inline parser is superlinear in the number of delimiters in a paragraph
 # ('](' repeated, '**a' repeated, '[a](b ' repeated) and in long runs of blanks: a 64 KiB
-# body of them takes minutes.  Bodies that need mistletoe may hold at most this many
-# delimiter characters (real entries hold a few dozen), and blank runs inside a line are
-# shortened before parsing (which changes no block, link or target).
+# body of them takes minutes.  A body may hold at most this many delimiter characters
+# (real entries hold a few dozen), and blank runs inside a line are shortened before
+# parsing (which changes no block, link or target).
 MAX_MARKUP = 2000
 # mistletoe spends tens of microseconds per line on block structure: a body that needs it
 # may have at most this many lines (real entries have a handful).
@@ -167,6 +167,12 @@ def _entry_problems(body: str, path: str, first_line: int) -> list[Problem]:
 # -- mistletoe ---------------------------------------------------------------------------
 
 
+def shorten_blank_runs(text: str) -> str:
+    """Runs of 4+ blanks after text become 3 blanks: the same blocks, links and
+    targets for mistletoe, without its quadratic scan of long runs."""
+    return re.sub(_BLANK_RUN, "   ", text) if "    " in text else text
+
+
 def markdown_problems(body: str, path: str, first_line: int, *, blocks: bool = True,
                       links: bool = True) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
     """mistletoe's view: forbidden blocks, unsafe link targets, defined labels."""
@@ -183,7 +189,7 @@ def markdown_problems(body: str, path: str, first_line: int, *, blocks: bool = T
         block_token.HtmlBlock: ("html", "raw HTML blocks are not allowed in a fragment; use Markdown"),
     }
     problems: list[Problem] = []
-    text = re.sub(_BLANK_RUN, "   ", body)
+    text = shorten_blank_runs(body)
     with MarkdownRenderer():
         try:
             doc = parse_bounded(Document, text)
@@ -249,15 +255,17 @@ def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem],
         problems.append(Problem(path, first_line + deep - 1, 1, "too-deep",
                                 f"Markdown nested more than {MAX_NESTING} levels deep; flatten the quotes or lists"))
         return problems, ()
-    blocks = not plain and may_hold_forbidden_blocks(body)
-    links = _may_hold_links(body)
-    if not (blocks or links):
-        return problems, ()
+    # Checked for every body, not only those parsed here: `show --format html` and the
+    # site parse every entry, and this bound keeps that parse fast too.
     markup = sum(body.count(c) for c in _MARKUP_CHARS)
     if markup > MAX_MARKUP:
         problems.append(Problem(path, first_line, 1, "too-much-markup",
                                 f"the text holds {markup} Markdown delimiters ({' '.join(_MARKUP_CHARS)}); "
-                                f"at most {MAX_MARKUP} can be checked: shorten it or split it into fragments"))
+                                f"at most {MAX_MARKUP} are allowed: shorten it or split it into fragments"))
+        return problems, ()
+    blocks = not plain and may_hold_forbidden_blocks(body)
+    links = _may_hold_links(body)
+    if not (blocks or links):
         return problems, ()
     if len(lines) > MAX_PARSED_LINES:
         problems.append(Problem(path, first_line, 1, "too-long",

@@ -9,7 +9,9 @@ each decided here and nowhere else:
 * a link, image or autolink target is emitted only when :func:`is_safe_url` accepts
   it — ``http``, ``https``, ``mailto`` or a relative reference.  Any other target
   (``javascript:``, ``data:``, ``vbscript:``, ``file:``, …) is dropped: a link keeps
-  its text, an image becomes its alt text.
+  its text, an image becomes its alt text;
+* the work is bounded: nesting is limited (:mod:`relnotes.markdown_limits`) and long
+  runs of blanks outside code are shortened before mistletoe sees them.
 
 ``relnotes check`` reports the same targets in fragments through :func:`is_safe_url`,
 so what ``check`` accepts is exactly what renders as a live link.
@@ -84,4 +86,17 @@ def markdown_to_html(markdown: str) -> str:
     from relnotes.markdown_limits import parse_bounded
 
     with _SafeHtmlRenderer(process_html_tokens=False) as renderer:
-        return renderer.render(parse_bounded(Document, markdown))
+        return renderer.render(parse_bounded(Document, _outside_code(markdown)))
+
+
+def _outside_code(markdown: str) -> str:
+    """Long blank runs shortened outside code blocks (mistletoe scans them
+    quadratically; HTML shows a run of blanks as one anyway)."""
+    if "    " not in markdown.lstrip(" "):
+        return markdown
+    from relnotes.blockscan import CODE, classify
+    from relnotes.markdown_screen import shorten_blank_runs
+
+    lines = markdown.split("\n")
+    kinds, _ = classify(lines)
+    return "\n".join(line if kind == CODE else shorten_blank_runs(line) for line, kind in zip(lines, kinds))
