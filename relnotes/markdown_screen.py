@@ -7,12 +7,15 @@ body is refused when
 * a line, in any indentation, reads as notes structure: a release or category
   heading (``## …``, ``### …``), a status line (``Unreleased.``, ``Released …``), a
   separator (``---`` or longer), or holds the archive marker;
-* a code fence it opens is not closed by a fence line of its own (the tracker is
-  :mod:`relnotes.blockscan`, the notes scanner's own);
+* rendered as ``build`` renders it, a code fence it opens is not closed by a fence
+  line of its own, or one of its lines falls outside the entry's bullet (read by
+  :mod:`relnotes.blockscan`, the notes scanner's own tracker);
 * mistletoe finds a heading, thematic break or raw HTML block;
 * a link, image, autolink or link definition targets anything but ``http``,
   ``https``, ``mailto`` or a relative reference (:func:`relnotes.safehtml.is_safe_url`);
-* its containers nest deeper than :data:`relnotes.markdown_limits.MAX_NESTING`;
+* its containers nest deeper than :data:`relnotes.markdown_limits.MAX_NESTING`, it
+  holds more than :data:`MAX_MARKUP` delimiter characters, or it needs mistletoe and
+  has more than :data:`MAX_PARSED_LINES` lines;
 * (with the notes file at hand, :func:`reference_conflicts`) it defines a link
   label that the notes file or another fragment already defines: CommonMark's first
   definition wins, so a new entry could otherwise re-point older releases' links.
@@ -20,8 +23,10 @@ body is refused when
 Line ends are normalised before any of this (CRLF and a lone CR are line ends, as
 in CommonMark), so a ``\\r`` cannot hide a line from the checks.
 
-Every scan here is a single pass over each line with no backtracking regex: a
-fragment costs time linear in its size, whatever its content.
+Every scan here is a single pass over each line with no backtracking regex, so a
+fragment costs time linear in its size whatever its content; mistletoe, which is
+superlinear on some inputs, sees only bodies within the budgets above, and only when
+a cheap screen says it could find something.
 """
 
 from __future__ import annotations
@@ -139,7 +144,7 @@ def _entry_problems(body: str, path: str, first_line: int) -> list[Problem]:
     from relnotes.blockscan import TOP, BlockTracker
     from relnotes.render import builtin_entry, split_references
 
-    text, references = split_references(body) if "]:" in body else (body, [])
+    text = split_references(body)[0] if "]:" in body else body
     count = text.count("\n") + 1
     entry = builtin_entry(body, ["[#1](https://example.com/pull/1)"]).split("\n")
     tracker = BlockTracker()
@@ -196,12 +201,14 @@ def markdown_problems(body: str, path: str, first_line: int, *, blocks: bool = T
         except MarkdownTooDeep as e:
             return [Problem(path, first_line + e.line - 1, 1, "too-deep",
                             f"Markdown nested more than {MAX_NESTING} levels deep; flatten the quotes or lists")], ()
-        line = first_line
+        # span tokens have no line: they take their block's (traverse goes breadth first,
+        # so a parent is always seen before its children)
+        lines_of: dict[int, int] = {id(doc): first_line}
         for r in traverse(doc):
             node = r.node
             ln = getattr(node, "line_number", None)
-            if ln:
-                line = first_line + ln - 1
+            line = first_line + ln - 1 if ln else lines_of.get(id(r.parent), first_line)
+            lines_of[id(node)] = line
             if blocks:
                 hit = forbidden.get(type(node))
                 if hit is not None:

@@ -420,3 +420,9 @@ def test_new_does_not_import_the_notes_model_or_mistletoe():
             "print(sorted(m for m in ('relnotes.notes', 'mistletoe') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_unsafe_links_are_located_on_their_own_line():
+    frag, problems = parse_text("---\nsection: Fixed\n---\nFirst paragraph [ok](https://x.org).\n\n"
+                                "Second *with [bad](javascript:x)*.\n\n- item\n- [worse](vbscript:y)\n", P, SECTIONS)
+    assert [(p.line, p.code) for p in problems] == [(6, "unsafe-link"), (9, "unsafe-link")]
