@@ -80,7 +80,7 @@ def test_a_held_lock_is_a_message_naming_the_holder(project):
     try:
         for args in (["build"], ["new", "-s", "Fixed", "-m", "Late."], ["stamp", "--date", "2026-01-01"],
                      ["release"], ["archive"], ["patch"], ["cut"], ["build", "--draft"],
-                     ["import", "notes", "RELEASES.md"], ["import", "towncrier"]):
+                     ["import", "notes", "RELEASES.md"], ["import", "towncrier"], ["init"]):
             r = project.run(*args, env={"RELNOTES_LOCK_WAIT": "0.2"})
             assert r.exit_code == 2, (args, r.output)
             assert f"relnotes cut (PID {holder.pid} on " in r.stderr

@@ -107,13 +107,22 @@ def load_config():
     from relnotes import config
 
     cfg = config.load(state["config"])
+    hold_lock(cfg.root)
+    return cfg
+
+
+def hold_lock(root) -> None:
+    """In a mutating command, take the repository lock for ``root`` until it returns.
+
+    ``load_config`` calls this; a command that runs before any configuration exists
+    (``init``) calls it with the root it found.
+    """
     if state["lock"] is not None:
         from relnotes import lock
 
         stack, command_name = state["lock"]
         state["lock"] = None
-        stack.enter_context(lock.held(cfg.root, command_name))
-    return cfg
+        stack.enter_context(lock.held(root, command_name))
 
 
 def json_text(data) -> str:

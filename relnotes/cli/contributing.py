@@ -9,11 +9,11 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.app import command, err, load_config, out
+from relnotes.cli.app import command, err, hold_lock, load_config, out
 from relnotes.errors import UsageError
 
 
-@command()
+@command(mutating=True)
 def init(
     project: Annotated[Optional[str], typer.Option(help="Project name.")] = None,
     repository: Annotated[str, typer.Option(help="Repository URL (for links).")] = "https://github.com/OWNER/REPO",
@@ -23,6 +23,7 @@ def init(
     from relnotes import config, lifecycle
 
     root = config.find_root()
+    hold_lock(root)
     res = lifecycle.init(root, project=project or root.name, repository=repository, version=version)
     for p in res.created:
         out(f"created {p}")
