@@ -67,7 +67,11 @@ SCHEMA: dict[str, Any] = {
     "commit": {
         "cut": ("str", "Bump {project} to {version}", "Commit message for 'cut --commit'."),
         "release": ("str", "Release {project} {version}", "Commit message for 'release --commit'."),
+        "rc": ("str", "Release {project} {version}", "Commit message for 'rc --commit'."),
+        "marker": ("str", "[automatically-tag-and-release-this-commit]",
+                   "Added to release and candidate commits; 'relnotes tag' tags a HEAD that carries it."),
     },
+    "tag": ("str", "v{version}", "Tag name pattern for 'relnotes tag'."),
     "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
                                     "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
 }
@@ -123,6 +127,8 @@ class Check(NamedTuple):
 class CommitMessages(NamedTuple):
     cut: str
     release: str
+    rc: str
+    marker: str
 
 
 class VersionFile(NamedTuple):
@@ -153,6 +159,7 @@ class Config(NamedTuple):
     check: Check
     commit: CommitMessages
     version_files: tuple[VersionFile, ...]
+    tag: str
 
     @property
     def notes_path(self) -> Path:
@@ -473,6 +480,8 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
     if v["release_branch"].count("{version}") != 1:
         raise ConfigError(f"{where}: 'release_branch' must contain '{{version}}' exactly once",
                           hint="for example release-{version}")
+    if "{version}" not in v["tag"]:
+        raise ConfigError(f"{where}: 'tag' must contain '{{version}}'", hint="for example tag: 'v{version}'")
     from relnotes.version import Version
 
     if Version.try_parse(v["archive"]["since"]) is None:
@@ -498,6 +507,7 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
                     v["check"]["skip_marker"]),
         commit=CommitMessages(**v["commit"]),
         version_files=tuple(VersionFile(**f) for f in v["version_files"]),
+        tag=v["tag"],
     )
 
 

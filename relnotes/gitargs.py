@@ -89,3 +89,12 @@ def check_branch(name: str, what: str = "branch name") -> str:
                          hint="see 'git check-ref-format --branch'; for release_branch, use a pattern "
                               "like 'release-{version}'")
     return name
+
+
+def check_tag(name: str, what: str = "tag name") -> str:
+    """``name`` unchanged, or UsageError: tags follow the same ref-name rules as branches."""
+    problem = branch_name_problem(name)
+    if problem:
+        raise UsageError(f"{what} {name!r} is not a valid tag name: {problem}",
+                         hint="see 'git check-ref-format'; for tag, use a pattern like 'v{version}'")
+    return name

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from relnotes.errors import GitError, StateError
-from relnotes.gitargs import check_branch, check_path, check_revision
+from relnotes.gitargs import check_branch, check_path, check_revision, check_tag
 from relnotes.gitcat import tree_entries
 
 
@@ -297,6 +297,24 @@ class Repo:
     def create_branch(self, name: str, at: str = "HEAD", what: str = "branch name") -> None:
         check_branch(name, what)
         self.run("branch", revs=[name, at])
+
+    def head_message(self) -> str:
+        """HEAD's full commit message."""
+        return self.run("log", "-1", "--format=%B", "HEAD")
+
+    def tag_exists(self, name: str) -> bool:
+        check_tag(name)
+        return self.try_run("rev-parse", "--verify", "-q", revs=[f"refs/tags/{name}"]) is not None
+
+    def create_tag(self, name: str, message: str, at: str = "HEAD") -> None:
+        """An annotated tag; the message is kept verbatim (its ``## `` lines are not comments)."""
+        check_tag(name)
+        self.run("tag", "--annotate", "--cleanup=verbatim", "--file=-", revs=[name, at],
+                 stdin=message.encode("utf-8"))
+
+    def push_tag(self, remote: str, name: str) -> None:
+        check_tag(name)
+        self.run("push", "--quiet", revs=[remote, f"refs/tags/{name}"])
 
     def read_blobs(self, specs: list[str]) -> list[str | None]:
         """Many texts by object name — ``REV:PATH``, ``:PATH`` (the index) or a blob id —

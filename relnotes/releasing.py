@@ -53,21 +53,10 @@ def patch(cfg: Config, *, version: str | None = None, dry_run: bool = False) -> 
 
 
 def _version_file_changes(cfg: Config, old: Version, new_v: Version) -> dict[str, tuple[str, str]]:
-    """Rewrite each configured version file's pattern from ``old`` to ``new_v``."""
-    out = {}
-    for vf in cfg.version_files:
-        path = cfg.root / vf.path
-        text = fsio.read_text(cfg.root, path, what="version file")
-        candidates = [old, old.release]
-        for cand in candidates:
-            needle = cand.format(vf.pattern)
-            if needle in text:
-                out[vf.path] = (text, text.replace(needle, new_v.format(vf.pattern), 1))
-                break
-        else:
-            raise StateError(f"{vf.path}: does not contain {old.format(vf.pattern)!r}",
-                             hint="fix the file or the 'version_files' pattern in relnotes.yaml")
-    return out
+    """Each configured version file moved from a stage of ``old`` to ``new_v`` (``-dev`` kept)."""
+    from relnotes import versionfiles
+
+    return versionfiles.rewrite(cfg, new_v, expect=old, keep_dev=True)
 
 
 def _write_all(cfg: Config, changes: dict[str, tuple[str, str]]) -> None:
@@ -234,12 +223,20 @@ def _release(cfg: Config, when: str, repo) -> ReleaseResult:
         s = StampResult(str(top.version), top.date or "", False, top.date)
         if repo is not None and _released_but_not_committed(cfg, repo, top.version or top.title):
             return ReleaseResult(b, s, _commit(cfg, repo, "release", cfg.commit.release, s.version,
-                                               [cfg.notes_file]), True)
+                                               _release_paths(cfg), marked=True), True)
         return ReleaseResult(b, s, None)
+    versions = _final_version_changes(cfg, top.version)  # refused before anything is written
     b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
     s = stamp(cfg, on=when, doc=doc)
-    sha = _commit(cfg, repo, "release", cfg.commit.release, s.version, [cfg.notes_file]) if repo else None
+    _write_all(cfg, versions)
+    sha = _commit(cfg, repo, "release", cfg.commit.release, s.version, _release_paths(cfg),
+                  marked=True) if repo else None
     return ReleaseResult(b, s, sha)
+
+
+def _release_paths(cfg: Config) -> list[str]:
+    """The notes and every version file: 'patch' bumped them and left the change for this commit."""
+    return [cfg.notes_file, *sorted({vf.path for vf in cfg.version_files})]
 
 
 def _released_but_not_committed(cfg: Config, repo, version) -> bool:
@@ -256,16 +253,38 @@ def _released_but_not_committed(cfg: Config, repo, version) -> bool:
         return True  # HEAD's notes lack the release (or do not parse): it is not committed
 
 
-def _commit(cfg: Config, repo, command: str, pattern: str, version: str, paths: list[str]) -> str:
+def _commit(cfg: Config, repo, command: str, pattern: str, version: str, paths: list[str],
+            *, marked: bool = False) -> str:
     """Stage ``paths`` and commit; a failure says how the rerun finishes the job."""
     repo.add(paths)
     try:
-        return repo.commit(pattern.replace("{project}", cfg.project).replace("{version}", version))
+        return repo.commit(commit_message(cfg, pattern, version, marked=marked))
     except GitError as e:
         raise GitError(f"{e.message}; the files are written but nothing was committed",
                        hint=f"fix what stopped the commit (a commit hook? git's user.name/user.email?), "
                             f"then rerun 'relnotes {command} --commit': it finishes this {command} and "
                             f"commits") from None
+
+
+def _final_version_changes(cfg: Config, top: Version | None) -> dict[str, tuple[str, str]]:
+    """The version files without their ``-dev`` / ``-rc.N`` suffix (nothing when they have none)."""
+    from relnotes import versionfiles
+
+    cur = versionfiles.current(cfg)
+    if cur is None or top is None or not cur.pre:
+        return {}
+    return versionfiles.rewrite(cfg, cur.release, expect=top)
+
+
+def commit_message(cfg: Config, pattern: str, version: str, *, marked: bool = False) -> str:
+    """A configured commit message filled in; ``marked`` adds ``commit.marker`` as its own
+    paragraph (unless the pattern already places it with ``{marker}``), the line the
+    tag-on-merge job looks for."""
+    text = pattern.replace("{project}", cfg.project).replace("{version}", version)
+    marker = cfg.commit.marker
+    if "{marker}" in text:
+        return text.replace("{marker}", marker if marked else "").rstrip()
+    return f"{text}\n\n{marker}" if marked and marker else text
 
 
 # -- archive ------------------------------------------------------------------------------

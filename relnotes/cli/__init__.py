@@ -4,7 +4,7 @@ This package is the only code that prints, prompts or exits.  Each command loads
 configuration, calls one library function, and reports its result; every expected
 failure arrives as a RelnotesError and leaves as ``error: …`` on stderr with the
 error's exit code.  Commands live in one module per group (``contributing``,
-``maintaining``, ``asking``, ``migrating``, ``browsing``) and register on ``app`` (``app.py``).
+``maintaining``, ``releasing``, ``asking``, ``migrating``, ``browsing``) and register on ``app`` (``app.py``).
 Heavy modules (mistletoe, ruamel.yaml, Jinja, GitPython) are imported inside the
 library functions that need them, and only the invoked command is built
 (``app_for``), so every command starts fast.
@@ -18,9 +18,9 @@ import sys
 import typer
 
 # Importing a command module registers its commands on ``app``, in this order in --help.
-from relnotes.cli import contributing, maintaining, asking, migrating, browsing  # noqa: F401,I001
+from relnotes.cli import contributing, maintaining, releasing, asking, migrating, browsing  # noqa: F401,I001
 
-__all__ = ["app", "app_for", "main", "contributing", "maintaining", "asking", "migrating", "browsing"]
+__all__ = ["app", "app_for", "main", "contributing", "maintaining", "releasing", "asking", "migrating", "browsing"]
 from relnotes.cli.app import _APP_SETTINGS, app, err, internal, report, state
 
 

@@ -93,12 +93,28 @@ def check(
     base: Annotated[Optional[str], typer.Option("--base", help="Also require a fragment in changes since this ref (e.g. origin/main).")] = None,
     fmt: Annotated[Literal["text", "github", "json"], typer.Option("--format", help="Output format; github writes workflow annotations.")] = "text",
     label: Annotated[Optional[list[str]], typer.Option("--label", help="A PR label (repeatable; skip labels skip the check).")] = None,
+    preview: Annotated[Optional[Path], typer.Option(
+        "--preview", metavar="FILE", help="With --base: also write the PR preview (Markdown) to FILE.")] = None,
 ) -> None:
-    """Validate fragments and the notes file; with --base, fail a change without a fragment."""
+    """Validate fragments and the notes file; with --base, fail a change without a fragment.
+
+    With --base in GitHub Actions ($GITHUB_STEP_SUMMARY set), the job summary gets a
+    preview: the entries this change's fragments will add, then any problems.
+    """
     from relnotes import check as check_mod
 
     cfg = load_config()
     report = check_mod.run(cfg, base=base, labels=list(label or []))
+    if base and (preview is not None or os.environ.get("GITHUB_STEP_SUMMARY")):
+        from relnotes import preview as preview_mod
+
+        summary = preview_mod.markdown(cfg, report)
+        preview_mod.append_step_summary(summary)
+        if preview is not None:  # the caller's own output file (like a shell redirection)
+            try:
+                preview.write_text(summary, encoding="utf-8")
+            except OSError as e:
+                raise UsageError(f"--preview {preview}: cannot write: {e.strerror}") from None
     text = check_mod.format_report(report, fmt)
     if text:
         (out if fmt == "json" or report.ok else err)(text.rstrip("\n"))

@@ -19,6 +19,8 @@ EXAMPLES: dict[str, str] = {
     "stamp": "relnotes stamp --date 2026-08-20",
     "release": "relnotes release --date 2026-08-20 --commit",
     "archive": "relnotes archive --check",
+    "rc": "relnotes rc --commit",
+    "tag": "relnotes tag --push origin",
     "schedule": "relnotes schedule --from 2026-01-01 --count 3",
     "support": "relnotes support --on 2026-08-20 --format svg > support.svg",
     "backports": "relnotes backports --check",

@@ -37,11 +37,21 @@ def build(
 def show(
     version: Annotated[Optional[str], typer.Argument(help="The release (default: the top one).")] = None,
     fmt: Annotated[Literal["md", "json", "html"], typer.Option("--format", help="Output format.")] = "md",
+    github_output: Annotated[bool, typer.Option(
+        "--github-output", help="Also append tag=, title=, prerelease= and body to the file $GITHUB_OUTPUT names.")] = False,
 ) -> None:
     """Print one release's notes, for example as a GitHub release body."""
     from relnotes import lifecycle
 
-    data = lifecycle.show(load_config(), version)
+    cfg = load_config()
+    data = lifecycle.show(cfg, version)
+    if (fmt == "json" and data["version"]) or github_output:
+        from relnotes import publishing
+
+        page = publishing.page(cfg, version)
+        data.update(tag=page.tag, release=page.version, prerelease=page.prerelease, body=page.body)
+        if github_output:
+            publishing.write_github_output(page)
     if fmt == "json":
         out(json_text(data))
     elif fmt == "html":

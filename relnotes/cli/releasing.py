@@ -1,0 +1,43 @@
+"""Commands that publish a release branch's state: ``rc`` (the next candidate) and ``tag``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from relnotes.cli.app import command, err, load_config, out
+
+
+@command(mutating=True)
+def rc(
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the candidate with the release marker.")] = False,
+) -> None:
+    """On a release branch: write the next release candidate (-rc.1, -rc.2, ...) to the version files."""
+    from relnotes import publishing
+
+    res = publishing.rc(load_config(), commit=commit)
+    out(f"{res.previous} -> {res.version} in {', '.join(res.files)}")
+    if res.commit:
+        out(f"committed {res.commit[:12]}")
+
+
+@command(mutating=True)
+def tag(
+    push: Annotated[Optional[str], typer.Option("--push", metavar="REMOTE", help="Push the tag to this remote.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Tag even when HEAD's message lacks the marker.")] = False,
+) -> None:
+    """Tag HEAD (v{version}, annotated with the release's notes) when its commit carries the release marker.
+
+    Prints the tag on stdout, or nothing (exit 0) when HEAD is not marked, so a job
+    that runs on every push can test the output.
+    """
+    from relnotes import publishing
+
+    res = publishing.tag(load_config(), push=push, force=force)
+    if res.tag is None:
+        err(res.reason)
+        return
+    out(res.tag)
+    if res.pushed:
+        err(f"pushed {res.tag} to {res.pushed}")
