@@ -65,3 +65,19 @@ def test_a_pr_without_fragments_says_so(project, tmp_path):
     summary = tmp_path / "summary.md"
     assert project.run("check", "--base", "main", env={"GITHUB_STEP_SUMMARY": str(summary)}).exit_code == 0
     assert "This pull request adds no release-notes entry." in summary.read_text()
+
+
+def test_action_can_post_one_sticky_comment_through_gh():
+    from ruamel.yaml import YAML
+
+    from conftest import ROOT
+
+    action = YAML(typ="safe", pure=True).load((ROOT / "action.yml").read_text())
+    assert action["inputs"]["comment"]["default"] == "false"
+    assert "pull-requests: write" in action["inputs"]["comment"]["description"]
+    check, comment = action["runs"]["steps"][-2:]
+    assert '--preview "$RUNNER_TEMP/relnotes-preview.md"' in check["run"]
+    assert comment["if"].startswith("always() && inputs.comment == 'true'")
+    # found by the preview's first line, edited in place, else created once
+    assert 'startswith("<!-- relnotes-preview -->")' in comment["run"]
+    assert "gh api --method PATCH" in comment["run"] and "gh pr comment" in comment["run"]
