@@ -261,3 +261,15 @@ def test_show_github_output_without_the_variable_is_a_usage_error(branch, monkey
     monkeypatch.delenv("GITHUB_OUTPUT", raising=False)
     r = branch.run("show", "--github-output")
     assert r.exit_code == 2 and "--github-output needs GITHUB_OUTPUT" in r.stderr
+
+
+@given(st.text(alphabet='0123456789.-rcdev"= \nversion', max_size=400))
+def test_version_pattern_search_is_bounded_and_finds_only_versions(text):
+    from relnotes.versionfiles import pattern_regex
+
+    for pattern in ('version = "{version}"', "{version}", 'v{version}-dev"'):
+        m = pattern_regex(pattern).search(text)
+        if m is not None:
+            assert Version.parse(m["version"]) is not None
+    long = "version = \"" + "1" * 10_000 + ".0.0\""  # over-long numbers are not versions
+    assert pattern_regex('version = "{version}"').search(long) is None
