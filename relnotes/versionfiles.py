@@ -63,13 +63,11 @@ def expected_text(vf: VersionFile, v: Version) -> str:
 def read(cfg: Config) -> list[Found]:
     """Each version file's version; StateError naming the file when the pattern is absent."""
     found = []
-    for vf in cfg.version_files:
-        text = fsio.read_text(cfg.root, cfg.root / vf.path, what="version file")
-        m = pattern_regex(vf.pattern).search(text)
-        if m is None:
+    for vf, f in zip(cfg.version_files, _read_lenient(cfg)):
+        if f is None:
             raise StateError(f"{vf.path}: no version matching {vf.pattern!r}",
                              hint="fix the file or the 'version_files' pattern in relnotes.yaml")
-        found.append(Found(vf.path, Version.parse(m["version"]), text, m.start("version"), m.end("version")))
+        found.append(f)
     return found
 
 

@@ -105,6 +105,7 @@ def test_rc_writes_the_next_candidate_and_commits_with_the_marker(branch):
     ("released", "the version files say 48.0.0, which is released"),
     ("dirty", "the working tree has uncommitted changes"),
     ("other-release", "the version files say 47.0.0-rc.1, but the top release in RELEASES.md is 48.0.0"),
+    ("no-version", "Cargo.toml: no version matching 'version = \"{version}\"'"),
 ])
 def test_rc_refusals_change_nothing(branch, setup, message):
     if setup == "on-main":
@@ -119,6 +120,9 @@ def test_rc_refusals_change_nothing(branch, setup, message):
         branch.write("src.rs", "x")
     elif setup == "other-release":
         branch.write("Cargo.toml", 'version = "47.0.0-rc.1"\n')
+        branch.commit("x")
+    elif setup == "no-version":
+        branch.write("Cargo.toml", 'rust-version = "1.80.0"\n')
         branch.commit("x")
     before = branch.snapshot_tree()
     head = branch.git("rev-parse", "HEAD")
