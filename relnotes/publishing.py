@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from relnotes import versionfiles
 from relnotes.config import Config
-from relnotes.errors import ConfigError, ContentError, StateError, UsageError
+from relnotes.errors import ConfigError, ContentError, GitError, StateError, UsageError
 from relnotes.lifecycle import _open_repo, read_notes
 from relnotes.version import Version, version_of_branch
 
@@ -68,8 +68,14 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
         _write_all(cfg, changes)
         sha = None
         if commit:
+            message = commit_message(cfg, cfg.commit.rc, str(nxt), marked=True)
             repo.add(sorted(changes))
-            sha = repo.commit(commit_message(cfg, cfg.commit.rc, str(nxt), marked=True))
+            try:
+                sha = repo.commit(message)
+            except GitError as e:  # a rerun would make the candidate after this one: say so
+                raise GitError(f"{e.message}; the version files say {nxt} but nothing was committed",
+                               hint="fix what stopped the commit, then commit the version files "
+                                    "yourself (git commit -a) with this message:\n" + message) from None
     return RcResult(str(nxt), str(cur), sorted(changes), sha)
 
 

@@ -277,3 +277,15 @@ def test_version_pattern_search_is_bounded_and_finds_only_versions(text):
             assert Version.parse(m["version"]) is not None
     long = "version = \"" + "1" * 10_000 + ".0.0\""  # over-long numbers are not versions
     assert pattern_regex('version = "{version}"').search(long) is None
+
+
+def test_rc_commit_failure_says_what_is_written(branch):
+    hook = branch.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho refused by hook >&2\nexit 1\n")
+    hook.chmod(0o755)
+    r = branch.run("rc", "--commit")
+    assert r.exit_code == 2 and "the version files say 48.0.0-rc.1 but nothing was committed" in r.stderr
+    assert f"with this message:\nRelease Wasmtime 48.0.0-rc.1\n\n{MARKER}" in r.stderr
+    assert branch.read("Cargo.toml").endswith('version = "48.0.0-rc.1"\n')
+    assert branch.run("rc", "--commit").exit_code == 2  # a rerun refuses the dirty tree, never makes rc.2
+    assert branch.read("Cargo.toml").endswith('version = "48.0.0-rc.1"\n')
