@@ -289,3 +289,13 @@ def test_rc_commit_failure_says_what_is_written(branch):
     assert branch.read("Cargo.toml").endswith('version = "48.0.0-rc.1"\n')
     assert branch.run("rc", "--commit").exit_code == 2  # a rerun refuses the dirty tree, never makes rc.2
     assert branch.read("Cargo.toml").endswith('version = "48.0.0-rc.1"\n')
+
+
+def test_tag_pattern_needs_version_and_schema_lists_the_new_keys(project):
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + "tag: release\n")
+    r = project.run("check")
+    assert r.exit_code == 2 and "'tag' must contain '{version}'" in r.stderr
+    project.write("relnotes.yaml", project.read("relnotes.yaml").replace("tag: release\n", ""))
+    schema = json.loads(project.run("schema", "config").stdout)
+    assert schema["properties"]["tag"]["default"] == "v{version}"
+    assert set(schema["properties"]["commit"]["properties"]) == {"cut", "release", "rc", "marker"}
