@@ -99,8 +99,12 @@ class BlockTracker:
             if matched == depth:
                 return self._fence_line(s)
             self._close_to(matched)  # the fence's container ended: so did the fence
-        elif matched < depth and self.leaf == "para" and s.strip() and not self._starts_block(s, True):
-            return NESTED  # lazy continuation of the paragraph
+        elif matched < depth and self.leaf == "para" and s.strip() and not self._starts_block(s, False):
+            # lazy continuation of the paragraph.  The line left the paragraph's
+            # container, so the rules for interrupting a paragraph do not apply: any
+            # list marker there (an empty one, or an ordered one not starting at 1)
+            # starts a new list, as in CommonMark's reference implementations.
+            return NESTED
         elif matched < depth:
             self._close_to(matched)
         return self._open_blocks(s)

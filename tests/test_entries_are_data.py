@@ -376,6 +376,8 @@ _DOC_LINES = st.sampled_from([
 @given(st.lists(_DOC_LINES, min_size=1, max_size=14))
 @example(["*", "lazy", "  ```", "## 1.0.0"])  # mistletoe keeps 'lazy' in the empty item; CommonMark does not
 @example(["```", "```rust", "## 1.0.0"])  # a closing fence has no info string
+@example(["1. item", "*", "  ```", "## 1.0.0"])  # an empty item outside the paragraph's container ends it
+@example(["> para", "-", "## 1.0.0"])
 def test_tracker_finds_exactly_commonmarks_top_level_headings(lines):
     markdown_it = pytest.importorskip("markdown_it")
     tokens = markdown_it.MarkdownIt("commonmark").parse("\n".join(lines) + "\n")
