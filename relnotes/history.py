@@ -6,13 +6,17 @@ has that main does not, which were cherry-picked from where.  Asked of git direc
 each is a history walk (``for-each-ref --contains``, ``log --grep``, ``merge-base``,
 ``rev-list A ^B``): 0.1–0.4 s apiece on a 30 000-commit repository, several per
 command.  Instead relnotes reads the graph once — hashes, parents, the PR number at
-the end of each subject and the ``cherry picked from commit`` trailers — and answers
-them in memory.
+each message names (``relnotes.backport``: the commit's own PR, the original PRs a
+squash-merged backport names, ``cherry picked from commit`` trailers) and commit
+times — and answers them in memory.
 
 The graph is stored in the git directory and brought up to date on every run with
 one ``git show-ref`` and, when refs moved, one ``git log`` of only the new commits
 (``NEW_TIPS ^OLD_TIPS``); a ref that was rewound or deleted just leaves unreachable
-commits behind, which no question reaches from the current refs.  Commits are
+commits behind, which no question reaches from the current refs.  The graph is also
+keyed on the shallow boundary (``.git/shallow``): ``git fetch --unshallow`` or a
+deepen adds history below commits already read without moving any ref, so a changed
+boundary reads the graph again.  Commits are
 immutable, so a cached graph is never stale for the commits it holds; a property
 test compares every answer with git's own on random histories.
 """
@@ -28,13 +32,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from relnotes.gitio import Repo
 
-NAME = "history-v1.marshal"  # marshal, stamped like the other caches (see relnotes.cache)
+NAME = "history-v2.marshal"  # marshal, stamped like the other caches (see relnotes.cache)
 DERIVED_KEEP = 8  # per-commit answers kept (one per ordered set of tips asked about)
 ADDED_KEEP = 8
 COMPACT_MIN = 1000  # graphs smaller than this are never worth compacting  # "which commit added each fragment" answers kept (per revision and directory)
-_FORMAT = "%H%x00%P%x00%s%x00%b%x01"
-_PR_SUBJECT = re.compile(r"\(#(\d+)\)\s*$")
-_CHERRY = re.compile(r"cherry picked from commit ([0-9a-f]{7,40})")
+_FORMAT = "%H%x00%P%x00%ct%x00%s%x00%b%x01"
 
 
 class History:
@@ -42,14 +44,17 @@ class History:
 
     Commit ``i`` is ``shas[i]``; its first parent is ``first[i]`` (-1 for a root), any
     further parents are ``more[i]``; ``gen[i]`` is 1 + the longest path to a root, so
-    a parent's is always smaller; ``pr[i]`` is the ``(#N)`` at the end of its subject
-    (0 for none); ``picks[i]`` lists what its ``cherry picked from commit`` trailers name.
+    a parent's is always smaller; ``time[i]`` its committer time (Unix seconds);
+    ``pr[i]`` is the last ``(#N)`` of its subject, its own PR (0 for none);
+    ``carried[i]`` the original PRs its message says it carries and ``picks[i]`` the
+    commits it names as its source (both from :func:`relnotes.backport.parse`).
     """
 
     def __init__(self, repo: Repo, refs: dict[str, str], head: str | None) -> None:
         self.repo = repo
         self.refs = refs  # full ref name -> commit (annotated tags peeled)
         self.head = head
+        self.shallow = ""  # the shallow boundary the graph was read with (see _shallow_key)
         self._reset()
 
     def _reset(self) -> None:
@@ -58,7 +63,11 @@ class History:
         self.more: dict[int, list[int]] = {}
         self.gen = array("i")
         self.pr = array("i")
+        self.time = array("q")
+        self.carried: dict[int, list[int]] = {}
         self.picks: dict[int, list[str]] = {}
+        self._by_pr: dict[int, list[int]] | None = None
+        self._children: list[list[int]] | None = None
         self.added: dict[str, dict[str, str]] = {}
         self.derived: dict[str, bytes] = {}  # answers for every commit, per set of refs (see _per_commit)
         self.tips: list[str] = []
@@ -75,6 +84,10 @@ class History:
         if path is not None:
             h._restore(path)
         tips = sorted(set(refs.values()) | ({head} if head else set()))
+        shallow = _shallow_key(repo)
+        if shallow != h.shallow and h.shas:
+            h._reset()  # deepened or unshallowed: history appeared below commits already read
+        h.shallow = shallow
         new = [t for t in tips if t not in h.index]
         if new:
             try:
@@ -117,13 +130,14 @@ class History:
             return
         try:
             self.shas = data["shas"]
-            for name in ("first", "gen", "pr"):
-                arr = array("i")
+            for name, code in (("first", "i"), ("gen", "i"), ("pr", "i"), ("time", "q")):
+                arr = array(code)
                 arr.frombytes(data[name])
                 setattr(self, name, arr)
-            if not (len(self.shas) == len(self.first) == len(self.gen) == len(self.pr)):
+            if not (len(self.shas) == len(self.first) == len(self.gen) == len(self.pr) == len(self.time)):
                 raise ValueError("inconsistent history cache")
             self.more, self.picks, self.added = data["more"], data["picks"], data["added"]
+            self.carried, self.shallow = data["carried"], data["shallow"]
             self.derived, self.tips = data["derived"], data["tips"]
             self.index = dict(zip(self.shas, range(len(self.shas))))
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -137,26 +151,31 @@ class History:
         index, shas = self.index, self.shas
         pending = []
         for rec in reversed(records):  # topo order lists children first: parents go in first
-            sha, parent_list, subject, body = rec.lstrip("\n").split("\0", 3)
+            sha, parent_list, when, subject, body = rec.lstrip("\n").split("\0", 4)
             if sha in index:
                 continue
             index[sha] = len(shas)
             shas.append(sha)
-            pending.append((parent_list.split(), subject, body))
+            pending.append((parent_list.split(), when, subject, body))
         first, more, gen, pr = self.first, self.more, self.gen, self.pr
-        for plist, subject, body in pending:
+        from relnotes.backport import parse as parse_message
+
+        for plist, when, subject, body in pending:
             i = len(first)
             ps = [index[p] for p in plist if p in index]  # a shallow clone's boundary has no parents here
             first.append(ps[0] if ps else -1)
             if len(ps) > 1:
                 more[i] = ps[1:]
             gen.append(1 + max((gen[p] for p in ps), default=0))
-            m = _PR_SUBJECT.search(subject)
-            pr.append(int(m.group(1)) if m and len(m.group(1)) < 10 else 0)
-            picked = _CHERRY.findall(body)
-            if picked:
-                self.picks[i] = picked
+            self.time.append(int(when) if when.isdigit() else 0)
+            named = parse_message(subject, body)
+            pr.append(named.own)
+            if named.originals:
+                self.carried[i] = list(named.originals)
+            if named.commits:
+                self.picks[i] = list(named.commits)
         self.derived = {}
+        self._by_pr = self._children = None
         self._changed = True
 
     def save_if_changed(self) -> None:
@@ -169,7 +188,8 @@ class History:
         write_atomic(path, marshal.dumps({"version": STAMP, "tips": self.tips, "shas": self.shas,
                                           "first": self.first.tobytes(), "more": self.more,
                                           "gen": self.gen.tobytes(), "pr": self.pr.tobytes(),
-                                          "picks": self.picks, "added": self.added, "derived": self.derived}))
+                                          "time": self.time.tobytes(), "carried": self.carried,
+                                          "shallow": self.shallow, "picks": self.picks, "added": self.added, "derived": self.derived}))
         self._changed = False
 
     # -- questions -------------------------------------------------------------------
@@ -281,19 +301,72 @@ class History:
                     stack.append(p)
         return out
 
+    def _pr_index(self) -> dict[int, list[int]]:
+        """PR number -> commits whose message names it, its own or carried (built once per run)."""
+        if self._by_pr is None:
+            by: dict[int, list[int]] = {}
+            for i, n in enumerate(self.pr):
+                if n:
+                    by.setdefault(n, []).append(i)
+            for i, ns in self.carried.items():
+                for n in ns:
+                    by.setdefault(n, []).append(i)
+            self._by_pr = by
+        return self._by_pr
+
     def pr_commits(self, number: int) -> list[str]:
-        """Commits whose subject ends with ``(#N)``, newest (highest generation) first."""
-        pr, found, i = self.pr, [], -1
-        try:
-            while True:
-                i = pr.index(number, i + 1)
-                found.append(i)
-        except ValueError:
-            pass
+        """Commits whose message names PR ``number``: as their own ``(#N)`` or as an
+        original they carry (a backport), newest (highest generation) first."""
+        found = set(self._pr_index().get(number, ()))
         return [self.shas[i] for i in sorted(found, key=lambda i: -self.gen[i])]
 
+    def own_pr(self, sha: str) -> int:
+        """The commit's own PR number (the last ``(#N)`` of its subject), 0 for none."""
+        i = self.index.get(sha)
+        return self.pr[i] if i is not None else 0
+
+    def carries(self, sha: str) -> list[int]:
+        """The original PRs ``sha``'s message says it carries (a backport's originals)."""
+        i = self.index.get(sha)
+        return list(self.carried.get(i, [])) if i is not None else []
+
+    def commit_time(self, sha: str) -> int:
+        i = self.index.get(sha)
+        return self.time[i] if i is not None else 0
+
+    def descendants(self, sha: str) -> bytearray:
+        """For every commit, 1 if it contains ``sha`` (``sha`` itself included).
+
+        One walk up the child links from ``sha``: every tag and branch containing a
+        commit is then a lookup, where asking each tip would be one walk per tip.
+        """
+        mark = bytearray(len(self.shas))
+        start = self.index.get(sha)
+        if start is None:
+            return mark
+        if self._children is None:
+            children: list[list[int]] = [[] for _ in self.shas]
+            first, more = self.first, self.more
+            for c in range(len(first)):
+                p = first[c]
+                if p >= 0:
+                    children[p].append(c)
+            for c, ps in more.items():
+                for p in ps:
+                    children[p].append(c)
+            self._children = children
+        children = self._children
+        mark[start] = 1
+        stack = [start]
+        while stack:
+            for ch in children[stack.pop()]:
+                if not mark[ch]:
+                    mark[ch] = 1
+                    stack.append(ch)
+        return mark
+
     def picked_from(self, sha: str) -> list[str]:
-        """What ``sha``'s ``cherry picked from commit`` trailers name (as written)."""
+        """What ``sha``'s ``cherry picked from commit`` / ``Port of`` lines name (as written)."""
         i = self.index.get(sha)
         return list(self.picks.get(i, [])) if i is not None else []
 
@@ -362,6 +435,28 @@ def _head(repo: Repo, refs: dict[str, str]) -> str | None:
     if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", text):
         return text  # detached
     return repo.try_run("rev-parse", "-q", "--verify", "HEAD^{commit}")
+
+
+def _shallow_key(repo: Repo) -> str:
+    """What the shallow boundary is: ``.git/shallow``'s contents ("" for a full clone).
+
+    Read from the git directory, no process: the file lists the boundary commits, so
+    any deepen or ``--unshallow`` changes it.
+    """
+    from relnotes.cache import git_dir
+
+    gd = git_dir(repo.root)
+    if gd is None:
+        return ""
+    try:
+        common = (gd / "commondir").read_text(encoding="utf-8").strip() if (gd / "commondir").is_file() else ""
+        base = (gd / common) if common else gd
+        data = (base / "shallow").read_bytes()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    from relnotes.cache import blake2b
+
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def _cache_path(repo: Repo):

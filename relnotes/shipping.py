@@ -117,9 +117,9 @@ def _backports(cfg: Config, on: date, repo, h) -> tuple[list[BackportRow], list[
         for f, path in blobs[newest]:
             if (f.backport or f.advisories) and (f.prs, f.advisories) not in seen:
                 cands.append((f, newest, added_newest.get(path)))
-    # what each target branch already has: fragments, notes entries, cherry-picks
+    # what each target branch already has: fragments, notes entries, backports, cherry-picks
     on_head = h.reachable(h.head)
-    have: dict[str, tuple[set[int], set[str], set[str]]] = {}
+    have: dict[str, tuple[set[int], set[str], set[str], set[int]]] = {}
     for b in targets:
         prs: set[int] = set()
         advs: set[str] = set()
@@ -129,14 +129,17 @@ def _backports(cfg: Config, on: date, repo, h) -> tuple[list[BackportRow], list[
         text = notes_texts.get(b) or ""
         prs.update(int(n) for n in _PR_LINK.findall(text))
         advs.update(_GHSA.findall(text))
-        picked = {p for sha in h.only_on(_tip(h.refs, b), on_head) for p in h.picked_from(sha)}
-        have[b] = (prs, advs, picked)
+        only = h.only_on(_tip(h.refs, b), on_head)
+        picked = {p for sha in only for p in h.picked_from(sha)}
+        carried = {n for sha in only for n in h.carries(sha)}  # squash-merged backports name their originals
+        have[b] = (prs, advs, picked, carried)
     rows = []
     for f, source, commit in cands:
         row = BackportRow(_label(f), f.path, source)
         for b in targets:
-            prs, advs, picked = have[b]
-            present = (bool(set(f.prs) & prs) or bool(set(f.advisories) & advs)
+            prs, advs, picked, carried = have[b]
+            present = (bool(set(f.prs) & (prs | carried)) or bool(set(f.advisories) & advs)
+                       or (commit is not None and h.own_pr(commit) in carried)
                        or (commit is not None and h.contains(_tip(h.refs, b), commit))
                        or (commit is not None and any(commit.startswith(p) or p.startswith(commit)
                                                       for p in picked)))
@@ -147,16 +150,31 @@ def _backports(cfg: Config, on: date, repo, h) -> tuple[list[BackportRow], list[
 
 
 @dataclass
+class Shipped:
+    """One release line that carries a change: its first release with it, and how."""
+    version: str
+    branch: str | None
+    status: str  # "released" | "upcoming"
+    date: str | None
+    commit: str  # the commit there: the change itself or a backport of it
+
+    def as_dict(self) -> dict:
+        return {"version": self.version, "branch": self.branch, "status": self.status,
+                "date": self.date, "commit": self.commit}
+
+
+@dataclass
 class WhenResult:
     commit: str
     version: str | None
     branch: str | None
     status: str  # "released" | "upcoming" | "unknown"
     date: str | None
+    releases: list[Shipped] = field(default_factory=list)  # every line carrying it, earliest first
 
     def as_dict(self) -> dict:
         return {"commit": self.commit, "version": self.version, "branch": self.branch,
-                "status": self.status, "date": self.date}
+                "status": self.status, "date": self.date, "releases": [r.as_dict() for r in self.releases]}
 
 
 def _notes_date(cfg: Config, repo, rev: str, version: Version) -> tuple[str | None, str | None]:
@@ -171,7 +189,8 @@ def _notes_date(cfg: Config, repo, rev: str, version: Version) -> tuple[str | No
 
 
 def when(cfg: Config, target: str) -> WhenResult:
-    """The first release that contains a commit, or PR ``#N``'s merge commit."""
+    """The earliest release that shipped a commit or PR ``#N`` (or a backport of it), and
+    every other release line that carries it."""
     from relnotes.gitio import Repo
     from relnotes.history import History
 
@@ -183,72 +202,147 @@ def when(cfg: Config, target: str) -> WhenResult:
             h.save_if_changed()  # the per-commit answers computed on the way
 
 
+def _target(cfg: Config, repo, h, target: str, on_main) -> tuple[str, int]:
+    """The commit asked about and its PR number (0 when it has none)."""
+    if re.fullmatch(r"#\d+", target.strip()):
+        n = int(target.strip()[1:])
+        named = h.pr_commits(n)  # its own merge commit, and backports that name it
+        own = [c for c in named if h.own_pr(c) == n]
+        pick = [c for c in own if on_main(c)] or own or [c for c in named if on_main(c)] or named
+        if not pick:
+            raise StateError(f"no commit with '(#{n})' in its subject or naming #{n} as a backport",
+                             hint=f"fetch {cfg.main_branch}, or pass the commit itself: relnotes when SHA")
+        return pick[0], n
+    commit = repo.resolve(target, "REV")  # refuses a value git would read as an option
+    if commit is None:
+        raise UsageError(f"{target!r} is not a commit in this repository",
+                         hint="pass a commit, a branch, a tag, or #PR")
+    return commit, h.own_pr(commit)
+
+
+def carriers(h, commit: str, number: int, on_main) -> list[str]:
+    """The commit and its backports: commits off the main line whose message names its
+    PR (or, one level further, a backport's PR) or whose cherry-pick trailer names it."""
+    found = [commit]
+    numbers = [number] if number else []
+    for depth in range(2):  # a backport of a backport names the first backport's PR
+        for n in list(numbers):
+            for c in h.pr_commits(n):
+                if c not in found and not on_main(c):
+                    found.append(c)
+                    own = h.own_pr(c)
+                    if depth == 0 and own and own not in numbers:
+                        numbers.append(own)
+    for c in h.copies_of(commit):
+        if c in h.index and c not in found and not on_main(c):
+            found.append(c)
+    return found
+
+
+def _day(ts: int) -> str:
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(ts, timezone.utc).date().isoformat()
+
+
 def _when(cfg: Config, repo, h, target: str) -> WhenResult:
     main_tip = h.ref(f"refs/heads/{cfg.main_branch}")
     main_rev = main_tip or h.head
     on_main_mask = h.reachable(main_rev)
-    if re.fullmatch(r"#\d+", target.strip()):
-        n = int(target.strip()[1:])
-        found_prs = h.pr_commits(n)
-        on_main = [c for c in found_prs if on_main_mask[h.index[c]]]
-        commit = (on_main or found_prs or [None])[0]
-        if commit is None:
-            raise StateError(f"no commit with '(#{n})' at the end of its subject",
-                             hint=f"fetch {cfg.main_branch}, or pass the commit itself: relnotes when SHA")
-    else:
-        commit = repo.resolve(target, "REV")  # refuses a value git would read as an option
-        if commit is None:
-            raise UsageError(f"{target!r} is not a commit in this repository",
-                             hint="pass a commit, a branch, a tag, or #PR")
+
+    def on_main(c: str) -> bool:
+        return c in h.index and bool(on_main_mask[h.index[c]])
+
+    commit, number = _target(cfg, repo, h, target, on_main)
+    shas = carriers(h, commit, number, on_main)
+    marks = [(sha, h.descendants(sha)) for sha in shas]
+
+    def carrier_in(tip: str | None) -> str | None:
+        i = h.index.get(tip) if tip else None
+        return next((sha for sha, m in marks if m[i]), None) if i is not None else None
+
     branches = release_branches(cfg, h.refs)
-    branch_order = sorted(branches)  # by version: the first containing is the earliest
-    branch_tips = [_tip(h.refs, branches[v]) or "" for v in branch_order]
-    tags = sorted((v, sha) for name, sha in h.refs.items() if name.startswith("refs/tags/")
-                  for v in [Version.try_parse(name[len("refs/tags/"):])] if v is not None and not v.pre)
-    # the commit itself, and its `git cherry-pick -x` copies that live only on release branches
-    shas = [commit] + [c for c in h.copies_of(commit) if c in h.index and not on_main_mask[h.index[c]]]
-    tagged: list[Version] = []
-    found: list[tuple[Version, str, str]] = []
-    for sha in shas:
-        k = h.first_containing(sha, [t for _, t in tags])
-        if k is not None:
-            tagged.append(tags[k][0])
-        k = h.first_containing(sha, branch_tips)
-        if k is not None:
-            v = branch_order[k]
-            found.append((v, branches[v], sha))
-    tagged.sort()
-    if tagged:
-        v = tagged[0]
-        b = next((name for bv, name in branches.items() if (bv.major, bv.minor) == (v.major, v.minor)), None)
-        _, stamped = _notes_date(cfg, repo, _tip(h.refs, b), v) if b else (None, None)
-        scheduled = policy.release_date(cfg, v.major).isoformat() if (v.minor, v.patch) == (0, 0) else None
-        return WhenResult(commit, str(v), b, "released", stamped or scheduled)
-    if found:
-        v, b, sha = min(found)
-        b_tip = _tip(h.refs, b)
-        text = repo.show_file(b_tip, cfg.notes_file)
+    # released: per release line, the first tag that contains the change or a backport
+    tagged: dict[tuple[int, int], tuple[Version, str, str]] = {}
+    for name, sha in h.refs.items():
+        if not name.startswith("refs/tags/"):
+            continue
+        v = Version.try_parse(name[len("refs/tags/"):])
+        if v is None or v.pre:
+            continue
+        line = (v.major, v.minor)
+        if line in tagged and tagged[line][0] < v:
+            continue
+        hit = carrier_in(sha)
+        if hit is not None:
+            tagged[line] = (v, sha, hit)
+    shipped: list[Shipped] = []
+    tag_names = {name[len("refs/tags/"):] for name in h.refs if name.startswith("refs/tags/")}
+    for line, (v, tag_sha, hit) in tagged.items():
+        b = next((name for bv, name in branches.items() if (bv.major, bv.minor) == line), None)
+        first = Version.parse(f"{line[0]}.{line[1]}.0")
+        if v.patch and b and on_main(hit) and not any(Version.try_parse(t) == first for t in tag_names):
+            # X.Y.0 was never tagged (Wasmtime 38.0.0) but the change was in the cut: the
+            # notes say whether and when X.Y.0 was released
+            status, stamped = _notes_date(cfg, repo, _tip(h.refs, b), first)
+            if status == "released":
+                shipped.append(Shipped(str(first), b, "released", stamped, hit))
+                continue
+        shipped.append(Shipped(str(v), b, "released", _day(h.commit_time(tag_sha)), hit))
+    # lines without such a tag: the branch's own notes say released or upcoming
+    for bv, b in sorted(branches.items()):
+        if (bv.major, bv.minor) in tagged:
+            continue
+        hit = carrier_in(_tip(h.refs, b))
+        if hit is not None:
+            shipped.append(_on_branch(cfg, repo, h, b, bv, hit, main_tip))
+    released = sorted((s for s in shipped if s.status == "released"), key=lambda s: (s.date or "", Version.parse(s.version)))
+    upcoming = sorted((s for s in shipped if s.status != "released"), key=lambda s: Version.parse(s.version))
+    # on main but in no release branch yet: it ships with the next cut
+    if on_main(commit) and not any(s.branch is not None and s.status == "upcoming" for s in upcoming) \
+            and not _in_any_branch(h, branches, marks):
+        text = repo.show_file(main_tip or "HEAD", cfg.notes_file)
         releases = notes.parse(text, cfg.notes_file).releases if text else []
-        if releases and releases[0].version is not None:
-            in_cut = h.contains(main_tip, sha)  # on main too: it was there when the branch was cut
-            rel = releases[-1] if in_cut and releases[-1].version else releases[0]
-            if rel.status == "released" and not in_cut:
-                # picked after the release was stamped? then it ships in the next patch
-                stamped_at = repo.last_commit(b_tip, cfg.notes_file)
-                if stamped_at and not h.contains(stamped_at, sha):
-                    return WhenResult(commit, str(rel.version.next_patch()), b, "upcoming", None)
-            if rel.status == "released":
-                return WhenResult(commit, str(rel.version), b, "released", rel.date)
-            d = policy.release_date(cfg, rel.version.major).isoformat() \
-                if (rel.version.minor, rel.version.patch) == (0, 0) else None
-            return WhenResult(commit, str(rel.version), b, "upcoming", d)
-        return WhenResult(commit, str(v), b, "upcoming", policy.release_date(cfg, v.major).isoformat())
-    # only on main (or a topic branch): it ships with the next cut
-    on_main = commit in h.index and bool(on_main_mask[h.index[commit]])
-    text = repo.show_file(main_tip or "HEAD", cfg.notes_file)
+        top = releases[0] if releases else None
+        if top is not None and top.version is not None:
+            upcoming.append(Shipped(str(top.version.release), None, "upcoming",
+                                    policy.release_date(cfg, top.version.major).isoformat(), commit))
+    ordered = released + upcoming
+    if not ordered:
+        return WhenResult(commit, None, None, "unknown", None, [])
+    first = ordered[0]
+    if first.status == "released" and first.branch:
+        v = Version.parse(first.version)
+        _, stamped = _notes_date(cfg, repo, _tip(h.refs, first.branch), v)
+        if stamped:
+            first.date = stamped
+    return WhenResult(commit, first.version, first.branch, first.status, first.date, ordered)
+
+
+def _in_any_branch(h, branches: dict[Version, str], marks) -> bool:
+    for b in branches.values():
+        i = h.index.get(_tip(h.refs, b) or "")
+        if i is not None and any(m[i] for _, m in marks):
+            return True
+    return False
+
+
+def _on_branch(cfg: Config, repo, h, b: str, bv: Version, sha: str, main_tip: str | None) -> Shipped:
+    """A release line with no tag carrying ``sha``: what the branch's notes say."""
+    b_tip = _tip(h.refs, b)  # git is asked by commit, never by a branch name
+    text = repo.show_file(b_tip, cfg.notes_file)
     releases = notes.parse(text, cfg.notes_file).releases if text else []
-    top = releases[0] if releases else None
-    if on_main and top is not None and top.version is not None:
-        return WhenResult(commit, str(top.version.release), None, "upcoming",
-                          policy.release_date(cfg, top.version.major).isoformat())
-    return WhenResult(commit, None, None, "unknown", None)
+    if releases and releases[0].version is not None:
+        in_cut = h.contains(main_tip, sha)  # on main too: it was there when the branch was cut
+        rel = releases[-1] if in_cut and releases[-1].version else releases[0]
+        if rel.status == "released" and not in_cut:
+            # picked after the release was stamped? then it ships in the next patch
+            stamped_at = repo.last_commit(b_tip, cfg.notes_file)
+            if stamped_at and not h.contains(stamped_at, sha):
+                return Shipped(str(rel.version.next_patch()), b, "upcoming", None, sha)
+        if rel.status == "released":
+            return Shipped(str(rel.version), b, "released", rel.date, sha)
+        d = policy.release_date(cfg, rel.version.major).isoformat() \
+            if (rel.version.minor, rel.version.patch) == (0, 0) else None
+        return Shipped(str(rel.version), b, "upcoming", d, sha)
+    return Shipped(str(bv), b, "upcoming", policy.release_date(cfg, bv.major).isoformat(), sha)

@@ -93,8 +93,10 @@ def check_against_git(b: Builder, h: History) -> None:
     main_mask = h.reachable(refs["refs/heads/main"])
     for c in b.commits:
         live = any(c in r for r in reach.values())
+        desc = h.descendants(c)
         for name, sha in refs.items():
             assert h.contains(sha, c) == (c in reach[name]), (c, name)
+            assert bool(desc[h.index[sha]]) == (c in reach[name]), (c, name)
         want = next((k for k, n in enumerate(order) if c in reach[n]), None)
         assert h.first_containing(c, tips) == want
         if live:
@@ -120,7 +122,7 @@ def test_history_answers_like_git(git_env, tmp_path_factory, monkeypatch, first,
     repo = Repo(b.root)
     cold = History.load(repo)
     check_against_git(b, cold)
-    assert (b.root / ".git/relnotes/history-v1.marshal").exists()
+    assert (b.root / ".git/relnotes/history-v2.marshal").exists()
     warm = History.load(repo)  # from the cache alone
     assert warm.shas == cold.shas
     check_against_git(b, warm)
@@ -139,7 +141,7 @@ def test_damaged_cache_is_read_again(git_env, tmp_path):
     b.apply([("commit", 1), ("branch", 2), ("commit", 3), ("tag", 4)])
     repo = Repo(b.root)
     History.load(repo)
-    cache = b.root / ".git/relnotes/history-v1.marshal"
+    cache = b.root / ".git/relnotes/history-v2.marshal"
     cache.write_bytes(b"\x00garbage")
     check_against_git(b, History.load(repo))
     History.load(repo)  # rewritten whole

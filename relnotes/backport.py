@@ -1,0 +1,65 @@
+"""Which original changes a commit message says it carries: backports on squash-merged history.
+
+Projects that squash-merge their backport pull requests (Wasmtime does) never have a
+``cherry picked from commit`` trailer that names the main commit.  The original is
+named in the message instead, in a few shapes that maintainers actually write:
+
+* ``Title (#orig) (#backport)``: GitHub appends the backport's own number to a title
+  that already ends with the original's; every ``(#N)`` in a subject counts;
+* ``[22.0.0] Title (#backport)`` / ``[24.0.x] …`` whose body is the squashed
+  commits, each a bullet ``* Original title (#orig)``; a combined
+  ``[48.0.0] Backports for security fixes (#N)`` lists several that way;
+* prose: ``Backport of #N``, ``(backport of https://…/pull/N)``, ``Cherry-pick #N``;
+* commit references: ``(cherry picked from commit SHA)`` (``git cherry-pick -x``)
+  and ``Port of SHA``.
+
+This module is only the message parsing, pure and bounded: every pattern is linear
+(no nested quantifiers), applied line by line to a message cut to
+:data:`MAX_MESSAGE` characters.  Which of the named changes are really backports
+(the commit must not be on the main line) is the history index's business.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+MAX_MESSAGE = 64 * 1024  # longer messages are cut: the references are in the first lines
+MAX_NUMBER = 10 ** 9  # PR numbers with more digits are not PR numbers
+
+_SUBJECT_REF = re.compile(r"\(#(\d{1,9})\)")
+# a squashed commit's headline as GitHub writes it in the body: "* Title (#N)"
+_BULLET_REF = re.compile(r"^[ \t]*[*-][ \t]+\S.*\(#(\d{1,9})\)[ \t]*$")
+# prose that says what the commit backports; the numbers on that line are originals
+_BACKPORT_WORD = re.compile(r"(?i)\b(?:back-?port(?:s|ed|ing)?|cherry[- ]pick(?:s|ed)?|semi-backport)\b")
+_LINE_REF = re.compile(r"(?:(?<![\w/&])#|/pull/)(\d{1,9})\b")
+_COMMIT_REF = re.compile(r"(?:cherry picked from commit|\b[Pp]ort of) ([0-9a-f]{7,40})\b")
+_BRANCH_PREFIX = re.compile(r"^[ \t]*\[(?:v?\d{1,6}\.\d{1,6}(?:\.(?:\d{1,6}|x))?(?:\.x)?)\]")
+
+
+class Carried(NamedTuple):
+    own: int  # the commit's own PR: the last (#N) of the subject, 0 for none
+    originals: tuple[int, ...]  # PR numbers the message names as carried (not ``own``)
+    commits: tuple[str, ...]  # commit hashes (or prefixes) it names as its source
+    branch_prefixed: bool  # a ``[X.Y.Z]`` / ``[X.Y.x]`` title: a backport by its own account
+
+
+def parse(subject: str, body: str = "") -> Carried:
+    """The PRs and commits that a commit message says it carries (see the module docstring)."""
+    subject = subject[:MAX_MESSAGE]
+    body = body[:MAX_MESSAGE]
+    in_subject = [int(n) for n in _SUBJECT_REF.findall(subject)]
+    own = in_subject[-1] if in_subject else 0
+    found: list[int] = in_subject[:-1]
+    commits: list[str] = []
+    for line in body.split("\n"):
+        if "#" not in line and "/pull/" not in line and "ort of" not in line and "picked" not in line:
+            continue
+        m = _BULLET_REF.match(line)
+        if m:
+            found.append(int(m.group(1)))
+        if _BACKPORT_WORD.search(line):
+            found.extend(int(n) for n in _LINE_REF.findall(line))
+        commits.extend(_COMMIT_REF.findall(line))
+    originals = tuple(dict.fromkeys(n for n in found if 0 < n < MAX_NUMBER and n != own))
+    return Carried(own, originals, tuple(dict.fromkeys(commits)), bool(_BRANCH_PREFIX.match(subject)))
