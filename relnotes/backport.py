@@ -14,7 +14,7 @@ named in the message instead, in a few shapes that maintainers actually write:
   and ``Port of SHA``.
 
 This module is only the message parsing, pure and bounded: every pattern is linear
-(no nested quantifiers), applied line by line to a message cut to
+(no nested quantifiers), applied to a message cut to
 :data:`MAX_MESSAGE` characters.  Which of the named changes are really backports
 (the commit must not be on the main line) is the history index's business.
 """
@@ -29,7 +29,7 @@ MAX_NUMBER = 10 ** 9  # PR numbers with more digits are not PR numbers
 
 _SUBJECT_REF = re.compile(r"\(#(\d{1,9})\)")
 # a squashed commit's headline as GitHub writes it in the body: "* Title (#N)"
-_BULLET_REF = re.compile(r"^[ \t]*[*-][ \t]+\S.*\(#(\d{1,9})\)[ \t]*$")
+_BULLET_REF = re.compile(r"^[ \t]*[*-][ \t]+\S[^\n]*\(#(\d{1,9})\)[ \t]*\r?$", re.M)
 # prose that says what the commit backports; the numbers on that line are originals
 _BACKPORT_WORD = re.compile(r"(?i)\b(?:back-?port(?:s|ed|ing)?|cherry[- ]pick(?:s|ed)?|semi-backport)\b")
 _LINE_REF = re.compile(r"(?:(?<![\w/&])#|/pull/)(\d{1,9})\b")
@@ -52,14 +52,17 @@ def parse(subject: str, body: str = "") -> Carried:
     own = in_subject[-1] if in_subject else 0
     found: list[int] = in_subject[:-1]
     commits: list[str] = []
-    for line in body.split("\n"):
-        if "#" not in line and "/pull/" not in line and "ort of" not in line and "picked" not in line:
-            continue
-        m = _BULLET_REF.match(line)
-        if m:
-            found.append(int(m.group(1)))
-        if _BACKPORT_WORD.search(line):
-            found.extend(int(n) for n in _LINE_REF.findall(line))
-        commits.extend(_COMMIT_REF.findall(line))
+    if "#" in body or "/pull/" in body:
+        found.extend(int(n) for n in _BULLET_REF.findall(body))
+        done = 0  # each line once, however many times it says "backport": linear
+        for m in _BACKPORT_WORD.finditer(body):  # the numbers on a line that says "backport"
+            if m.start() < done:
+                continue
+            start = body.rfind("\n", 0, m.start()) + 1
+            end = body.find("\n", m.end())
+            done = end if end >= 0 else len(body)
+            found.extend(int(n) for n in _LINE_REF.findall(body, start, done))
+    if "ort of" in body or "picked" in body:
+        commits.extend(_COMMIT_REF.findall(body))
     originals = tuple(dict.fromkeys(n for n in found if 0 < n < MAX_NUMBER and n != own))
     return Carried(own, originals, tuple(dict.fromkeys(commits)), bool(_BRANCH_PREFIX.match(subject)))

@@ -71,7 +71,7 @@ def when(
     target: Annotated[str, typer.Argument(help="A commit, branch, tag, or #PR.")],
     fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="Output format.")] = "text",
 ) -> None:
-    """The first release that contains a commit or PR, released or expected."""
+    """The earliest release that shipped a commit or PR (or a backport of it), and the others carrying it."""
     from relnotes import shipping
 
     res = shipping.when(load_config(), target)
@@ -80,7 +80,15 @@ def when(
     elif res.status == "unknown":
         out(f"{res.commit[:12]} is not on {load_config().main_branch} or any release branch yet")
     elif res.status == "released":
-        out(f"{res.commit[:12]} shipped in {res.version} ({res.branch or 'tag'}), released {res.date}")
+        via = res.releases[0].commit if res.releases else res.commit
+        how = f", as backport {via[:12]}" if via != res.commit else ""
+        out(f"{res.commit[:12]} shipped in {res.version} ({res.branch or 'tag'}{how}), released {res.date}")
     else:
         when_ = f", expected {res.date}" if res.date else ""
         out(f"{res.commit[:12]} will ship in {res.version}{' from ' + res.branch if res.branch else ' (next cut)'}{when_}")
+    others = res.releases[1:]
+    if fmt != "json" and others:
+        shown = [f"{r.version}{'' if r.status == 'released' else ' (upcoming)'}"
+                 + (f" as backport {r.commit[:12]}" if r.commit != res.commit else "") for r in others[:8]]
+        more = f" and {len(others) - 8} later line(s)" if len(others) > 8 else ""
+        out(f"  also in: {', '.join(shown)}{more}")
