@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 
 NAME = "parse-cache-v3.marshal"  # v3: fragments carry their link labels
-CONFIG_NAME = "config-cache-v3.marshal"
+CONFIG_NAME = "config-cache-v4.marshal"
 # The caches are ``marshal`` data (10 000 parse results load in ~5 ms; JSON takes ~25),
 # whose format belongs to the Python version, so both versions stamp every file.
 # marshal trusts its input: these files live in .git, which only the repository's owner

@@ -27,7 +27,9 @@ SCHEMA: dict[str, Any] = {
     "sections": ("strlist", ["Added", "Changed", "Fixed", "Removed", "Deprecated", "Security"],
                  "Allowed fragment sections, in the order categories are created."),
     "template_sections": ("strlist", ["Added", "Changed"],
-                          "Categories a fresh release section starts with."),
+                          "Categories a fresh release section starts with (cut, init)."),
+    "patch_sections": ("strlist", [],
+                       "Categories 'patch' opens; build adds the ones that receive entries."),
     "order": ("order", "pr", "Entry order in a category: 'pr' (first PR, then file name) or 'file'."),
     "links": {
         "pr": ("link", "{repository}/pull/{number}", "Link for a PR number."),
@@ -149,6 +151,7 @@ class Config(NamedTuple):
     templates_dir: str
     sections: tuple[str, ...]
     template_sections: tuple[str, ...]
+    patch_sections: tuple[str, ...]
     order: str
     links: Links
     release_branch: str
@@ -470,10 +473,11 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
     if not sections:
         raise ConfigError(f"{where}: 'sections' must list at least one section")
     folded = {s.casefold() for s in sections}
-    for s in v["template_sections"]:
-        if s.casefold() not in folded:
-            raise ConfigError(f"{where}: template section '{s}' is not one of 'sections' "
-                              f"({', '.join(sections)})")
+    for key, what in (("template_sections", "template"), ("patch_sections", "patch")):
+        for s in v[key]:
+            if s.casefold() not in folded:
+                raise ConfigError(f"{where}: {what} section '{s}' is not one of 'sections' "
+                                  f"({', '.join(sections)})")
     for key in ("cut_day", "release_day"):
         if not 1 <= v["schedule"][key] <= 28:
             raise ConfigError(f"{where}: 'schedule.{key}' must be a day from 1 to 28")
@@ -496,6 +500,7 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         templates_dir=v["templates_dir"],
         sections=sections,
         template_sections=tuple(v["template_sections"]),
+        patch_sections=tuple(v["patch_sections"]),
         order=v["order"],
         links=Links(**v["links"]),
         release_branch=v["release_branch"],

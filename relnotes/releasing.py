@@ -43,7 +43,9 @@ def patch(cfg: Config, *, version: str | None = None, dry_run: bool = False) -> 
     if any(r.version == new_v for r in doc.releases):
         raise ContentError(f"{cfg.notes_file}: '## {new_v}' already exists")
     before = doc.text()
-    section = Renderer(cfg).release_section(str(new_v)).rstrip("\n")
+    # patch_sections, not the cut's template: a patch release holds the categories its
+    # backports fill (Wasmtime wrote `### Fixed` alone 69 times in 78), which build adds
+    section = Renderer(cfg).release_section(str(new_v), cfg.patch_sections).rstrip("\n")
     doc.insert_text(top.start, section + "\n")
     changes = {cfg.notes_file: (before, doc.text())}
     changes.update(_version_file_changes(cfg, top.version, new_v))
@@ -298,7 +300,10 @@ class ArchiveResult(NamedTuple):
 
 
 def archive_links(cfg: Config, branch_names: list[str], below: Version | None) -> tuple[list[tuple[str, str]], list[str]]:
-    """Archive entries for the given branch names: deduplicated, filtered, by version."""
+    """Archive entries for the given branch names: deduplicated, filtered, by version.
+
+    ``below`` is the notes file's top release: its line and newer lines are left out.
+    """
     since = Version.parse(cfg.archive.since)
     prefix = cfg.release_branch.split("{version}")[0]  # "release-": names that look like release branches
     found: dict[Version, str] = {}
@@ -309,7 +314,9 @@ def archive_links(cfg: Config, branch_names: list[str], below: Version | None) -
             if prefix and name.startswith(prefix):
                 ignored.append(name)  # reported: looks like a release branch but has no version
             continue
-        if v < since or (below is not None and v.release >= below.release):
+        # the notes' own release line (X.Y, whatever its patch level: release-24.0.0 holds
+        # 24.0.13) and every newer one are not archive: the list is of older branches
+        if v < since or (below is not None and (v.major, v.minor) >= (below.major, below.minor)):
             continue
         found[v] = name
     ordered = sorted(found, reverse=True)

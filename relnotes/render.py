@@ -141,10 +141,11 @@ class Renderer:
             raise _template_error(e, "entry.md.j2") from None
         return out
 
-    def release_section(self, version: str) -> str:
-        """A fresh ``## VERSION`` / ``Unreleased.`` section (Wasmtime's RELEASES-template)."""
-        return self.render("release.md.j2", version=version,
-                           sections=list(self.cfg.template_sections), separator="-" * 80)
+    def release_section(self, version: str, sections: tuple[str, ...] | None = None) -> str:
+        """A fresh ``## VERSION`` / ``Unreleased.`` section (Wasmtime's RELEASES-template)
+        with ``sections`` as its empty categories (default: ``template_sections``)."""
+        chosen = self.cfg.template_sections if sections is None else sections
+        return self.render("release.md.j2", version=version, sections=list(chosen), separator="-" * 80)
 
     def notes_file(self, version: str) -> str:
         return self.render("notes.md.j2", version=version,

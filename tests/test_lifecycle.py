@@ -172,12 +172,25 @@ def test_patch_opens_next_patch_release(project):
     r = project.run("patch")
     assert r.exit_code == 0 and "opened 24.0.10 (Unreleased) above 24.0.9" in r.stdout
     text = project.read("RELEASES.md")
-    assert text.startswith("## 24.0.10\n\nUnreleased.\n\n### Added\n\n### Changed\n\n" + "-" * 80
+    # patch_sections defaults to none: build adds the categories that get entries
+    assert text.startswith("## 24.0.10\n\nUnreleased.\n\n" + "-" * 80
                            + "\n\n## 24.0.9\n\nReleased 2026-05-21.\n")
     assert text.endswith(corpus("history/release-24.0.0-24.0.9-released.RELEASES.md"))
     r = project.run("patch")  # the top is unreleased now
     assert r.exit_code == 2 and "the top release 24.0.10 is still unreleased" in r.stderr
     assert project.read("RELEASES.md") == text
+
+
+def test_patch_opens_the_configured_patch_sections_not_the_cut_template(project):
+    config = project.read("relnotes.yaml")
+    project.write("relnotes.yaml", config + "patch_sections: [Fixed]\n")
+    project.write("RELEASES.md", corpus("history/release-24.0.0-24.0.9-released.RELEASES.md"))
+    r = project.run("patch")
+    assert r.exit_code == 0, r.output
+    assert project.read("RELEASES.md").startswith("## 24.0.10\n\nUnreleased.\n\n### Fixed\n\n" + "-" * 80)
+    project.write("relnotes.yaml", config + "patch_sections: [Fixes]\n")
+    r = project.run("patch")
+    assert r.exit_code == 2 and "patch section 'Fixes' is not one of 'sections'" in r.stderr
 
 
 def test_release_builds_then_stamps_and_commits(project):
