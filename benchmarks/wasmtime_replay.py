@@ -254,8 +254,10 @@ def replay_import(text: str, version: str, start: int, end: int, *, opened_by_pa
     """import the real section -> check -> (patch | skeleton) -> build -> stamp; compare."""
     lines = text.split("\n")
     date = status_date("\n".join(lines[start:end]))
+    expected = text
     if opened_by_patch:
         base = "\n".join(lines[end:])  # the file as it was before this patch release
+        expected = "\n".join(lines[start:])
         files = {"RELEASES.md": base, "old.md": text}
     else:
         skeleton = entry_free(lines[start:end])
@@ -279,7 +281,7 @@ def replay_import(text: str, version: str, start: int, end: int, *, opened_by_pa
         steps.append(("stamp", r))
         failed = next(((n, r) for n, r in steps if r.returncode != 0), None)
         after = (repo / "RELEASES.md").read_text(encoding="utf-8")
-        ok = failed is None and after == text
+        ok = failed is None and after == expected
         said_exact = "byte for byte" in steps[1 if opened_by_patch else 0][1].stdout
         m = re.search(r"(\d+) rebuild their entry byte for byte", steps[1 if opened_by_patch else 0][1].stdout)
         info = {"ok": ok, "failed": failed[0] if failed else None,
@@ -289,7 +291,7 @@ def replay_import(text: str, version: str, start: int, end: int, *, opened_by_pa
         if not ok and failed is None:
             import difflib
 
-            info["diff"] = "".join(difflib.unified_diff(text.splitlines(True), after.splitlines(True),
+            info["diff"] = "".join(difflib.unified_diff(expected.splitlines(True), after.splitlines(True),
                                                         "real", "replayed", n=1))[:1500]
         return info
     finally:

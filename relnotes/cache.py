@@ -27,7 +27,7 @@ try:  # the C module alone: ``hashlib`` would also load OpenSSL (~5 ms at start-
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 
-NAME = "parse-cache-v3.marshal"  # v3: fragments carry their link labels
+NAME = "parse-cache-v4.marshal"  # v3: fragments carry their link labels; v4: and their order
 CONFIG_NAME = "config-cache-v4.marshal"
 # The caches are ``marshal`` data (10 000 parse results load in ~5 ms; JSON takes ~25),
 # whose format belongs to the Python version, so both versions stamp every file.

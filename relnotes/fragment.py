@@ -27,7 +27,7 @@ PLACEHOLDER = "Describe the change for users here, in one or more sentences."
 # Files that may sit in the fragments directory without being fragments.
 IGNORED_NAMES = frozenset({".gitkeep", ".gitignore", "README.md"})
 
-KEYS = ("section", "prs", "issues", "advisories", "breaking", "backport")
+KEYS = ("section", "prs", "issues", "advisories", "breaking", "backport", "order")
 # The patterns below are strings, matched with ``re.match``: ``re`` compiles each on
 # first use and caches it.  They are only needed when a fragment is parsed, and a run
 # whose fragments all come from the parse cache then never pays to compile them
@@ -50,11 +50,15 @@ class Fragment(NamedTuple):
     backport: bool = False
     body_line: int = 1
     labels: tuple[tuple[str, str], ...] = ()  # the body's link definitions: (label, destination)
+    order: int = 0  # an explicit position in its category (imported entries); 0 for none
 
     def sort_key(self, order: str) -> tuple:
+        """Fragments with an ``order`` first, by it (an imported section keeps its editorial
+        order under any configuration); then the configured order."""
+        explicit = self.order or float("inf")
         if order == "file":
-            return (self.name,)
-        return (self.prs[0] if self.prs else float("inf"), self.name)
+            return (explicit, self.name)
+        return (explicit, self.prs[0] if self.prs else float("inf"), self.name)
 
     def as_dict(self) -> dict:
         return {
@@ -65,6 +69,7 @@ class Fragment(NamedTuple):
             "advisories": list(self.advisories),
             "breaking": self.breaking,
             "backport": self.backport,
+            "order": self.order or None,
             "body": self.body,
         }
 
@@ -178,6 +183,11 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
                                     f"'{key}' must be true or false, not {value!r}"))
             value = False
         flags[key] = value
+    position = data.get("order", 0)
+    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+        problems.append(Problem(path, *at("order"), "order-type",
+                                f"'order' must be a positive whole number (the entry's position), not {position!r}"))
+        position = 0
 
     # The body: its first non-blank line, for messages.
     body_start_line = text[: m.end()].count("\n") + 1
@@ -204,7 +214,8 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
     assert canonical is not None
     return Fragment(path=path, name=name, section=canonical, body=body, prs=prs, issues=issues,
                     advisories=tuple(advisories), breaking=flags["breaking"],
-                    backport=flags["backport"], body_line=body_line, labels=labels), []
+                    backport=flags["backport"], body_line=body_line, labels=labels,
+                    order=position), []
 
 
 def read_file(p: Path, shown: str, root: Path) -> tuple[str | None, list[Problem]]:
@@ -386,6 +397,8 @@ def json_schema(sections: tuple[str, ...]) -> dict:
                            "items": {"type": "string", "pattern": ADVISORY_PATTERN},
                            "description": "GitHub security advisory ids."},
             "breaking": {"type": "boolean", "default": False},
+            "order": {"type": "integer", "minimum": 1,
+                      "description": "Position in its category, before the configured order (import sets it)."},
             "backport": {"type": "boolean", "default": False,
                          "description": "A candidate for supported release branches."},
         },

@@ -69,7 +69,7 @@ def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, li
 
 
 def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
-                      name: str, references: str = "") -> tuple[str, bool]:
+                      name: str, references: str = "", order: int = 0) -> tuple[str, bool]:
     """Fragment text for one bullet entry, and whether rebuilding reproduces it.
 
     ``references`` is a block of link reference definitions that followed the entry;
@@ -89,14 +89,14 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
     attempts.append(("\n".join(dedented) + tail, {"prs": [], "issues": [], "advisories": []}))
     for body, link in attempts:
         text = fragment_text(section, body, prs=link["prs"], issues=link["issues"],
-                             advisories=link["advisories"])
+                             advisories=link["advisories"], order=order)
         frag, problems = parse_text(text, name, cfg.sections)
         if frag is None:
             continue
         if renderer.entries([frag])[0] == expected:
             return text, True
     body, link = attempts[-1]
-    return fragment_text(section, body), False
+    return fragment_text(section, body, order=order), False
 
 
 def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan:
@@ -143,9 +143,9 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, re
                 continue
             name = next_name(b.text[2:] if b.kind == "entry" else b.text)
             if b.kind == "entry":
-                ftext, exact = entry_to_fragment(cfg, renderer, section, b.text, name, refs)
+                ftext, exact = entry_to_fragment(cfg, renderer, section, b.text, name, refs, order=counter)
             else:
-                ftext, exact = fragment_text(section, b.text.rstrip("\n")), False
+                ftext, exact = fragment_text(section, b.text.rstrip("\n"), order=counter), False
                 plan.unmapped.append(f"{path}:{b.start + 1}: prose paragraph imported as a bullet entry")
             if not exact and b.kind == "entry":
                 plan.unmapped.append(f"{path}:{b.start + 1}: entry cannot be rebuilt byte for byte "

@@ -156,7 +156,7 @@ def init(root: Path, *, project: str, repository: str, version: str) -> InitResu
 
 
 def fragment_text(section: str, body: str, *, prs=(), issues=(), advisories=(),
-                  breaking: bool = False, backport: bool = False) -> str:
+                  breaking: bool = False, backport: bool = False, order: int = 0) -> str:
     lines = ["---", f"section: {section}"]
     if prs:
         lines.append(f"prs: [{', '.join(str(n) for n in prs)}]")
@@ -168,6 +168,8 @@ def fragment_text(section: str, body: str, *, prs=(), issues=(), advisories=(),
         lines.append("breaking: true")
     if backport:
         lines.append("backport: true")
+    if order:
+        lines.append(f"order: {order}")
     lines.append("---")
     return "\n".join(lines) + "\n" + body.strip("\n") + "\n"
 

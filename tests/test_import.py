@@ -90,7 +90,7 @@ def test_import_reports_prose_and_unknown_categories(project):
     assert "OLD.md:13: prose paragraph imported as a bullet entry" in r.stderr
     names = sorted(p.name for p in (project.root / "changes.d").glob("*.md"))
     assert len(names) == 2
-    assert project.read(f"changes.d/{names[1]}") == "---\nsection: Fixed\nprs: [4]\n---\nA fix.\n"
+    assert project.read(f"changes.d/{names[1]}") == "---\nsection: Fixed\nprs: [4]\norder: 2\n---\nA fix.\n"
 
 
 def test_import_refuses_to_overwrite(project):
