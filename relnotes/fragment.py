@@ -358,17 +358,22 @@ def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
 
 
 def duplicate_problems(fragments: list[Fragment]) -> list[Problem]:
-    seen: dict[tuple[str, int], str] = {}
+    """Two fragments that would render to the same entry: same section, body and links.
+
+    One PR in two *different* entries of a section is real (Wasmtime 17.0.0 Added
+    #7649, 22.0.0 Changed #8581, 28.0.0 Added #9614), so a shared PR alone is fine;
+    these are exactly the entry renderer's inputs, so equal keys mean equal entries.
+    """
+    seen: dict[tuple, str] = {}
     problems = []
     for f in sorted(fragments, key=lambda f: f.name):
-        for pr in f.prs:
-            key = (f.section, pr)
-            if key in seen:
-                problems.append(Problem(f.path, 2, 1, "duplicate-pr",
-                                        f"PR #{pr} is already in section '{f.section}' in {seen[key]}; "
-                                        f"merge the two fragments or drop the PR from one"))
-            else:
-                seen[key] = f.path
+        key = (f.section, f.body, f.prs, f.issues, f.advisories)
+        if key in seen:
+            problems.append(Problem(f.path, f.body_line, 1, "duplicate-entry",
+                                    f"renders the same entry as {seen[key]} in section '{f.section}'; "
+                                    f"delete one of the two fragments"))
+        else:
+            seen[key] = f.path
     return problems
 
 

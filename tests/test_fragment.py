@@ -163,15 +163,17 @@ def test_a_fifo_in_the_fragments_directory_is_reported_not_read(project):
     assert r.stderr.rstrip().endswith("2 problems found")
 
 
-def test_same_pr_in_same_section_is_reported(project):
+def test_same_pr_in_two_different_entries_passes_check(project):
     project.write("RELEASES.md", corpus("main.RELEASES.md"))
     project.fragment("a.md", "Fixed", "One.", prs="[5]")
     project.fragment("b.md", "Fixed", "Two.", prs="[5]")
     project.fragment("c.md", "Added", "Other section is fine.", prs="[5]")
     r = project.run("check")
+    assert r.exit_code == 0, r.output
+    project.fragment("d.md", "Fixed", "Two.", prs="[5]")
+    r = project.run("check")
     assert r.exit_code == 1
-    assert ("changes.d/b.md:2:1: PR #5 is already in section 'Fixed' in changes.d/a.md; "
-            "merge the two fragments or drop the PR from one") in r.stderr
+    assert "changes.d/d.md:5:1: renders the same entry as changes.d/b.md in section 'Fixed'" in r.stderr
 
 
 def test_bom_and_crlf_are_accepted():
@@ -271,3 +273,20 @@ def test_cache_follows_edits_and_ignores_garbage(project):
     (project.root / ".git/relnotes/parse-cache-v4.marshal").write_text("{not json")
     r = project.run("check")
     assert r.exit_code == 1 and "headings are not allowed" in r.stderr
+
+
+def test_one_pr_in_two_different_entries_is_fine_the_same_entry_twice_is_not(tmp_path):
+    """Wasmtime 28.0.0 lists #9614 in two Added entries; two fragments rendering one entry are an error."""
+    from relnotes.fragment import load_all
+
+    d = tmp_path / "changes.d"
+    d.mkdir()
+    (d / "a.md").write_text("---\nsection: Added\nprs: [9614]\n---\nThe `wasmtime` CLI can explore modules.\n")
+    (d / "b.md").write_text("---\nsection: Added\nprs: [9614]\n---\nCranelift can dump its IR.\n")
+    res = load_all(d, tmp_path, ("Added", "Fixed"))
+    assert res.problems == [] and len(res.fragments) == 2
+    (d / "c.md").write_text("---\nsection: Added\nprs: [9614]\n---\nCranelift can dump its IR.\n")
+    res = load_all(d, tmp_path, ("Added", "Fixed"))
+    assert [(p.path, p.code) for p in res.problems] == [("changes.d/c.md", "duplicate-entry")]
+    (d / "c.md").write_text("---\nsection: Fixed\nprs: [9614]\n---\nCranelift can dump its IR.\n")
+    assert load_all(d, tmp_path, ("Added", "Fixed")).problems == []  # another section: another entry
