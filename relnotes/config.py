@@ -53,7 +53,8 @@ SCHEMA: dict[str, Any] = {
         "weekend": ("weekend", "keep", "'keep' or 'monday': move weekend releases to Monday."),
     },
     "support": {
-        "lts_every": ("int", 12, "Every release whose major is a multiple of this is LTS."),
+        "lts_every": ("int", 12, "Every release whose major is a multiple of this is LTS..."),
+        "lts_since": ("int", 24, "...from this major on (Wasmtime's policy began with 24.0.0; 0: always)."),
         "lts_months": ("optint", 24, "LTS support in months (inclusive end)."),
         "normal_months": ("optint", 2, "Normal support in months (inclusive end)."),
         "lts_releases": ("optint", None, "Alternative: LTS support for this many releases."),
@@ -114,6 +115,7 @@ class Schedule(NamedTuple):
 
 class Support(NamedTuple):
     lts_every: int
+    lts_since: int
     lts_months: int | None
     normal_months: int | None
     lts_releases: int | None

@@ -115,7 +115,8 @@ class Supported:
 
 
 def is_lts(cfg: Config, major: int) -> bool:
-    return major % cfg.support.lts_every == 0
+    """A multiple of ``lts_every`` from ``lts_since`` on (Wasmtime's 12.0.0 was never an LTS)."""
+    return major % cfg.support.lts_every == 0 and major >= cfg.support.lts_since
 
 
 def end_of_support(cfg: Config, major: int) -> date:

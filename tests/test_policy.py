@@ -9,7 +9,7 @@ import pytest
 from conftest import corpus
 
 RFC_2022 = ("schedule: {anchor_version: 1, anchor_date: 2022-09-20}\n"
-            "support: {lts_every: 5, lts_releases: 10, normal_releases: 1}\n")
+            "support: {lts_every: 5, lts_since: 0, lts_releases: 10, normal_releases: 1}\n")
 
 
 def versions(project, *args):
@@ -28,6 +28,19 @@ def test_support_on_the_day_of_ghsa_vqjp(project):
     rows = json.loads(project.run("support", "--on", "2026-08-20", "--format", "json").stdout)
     assert rows[-1] == {"version": "24.0.0", "lts": True, "released": "2024-08-20", "end_of_support": "2026-08-20"}
     assert versions(project, "--on", "2026-08-21")[-1] == "36.0.0"
+
+
+def test_lts_policy_starts_at_24(project):
+    """docs/stability-release.md: the LTS policy began with 24.0.0; 12.0.0 was never an LTS."""
+    rows = json.loads(project.run("support", "--on", "2023-08-25", "--format", "json").stdout)
+    assert [(r["version"], r["lts"]) for r in rows] == [("12.0.0", False), ("11.0.0", False)]
+    assert rows[0]["end_of_support"] == "2023-10-20"  # a normal release's two months
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + "support: {lts_since: 0}\n")
+    rows = json.loads(project.run("support", "--on", "2023-08-25", "--format", "json").stdout)
+    assert (rows[0]["version"], rows[0]["lts"], rows[0]["end_of_support"]) == ("12.0.0", True, "2025-08-20")
+    project.write("relnotes.yaml", project.read("relnotes.yaml").replace("lts_since: 0", "lts_since: -1"))
+    r = project.run("support")
+    assert r.exit_code == 2 and "relnotes.yaml:3:11: 'support.lts_since' must be a non-negative whole number" in r.stderr
 
 
 def test_rfc_2022_policy_is_configuration(project):
