@@ -262,7 +262,9 @@ def replay_import(text: str, version: str, start: int, end: int, *, opened_by_pa
     else:
         skeleton = entry_free(lines[start:end])
         skeleton = [("Unreleased." if ln.startswith("Released") else ln) for ln in skeleton]
-        base = "\n".join(lines[:start] + skeleton + lines[end:])
+        # the file as it was while this release was the open top section: newer ones cut off
+        base = "\n".join(skeleton + lines[end:])
+        expected = "\n".join(lines[start:])
         files = {"RELEASES.md": base, "old.md": text}
     repo = scratch_repo(files)
     try:
