@@ -236,6 +236,8 @@ def entry_free(section_lines: list[str]) -> list[str]:
         if ln.startswith(("* ", "- ")):
             in_entry = True
             continue
+        if re.match(r"\[[^\]]+\]: ", ln):  # a link definition: import keeps it with its entry
+            continue
         if in_entry and (ln.startswith((" ", "\t")) or ln == ""):
             continue
         in_entry = False
@@ -261,7 +263,9 @@ def replay_import(text: str, version: str, start: int, end: int, *, opened_by_pa
         files = {"RELEASES.md": base, "old.md": text}
     else:
         skeleton = entry_free(lines[start:end])
-        skeleton = [("Unreleased." if ln.startswith("Released") else ln) for ln in skeleton]
+        # back to its status before the stamp, in the file's own style (with or without the period)
+        skeleton = [(("Unreleased." if ln.rstrip().endswith(".") else "Unreleased") if ln.startswith("Released")
+                     else ln) for ln in skeleton]
         # the file as it was while this release was the open top section: newer ones cut off
         base = "\n".join(skeleton + lines[end:])
         expected = "\n".join(lines[start:])

@@ -38,6 +38,7 @@ class ImportPlan:
     version: str
     fragments: list[Planned] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
+    difference: str | None = None  # where build would not give the section back (None: byte for byte)
 
 
 def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, list]]:
@@ -104,7 +105,11 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
 
     text = fsio.read_text(cfg.root, cfg.root / path, what="notes file")
     doc = notes.parse(text, path)
-    return plan_notes_doc(cfg, doc, doc.release(version), Renderer(cfg))
+    rel = doc.release(version)
+    renderer = Renderer(cfg)
+    plan = plan_notes_doc(cfg, doc, rel, renderer)
+    plan.difference = rebuild_difference(cfg, doc, rel, plan, renderer)
+    return plan
 
 
 def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, renderer) -> ImportPlan:
@@ -152,6 +157,36 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, re
                                      "(irregular indentation or spacing); imported with its text as the body")
             plan.fragments.append(Planned(name, section, cat.title, ftext, b.start + 1, exact))
     return plan
+
+
+def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, plan: ImportPlan,
+                       renderer) -> str | None:
+    """Where ``build`` of the planned fragments would not give the section back, or None.
+
+    The section's skeleton (heading, status line, category headings) gets the
+    fragments merged the way ``build`` merges them — grouped and ordered under the
+    active configuration — and is compared with the original text, so ``import`` says
+    "byte for byte" only when that is true.
+    """
+    from relnotes.lifecycle import group
+
+    skeleton = [doc.lines[rel.start]]
+    if rel.status_line is not None:
+        skeleton += ["\n", doc.lines[rel.status_line], "\n"]
+    for cat in rel.categories:
+        skeleton += [doc.lines[cat.start], "\n"]
+    rebuilt = notes.NotesDocument("".join(skeleton) + "-" * 80 + "\n", doc.path)
+    frags = [f for f in (parse_text(p.text, p.name, cfg.sections)[0] for p in plan.fragments) if f is not None]
+    merge = [(section, renderer.entries(items)) for section, items in group(cfg, frags)]
+    rebuilt.merge_entries(rebuilt.releases[0], merge, list(cfg.sections))
+    original = doc.section_text(rel).replace("\r\n", "\n")
+    out = rebuilt.section_text(rebuilt.releases[0])
+    if out == original:
+        return None
+    a, b = original.split("\n"), out.split("\n")
+    n = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return (f"{doc.path}:{rel.start + n + 1}: the rebuilt section differs here "
+            f"(original {a[n] if n < len(a) else '<end>'!r}, rebuilt {b[n] if n < len(b) else '<end>'!r})")
 
 
 def _is_references(block: notes.Block) -> bool:

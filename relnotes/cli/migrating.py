@@ -58,7 +58,11 @@ def import_notes(
     written = importer.write_plan(cfg, plan)
     exact = sum(p.exact for p in plan.fragments)
     out(f"wrote {len(written)} fragment(s) for {plan.version} to {cfg.fragments_dir}/; "
-         f"{exact} rebuild their entry byte for byte")
+        f"{exact} rebuild their entry exactly")
+    if plan.difference is None:
+        out(f"'relnotes build' rebuilds the {plan.version} section byte for byte under this configuration")
+    else:
+        err(f"note: {plan.difference}: 'relnotes build' will not rebuild the section byte for byte")
 
 
 @command(import_app, name="towncrier", mutating=True)
