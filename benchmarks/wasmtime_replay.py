@@ -116,11 +116,26 @@ def truth_for(clone: Clone, n: int, main_commits: dict[int, str], off_main: list
     mention = re.compile(rf"(?:#|/pull/){n}\b")
     shas = [main_commits[n]] + [sha for sha, s, b in off_main if mention.search(s + "\n" + b)]
     versions: set[str] = set()
+    dates = {v: day for v, (_, day) in clone.tags.items()}
     for sha in shas:
-        versions.update(tags_containing(clone, sha))
+        found = tags_containing(clone, sha)
+        versions.update(found)
+        # an X.Y.0 that was never tagged (38.0.0) but is documented as released in its
+        # branch's notes: a commit in the branch's cut (the merge base with main) was in it
+        for v in found:
+            major, minor, patch = vkey(v)
+            first = f"{major}.{minor}.0"
+            branch = f"release-{first}"
+            if patch and first not in clone.tags and branch in clone.branches:
+                cut = git(clone.path, "merge-base", clone.main, clone.branches[branch]).strip()
+                inside = subprocess.run(["git", "merge-base", "--is-ancestor", sha, cut], cwd=clone.path).returncode == 0
+                released = status_date(clone.notes(branch)[clone.notes(branch).find(f"## {first}\n"):])
+                if inside and released:
+                    versions.add(first)
+                    dates[first] = released
     if not versions:
         return None, shas
-    best = min(versions, key=lambda v: (clone.tags[v][1], vkey(v)))
+    best = min(versions, key=lambda v: (dates[v], vkey(v)))
     return best, shas
 
 

@@ -181,3 +181,22 @@ def test_the_index_is_keyed_on_the_shallow_boundary(real_history, project, tmp_p
     r = when("#13610")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["version"] == "46.0.0"
+
+
+def test_an_untagged_first_release_falls_back_to_the_notes(project):
+    """v38.0.0 was never tagged, v38.0.1 was; release-38.0.0's notes say 38.0.0 was released."""
+    project.write("RELEASES.md", "## 38.0.0\n\nUnreleased.\n\n" + "-" * 80 + "\n")
+    feature = project.commit("Speed up testing the C API in CI (#11765)")
+    project.git("switch", "-q", "-c", "release-38.0.0")
+    project.write("RELEASES.md", "## 38.0.1\n\nReleased 2025-10-20.\n\n" + "-" * 80 + "\n\n"
+                  "## 38.0.0\n\nReleased 2025-10-20.\n\n" + "-" * 80 + "\n")
+    project.commit("Release Wasmtime 38.0.1 (#11888)")
+    project.git("tag", "v38.0.1")
+    fix = project.commit("Fix compatibility with the Go runtime (#11892) (#11900)")
+    project.git("switch", "-q", "main")
+    project.write("RELEASES.md", "## 39.0.0\n\nUnreleased.\n\n" + "-" * 80 + "\n")
+    project.commit("Bump Wasmtime to 39.0.0")
+    w = json.loads(project.run("when", feature, "--format", "json").stdout)
+    assert (w["version"], w["status"], w["date"]) == ("38.0.0", "released", "2025-10-20")
+    w = json.loads(project.run("when", fix, "--format", "json").stdout)  # after the tag: the next patch
+    assert (w["version"], w["status"]) == ("38.0.2", "upcoming")
