@@ -52,8 +52,11 @@ def parse(subject: str, body: str = "") -> Carried:
     own = in_subject[-1] if in_subject else 0
     found: list[int] = in_subject[:-1]
     commits: list[str] = []
-    if "#" in body or "/pull/" in body:
+    if "(#" in body:
         found.extend(int(n) for n in _BULLET_REF.findall(body))
+    # plain substring tests first: most messages say neither (the word regex is the cost)
+    if ("#" in body or "/pull/" in body) and ("ackport" in body or "herry" in body or "ACKPORT" in body
+                                             or "HERRY" in body or "ack-port" in body or "ackPort" in body):
         done = 0  # each line once, however many times it says "backport": linear
         for m in _BACKPORT_WORD.finditer(body):  # the numbers on a line that says "backport"
             if m.start() < done:
