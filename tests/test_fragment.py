@@ -290,3 +290,22 @@ def test_one_pr_in_two_different_entries_is_fine_the_same_entry_twice_is_not(tmp
     assert [(p.path, p.code) for p in res.problems] == [("changes.d/c.md", "duplicate-entry")]
     (d / "c.md").write_text("---\nsection: Fixed\nprs: [9614]\n---\nCranelift can dump its IR.\n")
     assert load_all(d, tmp_path, ("Added", "Fixed")).problems == []  # another section: another entry
+
+
+@pytest.mark.parametrize("value, ok", [("3", True), ("0", True), ("-1", False), ("two", False), ("true", False)])
+def test_order_is_a_position_or_a_located_problem(value, ok):
+    frag, problems = parse_text(f"---\nsection: Fixed\norder: {value}\n---\nA fix.\n", P, SECTIONS)
+    if ok:
+        assert problems == [] and frag.order == int(value)
+    else:
+        assert [(p.line, p.code) for p in problems] == [(3, "order-type")]
+
+
+def test_order_puts_fragments_first_by_position_under_any_configured_order():
+    def frag(name, prs, order=0):
+        return parse_text(f"---\nsection: Fixed\nprs: [{prs}]\n" + (f"order: {order}\n" if order else "")
+                          + "---\nA fix.\n", f"changes.d/{name}", SECTIONS)[0]._replace(name=name)
+
+    frags = [frag("a.md", 1), frag("z.md", 9, order=2), frag("m.md", 5, order=1)]
+    for order in ("pr", "file"):
+        assert [f.name for f in sorted(frags, key=lambda f: f.sort_key(order))] == ["m.md", "z.md", "a.md"]
