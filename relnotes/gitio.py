@@ -216,6 +216,14 @@ class Repo:
     def is_shallow(self) -> bool:
         return (Path(self._repo.common_dir) / "shallow").is_file()
 
+    def shallow_boundary(self) -> bytes:
+        """The shallow boundary commits as git lists them (``shallow`` in the common git
+        directory; empty for a complete clone): a deepen or ``--unshallow`` changes it."""
+        try:
+            return (Path(self._repo.common_dir) / "shallow").read_bytes()
+        except OSError:
+            return b""
+
     def dirty_paths(self) -> list[str]:
         out = self.run("status", "--porcelain", "--untracked-files=normal", strip=False)
         return [line[3:] for line in out.splitlines() if line.strip()]

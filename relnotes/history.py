@@ -438,21 +438,9 @@ def _head(repo: Repo, refs: dict[str, str]) -> str | None:
 
 
 def _shallow_key(repo: Repo) -> str:
-    """What the shallow boundary is: ``.git/shallow``'s contents ("" for a full clone).
-
-    Read from the git directory, no process: the file lists the boundary commits, so
-    any deepen or ``--unshallow`` changes it.
-    """
-    from relnotes.cache import git_dir
-
-    gd = git_dir(repo.root)
-    if gd is None:
-        return ""
-    try:
-        common = (gd / "commondir").read_text(encoding="utf-8").strip() if (gd / "commondir").is_file() else ""
-        base = (gd / common) if common else gd
-        data = (base / "shallow").read_bytes()
-    except (OSError, UnicodeDecodeError):
+    """A digest of the shallow boundary ("" for a complete clone)."""
+    data = repo.shallow_boundary()
+    if not data:
         return ""
     from relnotes.cache import blake2b
 
