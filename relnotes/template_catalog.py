@@ -43,11 +43,12 @@ FRAGMENT_FIELDS = (
     Variable("advisories", "list[str]", "GHSA advisory ids"),
     Variable("breaking", "bool", "marked as a breaking change"),
     Variable("backport", "bool", "a candidate for supported release branches"),
+    Variable("order", "int | None", "its explicit position in the category (imported entries), or none"),
 )
 
 _SECTION_VARS = (
     Variable("version", "str", "the release, e.g. 49.0.0"),
-    Variable("sections", "list[str]", "the configured template_sections, in order"),
+    Variable("sections", "list[str]", "the categories to open, in order (template_sections; patch_sections for patch)"),
     Variable("separator", "str", "the line of 80 dashes that ends a release section"),
 )
 
