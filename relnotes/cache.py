@@ -60,7 +60,12 @@ def cache_file(root: Path, name: str) -> Path | None:
     if os.environ.get("RELNOTES_NO_CACHE"):
         return None
     gd = git_dir(root)
-    return gd / "relnotes" / name if gd is not None else None
+    if gd is None:
+        return None
+    d = gd / "relnotes"
+    # relnotes' own directory in the git dir, never followed elsewhere (fsio's rule for
+    # repository paths does not apply: this is relnotes' state, not a path a PR names)
+    return None if d.is_symlink() else d / name
 
 
 class ParseCache:

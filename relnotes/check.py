@@ -85,10 +85,13 @@ def github_event() -> dict:
     if not path:
         return {}
     import json
+
+    from relnotes.fsio import read_environment_file
+
+    raw = read_environment_file(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
+        data = json.loads(raw) if raw is not None else {}
+    except ValueError:  # also UnicodeDecodeError
         return {}
     return data if isinstance(data, dict) else {}
 

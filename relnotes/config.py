@@ -6,6 +6,7 @@ what it means.  Loading, validation ("unknown key 'sectons' — did you mean
 ``relnotes schema`` all come from it, so they cannot drift apart.
 """
 
+import os
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
@@ -221,15 +222,22 @@ def load(config_path: Path | str | None = None, start: Path | None = None) -> Co
         if not path.is_file():
             raise ConfigError(f"{path}: no such configuration file",
                               hint="check the --config path, or run 'relnotes init'")
-        path = path.resolve()
-        return from_text(_read_config(path), path, path.parent)
+        # --config names the repository: its directory is the root.  The file itself may
+        # not lead anywhere else (a symlink out of that directory, or into .git).
+        path = Path(os.path.abspath(path))
+        root = path.parent.resolve()
+        path = root / path.name
+        return from_text(_read_config(path, root), path, root)
     found = find_config(start)
     if found is None:
         return defaults(find_root(start))
-    return from_text(_read_config(found), found, found.parent)
+    return from_text(_read_config(found, found.parent), found, found.parent)
 
 
-def _read_config(path: Path) -> str:
+def _read_config(path: Path, root: Path) -> str:
+    from relnotes.fsio import inside
+
+    inside(root, path, what="configuration file")
     size = path.stat().st_size
     if size > MAX_CONFIG_BYTES:
         raise ConfigError(f"{path}: {size} bytes is too large for a configuration file "
@@ -399,11 +407,13 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
     if kind == "path":
         if not isinstance(value, str) or not value.strip():
             raise bad("a relative path")
-        p = PurePosixPath(value.replace("\\", "/"))
-        if p.is_absolute() or ".." in p.parts or (len(value) > 1 and value[1] == ":"):
-            raise ConfigError(f"{where}: '{name}' ({value!r}) points outside the repository",
-                              hint="use a path relative to the repository root, without '..'")
-        return str(p)
+        from relnotes.fsio import relative_path_problem
+
+        problem = relative_path_problem(value)
+        if problem:
+            raise ConfigError(f"{where}: '{name}' ({value!r}) {problem}",
+                              hint="use a path relative to the repository root, without '..' or '.git'")
+        return str(PurePosixPath(value.replace("\\", "/")))
     if kind in ("int", "optint"):
         if kind == "optint" and value is None:
             return None

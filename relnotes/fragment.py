@@ -220,14 +220,13 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
 
 def read_file(p: Path, shown: str, root: Path) -> tuple[str | None, list[Problem]]:
     """Read a fragment's bytes safely: size, symlinks, encoding."""
+    from relnotes.fsio import escape_problem
+
     try:
-        if p.is_symlink():
-            target = p.resolve()
-            try:
-                target.relative_to(root.resolve())
-            except ValueError:
-                return None, [Problem(shown, 1, 1, "symlink",
-                                      "is a symbolic link to a file outside the repository; fragments must be real files")]
+        if p.is_symlink() and escape_problem(root, p):
+            return None, [Problem(shown, 1, 1, "symlink",
+                                  "is a symbolic link to a file outside the repository (or inside .git); "
+                                  "fragments must be real files")]
         if not p.is_file():
             return None, [_not_a_file(shown, p.is_dir())]
         size = p.stat().st_size
@@ -254,14 +253,12 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
     bytes were parsed before.
     """
     from relnotes.cache import ParseCache
+    from relnotes.fsio import list_dir
 
+    entries = list_dir(root, frag_dir, what="fragments directory")  # confined: exit 2 if it leads out
     cache = ParseCache(root, sections) if use_cache else None
     result = LoadResult([], [])
     prefix = _shown(frag_dir, root) + "/"
-    try:
-        entries = sorted(os.scandir(frag_dir), key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return result
     for e in entries:
         name = e.name
         shown = prefix + name
@@ -315,7 +312,9 @@ def _parse_cached(cache, data: bytes, shown: str, name: str, sections) -> tuple[
 
 
 _CHUNK = 64 * 1024
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+# O_NOFOLLOW: an entry that was a regular file when listed is never followed if it
+# became a symbolic link since (links go through read_file and its confinement check)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
 
 
 def _read_bytes(path: str, shown: str) -> tuple[bytes | None, list[Problem]]:

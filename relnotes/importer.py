@@ -205,7 +205,7 @@ def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
         frag, problems = parse_text(p.text, p.name, cfg.sections)
         if problems:
             raise UsageError(f"internal: imported fragment {p.name} would be invalid: {problems[0].message}")
-    cfg.fragments_path.mkdir(parents=True, exist_ok=True)
+    fsio.make_dir(cfg.root, cfg.fragments_path, what="fragments directory")
     written = []
     for p in plan.fragments:
         fsio.write_text(cfg.root, cfg.fragments_path / p.name, p.text)

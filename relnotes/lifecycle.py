@@ -74,6 +74,8 @@ def remove_fragments(cfg: Config, fragments: list[Fragment], repo=None) -> list[
     """
     paths = [f.path for f in fragments]
     tracked = repo.tracked_under(cfg.fragments_dir) if repo is not None else set()
+    for d in {(cfg.root / p).parent for p in paths}:  # never remove through a link that leads out
+        fsio.inside(cfg.root, d, what="fragments directory")
     gone = []
     try:
         for p in paths:
@@ -195,7 +197,7 @@ def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advis
         frag, problems = parse_text(text, shown, cfg.sections)
         if problems:
             raise ValidationError(problems, "the fragment would not be valid; nothing was written")
-    fsio.inside(cfg.root, cfg.fragments_path.parent)
+    fsio.inside(cfg.root, cfg.fragments_path, what="fragments directory")
     if cfg.fragments_path.exists() and not cfg.fragments_path.is_dir():
         raise FileSystemError(f"{cfg.fragments_dir}: is not a directory, so no fragment can be written in it",
                               hint="move the file away, or set fragments_dir in relnotes.yaml")

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnotes.errors import ConfigError
+from relnotes import fsio
 
 if TYPE_CHECKING:
     from relnotes.config import Config
@@ -52,7 +52,7 @@ class Renderer:
         self._override = cfg.templates_path
         self._overridden: set[str] = set()
         if self._override.is_dir():
-            _refuse_escaping_templates(self._override, cfg.root)
+            fsio.inside(cfg.root, self._override, what="templates_dir")  # each file: sandbox.ConfinedLoader
             self._overridden = {n for n in TEMPLATES if (self._override / n).exists()}
         self._env: Any = None
         self._cache: dict[str, Any] = {}
@@ -61,46 +61,46 @@ class Renderer:
 
     @property
     def env(self) -> Any:
-        """The sandboxed Jinja environment, created on first use."""
+        """The confined, sandboxed, budgeted Jinja environment (``relnotes.sandbox``),
+        created on first use."""
         if self._env is None:
-            from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
-            from jinja2.sandbox import ImmutableSandboxedEnvironment
+            from relnotes import sandbox
 
-            builtin = FileSystemLoader(str(builtin_template_dir()))
-            loaders: list[Any] = [FileSystemLoader(str(self._override))] if self._overridden else []
-            loaders += [builtin, PrefixLoader({"builtin": builtin})]
-            self._env = ImmutableSandboxedEnvironment(
-                loader=ChoiceLoader(loaders),
-                undefined=StrictUndefined,
-                autoescape=False,
-                keep_trailing_newline=True,
-                trim_blocks=True,
-                lstrip_blocks=True,
-            )
+            self._env = sandbox.make_environment(self._override if self._overridden else None,
+                                                 builtin_template_dir(), self.cfg.root)
             self._env.filters["indent_body"] = indent_body
         return self._env
 
     def _template(self, name: str) -> Any:
         t = self._cache.get(name)
         if t is None:
-            from jinja2 import TemplateError
-
             try:
+                self.env.start()  # compiling counts against the time budget too
                 t = self._cache[name] = self.env.get_template(name)
-            except TemplateError as e:
-                raise _template_error(e, name) from None
+            except Exception as e:
+                raise self._error(e, name, {}) from None
         return t
+
+    def _render(self, name: str, context: dict) -> str:
+        from relnotes import sandbox
+
+        template = self._template(name)
+        try:
+            return sandbox.render(self.env, template, context)
+        except Exception as e:  # any failure of a template is a located message, never a traceback
+            raise self._error(e, name, context) from None
+
+    def _error(self, e: BaseException, name: str, context: dict) -> Exception:
+        from relnotes import sandbox
+
+        return sandbox.template_error(e, name, root=self.cfg.root, context=context,
+                                      dirs=(self._override, builtin_template_dir()))
 
     def render(self, name: str, **context: Any) -> str:
         base = {"project": self.cfg.project, "repository": self.cfg.repository}
         if name in self.native:
             return NATIVE[name]({**base, **context})
-        from jinja2 import TemplateError
-
-        try:
-            return self._template(name).render(**base, **context)
-        except TemplateError as e:
-            raise _template_error(e, name) from None
+        return self._render(name, {**base, **context})
 
     # -- what the commands need -------------------------------------------------
 
@@ -129,17 +129,9 @@ class Renderer:
         if self.fast_entries:
             links = self.links
             return [builtin_entry(f.body, links(f)) for f in fragments]
-        t = self._template("entry.md.j2")
-        from jinja2 import TemplateError
-
         base = {"project": self.cfg.project, "repository": self.cfg.repository}
-        out = []
-        try:
-            for f in fragments:
-                out.append(t.render(**base, fragment=self.entry_context(f)).rstrip("\n"))
-        except TemplateError as e:
-            raise _template_error(e, "entry.md.j2") from None
-        return out
+        return [self._render("entry.md.j2", {**base, "fragment": self.entry_context(f)}).rstrip("\n")
+                for f in fragments]
 
     def release_section(self, version: str, sections: tuple[str, ...] | None = None) -> str:
         """A fresh ``## VERSION`` / ``Unreleased.`` section (Wasmtime's RELEASES-template)
@@ -228,42 +220,3 @@ def indent_body(text: str, width: int = 2) -> str:
     pad = " " * width
     lines = text.split("\n")
     return "\n".join([lines[0]] + [pad + ln if ln.strip() else "" for ln in lines[1:]])
-
-
-def _refuse_escaping_templates(d: Path, root: Path) -> None:
-    resolved_root = root.resolve()
-    try:
-        d.resolve().relative_to(resolved_root)
-    except ValueError:
-        raise ConfigError(f"templates_dir {d} resolves outside the repository") from None
-    for p in d.iterdir():
-        if p.is_symlink():
-            try:
-                p.resolve().relative_to(resolved_root)
-            except ValueError:
-                raise ConfigError(f"{p}: template is a symbolic link outside the repository") from None
-
-
-def _template_error(e: Exception, name: str) -> ConfigError:
-    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
-    from jinja2.exceptions import SecurityError
-
-    where = name
-    if isinstance(e, TemplateSyntaxError):
-        where = f"{e.filename or e.name or name}:{e.lineno}"
-        return ConfigError(f"{where}: template syntax error: {e.message}")
-    import traceback
-
-    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".j2")]
-    if frames:
-        where = f"{frames[-1].filename}:{frames[-1].lineno}"
-    if isinstance(e, SecurityError):
-        return ConfigError(f"{where}: template refused by the sandbox: {e}",
-                           hint="templates may only use the values relnotes passes to them")
-    if isinstance(e, UndefinedError):
-        from relnotes.template_catalog import undefined_hint
-
-        return ConfigError(f"{where}: template error: {e.message}", hint=undefined_hint(name))
-    if isinstance(e, TemplateNotFound):
-        return ConfigError(f"template {e.name!r} not found", hint=f"built-ins: {', '.join(TEMPLATES)}")
-    return ConfigError(f"{where}: template error: {e}")

@@ -13,6 +13,7 @@ written.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -20,8 +21,8 @@ from pathlib import Path
 
 from relnotes import fsio
 from relnotes.config import Config
-from relnotes.errors import ConfigError, UsageError, ValidationError
-from relnotes.fragment import parse_text
+from relnotes.errors import ConfigError, ContentError, UsageError, ValidationError
+from relnotes.fragment import MAX_FRAGMENT_BYTES, parse_text
 from relnotes.lifecycle import _slug, fragment_text
 
 # towncrier's built-in types: (key, display name)
@@ -60,13 +61,20 @@ class TcPlan:
     sources: int = 0
 
 
-def read_config(project_dir: Path) -> TowncrierConfig:
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def read_config(project_dir: Path, root: Path | None = None) -> TowncrierConfig:
+    """The towncrier configuration in ``project_dir``; with ``root``, every file it
+    names (and the configuration itself) must resolve inside that repository."""
+    root = root or project_dir
     candidates = [project_dir / "towncrier.toml", project_dir / "pyproject.toml"]
     for path in candidates:
         if not path.is_file():
             continue
+        raw = fsio.read_bytes(root, path, what="towncrier configuration", limit=MAX_CONFIG_BYTES)
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise ConfigError(f"{path}: invalid TOML: {e}") from None
         tc = data.get("tool", {}).get("towncrier")
@@ -134,28 +142,36 @@ def rst_to_markdown(text: str) -> str:
 
 
 def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str = "issues") -> TcPlan:
-    tc = read_config(project_dir)
+    root = cfg.root
+    tc = read_config(project_dir, root)
     p = TcPlan(tc)
+    fsio.inside(root, tc.directory, what="towncrier fragments directory")
     if not tc.directory.is_dir():
         raise ConfigError(f"{tc.directory}: the towncrier fragments directory does not exist",
                           hint=f"set 'directory' in {tc.source}")
     found: list[TcFragment] = []
     for sub_name, sub_path in tc.subdirs:
         d = tc.directory / sub_path if sub_path else tc.directory
-        for f in sorted(d.iterdir()) if d.is_dir() else []:
+        for entry in fsio.list_dir(root, d, what="towncrier fragments directory"):
+            f = Path(entry.path)
+            if entry.is_symlink():
+                fsio.inside(root, f, what="towncrier fragment")
             if not f.is_file() or f.name in (".gitignore", ".gitkeep", "README.rst", "README.md", "template.rst",
                                              "template.md", "template.jinja"):
                 continue
-            shown = f.relative_to(project_dir).as_posix()
+            shown = os.path.relpath(f, project_dir).replace(os.sep, "/")
             parsed = parse_name(f.name, tc.types)
             if parsed is None:
                 p.problems.append(f"{shown}: unknown fragment type (known: {', '.join(tc.types)}); "
                                   "towncrier would silently drop it")
                 continue
             try:
-                raw = f.read_text(encoding="utf-8")
+                raw = fsio.read_bytes(root, f, what="towncrier fragment", limit=MAX_FRAGMENT_BYTES).decode("utf-8")
             except UnicodeDecodeError:
                 p.problems.append(f"{shown}: not UTF-8")
+                continue
+            except ContentError as e:
+                p.problems.append(e.message)
                 continue
             content = raw.strip()
             if f.name.endswith(".rst") or not f.name.endswith((".md", ".markdown")):
@@ -221,7 +237,7 @@ def write(cfg: Config, p: TcPlan) -> list[str]:
     taken = [n for n, _ in p.fragments if (cfg.fragments_path / n).exists()]
     if taken:
         raise UsageError(f"{cfg.fragments_dir}/{taken[0]} already exists")
-    cfg.fragments_path.mkdir(parents=True, exist_ok=True)
+    fsio.make_dir(cfg.root, cfg.fragments_path, what="fragments directory")
     out = []
     for name, text in p.fragments:
         fsio.write_text(cfg.root, cfg.fragments_path / name, text)
