@@ -247,8 +247,17 @@ class BoundedNamespace(Namespace):
 
 
 class _Codegen(CodeGenerator):
-    """Jinja's code generator with two hooks: ``~`` concatenation and ``{% for %}``
-    iteration go through the environment, where they are budgeted."""
+    """Jinja's code generator with three hooks: every ``{{ … }}`` output (also into a
+    macro's or block's buffer), ``~`` concatenation and ``{% for %}`` iteration go
+    through the environment, where they are budgeted."""
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Any, finalize: Any) -> None:
+        self.write("environment.budget_output(")
+        super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Any, finalize: Any) -> None:
+        super()._output_child_post(node, frame, finalize)
+        self.write(")")
 
     def visit_Concat(self, node: nodes.Concat, frame: Any) -> None:
         self.write("environment.budget_concat((")
@@ -280,6 +289,7 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline: float | None = None
+        self.output_used = 0  # characters of {{ … }} output in the current render
         self.globals["range"] = self._range
         self.globals["namespace"] = BoundedNamespace
         for name in _DROPPED_GLOBALS:
@@ -315,6 +325,12 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
             if not n % _TICK_EVERY:
                 self.tick()
             yield item
+
+    def budget_output(self, text: str) -> str:
+        self.output_used += len(text)
+        if self.output_used > MAX_OUTPUT:
+            raise _refuse(f"output of more than {MAX_OUTPUT} characters")
+        return text
 
     def budget_concat(self, parts: tuple) -> str:
         self.tick()
@@ -376,6 +392,7 @@ def make_environment(override: Path | None, builtin: Path, root: Path) -> Budget
 def render(env: BudgetedSandbox, template: Any, context: dict) -> str:
     """Render within the budgets; ``template_error`` turns any failure into a message."""
     env.start()
+    env.output_used = 0
     out: list[str] = []
     size = 0
     for chunk in template.generate(**context):
