@@ -10,12 +10,12 @@ override is untrusted code.  Three defences, all here:
   symlink (``parts/sys -> /etc``) nor ``templates_dir: "."`` reaches other files.
 * **The sandbox.** :class:`BudgetedSandbox` is Jinja's immutable sandbox (no attribute
   of Python internals, no mutating methods), with ``StrictUndefined``.
-* **Budgets.** Work is bounded where it can grow: ``range`` yields at most
-  :data:`MAX_RANGE` items; ``*``, ``**``, ``+``, ``%``, ``~``, string padding methods,
-  format widths and amplifying filters are refused *before* they would build a value
-  heavier than :data:`MAX_VALUE`; every loop, call and attribute access checks the
-  wall clock against :data:`TIME_BUDGET` (shared by every render of one command);
-  output stops at :data:`MAX_OUTPUT`.  A budget error names the template and line.
+* **Budgets** (the limits and checks live in ``relnotes.budgets``).  Work is bounded
+  where it can grow: ``range`` yields at most ``MAX_RANGE`` items; ``*``, ``**``, ``+``,
+  ``%``, ``~``, string padding methods, format widths and amplifying filters are
+  refused *before* they would build a value heavier than ``MAX_VALUE``; every loop,
+  call and attribute access checks the wall clock against :data:`TIME_BUDGET`
+  (shared by every render of one command); output stops at ``MAX_OUTPUT``.
 
 Every failure of a template — syntax, undefined name, sandbox refusal, budget, a
 runtime error such as ``{{ 1 // 0 }}`` — becomes a ConfigError (exit 2) that names
@@ -25,7 +25,6 @@ the template file, line and message (:func:`template_error`).
 from __future__ import annotations
 
 import os
-import re
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -35,24 +34,15 @@ from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.utils import Namespace
 
 from relnotes import fsio
+from relnotes.budgets import (MAX_OUTPUT, MAX_RANGE, MAX_TEMPLATE_BYTES, MAX_VALUE, BoundedNamespace,
+                              BudgetExceeded, bounded_filter, check_binop, check_format, check_str_method,
+                              check_value, refuse)
 from relnotes.errors import ConfigError, RelnotesError
 
-MAX_RANGE = 10_000  # items one range() may produce
-MAX_VALUE = 8 * 1024 * 1024  # characters (or items) of any one value a template builds
-MAX_OUTPUT = 8 * 1024 * 1024  # characters one render may produce
-MAX_INT_BITS = 100_000  # bits of an integer a template may compute
-MAX_WIDTH = 100_000  # a padding width, format width or precision
-MAX_TEMPLATE_BYTES = 256 * 1024  # size of one template file
 TIME_BUDGET = 10.0  # seconds of template work in one command
 _TICK_EVERY = 256  # loop iterations between clock checks
-
-
-class BudgetExceeded(SecurityError):
-    """A template tried to do more work than relnotes allows (a TemplateError, so Jinja
-    gives it the template's file and line)."""
 
 
 # -- loading: every template file confined to the repository ---------------------------
@@ -82,168 +72,6 @@ def shown(path: Path | str, root: Path) -> str:
         return Path(path).relative_to(root).as_posix()
     except ValueError:
         return str(path)
-
-
-# -- budgets ---------------------------------------------------------------------------
-
-
-def weight(value: Any, limit: int = MAX_VALUE, depth: int = 0) -> int:
-    """Roughly how many characters ``value`` stands for (strings, containers, big ints);
-    stops counting once past ``limit``."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, bool) or value is None:
-        return 1
-    if isinstance(value, int):
-        return value.bit_length() // 8 + 1
-    if isinstance(value, dict):
-        value = list(value.items())
-    if isinstance(value, (list, tuple, set, frozenset)):
-        total = len(value)
-        if depth > 30:
-            return total
-        for item in value:
-            if total > limit:
-                break
-            total += weight(item, limit - total, depth + 1)
-        return total
-    return 1
-
-
-def _refuse(what: str) -> BudgetExceeded:
-    return BudgetExceeded(f"{what} (template budget)")
-
-
-def _check_value(value: Any) -> Any:
-    if isinstance(value, (str, list, tuple, dict, set, frozenset)) and weight(value) > MAX_VALUE:
-        raise _refuse(f"a value of more than {MAX_VALUE} characters")
-    return value
-
-
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
-_BRACE_FIELD = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
-
-
-def _check_format(fmt: str, args: Any, percent: bool) -> None:
-    """Refuse a ``%`` or ``str.format`` format whose width or precision is too large."""
-    widths: list[int] = []
-    dynamic = False
-    if percent:
-        for m in _PERCENT_SPEC.finditer(fmt):
-            for group in m.groups():
-                if group == "*":
-                    dynamic = True
-                elif group:
-                    widths.append(int(group[:7]))
-    else:
-        for m in _BRACE_FIELD.finditer(fmt):
-            field = m.group()
-            dynamic = dynamic or field.count("{") > 1
-            widths += [int(d[:7]) for d in re.findall(r"\d+", field.partition(":")[2])]
-    if dynamic:
-        values = args.values() if isinstance(args, dict) else args if isinstance(args, (list, tuple)) else [args]
-        widths += [abs(v) for v in values if isinstance(v, int) and not isinstance(v, bool)]
-    if widths and max(widths) > MAX_WIDTH:
-        raise _refuse(f"a format width or precision above {MAX_WIDTH}")
-
-
-def _check_width(width: Any) -> None:
-    if isinstance(width, int) and width > MAX_WIDTH:
-        raise _refuse(f"a width of {width} (at most {MAX_WIDTH})")
-
-
-def _check_binop(operator: str, left: Any, right: Any) -> None:
-    ints = all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
-    if operator == "*":
-        if ints:
-            if left.bit_length() + right.bit_length() > MAX_INT_BITS:
-                raise _refuse(f"an integer of more than {MAX_INT_BITS} bits")
-            return
-        for seq, n in ((left, right), (right, left)):
-            if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and n > 0:
-                if weight(seq) * n > MAX_VALUE:
-                    raise _refuse(f"repeating a value to more than {MAX_VALUE} characters")
-    elif operator == "**" and ints:
-        if abs(left) > 1 and right > 0 and left.bit_length() * right > MAX_INT_BITS:
-            raise _refuse(f"an integer of more than {MAX_INT_BITS} bits")
-    elif operator == "+" and not ints:
-        if weight(left) + weight(right) > MAX_VALUE:
-            raise _refuse(f"a value of more than {MAX_VALUE} characters")
-    elif operator == "%" and isinstance(left, str):
-        _check_format(left, right, percent=True)
-
-
-def _check_str_method(method: Any, args: tuple, kwargs: dict) -> None:
-    """Padding and replacing methods of ``str`` grow a value by their arguments."""
-    owner = getattr(method, "__self__", None)
-    if not isinstance(owner, str):
-        return
-    name = getattr(method, "__name__", "")
-    values = list(args) + list(kwargs.values())
-    if name in ("ljust", "rjust", "center", "zfill"):
-        _check_width(values[0] if values else 0)
-    elif name == "expandtabs":
-        size = values[0] if values else 8
-        if isinstance(size, int) and owner.count("\t") * size > MAX_VALUE:
-            raise _refuse(f"expanding tabs to more than {MAX_VALUE} characters")
-    elif name == "replace" and len(values) >= 2:
-        _check_replace(owner, values[0], values[1])
-    elif name == "join" and values:
-        _check_join(owner, values[0])
-
-
-def _check_replace(s: Any, old: Any, new: Any) -> None:
-    if isinstance(s, str) and isinstance(old, str) and isinstance(new, str):
-        count = len(s) + 1 if not old else s.count(old)
-        if len(s) + count * max(0, len(new) - len(old)) > MAX_VALUE:
-            raise _refuse(f"replacing to more than {MAX_VALUE} characters")
-
-
-def _check_join(sep: Any, items: Any) -> None:
-    if isinstance(items, (list, tuple)):
-        if weight(list(items)) + len(items) * len(str(sep)) > MAX_VALUE:
-            raise _refuse(f"joining to more than {MAX_VALUE} characters")
-
-
-def _bounded_filter(name: str, f: Callable) -> Callable:
-    """A built-in filter whose arguments are checked before and result after it runs."""
-
-    skip = 1 if hasattr(f, "jinja_pass_arg") else 0  # the context or environment comes first
-
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        checked.env.tick()  # type: ignore[attr-defined]
-        value, rest = (args[skip], args[skip + 1:]) if len(args) > skip else (None, ())
-        if name in ("center", "indent", "wordwrap", "truncate"):
-            _check_width(kwargs.get("width", kwargs.get("length", rest[0] if rest else 0)))
-        elif name in ("batch", "slice"):
-            count = kwargs.get("linecount", kwargs.get("slices", rest[0] if rest else 0))
-            if isinstance(count, int) and count > MAX_RANGE:
-                raise _refuse(f"'{name}' into more than {MAX_RANGE} parts")
-        elif name == "format" and isinstance(value, str):
-            _check_format(value, list(rest) or kwargs, percent=True)
-        elif name == "replace" and len(rest) >= 2:
-            _check_replace(str(value), rest[0], rest[1])
-        elif name in ("join", "sum") and value is not None and not isinstance(value, (str, dict)):
-            value = list(value)  # materialised once, to weigh it before it is joined
-            args = (*args[:skip], value, *rest)
-            if name == "join":
-                _check_join(kwargs.get("d", rest[0] if rest else ""), value)
-            elif weight(value) > MAX_VALUE:
-                raise _refuse(f"a sum of more than {MAX_VALUE} characters")
-        return _check_value(f(*args, **kwargs))
-
-    if skip:
-        checked.jinja_pass_arg = f.jinja_pass_arg  # type: ignore[attr-defined]
-    checked.__name__ = getattr(f, "__name__", name)
-    return checked
-
-
-class BoundedNamespace(Namespace):
-    """``namespace()`` whose attributes cannot grow past the value budget (doubling a
-    string through ``{% set ns.s = ns.s ~ ns.s %}`` in a loop would)."""
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        super().__setitem__(name, _check_value(value))
 
 
 class _Codegen(CodeGenerator):
@@ -297,7 +125,7 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
         for name in _DROPPED_FILTERS:
             self.filters.pop(name, None)
         for name, f in list(self.filters.items()):
-            wrapped = _bounded_filter(name, f)
+            wrapped = bounded_filter(name, f)
             wrapped.env = self  # type: ignore[attr-defined]
             self.filters[name] = wrapped
 
@@ -309,14 +137,14 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
 
     def tick(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise _refuse(f"templates ran longer than {TIME_BUDGET:g} seconds")
+            raise refuse(f"templates ran longer than {TIME_BUDGET:g} seconds")
 
     # -- hooks the compiled templates call
     def _range(self, *args: int) -> range:
         self.tick()
         r = range(*args)
         if len(r) > MAX_RANGE:
-            raise _refuse(f"a range of {len(r)} items (at most {MAX_RANGE})")
+            raise refuse(f"a range of {len(r)} items (at most {MAX_RANGE})")
         return r
 
     def budget_iter(self, iterable: Any) -> Any:
@@ -329,32 +157,32 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
     def budget_output(self, text: str) -> str:
         self.output_used += len(text)
         if self.output_used > MAX_OUTPUT:
-            raise _refuse(f"output of more than {MAX_OUTPUT} characters")
+            raise refuse(f"output of more than {MAX_OUTPUT} characters")
         return text
 
     def budget_concat(self, parts: tuple) -> str:
         self.tick()
         texts = [str(p) for p in parts]
         if sum(map(len, texts)) > MAX_VALUE:
-            raise _refuse(f"a value of more than {MAX_VALUE} characters")
+            raise refuse(f"a value of more than {MAX_VALUE} characters")
         return "".join(texts)
 
     def concat(self, parts: Any) -> str:  # type: ignore[override]
         """Joins a macro's, a block's or ``{% set %}`` block's output."""
         parts = list(parts)
         if sum(map(len, parts)) > MAX_OUTPUT:
-            raise _refuse(f"output of more than {MAX_OUTPUT} characters")
+            raise refuse(f"output of more than {MAX_OUTPUT} characters")
         return "".join(parts)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         __self.tick()
-        _check_str_method(__obj, args, kwargs)
-        return _check_value(super().call(__context, __obj, *args, **kwargs))
+        check_str_method(__obj, args, kwargs)
+        return check_value(super().call(__context, __obj, *args, **kwargs))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         self.tick()
-        _check_binop(operator, left, right)
-        return _check_value(super().call_binop(context, operator, left, right))
+        check_binop(operator, left, right)
+        return check_value(super().call_binop(context, operator, left, right))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self.tick()
@@ -371,8 +199,8 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
         fmt = value.__self__
 
         def checked(*args: Any, **kwargs: Any) -> str:
-            _check_format(fmt, list(args) + list(kwargs.values()), percent=False)
-            return _check_value(wrapper(*args, **kwargs))
+            check_format(fmt, list(args) + list(kwargs.values()), percent=False)
+            return check_value(wrapper(*args, **kwargs))
 
         return checked
 
@@ -398,7 +226,7 @@ def render(env: BudgetedSandbox, template: Any, context: dict) -> str:
     for chunk in template.generate(**context):
         size += len(chunk)
         if size > MAX_OUTPUT:
-            raise _refuse(f"output of more than {MAX_OUTPUT} characters")
+            raise refuse(f"output of more than {MAX_OUTPUT} characters")
         out.append(chunk)
         if len(out) % _TICK_EVERY == 0:
             env.tick()
