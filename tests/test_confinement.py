@@ -320,3 +320,12 @@ def test_refusal_as_a_real_process(project, outside):
     assert "changes.d: fragments directory resolves outside the repository" in r.stderr
     assert "Traceback" not in r.stderr
     assert tree(outside) == before
+
+
+def test_symlink_loops_are_refused_not_crashed(repo, outside):
+    (repo.root / "RELEASES.md").unlink()
+    os.symlink("loop-b", repo.root / "RELEASES.md")
+    os.symlink("RELEASES.md", repo.root / "loop-b")
+    attempt(repo, outside, "build", message="RELEASES.md: notes file is a loop of symbolic links")
+    os.symlink("loop.md", repo.root / "changes.d/loop.md")
+    attempt(repo, outside, "check", code=1, message="changes.d/loop.md:1:1: is a symbolic link")
