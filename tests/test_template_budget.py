@@ -188,3 +188,58 @@ def test_budget_error_from_a_real_process(repo):
     assert r.returncode == 2
     assert "error: templates/draft.md.j2:1: template stopped: repeating a value" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+# -- property: any composition of growing operations stays within the budgets ------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_N = st.sampled_from(["1", "3", "100", "10000", "1000000", "500000000"])
+_GROW = [
+    lambda x, n: f"({x}) * {n}", lambda x, n: f"[{x}] * {n}", lambda x, n: f"({x}) ~ ({x})",
+    lambda x, n: f"({x}) + ({x})", lambda x, n: f"({x})|string|center({n})", lambda x, n: f"({x})|string|indent({n})",
+    lambda x, n: f'({x})|string|replace("a", ({x})|string)', lambda x, n: f"[{x}, {x}, {x}]|join",
+    lambda x, n: f'"%{n}s" % ({x})|string', lambda x, n: f'"{{:>{n}}}".format({x})',
+    lambda x, n: f"({x})|string|truncate({n})", lambda x, n: f"range({n})|list",
+    lambda x, n: f"({x})|string|list", lambda x, n: f"({x})|string|batch({n})|list",
+]
+
+
+@st.composite
+def _expression(draw):
+    x = '"ab"'
+    for _ in range(draw(st.integers(1, 4))):
+        x = draw(st.sampled_from(_GROW))(x, draw(_N))
+    return x
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(expr=_expression(), loop=st.booleans())
+def test_any_growing_expression_is_bounded(tmp_path_factory, expr, loop):
+    """Rendered or refused with a located message, never more than the budgets allow."""
+    import tracemalloc
+
+    from relnotes import config
+    from relnotes.errors import ConfigError
+    from relnotes.render import Renderer
+
+    root = tmp_path_factory.mktemp("r")
+    (root / "templates").mkdir()
+    body = "{{ " + expr + " }}"
+    if loop:
+        body = "{% for i in range(1000) %}" + body + "{% endfor %}"
+    (root / "templates/release.md.j2").write_text(body + "\n")
+    tracemalloc.start()
+    start = time.monotonic()
+    try:
+        out = Renderer(config.defaults(root)).release_section("1.0.0")
+    except ConfigError as e:
+        assert e.message.startswith("templates/release.md.j2:1: "), e.message
+        out = ""
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert len(out) <= sandbox.MAX_OUTPUT + 1
+    assert peak < 40 * sandbox.MAX_VALUE, f"{peak / 2**20:.0f} MiB for {body}"
+    assert time.monotonic() - start < sandbox.TIME_BUDGET + 5
