@@ -88,11 +88,15 @@ class _Codegen(CodeGenerator):
         self.write(")")
 
     def visit_Concat(self, node: nodes.Concat, frame: Any) -> None:
+        if frame.eval_ctx.volatile:
+            markup = "context.eval_ctx.autoescape"
+        else:
+            markup = "True" if frame.eval_ctx.autoescape else "False"
         self.write("environment.budget_concat((")
         for arg in node.nodes:
             self.visit(arg, frame)
             self.write(", ")
-        self.write("))")
+        self.write(f"), {markup})")
 
     def visit_For(self, node: nodes.For, frame: Any) -> None:
         if not getattr(node, "budgeted", False):
@@ -160,11 +164,16 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
             raise refuse(f"output of more than {MAX_OUTPUT} characters")
         return text
 
-    def budget_concat(self, parts: tuple) -> str:
+    def budget_concat(self, parts: tuple, markup: bool = False) -> str:
+        """``a ~ b``: Jinja's ``str_join`` (``markup_join`` when autoescaping), bounded."""
         self.tick()
         texts = [str(p) for p in parts]
         if sum(map(len, texts)) > MAX_VALUE:
             raise refuse(f"a value of more than {MAX_VALUE} characters")
+        if markup:
+            from jinja2.runtime import markup_join
+
+            return markup_join(parts)
         return "".join(texts)
 
     def concat(self, parts: Any) -> str:  # type: ignore[override]
@@ -205,16 +214,29 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
         return checked
 
 
-def make_environment(override: Path | None, builtin: Path, root: Path) -> BudgetedSandbox:
+def make_environment(override: Path | None, builtin: Path, root: Path, *, html: bool = False) -> BudgetedSandbox:
     """The environment: the project's overrides (confined) first, then the built-ins,
-    which an override may extend as ``builtin/NAME``."""
+    which an override may extend as ``builtin/NAME``.  ``html``: the site's pages,
+    autoescaped; otherwise Markdown, kept byte for byte."""
     from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 
+    if override is not None:
+        fsio.inside(root, override, what="templates directory")
     shipped = FileSystemLoader(str(builtin))
     loaders: list[Any] = [ConfinedLoader(override, root)] if override is not None else []
     loaders += [shipped, PrefixLoader({"builtin": shipped})]
-    return BudgetedSandbox(loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=False,
-                           keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    return BudgetedSandbox(loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=html,
+                           keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_named(env: BudgetedSandbox, name: str, context: dict, *, shown_name: str, root: Path,
+                 dirs: tuple[Path, ...]) -> str:
+    """Load and render one template; any failure is :func:`template_error`'s message."""
+    try:
+        env.start()
+        return render(env, env.get_template(name), context)
+    except Exception as e:  # any failure of a template is a located message, never a traceback
+        raise template_error(e, shown_name, root=root, dirs=dirs, context=context) from None
 
 
 def render(env: BudgetedSandbox, template: Any, context: dict) -> str:

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from relnotes import policy
+from relnotes import fsio, policy
 from relnotes.config import Config
 from relnotes.errors import StateError
 from relnotes.stitch import Section, Stitched
@@ -46,34 +46,31 @@ class Built:
     upgrade_pages: int
 
 
-def _env(cfg: Config) -> Any:
-    """The sandboxed, autoescaping environment: the project's ``site/`` overrides, then ours."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+def _dirs(cfg: Config) -> tuple[Path | None, Path]:
+    """The project's ``site/`` overrides (None when there are none) and the built-in pages."""
+    from relnotes.render import builtin_template_dir
 
-    from relnotes.render import _refuse_escaping_templates, builtin_template_dir
-
-    builtin = FileSystemLoader(str(builtin_template_dir() / "site"))
-    loaders: list[Any] = []
     override = cfg.templates_path / "site"
-    if override.is_dir():
-        _refuse_escaping_templates(cfg.templates_path, cfg.root)
-        _refuse_escaping_templates(override, cfg.root)
-        loaders.append(FileSystemLoader(str(override)))
-    loaders += [builtin, PrefixLoader({"builtin": builtin})]
-    return ImmutableSandboxedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
-                                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    return (override if override.is_dir() else None), builtin_template_dir() / "site"
+
+
+def _env(cfg: Config) -> Any:
+    """The confined, sandboxed, budgeted, autoescaping environment (``relnotes.sandbox``):
+    the project's ``site/`` overrides, then ours."""
+    from relnotes import sandbox
+
+    env = sandbox.make_environment(*_dirs(cfg), cfg.root, html=True)
+    env.relnotes_cfg = cfg  # for _render's messages
+    return env
 
 
 def _render(env: Any, name: str, **context: Any) -> str:
-    from jinja2 import TemplateError
+    from relnotes import sandbox
 
-    from relnotes.render import _template_error
-
-    try:
-        return env.get_template(name).render(**context)
-    except TemplateError as e:
-        raise _template_error(e, f"site/{name}") from None
+    cfg = env.relnotes_cfg
+    override, builtin = _dirs(cfg)
+    return sandbox.render_named(env, name, context, shown_name=f"site/{name}", root=cfg.root,
+                                dirs=(override or cfg.templates_path / "site", builtin))
 
 
 def slug(text: str) -> str:
@@ -191,8 +188,9 @@ def _prepare(directory: Path) -> list[str]:
         return []
     marker = directory / MARKER
     if marker.is_file():
-        return [p for p in marker.read_text(encoding="utf-8").splitlines() if p and ".." not in p.split("/")]
-    if any(directory.iterdir()):
+        listed = fsio.read_bytes(directory, marker, what="site file list").decode("utf-8", "replace")
+        return [p for p in listed.splitlines() if p and ".." not in p.split("/")]
+    if fsio.list_dir(directory, directory, what="site directory"):
         raise StateError(f"{directory} is not empty and holds no relnotes site ({MARKER} is missing)",
                          hint="choose an empty or new directory; relnotes never overwrites other files")
     return []
@@ -240,11 +238,11 @@ def build(cfg: Config, directory: Path, *, on: date, history: Stitched | None = 
                                    index=_json_for_html(search))
     files["search-index.json"] = json.dumps(
         [dict(zip(("version", "category", "text", "url"), row)) for row in search], ensure_ascii=False)
+    # every file written or removed stays inside DIR (fsio's rule, with DIR as the root):
+    # a hostile file list or symlink in a previous site cannot reach anything else
+    stale = [directory / rel for rel in sorted(set(old) - set(files))]
     for rel, text in files.items():
-        path = directory / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    for rel in set(old) - set(files):
-        (directory / rel).unlink(missing_ok=True)
-    (directory / MARKER).write_text("\n".join(sorted(files)) + "\n", encoding="utf-8")
+        fsio.write_text(directory, directory / rel, text)
+    fsio.remove_all(directory, stale)
+    fsio.write_text(directory, directory / MARKER, "\n".join(sorted(files)) + "\n")
     return Built(directory, len(files), total, len(upgrades))

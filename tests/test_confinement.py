@@ -329,3 +329,58 @@ def test_symlink_loops_are_refused_not_crashed(repo, outside):
     attempt(repo, outside, "build", message="RELEASES.md: notes file is a loop of symbolic links")
     os.symlink("loop.md", repo.root / "changes.d/loop.md")
     attempt(repo, outside, "check", code=1, message="changes.d/loop.md:1:1: is a symbolic link")
+
+
+# -- the static site -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def history_repo(git_env, tmp_path):
+    from test_browsing import build_release_repo
+
+    return build_release_repo(tmp_path / "repo", ["release-47.0.0", "release-48.0.0"])
+
+
+def test_site_template_include_through_symlink_is_refused(history_repo, outside, tmp_path):
+    history_repo.write("templates/site/index.html.j2", '{% include "parts/secret.txt" %}')
+    os.symlink(outside, history_repo.root / "templates/site/parts")
+    r = history_repo.run("site", str(tmp_path / "out"), "--on", "2026-08-21")
+    assert r.exit_code == 2, r.output
+    assert "templates/site/parts/secret.txt: template resolves outside the repository" in r.stderr
+    assert SECRET not in r.output and not any((tmp_path / "out").glob("*.html"))
+
+
+def test_site_template_budget_names_the_page(history_repo, tmp_path):
+    history_repo.write("templates/site/index.html.j2", "ok\n{{ 'x' * 10 ** 9 }}")
+    r = history_repo.run("site", str(tmp_path / "out"), "--on", "2026-08-21")
+    assert r.exit_code == 2, r.output
+    assert "error: templates/site/index.html.j2:2: template stopped: repeating a value" in r.stderr
+
+
+@pytest.mark.parametrize("listed", ["ABSOLUTE", "sub/../../elsewhere/secret.txt"])
+def test_site_rebuild_never_removes_files_outside_its_directory(history_repo, outside, tmp_path, listed):
+    out = tmp_path / "out"
+    assert history_repo.run("site", str(out), "--on", "2026-08-21").exit_code == 0
+    target = str(outside / "secret.txt") if listed == "ABSOLUTE" else listed
+    marker = out / ".relnotes-site"
+    marker.write_text(marker.read_text() + target + "\n")
+    before = tree(outside)
+    r = history_repo.run("site", str(out), "--on", "2026-08-21")
+    assert tree(outside) == before
+    if listed == "ABSOLUTE":
+        assert r.exit_code == 2 and "resolves outside the repository" in r.stderr
+    else:  # '..' entries are ignored outright
+        assert r.exit_code == 0, r.output
+
+
+def test_site_directory_symlinked_subdirectory_is_refused(history_repo, outside, tmp_path):
+    out = tmp_path / "out"
+    assert history_repo.run("site", str(out), "--on", "2026-08-21").exit_code == 0
+    import shutil
+
+    shutil.rmtree(out / "releases")
+    os.symlink(outside, out / "releases")
+    before = tree(outside)
+    r = history_repo.run("site", str(out), "--on", "2026-08-21")
+    assert r.exit_code == 2 and "releases/" in r.stderr and "resolves outside" in r.stderr
+    assert tree(outside) == before
