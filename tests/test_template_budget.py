@@ -214,7 +214,7 @@ def _expression(draw):
     return x
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(expr=_expression(), loop=st.booleans())
 def test_any_growing_expression_is_bounded(tmp_path_factory, expr, loop):
     """Rendered or refused with a located message, never more than the budgets allow."""
