@@ -235,15 +235,15 @@ def load(config_path: Path | str | None = None, start: Path | None = None) -> Co
 
 
 def _read_config(path: Path, root: Path) -> str:
-    from relnotes.fsio import inside
+    from relnotes import fsio
 
-    inside(root, path, what="configuration file")
+    fsio.inside(root, path, what="configuration file")
     size = path.stat().st_size
     if size > MAX_CONFIG_BYTES:
         raise ConfigError(f"{path}: {size} bytes is too large for a configuration file "
                           f"(limit {MAX_CONFIG_BYTES})")
     try:
-        return path.read_bytes().decode("utf-8")
+        return fsio.read_bytes(root, path, what="configuration file").decode("utf-8")
     except UnicodeDecodeError as e:
         raise ConfigError(f"{path}: not UTF-8 (byte {e.start})",
                           hint="save the file as UTF-8") from None
