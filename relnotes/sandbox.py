@@ -248,7 +248,9 @@ def render(env: BudgetedSandbox, template: Any, context: dict) -> str:
     for chunk in template.generate(**context):
         size += len(chunk)
         if size > MAX_OUTPUT:
-            raise refuse(f"output of more than {MAX_OUTPUT} characters")
+            e = refuse(f"output of more than {MAX_OUTPUT} characters")
+            e.filename = template.filename  # type: ignore[attr-defined]  # no template frame to name it
+            raise e
         out.append(chunk)
         if len(out) % _TICK_EVERY == 0:
             env.tick()
@@ -275,7 +277,10 @@ def template_error(e: BaseException, name: str, *, root: Path, dirs: tuple[Path,
 
     prefixes = tuple(str(d) + os.sep for d in dirs)
     frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.startswith(prefixes)]
-    where = where_of(frames[-1].filename, frames[-1].lineno) if frames else name
+    if frames:
+        where = where_of(frames[-1].filename, frames[-1].lineno)
+    else:
+        where = where_of(getattr(e, "filename", None), None)
     if isinstance(e, TemplateNotFound):
         return ConfigError(f"{where}: template {e.name!r} not found",
                            hint="an override may include files of its templates_dir, or 'builtin/NAME'")
