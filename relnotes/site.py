@@ -202,6 +202,10 @@ def build(cfg: Config, directory: Path, *, on: date, history: Stitched | None = 
         from relnotes.stitch import stitch
 
         history = stitch(cfg)
+    # the site is written like every other file relnotes writes: inside the repository
+    # and outside .git (a symbolic link on the way included), so a configuration or a
+    # directory name from a pull request cannot make it write elsewhere
+    directory = fsio.inside(cfg.root, Path(directory).absolute(), what="site directory")
     old = _prepare(directory)
     env = _env(cfg)
     files: dict[str, str] = {}

@@ -37,7 +37,7 @@ def repo(git_env, tmp_path):
 
 
 def _site(repo, tmp_path, *extra) -> Path:
-    out = tmp_path / "site"
+    out = repo.root / "_site"
     res = repo.run("site", str(out), "--on", ON, *extra)
     assert res.exit_code == 0, res.output
     assert res.stdout.startswith("wrote ") and "upgrade guides" in res.stdout
@@ -96,7 +96,7 @@ def test_hostile_entries_are_escaped_and_unsafe_links_dropped(repo, tmp_path):
 
 
 def test_site_refuses_a_directory_with_other_files_and_rebuilds_its_own(repo, tmp_path):
-    out = tmp_path / "site"
+    out = repo.root / "_site"
     out.mkdir()
     (out / "mine.txt").write_text("keep me")
     res = repo.run("site", str(out), "--on", ON)
@@ -192,3 +192,20 @@ def test_site_in_chromium(repo, tmp_path, label, viewport, scheme):
     print(f"\nscreenshots ({label}): {shots}")
     assert problems == []
     assert [u for u in requests if not u.startswith("file://")] == []
+
+
+@pytest.mark.parametrize("where", ["outside", "git-dir", "symlink-out", "parent"])
+def test_site_directory_stays_inside_the_repository(repo, tmp_path, where):
+    """The site is written like every other file: inside the repository, outside .git,
+    symbolic links included; anything else is exit 2 naming the path, nothing written."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = {"outside": str(tmp_path / "site"), "git-dir": ".git/site", "parent": "../site",
+              "symlink-out": "_site"}[where]
+    if where == "symlink-out":
+        (repo.root / "_site").symlink_to(elsewhere, target_is_directory=True)
+    res = repo.run("site", target, "--on", ON)
+    assert res.exit_code == 2, res.output
+    assert "site directory" in res.stderr and "internal error" not in res.output
+    assert list(elsewhere.iterdir()) == []
+    assert not (tmp_path / "site").exists() and not (repo.root / ".git" / "site").exists()
