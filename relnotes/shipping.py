@@ -157,10 +157,11 @@ class Shipped:
     status: str  # "released" | "upcoming"
     date: str | None
     commit: str  # the commit there: the change itself or a backport of it
+    candidate: str | None = None  # upcoming: the first release candidate (X.Y.Z-rc.N) that has it
 
     def as_dict(self) -> dict:
         return {"version": self.version, "branch": self.branch, "status": self.status,
-                "date": self.date, "commit": self.commit}
+                "date": self.date, "commit": self.commit, "candidate": self.candidate}
 
 
 @dataclass
@@ -171,10 +172,12 @@ class WhenResult:
     status: str  # "released" | "upcoming" | "unknown"
     date: str | None
     releases: list[Shipped] = field(default_factory=list)  # every line carrying it, earliest first
+    candidate: str | None = None  # upcoming and already in a release candidate: its version
 
     def as_dict(self) -> dict:
         return {"commit": self.commit, "version": self.version, "branch": self.branch,
-                "status": self.status, "date": self.date, "releases": [r.as_dict() for r in self.releases]}
+                "status": self.status, "date": self.date, "candidate": self.candidate,
+                "releases": [r.as_dict() for r in self.releases]}
 
 
 def _notes_date(cfg: Config, repo, rev: str, version: Version) -> tuple[str | None, str | None]:
@@ -262,13 +265,20 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         return next((sha for sha, m in marks if m[i]), None) if i is not None else None
 
     branches = release_branches(cfg, h.refs)
-    # released: per release line, the first tag that contains the change or a backport
+    # released: per release line, the first tag that contains the change or a backport;
+    # a release candidate's tag (X.Y.Z-rc.N) is never a release, only noted for X.Y.Z
     tagged: dict[tuple[int, int], tuple[Version, str, str]] = {}
+    candidates: dict[str, Version] = {}  # release version -> its first candidate with the change
     for name, sha in h.refs.items():
         if not name.startswith("refs/tags/"):
             continue
         v = Version.try_parse(name[len("refs/tags/"):])
-        if v is None or v.pre:
+        if v is None:
+            continue
+        if v.pre:
+            final = str(v.release)
+            if v.pre[0] == "rc" and (final not in candidates or v < candidates[final]) and carrier_in(sha):
+                candidates[final] = v
             continue
         line = (v.major, v.minor)
         if line in tagged and tagged[line][0] < v:
@@ -307,6 +317,9 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         if top is not None and top.version is not None:
             upcoming.append(Shipped(str(top.version.release), None, "upcoming",
                                     policy.release_date(cfg, top.version.major).isoformat(), commit))
+    for s in upcoming:
+        rc = candidates.get(s.version)
+        s.candidate = str(rc) if rc is not None else None
     ordered = released + upcoming
     if not ordered:
         return WhenResult(commit, None, None, "unknown", None, [])
@@ -316,7 +329,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         _, stamped = _notes_date(cfg, repo, _tip(h.refs, first.branch), v)
         if stamped:
             first.date = stamped
-    return WhenResult(commit, first.version, first.branch, first.status, first.date, ordered)
+    return WhenResult(commit, first.version, first.branch, first.status, first.date, ordered, first.candidate)
 
 
 def _in_any_branch(h, branches: dict[Version, str], marks) -> bool:

@@ -155,3 +155,25 @@ def test_when_for_each_kind_of_commit(scenario, project):
     assert r.exit_code == 2 and "'deadbeef' is not a commit" in r.stderr
     r = project.run("when", "#999")
     assert r.exit_code == 2 and "no commit with '(#999)'" in r.stderr
+
+
+def test_when_names_the_release_candidate_and_never_counts_it_as_a_release(scenario, project):
+    """A change in 49.0.0-rc.1 is 'in 49.0.0-rc.1, to be released as 49.0.0'; the
+    candidate's tag is never taken for the release, and the final tag wins once it exists."""
+    p = project
+    p.git("switch", "-q", "-c", "release-49.0.0")
+    p.write("src.rs", "rc\n")
+    rc_fix = p.commit("Fix found in the candidate (#13)")
+    p.git("tag", "v49.0.0-rc.2")
+    p.git("tag", "v49.0.0-rc.1", scenario["later"])  # rc.1 predates the fix
+    p.git("switch", "-q", "main")
+    r = p.run("when", rc_fix, "--format", "json")
+    w = json.loads(r.stdout)
+    assert (w["version"], w["status"], w["candidate"]) == ("49.0.0", "upcoming", "49.0.0-rc.2"), r.output
+    later = json.loads(p.run("when", scenario["later"], "--format", "json").stdout)
+    assert (later["version"], later["status"], later["candidate"]) == ("49.0.0", "upcoming", "49.0.0-rc.1")
+    r = p.run("when", rc_fix)
+    assert r.stdout.startswith(f"{rc_fix[:12]} is in 49.0.0-rc.2, to be released as 49.0.0 from release-49.0.0 on ")
+    p.git("tag", "v49.0.0", "release-49.0.0")
+    w = json.loads(p.run("when", rc_fix, "--format", "json").stdout)
+    assert (w["version"], w["status"], w["candidate"]) == ("49.0.0", "released", None)

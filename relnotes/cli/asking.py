@@ -83,6 +83,9 @@ def when(
         via = res.releases[0].commit if res.releases else res.commit
         how = f", as backport {via[:12]}" if via != res.commit else ""
         out(f"{res.commit[:12]} shipped in {res.version} ({res.branch or 'tag'}{how}), released {res.date}")
+    elif res.candidate:
+        when_ = f" on {res.date}" if res.date else ""
+        out(f"{res.commit[:12]} is in {res.candidate}, to be released as {res.version} from {res.branch}{when_}")
     else:
         when_ = f", expected {res.date}" if res.date else ""
         out(f"{res.commit[:12]} will ship in {res.version}{' from ' + res.branch if res.branch else ' (next cut)'}{when_}")
