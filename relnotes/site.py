@@ -179,6 +179,27 @@ def upgrade_page(cfg: Config, g: Guide, on: date | None = None) -> str:
                    guide=_guide_context(g))
 
 
+def release_page(cfg: Config, version: str | None = None, on: date | None = None) -> str:
+    """A standalone HTML page for one release of the working tree's notes file
+    (``show --format page``): the site's release page, without links to other pages."""
+    from relnotes.fsio import read_text
+    from relnotes.notes import parse
+    from relnotes.stitch import one_file
+
+    doc = parse(read_text(cfg.root, cfg.notes_path, what="notes file"), cfg.notes_file)
+    rel = doc.release(version)
+    history = one_file(doc)
+    section = next(s for s in history.sections if s.start == rel.start)
+    when = on or date.today()
+    groups, _ = _release_context(history, section)
+    shown = section.as_dict()
+    shown["version"] = shown["version"] or section.title
+    env = _env(cfg)
+    return _render(env, "release.html.j2", **_base(cfg, env, when, "", standalone=True), section=shown,
+                   groups=groups, newer=None, older=None,
+                   line=next((r for r in line_rows(cfg, history, when) if shown["version"] in r["versions"]), None))
+
+
 def _prepare(directory: Path) -> list[str]:
     """Refuse to write into a non-empty directory that is not a previous site; the old file list."""
     if directory.exists() and not directory.is_dir():

@@ -198,6 +198,17 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     return Stitched(chosen, read_from, main, total, warnings, repo, texts)
 
 
+def one_file(doc: notes.NotesDocument) -> Stitched:
+    """The history one notes file tells by itself, read from the working tree: no git,
+    no other branch (``show --format page`` renders one release from it)."""
+    sections = [Section(r.version, r.title, r.status or "unknown", r.date, doc.path, "", r.start, r.body_end)
+                for r in doc.releases]
+    history = Stitched(sections, [doc.path], None, len(sections))
+    history._texts[""] = list(doc.lines)
+    history._docs[""] = doc
+    return history
+
+
 def _partial_guard(cfg: Config, repo, count: int, read):
     """Run a batch read; in a partial clone whose promisor remote cannot be reached, say what is missing."""
     from relnotes.errors import GitError

@@ -65,7 +65,7 @@ def test_examples_use_real_options(path):
 
 FORMATS = {
     "check": ("text", "github", "json"),
-    "show": ("md", "json", "html"),
+    "show": ("md", "json", "html", "page"),
     "schedule": ("table", "json"),
     "support": ("table", "json", "svg"),
     "backports": ("text", "json"),

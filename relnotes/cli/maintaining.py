@@ -36,7 +36,9 @@ def build(
 @command()
 def show(
     version: Annotated[Optional[str], typer.Argument(help="The release (default: the top one).")] = None,
-    fmt: Annotated[Literal["md", "json", "html"], typer.Option("--format", help="Output format.")] = "md",
+    fmt: Annotated[Literal["md", "json", "html", "page"],
+                   typer.Option("--format", help="Output format: html is a fragment to embed, "
+                                                 "page a complete styled HTML page.")] = "md",
     github_output: Annotated[bool, typer.Option(
         "--github-output", help="Also append tag=, title=, prerelease= and body to the file $GITHUB_OUTPUT names.")] = False,
 ) -> None:
@@ -52,6 +54,11 @@ def show(
         data.update(tag=page.tag, release=page.version, prerelease=page.prerelease, body=page.body)
         if github_output:
             publishing.write_github_output(page)
+    if fmt == "page":
+        from relnotes import site
+
+        out(site.release_page(cfg, version).rstrip("\n"))
+        return
     if fmt == "json":
         out(json_text(data))
     elif fmt == "html":
