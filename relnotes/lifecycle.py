@@ -177,12 +177,15 @@ def fragment_text(section: str, body: str, *, prs=(), issues=(), advisories=(),
 
 
 def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advisories=(),
-        breaking: bool = False, backport: bool = False, name: str | None = None) -> Path:
+        breaking: bool = False, backport: bool = False, name: str | None = None,
+        validate: bool = True) -> Path:
     """Write a new fragment with a unique name and return its path.
 
     The text is validated before anything is written (with the placeholder when
     ``body`` is None, for ``--edit``); the file is created with O_EXCL, so concurrent
     runs never overwrite each other: a taken name gets ``-2``, ``-3``, … appended.
+    ``validate=False`` writes text that failed validation, so that what a user typed
+    at a prompt is kept for them to fix (the section must still be a configured one).
     """
     canonical = cfg.section_name(section)
     if canonical is None:
@@ -193,7 +196,7 @@ def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advis
         " ".join([str(prs[0]) if prs else "", body or canonical]))
     stem = _slug(stem, words=12) or "change"
     shown = f"{cfg.fragments_dir}/{stem}.md"
-    if body is not None:
+    if body is not None and validate:
         frag, problems = parse_text(text, shown, cfg.sections)
         if problems:
             raise ValidationError(problems, "the fragment would not be valid; nothing was written")
@@ -212,10 +215,11 @@ def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advis
     raise StateError(f"could not find a free fragment name for {stem!r}")  # pragma: no cover
 
 
-def finish_edit(cfg: Config, path: Path, template: str) -> Fragment:
+def finish_edit(cfg: Config, path: Path, template: str | None) -> Fragment:
     """Check a fragment the user edited in place; never delete what they typed.
 
-    A file still holding exactly ``template`` (nothing typed) is removed.  Anything
+    A file still holding exactly ``template`` (nothing typed) is removed; with
+    ``template=None`` (the file already held the user's text) it never is.  Anything
     else stays where it is, and the error says so: an invalid fragment is the user's
     text, and ``check`` will keep pointing at it until it is fixed or deleted.
     """
@@ -227,7 +231,7 @@ def finish_edit(cfg: Config, path: Path, template: str) -> Fragment:
         raise UsageError(f"{shown}: the editor removed the file; nothing was written") from None
     except OSError as e:
         raise FileSystemError.from_os(shown, "read the edited fragment", e) from None
-    if data == template.encode("utf-8"):
+    if template is not None and data == template.encode("utf-8"):
         path.unlink(missing_ok=True)
         raise ContentError(f"{shown}: unchanged in the editor, so it was removed; nothing was written",
                            hint="run 'relnotes new --edit' again and replace the placeholder text, or use -m TEXT")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 import typer
@@ -43,49 +42,29 @@ def new(
     edit: Annotated[bool, typer.Option("--edit", help="Open the fragment in $EDITOR.")] = False,
     name: Annotated[Optional[str], typer.Option("--name", help="File name (default: derived from PR and text).")] = None,
 ) -> None:
-    """Write a new fragment to changes.d/ and print its path."""
+    """Write a new fragment to changes.d/ and print its path.
+
+    At a terminal, what is not given is asked for: the section from a numbered list,
+    PR numbers, the text (or the editor); an invalid text is kept and offered for editing."""
     from relnotes import lifecycle
+    from relnotes.cli import composing
 
     cfg = load_config()
-    interactive = sys.stdin.isatty()
+    keys = dict(issues=tuple(issue or ()), advisories=tuple(advisory or ()), breaking=breaking,
+                backport=backport, name=name)
+    terminal = sys.stdin.isatty()
+    if terminal and (section is None or (message is None and not edit)):
+        path = composing.compose(cfg, section=section, prs=tuple(pr or ()), message=message, edit=edit, **keys)
+        out(os.path.relpath(path))
+        return
     if section is None:
-        if not interactive:
-            raise UsageError("missing --section", hint=f"one of: {', '.join(cfg.sections)}")
-        section = typer.prompt(f"Section ({', '.join(cfg.sections)})")
+        raise UsageError("missing --section", hint=f"one of: {', '.join(cfg.sections)}")
     if message is None and not edit:
-        if not interactive:
-            raise UsageError("missing the entry text", hint="give it with -m TEXT, or use --edit")
-        message = typer.prompt("Entry text (one line; use --edit for more)")
-    path = lifecycle.new(cfg, section=section, body=message, prs=tuple(pr or ()), issues=tuple(issue or ()),
-                         advisories=tuple(advisory or ()), breaking=breaking, backport=backport, name=name)
+        raise UsageError("missing the entry text", hint="give it with -m TEXT, or use --edit")
+    path = lifecycle.new(cfg, section=section, body=message, prs=tuple(pr or ()), **keys)
     if edit:
-        _edit_fragment(cfg, path)
+        composing.edit_until_valid(cfg, path, path.read_text(encoding="utf-8"), ask=terminal)
     out(os.path.relpath(path))
-
-
-def _edit_fragment(cfg, path: Path) -> None:
-    """Open ``path`` in the user's editor, then check it (lifecycle.finish_edit keeps their text)."""
-    import shlex
-    import subprocess
-
-    from relnotes import lifecycle
-
-    template = path.read_text(encoding="utf-8")
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    try:
-        argv = shlex.split(editor) or ["vi"]
-    except ValueError as e:
-        path.unlink(missing_ok=True)  # only the template: nothing typed yet
-        raise UsageError(f"the editor command {editor!r} cannot be parsed ({e}); nothing was written",
-                         hint="fix VISUAL or EDITOR, or give the text with -m TEXT") from None
-    try:
-        subprocess.run([*argv, str(path)], check=False)
-    except OSError as e:
-        path.unlink(missing_ok=True)  # the editor never ran: nothing typed yet
-        raise UsageError(f"cannot start the editor {argv[0]!r}: {e.strerror}; nothing was written",
-                         hint="set VISUAL or EDITOR to an installed editor (e.g. EDITOR=nano), "
-                              "or give the text with -m TEXT") from None
-    lifecycle.finish_edit(cfg, path, template)
 
 
 @command()

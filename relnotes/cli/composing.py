@@ -1,0 +1,162 @@
+"""``relnotes new`` at a terminal: prompts that validate as you go, an editor loop
+that never loses the text.
+
+The section comes from a numbered pick list of the configured sections, and PR
+numbers from an optional prompt; both are checked at the prompt and asked again on a
+typo (click's ``value_proc``), so nothing is typed in vain.  When the entry text
+fails validation, the problems are shown and the user is offered the editor again;
+whatever they answer, their text stays in the fragment file (the same rule as
+``new --edit``, decided in :func:`relnotes.lifecycle.finish_edit`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import click
+
+from relnotes.cli.app import err
+from relnotes.errors import UsageError, ValidationError
+
+_NUMBER = re.compile(r"#?([1-9][0-9]{0,17})")
+
+
+def section_choice(sections: tuple[str, ...], answer: str) -> str:
+    """The section a pick-list answer names: its number or its name (any case)."""
+    text = answer.strip()
+    if text.isdigit() and 1 <= int(text) <= len(sections):
+        return sections[int(text) - 1]
+    for s in sections:
+        if s.casefold() == text.casefold():
+            return s
+    import difflib
+
+    close = difflib.get_close_matches(text, sections, n=1, cutoff=0.5)
+    guess = f" (did you mean {close[0]}?)" if close else ""
+    raise click.BadParameter(f"{text!r} is not a section{guess}; type a number from 1 to {len(sections)} "
+                             "or one of the names above")
+
+
+def numbers(answer: str) -> tuple[int, ...]:
+    """PR numbers typed as ``1234 1240``, ``#1234, #1240`` or nothing at all."""
+    out: list[int] = []
+    for word in answer.replace(",", " ").split():
+        m = _NUMBER.fullmatch(word)
+        if m is None:
+            raise click.BadParameter(f"{word!r} is not a PR number; type whole numbers like 1234 "
+                                     "(separated by spaces or commas), or press Enter for none")
+        if int(m[1]) not in out:
+            out.append(int(m[1]))
+    return tuple(out)
+
+
+def pick_section(sections: tuple[str, ...]) -> str:
+    for i, s in enumerate(sections, 1):
+        err(f"  {i}) {s}")
+    return click.prompt(f"Section [1-{len(sections)}]", value_proc=lambda a: section_choice(sections, a),
+                        err=True)
+
+
+def ask_prs() -> tuple[int, ...]:
+    return click.prompt("PR numbers (optional, e.g. 1234 1240)", default="", show_default=False,
+                        value_proc=numbers, err=True)
+
+
+def ask_text() -> str | None:
+    """One line of Markdown, or None (an empty answer) to write the entry in the editor."""
+    text = click.prompt("Entry text (Markdown; press Enter to write it in your editor)", default="",
+                        show_default=False, err=True)
+    return text.strip() or None
+
+
+def open_editor(cfg, path: Path, *, fresh: bool) -> None:
+    """Run $VISUAL / $EDITOR on ``path``.  ``fresh``: it holds only the template, so a
+    file that never reached an editor may go; otherwise it holds the user's text and stays."""
+    import shlex
+    import subprocess
+
+    from relnotes import fsio
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    kept = "nothing was written" if fresh else f"your text is kept in {fsio.shown(cfg.root, path)}"
+    try:
+        argv = shlex.split(editor) or ["vi"]
+    except ValueError as e:
+        if fresh:
+            path.unlink(missing_ok=True)
+        raise UsageError(f"the editor command {editor!r} cannot be parsed ({e}); {kept}",
+                         hint="fix VISUAL or EDITOR, or give the text with -m TEXT") from None
+    try:
+        subprocess.run([*argv, str(path)], check=False)
+    except OSError as e:
+        if fresh:
+            path.unlink(missing_ok=True)
+        raise UsageError(f"cannot start the editor {argv[0]!r}: {e.strerror}; {kept}",
+                         hint="set VISUAL or EDITOR to an installed editor (e.g. EDITOR=nano), "
+                              "or give the text with -m TEXT") from None
+
+
+def _show(problems) -> None:
+    for p in problems:
+        err(p.format_text())
+
+
+def edit_until_valid(cfg, path: Path, template: str | None, *, ask: bool) -> None:
+    """Open the editor; while the result is invalid and ``ask`` (a terminal), show the
+    problems and offer the editor again.  The file is never removed once it holds text."""
+    from relnotes import lifecycle
+
+    while True:
+        open_editor(cfg, path, fresh=template is not None)
+        try:
+            lifecycle.finish_edit(cfg, path, template)
+            return
+        except ValidationError as e:
+            if not ask:
+                raise
+            _show(e.problems)
+            try:
+                again = click.confirm("Edit it again?", default=True, err=True)
+            except click.Abort:
+                again = False
+            if not again:
+                raise
+        template = None  # from now on the file holds the user's text
+
+
+def compose(cfg, *, section: str | None, prs: tuple[int, ...], message: str | None, edit: bool,
+            **keys) -> Path:
+    """The terminal dialogue: section, PRs, text, then validation with the editor loop."""
+    from relnotes import fsio, lifecycle
+
+    try:
+        if section is None:
+            section = pick_section(cfg.sections)
+        if not prs:
+            prs = ask_prs()
+        if message is None and not edit:
+            message = ask_text()
+    except click.Abort:
+        raise UsageError("cancelled; nothing was written") from None
+    if message is None:
+        path = lifecycle.new(cfg, section=section, body=None, prs=prs, **keys)
+        edit_until_valid(cfg, path, path.read_text(encoding="utf-8"), ask=True)
+        return path
+    try:
+        return lifecycle.new(cfg, section=section, body=message, prs=prs, **keys)
+    except ValidationError as e:
+        path = lifecycle.new(cfg, section=section, body=message, prs=prs, validate=False, **keys)
+        shown = fsio.shown(cfg.root, path)
+        _show(e.problems)
+        err(f"your text is saved in {shown}")
+        try:
+            again = click.confirm("Edit it in your editor?", default=True, err=True)
+        except click.Abort:
+            again = False
+        if not again:
+            raise ValidationError(e.problems, f"the fragment is not valid; your text is kept in {shown}: "
+                                              "fix it and run 'relnotes check', or delete it") from None
+        edit_until_valid(cfg, path, None, ask=True)
+        return path
