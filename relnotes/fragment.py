@@ -17,7 +17,9 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from relnotes import fragment_schema
 from relnotes.errors import Problem
+from relnotes.fragment_schema import ADVISORY_PATTERN, KEYS  # noqa: F401  (re-exported)
 from relnotes.front_matter import key_lines, simple_front_matter, yaml_load
 from relnotes.markdown_screen import body_problems, normalise_line_ends
 
@@ -27,12 +29,10 @@ PLACEHOLDER = "Describe the change for users here, in one or more sentences."
 # Files that may sit in the fragments directory without being fragments.
 IGNORED_NAMES = frozenset({".gitkeep", ".gitignore", "README.md"})
 
-KEYS = ("section", "prs", "issues", "advisories", "breaking", "backport", "order")
 # The patterns below are strings, matched with ``re.match``: ``re`` compiles each on
 # first use and caches it.  They are only needed when a fragment is parsed, and a run
 # whose fragments all come from the parse cache then never pays to compile them
 # (about 1.5 ms on every ``check`` and ``build``).
-ADVISORY_PATTERN = r"^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$"
 _FRONT_MATTER = r"(?s)\A---[ \t]*\n(?P<yaml>(?:.*?\n)??)---[ \t]*(?:\n|\Z)"
 
 
@@ -116,78 +116,16 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
         ln, col = where.get(key, (0, 0))
         return first_line + ln, col + 1
 
-    for key in data:
-        if key not in KEYS:
-            import difflib
+    def report(key: str | None, code: str, message: str) -> None:
+        problems.append(Problem(path, *(at(key) if key is not None and key in data else (first_line, 1)),
+                                code, message))
 
-            close = difflib.get_close_matches(str(key), KEYS, n=1, cutoff=0.5)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(KEYS)}"
-            problems.append(Problem(path, *at(str(key)), "unknown-key", f"unknown key '{key}'{hint}"))
-
-    section = data.get("section")
-    canonical = None
-    if section is None:
-        problems.append(Problem(path, first_line, 1, "section-missing",
-                                f"'section' is required; one of: {', '.join(sections)}"))
-    elif not isinstance(section, str):
-        problems.append(Problem(path, *at("section"), "section-type",
-                                f"'section' must be text, one of: {', '.join(sections)}"))
-    else:
-        canonical = next((s for s in sections if s.casefold() == section.strip().casefold()), None)
-        if canonical is None:
-            import difflib
-
-            close = difflib.get_close_matches(section, sections, n=1, cutoff=0.5)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(Problem(path, *at("section"), "section-unknown",
-                                    f"unknown section '{section}'{hint} (one of: {', '.join(sections)})"))
-
-    def numbers(key: str) -> tuple[int, ...]:
-        value = data.get(key, [])
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = [value]
-        if not isinstance(value, list):
-            problems.append(Problem(path, *at(key), f"{key}-type",
-                                    f"'{key}' must be a list of positive whole numbers, like [1234]"))
-            return ()
-        good = []
-        for item in value:
-            if isinstance(item, bool) or not isinstance(item, int) or item <= 0:
-                problems.append(Problem(path, *at(key), f"{key}-type",
-                                        f"'{key}' must hold positive whole numbers; {item!r} is not one"))
-            else:
-                good.append(item)
-        return tuple(good)
-
-    prs = numbers("prs")
-    issues = numbers("issues")
-    advisories: list[str] = []
-    adv = data.get("advisories", [])
-    if isinstance(adv, str):
-        adv = [adv]
-    if not isinstance(adv, list):
-        problems.append(Problem(path, *at("advisories"), "advisories-type",
-                                "'advisories' must be a list of ids like [GHSA-vqjp-4c8c-hfgg]"))
-    else:
-        for item in adv:
-            if not isinstance(item, str) or not re.match(ADVISORY_PATTERN, item):
-                problems.append(Problem(path, *at("advisories"), "advisory-id",
-                                        f"{item!r} is not a GitHub advisory id (GHSA-xxxx-xxxx-xxxx)"))
-            else:
-                advisories.append(item)
-    flags = {}
-    for key in ("breaking", "backport"):
-        value = data.get(key, False)
-        if not isinstance(value, bool):
-            problems.append(Problem(path, *at(key), f"{key}-type",
-                                    f"'{key}' must be true or false, not {value!r}"))
-            value = False
-        flags[key] = value
-    position = data.get("order", 0)
-    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
-        problems.append(Problem(path, *at("order"), "order-type",
-                                f"'order' must be a positive whole number (the entry's position), not {position!r}"))
-        position = 0
+    values = fragment_schema.validate(data, sections, report)
+    canonical = values.get("section")
+    prs, issues = values.get("prs", ()), values.get("issues", ())
+    advisories = values.get("advisories", ())
+    flags = {k: values.get(k, False) for k in ("breaking", "backport")}
+    position = values.get("order", 0)
 
     # The body: its first non-blank line, for messages.
     body_start_line = text[: m.end()].count("\n") + 1
@@ -384,26 +322,5 @@ def _shown(p: Path, root: Path) -> str:
 
 
 def json_schema(sections: tuple[str, ...]) -> dict:
-    """JSON Schema for the front matter, for editor completion."""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "relnotes fragment front matter",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["section"],
-        "properties": {
-            "section": {"enum": list(sections), "description": "The category the entry goes in."},
-            "prs": {"type": "array", "items": {"type": "integer", "minimum": 1},
-                    "description": "Pull request numbers, rendered as links."},
-            "issues": {"type": "array", "items": {"type": "integer", "minimum": 1},
-                       "description": "Issue numbers, rendered as links."},
-            "advisories": {"type": "array",
-                           "items": {"type": "string", "pattern": ADVISORY_PATTERN},
-                           "description": "GitHub security advisory ids."},
-            "breaking": {"type": "boolean", "default": False},
-            "order": {"type": "integer", "minimum": 1,
-                      "description": "Position in its category, before the configured order (import sets it)."},
-            "backport": {"type": "boolean", "default": False,
-                         "description": "A candidate for supported release branches."},
-        },
-    }
+    """JSON Schema for the front matter (generated from relnotes.fragment_schema.FIELDS)."""
+    return fragment_schema.json_schema(sections)

@@ -121,7 +121,7 @@ def test_show_formats(project):
 def test_schema_command(project):
     r = project.run("schema", "fragment")
     schema = json.loads(r.stdout)
-    assert schema["properties"]["section"]["enum"][:3] == ["Added", "Changed", "Fixed"]
+    assert schema["properties"]["section"]["anyOf"][0]["enum"][:3] == ["Added", "Changed", "Fixed"]
     assert project.run("schema", "nope").exit_code == 2
 
 
