@@ -7,6 +7,7 @@ what it means.  Loading, validation ("unknown key 'sectons' — did you mean
 """
 
 import os
+import re
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
@@ -17,7 +18,9 @@ CONFIG_NAME = "relnotes.yaml"
 MAX_CONFIG_BYTES = 256 * 1024
 
 # key: (type, default, description).  A dict value instead of a tuple is a nested table.
-# Types: "str", "int", "bool", "date", "strlist", "vfiles", "order", "weekend", "optint".
+# Types: "str", "int", "optint", "day", "bool", "date", "path", "link", "branch", "tag", "version",
+# "strlist", "sections", "vfiles", "order", "weekend".  Each kind's rule is written once as a
+# pattern or bound that both _coerce and json_schema read (tests/test_schema_agreement.py).
 SCHEMA: dict[str, Any] = {
     "project": ("str", "Wasmtime", "Project name used in messages and templates."),
     "repository": ("str", "https://github.com/bytecodealliance/wasmtime",
@@ -25,12 +28,15 @@ SCHEMA: dict[str, Any] = {
     "notes_file": ("path", "RELEASES.md", "The notes file, relative to the repository root."),
     "fragments_dir": ("path", "changes.d", "Where fragments live, relative to the root."),
     "templates_dir": ("path", "templates", "Template overrides (built-ins ship in the package)."),
-    "sections": ("strlist", ["Added", "Changed", "Fixed", "Removed", "Deprecated", "Security"],
-                 "Allowed fragment sections, in the order categories are created."),
+    "sections": ("sections", ["Added", "Changed", "Fixed", "Removed", "Deprecated", "Security"],
+                 "Allowed fragment sections, in the order categories are created: at least one, "
+                 "no name twice (in any case: Added and added count as the same)."),
     "template_sections": ("strlist", ["Added", "Changed"],
-                          "Categories a fresh release section starts with (cut, init)."),
+                          "Categories a fresh release section starts with (cut, init); each must be one "
+                          "of 'sections' (any case), which relnotes check enforces across the two keys."),
     "patch_sections": ("strlist", [],
-                       "Categories 'patch' opens; build adds the ones that receive entries."),
+                       "Categories 'patch' opens; build adds the ones that receive entries. Each must be "
+                       "one of 'sections' (any case), which relnotes check enforces across the two keys."),
     "order": ("order", "pr", "Entry order in a category: 'pr' (first PR, then file name) or 'file'."),
     "links": {
         "pr": ("link", "{repository}/pull/{number}", "Link for a PR number."),
@@ -39,16 +45,16 @@ SCHEMA: dict[str, Any] = {
         "archive": ("link", "{repository}/blob/{branch}/RELEASES.md",
                     "Link to a release branch's notes in the archive list."),
     },
-    "release_branch": ("str", "release-{version}", "Release branch name pattern."),
+    "release_branch": ("branch", "release-{version}", "Release branch name pattern, with {version} exactly once."),
     "main_branch": ("str", "main", "The development branch that cut works on."),
     "archive": {
         "label": ("str", "{major}.{minor}.x", "Archive link label pattern."),
         "oldest_suffix": ("str", " (and prior)", "Appended to the oldest archive label."),
-        "since": ("str", "0.32.0", "Oldest release branch listed in the archive."),
+        "since": ("version", "0.32.0", "Oldest release branch listed in the archive (a version like 0.32.0)."),
     },
     "schedule": {
-        "cut_day": ("int", 5, "Day of the month release branches are cut."),
-        "release_day": ("int", 20, "Day of the month releases ship."),
+        "cut_day": ("day", 5, "Day of the month release branches are cut (1 to 28)."),
+        "release_day": ("day", 20, "Day of the month releases ship (1 to 28)."),
         "anchor_version": ("int", 20, "A major version whose release date is known..."),
         "anchor_date": ("date", date(2024, 4, 20), "...and that date; one major a month from it."),
         "weekend": ("weekend", "keep", "'keep' or 'monday': move weekend releases to Monday."),
@@ -75,7 +81,7 @@ SCHEMA: dict[str, Any] = {
         "marker": ("str", "[automatically-tag-and-release-this-commit]",
                    "Added to release and candidate commits; 'relnotes tag' tags a HEAD that carries it."),
     },
-    "tag": ("str", "v{version}", "Tag name pattern for 'relnotes tag'."),
+    "tag": ("tag", "v{version}", "Tag name pattern for 'relnotes tag', with {version}."),
     "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
                                     "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
 }
@@ -91,6 +97,28 @@ BOUNDS: dict[str, tuple[int, int]] = {
     "support.lts_releases": (1, 1000),
     "support.normal_releases": (1, 1000),
 }
+
+
+DAYS = (1, 28)  # every month has these days
+
+# Patterns valid in Python and in ECMA-262 (JSON Schema): the check and the schema use the same text.
+# A relative path inside the repository: not blank, not absolute (/x, \x, C:), no '..' part.
+PATH_PATTERN = (r"^(?!\s*$)(?![/\\])(?![\s\S]:)(?![\s\S]*(?:^|[/\\])(?:\.\.|\.[gG][iI][tT])(?:[/\\]|(?![\s\S])))"
+                r"[\s\S]*$")  # and no '.git' part in any case (fsio.relative_path_problem says why)
+BRANCH_PATTERN = r"^(?:(?!\{version\})[\s\S])*\{version\}(?:(?!\{version\})[\s\S])*$"
+VERSION_PATTERN = (r"^\s*v?(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)"
+                   r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$")
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+VFILE_PATTERN = r"\{version\}"
+
+
+def link_pattern(name: str) -> str:
+    """Literal text, doubled braces, and the bare placeholders of the key's default only."""
+    import string
+
+    spec = SCHEMA["links"][name]
+    fields = [f for _, f, _, _ in string.Formatter().parse(spec[1]) if f]
+    return r"^(?:[^{}]|\{\{|\}\}|\{(?:" + "|".join(fields) + r")\})*$"
 
 
 class Links(NamedTuple):
@@ -386,6 +414,9 @@ def _link_problem(pattern: str, name: str) -> str | None:
         pattern.format(**allowed)
     except (ValueError, TypeError) as e:
         return f"'{name}' is not a valid link pattern ({e})"
+    if not re.match(link_pattern(name.split(".")[-1]), pattern):
+        names = ", ".join("{" + f + "}" for f in allowed)
+        return f"'{name}' may use only the bare placeholders {names} (no format spec or conversion)"
     return None
 
 
@@ -409,20 +440,54 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
             raise bad("a relative path")
         from relnotes.fsio import relative_path_problem
 
-        problem = relative_path_problem(value)
+        problem = relative_path_problem(value) or (None if re.match(PATH_PATTERN, value)
+                                                   else "points outside the repository")
         if problem:
             raise ConfigError(f"{where}: '{name}' ({value!r}) {problem}",
                               hint="use a path relative to the repository root, without '..' or '.git'")
         return str(PurePosixPath(value.replace("\\", "/")))
-    if kind in ("int", "optint"):
+    if kind in ("int", "optint", "day"):
         if kind == "optint" and value is None:
             return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON counts 12.0 as the whole number 12; so do we
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise bad("a non-negative whole number")
+        if kind == "day" and not DAYS[0] <= value <= DAYS[1]:
+            raise ConfigError(f"{where}: '{name}' must be a day from {DAYS[0]} to {DAYS[1]}, not {value}")
         low, high = BOUNDS.get(name, (0, None))
         if not low <= value <= (high if high is not None else value):
             raise ConfigError(f"{where}: '{name}' must be from {low} to {high}, not {value}")
         return int(value)
+    if kind == "branch":
+        if not isinstance(value, str):
+            raise bad("a string")
+        if not re.match(BRANCH_PATTERN, value):
+            raise ConfigError(f"{where}: '{name}' must contain '{{version}}' exactly once",
+                              hint="for example release-{version}")
+        return value
+    if kind == "tag":
+        if not isinstance(value, str):
+            raise bad("a string")
+        if not re.search(VFILE_PATTERN, value):
+            raise ConfigError(f"{where}: '{name}' must contain '{{version}}'", hint="for example tag: 'v{version}'")
+        return value
+    if kind == "version":
+        if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):
+            raise ConfigError(f"{where}: '{name}' must be a version like 0.32.0, not {value!r}")
+        return value
+    if kind == "sections":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad("a list of strings")
+        if not value:
+            raise ConfigError(f"{where}: '{name}' must list at least one section")
+        seen: dict[str, str] = {}
+        for v in value:
+            if v.casefold() in seen:
+                same = "" if seen[v.casefold()] == v else f" (as '{seen[v.casefold()]}')"
+                raise ConfigError(f"{where}: '{name}' lists '{v}' twice{same}; name each section once")
+            seen[v.casefold()] = v
+        return [str(v) for v in value]
     if kind == "bool":
         if not isinstance(value, bool):
             raise bad("true or false")
@@ -436,7 +501,9 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
+            if not isinstance(value, str) or not re.match(DATE_PATTERN, value):
+                raise ValueError(value)
+            return date.fromisoformat(value)
         except ValueError:
             raise bad("a date (YYYY-MM-DD)") from None
     if kind == "strlist":
@@ -460,7 +527,7 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
                 raise bad("a list of {path, pattern} mappings")
             vpath = _coerce("path", item["path"], f"{name}.path", where)
             pattern = item["pattern"]
-            if not isinstance(pattern, str) or "{version}" not in pattern:
+            if not isinstance(pattern, str) or not re.search(VFILE_PATTERN, pattern):
                 raise ConfigError(f"{where}: '{name}.pattern' must contain '{{version}}'")
             files.append({"path": vpath, "pattern": pattern})
         return files
@@ -482,26 +549,12 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
             v[key] = val
     where = shown(path) if path else CONFIG_NAME
     sections = tuple(v["sections"])
-    if not sections:
-        raise ConfigError(f"{where}: 'sections' must list at least one section")
     folded = {s.casefold() for s in sections}
     for key, what in (("template_sections", "template"), ("patch_sections", "patch")):
         for s in v[key]:
             if s.casefold() not in folded:
                 raise ConfigError(f"{where}: {what} section '{s}' is not one of 'sections' "
                                   f"({', '.join(sections)})")
-    for key in ("cut_day", "release_day"):
-        if not 1 <= v["schedule"][key] <= 28:
-            raise ConfigError(f"{where}: 'schedule.{key}' must be a day from 1 to 28")
-    if v["release_branch"].count("{version}") != 1:
-        raise ConfigError(f"{where}: 'release_branch' must contain '{{version}}' exactly once",
-                          hint="for example release-{version}")
-    if "{version}" not in v["tag"]:
-        raise ConfigError(f"{where}: 'tag' must contain '{{version}}'", hint="for example tag: 'v{version}'")
-    from relnotes.version import Version
-
-    if Version.try_parse(v["archive"]["since"]) is None:
-        raise ConfigError(f"{where}: 'archive.since' must be a version like 0.32.0")
     return Config(
         root=root,
         path=path,
@@ -529,36 +582,57 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
 
 
 def json_schema() -> dict:
-    """A JSON Schema for relnotes.yaml, derived from :data:`SCHEMA` (for editors)."""
+    """A JSON Schema for relnotes.yaml, derived from :data:`SCHEMA`, :data:`BOUNDS` and the
+    patterns _coerce uses (for editors; tests/test_schema_agreement.py holds them equal)."""
 
-    def one(spec: Any) -> dict:
+    def number(name: str, kind: str) -> dict:
+        low, high = DAYS if kind == "day" else BOUNDS.get(name, (0, None))
+        out: dict[str, Any] = {"type": "integer", "minimum": low}
+        if high is not None:
+            out["maximum"] = high
+        return {"anyOf": [{"type": "null"}, out]} if kind == "optint" else out
+
+    def one(spec: Any, name: str) -> dict:
         if isinstance(spec, dict):
-            return {"type": "object", "additionalProperties": False,
-                    "properties": {k: one(s) for k, s in spec.items()}}
+            return {"type": ["object", "null"], "additionalProperties": False,
+                    "properties": {k: one(s, f"{name}.{k}" if name else k) for k, s in spec.items()}}
         kind, default, desc = spec
-        base: dict[str, Any] = {
-            "str": {"type": "string"},
-            "link": {"type": "string"},
-            "path": {"type": "string", "pattern": r"^(?!/)(?!.*\.\.)"},
-            "int": {"type": "integer", "minimum": 0},
-            "optint": {"type": ["integer", "null"], "minimum": 0},
-            "bool": {"type": "boolean"},
-            "date": {"type": "string", "format": "date"},
-            "strlist": {"type": "array", "items": {"type": "string"}},
-            "order": {"enum": ["pr", "file"]},
-            "weekend": {"enum": ["keep", "monday"]},
-            "vfiles": {"type": "array", "items": {
-                "type": "object", "additionalProperties": False, "required": ["path", "pattern"],
-                "properties": {"path": {"type": "string"}, "pattern": {"type": "string"}}}},
-        }[kind]
+        path = {"type": "string", "pattern": PATH_PATTERN}
+        strings = {"type": "array", "items": {"type": "string"}}
+        if kind in ("int", "optint", "day"):
+            base = number(name, kind)
+        elif kind == "link":
+            base = {"type": "string", "pattern": link_pattern(name.split(".")[-1])}
+        else:
+            base = {
+                "str": {"type": "string"},
+                "path": path,
+                "branch": {"type": "string", "pattern": BRANCH_PATTERN},
+                "tag": {"type": "string", "pattern": VFILE_PATTERN},
+                "version": {"type": "string", "pattern": VERSION_PATTERN},
+                "bool": {"type": "boolean"},
+                "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+                "strlist": strings,
+                "sections": {**strings, "minItems": 1, "uniqueItems": True},
+                "order": {"enum": ["pr", "file"]},
+                "weekend": {"enum": ["keep", "monday"]},
+                "vfiles": {"type": "array", "items": {
+                    "type": "object", "additionalProperties": False, "required": ["path", "pattern"],
+                    "properties": {"path": path, "pattern": {"type": "string", "pattern": VFILE_PATTERN}}}},
+            }[kind]
         base = dict(base, description=desc)
         if default is not None:
             base["default"] = default.isoformat() if isinstance(default, date) else default
         return base
 
-    schema = one(SCHEMA)
+    schema = one(SCHEMA, "")
+    schema["type"] = "object"
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "relnotes.yaml"
+    schema["description"] = ("relnotes configuration. Rules across keys that a schema cannot state, which "
+                             "'relnotes check' enforces: every template_sections and patch_sections entry is one of sections "
+                             "(any case), and sections holds no name twice in any case (the schema "
+                             "refuses exact repeats only).")
     return schema
 
 

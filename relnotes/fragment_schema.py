@@ -143,7 +143,7 @@ def _flag(key: str, value: Any, sections, report: Report) -> bool:
 
 
 def _position(key: str, value: Any, sections, report: Report) -> int:
-    n = _whole(value)
+    n = 0 if value == 0 and not isinstance(value, bool) else _whole(value)  # 0: no position
     if n is None:
         report(key, f"{key}-type", f"'{key}' must be a positive whole number (the entry's position), not {value!r}")
         return 0
@@ -163,7 +163,7 @@ def _schema_of(field: Field, sections: tuple[str, ...]) -> dict:
         "numbers": {"anyOf": [number, {"type": "array", "items": number, "uniqueItems": True}]},
         "advisories": {"anyOf": [advisory, {"type": "array", "items": advisory, "uniqueItems": True}]},
         "flag": {"type": "boolean", "default": False},
-        "position": {"type": "integer", "minimum": 1},
+        "position": {"type": "integer", "minimum": 0},
     }[field.kind]
     return {**body, "description": field.description}
 

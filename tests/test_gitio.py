@@ -296,7 +296,7 @@ def test_no_git_process_outside_the_git_layer():
     """``subprocess`` appears only where the CLI launches the user's editor."""
     users = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "relnotes").rglob("*.py")
                    if "subprocess" in p.read_text(encoding="utf-8"))
-    assert users == ["relnotes/cli/contributing.py"]
+    assert users == ["relnotes/cli/composing.py"]
 
 
 # -- start-up: commands that need no git never import GitPython ------------------------------

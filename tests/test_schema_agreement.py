@@ -1,0 +1,211 @@
+"""``relnotes schema`` and ``relnotes check`` agree: one shared table of fragment front
+matters and configurations goes through both the real validator (parse_text,
+config.from_text) and a real JSON Schema validator (the ``jsonschema`` package, with
+format checking as editors do), and each case gets the same answer from both.
+
+A rule that a JSON Schema cannot state (across keys) is marked ``CROSS`` in the table:
+there ``check`` refuses and the schema accepts, and the schema's ``description`` says so.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from relnotes import config, fragment
+
+jsonschema = pytest.importorskip("jsonschema", reason="the jsonschema package is not installed")
+
+OK, BAD, CROSS = "ok", "bad", "cross-field: check refuses, the schema cannot say it"
+SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Deprecated", "Security")
+GHSA = "GHSA-vqjp-4c8c-hfgg"
+
+FRAGMENTS: list[tuple[str, dict, str]] = [
+    ("minimal", {"section": "Fixed"}, OK),
+    ("every key", {"section": "Added", "prs": [1, 2], "issues": [3], "advisories": [GHSA],
+                   "breaking": True, "backport": False}, OK),
+    ("section lower case", {"section": "fixed"}, OK),
+    ("section upper case", {"section": "SECURITY"}, OK),
+    ("section mixed case", {"section": "dEpReCaTeD"}, OK),
+    ("section with blanks", {"section": "  Fixed "}, OK),
+    ("section unknown", {"section": "Fixd"}, BAD),
+    ("section empty", {"section": ""}, BAD),
+    ("section prefix", {"section": "Fix"}, BAD),
+    ("section longer", {"section": "Fixedd"}, BAD),
+    ("section two names", {"section": "Fixed Added"}, BAD),
+    ("section number", {"section": 5}, BAD),
+    ("section list", {"section": ["Fixed"]}, BAD),
+    ("section null", {"section": None}, BAD),
+    ("section missing", {"prs": [1]}, BAD),
+    ("empty mapping", {}, BAD),
+    ("unknown key", {"section": "Fixed", "pr": [1]}, BAD),
+    ("unknown key only", {"sectoin": "Fixed"}, BAD),
+    ("prs one number", {"section": "Fixed", "prs": 123}, OK),
+    ("prs list", {"section": "Fixed", "prs": [123, 456]}, OK),
+    ("prs empty list", {"section": "Fixed", "prs": []}, OK),
+    ("prs whole float", {"section": "Fixed", "prs": [12.0]}, OK),
+    ("prs scalar whole float", {"section": "Fixed", "prs": 12.0}, OK),
+    ("prs fraction", {"section": "Fixed", "prs": [12.5]}, BAD),
+    ("prs duplicate", {"section": "Fixed", "prs": [5, 5]}, BAD),
+    ("prs duplicate as float", {"section": "Fixed", "prs": [5, 5.0]}, BAD),
+    ("prs zero", {"section": "Fixed", "prs": [0]}, BAD),
+    ("prs negative", {"section": "Fixed", "prs": [-3]}, BAD),
+    ("prs scalar zero", {"section": "Fixed", "prs": 0}, BAD),
+    ("prs string", {"section": "Fixed", "prs": "123"}, BAD),
+    ("prs string item", {"section": "Fixed", "prs": ["123"]}, BAD),
+    ("prs bool", {"section": "Fixed", "prs": [True]}, BAD),
+    ("prs null", {"section": "Fixed", "prs": None}, BAD),
+    ("prs mapping", {"section": "Fixed", "prs": {"a": 1}}, BAD),
+    ("prs nested list", {"section": "Fixed", "prs": [[1]]}, BAD),
+    ("prs huge", {"section": "Fixed", "prs": [10 ** 15]}, OK),
+    ("issues one number", {"section": "Fixed", "issues": 7}, OK),
+    ("issues duplicate", {"section": "Fixed", "issues": [7, 7]}, BAD),
+    ("issues negative", {"section": "Fixed", "issues": [-7]}, BAD),
+    ("advisory one id", {"section": "Security", "advisories": GHSA}, OK),
+    ("advisory list", {"section": "Security", "advisories": [GHSA, "GHSA-vc8c-j3xm-xj73"]}, OK),
+    ("advisory duplicate", {"section": "Security", "advisories": [GHSA, GHSA]}, BAD),
+    ("advisory malformed", {"section": "Security", "advisories": ["GHSA-1234"]}, BAD),
+    ("advisory lower alphabet", {"section": "Security", "advisories": ["GHSA-aaaa-bbbb-cccc"]}, BAD),
+    ("advisory number", {"section": "Security", "advisories": [5]}, BAD),
+    ("advisory null", {"section": "Security", "advisories": None}, BAD),
+    ("breaking true", {"section": "Changed", "breaking": True}, OK),
+    ("breaking false", {"section": "Changed", "breaking": False}, OK),
+    ("breaking string", {"section": "Changed", "breaking": "yes"}, BAD),
+    ("breaking number", {"section": "Changed", "breaking": 1}, BAD),
+    ("breaking null", {"section": "Changed", "breaking": None}, BAD),
+    ("backport true", {"section": "Fixed", "backport": True}, OK),
+    ("backport list", {"section": "Fixed", "backport": [True]}, BAD),
+]
+
+CONFIGS: list[tuple[str, dict, str]] = [
+    ("empty", {}, OK),
+    ("project and repository", {"project": "Demo", "repository": "https://example.org/demo"}, OK),
+    ("unknown key", {"sectons": ["A"]}, BAD),
+    ("unknown nested key", {"links": {"pull": "{repository}/pull/{number}"}}, BAD),
+    ("sections", {"sections": ["Added", "Fixed"], "template_sections": ["Added"]}, OK),
+    ("sections empty", {"sections": []}, BAD),
+    ("sections duplicate", {"sections": ["Added", "Added"]}, BAD),
+    ("sections duplicate in another case", {"sections": ["Added", "added", "Changed"]}, CROSS),
+    ("sections not a list", {"sections": "Fixed"}, BAD),
+    ("sections number item", {"sections": ["Added", 5]}, BAD),
+    ("template section unknown", {"template_sections": ["Foo"]}, CROSS),
+    ("template section other case", {"template_sections": ["added"]}, OK),
+    ("cut_day 0", {"schedule": {"cut_day": 0}}, BAD),
+    ("cut_day 32", {"schedule": {"cut_day": 32}}, BAD),
+    ("cut_day 29", {"schedule": {"cut_day": 29}}, BAD),
+    ("cut_day 1 and release_day 28", {"schedule": {"cut_day": 1, "release_day": 28}}, OK),
+    ("cut_day whole float", {"schedule": {"cut_day": 7.0}}, OK),
+    ("cut_day string", {"schedule": {"cut_day": "five"}}, BAD),
+    ("anchor_version negative", {"schedule": {"anchor_version": -1}}, BAD),
+    ("anchor_date", {"schedule": {"anchor_date": "2025-01-20"}}, OK),
+    ("anchor_date not a date", {"schedule": {"anchor_date": "2024-02-30"}}, BAD),
+    ("anchor_date compact", {"schedule": {"anchor_date": "20240420"}}, BAD),
+    ("weekend monday", {"schedule": {"weekend": "monday"}}, OK),
+    ("weekend other", {"schedule": {"weekend": "sunday"}}, BAD),
+    ("lts_every 0", {"support": {"lts_every": 0}}, BAD),
+    ("lts_every 12", {"support": {"lts_every": 12}}, OK),
+    ("lts_months null", {"support": {"lts_months": None, "lts_releases": 10}}, OK),
+    ("lts_months 0", {"support": {"lts_months": 0}}, BAD),
+    ("normal_months too many", {"support": {"normal_months": 1201}}, BAD),
+    ("nested table null", {"links": None}, OK),
+    ("nested table not a mapping", {"support": [1]}, BAD),
+    ("link default", {"links": {"pr": "{repository}/pull/{number}"}}, OK),
+    ("link with {num}", {"links": {"pr": "{repository}/pull/{num}"}}, BAD),
+    ("link placeholder of another key", {"links": {"advisory": "{repository}/{number}"}}, BAD),
+    ("link attribute", {"links": {"pr": "{number.__class__}"}}, BAD),
+    ("link format spec", {"links": {"pr": "{number:>5}"}}, BAD),
+    ("link conversion", {"links": {"pr": "{number!r}"}}, BAD),
+    ("link doubled braces", {"links": {"pr": "{{x}}/{number}"}}, OK),
+    ("link lone brace", {"links": {"pr": "x/{"}}, BAD),
+    ("link lone closing brace", {"links": {"pr": "x}/{number}"}}, BAD),
+    ("link without placeholder", {"links": {"issue": "https://example.org/issues"}}, OK),
+    ("release_branch", {"release_branch": "v{version}"}, OK),
+    ("release_branch without version", {"release_branch": "release"}, BAD),
+    ("release_branch version twice", {"release_branch": "r-{version}-{version}"}, BAD),
+    ("tag", {"tag": "release-{version}"}, OK),
+    ("tag without version", {"tag": "latest"}, BAD),
+    ("notes_file nested", {"notes_file": "docs/RELEASES.md"}, OK),
+    ("notes_file with dots in a name", {"notes_file": "docs/a..b.md"}, OK),
+    ("notes_file parent", {"notes_file": "../outside.md"}, BAD),
+    ("notes_file inner parent", {"notes_file": "docs/../../x.md"}, BAD),
+    ("fragments_dir absolute", {"fragments_dir": "/etc"}, BAD),
+    ("fragments_dir backslash absolute", {"fragments_dir": "\\etc"}, BAD),
+    ("templates_dir drive", {"templates_dir": "C:tmp"}, BAD),
+    ("templates_dir blank", {"templates_dir": "  "}, BAD),
+    ("order file", {"order": "file"}, OK),
+    ("order random", {"order": "random"}, BAD),
+    ("archive since", {"archive": {"since": "1.0.0"}}, OK),
+    ("archive since not a version", {"archive": {"since": "one"}}, BAD),
+    ("archive since a number", {"archive": {"since": 1}}, BAD),
+    ("version file", {"version_files": [{"path": "Cargo.toml", "pattern": 'version = "{version}"'}]}, OK),
+    ("version file without {version}", {"version_files": [{"path": "Cargo.toml", "pattern": 'version = "1"'}]}, BAD),
+    ("version file outside", {"version_files": [{"path": "../x", "pattern": "{version}"}]}, BAD),
+    ("version file extra key", {"version_files": [{"path": "x", "pattern": "{version}", "n": 1}]}, BAD),
+    ("version file missing pattern", {"version_files": [{"path": "x"}]}, BAD),
+    ("check lists", {"check": {"exempt_paths": ["docs/**"], "skip_labels": [], "skip_marker": "no notes"}}, OK),
+    ("check labels not strings", {"check": {"skip_labels": [1]}}, BAD),
+    ("commit message", {"commit": {"cut": "Bump to {version}"}}, OK),
+    ("project not a string", {"project": ["x"]}, BAD),
+]
+
+
+def _validator(schema: dict):
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _fragment_text(front: dict) -> str:
+    lines = "".join(f"{k}: {json.dumps(v)}\n" for k, v in front.items())
+    return f"---\n{lines}---\nA change users notice.\n"
+
+
+def test_the_tables_are_large_enough():
+    assert len(FRAGMENTS) >= 40 and len(CONFIGS) >= 30
+    assert len({n for n, _, _ in FRAGMENTS}) == len(FRAGMENTS) and len({n for n, _, _ in CONFIGS}) == len(CONFIGS)
+
+
+@pytest.mark.parametrize("name, front, expected", FRAGMENTS, ids=[c[0] for c in FRAGMENTS])
+def test_fragment_check_and_schema_agree(name, front, expected):
+    _, problems = fragment.parse_text(_fragment_text(front), "changes.d/x.md", SECTIONS)
+    by_check = OK if not problems else BAD
+    errors = list(_validator(fragment.json_schema(SECTIONS)).iter_errors(front))
+    by_schema = OK if not errors else BAD
+    assert (by_check, by_schema) == (expected, expected), (problems, [e.message for e in errors])
+
+
+@pytest.mark.parametrize("name, data, expected", CONFIGS, ids=[c[0] for c in CONFIGS])
+def test_config_check_and_schema_agree(tmp_path, name, data, expected):
+    try:
+        config.from_text(json.dumps(data), tmp_path / "relnotes.yaml", tmp_path, use_cache=False)
+        by_check, why = OK, ""
+    except config.ConfigError as e:
+        by_check, why = BAD, e.message
+    errors = list(_validator(config.json_schema()).iter_errors(data))
+    by_schema = OK if not errors else BAD
+    want = (BAD, OK) if expected == CROSS else (expected, expected)
+    assert (by_check, by_schema) == want, (why, [e.message for e in errors])
+
+
+def test_cross_field_rules_are_described_in_the_schema():
+    schema = config.json_schema()
+    assert "template_sections" in schema["description"] and "any case" in schema["description"]
+    assert "one of 'sections'" in schema["properties"]["template_sections"]["description"]
+    assert "no name twice" in schema["properties"]["sections"]["description"]
+    assert "across files" in fragment.json_schema(SECTIONS)["description"]
+
+
+def test_two_same_sections_name_the_duplicate_not_a_template_section(tmp_path):
+    with pytest.raises(config.ConfigError) as e:
+        config.from_text("sections: [Added, Added]\n", tmp_path / "relnotes.yaml", tmp_path, use_cache=False)
+    assert e.value.message.endswith("relnotes.yaml:1:1: 'sections' lists 'Added' twice; name each section once")
+    assert "Changed" not in e.value.message
+
+
+def test_schema_command_prints_the_generated_schemas(project):
+    r = project.run("schema", "all")
+    assert r.exit_code == 0
+    both = json.loads(r.stdout)
+    assert both["config"] == config.json_schema()
+    assert both["fragment"] == fragment.json_schema(SECTIONS)
