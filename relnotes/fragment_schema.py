@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, NamedTuple
 
-ADVISORY_PATTERN = r"^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$"
+# ``(?![\s\S])`` is "the very end" in Python and ECMA-262 alike (Python's ``$`` also
+# matches before a final line break, which the JSON Schema validators written in Python inherit).
+ADVISORY_PATTERN = r"^GHSA(-[23456789cfghjmpqrvwx]{4}){3}(?![\s\S])"
 
 
 class Field(NamedTuple):
@@ -126,7 +128,7 @@ def _advisories(key: str, value: Any, sections, report: Report) -> tuple[str, ..
         return ()
     good: list[str] = []
     for item in items:
-        if not isinstance(item, str) or not re.match(ADVISORY_PATTERN, item):
+        if not isinstance(item, str) or not re.fullmatch(ADVISORY_PATTERN, item):
             report(key, "advisory-id", f"{item!r} is not a GitHub advisory id (GHSA-xxxx-xxxx-xxxx)")
         elif item in good:
             report(key, "advisories-duplicate", f"'advisories' lists {item} twice; list each id once")
