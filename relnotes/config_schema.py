@@ -1,0 +1,65 @@
+"""The JSON Schema of ``relnotes.yaml`` (``relnotes schema config``), generated from
+:data:`relnotes.config.SCHEMA`, :data:`~relnotes.config.BOUNDS` and the patterns that
+:func:`relnotes.config._coerce` validates with, so editors and ``check`` agree
+(tests/test_schema_agreement.py runs a shared table through both)."""
+
+from datetime import date
+from typing import Any
+
+from relnotes.config import (BOUNDS, BRANCH_PATTERN, DATE_PATTERN, DAYS, PATH_PATTERN, SCHEMA, VERSION_PATTERN,
+                             VFILE_PATTERN, link_pattern)
+
+
+def json_schema() -> dict:
+    """The schema: one property per SCHEMA key, nested tables as objects (or null)."""
+
+    def number(name: str, kind: str) -> dict:
+        low, high = DAYS if kind == "day" else BOUNDS.get(name, (0, None))
+        out: dict[str, Any] = {"type": "integer", "minimum": low}
+        if high is not None:
+            out["maximum"] = high
+        return {"anyOf": [{"type": "null"}, out]} if kind == "optint" else out
+
+    def one(spec: Any, name: str) -> dict:
+        if isinstance(spec, dict):
+            return {"type": ["object", "null"], "additionalProperties": False,
+                    "properties": {k: one(s, f"{name}.{k}" if name else k) for k, s in spec.items()}}
+        kind, default, desc = spec
+        path = {"type": "string", "pattern": PATH_PATTERN}
+        strings = {"type": "array", "items": {"type": "string"}}
+        if kind in ("int", "optint", "day"):
+            base = number(name, kind)
+        elif kind == "link":
+            base = {"type": "string", "pattern": link_pattern(name.split(".")[-1])}
+        else:
+            base = {
+                "str": {"type": "string"},
+                "path": path,
+                "branch": {"type": "string", "pattern": BRANCH_PATTERN},
+                "tag": {"type": "string", "pattern": VFILE_PATTERN},
+                "version": {"type": "string", "pattern": VERSION_PATTERN},
+                "bool": {"type": "boolean"},
+                "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+                "strlist": strings,
+                "sections": {**strings, "minItems": 1, "uniqueItems": True},
+                "order": {"enum": ["pr", "file"]},
+                "weekend": {"enum": ["keep", "monday"]},
+                "vfiles": {"type": "array", "items": {
+                    "type": "object", "additionalProperties": False, "required": ["path", "pattern"],
+                    "properties": {"path": path, "pattern": {"type": "string", "pattern": VFILE_PATTERN}}}},
+            }[kind]
+        base = dict(base, description=desc)
+        if default is not None:
+            base["default"] = default.isoformat() if isinstance(default, date) else default
+        return base
+
+    schema = one(SCHEMA, "")
+    schema["type"] = "object"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "relnotes.yaml"
+    schema["description"] = ("relnotes configuration. Rules across keys that a schema cannot state, which "
+                             "'relnotes check' enforces: every template_sections and patch_sections entry "
+                             "is one of sections "
+                             "(any case), and sections holds no name twice in any case (the schema "
+                             "refuses exact repeats only).")
+    return schema
