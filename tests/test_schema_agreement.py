@@ -77,6 +77,10 @@ FRAGMENTS: list[tuple[str, dict, str]] = [
     ("breaking null", {"section": "Changed", "breaking": None}, BAD),
     ("backport true", {"section": "Fixed", "backport": True}, OK),
     ("backport list", {"section": "Fixed", "backport": [True]}, BAD),
+    ("order position", {"section": "Fixed", "order": 3}, OK),
+    ("order zero", {"section": "Fixed", "order": 0}, OK),
+    ("order negative", {"section": "Fixed", "order": -1}, BAD),
+    ("order text", {"section": "Fixed", "order": "first"}, BAD),
 ]
 
 CONFIGS: list[tuple[str, dict, str]] = [
@@ -92,6 +96,9 @@ CONFIGS: list[tuple[str, dict, str]] = [
     ("sections number item", {"sections": ["Added", 5]}, BAD),
     ("template section unknown", {"template_sections": ["Foo"]}, CROSS),
     ("template section other case", {"template_sections": ["added"]}, OK),
+    ("patch section", {"patch_sections": ["Fixed"]}, OK),
+    ("patch section unknown", {"patch_sections": ["Bugs"]}, CROSS),
+    ("lts_since 0", {"support": {"lts_since": 0}}, OK),
     ("cut_day 0", {"schedule": {"cut_day": 0}}, BAD),
     ("cut_day 32", {"schedule": {"cut_day": 32}}, BAD),
     ("cut_day 29", {"schedule": {"cut_day": 29}}, BAD),
