@@ -139,6 +139,8 @@ CONFIGS: list[tuple[str, dict, str]] = [
     ("notes_file parent", {"notes_file": "../outside.md"}, BAD),
     ("notes_file inner parent", {"notes_file": "docs/../../x.md"}, BAD),
     ("fragments_dir absolute", {"fragments_dir": "/etc"}, BAD),
+    ("fragments_dir in the git directory", {"fragments_dir": ".GIT/hooks"}, BAD),
+    ("notes_file named like git", {"notes_file": "docs/.github/x.md"}, OK),
     ("fragments_dir backslash absolute", {"fragments_dir": "\\etc"}, BAD),
     ("templates_dir drive", {"templates_dir": "C:tmp"}, BAD),
     ("templates_dir blank", {"templates_dir": "  "}, BAD),
