@@ -344,22 +344,22 @@ def history_repo(git_env, tmp_path):
 def test_site_template_include_through_symlink_is_refused(history_repo, outside, tmp_path):
     history_repo.write("templates/site/index.html.j2", '{% include "parts/secret.txt" %}')
     os.symlink(outside, history_repo.root / "templates/site/parts")
-    r = history_repo.run("site", str(tmp_path / "out"), "--on", "2026-08-21")
+    r = history_repo.run("site", str(history_repo.root / "_site"), "--on", "2026-08-21")
     assert r.exit_code == 2, r.output
     assert "templates/site/parts/secret.txt: template resolves outside the repository" in r.stderr
-    assert SECRET not in r.output and not any((tmp_path / "out").glob("*.html"))
+    assert SECRET not in r.output and not any((history_repo.root / "_site").glob("*.html"))
 
 
 def test_site_template_budget_names_the_page(history_repo, tmp_path):
     history_repo.write("templates/site/index.html.j2", "ok\n{{ 'x' * 10 ** 9 }}")
-    r = history_repo.run("site", str(tmp_path / "out"), "--on", "2026-08-21")
+    r = history_repo.run("site", str(history_repo.root / "_site"), "--on", "2026-08-21")
     assert r.exit_code == 2, r.output
     assert "error: templates/site/index.html.j2:2: template stopped: repeating a value" in r.stderr
 
 
 @pytest.mark.parametrize("listed", ["ABSOLUTE", "sub/../../elsewhere/secret.txt"])
 def test_site_rebuild_never_removes_files_outside_its_directory(history_repo, outside, tmp_path, listed):
-    out = tmp_path / "out"
+    out = history_repo.root / "_site"
     assert history_repo.run("site", str(out), "--on", "2026-08-21").exit_code == 0
     target = str(outside / "secret.txt") if listed == "ABSOLUTE" else listed
     marker = out / ".relnotes-site"
@@ -374,7 +374,7 @@ def test_site_rebuild_never_removes_files_outside_its_directory(history_repo, ou
 
 
 def test_site_directory_symlinked_subdirectory_is_refused(history_repo, outside, tmp_path):
-    out = tmp_path / "out"
+    out = history_repo.root / "_site"
     assert history_repo.run("site", str(out), "--on", "2026-08-21").exit_code == 0
     import shutil
 
