@@ -22,8 +22,10 @@ GitPython, become :class:`~relnotes.errors.GitError` /
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -51,7 +53,14 @@ def _gitpython():
     ``GIT_PYTHON_REFRESH=quiet`` lets the import succeed without a git executable, so
     the first command fails with relnotes' own message instead of GitPython's.
     """
+    if "git" in sys.modules:
+        return sys.modules["git"]
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    # Importing GitPython creates over ten thousand tracked objects that live until the
+    # process ends; as at start-up (relnotes/__main__.py), the collector is paused while
+    # they are made and they are frozen out of later collections, once per process.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         import git
     except ImportError as e:
@@ -59,6 +68,10 @@ def _gitpython():
             raise StateError("GitPython is not installed",
                              hint="install relnotes with its dependencies, or: pip install 'GitPython>=3.1,<4'") from None
         raise StateError(f"git could not be used: {e}", hint="install git and run again") from None
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
     return git
 
 

@@ -331,3 +331,16 @@ def test_commands_without_git_do_not_import_gitpython(project, args, imported):
     r = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=project.root, capture_output=True, text=True)
     assert f"GIT-IMPORTED={imported}" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_gitpython_import_leaves_the_collector_on_and_its_objects_frozen():
+    """GitPython is imported with the collector paused and its objects frozen, once;
+    the command itself then runs with the collector on."""
+    import subprocess
+    import sys
+
+    code = ("import gc, relnotes.gitio as g; before = gc.get_freeze_count(); m = g._gitpython(); "
+            "assert gc.isenabled(); assert gc.get_freeze_count() > before + 1000, gc.get_freeze_count(); "
+            "n = gc.get_freeze_count(); assert g._gitpython() is m and gc.get_freeze_count() == n; print('ok')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert r.stdout.strip() == "ok", r.stderr
