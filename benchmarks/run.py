@@ -297,11 +297,15 @@ def main() -> None:
     reno_samples = [run_once(reno, h) for _ in range(2 if args.quick else 3)]
     reno_ms = stats(reno_samples)["median"]
     first_pr = 2 + (commits // branches) * 3  # on main, in release 4
-    index = h / ".git" / "relnotes" / "history-v1.marshal"
+    state = h / ".git" / "relnotes"
 
     def cold() -> Path:
-        """No history index yet: what the first run after a clone (or a fetch of everything) pays."""
-        index.unlink(missing_ok=True)
+        """No history index yet: what the first run after a clone (or a fetch of everything) pays.
+
+        Every version of the index file goes (``history-v*.marshal``), so a renamed
+        cache can never make a "cold" row warm."""
+        for index in state.glob("history-v*.marshal"):
+            index.unlink()
         return h
 
     for name, cmd, prepare in [("archive --check", rn + ["archive", "--check"], None),

@@ -14,6 +14,7 @@ distinct ids.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Callable, NamedTuple
 
@@ -42,6 +43,7 @@ KEYS = tuple(FIELDS)
 Report = Callable[[str | None, str, str], None]  # (key or None for the whole mapping, code, message)
 
 
+@functools.lru_cache(maxsize=64)  # built per fragment otherwise: one per section list suffices
 def section_pattern(sections: tuple[str, ...]) -> str:
     """A regex (Python and ECMA-262 alike) for any configured section name in any case, blanks around."""
     def one(name: str) -> str:
@@ -51,6 +53,7 @@ def section_pattern(sections: tuple[str, ...]) -> str:
     return r"^\s*(?:" + "|".join(one(s) for s in sections) + r")\s*$"
 
 
+@functools.lru_cache(maxsize=1024)  # fragments repeat a handful of section spellings
 def canonical_section(value: str, sections: tuple[str, ...]) -> str | None:
     """The configured spelling of the section ``value`` names, by the schema's own pattern."""
     for s in sections:
