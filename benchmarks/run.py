@@ -263,7 +263,9 @@ def main() -> None:
     pr_repo = make_pr_repo()
     a, b = pair(rn + ["check", "--base", "main"], [str(BIN / "towncrier"), "check", "--compare-with", "main"],
                 pr_repo, fast_runs)
-    row("`relnotes check --base main`, 10 fragments", "≤ 0.8 × towncrier check", 0.8, a, b,
+    # The target is issue 14's: git through GitPython (its import and its two `git
+    # version` processes are most of the difference from the 0.8 the git-free layer met).
+    row("`relnotes check --base main`, 10 fragments", "≤ 1 × towncrier check (GitPython)", 1.0, a, b,
         "`towncrier check --compare-with main`")
 
     for n in (10, 1000, 10000):
