@@ -125,3 +125,23 @@ def project(git_env, tmp_path) -> Project:
 def has_git() -> None:
     if shutil.which("git") is None:  # pragma: no cover
         pytest.skip("git is not installed")
+
+
+# -- a real browser: Debian's chromium driven by playwright (no browser download) ---------------
+
+CHROMIUM = os.environ.get("RELNOTES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test, or a skip that says what is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM} (install Debian's chromium or set RELNOTES_CHROMIUM)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        try:
+            yield b
+        finally:
+            b.close()

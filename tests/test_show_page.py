@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -121,21 +120,8 @@ def test_page_honours_a_site_template_override(page_project):
 
 # -- in a real browser ---------------------------------------------------------------------------
 
-CHROMIUM = os.environ.get("RELNOTES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM} (install Debian's chromium or set RELNOTES_CHROMIUM)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.mark.parametrize(("label", "viewport", "scheme"), [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import shutil
 from html import unescape
 from pathlib import Path
 
@@ -131,64 +130,48 @@ def test_upgrade_as_a_standalone_html_page(repo):
 
 # -- in a real browser ---------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def _browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed (pip install playwright; no browser download needed)")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium at /usr/bin/chromium (Debian: apt-get install chromium)")
-    return sync_playwright
-
-
 @pytest.mark.parametrize(("label", "viewport", "scheme"), [
     ("desktop-light", {"width": 1200, "height": 900}, "light"),
     ("phone-dark", {"width": 390, "height": 844}, "dark"),
 ])
-def test_site_in_chromium(repo, tmp_path, label, viewport, scheme):
-    sync_playwright = _browser()
+def test_site_in_chromium(repo, tmp_path, browser, label, viewport, scheme):
     out = _site(repo, tmp_path)
     shots = tmp_path / "screenshots"
     shots.mkdir()
     problems: list[str] = []
     requests: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport=viewport, color_scheme=scheme)
-            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto((out / "index.html").as_uri())
-            assert page.locator("tr#line-48\\.0\\.x").inner_text().split()[:2] == ["48.0.0", "LTS"]
-            page.screenshot(path=str(shots / f"{label}-index.png"), full_page=True)
-            # the upgrade form leads to the precomputed guide
-            page.select_option("#upgrade-form select[name=from]", "36.0.14")
-            page.select_option("#upgrade-form select[name=to]", "48.0.0")
-            page.click("#upgrade-form button")
-            page.wait_for_url("**/upgrade/36.0.14-48.0.0.html")
-            assert page.locator("h2#breaking").is_visible()
-            page.screenshot(path=str(shots / f"{label}-upgrade.png"))
-            page.goto((out / "releases" / "48.0.0.html").as_uri())
-            assert page.locator("h1").inner_text() == "Wasmtime 48.0.0"
-            page.screenshot(path=str(shots / f"{label}-release.png"))
-            # search from the header form, then follow the hit to its entry's anchor
-            page.fill("header input[name=q]", "fixed-length-lists")
-            page.press("header input[name=q]", "Enter")
-            page.wait_for_url("**/search.html?q=fixed-length-lists")
-            hits = page.locator("#results li a")
-            assert page.locator("#count").inner_text() == "1 entry"
-            assert hits.first.inner_text() == "48.0.0 · Added"
-            page.screenshot(path=str(shots / f"{label}-search.png"))
-            hits.first.click()
-            page.wait_for_url("**/releases/48.0.0.html#added-1")
-            assert "fixed-length-lists" in page.locator("li#added-1").inner_text()
-            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        finally:
-            browser.close()
+    page = browser.new_page(viewport=viewport, color_scheme=scheme)
+    try:
+        page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((out / "index.html").as_uri())
+        assert page.locator("tr#line-48\\.0\\.x").inner_text().split()[:2] == ["48.0.0", "LTS"]
+        page.screenshot(path=str(shots / f"{label}-index.png"), full_page=True)
+        # the upgrade form leads to the precomputed guide
+        page.select_option("#upgrade-form select[name=from]", "36.0.14")
+        page.select_option("#upgrade-form select[name=to]", "48.0.0")
+        page.click("#upgrade-form button")
+        page.wait_for_url("**/upgrade/36.0.14-48.0.0.html")
+        assert page.locator("h2#breaking").is_visible()
+        page.screenshot(path=str(shots / f"{label}-upgrade.png"))
+        page.goto((out / "releases" / "48.0.0.html").as_uri())
+        assert page.locator("h1").inner_text() == "Wasmtime 48.0.0"
+        page.screenshot(path=str(shots / f"{label}-release.png"))
+        # search from the header form, then follow the hit to its entry's anchor
+        page.fill("header input[name=q]", "fixed-length-lists")
+        page.press("header input[name=q]", "Enter")
+        page.wait_for_url("**/search.html?q=fixed-length-lists")
+        hits = page.locator("#results li a")
+        assert page.locator("#count").inner_text() == "1 entry"
+        assert hits.first.inner_text() == "48.0.0 · Added"
+        page.screenshot(path=str(shots / f"{label}-search.png"))
+        hits.first.click()
+        page.wait_for_url("**/releases/48.0.0.html#added-1")
+        assert "fixed-length-lists" in page.locator("li#added-1").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        page.close()
     print(f"\nscreenshots ({label}): {shots}")
     assert problems == []
     assert [u for u in requests if not u.startswith("file://")] == []

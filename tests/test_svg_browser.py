@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import xml.dom.minidom
 from datetime import date
 
 import pytest
 
-CHROMIUM = os.environ.get("RELNOTES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 DATES = ["2026-08-20", "2026-01-05", "2027-12-31"]
 
@@ -46,17 +43,6 @@ def test_every_bar_ends_at_its_end_of_support(project, on):
             assert abs(xe - (x0 + (x1 - x0) * (d - d0).days / (d1 - d0).days)) < 1.0
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM} (install Debian's chromium or set RELNOTES_CHROMIUM)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 BOXES_JS = """() => {
