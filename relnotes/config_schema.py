@@ -1,13 +1,13 @@
 """The JSON Schema of ``relnotes.yaml`` (``relnotes schema config``), generated from
-:data:`relnotes.config.SCHEMA`, :data:`~relnotes.config.BOUNDS` and the patterns that
-:func:`relnotes.config._coerce` validates with, so editors and ``check`` agree
+:data:`relnotes.config_rules.SCHEMA`, :data:`~relnotes.config_rules.BOUNDS` and the patterns that
+:func:`relnotes.config_rules._coerce` validates with, so editors and ``check`` agree
 (tests/test_schema_agreement.py runs a shared table through both)."""
 
 from datetime import date
 from typing import Any
 
-from relnotes.config import (BOUNDS, BRANCH_PATTERN, DATE_PATTERN, DAYS, PATH_PATTERN, SCHEMA, VERSION_PATTERN,
-                             VFILE_PATTERN, link_pattern)
+from relnotes.config_rules import (BOUNDS, BRANCH_PATTERN, DATE_PATTERN, DAYS, PATH_PATTERN, SCHEMA,
+                                   VERSION_PATTERN, VFILE_PATTERN, link_pattern)
 
 
 def json_schema() -> dict:

@@ -1,0 +1,311 @@
+"""What a valid ``relnotes.yaml`` value is: the one declarative table (:data:`SCHEMA`) and the
+rules that check and coerce each value against it.
+
+It exists apart from :mod:`relnotes.config` (which finds, reads, caches and assembles the
+configuration) so that the description of the keys and the per-kind rules live in one
+place that both the loader and :mod:`relnotes.config_schema` (the JSON Schema) read,
+without either depending on how a file is found or cached.
+"""
+
+import re
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from relnotes.errors import ConfigError
+
+# key: (type, default, description).  A dict value instead of a tuple is a nested table.
+# Types: "str", "int", "optint", "day", "bool", "date", "path", "link", "branch", "tag", "version",
+# "strlist", "sections", "vfiles", "order", "weekend".  Each kind's rule is written once as a
+# pattern or bound that both _coerce and json_schema read (tests/test_schema_agreement.py).
+SCHEMA: dict[str, Any] = {
+    "project": ("str", "Wasmtime", "Project name used in messages and templates."),
+    "repository": ("str", "https://github.com/bytecodealliance/wasmtime",
+                   "Repository URL; {repository} in link patterns."),
+    "notes_file": ("path", "RELEASES.md", "The notes file, relative to the repository root."),
+    "fragments_dir": ("path", "changes.d", "Where fragments live, relative to the root."),
+    "templates_dir": ("path", "templates", "Template overrides (built-ins ship in the package)."),
+    "sections": ("sections", ["Added", "Changed", "Fixed", "Removed", "Deprecated", "Security"],
+                 "Allowed fragment sections, in the order categories are created: at least one, "
+                 "no name twice (in any case: Added and added count as the same)."),
+    "template_sections": ("strlist", ["Added", "Changed"],
+                          "Categories a fresh release section starts with (cut, init); each must be one "
+                          "of 'sections' (any case), which relnotes check enforces across the two keys."),
+    "patch_sections": ("strlist", [],
+                       "Categories 'patch' opens; build adds the ones that receive entries. Each must be "
+                       "one of 'sections' (any case), which relnotes check enforces across the two keys."),
+    "order": ("order", "pr", "Entry order in a category: 'pr' (first PR, then file name) or 'file'."),
+    "links": {
+        "pr": ("link", "{repository}/pull/{number}", "Link for a PR number."),
+        "issue": ("link", "{repository}/issues/{number}", "Link for an issue number."),
+        "advisory": ("link", "{repository}/security/advisories/{id}", "Link for an advisory id."),
+        "archive": ("link", "{repository}/blob/{branch}/RELEASES.md",
+                    "Link to a release branch's notes in the archive list."),
+    },
+    "release_branch": ("branch", "release-{version}", "Release branch name pattern, with {version} exactly once."),
+    "main_branch": ("str", "main", "The development branch that cut works on."),
+    "archive": {
+        "label": ("str", "{major}.{minor}.x", "Archive link label pattern."),
+        "oldest_suffix": ("str", " (and prior)", "Appended to the oldest archive label."),
+        "since": ("version", "0.32.0", "Oldest release branch listed in the archive (a version like 0.32.0)."),
+    },
+    "schedule": {
+        "cut_day": ("day", 5, "Day of the month release branches are cut (1 to 28)."),
+        "release_day": ("day", 20, "Day of the month releases ship (1 to 28)."),
+        "anchor_version": ("int", 20, "A major version whose release date is known..."),
+        "anchor_date": ("date", date(2024, 4, 20), "...and that date; one major a month from it."),
+        "weekend": ("weekend", "keep", "'keep' or 'monday': move weekend releases to Monday."),
+    },
+    "support": {
+        "lts_every": ("int", 12, "Every release whose major is a multiple of this is LTS..."),
+        "lts_since": ("int", 24, "...from this major on (Wasmtime's policy began with 24.0.0; 0: always)."),
+        "lts_months": ("optint", 24, "LTS support in months (inclusive end)."),
+        "normal_months": ("optint", 2, "Normal support in months (inclusive end)."),
+        "lts_releases": ("optint", None, "Alternative: LTS support for this many releases."),
+        "normal_releases": ("optint", None, "Alternative: normal support for this many releases."),
+    },
+    "check": {
+        "exempt_paths": ("strlist", ["docs/**", "**/*.md", ".github/**"],
+                         "Changes only to these globs need no fragment."),
+        "skip_labels": ("strlist", ["no-release-notes"], "PR labels that skip the check."),
+        "skip_marker": ("str", "release-notes: none",
+                        "A line in the PR body or a commit message that skips the check."),
+    },
+    "commit": {
+        "cut": ("str", "Bump {project} to {version}", "Commit message for 'cut --commit'."),
+        "release": ("str", "Release {project} {version}", "Commit message for 'release --commit'."),
+        "rc": ("str", "Release {project} {version}", "Commit message for 'rc --commit'."),
+        "marker": ("str", "[automatically-tag-and-release-this-commit]",
+                   "Added to release and candidate commits; 'relnotes tag' tags a HEAD that carries it."),
+    },
+    "tag": ("tag", "v{version}", "Tag name pattern for 'relnotes tag', with {version}."),
+    "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
+                                    "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
+}
+
+
+# Numbers the calendar computes with, bounded so that every date it derives stays
+# within what a date can hold (years 1 to 9999) for any sensible project.
+BOUNDS: dict[str, tuple[int, int]] = {
+    "schedule.anchor_version": (0, 100_000),
+    "support.lts_every": (1, 1000),
+    "support.lts_months": (1, 1200),
+    "support.normal_months": (1, 1200),
+    "support.lts_releases": (1, 1000),
+    "support.normal_releases": (1, 1000),
+}
+
+
+DAYS = (1, 28)  # every month has these days
+
+# Patterns valid in Python and in ECMA-262 (JSON Schema): the check and the schema use the same text.
+# A relative path inside the repository: not blank, not absolute (/x, \x, C:), no '..' part.
+PATH_PATTERN = (r"^(?!\s*$)(?![/\\])(?![\s\S]:)(?![\s\S]*(?:^|[/\\])(?:\.\.|\.[gG][iI][tT])(?:[/\\]|(?![\s\S])))"
+                r"[\s\S]*$")  # and no '.git' part in any case (fsio.relative_path_problem says why)
+BRANCH_PATTERN = r"^(?:(?!\{version\})[\s\S])*\{version\}(?:(?!\{version\})[\s\S])*$"
+VERSION_PATTERN = (r"^\s*v?(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)"
+                   r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$")
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\s\S])"  # the very end, as in ECMA-262
+VFILE_PATTERN = r"\{version\}"
+
+
+def link_pattern(name: str) -> str:
+    """Literal text, doubled braces, and the bare placeholders of the key's default only."""
+    import string
+
+    spec = SCHEMA["links"][name]
+    fields = [f for _, f, _, _ in string.Formatter().parse(spec[1]) if f]
+    return r"^(?:[^{}]|\{\{|\}\}|\{(?:" + "|".join(fields) + r")\})*$"
+
+
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when below it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _line_of(mapping: Any, key: str) -> tuple[int, int]:
+    try:
+        line, col = mapping.lc.key(key)
+        return line + 1, col + 1
+    except Exception:
+        return 1, 1
+
+
+def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if not isinstance(key, str) or key not in schema:
+            line, col = _line_of(data, key)
+            import difflib
+
+            close = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.3)
+            hint = f" — did you mean '{prefix}{close[0]}'?" if close else ""
+            valid = ", ".join(prefix + k for k in schema)
+            raise ConfigError(f"{shown(path)}:{line}:{col}: unknown key '{prefix}{key}'{hint}",
+                              hint=f"valid keys here: {valid}")
+        spec = schema[key]
+        line, col = _line_of(data, key)
+        where = f"{shown(path)}:{line}:{col}"
+        if isinstance(spec, dict):
+            if value is None:
+                value = {}
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: '{prefix}{key}' must be a mapping",
+                                  hint="valid keys: " + ", ".join(spec))
+            out[key] = _validate(value, spec, path, prefix=f"{prefix}{key}.")
+        else:
+            out[key] = _coerce(spec[0], value, f"{prefix}{key}", where)
+    return out
+
+
+# A sample value for every placeholder a link pattern may have, to try a pattern with.
+_LINK_SAMPLES: dict[str, Any] = {"repository": "https://example.org/r", "number": 1,
+                                 "id": "GHSA-xxxx-xxxx-xxxx", "branch": "release-1.0.0"}
+
+
+def _link_problem(pattern: str, name: str) -> str | None:
+    """Why ``pattern`` cannot be the link pattern ``name`` (``links.pr``), or None.
+
+    Links are filled with ``str.format``, so a stray brace or an unknown placeholder
+    would fail (or leak attributes, ``{id.__class__}``) at render time; config comes
+    from untrusted PRs, so only the bare placeholders of the key's default are allowed.
+    """
+    import string
+
+    def fields(text: str) -> list[str]:
+        return [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+
+    allowed = {f: _LINK_SAMPLES[f] for f in fields(SCHEMA["links"][name.split(".")[-1]][1])}
+    try:
+        used = fields(pattern)
+    except ValueError as e:
+        return f"'{name}' is not a valid link pattern ({e}); write a literal brace as '{{{{' or '}}}}'"
+    for field in used:
+        if field not in allowed:
+            names = ", ".join("{" + f + "}" for f in allowed)
+            return f"'{name}' uses the placeholder {{{field}}}; it may use {names}"
+    try:
+        pattern.format(**allowed)
+    except (ValueError, TypeError) as e:
+        return f"'{name}' is not a valid link pattern ({e})"
+    if not re.match(link_pattern(name.split(".")[-1]), pattern):
+        names = ", ".join("{" + f + "}" for f in allowed)
+        return f"'{name}' may use only the bare placeholders {names} (no format spec or conversion)"
+    return None
+
+
+def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
+    def bad(expected: str) -> ConfigError:
+        return ConfigError(f"{where}: '{name}' must be {expected}, not {value!r}")
+
+    if kind == "str":
+        if not isinstance(value, str):
+            raise bad("a string")
+        return str(value)
+    if kind == "link":
+        if not isinstance(value, str):
+            raise bad("a string")
+        problem = _link_problem(value, name)
+        if problem:
+            raise ConfigError(f"{where}: {problem}")
+        return str(value)
+    if kind == "path":
+        if not isinstance(value, str) or not value.strip():
+            raise bad("a relative path")
+        from relnotes.fsio import relative_path_problem
+
+        problem = relative_path_problem(value) or (None if re.match(PATH_PATTERN, value)
+                                                   else "points outside the repository")
+        if problem:
+            raise ConfigError(f"{where}: '{name}' ({value!r}) {problem}",
+                              hint="use a path relative to the repository root, without '..' or '.git'")
+        return str(PurePosixPath(value.replace("\\", "/")))
+    if kind in ("int", "optint", "day"):
+        if kind == "optint" and value is None:
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON counts 12.0 as the whole number 12; so do we
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise bad("a non-negative whole number")
+        if kind == "day" and not DAYS[0] <= value <= DAYS[1]:
+            raise ConfigError(f"{where}: '{name}' must be a day from {DAYS[0]} to {DAYS[1]}, not {value}")
+        low, high = BOUNDS.get(name, (0, None))
+        if not low <= value <= (high if high is not None else value):
+            raise ConfigError(f"{where}: '{name}' must be from {low} to {high}, not {value}")
+        return int(value)
+    if kind == "branch":
+        if not isinstance(value, str):
+            raise bad("a string")
+        if not re.match(BRANCH_PATTERN, value):
+            raise ConfigError(f"{where}: '{name}' must contain '{{version}}' exactly once",
+                              hint="for example release-{version}")
+        return value
+    if kind == "tag":
+        if not isinstance(value, str):
+            raise bad("a string")
+        if not re.search(VFILE_PATTERN, value):
+            raise ConfigError(f"{where}: '{name}' must contain '{{version}}'", hint="for example tag: 'v{version}'")
+        return value
+    if kind == "version":
+        if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):
+            raise ConfigError(f"{where}: '{name}' must be a version like 0.32.0, not {value!r}")
+        return value
+    if kind == "sections":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad("a list of strings")
+        if not value:
+            raise ConfigError(f"{where}: '{name}' must list at least one section")
+        seen: dict[str, str] = {}
+        for v in value:
+            if v.casefold() in seen:
+                same = "" if seen[v.casefold()] == v else f" (as '{seen[v.casefold()]}')"
+                raise ConfigError(f"{where}: '{name}' lists '{v}' twice{same}; name each section once")
+            seen[v.casefold()] = v
+        return [str(v) for v in value]
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if kind == "date":
+        from datetime import datetime
+
+        if isinstance(value, datetime):  # YAML reads 2024-04-20T10:00:00 as a timestamp
+            raise ConfigError(f"{where}: '{name}' must be a date (YYYY-MM-DD) without a time, "
+                              f"not {value.isoformat()}", hint="write it as YYYY-MM-DD, e.g. 2024-04-20")
+        if isinstance(value, date):
+            return value
+        try:
+            if not isinstance(value, str) or not re.match(DATE_PATTERN, value):
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            raise bad("a date (YYYY-MM-DD)") from None
+    if kind == "strlist":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad("a list of strings")
+        return [str(v) for v in value]
+    if kind == "order":
+        if value not in ("pr", "file"):
+            raise bad("'pr' or 'file'")
+        return value
+    if kind == "weekend":
+        if value not in ("keep", "monday"):
+            raise bad("'keep' or 'monday'")
+        return value
+    if kind == "vfiles":
+        if not isinstance(value, list):
+            raise bad("a list of {path, pattern} mappings")
+        files = []
+        for item in value:
+            if not isinstance(item, dict) or set(item) != {"path", "pattern"}:
+                raise bad("a list of {path, pattern} mappings")
+            vpath = _coerce("path", item["path"], f"{name}.path", where)
+            pattern = item["pattern"]
+            if not isinstance(pattern, str) or not re.search(VFILE_PATTERN, pattern):
+                raise ConfigError(f"{where}: '{name}.pattern' must contain '{{version}}'")
+            files.append({"path": vpath, "pattern": pattern})
+        return files
+    raise AssertionError(kind)  # pragma: no cover
