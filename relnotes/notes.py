@@ -11,12 +11,16 @@ Real files are irregular (DESIGN.md §1.1): missing or short separators, prose a
 link definitions inside sections, an H1 title, ``## Unreleased`` headings, status
 lines with and without their final period.  The scanner tolerates all of it and
 reports structure problems through :func:`structure_problems` instead of failing.
+
+:func:`structure_problems` lives in :mod:`relnotes.notes_problems` and :func:`blocks`
+(a category's entries and prose) in :mod:`relnotes.notes_blocks`; both stay importable
+from here.
 """
 
 import re
 from typing import NamedTuple
 
-from relnotes.errors import ContentError, Problem
+from relnotes.errors import ContentError
 from relnotes.version import Version
 
 SEPARATOR = "-" * 80
@@ -375,114 +379,15 @@ def parse(text: str, path: str = "RELEASES.md") -> NotesDocument:
     return NotesDocument(text, path)
 
 
-def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> list[Problem]:
-    """What ``check`` reports about a notes file's structure (all at once)."""
-    problems: list[Problem] = []
-    p = doc.path
-    if not doc.releases:
-        problems.append(Problem(p, 1, 1, "notes-no-release",
-                                "no release section: add a '## X.Y.Z' heading followed by 'Unreleased.'"))
-        return problems
-    seen: dict[Version, int] = {}
-    unreleased = 0
-    top = doc.releases[0]
-    for rel in doc.releases:
-        line = rel.start + 1
-        if rel.version is None:
-            if rel.title.strip().lower() != "unreleased":
-                problems.append(Problem(p, line, 4, "notes-bad-heading",
-                                        f"'## {rel.title}' is not a version heading (expected '## X.Y.Z')"))
-        elif rel.version in seen:
-            problems.append(Problem(p, line, 4, "notes-duplicate-version",
-                                    f"version {rel.version} appears twice (first at line {seen[rel.version]})"))
-        else:
-            seen[rel.version] = line
-        if rel.status is None:
-            if rel is top:
-                problems.append(Problem(p, line, 1, "notes-no-status",
-                                        f"'## {rel.title}' has no status line: add 'Unreleased.' or "
-                                        "'Released YYYY-MM-DD.' below it"))
-        elif rel.status == "unreleased":
-            unreleased += 1
-            if unreleased > 1:
-                problems.append(Problem(p, rel.status_line + 1, 1, "notes-two-unreleased",
-                                        f"'## {rel.title}' is a second unreleased release; only the top one may be unreleased"))
-        else:
-            from datetime import date
-
-            try:
-                date.fromisoformat(rel.date or "")
-            except ValueError:
-                problems.append(Problem(p, rel.status_line + 1, 10, "notes-bad-date",
-                                        f"'{rel.date}' is not a date (expected YYYY-MM-DD)"))
-    if unreleased and not top.unreleased:
-        problems.append(Problem(p, top.start + 1, 1, "notes-unreleased-not-top",
-                                "an unreleased release is below a released one; the top release must be the unreleased one"))
-    for i, line in enumerate(doc.lines):
-        if "\r" in line.rstrip("\r\n"):
-            problems.append(Problem(p, i + 1, line.index("\r") + 1, "notes-lone-cr",
-                                    "a carriage return inside the line: Markdown reads it as a line end, "
-                                    "so what follows it is a line of its own; replace it with a newline"))
-    if need_archive and doc.archive is None:
-        problems.append(Problem(p, len(doc.lines) or 1, 1, "notes-no-archive",
-                                f"no '{ARCHIVE_MARKER}' line: add it before the list of archive links"))
-    if doc.archive is not None:
-        a = doc.archive
-        j = a.end
-        while j < len(doc.lines) and is_blank(doc.lines[j]):
-            j += 1
-        if j < len(doc.lines) and doc.lines[j].lstrip().startswith("*"):
-            problems.append(Problem(p, j + 1, 1, "notes-bad-archive-link",
-                                    "archive list line is not of the form '* [LABEL](URL)'"))
-    return problems
+# Moved to their own modules; still importable from here (loaded on first use, so the
+# modules that import this one stay free of import cycles).
+_MOVED = {"structure_problems": "relnotes.notes_problems", "Block": "relnotes.notes_blocks",
+          "blocks": "relnotes.notes_blocks"}
 
 
-class Block(NamedTuple):
-    """One entry (a ``*``/``-`` bullet with its continuation lines) or prose paragraph."""
+def __getattr__(name: str):
+    if name in _MOVED:
+        import importlib
 
-    kind: str  # "entry" | "prose"
-    start: int
-    end: int  # exclusive, without trailing blank lines
-    text: str
-
-
-_BULLET_RE = re.compile(r"^[*-][ \t]+")
-
-
-def blocks(doc: NotesDocument, start: int, end: int) -> list[Block]:
-    """Split lines ``[start, end)`` into entries and prose paragraphs, in order.
-
-    A bullet at column 0 starts an entry; indented and blank lines continue it until
-    a non-indented non-bullet line (prose) or the next bullet.  Prose runs until a
-    blank line followed by a bullet, or the next bullet.
-    """
-    out: list[Block] = []
-    cur: list[int] | None = None  # [start, last_nonblank, kind]
-    kinds: list[str] = []
-
-    def flush() -> None:
-        if cur is not None:
-            s, last = cur
-            out.append(Block(kinds[-1], s, last + 1, "".join(doc.lines[s : last + 1])))
-
-    i = start
-    while i < end:
-        raw = _strip_eol(doc.lines[i])
-        if not raw.strip():
-            i += 1
-            continue
-        if _BULLET_RE.match(raw):
-            flush()
-            cur = [i, i]
-            kinds.append("entry")
-        elif raw[0] in " \t" and cur is not None:
-            cur[1] = i
-        elif cur is not None and kinds[-1] == "prose" and not is_blank(doc.lines[i - 1]):
-            cur[1] = i
-        else:
-            flush()
-            cur = [i, i]
-            kinds.append("prose")
-        i += 1
-    flush()
-    return out
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
