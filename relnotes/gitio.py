@@ -8,7 +8,9 @@ without a process (current branch, detached HEAD, shallow), runs one persistent
 runs each plumbing question as one
 ``repo.git.<command>(…)`` call with a machine-readable format, parsed by the
 callers.  Nothing loops one git process per item.  :meth:`Repo.close` (or ``with
-Repo(…)``) reaps the ``cat-file`` when a command ends.
+Repo(…)``) reaps the ``cat-file`` when a command ends.  Reading blobs and trees
+through that ``cat-file`` is :class:`relnotes.gitobjects.ObjectReading`, which
+:class:`Repo` inherits.
 
 Every value from a user, a file or a ref reaches git through :meth:`Repo.run`'s
 ``revs`` / ``paths`` / ``stdin_revs``, checked by :mod:`relnotes.gitargs` (a leading
@@ -31,7 +33,7 @@ from typing import NamedTuple
 
 from relnotes.errors import GitError, StateError
 from relnotes.gitargs import check_branch, check_path, check_revision, check_tag
-from relnotes.gitcat import tree_entries
+from relnotes.gitobjects import ObjectReading, _object_names  # noqa: F401
 
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -86,19 +88,6 @@ def _translate(exc: Exception, git_mod) -> Exception:
     return GitError(f"git failed: {exc}", hint="check that the revision exists here ('git fetch' it first)")
 
 
-def _object_names(specs: list[str]) -> list[tuple[int, bytes]]:
-    """``(position, name)`` of the object names that can be one ``cat-file`` request line;
-    the revision part of ``REV:PATH`` (or a bare name) passes :func:`check_revision`."""
-    asked = []
-    for i, spec in enumerate(specs):
-        if not spec or "\n" in spec or "\r" in spec:
-            continue  # would be no request, or two: never answered (None)
-        rev = spec.partition(":")[0]
-        if rev:  # ":PATH" is the index
-            check_revision(rev)
-        asked.append((i, spec.encode("utf-8")))
-    return asked
-
 
 def _outside_ceiling(start: Path, top: Path) -> bool:
     """Did discovery climb to or past a ``GIT_CEILING_DIRECTORIES`` entry (git would not)?"""
@@ -110,7 +99,7 @@ def _outside_ceiling(start: Path, top: Path) -> bool:
     return False
 
 
-class Repo:
+class Repo(ObjectReading):
     """A git repository at or above ``root`` (``.root`` is its work tree), through GitPython."""
 
     def __init__(self, root: Path) -> None:
@@ -337,80 +326,9 @@ class Repo:
         check_tag(name)
         self.run("push", "--quiet", revs=[remote, f"refs/tags/{name}"])
 
-    def read_blobs(self, specs: list[str]) -> list[str | None]:
-        """Many texts by object name — ``REV:PATH``, ``:PATH`` (the index) or a blob id —
-        (None when absent or not a blob) through the persistent ``git cat-file --batch``
-        (:class:`relnotes.gitcat.CatFile`)."""
-        found: list[str | None] = [None] * len(specs)
-        asked = _object_names(specs)
-        for (i, _), obj in zip(asked, self._objects([name for _, name in asked])):
-            if obj is not None and obj[1] == b"blob":
-                found[i] = obj[2].decode("utf-8", errors="replace")
-        return found
-
-    def blob_ids(self, specs: list[str]) -> list[str | None]:
-        """The object ids of many ``REV:PATH`` (None when absent), one ``cat-file --batch-check``.
-
-        Only names are asked for, so git resolves trees but never opens (or, in a partial
-        clone, downloads) a blob: callers can skip the contents they already know by id.
-        """
-        found: list[str | None] = [None] * len(specs)
-        asked = _object_names(specs)
-        if asked:
-            out = self.run("cat-file", "--batch-check=%(objectname)",
-                           stdin=b"".join(name + b"\n" for _, name in asked), strip=False)
-            for (i, _), line in zip(asked, out.split("\n")):
-                found[i] = None if line.endswith((" missing", " ambiguous")) else line.strip()
-        return found
-
-    def show_file(self, rev: str, path: str) -> str | None:
-        """A file's text at ``rev`` or None when absent (see read_blobs for many)."""
-        check_path(path)
-        return self.read_blobs([f"{rev}:{path}"])[0]
-
     def _objects(self, requests: list[bytes]) -> list[tuple[bytes, bytes, bytes] | None]:
         if self._cat is None:
             from relnotes.gitcat import CatFile
 
             self._cat = CatFile(self._repo.git, self._mod, _translate)
         return self._cat.objects(requests)
-
-    def ls_tree(self, rev: str, directory: str) -> list[str]:
-        """Paths of the files under ``directory`` at ``rev`` (``git ls-tree -r --name-only``)."""
-        return self.ls_trees([rev], directory)[rev]
-
-    def ls_trees(self, revs: list[str], directory: str) -> dict[str, list[str]]:
-        """For each of ``revs``, the paths of the files under ``directory``, as ``git
-        ls-tree -r --name-only`` lists them (tree order, subdirectories in place).
-
-        The trees are read through the persistent ``cat-file``: one round trip for
-        all revisions and one per level of subdirectories, not a process per revision.
-        """
-        top = directory.strip("/")
-        if top not in ("", "."):
-            check_path(top)
-        top = "" if top == "." else top
-        for rev in revs:
-            check_revision(rev)
-        roots = dict(zip(revs, self._objects([f"{rev}:{top}".encode("utf-8") for rev in revs])))
-        trees: dict[bytes, list[tuple[bool, str, bytes]]] = {}
-        for obj in roots.values():
-            if obj is not None and obj[1] == b"tree":
-                trees[obj[0]] = tree_entries(obj[2], len(obj[0]) // 2)
-        while True:
-            wanted = sorted({sha for entries in trees.values() for is_tree, _, sha in entries
-                             if is_tree and sha not in trees})
-            if not wanted:
-                break
-            for sha, obj in zip(wanted, self._objects(wanted)):
-                trees[sha] = tree_entries(obj[2], len(sha) // 2) if obj is not None and obj[1] == b"tree" else []
-
-        def walk(sha: bytes, prefix: str):
-            for is_tree, name, entry_sha in trees[sha]:
-                if is_tree:
-                    yield from walk(entry_sha, f"{prefix}{name}/")
-                else:
-                    yield prefix + name
-
-        return {rev: list(walk(obj[0], f"{top}/" if top else "")) if obj is not None and obj[1] == b"tree" else []
-                for rev, obj in roots.items()}
