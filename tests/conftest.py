@@ -145,3 +145,15 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+def watched_page(browser, **options):
+    """A new page that records console errors and warnings, page errors and every
+    request URL: ``(page, problems, requests)``."""
+    page = browser.new_page(**options)
+    problems: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", lambda r: requests.append(r.url))
+    return page, problems, requests

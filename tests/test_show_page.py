@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import corpus
+from conftest import corpus, watched_page
 
 LONG_URL = "https://example.com/" + "0123456789abcdef" * 17 + "abcdefgh"  # 300 characters, no break opportunity
 NOTES = f"""# Wasmtime release notes
@@ -133,13 +133,8 @@ def test_page_honours_a_site_template_override(page_project):
 def test_page_fits_in_chromium(page_project, browser, tmp_path, label, viewport, scheme):
     path = tmp_path / "49.0.0.html"
     path.write_text(_page(page_project), encoding="utf-8")
-    problems: list[str] = []
-    requests: list[str] = []
-    page = browser.new_page(viewport=viewport, color_scheme=scheme)
+    page, problems, requests = watched_page(browser, viewport=viewport, color_scheme=scheme)
     try:
-        page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("request", lambda r: requests.append(r.url))
         page.goto(path.as_uri())
         shots = Path(os.environ.get("RELNOTES_SCREENSHOTS") or tmp_path)  # kept by pytest's tmp retention
         shots.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import watched_page
+
 from test_browsing import build_release_repo
 
 ON = "2026-08-21"  # 48.0.0 LTS, 47.0.0 and 36.0.0 LTS supported; 46.0.0 just ended
@@ -138,13 +140,8 @@ def test_site_in_chromium(repo, tmp_path, browser, label, viewport, scheme):
     out = _site(repo, tmp_path)
     shots = tmp_path / "screenshots"
     shots.mkdir()
-    problems: list[str] = []
-    requests: list[str] = []
-    page = browser.new_page(viewport=viewport, color_scheme=scheme)
+    page, problems, requests = watched_page(browser, viewport=viewport, color_scheme=scheme)
     try:
-        page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("request", lambda r: requests.append(r.url))
         page.goto((out / "index.html").as_uri())
         assert page.locator("tr#line-48\\.0\\.x").inner_text().split()[:2] == ["48.0.0", "LTS"]
         page.screenshot(path=str(shots / f"{label}-index.png"), full_page=True)
