@@ -78,7 +78,8 @@ SCHEMA: dict[str, Any] = {
         "marker": ("str", "[automatically-tag-and-release-this-commit]",
                    "Added to release and candidate commits; 'relnotes tag' tags a HEAD that carries it."),
     },
-    "tag": ("tag", "v{version}", "Tag name pattern for 'relnotes tag', with {version}."),
+    "tag": ("tag", "v{version}", "Tag name pattern for 'relnotes tag', with {version}; what it makes must be a "
+                                 "valid git tag name (check-ref-format) that does not start with 'refs/'."),
     "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
                                     "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
 }
@@ -248,6 +249,17 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
             raise bad("a string")
         if not re.search(VFILE_PATTERN, value):
             raise ConfigError(f"{where}: '{name}' must contain '{{version}}'", hint="for example tag: 'v{version}'")
+        # what the pattern makes must be a tag name git accepts (no spaces, newlines,
+        # '..', '@{', leading '-'), and a short one: it is written to $GITHUB_OUTPUT
+        # and tag messages as well as given to git
+        from relnotes.gitargs import branch_name_problem
+
+        problem = branch_name_problem(value.replace("{version}", "1.2.3-rc.1"))
+        if problem is None and value.startswith("refs/"):
+            problem = "it names a full ref; give the short tag name"
+        if problem:
+            raise ConfigError(f"{where}: '{name}' does not make a valid tag name: {problem}",
+                              hint="for example tag: 'v{version}'")
         return value
     if kind == "version":
         if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):

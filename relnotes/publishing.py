@@ -116,6 +116,10 @@ def github_output_text(p: ReleasePage, delimiter: str | None = None) -> str:
 
     while not delimiter or delimiter in p.body:
         delimiter = f"RELNOTES_{secrets.token_hex(16)}"
+    for value in (p.tag, p.version):  # one-line outputs: a line break would start another output
+        if "\n" in value or "\r" in value:
+            raise ContentError(f"{value!r} cannot be a GitHub output value: it holds a line break",
+                               hint="check the 'tag' pattern in the configuration")
     body = p.body if p.body.endswith("\n") else p.body + "\n"
     return (f"tag={p.tag}\ntitle={p.tag}\nversion={p.version}\nprerelease={'true' if p.prerelease else 'false'}\n"
             f"body<<{delimiter}\n{body}{delimiter}\n")

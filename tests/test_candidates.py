@@ -217,7 +217,7 @@ def test_tag_refuses_an_option_as_remote_and_a_bad_tag_pattern(branch):
     branch.write("relnotes.yaml", branch.read("relnotes.yaml") + "tag: 'v {version}'\n")
     branch.commit(f"config\n\n{MARKER}")
     r = branch.run("tag")
-    assert r.exit_code == 2 and "is not a valid tag name" in r.stderr
+    assert r.exit_code == 2 and "does not make a valid tag name" in r.stderr  # refused when the configuration loads
     assert branch.git("tag") == ""
 
 
@@ -299,3 +299,22 @@ def test_tag_pattern_needs_version_and_schema_lists_the_new_keys(project):
     schema = json.loads(project.run("schema", "config").stdout)
     assert schema["properties"]["tag"]["default"] == "v{version}"
     assert set(schema["properties"]["commit"]["properties"]) == {"cut", "release", "rc", "marker"}
+
+
+@pytest.mark.parametrize("pattern,problem", [
+    ('"v{version}\\nprerelease=true"', "a space or control character"),
+    ('"v{version} x"', "a space or control character"),
+    ('"refs/heads/main{version}"', "names a full ref"),
+    ('"-v{version}"', ""),
+    ('"v{version}..x"', ""),
+])
+def test_tag_pattern_must_make_a_tag_name(project, tmp_path, pattern, problem):
+    """A tag pattern from a pull request cannot forge $GITHUB_OUTPUT lines or name a full
+    ref: the configuration is refused (exit 2, its line) before any command uses it."""
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + f"tag: {pattern}\n")
+    out = tmp_path / "out.txt"
+    out.write_text("")
+    r = project.run("show", "--github-output", env={"GITHUB_OUTPUT": str(out)})
+    assert r.exit_code == 2, r.output
+    assert "'tag' does not make a valid tag name" in r.stderr and problem in r.stderr
+    assert out.read_text() == ""

@@ -243,6 +243,14 @@ def test_new_edit_unchanged_template_is_removed(project, tmp_path):
     assert not (project.root / "changes.d/mine.md").exists()
 
 
+def test_new_edit_with_message_keeps_the_text_when_the_editor_changes_nothing(project, tmp_path):
+    """With -m the file holds what the user typed, so saving it unchanged keeps it."""
+    r = project.run("new", "-s", "Fixed", "-m", "My carefully written entry.", "--edit", "--name", "mine",
+                    env={"VISUAL": _editor(tmp_path, None)})
+    assert r.exit_code == 0, r.output
+    assert (project.root / "changes.d/mine.md").read_text().endswith("My carefully written entry.\n")
+
+
 @pytest.mark.parametrize("editor,message", [
     ("/nonexistent/bin/editor", "cannot start the editor '/nonexistent/bin/editor'"),
     ("no-such-editor-relnotes --wait", "cannot start the editor 'no-such-editor-relnotes'"),

@@ -64,7 +64,9 @@ def new(
         raise UsageError("missing the entry text", hint="give it with -m TEXT, or use --edit")
     path = lifecycle.new(cfg, section=section, body=message, prs=tuple(pr or ()), **keys)
     if edit:
-        composing.edit_until_valid(cfg, path, path.read_text(encoding="utf-8"), ask=terminal)
+        # with -m the file already holds the user's text: it is never "untouched"
+        template = None if message is not None else path.read_text(encoding="utf-8")
+        composing.edit_until_valid(cfg, path, template, ask=terminal)
     out(os.path.relpath(path))
 
 
