@@ -62,7 +62,11 @@ def markdown(cfg: Config, report) -> str:
     if report.problems:
         n = len(report.problems)
         lines += [f"### {n} problem{'s' if n != 1 else ''}", ""]
-        lines += [f"- `{p.path}:{p.line}:{p.col}`: {p.message}" for p in report.problems]
+        # problems quote file names and front-matter keys from the pull request: shown
+        # as text in a fence they cannot close, never as Markdown or HTML
+        listed = "\n".join(f"{p.path}:{p.line}:{p.col}: {p.message}" for p in report.problems)
+        fence = _fence(listed)
+        lines += [fence + "text", listed, fence]
         lines.append("")
     return "\n".join(lines)
 

@@ -81,3 +81,25 @@ def test_action_can_post_one_sticky_comment_through_gh():
     # found by the preview's first line, edited in place, else created once
     assert 'startswith("<!-- relnotes-preview -->")' in comment["run"]
     assert "gh api --method PATCH" in comment["run"] and "gh pr comment" in comment["run"]
+
+
+def test_problems_quote_hostile_names_as_text_in_a_fence(project, tmp_path):
+    """File names and front-matter keys come from the pull request: in the summary they
+    sit inside a fence they cannot close, so no heading, HTML or image of theirs renders."""
+    pr = _pr(project)
+    pr.write("changes.d/c`<h2>ok<h2>`.md", "---\nsection: Fixed\n---\nFixed.\n\n## 9.9.9\n")
+    pr.write("changes.d/d.md", '---\nsection: Fixed\n"<h3>0 problems</h3><img src=https://x/y.png>": 1\n---\nFixed.\n')
+    pr.commit("hostile fragments")
+    summary = tmp_path / "summary.md"
+    r = pr.run("check", "--base", "main", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert r.exit_code == 1
+    text = summary.read_text()
+    listed = text[text.index("### 2 problems"):]
+    fence = listed.splitlines()[2]
+    assert fence.startswith("```") and fence.endswith("text")
+    inside = listed.split(fence, 1)[1]
+    closing = fence[: -len("text")]
+    body, after = inside.split("\n" + closing + "\n", 1)
+    assert "<img src=https://x/y.png>" in body and "c`<h2>ok<h2>`.md" in body
+    assert not any(line.startswith(closing) for line in body.splitlines())  # the fence holds
+    assert "<" not in after
