@@ -20,7 +20,8 @@ from typing import Any, Callable, NamedTuple
 
 # ``(?![\s\S])`` is "the very end" in Python and ECMA-262 alike (Python's ``$`` also
 # matches before a final line break, which the JSON Schema validators written in Python inherit).
-ADVISORY_PATTERN = r"^GHSA(-[23456789cfghjmpqrvwx]{4}){3}(?![\s\S])"
+ADVISORY_ID = r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"  # a GitHub security advisory id, anywhere
+ADVISORY_PATTERN = rf"^{ADVISORY_ID}(?![\s\S])"  # a whole value that is one
 
 
 class Field(NamedTuple):

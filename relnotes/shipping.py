@@ -17,10 +17,11 @@ from relnotes import notes, policy
 from relnotes.config import Config
 from relnotes.errors import StateError, UsageError
 from relnotes.fragment import FRAGMENT_SUFFIX, IGNORED_NAMES, Fragment, load_all, parse_text
+from relnotes.fragment_schema import ADVISORY_ID
 from relnotes.version import Version, version_of_branch
 
 _PR_LINK = re.compile(r"/pull/(\d+)\)")
-_GHSA = re.compile(r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}")
+ADVISORY_RE = re.compile(ADVISORY_ID)  # advisory ids named in notes text
 
 
 def release_branches(cfg: Config, refs: dict[str, str]) -> dict[Version, str]:
@@ -128,7 +129,7 @@ def _backports(cfg: Config, on: date, repo, h) -> tuple[list[BackportRow], list[
             advs.update(f.advisories)
         text = notes_texts.get(b) or ""
         prs.update(int(n) for n in _PR_LINK.findall(text))
-        advs.update(_GHSA.findall(text))
+        advs.update(ADVISORY_RE.findall(text))
         only = h.only_on(_tip(h.refs, b), on_head)
         picked = {p for sha in only for p in h.picked_from(sha)}
         carried = {n for sha in only for n in h.carries(sha)}  # squash-merged backports name their originals

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from relnotes import notes
 from relnotes.config import Config
 from relnotes.errors import ContentError, UsageError
-from relnotes.shipping import _GHSA
+from relnotes.shipping import ADVISORY_RE
 from relnotes.stitch import Section, Stitched
 from relnotes.version import Version
 
@@ -42,7 +42,7 @@ def group_of(category: str, text: str, breaking: bool = False) -> str:
     key = notes.category_key(category)
     if breaking or key in _BREAKING:
         return "breaking"
-    if "security" in key or _GHSA.search(text):
+    if "security" in key or ADVISORY_RE.search(text):
         return "security"
     if key.startswith(("fix", "bug")):
         return "fixed"
@@ -67,7 +67,7 @@ class Entry:
 
     @property
     def advisories(self) -> list[str]:
-        return list(dict.fromkeys(_GHSA.findall(self.text)))
+        return list(dict.fromkeys(ADVISORY_RE.findall(self.text)))
 
     def as_dict(self) -> dict:
         return {"release": self.release, "date": self.date, "category": self.category, "group": self.group,
