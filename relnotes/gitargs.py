@@ -18,16 +18,16 @@ from relnotes.errors import UsageError
 _BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
 
-def check_revision(rev: str, what: str = "revision") -> str:
+def check_revision(rev: str, what: str = "revision", hint: str = "pass a commit, a branch or a tag") -> str:
     """``rev`` unchanged, or UsageError when git could read it as an option or it
     cannot travel as one argument or one ``--stdin`` line.
 
     A leading ``^`` (exclude) and the parts of ``A..B`` / ``A...B`` are checked too.
     """
     if not isinstance(rev, str) or not rev.strip():
-        raise UsageError(f"{what} is empty", hint="pass a commit, a branch or a tag")
+        raise UsageError(f"{what} is empty", hint=hint)
     if "\0" in rev or "\n" in rev or "\r" in rev:
-        raise UsageError(f"{what} {rev!r} contains a line break or NUL", hint="pass a commit, a branch or a tag")
+        raise UsageError(f"{what} {rev!r} contains a line break or NUL", hint=hint)
     parts = re.split(r"\.\.\.?", rev[1:] if rev.startswith("^") else rev)
     if any(p.startswith("-") for p in parts) or rev.startswith("-"):
         raise UsageError(f"{what} {rev!r} starts with '-': relnotes never passes it to git, where it "

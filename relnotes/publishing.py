@@ -163,7 +163,7 @@ def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResu
     from relnotes.gitargs import check_revision, check_tag
 
     if push is not None:
-        check_revision(push, "--push remote")
+        check_revision(push, "--push remote", hint="name a remote, e.g. --push origin")
     with _open_repo(cfg) as repo:
         if repo.head_commit() is None:
             raise StateError("the repository has no commits yet")

@@ -318,3 +318,8 @@ def test_tag_pattern_must_make_a_tag_name(project, tmp_path, pattern, problem):
     assert r.exit_code == 2, r.output
     assert "'tag' does not make a valid tag name" in r.stderr and problem in r.stderr
     assert out.read_text() == ""
+
+
+def test_an_empty_push_remote_is_named_as_a_remote(branch):
+    r = branch.run("tag", "--push", "", "--force")
+    assert r.exit_code == 2 and "--push remote is empty" in r.stderr and "name a remote" in r.stderr
