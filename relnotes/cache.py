@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 
 NAME = "parse-cache-v5.marshal"  # v3: link labels; v4: order; v5: fragment_schema rules (duplicates, 12.0)
-CONFIG_NAME = "config-cache-v5.marshal"  # v5: the kinds shared with the JSON Schema
+CONFIG_NAME = "config-cache-v6.marshal"  # v5: the kinds shared with the JSON Schema; v6: preset
 # The caches are ``marshal`` data (10 000 parse results load in ~5 ms; JSON takes ~25),
 # whose format belongs to the Python version, so both versions stamp every file.
 # marshal trusts its input: these files live in .git, which only the repository's owner

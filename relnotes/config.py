@@ -76,6 +76,7 @@ class Config(NamedTuple):
 
     root: Path
     path: Path | None  # the relnotes.yaml it came from, None when defaults only
+    preset: str  # the named defaults the file starts from (relnotes.presets)
     project: str
     repository: str
     notes_file: str
@@ -250,12 +251,10 @@ def _default(spec: Any) -> Any:
 
 
 def _build(root: Path, path: Path | None, values: dict) -> Config:
-    v = _default(SCHEMA)
-    for key, val in values.items():
-        if isinstance(val, dict) and isinstance(v.get(key), dict):
-            v[key].update(val)
-        else:
-            v[key] = val
+    from relnotes import presets
+
+    preset = values.get("preset", presets.DEFAULT_PRESET)
+    v = presets.overlay(presets.apply(_default(SCHEMA), preset), values)
     where = shown(path) if path else CONFIG_NAME
     sections = tuple(v["sections"])
     folded = {s.casefold() for s in sections}
@@ -267,6 +266,7 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
     return Config(
         root=root,
         path=path,
+        preset=preset,
         project=v["project"],
         repository=v["repository"],
         notes_file=v["notes_file"],

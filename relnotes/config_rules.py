@@ -19,6 +19,10 @@ from relnotes.errors import ConfigError
 # "strlist", "sections", "vfiles", "order", "weekend".  Each kind's rule is written once as a
 # pattern or bound that both _coerce and json_schema read (tests/test_schema_agreement.py).
 SCHEMA: dict[str, Any] = {
+    "preset": ("preset", "plain",
+               "Conventions the other keys default to: 'plain' (no release calendar or support policy), "
+               "'wasmtime' (Wasmtime's format, monthly calendar and LTS policy) or 'keepachangelog' "
+               "(CHANGELOG.md in the Keep a Changelog format). Keys set here override the preset."),
     "project": ("str", "Wasmtime", "Project name used in messages and templates."),
     "repository": ("str", "https://github.com/bytecodealliance/wasmtime",
                    "Repository URL; {repository} in link patterns."),
@@ -82,6 +86,14 @@ SCHEMA: dict[str, Any] = {
                                  "valid git tag name (check-ref-format) that does not start with 'refs/'."),
     "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
                                     "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
+}
+
+
+# Kinds whose value is one of a few words: the check and the JSON Schema's enum read this.
+ENUMS: dict[str, tuple[str, ...]] = {
+    "order": ("pr", "file"),
+    "weekend": ("keep", "monday"),
+    "preset": ("plain", "wasmtime", "keepachangelog"),
 }
 
 
@@ -299,13 +311,10 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")
         return [str(v) for v in value]
-    if kind == "order":
-        if value not in ("pr", "file"):
-            raise bad("'pr' or 'file'")
-        return value
-    if kind == "weekend":
-        if value not in ("keep", "monday"):
-            raise bad("'keep' or 'monday'")
+    if kind in ENUMS:
+        words = ENUMS[kind]
+        if not isinstance(value, str) or value not in words:
+            raise bad(", ".join(f"'{w}'" for w in words[:-1]) + f" or '{words[-1]}'")
         return value
     if kind == "vfiles":
         if not isinstance(value, list):

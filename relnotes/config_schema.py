@@ -6,7 +6,7 @@
 from datetime import date
 from typing import Any
 
-from relnotes.config_rules import (BOUNDS, BRANCH_PATTERN, DATE_PATTERN, DAYS, PATH_PATTERN, SCHEMA,
+from relnotes.config_rules import (BOUNDS, BRANCH_PATTERN, DATE_PATTERN, DAYS, ENUMS, PATH_PATTERN, SCHEMA,
                                    VERSION_PATTERN, VFILE_PATTERN, link_pattern)
 
 
@@ -29,6 +29,8 @@ def json_schema() -> dict:
         strings = {"type": "array", "items": {"type": "string"}}
         if kind in ("int", "optint", "day"):
             base = number(name, kind)
+        elif kind in ENUMS:
+            base = {"enum": list(ENUMS[kind])}
         elif kind == "link":
             base = {"type": "string", "pattern": link_pattern(name.split(".")[-1])}
         else:
@@ -42,8 +44,6 @@ def json_schema() -> dict:
                 "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
                 "strlist": strings,
                 "sections": {**strings, "minItems": 1, "uniqueItems": True},
-                "order": {"enum": ["pr", "file"]},
-                "weekend": {"enum": ["keep", "monday"]},
                 "vfiles": {"type": "array", "items": {
                     "type": "object", "additionalProperties": False, "required": ["path", "pattern"],
                     "properties": {"path": path, "pattern": {"type": "string", "pattern": VFILE_PATTERN}}}},

@@ -15,6 +15,7 @@ CORPUS = ROOT / "tests" / "data" / "wasmtime"  # vendored real data: see its REA
 HISTORY = CORPUS / "history"
 
 WASMTIME_CONFIG = (
+    "preset: wasmtime\n"
     "project: Wasmtime\n"
     "repository: https://github.com/bytecodealliance/wasmtime\n"
 )

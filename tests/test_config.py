@@ -144,3 +144,19 @@ def cached_entries(root):
     from relnotes.cache import read_marshal
 
     return len(read_marshal(root / ".git/relnotes" / CONFIG_CACHE)["entries"])
+
+
+@pytest.mark.parametrize("name", sorted(__import__("relnotes.presets", fromlist=["PRESETS"]).PRESETS))
+def test_every_preset_is_a_valid_configuration(tmp_path, name):
+    """A preset's table passes the same validation as a user's relnotes.yaml, and loads."""
+    from relnotes import presets
+    from relnotes.config_rules import SCHEMA, _validate
+
+    assert _validate(presets.PRESETS[name], SCHEMA, tmp_path / "relnotes.yaml", prefix="") is not None
+    cfg = config.from_text(f"preset: {name}\n", tmp_path / "relnotes.yaml", tmp_path, use_cache=False)
+    assert cfg.preset == name
+
+
+def test_unknown_preset_is_refused_with_the_choices(tmp_path):
+    with pytest.raises(ConfigError, match="'preset' must be 'plain', 'wasmtime' or 'keepachangelog'"):
+        config.from_text("preset: cargo\n", tmp_path / "relnotes.yaml", tmp_path, use_cache=False)

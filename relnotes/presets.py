@@ -1,0 +1,40 @@
+"""Presets: named sets of defaults that a ``relnotes.yaml`` starts from (``preset:``).
+
+relnotes serves projects with very different conventions, and no project should inherit
+another's by accident (a plain project must never see Wasmtime's release calendar).  A
+preset is only a table of default values over :data:`relnotes.config_rules.SCHEMA`; the
+keys a configuration sets always win, and the result is validated like any other value
+(the presets themselves are checked against the schema by the tests).
+
+Each table names only what differs from the schema's defaults, as nested mappings in
+the shape of ``relnotes.yaml``.
+"""
+
+from typing import Any
+
+DEFAULT_PRESET = "plain"
+
+PRESETS: dict[str, dict[str, Any]] = {
+    # Wasmtime's RELEASES.md format, release branches, monthly calendar and LTS policy.
+    "wasmtime": {},
+    # The relnotes format without any release calendar or support policy.
+    "plain": {},
+    # CHANGELOG.md in the Keep a Changelog 1.1.0 format.
+    "keepachangelog": {},
+}
+
+
+def apply(defaults: dict[str, Any], preset: str) -> dict[str, Any]:
+    """``defaults`` (the schema's, as nested dicts) overlaid with ``preset``'s values."""
+    return overlay(defaults, PRESETS[preset])
+
+
+def overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``base`` with ``top``'s values, nested tables merged key by key."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = overlay(out[key], value)
+        else:
+            out[key] = value
+    return out
