@@ -162,7 +162,7 @@ def test_version_file_symlinked_outside_is_refused(repo, outside):
                                         ("templates_dir", "sub/.GIT/x"), ("notes_file", "../x.md")])
 def test_configured_paths_into_git_or_up_are_refused(repo, outside, key, value):
     repo.write("relnotes.yaml", repo.read("relnotes.yaml") + f"{key}: {value}\n")
-    r = attempt(repo, outside, "check", message=f"relnotes.yaml:3:1: '{key}' ({value!r}) points")
+    r = attempt(repo, outside, "check", message=f"relnotes.yaml:4:1: '{key}' ({value!r}) points")
     assert ("into the git directory" if ".." not in value else "outside the repository") in r.stderr
 
 

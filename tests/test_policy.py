@@ -40,7 +40,7 @@ def test_lts_policy_starts_at_24(project):
     assert (rows[0]["version"], rows[0]["lts"], rows[0]["end_of_support"]) == ("12.0.0", True, "2025-08-20")
     project.write("relnotes.yaml", project.read("relnotes.yaml").replace("lts_since: 0", "lts_since: -1"))
     r = project.run("support")
-    assert r.exit_code == 2 and "relnotes.yaml:3:11: 'support.lts_since' must be a non-negative whole number" in r.stderr
+    assert r.exit_code == 2 and "relnotes.yaml:4:11: 'support.lts_since' must be a non-negative whole number" in r.stderr
 
 
 def test_rfc_2022_policy_is_configuration(project):
