@@ -154,7 +154,7 @@ def make_history_repo(commits: int, branches: int) -> Path:
         stream.append(out)
         return mark
 
-    cfg = blob("project: Demo\nrepository: https://github.com/example/demo\narchive: {since: 1.0.0}\n")
+    cfg = blob("preset: wasmtime\nproject: Demo\nrepository: https://github.com/example/demo\narchive: {since: 1.0.0}\n")
     notes_main = blob("## 1.0.0\n\nUnreleased.\n\n### Added\n\n### Changed\n\n" + "-" * 80
                       + "\n\nRelease notes for previous releases are on the release branches.\n\n"
                       "<!-- ARCHIVE_START -->\n")

@@ -133,7 +133,7 @@ def _pending(cfg: Config) -> list[Entry]:
 
 def guide(cfg: Config, history: Stitched, start: str, target: str, *, pending: bool = True) -> Guide:
     """The upgrade guide from ``start`` to ``target`` over a stitched history."""
-    lo, hi = Version.parse(start), Version.parse(target)
+    lo, hi = Version.parse(start, "FROM"), Version.parse(target, "TO")
     if not lo < hi:
         raise UsageError(f"FROM {lo} is not older than TO {hi}", hint="relnotes upgrade OLD NEW, e.g. 36.0.0 48.0.0")
     known = {s.version: s for s in history.sections if s.version is not None}

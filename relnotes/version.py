@@ -27,12 +27,14 @@ class Version(NamedTuple):
     pre: tuple[str, ...] = ()
 
     @classmethod
-    def parse(cls, text: str) -> "Version":
-        """Parse ``X.Y.Z[-pre][+build]`` (a leading ``v`` is accepted); UsageError if not."""
+    def parse(cls, text: str, what: str = "") -> "Version":
+        """Parse ``X.Y.Z[-pre][+build]`` (a leading ``v`` is accepted); UsageError if not.
+
+        ``what`` names where the text came from (``--from``, ``FROM``) for the message."""
         m = _VERSION_RE.match(text.strip()) if isinstance(text, str) else None
         if not m:
             raise UsageError(
-                f"{text!r} is not a version",
+                f"{what + ' ' if what else ''}{text!r} is not a version",
                 hint="versions look like 48.0.0, 49.0.0-dev or 49.0.0-rc.1",
             )
         pre = tuple(m["pre"].split(".")) if m["pre"] else ()

@@ -189,7 +189,8 @@ def test_upgrade_includes_pending_breaking_fragments_on_main(small):
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["48.0.0", "36.0.0"], 2, "error: FROM 48.0.0 is not older than TO 36.0.0"),
     (["36.0.0", "99.0.0"], 1, "error: no release 99.0.0 in the notes of any branch"),
-    (["36.0.0", "latest"], 2, "error: 'latest' is not a version"),
+    (["36.0.0", "latest"], 2, "error: TO 'latest' is not a version"),
+    (["garbage", "48.0.0"], 2, "error: FROM 'garbage' is not a version"),
     (["36.0.0", "48.0.0", "--format", "pdf"], 2, "Error: Invalid value for '--format': 'pdf' is not one of 'md', 'json', 'html'."),
 ])
 def test_upgrade_refuses_bad_arguments(small, args, code, message):
@@ -197,6 +198,13 @@ def test_upgrade_refuses_bad_arguments(small, args, code, message):
     assert res.exit_code == code
     assert message in res.stderr
     assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--from", "garbage"), ("--to", "v")])
+def test_history_names_the_option_whose_version_is_bad(small, flag, value):
+    res = small.run("history", flag, value)
+    assert res.exit_code == 2
+    assert f"error: {flag} {value!r} is not a version" in res.stderr
 
 
 def test_history_as_a_real_process(small):

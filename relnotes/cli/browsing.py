@@ -30,8 +30,8 @@ def history(
     from relnotes.version import Version
 
     cfg = load_config()
-    lo = Version.parse(start) if start else None
-    hi = Version.parse(end) if end else None
+    lo = Version.parse(start, "--from") if start else None
+    hi = Version.parse(end, "--to") if end else None
     h = _stitched(cfg)
     sections = h.between(lo, hi) if lo or hi else h.sections
     if fmt == "json":
