@@ -5,7 +5,9 @@
 set -eu
 day=${1:-2026-08-20}
 out=${2:-.}
-relnotes support --on "$day" --format svg > "$out/support-$day.svg"
+# Wasmtime's calendar and support policy (a project without a calendar has no timeline)
+cfg=$(mktemp -d) && printf 'preset: wasmtime\n' > "$cfg/relnotes.yaml"
+relnotes --config "$cfg/relnotes.yaml" support --on "$day" --format svg > "$out/support-$day.svg"
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
   --user-data-dir="$(mktemp -d)" --window-size=960,640 \

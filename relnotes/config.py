@@ -2,8 +2,8 @@
 
 One declarative table (:data:`SCHEMA`, in :mod:`relnotes.config_rules` with the rule of
 every value kind) says every key, its type, its default and what it means.  Loading,
-validation ("unknown key 'sectons' — did you mean 'sections'?"), the defaults (Wasmtime's
-conventions) and the JSON Schema printed by ``relnotes schema`` all come from it, so they
+validation ("unknown key 'sectons' — did you mean 'sections'?"), the defaults (a plain
+project's, which a ``preset:`` such as Wasmtime's overlays) and the JSON Schema printed by ``relnotes schema`` all come from it, so they
 cannot drift apart.  This module finds, reads, caches and assembles the configuration;
 the names of config_rules stay importable from here.
 """
@@ -36,15 +36,16 @@ class ArchiveConfig(NamedTuple):
 
 
 class Schedule(NamedTuple):
+    cadence: str  # "none" (no calendar) or "monthly"
     cut_day: int
     release_day: int
-    anchor_version: int
-    anchor_date: date
+    anchor_version: int | None  # set whenever cadence is "monthly" (_build checks)
+    anchor_date: date | None
     weekend: str
 
 
 class Support(NamedTuple):
-    lts_every: int
+    lts_every: int | None  # None: no release is LTS
     lts_since: int
     lts_months: int | None
     normal_months: int | None
@@ -109,9 +110,14 @@ class Config(NamedTuple):
     def templates_path(self) -> Path:
         return self.root / self.templates_dir
 
-    def link(self, kind: str, **values: Any) -> str:
-        """The ``links.KIND`` pattern filled in (validation allowed only these placeholders)."""
-        return getattr(self.links, kind).format(repository=self.repository.rstrip("/"), **values)
+    def link(self, kind: str, **values: Any) -> str | None:
+        """The ``links.KIND`` pattern filled in (validation allowed only these placeholders),
+        or None when it needs ``{repository}`` and no repository is configured: a link
+        to ``/pull/12`` would be broken, so callers write the reference as plain text."""
+        pattern = getattr(self.links, kind)
+        if not self.repository.strip() and "{repository}" in pattern:
+            return None
+        return pattern.format(repository=self.repository.rstrip("/"), **values)
 
     def section_name(self, name: str) -> str | None:
         """The configured spelling of a section name (case-insensitive), or None."""
@@ -256,6 +262,7 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
     preset = values.get("preset", presets.DEFAULT_PRESET)
     v = presets.overlay(presets.apply(_default(SCHEMA), preset), values)
     where = shown(path) if path else CONFIG_NAME
+    v["schedule"] = _calendar(v["schedule"], values.get("schedule") or {}, where)
     sections = tuple(v["sections"])
     folded = {s.casefold() for s in sections}
     for key, what in (("template_sections", "template"), ("patch_sections", "patch")):
@@ -267,7 +274,7 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         root=root,
         path=path,
         preset=preset,
-        project=v["project"],
+        project=v["project"].strip() or root.name,  # not another project's name by default
         repository=v["repository"],
         notes_file=v["notes_file"],
         fragments_dir=v["fragments_dir"],
@@ -290,30 +297,23 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
     )
 
 
+def _calendar(schedule: dict, given: dict, where: str) -> dict:
+    """The ``schedule`` table with its cadence decided: anchor keys set without a cadence
+    mean the monthly calendar they describe; a monthly calendar needs its anchor."""
+    if "cadence" not in given and ({"anchor_version", "anchor_date"} & set(given)):
+        schedule = dict(schedule, cadence="monthly")
+    if schedule["cadence"] == "monthly":
+        missing = [k for k in ("anchor_version", "anchor_date") if schedule[k] is None]
+        if missing:
+            raise ConfigError(f"{where}: a monthly release calendar needs schedule.{' and schedule.'.join(missing)}: "
+                              f"a major version and the date it is (or was) released",
+                              hint="for example  schedule: {cadence: monthly, anchor_version: 1, "
+                                   "anchor_date: 2027-01-20}  (1.0.0 on 2027-01-20, 2.0.0 a month later)")
+    return schedule
+
+
 def json_schema() -> dict:
     """A JSON Schema for relnotes.yaml (for editors), generated in relnotes.config_schema."""
     from relnotes.config_schema import json_schema
 
     return json_schema()
-
-
-def render_default_yaml(project: str, repository: str, first_version: str = "0.1.0") -> str:
-    """The relnotes.yaml that ``relnotes init`` writes: the few keys people change."""
-    return (
-        f"# relnotes configuration; every key not set here has a default (see README).\n"
-        f"project: {_yaml_str(project)}\n"
-        f"repository: {_yaml_str(repository)}\n"
-        f"notes_file: RELEASES.md\n"
-        f"fragments_dir: changes.d\n"
-        f"sections: [Added, Changed, Fixed, Removed, Deprecated, Security]\n"
-        f"template_sections: [Added, Changed]\n"
-        f"# the archive lists release branches from the first one on\n"
-        f"archive: {{since: {_yaml_str(first_version)}, oldest_suffix: \"\"}}\n"
-    )
-
-
-def _yaml_str(s: str) -> str:
-    import json
-
-    return json.dumps(s, ensure_ascii=False)
-

@@ -16,16 +16,17 @@ from relnotes.errors import ConfigError
 
 # key: (type, default, description).  A dict value instead of a tuple is a nested table.
 # Types: "str", "int", "optint", "day", "bool", "date", "path", "link", "branch", "tag", "version",
-# "strlist", "sections", "vfiles", "order", "weekend".  Each kind's rule is written once as a
+# "strlist", "sections", "vfiles", and the one-word kinds of ENUMS ("order", "weekend", "cadence", …).  Each kind's rule is written once as a
 # pattern or bound that both _coerce and json_schema read (tests/test_schema_agreement.py).
 SCHEMA: dict[str, Any] = {
     "preset": ("preset", "plain",
                "Conventions the other keys default to: 'plain' (no release calendar or support policy), "
                "'wasmtime' (Wasmtime's format, monthly calendar and LTS policy) or 'keepachangelog' "
                "(CHANGELOG.md in the Keep a Changelog format). Keys set here override the preset."),
-    "project": ("str", "Wasmtime", "Project name used in messages and templates."),
-    "repository": ("str", "https://github.com/bytecodealliance/wasmtime",
-                   "Repository URL; {repository} in link patterns."),
+    "project": ("str", "", "Project name used in messages and templates (empty: the repository "
+                           "directory's name)."),
+    "repository": ("str", "", "Repository URL; {repository} in link patterns. Empty (unknown): PR, issue "
+                              "and advisory references are plain text (#123) and the archive list has no links."),
     "notes_file": ("path", "RELEASES.md", "The notes file, relative to the repository root."),
     "fragments_dir": ("path", "changes.d", "Where fragments live, relative to the root."),
     "templates_dir": ("path", "templates", "Template overrides (built-ins ship in the package)."),
@@ -50,21 +51,28 @@ SCHEMA: dict[str, Any] = {
     "main_branch": ("str", "main", "The development branch that cut works on."),
     "archive": {
         "label": ("str", "{major}.{minor}.x", "Archive link label pattern."),
-        "oldest_suffix": ("str", " (and prior)", "Appended to the oldest archive label."),
-        "since": ("version", "0.32.0", "Oldest release branch listed in the archive (a version like 0.32.0)."),
+        "oldest_suffix": ("str", "", "Appended to the oldest archive label."),
+        "since": ("version", "0.0.0", "Oldest release branch listed in the archive (a version like 0.32.0)."),
     },
     "schedule": {
+        "cadence": ("cadence", "none",
+                    "'none': no release calendar (schedule, support and backports say how to set one up; "
+                    "when gives no dates) or 'monthly': a new major every month from the anchor. Setting "
+                    "anchor_version or anchor_date without cadence means 'monthly'."),
         "cut_day": ("day", 5, "Day of the month release branches are cut (1 to 28)."),
         "release_day": ("day", 20, "Day of the month releases ship (1 to 28)."),
-        "anchor_version": ("int", 20, "A major version whose release date is known..."),
-        "anchor_date": ("date", date(2024, 4, 20), "...and that date; one major a month from it."),
+        "anchor_version": ("optint", None, "A major version whose release date is known (needed by 'monthly')..."),
+        "anchor_date": ("date", None, "...and that date (YYYY-MM-DD); one major a month from it."),
         "weekend": ("weekend", "keep", "'keep' or 'monday': move weekend releases to Monday."),
     },
     "support": {
-        "lts_every": ("int", 12, "Every release whose major is a multiple of this is LTS..."),
-        "lts_since": ("int", 24, "...from this major on (Wasmtime's policy began with 24.0.0; 0: always)."),
-        "lts_months": ("optint", 24, "LTS support in months (inclusive end)."),
-        "normal_months": ("optint", 2, "Normal support in months (inclusive end)."),
+        "lts_every": ("optint", None, "Every release whose major is a multiple of this is LTS (empty: no LTS)..."),
+        "lts_since": ("int", 0, "...from this major on (Wasmtime's policy began with 24.0.0; 0: always)."),
+        "lts_months": ("optint", None, "LTS support in months (inclusive end). With neither lts_months nor "
+                                       "lts_releases, an LTS release is supported until the next release ships."),
+        "normal_months": ("optint", None, "Normal support in months (inclusive end). With neither "
+                                          "normal_months nor normal_releases, a release is supported until the "
+                                          "next one ships."),
         "lts_releases": ("optint", None, "Alternative: LTS support for this many releases."),
         "normal_releases": ("optint", None, "Alternative: normal support for this many releases."),
     },
@@ -94,6 +102,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "order": ("pr", "file"),
     "weekend": ("keep", "monday"),
     "preset": ("plain", "wasmtime", "keepachangelog"),
+    "cadence": ("none", "monthly"),
 }
 
 

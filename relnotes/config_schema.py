@@ -61,5 +61,7 @@ def json_schema() -> dict:
                              "'relnotes check' enforces: every template_sections and patch_sections entry "
                              "is one of sections "
                              "(any case), and sections holds no name twice in any case (the schema "
-                             "refuses exact repeats only).")
+                             "refuses exact repeats only); a monthly schedule (schedule.cadence, or "
+                             "anchor keys set without it) has both anchor_version and anchor_date, "
+                             "from the file or its preset.")
     return schema

@@ -308,6 +308,10 @@ class Repo(ObjectReading):
         check_branch(name, what)
         self.run("branch", revs=[name, at])
 
+    def remote_url(self, name: str) -> str | None:
+        """The fetch URL of remote ``name`` (``insteadOf`` applied), or None without one."""
+        return self.try_run("remote", "get-url", revs=[name]) or None
+
     def head_message(self) -> str:
         """HEAD's full commit message."""
         return self.run("log", "-1", "--format=%B", "HEAD")

@@ -122,10 +122,14 @@ class InitResult(NamedTuple):
     kept: list[str]
 
 
-def init(root: Path, *, project: str, repository: str, version: str) -> InitResult:
-    """Scaffold relnotes.yaml, the fragments directory and the notes file; never overwrite."""
+def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.0", preset: str = "plain",
+         calendar=None) -> InitResult:
+    """Scaffold relnotes.yaml, the fragments directory and the notes file; never overwrite.
+
+    ``calendar`` (a :class:`relnotes.scaffold.Calendar`) turns on a monthly release
+    calendar; without it the project has none, whatever the preset's."""
     from relnotes import config as config_mod
-    from relnotes.render import Renderer
+    from relnotes import scaffold
 
     v = Version.parse(version)
     res = InitResult([], [])
@@ -134,9 +138,9 @@ def init(root: Path, *, project: str, repository: str, version: str) -> InitResu
         res.kept.append(config_mod.CONFIG_NAME)
         cfg = config_mod.load(cfg_path)
     else:
-        text = config_mod.render_default_yaml(project, repository, str(v))
+        text = scaffold.config_text(scaffold.Choices(project, repository, str(v), preset, calendar))
         cfg = config_mod.from_text(text, cfg_path, root)
-    notes_text = Renderer(cfg).notes_file(str(v))
+    notes_text = scaffold.initial_notes(cfg, str(v))
     if not cfg_path.exists():
         fsio.write_text(root, cfg_path, text)
         res.created.append(config_mod.CONFIG_NAME)

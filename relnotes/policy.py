@@ -6,6 +6,10 @@ releases; today every 12th is LTS for 24 months and the others get 2.  Dates are
 computed, never stored: the release of major ``v`` is ``anchor_date + (v -
 anchor_version)`` months on ``release_day``; its branch is cut on ``cut_day`` of the
 same month; end of support is inclusive.
+
+The calendar is opt-in (``schedule.cadence: monthly``, or ``preset: wasmtime``): a
+project that has none must never be shown another project's dates, so every date
+goes through :func:`calendar_of`, the one place that refuses (:class:`NoCalendar`).
 """
 
 from __future__ import annotations
@@ -14,11 +18,41 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from relnotes.config import Config
-from relnotes.errors import UsageError
+from relnotes.config import Config, Schedule
+from relnotes.errors import ConfigError, UsageError
 
 
 MAX_COUNT = 1000  # releases one ``schedule`` lists
+
+
+class NoCalendar(ConfigError):
+    """The project has no release calendar, and the question needs one (exit 2)."""
+
+    def __init__(self, cfg: Config) -> None:
+        where = cfg.path.name if cfg.path else "relnotes.yaml"
+        super().__init__(
+            f"{where}: no release calendar is configured (schedule.cadence is 'none'), so there are no "
+            f"release dates or support windows to show",
+            hint="to plan monthly releases add  schedule: {cadence: monthly, anchor_version: 1, "
+                 "anchor_date: 2027-01-20}  (1.0.0 on that date, a new major every month; support: "
+                 "{lts_every: 12, lts_months: 24, normal_months: 2} for an LTS policy), or  preset: wasmtime  "
+                 "for Wasmtime's calendar and LTS policy; see 'Presets' in the README")
+
+
+def has_calendar(cfg: Config) -> bool:
+    return cfg.schedule.cadence == "monthly"
+
+
+def calendar_of(cfg: Config) -> Schedule:
+    """The release calendar, or :class:`NoCalendar`: every computed date starts here."""
+    if not has_calendar(cfg):
+        raise NoCalendar(cfg)
+    return cfg.schedule
+
+
+def expected_release(cfg: Config, major: int) -> date | None:
+    """When major ``major`` is planned to ship, or None without a calendar (never a guess)."""
+    return release_date(cfg, major) if has_calendar(cfg) else None
 
 
 class OutOfCalendar(UsageError):
@@ -55,25 +89,25 @@ def parse_day(text: str | None, flag: str = "--on") -> date:
 
 
 def _weekend(cfg: Config, d: date) -> date:
-    if cfg.schedule.weekend == "monday" and d.weekday() >= 5:
+    if calendar_of(cfg).weekend == "monday" and d.weekday() >= 5:
         return add_days(d, 7 - d.weekday())
     return d
 
 
 def release_date(cfg: Config, major: int) -> date:
-    s = cfg.schedule
+    s = calendar_of(cfg)
     d = add_months(s.anchor_date, major - s.anchor_version, s.release_day)
     return _weekend(cfg, d)
 
 
 def cut_date(cfg: Config, major: int) -> date:
-    s = cfg.schedule
+    s = calendar_of(cfg)
     return add_months(s.anchor_date, major - s.anchor_version, s.cut_day)
 
 
 def current_major(cfg: Config, on: date) -> int:
     """The newest major released on or before ``on``."""
-    s = cfg.schedule
+    s = calendar_of(cfg)
     months = (on.year - s.anchor_date.year) * 12 + (on.month - s.anchor_date.month)
     v = max(s.anchor_version + months + 1, 0)
     while v > 0 and release_date(cfg, v) > on:
@@ -93,6 +127,7 @@ class Planned:
 
 def schedule(cfg: Config, *, start: date, count: int) -> list[Planned]:
     """The next ``count`` releases whose release date is on or after ``start``."""
+    calendar_of(cfg)  # no calendar: say so before judging the flags
     if not 1 <= count <= MAX_COUNT:
         raise UsageError(f"--count must be from 1 to {MAX_COUNT}, not {count}")
     v = current_major(cfg, start)
@@ -115,8 +150,10 @@ class Supported:
 
 
 def is_lts(cfg: Config, major: int) -> bool:
-    """A multiple of ``lts_every`` from ``lts_since`` on (Wasmtime's 12.0.0 was never an LTS)."""
-    return major % cfg.support.lts_every == 0 and major >= cfg.support.lts_since
+    """A multiple of ``lts_every`` from ``lts_since`` on (Wasmtime's 12.0.0 was never an LTS);
+    never without ``lts_every``."""
+    every = cfg.support.lts_every
+    return every is not None and major % every == 0 and major >= cfg.support.lts_since
 
 
 def end_of_support(cfg: Config, major: int) -> date:
@@ -126,8 +163,8 @@ def end_of_support(cfg: Config, major: int) -> date:
     if releases is not None:  # supported until the release `releases` later comes out
         return add_days(release_date(cfg, major + releases), -1)
     months = sp.lts_months if lts else sp.normal_months
-    if months is None:
-        raise UsageError("the support policy needs lts_months/normal_months or lts_releases/normal_releases")
+    if months is None:  # nothing said: supported until the next release comes out
+        return add_days(release_date(cfg, major + 1), -1)
     return add_months(release_date(cfg, major), months)
 
 

@@ -10,13 +10,32 @@ Each table names only what differs from the schema's defaults, as nested mapping
 the shape of ``relnotes.yaml``.
 """
 
+from datetime import date
 from typing import Any
 
 DEFAULT_PRESET = "plain"
 
 PRESETS: dict[str, dict[str, Any]] = {
     # Wasmtime's RELEASES.md format, release branches, monthly calendar and LTS policy.
-    "wasmtime": {},
+    "wasmtime": {
+        "project": "Wasmtime",
+        "repository": "https://github.com/bytecodealliance/wasmtime",
+        "archive": {
+            "oldest_suffix": " (and prior)",  # "* [0.32.x (and prior)](…)"
+            "since": "0.32.0",  # the oldest release branch RELEASES.md links to
+        },
+        "schedule": {
+            "cadence": "monthly",  # a major every month: cut on the 5th, released on the 20th
+            "anchor_version": 20,  # 20.0.0 was released on 2024-04-20
+            "anchor_date": date(2024, 4, 20),
+        },
+        "support": {
+            "lts_every": 12,  # every 12th major is LTS...
+            "lts_since": 24,  # ...from 24.0.0 on (12.0.0 never was)
+            "lts_months": 24,  # LTS releases get two years
+            "normal_months": 2,  # the others two months
+        },
+    },
     # The relnotes format without any release calendar or support policy.
     "plain": {},
     # CHANGELOG.md in the Keep a Changelog 1.1.0 format.

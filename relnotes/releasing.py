@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from relnotes import fsio, notes
 from relnotes.config import Config
-from relnotes.errors import ContentError, GitError, RelnotesError, StateError, UsageError
+from relnotes.errors import ConfigError, ContentError, GitError, RelnotesError, StateError, UsageError
 from relnotes.lifecycle import (BuildResult, StampResult, _open_repo, build, parse_date, pending_fragments,
                                 read_notes, remove_fragments, stamp, verify_notes)
 from relnotes.version import Version, version_of_branch
@@ -172,8 +172,8 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     section = Renderer(cfg).release_section(str(next_v))
     doc.insert_text(top.start, section.rstrip("\n"))
     if doc.archive is not None:
-        url = cfg.link("archive", branch=branch)
-        if not any(link.url == url for link in doc.archive.links):
+        url = cfg.link("archive", branch=branch)  # None: no repository to link to, no link
+        if url is not None and not any(link.url == url for link in doc.archive.links):
             # label it as 'relnotes archive' would: the only link is also the oldest
             oldest = not doc.archive.links
             doc.insert_text(doc.archive.first, f"* [{_archive_label(cfg, cut_v, oldest)}]({url})")
@@ -320,6 +320,11 @@ def archive_links(cfg: Config, branch_names: list[str], below: Version | None) -
             continue
         found[v] = name
     ordered = sorted(found, reverse=True)
+    if ordered and cfg.link("archive", branch=found[ordered[0]]) is None:
+        raise ConfigError(f"{cfg.path.name if cfg.path else 'relnotes.yaml'}: the archive list links to each "
+                          f"release branch's notes in the repository, and no 'repository' is configured",
+                          hint="set  repository: https://…  in relnotes.yaml (or links.archive to a URL "
+                               "pattern without {repository})")
     links = [(_archive_label(cfg, v, oldest=(i == len(ordered) - 1)), cfg.link("archive", branch=found[v]))
              for i, v in enumerate(ordered)]
     return links, ignored

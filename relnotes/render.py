@@ -105,11 +105,16 @@ class Renderer:
     # -- what the commands need -------------------------------------------------
 
     def links(self, frag: Fragment) -> list[str]:
-        """The link lines of an entry: PRs, then issues, then advisories."""
+        """The link lines of an entry: PRs, then issues, then advisories (plain ``#12`` when
+        no repository is configured to link to)."""
         link = self.cfg.link
-        out = [f"[#{n}]({link('pr', number=n)})" for n in frag.prs]
-        out += [f"[#{n}]({link('issue', number=n)})" for n in frag.issues]
-        out += [f"[{a}]({link('advisory', id=a)})" for a in frag.advisories]
+
+        def line(label: str, url: str | None) -> str:
+            return f"[{label}]({url})" if url is not None else label
+
+        out = [line(f"#{n}", link("pr", number=n)) for n in frag.prs]
+        out += [line(f"#{n}", link("issue", number=n)) for n in frag.issues]
+        out += [line(a, link("advisory", id=a)) for a in frag.advisories]
         return out
 
     def _fast_context(self, frag: Fragment) -> dict:

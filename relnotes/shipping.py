@@ -90,6 +90,8 @@ def _label(f: Fragment) -> str:
 def backports(cfg: Config, on: date) -> tuple[list[BackportRow], list[str]]:
     """Backport candidates against every supported release branch that exists."""
     from relnotes.gitio import Repo
+
+    policy.calendar_of(cfg)  # "supported" needs a support policy: without one, say so first
     from relnotes.history import History
 
     with Repo(cfg.root) as repo:
@@ -153,7 +155,7 @@ def _backports(cfg: Config, on: date, repo, h) -> tuple[list[BackportRow], list[
 @dataclass
 class Shipped:
     """One release line that carries a change: its first release with it, and how."""
-    version: str
+    version: str | None  # None: the next release, whose version main's notes do not name
     branch: str | None
     status: str  # "released" | "upcoming"
     date: str | None
@@ -315,9 +317,11 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         text = repo.show_file(main_tip or "HEAD", cfg.notes_file)
         releases = notes.parse(text, cfg.notes_file).releases if text else []
         top = releases[0] if releases else None
-        if top is not None and top.version is not None:
-            upcoming.append(Shipped(str(top.version.release), None, "upcoming",
-                                    policy.release_date(cfg, top.version.major).isoformat(), commit))
+        # the next release: main's top section names it (if it has a version at all), and
+        # only a configured calendar dates it
+        nxt = top.version if top is not None else None
+        upcoming.append(Shipped(str(nxt.release) if nxt else None, None, "upcoming",
+                                _expected(cfg, nxt.major) if nxt else None, commit))
     for s in upcoming:
         rc = candidates.get(s.version)
         s.candidate = str(rc) if rc is not None else None
@@ -356,7 +360,11 @@ def _on_branch(cfg: Config, repo, h, b: str, bv: Version, sha: str, main_tip: st
                 return Shipped(str(rel.version.next_patch()), b, "upcoming", None, sha)
         if rel.status == "released":
             return Shipped(str(rel.version), b, "released", rel.date, sha)
-        d = policy.release_date(cfg, rel.version.major).isoformat() \
-            if (rel.version.minor, rel.version.patch) == (0, 0) else None
+        d = _expected(cfg, rel.version.major) if (rel.version.minor, rel.version.patch) == (0, 0) else None
         return Shipped(str(rel.version), b, "upcoming", d, sha)
-    return Shipped(str(bv), b, "upcoming", policy.release_date(cfg, bv.major).isoformat(), sha)
+    return Shipped(str(bv), b, "upcoming", _expected(cfg, bv.major), sha)
+
+
+def _expected(cfg: Config, major: int) -> str | None:
+    d = policy.expected_release(cfg, major)
+    return d.isoformat() if d else None

@@ -2,7 +2,8 @@
 
 The site must open from the file system (no server, no build step) and make no
 request of its own, so everything a page needs is in it: the stylesheet, the
-support timeline (``policy.support_svg``), one small script (``site/site.js``,
+support timeline (``policy.support_svg``; only with a release calendar: a project without
+one gets neither the timeline nor support columns, rather than empty ones), one small script (``site/site.js``,
 allowed by its hash in each page's Content-Security-Policy, which also forbids every
 fetch, image, font and frame: an entry's link to an image elsewhere cannot load it),
 and for the search page the index of entries as inline JSON.
@@ -122,7 +123,7 @@ def line_rows(cfg: Config, history: Stitched, on: date) -> list[dict]:
         secs.sort(key=lambda s: s.version)
         first, latest = secs[0], secs[-1]
         lts = eos = None
-        if major >= 1 and minor == 0:
+        if major >= 1 and minor == 0 and policy.has_calendar(cfg):  # no policy: no support windows
             lts, eos = policy.is_lts(cfg, major), policy.end_of_support(cfg, major)
         if first.status == "unreleased":
             status = "unreleased"
@@ -256,7 +257,8 @@ def build(cfg: Config, directory: Path, *, on: date, history: Stitched | None = 
     from markupsafe import Markup
 
     files["index.html"] = _render(env, "index.html.j2", **_base(cfg, env, on, ""), rows=rows,
-                                  timeline=Markup(policy.support_svg(cfg, on)), upgrades=upgrades,
+                                  timeline=Markup(policy.support_svg(cfg, on)) if policy.has_calendar(cfg) else None,
+                                  upgrades=upgrades,
                                   supported=supported, unreleased=[s.as_dict() for s in history.sections
                                                                    if s.version is None])
     files["search.html"] = _render(env, "search.html.j2", **_base(cfg, env, on, ""),

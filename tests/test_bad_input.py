@@ -370,11 +370,11 @@ def test_a_rejected_config_never_poisons_the_config_cache(project):
     says what is wrong, and fixing the file is enough."""
     from relnotes import cache
 
-    _setup(project, {"relnotes.yaml": "schedule: {anchor_date: 2024-04-20T10:00:00}\n"})
+    _setup(project, {"relnotes.yaml": "preset: wasmtime\nschedule: {anchor_date: 2024-04-20T10:00:00}\n"})
     for _ in range(2):
         r = project.run("support", "--on", "2026-01-01")
         assert r.exit_code == 2 and "without a time" in r.stderr, r.output
-    project.write("relnotes.yaml", "schedule: {anchor_date: 2024-04-20}\n")
+    project.write("relnotes.yaml", "preset: wasmtime\nschedule: {anchor_date: 2024-04-20}\n")
     for _ in range(2):
         r = project.run("support", "--on", "2026-01-01")
         assert r.exit_code == 0 and "24.0.0" in r.stdout, r.output

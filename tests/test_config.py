@@ -1,4 +1,4 @@
-"""relnotes.yaml: defaults reproduce Wasmtime; errors name key, line and the fix."""
+"""relnotes.yaml: plain defaults, the wasmtime preset reproduces Wasmtime; errors name key, line and the fix."""
 
 from __future__ import annotations
 
@@ -17,13 +17,32 @@ def load(tmp_path, text):
     return config.load(p)
 
 
-def test_defaults_are_wasmtimes(tmp_path):
+def test_defaults_are_plain_and_the_wasmtime_preset_is_wasmtimes(tmp_path):
     cfg = config.defaults(tmp_path)
     assert cfg.notes_file == "RELEASES.md" and cfg.fragments_dir == "changes.d"
+    assert cfg.project == tmp_path.name and cfg.repository == ""  # nobody else's name or repository
+    assert cfg.link("pr", number=5) is None  # no repository: references are plain text
+    assert cfg.schedule.cadence == "none" and cfg.support.lts_every is None
+    assert cfg.archive.since == "0.0.0" and cfg.archive.oldest_suffix == ""
+    cfg = load(tmp_path, "preset: wasmtime\n")
+    assert cfg.project == "Wasmtime"
     assert cfg.link("pr", number=5) == "https://github.com/bytecodealliance/wasmtime/pull/5"
     assert cfg.link("archive", branch="release-1.0.0") == \
         "https://github.com/bytecodealliance/wasmtime/blob/release-1.0.0/RELEASES.md"
-    assert cfg.support.lts_every == 12 and cfg.schedule.cut_day == 5
+    assert cfg.schedule.cadence == "monthly" and cfg.schedule.cut_day == 5
+    assert (cfg.schedule.anchor_version, str(cfg.schedule.anchor_date)) == (20, "2024-04-20")
+    assert (cfg.support.lts_every, cfg.support.lts_since, cfg.support.lts_months) == (12, 24, 24)
+    assert cfg.archive.since == "0.32.0"
+
+
+@pytest.mark.parametrize("text, cadence", [
+    ("schedule: {anchor_version: 3, anchor_date: 2027-01-20}\n", "monthly"),  # anchors imply monthly
+    ("schedule: {anchor_date: 2027-01-20, anchor_version: 3, cadence: none}\n", "none"),  # said: none
+    ("preset: wasmtime\nschedule: {cadence: none}\n", "none"),  # a preset's calendar turned off
+    ("schedule: {cut_day: 7}\n", "none"),  # days alone are no calendar
+])
+def test_cadence_from_the_keys_set(tmp_path, text, cadence):
+    assert load(tmp_path, text).schedule.cadence == cadence
 
 
 @pytest.mark.parametrize("text, message", [
@@ -40,6 +59,10 @@ def test_defaults_are_wasmtimes(tmp_path):
     ("template_sections: [Nope]\n", "template section 'Nope' is not one of 'sections'"),
     ("project: !!python/object:os.system x\n", "invalid YAML"),
     ("project: a\nproject: b\n", "invalid YAML"),
+    ("schedule: {cadence: weekly}\n", "'schedule.cadence' must be 'none' or 'monthly'"),
+    ("schedule: {cadence: monthly}\n",
+     "relnotes.yaml: a monthly release calendar needs schedule.anchor_version and schedule.anchor_date"),
+    ("schedule: {anchor_version: 4}\n", "a monthly release calendar needs schedule.anchor_date"),
 ])
 def test_config_errors(tmp_path, text, message):
     with pytest.raises(ConfigError) as e:
@@ -113,7 +136,7 @@ def test_cached_config_equals_plain_config(tmp_path_factory, lines):
 
 def test_config_cache_hit_skips_yaml_and_ignores_garbage(tmp_path, monkeypatch):
     (tmp_path / ".git").mkdir()
-    text = "project: Cached\nschedule: {anchor_date: 2025-01-20}\n"
+    text = "project: Cached\nschedule: {anchor_version: 3, anchor_date: 2025-01-20}\n"
     first = config.from_text(text, tmp_path / "relnotes.yaml", tmp_path)
     assert cached_entries(tmp_path) == 1
 

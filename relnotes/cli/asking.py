@@ -86,6 +86,10 @@ def when(
     elif res.candidate:
         when_ = f" on {res.date}" if res.date else ""
         out(f"{res.commit[:12]} is in {res.candidate}, to be released as {res.version} from {res.branch}{when_}")
+    elif res.branch is None and res.date is None:  # on main; no calendar dates the next release
+        cfg = load_config()
+        named = f" ({res.version} in {cfg.notes_file})" if res.version else ""
+        out(f"{res.commit[:12]} will ship in the next release{named}")
     else:
         when_ = f", expected {res.date}" if res.date else ""
         out(f"{res.commit[:12]} will ship in {res.version}{' from ' + res.branch if res.branch else ' (next cut)'}{when_}")

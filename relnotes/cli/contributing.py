@@ -15,16 +15,46 @@ from relnotes.errors import UsageError
 
 @command(mutating=True)
 def init(
-    project: Annotated[Optional[str], typer.Option(help="Project name.")] = None,
-    repository: Annotated[str, typer.Option(help="Repository URL (for links).")] = "https://github.com/OWNER/REPO",
-    version: Annotated[str, typer.Option(help="The version the first notes section is for.")] = "0.1.0",
+    project: Annotated[Optional[str], typer.Option(help="Project name (default: the repository directory's name).")] = None,
+    repository: Annotated[Optional[str], typer.Option(
+        help="Repository web address, for links (default: from the 'origin' remote; none: plain #123).")] = None,
+    version: Annotated[Optional[str], typer.Option(help="The version the first notes section is for (default 0.1.0).")] = None,
+    preset: Annotated[Optional[Literal["plain", "wasmtime", "keepachangelog"]], typer.Option(
+        help="Conventions to start from (default: plain).")] = None,
+    cadence: Annotated[Optional[Literal["none", "monthly"]], typer.Option(
+        help="Release calendar: none, or a new major every month (default: the preset's; plain has none).")] = None,
+    first_release: Annotated[Optional[str], typer.Option(
+        "--first-release", metavar="DATE",
+        help="With a calendar: the day the first version ships; later majors ship on that day of each month.")] = None,
+    cut_day: Annotated[Optional[int], typer.Option(help="With a calendar: the day of the month branches are cut.")] = None,
+    lts_every: Annotated[Optional[int], typer.Option(
+        metavar="N", help="With a calendar: every Nth major is an LTS release (0: none).")] = None,
+    lts_months: Annotated[Optional[int], typer.Option(metavar="M", help="Months an LTS release is supported.")] = None,
+    support_months: Annotated[Optional[int], typer.Option(
+        metavar="M", help="Months other releases are supported (0: until the next release).")] = None,
+    ask: Annotated[Optional[bool], typer.Option(
+        "--ask/--no-ask", help="Ask for what is not given (default: when input is a terminal).")] = None,
 ) -> None:
-    """Create relnotes.yaml, changes.d/ and RELEASES.md (never overwrites)."""
+    """Create relnotes.yaml, changes.d/ and the notes file (never overwrites).
+
+    At a terminal, what is not given is asked for; otherwise the plain preset with no
+    release calendar (schedule, support and backports stay off until one is configured)."""
     from relnotes import config, lifecycle
+    from relnotes.cli import setting_up
 
     root = config.find_root()
     hold_lock(root)
-    res = lifecycle.init(root, project=project or root.name, repository=repository, version=version)
+    if (root / config.CONFIG_NAME).exists():
+        choices = None  # kept as it is: nothing to ask
+    else:
+        given = setting_up.Given(project, repository, version, preset, cadence, first_release, cut_day,
+                                 lts_every, lts_months, support_months)
+        choices = setting_up.choose(root, given, ask=sys.stdin.isatty() if ask is None else ask)
+    if choices is None:
+        res = lifecycle.init(root, project=project or root.name, version=version or "0.1.0")
+    else:
+        res = lifecycle.init(root, project=choices.project, repository=choices.repository,
+                             version=choices.version, preset=choices.preset, calendar=choices.calendar)
     for p in res.created:
         out(f"created {p}")
     for p in res.kept:

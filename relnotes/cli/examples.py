@@ -9,7 +9,7 @@ from __future__ import annotations
 
 EXAMPLES: dict[str, str] = {
     "": "relnotes check --base origin/main",
-    "init": "relnotes init --project Wasmtime --repository https://github.com/bytecodealliance/wasmtime --version 40.0.0",
+    "init": "relnotes init --preset wasmtime --version 40.0.0 --first-release 2025-12-20",
     "new": 'relnotes new --section Fixed --pr 1234 -m "Fixed a crash when a module has no memory."',
     "check": "relnotes check --base origin/main --format github",
     "build": "relnotes build --draft",

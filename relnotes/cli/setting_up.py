@@ -1,0 +1,196 @@
+"""``relnotes init``'s questions: flags first, then (at a terminal, or with ``--ask``) a
+prompt for each choice not given, each checked as it is typed and asked again on a typo.
+
+Without a terminal nothing is asked: what is not given is the plain preset's (no
+release calendar), so a script never gets another project's conventions by accident.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+
+import click
+
+from relnotes.cli.app import err
+from relnotes.errors import UsageError
+
+PRESET_HELP = {
+    "plain": "the relnotes format, no release calendar",
+    "wasmtime": "Wasmtime's RELEASES.md, release branches, a major every month, LTS",
+    "keepachangelog": "CHANGELOG.md in the Keep a Changelog format",
+}
+
+
+class Given(NamedTuple):
+    """The flags of ``relnotes init`` (None: not given)."""
+
+    project: str | None = None
+    repository: str | None = None
+    version: str | None = None
+    preset: str | None = None
+    cadence: str | None = None
+    first_release: str | None = None
+    cut_day: int | None = None
+    lts_every: int | None = None
+    lts_months: int | None = None
+    support_months: int | None = None
+
+
+def _pick(words: tuple[str, ...], answer: str) -> str:
+    text = answer.strip()
+    if text.isdigit() and 1 <= int(text) <= len(words):
+        return words[int(text) - 1]
+    for w in words:
+        if w.casefold() == text.casefold():
+            return w
+    raise click.BadParameter(f"{text!r} is not one of them; type a number from 1 to {len(words)} or a name")
+
+
+def _day(answer: str) -> date:
+    try:
+        return date.fromisoformat(answer.strip())
+    except ValueError:
+        raise click.BadParameter(f"{answer.strip()!r} is not a date; type it as YYYY-MM-DD") from None
+
+
+def _count(low: int, high: int, *, none: bool = True) -> Callable[[str], int]:
+    def parse(answer: str) -> int:
+        text = answer.strip()
+        if not text.isdigit() or not ((none and int(text) == 0) or low <= int(text) <= high):
+            raise click.BadParameter(f"{text!r}: type a whole number from {low} to {high}"
+                                     + (", or 0 for none" if none else ""))
+        return int(text)
+    return parse
+
+
+def _version(answer: str) -> str:
+    from relnotes.version import Version
+
+    v = Version.try_parse(answer.strip())
+    if v is None:
+        raise click.BadParameter(f"{answer.strip()!r} is not a version; type one like 1.0.0")
+    return str(v)
+
+
+def _repository(answer: str) -> str:
+    from relnotes.scaffold import repository_problem
+
+    text = answer.strip()
+    problem = repository_problem(text)
+    if problem:
+        raise click.BadParameter(f"{text!r} {problem}; press Enter for none")
+    return text.rstrip("/")
+
+
+def _ask(text: str, default: Any, proc: Callable[[str], Any]) -> Any:
+    """One question; Enter takes ``default`` (shown in brackets unless it is empty)."""
+    shown = "" if default is None else str(default)
+    return click.prompt(text, default=shown, show_default=bool(shown), value_proc=proc, err=True)
+
+
+def choose(root: Path, given: Given, *, ask: bool, today: date | None = None):
+    """The :class:`relnotes.scaffold.Choices` for ``init``: each flag, else the answer to
+    a prompt (``ask``), else the default (the plain preset, no calendar)."""
+    try:
+        return _choose(root, given, ask=ask, today=today or date.today())
+    except click.Abort:
+        raise UsageError("cancelled; nothing was written") from None
+
+
+def _choose(root: Path, g: Given, *, ask: bool, today: date):
+    from relnotes import scaffold
+    from relnotes.config_rules import ENUMS
+
+    project = g.project or (_ask("Project name", root.name, lambda a: a.strip() or root.name) if ask else root.name)
+    if g.repository is not None:
+        problem = scaffold.repository_problem(g.repository.strip())
+        if problem:
+            raise UsageError(f"--repository {g.repository!r} {problem}", hint="or leave it out: no links")
+        repository = g.repository.strip().rstrip("/")
+    else:
+        found = scaffold.repository_from_remote(root) or ""
+        repository = _ask("Repository URL, for links to pull requests (Enter for none)", found,
+                          _repository) if ask else found
+    presets = ENUMS["preset"]
+    if g.preset is not None:
+        preset = g.preset
+    elif ask:
+        for i, name in enumerate(presets, 1):
+            err(f"  {i}) {name}: {PRESET_HELP.get(name, '')}")
+        preset = _ask(f"Preset [1-{len(presets)}]", "plain", lambda a: _pick(presets, a))
+    else:
+        preset = "plain"
+    if g.version is not None:
+        try:
+            version = _version(g.version)
+        except click.BadParameter as e:
+            raise UsageError(f"--version {e.message}") from None
+    else:
+        version = _ask("First version", "0.1.0", _version) if ask else "0.1.0"
+    return scaffold.Choices(project, repository, version, preset,
+                            _calendar(g, preset, version, ask=ask, today=today))
+
+
+def _calendar(g: Given, preset: str, version: str, *, ask: bool, today: date):
+    """A :class:`relnotes.scaffold.Calendar`, or None for no release calendar."""
+    from relnotes import scaffold
+    from relnotes.config_rules import BOUNDS
+
+    base = scaffold._effective(preset)
+    sched, sup = base["schedule"], base["support"]
+    details = (g.first_release, g.cut_day, g.lts_every, g.lts_months, g.support_months)
+    if g.cadence is not None:
+        cadence = g.cadence
+    elif any(d is not None for d in details):
+        cadence = "monthly"  # calendar details given: they describe a monthly calendar
+    elif ask:
+        cadence = _ask("Release calendar: none, or a new major every month (none/monthly)", sched["cadence"],
+                       lambda a: _pick(scaffold.CADENCES, a))
+    else:
+        cadence = sched["cadence"] if preset != "plain" else "none"
+    if cadence == "none":
+        if any(d is not None for d in details):
+            raise UsageError("--cadence none takes no calendar or support flags",
+                             hint="leave them out, or use --cadence monthly")
+        return None
+    if g.first_release is not None:
+        try:
+            first = date.fromisoformat(g.first_release)
+        except ValueError:
+            raise UsageError(f"--first-release {g.first_release!r} is not a real date",
+                             hint="use YYYY-MM-DD, e.g. 2027-01-20") from None
+    else:
+        default = scaffold.next_release_day(today, sched["release_day"])
+        first = _ask(f"Release date of {version} (YYYY-MM-DD)", default.isoformat(), _day) if ask else default
+    if first.day > 28:
+        raise UsageError(f"the first release date {first} is on day {first.day}; releases go on days 1 to 28 "
+                         "(every month has them)", hint="pick a day from 1 to 28")
+
+    def number(flag_value: int | None, question: str, key: str, preset_value: int | None) -> int | None:
+        if flag_value is not None:
+            return flag_value
+        low, high = BOUNDS[key]
+        return _ask(question, preset_value or 0, _count(low, high)) if ask else preset_value
+
+    cut_day = g.cut_day if g.cut_day is not None else (
+        _ask("Day of the month release branches are cut", min(sched["cut_day"], first.day),
+             _count(1, first.day, none=False)) if ask else min(sched["cut_day"], first.day))
+    lts_every = number(g.lts_every, "Every how many releases is an LTS release (0 for none)",
+                       "support.lts_every", sup["lts_every"])
+    lts_months = None
+    if lts_every:
+        lts_months = number(g.lts_months, "Months an LTS release is supported", "support.lts_months",
+                            sup["lts_months"] or 24)
+    elif g.lts_months is not None:
+        raise UsageError("--lts-months needs --lts-every N (which releases are LTS)")
+    normal = number(g.support_months, "Months other releases are supported (0: until the next release)",
+                    "support.normal_months", sup["normal_months"])
+    cal = scaffold.Calendar(first, cut_day, first.day, lts_every, lts_months, normal)
+    scaffold.check_calendar(cal)
+    if cal.cut_day > cal.release_day:
+        raise UsageError(f"--cut-day {cal.cut_day} comes after the release day {cal.release_day} "
+                         f"(the first release's day of the month)",
+                         hint="branches are cut before the release of the same month")
+    return cal
