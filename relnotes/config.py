@@ -317,3 +317,10 @@ def json_schema() -> dict:
     from relnotes.config_schema import json_schema
 
     return json_schema()
+
+
+def _yaml_str(s: str) -> str:
+    """``s`` as a YAML scalar that reads back as exactly ``s`` (a JSON string)."""
+    import json
+
+    return json.dumps(s, ensure_ascii=False)

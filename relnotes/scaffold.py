@@ -190,12 +190,13 @@ def config_text(choices: Choices) -> str:
         lines.append(f"repository: {_yaml(choices.repository.rstrip('/'))}")
     else:
         lines.append("# repository: https://github.com/OWNER/REPO   # links #123 to its pull requests")
-    lines += [f"notes_file: {_yaml(base['notes_file'])}",
-              f"fragments_dir: {_yaml(base['fragments_dir'])}",
-              f"sections: {_yaml(base['sections'])}",
-              f"template_sections: {_yaml(base['template_sections'])}",
-              "# the archive lists release branches from the first one on",
-              f"archive: {_flow({'since': choices.version.lstrip('v'), 'oldest_suffix': ''})}"]
+    if choices.preset != "keepachangelog":  # that preset says the rest (one file, no branches)
+        lines += [f"notes_file: {_yaml(base['notes_file'])}",
+                  f"fragments_dir: {_yaml(base['fragments_dir'])}",
+                  f"sections: {_yaml(base['sections'])}",
+                  f"template_sections: {_yaml(base['template_sections'])}",
+                  "# the archive lists release branches from the first one on",
+                  f"archive: {_flow({'since': choices.version.lstrip('v'), 'oldest_suffix': ''})}"]
     schedule, support = wanted_tables(choices)
     if choices.calendar is None:
         if schedule:
@@ -210,17 +211,12 @@ def config_text(choices: Choices) -> str:
 
 
 def initial_notes(cfg, version: str) -> str:
-    """The first notes file for ``cfg``'s format: one release section for ``version``.
+    """The first notes file for ``cfg``'s format: one release section for ``version``, or
+    for the Keep a Changelog format (``notes_format``, helper 19e's) its ``[Unreleased]``."""
+    if getattr(cfg, "notes_format", None) == "keepachangelog":
+        from relnotes import keepachangelog  # type: ignore[attr-defined]
 
-    The Keep a Changelog format (helper 19e) provides its own scaffold; until it is
-    there, every preset starts from the relnotes format's template.
-    """
-    try:  # hook for the keepachangelog notes format: scaffold_notes(cfg, version) -> str
-        from relnotes.keepachangelog import scaffold_notes  # type: ignore[import-not-found]
-    except ImportError:
-        scaffold_notes = None
-    if scaffold_notes is not None and cfg.preset == "keepachangelog":
-        return scaffold_notes(cfg, version)
+        return keepachangelog.notes_text(cfg.project)
     from relnotes.render import Renderer
 
     return Renderer(cfg).notes_file(version)
