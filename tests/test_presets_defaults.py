@@ -307,3 +307,25 @@ def test_init_cancelled_at_a_prompt_writes_nothing(project):
     r = project.run("init", "--ask", input="Demo\n")  # input ends: like Ctrl-D
     assert r.exit_code == 2 and "cancelled; nothing was written" in r.stderr
     assert project.snapshot_tree() == before
+
+
+def test_the_readme_states_the_plain_defaults(tmp_path):
+    """The Configuration section's YAML is a plain project's defaults, key for key."""
+    from conftest import ROOT
+
+    from relnotes import config
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("The defaults of a plain project", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    stated = config.from_text(block, tmp_path / "relnotes.yaml", tmp_path, use_cache=False)
+    assert stated == config.defaults(tmp_path)._replace(path=stated.path)
+
+
+def test_checks_preview_writes_plain_references_like_build(plain):
+    plain.git("switch", "-q", "-c", "feature")
+    plain.write("code.py", "x = 1\n")
+    plain.run("new", "-s", "Fixed", "--pr", "44", "-m", "Fixed it.")
+    plain.commit("Fix (#44)")
+    r = plain.run("check", "--base", "main", "--preview", "preview.md")
+    assert r.exit_code == 0, r.output
+    assert "* Fixed it.\n  #44\n" in plain.read("preview.md") and "](" not in plain.read("preview.md")
