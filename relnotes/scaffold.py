@@ -49,7 +49,7 @@ _SCP = re.compile(r"^[A-Za-z0-9._-]+@(?P<host>[A-Za-z0-9.-]+):(?P<path>(?!/)[^\s
 _URL = re.compile(r"^(?P<scheme>https?|ssh|git|git\+ssh)://(?:[^@/\s]*@)?(?P<host>[A-Za-z0-9.-]+)"
                   r"(?::(?P<port>[0-9]{1,5}))?(?P<path>/[^\s?#]*)$")
 _WEB = re.compile(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
-                  r"(?:/[A-Za-z0-9._~-]+)+$")
+                  r"(?:/(?!\.)[A-Za-z0-9._~-]+)+$")  # no '.', '..' or hidden path segment
 
 
 def web_url(remote: str) -> str | None:

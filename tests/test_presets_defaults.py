@@ -193,6 +193,7 @@ def test_init_refuses_bad_flags_and_writes_nothing(project, args, message):
     ("/srv/git/widget.git", None), ("file:///srv/git/widget.git", None), ("../widget", None),
     ("https://github.com/acme/widget?x=<script>", None), ("git@github.com:/abs/path", None),
     ("ext::sh -c touch% /tmp/pwned", None), ("-uhttps://x/y", None),
+    ("https://github.com/acme/../../evil", None), ("git@github.com:acme/.hidden.git", None),
 ])
 def test_web_url_of_a_remote_keeps_no_credentials(remote, web):
     assert scaffold.web_url(remote) == web
