@@ -127,7 +127,8 @@ def check_calendar(cal: Calendar) -> None:
 # -- relnotes.yaml ----------------------------------------------------------------------------
 
 
-def _effective(preset: str) -> dict[str, Any]:
+def preset_defaults(preset: str) -> dict[str, Any]:
+    """Every key's value in a file that says only ``preset: PRESET`` (nested dicts)."""
     from relnotes import presets
     from relnotes.config import _default
     from relnotes.config_rules import SCHEMA
@@ -157,7 +158,7 @@ def _flow(table: dict[str, Any]) -> str:
 def wanted_tables(choices: Choices) -> tuple[dict[str, Any], dict[str, Any]]:
     """The ``schedule`` keys to write (all of a calendar; else what differs from the preset) and
     the ``support`` keys that differ from the preset."""
-    base = _effective(choices.preset)
+    base = preset_defaults(choices.preset)
     cal = choices.calendar
     if cal is None:
         want_schedule: dict[str, Any] = {"cadence": "none"}
@@ -182,7 +183,7 @@ def wanted_tables(choices: Choices) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def config_text(choices: Choices) -> str:
     """The ``relnotes.yaml`` that ``init`` writes for ``choices``."""
-    base = _effective(choices.preset)
+    base = preset_defaults(choices.preset)
     lines = ["# relnotes configuration; every key not set here comes from the preset (see README, Presets).",
              f"preset: {choices.preset}",
              f"project: {_yaml(choices.project)}"]

@@ -138,7 +138,7 @@ def _calendar(g: Given, preset: str, version: str, *, ask: bool, today: date):
     from relnotes import scaffold
     from relnotes.config_rules import BOUNDS
 
-    base = scaffold._effective(preset)
+    base = scaffold.preset_defaults(preset)
     sched, sup = base["schedule"], base["support"]
     details = (g.first_release, g.cut_day, g.lts_every, g.lts_months, g.support_months)
     if g.cadence is not None:
