@@ -43,13 +43,13 @@ def init(
     from relnotes.cli import setting_up
 
     root = config.find_root()
-    hold_lock(root)
     if (root / config.CONFIG_NAME).exists():
         choices = None  # kept as it is: nothing to ask
     else:
         given = setting_up.Given(project, repository, version, preset, cadence, first_release, cut_day,
                                  lts_every, lts_months, support_months)
         choices = setting_up.choose(root, given, ask=sys.stdin.isatty() if ask is None else ask)
+    hold_lock(root)  # after the questions: other relnotes commands need not wait for the answers
     if choices is None:
         res = lifecycle.init(root, project=project or root.name, version=version or "0.1.0")
     else:
