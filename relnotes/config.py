@@ -27,6 +27,7 @@ class Links(NamedTuple):
     issue: str
     advisory: str
     archive: str
+    author: str
 
 
 class ArchiveConfig(NamedTuple):
@@ -65,6 +66,11 @@ class CommitMessages(NamedTuple):
     marker: str
 
 
+class Credit(NamedTuple):
+    style: str  # link | mention | none
+    line: str  # with {authors} once
+
+
 class VersionFile(NamedTuple):
     path: str
     pattern: str
@@ -96,6 +102,8 @@ class Config(NamedTuple):
     commit: CommitMessages
     version_files: tuple[VersionFile, ...]
     tag: str
+    fields: tuple = ()  # custom fragment fields (relnotes.custom_fields.FieldSpec), in declared order
+    credit: Credit = Credit("none", "Thanks to {authors}.")
 
     @property
     def notes_path(self) -> Path:
@@ -287,7 +295,17 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         commit=CommitMessages(**v["commit"]),
         version_files=tuple(VersionFile(**f) for f in v["version_files"]),
         tag=v["tag"],
+        fields=_fields(v["fields"]),
+        credit=Credit(**v["credit"]),
     )
+
+
+def _fields(values: dict) -> tuple:
+    if not values:
+        return ()
+    from relnotes.custom_fields import specs
+
+    return specs(values)
 
 
 def json_schema() -> dict:

@@ -30,7 +30,7 @@ def read_notes(cfg: Config) -> notes.NotesDocument:
 
 def pending_fragments(cfg: Config) -> list[Fragment]:
     """Every fragment, validated; ValidationError (exit 1) listing all problems."""
-    res = load_all(cfg.fragments_path, cfg.root, cfg.sections)
+    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
     if res.problems:
         raise ValidationError(res.problems, "fragments have problems; nothing was changed")
     return res.fragments
@@ -197,7 +197,7 @@ def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advis
     stem = _slug(stem, words=12) or "change"
     shown = f"{cfg.fragments_dir}/{stem}.md"
     if body is not None and validate:
-        frag, problems = parse_text(text, shown, cfg.sections)
+        frag, problems = parse_text(text, shown, cfg.sections, fields=cfg.fields)
         if problems:
             raise ValidationError(problems, "the fragment would not be valid; nothing was written")
     fsio.inside(cfg.root, cfg.fragments_path, what="fragments directory")
@@ -241,7 +241,7 @@ def finish_edit(cfg: Config, path: Path, template: str | None) -> Fragment:
         line = data[: e.start].count(b"\n") + 1
         raise ContentError(f"{shown}:{line}: not UTF-8 (byte {e.start}); {kept}",
                            hint="save it as UTF-8 in your editor, then run 'relnotes check'") from None
-    frag, problems = parse_text(text, shown, cfg.sections)
+    frag, problems = parse_text(text, shown, cfg.sections, fields=cfg.fields)
     if problems:
         raise ValidationError(problems, f"the edited fragment is not valid; {kept}: fix it and run "
                                         f"'relnotes check', or delete it")

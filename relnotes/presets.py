@@ -16,7 +16,9 @@ DEFAULT_PRESET = "plain"
 
 PRESETS: dict[str, dict[str, Any]] = {
     # Wasmtime's RELEASES.md format, release branches, monthly calendar and LTS policy.
-    "wasmtime": {},
+    "wasmtime": {
+        "credit": {"style": "none"},  # Wasmtime's notes credit nobody by name
+    },
     # The relnotes format without any release calendar or support policy.
     "plain": {},
     # CHANGELOG.md in the Keep a Changelog 1.1.0 format.
