@@ -62,3 +62,19 @@ def authors_in(cfg: Config, entries: list[str]) -> list[str]:
             if all(handles):
                 found += [h[1] for h in handles if h[1] not in found]
     return found
+
+
+def show_fields(cfg: Config, top_unreleased: bool, categories: list[dict]) -> dict:
+    """What ``show --format json`` adds: ``authors`` credited in the section's entries,
+    and for the release the next ``build`` fills (the top one, unreleased) ``pending``:
+    the valid fragments waiting for it, with their authors and custom fields (which
+    exist only in fragments until a template writes them into the notes)."""
+    extra: dict = {"authors": authors_in(cfg, [e for c in categories for e in c["entries"]])}
+    if top_unreleased:
+        from relnotes.fragment import load_all
+
+        res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
+        extra["pending"] = [dict(f.as_dict(), credit=credit_line(cfg, f.authors))
+                            for f in sorted(res.fragments, key=lambda f: (cfg.sections.index(f.section),
+                                                                          f.sort_key(cfg.order)))]
+    return extra
