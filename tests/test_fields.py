@@ -481,3 +481,12 @@ def test_schema_fragment_lists_declared_fields_and_validates_real_fragments(demo
     assert list(validator.iter_errors({**front, "component": "gui"}))
     assert list(validator.iter_errors({**front, "platfroms": ["x"]}))
     assert list(validator.iter_errors({"section": "Fixed"}))  # component is required
+
+
+def test_handle_lists_take_the_fast_front_matter_path():
+    from relnotes.front_matter import simple_front_matter
+
+    assert simple_front_matter("section: Fixed\nauthors: [octocat, Alice-B]\n") == {
+        "section": "Fixed", "authors": ["octocat", "Alice-B"]}
+    assert simple_front_matter("authors: [null, octocat]\n") is None  # YAML reads null as nothing: ruamel
+    assert simple_front_matter("authors: ['@octocat']\n") is None

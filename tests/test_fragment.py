@@ -189,11 +189,13 @@ def test_body_braces_are_data():
 
 # -- the fast paths agree with the full parsers ------------------------------------------
 
-_KEY = st.sampled_from(["section", "prs", "issues", "advisories", "breaking", "backport", "other"])
+_KEY = st.sampled_from(["section", "prs", "issues", "advisories", "breaking", "backport", "authors", "other"])
 _SCALAR = st.one_of(
     st.sampled_from(["Fixed", "Added", "true", "false", "True", "no", "yes", "null", "~", "0", "012", "1e3",
                      "0x1F", "Fixed # c", "'Fixed'", "\"Fixed\"", "a: b", "- x", "[1, 2]", "[GHSA-vqjp-4c8c-hfgg]",
-                     "[1,2 ,3]", "[]", "[1, two]", "[1", "Security Fixes", "a  b", "&a x", "*a", "!!str 5", "|"]),
+                     "[1,2 ,3]", "[]", "[1, two]", "[1", "Security Fixes", "a  b", "&a x", "*a", "!!str 5", "|",
+                     "[octocat, Alice-B]", "[null, x]", "[yes]", "[True, a]", "[on, off]", "[a-, -b]", "[N]",
+                     "[x1, 2]", "[NULL]", "[a_b]", "[Y]"]),
     st.integers(min_value=-5, max_value=10**6).map(str),
     st.text(alphabet="abcXYZ -_:#[],'\"0123456789", min_size=1, max_size=10),
 )
