@@ -102,8 +102,8 @@ class Config(NamedTuple):
     commit: CommitMessages
     version_files: tuple[VersionFile, ...]
     tag: str
-    fields: tuple = ()  # custom fragment fields (relnotes.custom_fields.FieldSpec), in declared order
-    credit: Credit = Credit("none", "Thanks to {authors}.")
+    fields: tuple  # custom fragment fields (relnotes.custom_fields.FieldSpec), in declared order
+    credit: Credit
 
     @property
     def notes_path(self) -> Path:
