@@ -114,6 +114,12 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
 
 def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, renderer) -> ImportPlan:
     """Plan the fragments for one release section of a parsed notes file."""
+    required = [f.name for f in cfg.fields if f.required]
+    if required:  # an imported entry has no value for them: every fragment would be refused
+        raise UsageError(f"relnotes.yaml requires the custom field{'s' if len(required) > 1 else ''} "
+                         f"{', '.join(required)}, which imported entries do not have",
+                         hint="import first and declare the fields afterwards, or make them optional "
+                              "(required: false, perhaps with a default)")
     path = doc.path
     plan = ImportPlan(str(rel.version) if rel.version else rel.title)
     width = max(3, len(str(sum(len(notes.blocks(doc, c.start + 1, c.end)) for c in rel.categories))))

@@ -490,3 +490,16 @@ def test_handle_lists_take_the_fast_front_matter_path():
         "section": "Fixed", "authors": ["octocat", "Alice-B"]}
     assert simple_front_matter("authors: [null, octocat]\n") is None  # YAML reads null as nothing: ruamel
     assert simple_front_matter("authors: ['@octocat']\n") is None
+
+
+def test_import_notes_refuses_a_required_field_up_front(demo):
+    demo.write("OLD.md", "## 1.0.0\n\nUnreleased.\n\n### Fixed\n\n* Fixed a thing.\n\n" + "-" * 80 + "\n")
+    before = demo.snapshot_tree()
+    r = demo.run("import", "notes", "OLD.md")
+    assert r.exit_code == 2
+    assert "requires the custom field component, which imported entries do not have" in r.stderr
+    assert demo.snapshot_tree() == before
+    demo.write("relnotes.yaml", FIELDS_YAML.replace("    required: true\n", ""))
+    r = demo.run("import", "notes", "OLD.md")
+    assert r.exit_code == 0, r.output
+    assert demo.run("check").exit_code == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 EXAMPLES: dict[str, str] = {
     "": "relnotes check --base origin/main",
     "init": "relnotes init --project Wasmtime --repository https://github.com/bytecodealliance/wasmtime --version 40.0.0",
-    "new": 'relnotes new --section Fixed --pr 1234 -m "Fixed a crash when a module has no memory."',
+    "new": 'relnotes new --section Fixed --pr 1234 --author octocat -m "Fixed a crash when a module has no memory."',
     "check": "relnotes check --base origin/main --format github",
     "build": "relnotes build --draft",
     "show": "relnotes show 36.0.0 --format json",
