@@ -2,7 +2,7 @@
 
 Parsing a fragment (front matter, validation, the Markdown screen) costs ~45 µs;
 10 000 of them dominate ``build --draft`` and ``check``.  The result of parsing is a
-pure function of relnotes' version, the configured sections, the path shown in
+pure function of relnotes' version, the configured sections and custom fields, the path shown in
 messages and the file's bytes, so those, hashed, are the key: an edited file simply
 gets a new key, and no timestamp is trusted.  Problems are cached as well as valid
 fragments, since they are just as deterministic.
@@ -27,8 +27,8 @@ try:  # the C module alone: ``hashlib`` would also load OpenSSL (~5 ms at start-
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 
-NAME = "parse-cache-v5.marshal"  # v3: link labels; v4: order; v5: fragment_schema rules (duplicates, 12.0)
-CONFIG_NAME = "config-cache-v6.marshal"  # v5: the kinds shared with the JSON Schema; v6: preset
+NAME = "parse-cache-v6.marshal"  # v3: link labels; v4: order; v5: fragment_schema rules; v6: authors, fields
+CONFIG_NAME = "config-cache-v7.marshal"  # v5: the kinds shared with the JSON Schema; v6: preset; v7: fields
 # The caches are ``marshal`` data (10 000 parse results load in ~5 ms; JSON takes ~25),
 # whose format belongs to the Python version, so both versions stamp every file.
 # marshal trusts its input: these files live in .git, which only the repository's owner
@@ -69,11 +69,12 @@ def cache_file(root: Path, name: str) -> Path | None:
 
 
 class ParseCache:
-    def __init__(self, root: Path, sections: tuple[str, ...]) -> None:
+    def __init__(self, root: Path, sections: tuple[str, ...], fields: tuple = ()) -> None:
         self.entries: dict[bytes, tuple] = {}
         self.used: dict[bytes, tuple] = {}
         self.dirty = False
-        self._salt = f"{__version__}\0{chr(1).join(sections)}\0".encode()
+        # the declared custom fields decide validity too: a changed ``fields:`` is a new key
+        self._salt = f"{__version__}\0{chr(1).join(sections)}\0{fields!r}\0".encode()
         self.path: Path | None = cache_file(root, NAME)
         if self.path is not None:
             self.entries = _read_entries(self.path)

@@ -142,7 +142,7 @@ def has_marker(text: str, marker: str) -> bool:
 
 def lint(cfg: Config, report: Report) -> None:
     """Validate every fragment and the notes file's structure."""
-    res = load_all(cfg.fragments_path, cfg.root, cfg.sections)
+    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
     report.fragments = len(res.fragments)
     report.problems.extend(res.problems)
     if not cfg.notes_path.exists():

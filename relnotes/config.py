@@ -27,6 +27,7 @@ class Links(NamedTuple):
     issue: str
     advisory: str
     archive: str
+    author: str
 
 
 class ArchiveConfig(NamedTuple):
@@ -66,6 +67,11 @@ class CommitMessages(NamedTuple):
     marker: str
 
 
+class Credit(NamedTuple):
+    style: str  # link | mention | none
+    line: str  # with {authors} once
+
+
 class VersionFile(NamedTuple):
     path: str
     pattern: str
@@ -97,6 +103,8 @@ class Config(NamedTuple):
     commit: CommitMessages
     version_files: tuple[VersionFile, ...]
     tag: str
+    fields: tuple  # custom fragment fields (relnotes.custom_fields.FieldSpec), in declared order
+    credit: Credit
 
     @property
     def notes_path(self) -> Path:
@@ -294,6 +302,8 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         commit=CommitMessages(**v["commit"]),
         version_files=tuple(VersionFile(**f) for f in v["version_files"]),
         tag=v["tag"],
+        fields=_fields(v["fields"]),
+        credit=Credit(**v["credit"]),
     )
 
 
@@ -310,6 +320,14 @@ def _calendar(schedule: dict, given: dict, where: str) -> dict:
                               hint="for example  schedule: {cadence: monthly, anchor_version: 1, "
                                    "anchor_date: 2027-01-20}  (1.0.0 on 2027-01-20, 2.0.0 a month later)")
     return schedule
+
+
+def _fields(values: dict) -> tuple:
+    if not values:
+        return ()
+    from relnotes.custom_fields import specs
+
+    return specs(values)
 
 
 def json_schema() -> dict:

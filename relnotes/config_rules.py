@@ -46,6 +46,7 @@ SCHEMA: dict[str, Any] = {
         "advisory": ("link", "{repository}/security/advisories/{id}", "Link for an advisory id."),
         "archive": ("link", "{repository}/blob/{branch}/RELEASES.md",
                     "Link to a release branch's notes in the archive list."),
+        "author": ("link", "https://github.com/{handle}", "Link for a contributor's handle in the credit line."),
     },
     "release_branch": ("branch", "release-{version}", "Release branch name pattern, with {version} exactly once."),
     "main_branch": ("str", "main", "The development branch that cut works on."),
@@ -92,6 +93,15 @@ SCHEMA: dict[str, Any] = {
     },
     "tag": ("tag", "v{version}", "Tag name pattern for 'relnotes tag', with {version}; what it makes must be a "
                                  "valid git tag name (check-ref-format) that does not start with 'refs/'."),
+    "fields": ("fields", {}, "Custom fragment fields: {name: {type: string|integer|strings|boolean|enum, "
+                             "required: false, description: ..., values: [...] (enum), default: ...}}."),
+    "credit": {
+        "style": ("credit_style", "link",
+                  "How an entry credits its authors: 'link' ([@octocat](links.author)), 'mention' "
+                  "(@octocat) or 'none' (no credit line)."),
+        "line": ("credit_line", "Thanks to {authors}.",
+                 "The credit line after an entry's links: one line with {authors} exactly once."),
+    },
     "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
                                     "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
 }
@@ -103,6 +113,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "weekend": ("keep", "monday"),
     "preset": ("plain", "wasmtime", "keepachangelog"),
     "cadence": ("none", "monthly"),
+    "credit_style": ("link", "mention", "none"),
 }
 
 
@@ -129,6 +140,9 @@ VERSION_PATTERN = (r"^\s*v?(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]
                    r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$")
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\s\S])"  # the very end, as in ECMA-262
 VFILE_PATTERN = r"\{version\}"
+# one line of literal text (doubled braces for a brace) with {authors} exactly once
+CREDIT_PATTERN = (r"^(?:[^{}\r\n]|\{\{|\}\})*\{authors\}(?:[^{}\r\n]|\{\{|\}\})*(?![\s\S])")
+CREDIT_MAX = 200
 
 
 def link_pattern(name: str) -> str:
@@ -178,6 +192,10 @@ def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
                 raise ConfigError(f"{where}: '{prefix}{key}' must be a mapping",
                                   hint="valid keys: " + ", ".join(spec))
             out[key] = _validate(value, spec, path, prefix=f"{prefix}{key}.")
+        elif spec[0] == "fields":  # a mapping of declarations, each located in the file
+            from relnotes.custom_fields import coerce_config
+
+            out[key] = coerce_config(value, where, lambda ln, c: f"{shown(path)}:{ln}:{c}")
         else:
             out[key] = _coerce(spec[0], value, f"{prefix}{key}", where)
     return out
@@ -185,7 +203,7 @@ def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
 
 # A sample value for every placeholder a link pattern may have, to try a pattern with.
 _LINK_SAMPLES: dict[str, Any] = {"repository": "https://example.org/r", "number": 1,
-                                 "id": "GHSA-xxxx-xxxx-xxxx", "branch": "release-1.0.0"}
+                                 "id": "GHSA-xxxx-xxxx-xxxx", "branch": "release-1.0.0", "handle": "octocat"}
 
 
 def _link_problem(pattern: str, name: str) -> str | None:
@@ -281,6 +299,17 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
         if problem:
             raise ConfigError(f"{where}: '{name}' does not make a valid tag name: {problem}",
                               hint="for example tag: 'v{version}'")
+        return value
+    if kind == "credit_line":
+        if not isinstance(value, str) or len(value) > CREDIT_MAX or not re.match(CREDIT_PATTERN, value):
+            raise ConfigError(f"{where}: '{name}' must be one line of at most {CREDIT_MAX} characters with "
+                              f"{{authors}} exactly once (a literal brace doubled), not {value!r}",
+                              hint="for example line: 'Thanks to {authors}.'")
+        from relnotes.markdown_screen import body_problems  # the line is data, like an entry's body
+
+        problems = body_problems(value.format(authors="@octocat"), name, 1)[0]
+        if problems:
+            raise ConfigError(f"{where}: '{name}' could change the notes' structure: {problems[0].message}")
         return value
     if kind == "version":
         if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):

@@ -6,8 +6,8 @@
 from datetime import date
 from typing import Any
 
-from relnotes.config_rules import (BOUNDS, BRANCH_PATTERN, DATE_PATTERN, DAYS, ENUMS, PATH_PATTERN, SCHEMA,
-                                   VERSION_PATTERN, VFILE_PATTERN, link_pattern)
+from relnotes.config_rules import (BOUNDS, BRANCH_PATTERN, CREDIT_MAX, CREDIT_PATTERN, DATE_PATTERN, DAYS, ENUMS,
+                                   PATH_PATTERN, SCHEMA, VERSION_PATTERN, VFILE_PATTERN, link_pattern)
 
 
 def json_schema() -> dict:
@@ -27,6 +27,10 @@ def json_schema() -> dict:
         kind, default, desc = spec
         path = {"type": "string", "pattern": PATH_PATTERN}
         strings = {"type": "array", "items": {"type": "string"}}
+        if kind == "fields":
+            from relnotes.custom_fields import config_schema
+
+            return config_schema(desc)
         if kind in ("int", "optint", "day"):
             base = number(name, kind)
         elif kind in ENUMS:
@@ -41,6 +45,7 @@ def json_schema() -> dict:
                 "tag": {"type": "string", "pattern": VFILE_PATTERN},
                 "version": {"type": "string", "pattern": VERSION_PATTERN},
                 "bool": {"type": "boolean"},
+                "credit_line": {"type": "string", "maxLength": CREDIT_MAX, "pattern": CREDIT_PATTERN},
                 "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
                 "strlist": strings,
                 "sections": {**strings, "minItems": 1, "uniqueItems": True},
@@ -63,5 +68,6 @@ def json_schema() -> dict:
                              "(any case), and sections holds no name twice in any case (the schema "
                              "refuses exact repeats only); a monthly schedule (schedule.cadence, or "
                              "anchor keys set without it) has both anchor_version and anchor_date, "
-                             "from the file or its preset.")
+                             "from the file or its preset; a field's enum default is one of its values; "
+                             "credit.line passes the screen an entry's body does.")
     return schema

@@ -15,7 +15,7 @@ fast paths agree with the full parsers on generated input.
 import os
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from relnotes import fragment_schema
 from relnotes.errors import Problem
@@ -51,6 +51,8 @@ class Fragment(NamedTuple):
     body_line: int = 1
     labels: tuple[tuple[str, str], ...] = ()  # the body's link definitions: (label, destination)
     order: int = 0  # an explicit position in its category (imported entries); 0 for none
+    authors: tuple[str, ...] = ()  # handles to credit, without '@'
+    fields: tuple[tuple[str, Any], ...] = ()  # every declared custom field: (name, value or default)
 
     def sort_key(self, order: str) -> tuple:
         """Fragments with an ``order`` first, by it (an imported section keeps its editorial
@@ -70,6 +72,8 @@ class Fragment(NamedTuple):
             "breaking": self.breaking,
             "backport": self.backport,
             "order": self.order or None,
+            "authors": list(self.authors),
+            "fields": {k: list(v) if isinstance(v, tuple) else v for k, v in self.fields},
             "body": self.body,
         }
 
@@ -82,8 +86,11 @@ class LoadResult(NamedTuple):
 # -- one file --------------------------------------------------------------------------
 
 
-def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment | None, list[Problem]]:
-    """Parse and validate one fragment's text; (fragment, []) or (None, problems)."""
+def parse_text(raw: str, path: str, sections: tuple[str, ...], *,
+               fields: tuple = ()) -> tuple[Fragment | None, list[Problem]]:
+    """Parse and validate one fragment's text; (fragment, []) or (None, problems).
+
+    ``fields``: the custom fields the configuration declares (``cfg.fields``)."""
     text = normalise_line_ends(raw.lstrip("\ufeff"))
     name = os.path.basename(path)
     m = re.match(_FRONT_MATTER, text)
@@ -120,7 +127,10 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
         problems.append(Problem(path, *(at(key) if key is not None and key in data else (first_line, 1)),
                                 code, message))
 
-    values = fragment_schema.validate(data, sections, report)
+    def screen(text: str) -> list[str]:  # a custom field's text is data, like the body
+        return [p.message for p in body_problems(text, path, first_line)[0]]
+
+    values = fragment_schema.validate(data, sections, report, fields, screen)
     canonical = values.get("section")
     prs, issues = values.get("prs", ()), values.get("issues", ())
     advisories = values.get("advisories", ())
@@ -153,7 +163,8 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...]) -> tuple[Fragment
     return Fragment(path=path, name=name, section=canonical, body=body, prs=prs, issues=issues,
                     advisories=tuple(advisories), breaking=flags["breaking"],
                     backport=flags["backport"], body_line=body_line, labels=labels,
-                    order=position), []
+                    order=position, authors=values.get("authors", ()),
+                    fields=tuple(values.get("fields", {}).items())), []
 
 
 def read_file(p: Path, shown: str, root: Path) -> tuple[str | None, list[Problem]]:
@@ -182,7 +193,8 @@ def _not_a_file(shown: str, is_dir: bool) -> Problem:
     return Problem(shown, 1, 1, "not-a-file", f"is {what}; the fragments directory holds only fragment files")
 
 
-def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache: bool = True) -> LoadResult:
+def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache: bool = True,
+             fields: tuple = ()) -> LoadResult:
     """Load every fragment; anything in the directory that is not one is a problem.
 
     One ``scandir`` pass: the directory entry already says whether a name is a file,
@@ -194,7 +206,7 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
     from relnotes.fsio import list_dir
 
     entries = list_dir(root, frag_dir, what="fragments directory")  # confined: exit 2 if it leads out
-    cache = ParseCache(root, sections) if use_cache else None
+    cache = ParseCache(root, sections, fields) if use_cache else None
     result = LoadResult([], [])
     prefix = _shown(frag_dir, root) + "/"
     for e in entries:
@@ -214,13 +226,14 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
             continue
         if link:
             text, problems = read_file(Path(e.path), shown, root)
-            frag, problems = parse_text(text, shown, sections) if text is not None else (None, problems)
+            frag, problems = (parse_text(text, shown, sections, fields=fields) if text is not None
+                              else (None, problems))
         else:
             data, problems = _read_bytes(e.path, shown)
             if data is None:
                 result.problems.extend(problems)
                 continue
-            frag, problems = _parse_cached(cache, data, shown, name, sections)
+            frag, problems = _parse_cached(cache, data, shown, name, sections, fields)
         if frag is None:
             result.problems.extend(problems)
         else:
@@ -231,7 +244,8 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
     return result
 
 
-def _parse_cached(cache, data: bytes, shown: str, name: str, sections) -> tuple[Fragment | None, list[Problem]]:
+def _parse_cached(cache, data: bytes, shown: str, name: str, sections,
+                  fields: tuple = ()) -> tuple[Fragment | None, list[Problem]]:
     """parse_text on the decoded bytes, through the cache when there is one."""
     key = cache.key(shown, data) if cache is not None else None
     rec = cache.get(key) if cache is not None else None
@@ -240,7 +254,7 @@ def _parse_cached(cache, data: bytes, shown: str, name: str, sections) -> tuple[
             return Fragment(shown, name, *rec[1:]), []
         return None, [Problem(*p) for p in rec[1]]
     text, problems = _decode(data, shown)
-    frag, problems = parse_text(text, shown, sections) if text is not None else (None, problems)
+    frag, problems = parse_text(text, shown, sections, fields=fields) if text is not None else (None, problems)
     if cache is not None:
         if frag is not None:
             cache.put(key, ("ok", *frag[2:]))
@@ -321,6 +335,7 @@ def _shown(p: Path, root: Path) -> str:
         return str(p)
 
 
-def json_schema(sections: tuple[str, ...]) -> dict:
-    """JSON Schema for the front matter (generated from relnotes.fragment_schema.FIELDS)."""
-    return fragment_schema.json_schema(sections)
+def json_schema(sections: tuple[str, ...], fields: tuple = ()) -> dict:
+    """JSON Schema for the front matter (generated from relnotes.fragment_schema.FIELDS and
+    the declared custom fields)."""
+    return fragment_schema.json_schema(sections, fields)

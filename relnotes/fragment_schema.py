@@ -22,10 +22,14 @@ from typing import Any, Callable, NamedTuple
 # matches before a final line break, which the JSON Schema validators written in Python inherit).
 ADVISORY_ID = r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"  # a GitHub security advisory id, anywhere
 ADVISORY_PATTERN = rf"^{ADVISORY_ID}(?![\s\S])"  # a whole value that is one
+# a GitHub-style handle (letters, digits, single inner hyphens, at most 39), '@' optional:
+# nothing in it Markdown could read as markup, so a credit line made of handles is data
+HANDLE_PATTERN = r"^@?[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?![\s\S])"
+MAX_AUTHORS = 20
 
 
 class Field(NamedTuple):
-    kind: str  # "section" | "numbers" | "advisories" | "flag"
+    kind: str  # "section" | "numbers" | "advisories" | "flag" | "position" | "handles"
     required: bool
     description: str
 
@@ -38,6 +42,7 @@ FIELDS: dict[str, Field] = {
     "breaking": Field("flag", False, "A breaking change (true or false)."),
     "backport": Field("flag", False, "A candidate for supported release branches (true or false)."),
     "order": Field("position", False, "Position in its category, before the configured order (import sets it)."),
+    "authors": Field("handles", False, "Who to credit: GitHub-style handles (octocat or @octocat), one or a list."),
 }
 KEYS = tuple(FIELDS)
 
@@ -72,14 +77,21 @@ def _whole(item: Any) -> int | None:
     return item if isinstance(item, int) and item >= 1 else None
 
 
-def validate(data: dict, sections: tuple[str, ...], report: Report) -> dict[str, Any]:
-    """Check every key of ``data``; report each problem; return the normalised values."""
+def validate(data: dict, sections: tuple[str, ...], report: Report, custom: tuple = (),
+             screen: Callable[[str], list[str]] | None = None) -> dict[str, Any]:
+    """Check every key of ``data``; report each problem; return the normalised values.
+
+    ``custom``: the declared fields (:class:`relnotes.custom_fields.FieldSpec`), whose values
+    come back under ``"fields"`` (every declared name, its default when absent);
+    ``screen``: the body's screen for their texts (messages for one text).
+    """
     import difflib
 
+    known = KEYS + tuple(s.name for s in custom)
     for key in data:
-        if key not in FIELDS:
-            close = difflib.get_close_matches(str(key), KEYS, n=1, cutoff=0.5)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(KEYS)}"
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(known)}"
             report(str(key), "unknown-key", f"unknown key '{key}'{hint}")
     out: dict[str, Any] = {}
     for key, field in FIELDS.items():
@@ -88,6 +100,21 @@ def validate(data: dict, sections: tuple[str, ...], report: Report) -> dict[str,
                 report(None, f"{key}-missing", f"'{key}' is required; one of: {', '.join(sections)}")
             continue
         out[key] = _CHECKS[field.kind](key, data[key], sections, report)
+    if custom:
+        from relnotes.custom_fields import check_value
+
+        values: dict[str, Any] = {}
+        for spec in custom:
+            if spec.name not in data:
+                if spec.required:
+                    what = f" ({spec.description})" if spec.description else ""
+                    report(None, f"{spec.name}-missing", f"'{spec.name}' is required{what}; "
+                                                         f"a custom {spec.type} field of relnotes.yaml")
+                values[spec.name] = spec.default
+                continue
+            values[spec.name] = check_value(spec, data[spec.name],
+                                            lambda code, msg, k=spec.name: report(k, code, msg), screen)
+        out["fields"] = values
     return out
 
 
@@ -156,13 +183,41 @@ def _position(key: str, value: Any, sections, report: Report) -> int:
     return n
 
 
+def _handles(key: str, value: Any, sections, report: Report) -> tuple[str, ...]:
+    """Handles without their '@'.  The same item twice is a problem (as in the schema);
+    spellings of one handle (``octocat``, ``@OctoCat``: GitHub ignores case) count once."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        report(key, "authors-type", "'authors' must be a list of handles like [octocat]")
+        return ()
+    if len(items) > MAX_AUTHORS:
+        report(key, "authors-size", f"'authors' lists {len(items)} handles; at most {MAX_AUTHORS} are allowed")
+        return ()
+    good: list[str] = []
+    seen: list[Any] = []
+    for item in items:
+        if not isinstance(item, str) or not re.match(HANDLE_PATTERN, item):
+            shown = repr(item) if len(repr(item)) <= 60 else repr(item)[:57] + "..."
+            report(key, "author-handle", f"{shown} is not a handle (letters, digits and single inner "
+                                         f"hyphens, at most 39, like octocat or @octocat)")
+        elif item in seen:
+            report(key, "authors-duplicate", f"'authors' lists {item} twice; list each handle once")
+        else:
+            seen.append(item)
+            handle = item.removeprefix("@")
+            if all(handle.casefold() != g.casefold() for g in good):
+                good.append(handle)
+    return tuple(good)
+
+
 _CHECKS = {"section": _section, "numbers": _numbers, "advisories": _advisories, "flag": _flag,
-           "position": _position}
+           "position": _position, "handles": _handles}
 
 
 def _schema_of(field: Field, sections: tuple[str, ...]) -> dict:
     number = {"type": "integer", "minimum": 1}
     advisory = {"type": "string", "pattern": ADVISORY_PATTERN}
+    handle = {"type": "string", "pattern": HANDLE_PATTERN}
     body: dict = {
         # the enum gives editors their completion list; the pattern admits other cases
         "section": {"anyOf": [{"enum": list(sections)}, {"type": "string", "pattern": section_pattern(sections)}]},
@@ -170,21 +225,32 @@ def _schema_of(field: Field, sections: tuple[str, ...]) -> dict:
         "advisories": {"anyOf": [advisory, {"type": "array", "items": advisory, "uniqueItems": True}]},
         "flag": {"type": "boolean", "default": False},
         "position": {"type": "integer", "minimum": 0},
+        "handles": {"anyOf": [handle, {"type": "array", "items": handle, "uniqueItems": True,
+                                       "maxItems": MAX_AUTHORS}]},
     }[field.kind]
     return {**body, "description": field.description}
 
 
-def json_schema(sections: tuple[str, ...]) -> dict:
-    """JSON Schema for the front matter, generated from :data:`FIELDS`."""
+def json_schema(sections: tuple[str, ...], custom: tuple = ()) -> dict:
+    """JSON Schema for the front matter, generated from :data:`FIELDS` and the declared
+    custom fields (:func:`relnotes.custom_fields.value_schema`)."""
+    properties = {k: _schema_of(f, sections) for k, f in FIELDS.items()}
+    required = [k for k, f in FIELDS.items() if f.required]
+    if custom:
+        from relnotes.custom_fields import value_schema
+
+        properties.update({s.name: value_schema(s) for s in custom})
+        required += [s.name for s in custom if s.required]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "relnotes fragment front matter",
         "description": "The YAML between the '---' lines of a fragment. The Markdown body below it is "
                        "checked by 'relnotes check' only (no headings, thematic breaks, raw HTML or "
-                       "unsafe links; at most 64 KiB); a PR listed in two fragments of one section is a "
+                       "unsafe links; at most 64 KiB), and so are the texts of custom fields, which go "
+                       "through the same screen; a PR listed in two fragments of one section is a "
                        "problem across files that no schema of one file can see.",
         "type": "object",
         "additionalProperties": False,
-        "required": [k for k, f in FIELDS.items() if f.required],
-        "properties": {k: _schema_of(f, sections) for k, f in FIELDS.items()},
+        "required": required,
+        "properties": properties,
     }

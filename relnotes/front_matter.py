@@ -16,6 +16,7 @@ MAX_YAML_DEPTH = 20
 _SIMPLE_KEY = r"[A-Za-z_][A-Za-z0-9_]*:"
 _SIMPLE_WORD = r"^[A-Za-z][A-Za-z0-9_ -]*[A-Za-z0-9_]$|^[A-Za-z]$"
 _SIMPLE_ITEM = r"^(?:[1-9][0-9]{0,17}|GHSA(?:-[0-9a-z]{4}){3})$"
+_SIMPLE_HANDLE = r"[A-Za-z][A-Za-z0-9-]{0,38}"  # a word in a list (authors: [octocat, Alice-B])
 _YAML_SPECIAL_WORDS = frozenset(
     "true True TRUE false False FALSE null Null NULL yes Yes YES no No NO on On ON off Off OFF y Y n N".split()
 )
@@ -52,9 +53,12 @@ def simple_front_matter(head: str) -> dict | None:
             if inner:
                 for part in inner.split(","):
                     part = part.strip()
-                    if not re.match(_SIMPLE_ITEM, part):
+                    if re.match(_SIMPLE_ITEM, part):
+                        items.append(int(part) if part[0].isdigit() else part)
+                    elif re.fullmatch(_SIMPLE_HANDLE, part) and part not in _YAML_SPECIAL_WORDS:
+                        items.append(part)
+                    else:
                         return None
-                    items.append(int(part) if part[0].isdigit() else part)
             out[key] = items
             continue
         ok, parsed = _simple_scalar(value)

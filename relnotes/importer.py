@@ -91,7 +91,7 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
     for body, link in attempts:
         text = fragment_text(section, body, prs=link["prs"], issues=link["issues"],
                              advisories=link["advisories"], order=order)
-        frag, problems = parse_text(text, name, cfg.sections)
+        frag, problems = parse_text(text, name, cfg.sections, fields=cfg.fields)
         if frag is None:
             continue
         if renderer.entries([frag])[0] == expected:
@@ -114,6 +114,12 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
 
 def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, renderer) -> ImportPlan:
     """Plan the fragments for one release section of a parsed notes file."""
+    required = [f.name for f in cfg.fields if f.required]
+    if required:  # an imported entry has no value for them: every fragment would be refused
+        raise UsageError(f"relnotes.yaml requires the custom field{'s' if len(required) > 1 else ''} "
+                         f"{', '.join(required)}, which imported entries do not have",
+                         hint="import first and declare the fields afterwards, or make them optional "
+                              "(required: false, perhaps with a default)")
     path = doc.path
     plan = ImportPlan(str(rel.version) if rel.version else rel.title)
     width = max(3, len(str(sum(len(notes.blocks(doc, c.start + 1, c.end)) for c in rel.categories))))
@@ -176,7 +182,7 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: notes.Release
     for cat in rel.categories:
         skeleton += [doc.lines[cat.start], "\n"]
     rebuilt = notes.NotesDocument("".join(skeleton) + "-" * 80 + "\n", doc.path)
-    frags = [f for f in (parse_text(p.text, p.name, cfg.sections)[0] for p in plan.fragments) if f is not None]
+    frags = [f for f in (parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)[0] for p in plan.fragments) if f is not None]
     merge = [(section, renderer.entries(items)) for section, items in group(cfg, frags)]
     rebuilt.merge_entries(rebuilt.releases[0], merge, list(cfg.sections))
     original = doc.section_text(rel).replace("\r\n", "\n")
@@ -202,7 +208,7 @@ def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
         raise UsageError(f"{cfg.fragments_dir}/{taken[0]} already exists",
                          hint="import into an empty fragments directory, or build the pending fragments first")
     for p in plan.fragments:
-        frag, problems = parse_text(p.text, p.name, cfg.sections)
+        frag, problems = parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)
         if problems:
             raise UsageError(f"internal: imported fragment {p.name} would be invalid: {problems[0].message}")
     fsio.make_dir(cfg.root, cfg.fragments_path, what="fragments directory")
@@ -214,6 +220,6 @@ def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
 
 
 def fragment_of(cfg: Config, text: str, name: str) -> Fragment:
-    frag, problems = parse_text(text, name, cfg.sections)
+    frag, problems = parse_text(text, name, cfg.sections, fields=cfg.fields)
     assert frag is not None, problems
     return frag

@@ -30,7 +30,7 @@ def read_notes(cfg: Config) -> notes.NotesDocument:
 
 def pending_fragments(cfg: Config) -> list[Fragment]:
     """Every fragment, validated; ValidationError (exit 1) listing all problems."""
-    res = load_all(cfg.fragments_path, cfg.root, cfg.sections)
+    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
     if res.problems:
         raise ValidationError(res.problems, "fragments have problems; nothing was changed")
     return res.fragments
@@ -162,7 +162,12 @@ def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.
 
 
 def fragment_text(section: str, body: str, *, prs=(), issues=(), advisories=(),
-                  breaking: bool = False, backport: bool = False, order: int = 0) -> str:
+                  breaking: bool = False, backport: bool = False, order: int = 0,
+                  authors=(), fields: dict | None = None) -> str:
+    """A fragment's text.  Handles and custom values are written as JSON scalars (valid
+    YAML), so a handle like ``null`` or ``1234`` stays text."""
+    import json
+
     lines = ["---", f"section: {section}"]
     if prs:
         lines.append(f"prs: [{', '.join(str(n) for n in prs)}]")
@@ -176,13 +181,18 @@ def fragment_text(section: str, body: str, *, prs=(), issues=(), advisories=(),
         lines.append("backport: true")
     if order:
         lines.append(f"order: {order}")
+    if authors:
+        handles = ", ".join(json.dumps(a.removeprefix("@")) for a in authors)
+        lines.append(f"authors: [{handles}]")
+    for key, value in (fields or {}).items():
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n" + body.strip("\n") + "\n"
 
 
 def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advisories=(),
         breaking: bool = False, backport: bool = False, name: str | None = None,
-        validate: bool = True) -> Path:
+        validate: bool = True, authors=(), fields: dict | None = None) -> Path:
     """Write a new fragment with a unique name and return its path.
 
     The text is validated before anything is written (with the placeholder when
@@ -190,18 +200,29 @@ def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advis
     runs never overwrite each other: a taken name gets ``-2``, ``-3``, … appended.
     ``validate=False`` writes text that failed validation, so that what a user typed
     at a prompt is kept for them to fix (the section must still be a configured one).
+    ``authors`` are handles; ``fields`` the custom fields' typed values (``--field``).
     """
     canonical = cfg.section_name(section)
     if canonical is None:
         raise UsageError(f"unknown section {section!r}", hint=f"one of: {', '.join(cfg.sections)}")
+    fields = fields or {}
+    missing = [s for s in cfg.fields if s.required and s.name not in fields]
+    if missing and validate:
+        raise UsageError(f"missing the required field{'s' if len(missing) > 1 else ''} "
+                         f"{', '.join(s.name for s in missing)}",
+                         hint="give " + " ".join(f"--field {s.name}=..." for s in missing)
+                              + (f" ({missing[0].name}: one of {', '.join(missing[0].values)})"
+                                 if missing[0].values else ""))
     text = fragment_text(canonical, body if body is not None else PLACEHOLDER, prs=prs,
-                         issues=issues, advisories=advisories, breaking=breaking, backport=backport)
+                         issues=issues, advisories=advisories, breaking=breaking, backport=backport,
+                         authors=authors, fields=fields)
     stem = name.removesuffix(".md") if name else _slug(
         " ".join([str(prs[0]) if prs else "", body or canonical]))
     stem = _slug(stem, words=12) or "change"
     shown = f"{cfg.fragments_dir}/{stem}.md"
-    if body is not None and validate:
-        frag, problems = parse_text(text, shown, cfg.sections)
+    if validate:  # with the placeholder (--edit), the front matter is checked all the same
+        frag, problems = parse_text(text, shown, cfg.sections, fields=cfg.fields)
+        problems = [p for p in problems if body is not None or p.code != "body-placeholder"]
         if problems:
             raise ValidationError(problems, "the fragment would not be valid; nothing was written")
     fsio.inside(cfg.root, cfg.fragments_path, what="fragments directory")
@@ -245,7 +266,7 @@ def finish_edit(cfg: Config, path: Path, template: str | None) -> Fragment:
         line = data[: e.start].count(b"\n") + 1
         raise ContentError(f"{shown}:{line}: not UTF-8 (byte {e.start}); {kept}",
                            hint="save it as UTF-8 in your editor, then run 'relnotes check'") from None
-    frag, problems = parse_text(text, shown, cfg.sections)
+    frag, problems = parse_text(text, shown, cfg.sections, fields=cfg.fields)
     if problems:
         raise ValidationError(problems, f"the edited fragment is not valid; {kept}: fix it and run "
                                         f"'relnotes check', or delete it")
@@ -339,6 +360,8 @@ def show(cfg: Config, version: str | None = None) -> dict:
     for cat in rel.categories:
         entries = [b.text.rstrip() for b in notes.blocks(doc, cat.start + 1, cat.end)]
         cats.append({"name": cat.title, "entries": entries})
+    from relnotes.credit import show_fields
+
     return {
         "version": str(rel.version) if rel.version else None,
         "title": rel.title,
@@ -346,6 +369,7 @@ def show(cfg: Config, version: str | None = None) -> dict:
         "date": rel.date,
         "categories": cats,
         "markdown": text,
+        **show_fields(cfg, rel is doc.releases[0] and rel.status == "unreleased", cats),
     }
 
 

@@ -35,6 +35,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "lts_months": 24,  # LTS releases get two years
             "normal_months": 2,  # the others two months
         },
+        "credit": {"style": "none"},  # Wasmtime's notes credit nobody by name
     },
     # The relnotes format without any release calendar or support policy.
     "plain": {},

@@ -41,7 +41,7 @@ def markdown(cfg: Config, report) -> str:
 
     changed = set(report.fragments_changed)
     bad = {p.path for p in report.problems}
-    res = load_all(cfg.fragments_path, cfg.root, cfg.sections)
+    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
     mine = [f for f in res.fragments if f.path in changed and f.path not in bad]
     lines = [COMMENT_MARKER, "## Release notes preview", ""]
     if mine:

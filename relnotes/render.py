@@ -123,7 +123,16 @@ class Renderer:
         the link lines, or they would join its last item)."""
         text, references = split_references(frag.body) if "]:" in frag.body else (frag.body, [])
         ends_in_list = "\n" in text and bool(_LIST_ITEM.match(text.rsplit("\n", 1)[-1]))
-        return {"text": text, "references": references, "links": self.links(frag), "ends_in_list": ends_in_list}
+        return {"text": text, "references": references, "links": self.links(frag), "ends_in_list": ends_in_list,
+                "credit": self.credit(frag)}
+
+    def credit(self, frag: Fragment) -> str:
+        """The entry's credit line (``credit`` in relnotes.yaml), or "" for none."""
+        if not frag.authors:
+            return ""
+        from relnotes.credit import credit_line
+
+        return credit_line(self.cfg, frag.authors)
 
     def entry_context(self, frag: Fragment) -> dict:
         """Everything a (possibly overridden) entry template may use."""
@@ -132,8 +141,8 @@ class Renderer:
     def entries(self, fragments: list[Fragment]) -> list[str]:
         """One rendered bullet block per fragment (no final newline), in input order."""
         if self.fast_entries:
-            links = self.links
-            return [builtin_entry(f.body, links(f)) for f in fragments]
+            links, credit = self.links, self.credit
+            return [builtin_entry(f.body, links(f), credit(f)) for f in fragments]
         base = {"project": self.cfg.project, "repository": self.cfg.repository}
         return [self._render("entry.md.j2", {**base, "fragment": self.entry_context(f)}).rstrip("\n")
                 for f in fragments]
@@ -156,7 +165,7 @@ class Renderer:
 # -- the built-in templates in Python (each must give exactly its template's output) ----------
 
 
-def builtin_entry(body: str, links: list[str]) -> str:
+def builtin_entry(body: str, links: list[str], credit: str = "") -> str:
     """``templates/entry.md.j2`` for a fragment's body and link lines, in one pass.
 
     ``build`` renders every pending fragment through here, with no template context:
@@ -170,10 +179,12 @@ def builtin_entry(body: str, links: list[str]) -> str:
     else:
         out = "* " + text
         ends_in_list = False
-    if links:
+    if links or credit:
         if ends_in_list:  # a blank line, or the links would join the list's last item
             out += "\n"
         out += "".join(["\n  " + link for link in links])
+        if credit:
+            out += "\n  " + credit
     if references:
         out += "\n\n" + "\n".join(references)
     return out.rstrip("\n")
@@ -200,7 +211,8 @@ def builtin_notes(c: dict) -> str:
             f"respective\nrelease branches of the {c['project']} repository.\n\n<!-- ARCHIVE_START -->\n")
 
 
-NATIVE = {"entry.md.j2": lambda c: builtin_entry(c["fragment"]["body"], c["fragment"]["links"]), "draft.md.j2": builtin_draft,
+NATIVE = {"entry.md.j2": lambda c: builtin_entry(c["fragment"]["body"], c["fragment"]["links"],
+                                                 c["fragment"].get("credit", "")), "draft.md.j2": builtin_draft,
           "release.md.j2": builtin_release, "notes.md.j2": builtin_notes}
 NATIVE_USES = {"notes.md.j2": {"release.md.j2"}}  # an override of these changes the template too
 

@@ -60,7 +60,7 @@ def _branch_fragments(cfg: Config, repo, refs: dict[str, str],
         out[rev] = []
         for path in paths[rev]:
             text = texts.get(f"{tips[rev]}:{path}")
-            frag, _ = parse_text(text, path, cfg.sections) if text is not None else (None, [])
+            frag, _ = parse_text(text, path, cfg.sections, fields=cfg.fields) if text is not None else (None, [])
             if frag is not None:
                 out[rev].append((frag, path))
     return out
@@ -109,7 +109,7 @@ def _backports(cfg: Config, on: date, repo, h) -> tuple[list[BackportRow], list[
     blobs = _branch_fragments(cfg, repo, h.refs, ([newest] if newest else []) + [b for b in targets if b != newest])
     notes_texts = dict(zip(targets, repo.read_blobs([f"{_tip(h.refs, b)}:{cfg.notes_file}" for b in targets])))
     # candidates: pending on main (working tree) and on the newest release branch
-    main_res = load_all(cfg.fragments_path, cfg.root, cfg.sections)
+    main_res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
     added_main = h.added_in(h.head, cfg.fragments_dir) if h.head else {}
     cands: list[tuple[Fragment, str, str | None]] = [
         (f, cfg.main_branch, added_main.get(f.path)) for f in main_res.fragments if f.backport or f.advisories]

@@ -44,6 +44,9 @@ FRAGMENT_FIELDS = (
     Variable("breaking", "bool", "marked as a breaking change"),
     Variable("backport", "bool", "a candidate for supported release branches"),
     Variable("order", "int | None", "its explicit position in the category (imported entries), or none"),
+    Variable("authors", "list[str]", "the handles to credit, without '@'"),
+    Variable("fields", "dict", "the custom fields relnotes.yaml declares: fields.NAME is its value or default"),
+    Variable("credit", "str", "the credit line for the authors (credit.line), or empty"),
 )
 
 _SECTION_VARS = (

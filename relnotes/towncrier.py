@@ -213,7 +213,7 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
             name = f"towncrier-{stem}-{n}.md"
             n += 1
         text = fragment_text(section, body, **keys)
-        frag, problems = parse_text(text, f"{cfg.fragments_dir}/{name}", cfg.sections)
+        frag, problems = parse_text(text, f"{cfg.fragments_dir}/{name}", cfg.sections, fields=cfg.fields)
         if problems:
             p.problems.extend(f"{first.path}: {pr.message}" for pr in problems)
             continue

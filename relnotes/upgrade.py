@@ -124,7 +124,7 @@ def _pending(cfg: Config) -> list[Entry]:
     from relnotes.fragment import load_all
     from relnotes.render import Renderer
 
-    res = load_all(cfg.fragments_path, cfg.root, cfg.sections)
+    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
     frags = res.fragments
     texts = Renderer(cfg).entries(frags)
     return [Entry("", None, f.section, t, group_of(f.section, t, f.breaking), f.breaking, True)

@@ -189,11 +189,13 @@ def test_body_braces_are_data():
 
 # -- the fast paths agree with the full parsers ------------------------------------------
 
-_KEY = st.sampled_from(["section", "prs", "issues", "advisories", "breaking", "backport", "other"])
+_KEY = st.sampled_from(["section", "prs", "issues", "advisories", "breaking", "backport", "authors", "other"])
 _SCALAR = st.one_of(
     st.sampled_from(["Fixed", "Added", "true", "false", "True", "no", "yes", "null", "~", "0", "012", "1e3",
                      "0x1F", "Fixed # c", "'Fixed'", "\"Fixed\"", "a: b", "- x", "[1, 2]", "[GHSA-vqjp-4c8c-hfgg]",
-                     "[1,2 ,3]", "[]", "[1, two]", "[1", "Security Fixes", "a  b", "&a x", "*a", "!!str 5", "|"]),
+                     "[1,2 ,3]", "[]", "[1, two]", "[1", "Security Fixes", "a  b", "&a x", "*a", "!!str 5", "|",
+                     "[octocat, Alice-B]", "[null, x]", "[yes]", "[True, a]", "[on, off]", "[a-, -b]", "[N]",
+                     "[x1, 2]", "[NULL]", "[a_b]", "[Y]"]),
     st.integers(min_value=-5, max_value=10**6).map(str),
     st.text(alphabet="abcXYZ -_:#[],'\"0123456789", min_size=1, max_size=10),
 )
@@ -257,7 +259,7 @@ def test_cached_loading_equals_plain_loading(tmp_path_factory, texts):
     plain = fragment.load_all(d, root, SECTIONS, use_cache=False)
     cold = fragment.load_all(d, root, SECTIONS)
     warm = fragment.load_all(d, root, SECTIONS)
-    assert (root / ".git/relnotes/parse-cache-v5.marshal").exists()
+    assert (root / ".git/relnotes/parse-cache-v6.marshal").exists()
     for other in (cold, warm):
         assert other.fragments == plain.fragments
         assert other.problems == plain.problems
@@ -270,7 +272,7 @@ def test_cache_follows_edits_and_ignores_garbage(project):
     project.write("changes.d/a.md", "---\nsection: Fixed\nprs: [1]\n---\n# now a heading\n")
     r = project.run("check")
     assert r.exit_code == 1 and "headings are not allowed" in r.stderr
-    (project.root / ".git/relnotes/parse-cache-v5.marshal").write_text("{not json")
+    (project.root / ".git/relnotes/parse-cache-v6.marshal").write_text("{not json")
     r = project.run("check")
     assert r.exit_code == 1 and "headings are not allowed" in r.stderr
 

@@ -190,3 +190,39 @@ def test_no_terminal_still_needs_the_options(project):
     r = subprocess.run([sys.executable, "-m", "relnotes", "new"], cwd=project.root, stdin=subprocess.DEVNULL,
                        capture_output=True, text=True)
     assert r.returncode == 2 and "missing --section" in r.stderr
+
+
+def test_asks_only_for_a_required_custom_field(project, term_env):
+    """Declared fields cost nothing at the prompt unless required; a typo is asked again."""
+    project.write("relnotes.yaml", "project: Demo\nrepository: https://github.com/acme/demo\nfields:\n"
+                                   "  component: {type: enum, values: [cli, core], required: true, "
+                                   "description: the part that changed}\n"
+                                   "  effort: {type: integer}\n")
+    t = Terminal(project.root, term_env, "new", "--name", "fields", "--author", "octocat")
+    t.expect("Section [1-6]:")
+    t.type("3")
+    t.expect("PR numbers")
+    t.type("")
+    screen = t.expect("component (the part that changed) [1-2]:")
+    assert "  1) cli\n" in screen and "  2) core\n" in screen and "effort" not in screen
+    t.type("gui")
+    t.expect("'gui' is not one of them")
+    t.type("2")
+    t.expect("Entry text")
+    t.type("Fixed a leak.")
+    assert t.finish() == 0, t.seen
+    assert project.read("changes.d/fields.md") == (
+        '---\nsection: Fixed\nauthors: ["octocat"]\ncomponent: "core"\n---\nFixed a leak.\n')
+
+
+def test_a_given_required_field_is_not_asked(project, term_env):
+    project.write("relnotes.yaml", "project: Demo\nrepository: https://github.com/acme/demo\nfields:\n"
+                                   "  component: {type: string, required: true}\n")
+    t = Terminal(project.root, term_env, "new", "-s", "Fixed", "--name", "given", "--field", "component=cli")
+    t.expect("PR numbers")
+    t.type("")
+    screen = t.expect("Entry text")
+    assert "component" not in screen
+    t.type("Fixed a leak.")
+    assert t.finish() == 0, t.seen
+    assert 'component: "cli"' in project.read("changes.d/given.md")

@@ -81,6 +81,55 @@ FRAGMENTS: list[tuple[str, dict, str]] = [
     ("order zero", {"section": "Fixed", "order": 0}, OK),
     ("order negative", {"section": "Fixed", "order": -1}, BAD),
     ("order text", {"section": "Fixed", "order": "first"}, BAD),
+    ("authors list", {"section": "Fixed", "authors": ["octocat", "@Alice-B", "x1"]}, OK),
+    ("authors one handle", {"section": "Fixed", "authors": "octocat"}, OK),
+    ("authors empty list", {"section": "Fixed", "authors": []}, OK),
+    ("authors same handle in two spellings", {"section": "Fixed", "authors": ["octocat", "@OctoCat"]}, OK),
+    ("authors duplicate", {"section": "Fixed", "authors": ["octocat", "octocat"]}, BAD),
+    ("authors with markup", {"section": "Fixed", "authors": ["[x](javascript:1)"]}, BAD),
+    ("authors with a blank", {"section": "Fixed", "authors": ["octo cat"]}, BAD),
+    ("authors with a line break after", {"section": "Fixed", "authors": ["octocat\n"]}, BAD),
+    ("authors leading hyphen", {"section": "Fixed", "authors": ["-octocat"]}, BAD),
+    ("authors double hyphen", {"section": "Fixed", "authors": ["octo--cat"]}, BAD),
+    ("authors 40 characters", {"section": "Fixed", "authors": ["a" * 40]}, BAD),
+    ("authors 39 characters", {"section": "Fixed", "authors": ["a" * 39]}, OK),
+    ("authors number", {"section": "Fixed", "authors": [1234]}, BAD),
+    ("authors too many", {"section": "Fixed", "authors": [f"u{i}" for i in range(21)]}, BAD),
+    ("authors null", {"section": "Fixed", "authors": None}, BAD),
+]
+
+# The declarations of FIELDS_CONFIG, and front matters checked against them.
+FIELDS_CONFIG = {"fields": {
+    "component": {"type": "enum", "values": ["cli", "core"], "required": True},
+    "effort": {"type": "integer", "default": 1},
+    "platforms": {"type": "strings"},
+    "summary": {"type": "string"},
+    "internal": {"type": "boolean"},
+}}
+FIELD_FRAGMENTS: list[tuple[str, dict, str]] = [
+    ("required only", {"section": "Fixed", "component": "cli"}, OK),
+    ("every field", {"section": "Fixed", "component": "core", "effort": -3, "platforms": ["linux"],
+                     "summary": "Faster", "internal": False, "authors": ["octocat"]}, OK),
+    ("required missing", {"section": "Fixed"}, BAD),
+    ("enum other word", {"section": "Fixed", "component": "gui"}, BAD),
+    ("enum other case", {"section": "Fixed", "component": "CLI"}, BAD),
+    ("enum number", {"section": "Fixed", "component": 1}, BAD),
+    ("integer whole float", {"section": "Fixed", "component": "cli", "effort": 2.0}, OK),
+    ("integer fraction", {"section": "Fixed", "component": "cli", "effort": 2.5}, BAD),
+    ("integer text", {"section": "Fixed", "component": "cli", "effort": "2"}, BAD),
+    ("integer bool", {"section": "Fixed", "component": "cli", "effort": True}, BAD),
+    ("integer too large", {"section": "Fixed", "component": "cli", "effort": 2 ** 53}, BAD),
+    ("strings one text", {"section": "Fixed", "component": "cli", "platforms": "linux"}, BAD),
+    ("strings number item", {"section": "Fixed", "component": "cli", "platforms": [1]}, BAD),
+    ("strings too many", {"section": "Fixed", "component": "cli", "platforms": ["a"] * 51}, BAD),
+    ("strings empty", {"section": "Fixed", "component": "cli", "platforms": []}, OK),
+    ("string too long", {"section": "Fixed", "component": "cli", "summary": "x" * 501}, BAD),
+    ("string longest", {"section": "Fixed", "component": "cli", "summary": "x" * 500}, OK),
+    ("string line break", {"section": "Fixed", "component": "cli", "summary": "a\nb"}, BAD),
+    ("string final line break", {"section": "Fixed", "component": "cli", "summary": "a\n"}, BAD),
+    ("string null", {"section": "Fixed", "component": "cli", "summary": None}, BAD),
+    ("boolean text", {"section": "Fixed", "component": "cli", "internal": "yes"}, BAD),
+    ("unknown custom key", {"section": "Fixed", "component": "cli", "componet": "cli"}, BAD),
 ]
 
 CONFIGS: list[tuple[str, dict, str]] = [
@@ -164,6 +213,41 @@ CONFIGS: list[tuple[str, dict, str]] = [
     ("check labels not strings", {"check": {"skip_labels": [1]}}, BAD),
     ("commit message", {"commit": {"cut": "Bump to {version}"}}, OK),
     ("project not a string", {"project": ["x"]}, BAD),
+    ("fields", FIELDS_CONFIG, OK),
+    ("fields null", {"fields": None}, OK),
+    ("fields a list", {"fields": ["a"]}, BAD),
+    ("field reserved name", {"fields": {"section": {"type": "string"}}}, BAD),
+    ("field dict method name", {"fields": {"keys": {"type": "string"}}}, BAD),
+    ("field upper-case name", {"fields": {"Team": {"type": "string"}}}, BAD),
+    ("field name too long", {"fields": {"a" * 33: {"type": "string"}}}, BAD),
+    ("field without type", {"fields": {"a": {"required": True}}}, BAD),
+    ("field unknown type", {"fields": {"a": {"type": "float"}}}, BAD),
+    ("field unknown key", {"fields": {"a": {"type": "string", "requird": True}}}, BAD),
+    ("field enum without values", {"fields": {"a": {"type": "enum"}}}, BAD),
+    ("field values on a string", {"fields": {"a": {"type": "string", "values": ["x"]}}}, BAD),
+    ("field enum value with markup", {"fields": {"a": {"type": "enum", "values": ["<b>"]}}}, BAD),
+    ("field enum value repeated", {"fields": {"a": {"type": "enum", "values": ["x", "x"]}}}, BAD),
+    ("field required with default", {"fields": {"a": {"type": "string", "required": True, "default": "x"}}}, BAD),
+    ("field optional with default", {"fields": {"a": {"type": "string", "required": False, "default": "x"}}}, OK),
+    ("field default of another type", {"fields": {"a": {"type": "integer", "default": "x"}}}, BAD),
+    ("field boolean default", {"fields": {"a": {"type": "boolean", "default": True}}}, OK),
+    ("field strings default", {"fields": {"a": {"type": "strings", "default": ["x"]}}}, OK),
+    ("field enum default one of values", {"fields": {"a": {"type": "enum", "values": ["x"], "default": "x"}}}, OK),
+    ("field enum default not a value", {"fields": {"a": {"type": "enum", "values": ["x"], "default": "y"}}}, CROSS),
+    ("field description not text", {"fields": {"a": {"type": "string", "description": 5}}}, BAD),
+    ("field required not a flag", {"fields": {"a": {"type": "string", "required": "yes"}}}, BAD),
+    ("fields too many", {"fields": {f"f{i}": {"type": "string"} for i in range(33)}}, BAD),
+    ("credit mention", {"credit": {"style": "mention", "line": "Merci {authors} !"}}, OK),
+    ("credit none", {"credit": {"style": "none"}}, OK),
+    ("credit other style", {"credit": {"style": "emoji"}}, BAD),
+    ("credit line without authors", {"credit": {"line": "Thanks"}}, BAD),
+    ("credit line authors twice", {"credit": {"line": "{authors} {authors}"}}, BAD),
+    ("credit line doubled braces", {"credit": {"line": "{{thanks}} {authors}"}}, OK),
+    ("credit line two lines", {"credit": {"line": "Thanks\n{authors}"}}, BAD),
+    ("credit line too long", {"credit": {"line": "x" * 200 + "{authors}"}}, BAD),
+    ("credit line a heading", {"credit": {"line": "## {authors}"}}, CROSS),
+    ("author link", {"links": {"author": "https://gitlab.com/{handle}"}}, OK),
+    ("author link other placeholder", {"links": {"author": "https://gitlab.com/{number}"}}, BAD),
 ]
 
 
@@ -188,6 +272,16 @@ def test_fragment_check_and_schema_agree(name, front, expected):
     _, problems = fragment.parse_text(_fragment_text(front), "changes.d/x.md", SECTIONS)
     by_check = OK if not problems else BAD
     errors = list(_validator(fragment.json_schema(SECTIONS)).iter_errors(front))
+    by_schema = OK if not errors else BAD
+    assert (by_check, by_schema) == (expected, expected), (problems, [e.message for e in errors])
+
+
+@pytest.mark.parametrize("name, front, expected", FIELD_FRAGMENTS, ids=[c[0] for c in FIELD_FRAGMENTS])
+def test_custom_field_check_and_schema_agree(tmp_path, name, front, expected):
+    cfg = config.from_text(json.dumps(FIELDS_CONFIG), tmp_path / "relnotes.yaml", tmp_path, use_cache=False)
+    _, problems = fragment.parse_text(_fragment_text(front), "changes.d/x.md", SECTIONS, fields=cfg.fields)
+    by_check = OK if not problems else BAD
+    errors = list(_validator(fragment.json_schema(SECTIONS, cfg.fields)).iter_errors(front))
     by_schema = OK if not errors else BAD
     assert (by_check, by_schema) == (expected, expected), (problems, [e.message for e in errors])
 

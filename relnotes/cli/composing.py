@@ -64,6 +64,53 @@ def ask_prs() -> tuple[int, ...]:
                         value_proc=numbers, err=True)
 
 
+def ask_required_fields(declared, given: dict) -> dict:
+    """``given`` plus an answer for every required field it lacks, each checked as typed."""
+    from relnotes.custom_fields import check_value
+
+    for spec in declared:
+        if not spec.required or spec.name in given:
+            continue
+        what = f" ({spec.description})" if spec.description else ""
+        if spec.type == "boolean":
+            given[spec.name] = click.confirm(f"{spec.name}{what}", err=True)
+            continue
+        if spec.type == "enum":
+            for i, v in enumerate(spec.values, 1):
+                err(f"  {i}) {v}")
+            given[spec.name] = click.prompt(f"{spec.name}{what} [1-{len(spec.values)}]",
+                                            value_proc=lambda a, s=spec: _pick(s.values, a), err=True)
+            continue
+        given[spec.name] = click.prompt(f"{spec.name}{what}", err=True,
+                                        value_proc=lambda a, s=spec: _typed_answer(s, a, check_value))
+    return given
+
+
+def _pick(values: tuple[str, ...], answer: str) -> str:
+    text = answer.strip()
+    if text.isdigit() and 1 <= int(text) <= len(values):
+        return values[int(text) - 1]
+    if text in values:
+        return text
+    raise click.BadParameter(f"{text!r} is not one of them; type a number from 1 to {len(values)} or a word above")
+
+
+def _typed_answer(spec, answer: str, check_value):
+    value: object = answer.strip()
+    if spec.type == "integer":
+        try:
+            value = int(answer.strip())
+        except ValueError:
+            raise click.BadParameter(f"{answer!r} is not a whole number") from None
+    elif spec.type == "strings":
+        value = [part.strip() for part in answer.split(",") if part.strip()]
+    problems: list[str] = []
+    checked = check_value(spec, value, lambda code, msg: problems.append(msg))
+    if problems:
+        raise click.BadParameter(problems[0])
+    return list(checked) if isinstance(checked, tuple) else checked
+
+
 def ask_text() -> str | None:
     """One line of Markdown, or None (an empty answer) to write the entry in the editor."""
     text = click.prompt("Entry text (Markdown; press Enter to write it in your editor)", default="",
@@ -136,6 +183,8 @@ def compose(cfg, *, section: str | None, prs: tuple[int, ...], message: str | No
             section = pick_section(cfg.sections)
         if not prs:
             prs = ask_prs()
+        if cfg.fields:  # only a required custom field that no --field gave is asked for
+            keys["fields"] = ask_required_fields(cfg.fields, dict(keys.get("fields") or {}))
         if message is None and not edit:
             message = ask_text()
     except click.Abort:

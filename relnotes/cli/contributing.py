@@ -72,6 +72,10 @@ def new(
     message: Annotated[Optional[str], typer.Option("--message", "-m", help="The entry text (Markdown).")] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Open the fragment in $EDITOR.")] = False,
     name: Annotated[Optional[str], typer.Option("--name", help="File name (default: derived from PR and text).")] = None,
+    author: Annotated[Optional[list[str]], typer.Option(
+        "--author", metavar="HANDLE", help="Credit this GitHub handle, e.g. octocat (repeatable).")] = None,
+    field: Annotated[Optional[list[str]], typer.Option(
+        "--field", metavar="NAME=VALUE", help="A custom field from relnotes.yaml 'fields' (repeatable).")] = None,
 ) -> None:
     """Write a new fragment to changes.d/ and print its path.
 
@@ -82,7 +86,11 @@ def new(
 
     cfg = load_config()
     keys = dict(issues=tuple(issue or ()), advisories=tuple(advisory or ()), breaking=breaking,
-                backport=backport, name=name)
+                backport=backport, name=name, authors=tuple(author or ()))
+    if field or cfg.fields:
+        from relnotes.custom_fields import cli_values
+
+        keys["fields"] = cli_values(cfg.fields, list(field or ()))
     terminal = sys.stdin.isatty()
     if terminal and (section is None or (message is None and not edit)):
         path = composing.compose(cfg, section=section, prs=tuple(pr or ()), message=message, edit=edit, **keys)

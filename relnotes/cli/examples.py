@@ -10,7 +10,7 @@ from __future__ import annotations
 EXAMPLES: dict[str, str] = {
     "": "relnotes check --base origin/main",
     "init": "relnotes init --preset wasmtime --version 40.0.0 --first-release 2025-12-20",
-    "new": 'relnotes new --section Fixed --pr 1234 -m "Fixed a crash when a module has no memory."',
+    "new": 'relnotes new --section Fixed --pr 1234 --author octocat -m "Fixed a crash when a module has no memory."',
     "check": "relnotes check --base origin/main --format github",
     "build": "relnotes build --draft",
     "show": "relnotes show 36.0.0 --format json",

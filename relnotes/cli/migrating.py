@@ -20,7 +20,7 @@ def schema(
     from relnotes import config, fragment
 
     cfg = load_config()
-    schemas = {"fragment": fragment.json_schema(cfg.sections), "config": config.json_schema()}
+    schemas = {"fragment": fragment.json_schema(cfg.sections, cfg.fields), "config": config.json_schema()}
     if which == "all":
         out(json_text(schemas))
     elif which in schemas:
