@@ -72,7 +72,7 @@ def next_version(current: Version | None, fragments: list[Fragment],
     """The semver release after ``current`` for these changes (the stand-in; see above)."""
     if current is None:
         raise UsageError("there is no release yet, so there is no version to bump",
-                         hint="give the first version: relnotes release --version 1.0.0")
+                         hint="give the first version with --version, e.g. --version 1.0.0")
     rank = {"patch": 0, "minor": 1, "major": 2}
     bump, reasons = "patch", []
 

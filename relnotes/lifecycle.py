@@ -333,10 +333,13 @@ def _contains_entry(section_text: str, entry: str) -> bool:
 def show(cfg: Config, version: str | None = None) -> dict:
     """One release's notes: markdown text plus a structured view (for --format json)."""
     doc = read_notes(cfg)
+    extra: dict = {}
     if doc.format == "keepachangelog":
         from relnotes.keepachangelog import show_release
+        from relnotes.notes_kac import heading_parts
 
         rel = show_release(doc, version)
+        extra["yanked"] = heading_parts(rel.title).yanked  # Keep a Changelog's '[YANKED]'
     else:
         rel = doc.release(version)
     text = doc.release_text(rel)
@@ -351,6 +354,7 @@ def show(cfg: Config, version: str | None = None) -> dict:
         "date": rel.date,
         "categories": cats,
         "markdown": text,
+        **extra,
     }
 
 
