@@ -447,3 +447,52 @@ def test_jinja_entry_template_and_native_agree_on_the_bullet(kproject):
     native = Renderer(cfg).entries(frags)
     jinja = Renderer(cfg, fast=False).entries(frags)
     assert native == jinja == ["- Two lines\n  of text.\n  [#5](https://github.com/o/demo/pull/5)"]
+
+
+# -- init and the version files ------------------------------------------------------------------
+
+
+def test_init_preset_plain_names_it_and_keeps_an_existing_configuration(project):
+    (project.root / "relnotes.yaml").unlink()
+    r = project.run("init", "--preset", "plain", "--project", "P")
+    assert r.exit_code == 0, r.output
+    assert "\npreset: plain\nproject: \"P\"\n" in project.read("relnotes.yaml")
+    assert project.read("RELEASES.md").startswith("## 0.1.0\n\nUnreleased.\n")
+    r = project.run("init", "--preset", "keepachangelog")
+    assert r.exit_code == 0 and "kept existing relnotes.yaml" in r.output  # the file says plain: no CHANGELOG.md
+    assert not (project.root / "CHANGELOG.md").exists()
+
+
+def test_init_files_for_integration():
+    from relnotes import config
+    from relnotes.keepachangelog import init_files
+
+    yaml_text, notes_text = init_files("Demo", "https://example.org/demo")
+    cfg = config.from_text(yaml_text, Path("/x/relnotes.yaml"), Path("/x"), use_cache=False)
+    assert (cfg.preset, cfg.notes_format, cfg.project) == ("keepachangelog", "keepachangelog", "Demo")
+    doc = kac(notes_text)
+    assert [r.title for r in doc.releases] == ["[Unreleased]"] and structure_problems(doc) == []
+
+
+def test_version_files_name_the_first_release(kproject):
+    kproject.write("Cargo.toml", '[package]\nversion = "0.3.0-dev"\nrust-version = "1.80.0"\n')
+    kproject.write("relnotes.yaml", kproject.read("relnotes.yaml")
+                   + "version_files: [{path: Cargo.toml, pattern: 'version = \"{version}\"'}]\n")
+    kproject.fragment("a.md", "Fixed", "A bug.")
+    r = kproject.run("release", "--date", "2026-05-01")
+    assert r.exit_code == 0, r.output
+    assert "stamped 0.3.0" in r.output
+    assert kproject.read("Cargo.toml") == '[package]\nversion = "0.3.0"\nrust-version = "1.80.0"\n'
+    kproject.fragment("b.md", "Added", "A thing.")
+    assert "stamped 0.3.1" in kproject.run("release", "--date", "2026-05-02").output  # 0.x: Added is a patch
+    assert 'version = "0.3.1"' in kproject.read("Cargo.toml")
+
+
+def test_build_without_an_unreleased_section_is_located(kproject):
+    kproject.write("CHANGELOG.md", real("rich.md"))
+    kproject.fragment("a.md", "Fixed", "A bug.")
+    before = kproject.snapshot_tree()
+    r = kproject.run("build")
+    assert r.exit_code == 1 and "CHANGELOG.md: no '## [Unreleased]' section" in r.output
+    assert "add '## [Unreleased]' above the newest release" in r.output
+    assert kproject.snapshot_tree() == before
