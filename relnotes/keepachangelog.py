@@ -43,7 +43,7 @@ def not_used(command: str, cfg: Config) -> UsageError:
                            "then 'relnotes tag'")
 
 
-# -- init (relnotes.scaffold calls notes_text) ------------------------------------------------------------------------------------
+# -- init (relnotes.scaffold calls notes_text) ----------------------------------------------
 
 
 def notes_text(project: str) -> str:

@@ -452,26 +452,22 @@ def test_jinja_entry_template_and_native_agree_on_the_bullet(kproject):
 # -- init and the version files ------------------------------------------------------------------
 
 
-def test_init_preset_plain_names_it_and_keeps_an_existing_configuration(project):
-    (project.root / "relnotes.yaml").unlink()
-    r = project.run("init", "--preset", "plain", "--project", "P")
-    assert r.exit_code == 0, r.output
-    assert "\npreset: plain\nproject: \"P\"\n" in project.read("relnotes.yaml")
-    assert project.read("RELEASES.md").startswith("## 0.1.0\n\nUnreleased.\n")
+def test_init_keepachangelog_keeps_an_existing_configuration(project):
     r = project.run("init", "--preset", "keepachangelog")
-    assert r.exit_code == 0 and "kept existing relnotes.yaml" in r.output  # the file says plain: no CHANGELOG.md
+    assert r.exit_code == 0 and "kept existing relnotes.yaml" in r.output  # it says wasmtime: no CHANGELOG.md
     assert not (project.root / "CHANGELOG.md").exists()
+    assert (project.root / "RELEASES.md").exists()
 
 
-def test_init_files_for_integration():
-    from relnotes import config
-    from relnotes.keepachangelog import init_files
+def test_scaffold_writes_the_format_for_init():
+    from relnotes import config, scaffold
 
-    yaml_text, notes_text = init_files("Demo", "https://example.org/demo")
-    cfg = config.from_text(yaml_text, Path("/x/relnotes.yaml"), Path("/x"), use_cache=False)
-    assert (cfg.preset, cfg.notes_format, cfg.project) == ("keepachangelog", "keepachangelog", "Demo")
-    doc = kac(notes_text)
+    text = scaffold.config_text(scaffold.Choices("Demo", "https://example.org/demo", "1.0.0", "keepachangelog", None))
+    cfg = config.from_text(text, Path("/x/relnotes.yaml"), Path("/x"), use_cache=False)
+    assert (cfg.preset, cfg.notes_format, cfg.notes_file) == ("keepachangelog", "keepachangelog", "CHANGELOG.md")
+    doc = kac(scaffold.initial_notes(cfg, "1.0.0"))
     assert [r.title for r in doc.releases] == ["[Unreleased]"] and structure_problems(doc) == []
+    assert doc.text().startswith("# Changelog\n\nAll notable changes to Demo will be documented")
 
 
 def test_version_files_name_the_first_release(kproject):
