@@ -156,11 +156,11 @@ def lint(cfg: Config, report: Report) -> None:
     except ContentError as e:
         report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-unreadable", e.message))
         return
-    doc = notes.parse(text, cfg.notes_file)
+    doc = notes.parse(text, cfg.notes_file, cfg.notes_format)
     report.problems.extend(notes.structure_problems(doc))
     from relnotes.markdown_screen import reference_conflicts
 
-    report.problems.extend(reference_conflicts(res.fragments, text, cfg.notes_file))
+    report.problems.extend(reference_conflicts(res.fragments, text, cfg.notes_file, cfg.notes_format))
 
 
 def base_commit(repo, base: str) -> str:

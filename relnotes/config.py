@@ -28,6 +28,8 @@ class Links(NamedTuple):
     advisory: str
     archive: str
     author: str
+    compare: str
+    release: str
 
 
 class ArchiveConfig(NamedTuple):
@@ -87,6 +89,7 @@ class Config(NamedTuple):
     project: str
     repository: str
     notes_file: str
+    notes_format: str  # "releases" | "keepachangelog" (relnotes.notes.parse reads it)
     fragments_dir: str
     templates_dir: str
     sections: tuple[str, ...]
@@ -285,6 +288,7 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         project=v["project"].strip() or root.name,  # not another project's name by default
         repository=v["repository"],
         notes_file=v["notes_file"],
+        notes_format=v["notes_format"],
         fragments_dir=v["fragments_dir"],
         templates_dir=v["templates_dir"],
         sections=sections,

@@ -28,6 +28,10 @@ SCHEMA: dict[str, Any] = {
     "repository": ("str", "", "Repository URL; {repository} in link patterns. Empty (unknown): PR, issue "
                               "and advisory references are plain text (#123) and the archive list has no links."),
     "notes_file": ("path", "RELEASES.md", "The notes file, relative to the repository root."),
+    "notes_format": ("notes_format", "releases",
+                     "The notes file's format: 'releases' (Wasmtime's RELEASES.md: '## X.Y.Z', a status line, "
+                     "release branches) or 'keepachangelog' (Keep a Changelog 1.1.0: '## [Unreleased]', "
+                     "'## [X.Y.Z] - DATE', compare links at the bottom; released from one branch)."),
     "fragments_dir": ("path", "changes.d", "Where fragments live, relative to the root."),
     "templates_dir": ("path", "templates", "Template overrides (built-ins ship in the package)."),
     "sections": ("sections", ["Added", "Changed", "Fixed", "Removed", "Deprecated", "Security"],
@@ -47,6 +51,11 @@ SCHEMA: dict[str, Any] = {
         "archive": ("link", "{repository}/blob/{branch}/RELEASES.md",
                     "Link to a release branch's notes in the archive list."),
         "author": ("link", "https://github.com/{handle}", "Link for a contributor's handle in the credit line."),
+        "compare": ("link", "{repository}/compare/{previous}...{current}",
+                    "keepachangelog: a release's link definition, from the previous tag to its tag "
+                    "(and [unreleased]: from the newest tag to HEAD)."),
+        "release": ("link", "{repository}/releases/tag/{current}",
+                    "keepachangelog: the first release's link definition (there is no previous tag)."),
     },
     "release_branch": ("branch", "release-{version}", "Release branch name pattern, with {version} exactly once."),
     "main_branch": ("str", "main", "The development branch that cut works on."),
@@ -114,6 +123,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "preset": ("plain", "wasmtime", "keepachangelog"),
     "cadence": ("none", "monthly"),
     "credit_style": ("link", "mention", "none"),
+    "notes_format": ("releases", "keepachangelog"),
 }
 
 
@@ -203,7 +213,8 @@ def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
 
 # A sample value for every placeholder a link pattern may have, to try a pattern with.
 _LINK_SAMPLES: dict[str, Any] = {"repository": "https://example.org/r", "number": 1,
-                                 "id": "GHSA-xxxx-xxxx-xxxx", "branch": "release-1.0.0", "handle": "octocat"}
+                                 "id": "GHSA-xxxx-xxxx-xxxx", "branch": "release-1.0.0", "handle": "octocat",
+                                 "previous": "v1.0.0", "current": "v1.1.0"}
 
 
 def _link_problem(pattern: str, name: str) -> str | None:

@@ -25,7 +25,7 @@ from relnotes.version import Version
 
 def read_notes(cfg: Config) -> notes.NotesDocument:
     text = fsio.read_text(cfg.root, cfg.notes_path, what="notes file")
-    return notes.parse(text, cfg.notes_file)
+    return notes.parse(text, cfg.notes_file, cfg.notes_format)
 
 
 def pending_fragments(cfg: Config) -> list[Fragment]:
@@ -299,10 +299,10 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     fragments = pending_fragments(cfg)
     from relnotes.markdown_screen import reference_conflicts
 
-    conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file)
+    conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file, cfg.notes_format)
     if conflicts:
         raise ValidationError(conflicts, "fragments have problems; nothing was changed")
-    rel = doc.release()
+    rel = doc.unreleased() if doc.format == "keepachangelog" else doc.release()
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)
     grouped = group(cfg, fragments)
@@ -354,8 +354,16 @@ def _contains_entry(section_text: str, entry: str) -> bool:
 def show(cfg: Config, version: str | None = None) -> dict:
     """One release's notes: markdown text plus a structured view (for --format json)."""
     doc = read_notes(cfg)
-    rel = doc.release(version)
-    text = doc.section_text(rel).rstrip() + "\n"
+    extra: dict = {}
+    if doc.format == "keepachangelog":
+        from relnotes.keepachangelog import show_release
+        from relnotes.notes_kac import heading_parts
+
+        rel = show_release(doc, version)
+        extra["yanked"] = heading_parts(rel.title).yanked  # Keep a Changelog's '[YANKED]'
+    else:
+        rel = doc.release(version)
+    text = doc.release_text(rel)
     cats = []
     for cat in rel.categories:
         entries = [b.text.rstrip() for b in notes.blocks(doc, cat.start + 1, cat.end)]
@@ -370,6 +378,7 @@ def show(cfg: Config, version: str | None = None) -> dict:
         "categories": cats,
         "markdown": text,
         **show_fields(cfg, rel is doc.releases[0] and rel.status == "unreleased", cats),
+        **extra,
     }
 
 
@@ -386,6 +395,10 @@ class StampResult(NamedTuple):
 def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
           doc: notes.NotesDocument | None = None, write: bool = True) -> StampResult:
     """Mark exactly one release (the top one, or ``version``) as released on a date."""
+    if cfg.notes_format == "keepachangelog":  # [Unreleased] becomes VERSION: its own edit
+        from relnotes import keepachangelog
+
+        return keepachangelog.stamp(cfg, on=on, version=version, doc=doc, write=write)
     when = parse_date(on)
     doc = doc or read_notes(cfg)
     rel = doc.release(version)

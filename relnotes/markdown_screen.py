@@ -169,6 +169,18 @@ def _entry_problems(body: str, path: str, first_line: int) -> list[Problem]:
     return problems
 
 
+def _rule_after_bullet(first: str, path: str, line: int) -> list[Problem]:
+    """A first line of two or more of one of ``-*_`` (and blanks) makes the rendered
+    entry a horizontal rule, not an entry, under either bullet (``* **``, ``- --``):
+    on its own the body is no rule, so mistletoe cannot see it."""
+    t = first.strip(" \t")
+    if t and t[0] in "-*_" and not t.replace(t[0], "").strip(" \t") and t.count(t[0]) >= 2:
+        return [Problem(path, line, 1, "rule-after-bullet",
+                        "after the entry's bullet ('* ' or '- ') this first line reads as a horizontal "
+                        "rule, not as an entry; reword it")]
+    return []
+
+
 # -- mistletoe ---------------------------------------------------------------------------
 
 
@@ -257,6 +269,8 @@ def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem],
     plain = _plain(lines) and ARCHIVE_MARKER not in body
     problems = [] if plain else _structure_problems(lines, path, first_line)
     problems += _entry_problems(body, path, first_line)
+    if not plain:
+        problems += _rule_after_bullet(lines[0], path, first_line)
     deep = None if plain else too_deep_line(body)
     if deep is not None:
         problems.append(Problem(path, first_line + deep - 1, 1, "too-deep",
@@ -305,14 +319,23 @@ def notes_labels(text: str) -> dict[str, str]:
     return found
 
 
-def reference_conflicts(fragments, notes_text: str, notes_path: str) -> list[Problem]:
+def reference_conflicts(fragments, notes_text: str, notes_path: str,
+                        notes_format: str = "releases") -> list[Problem]:
     """A fragment may not define a link label that the notes file or another fragment
     (earlier by file name) defines with a different destination: the first definition
     in a Markdown file wins, so the new entry would silently re-point (or be
     re-pointed by) another entry's links.  The same label for the same destination is
-    harmless (and is what a rerun of an interrupted ``build`` finds)."""
+    harmless (and is what a rerun of an interrupted ``build`` finds).  In a Keep a
+    Changelog file ``[unreleased]`` and version labels are the headings' own, defined
+    at the end of the file by ``release``: no fragment may define them at all."""
     if not any(f.labels for f in fragments):
         return []
+    if notes_format == "keepachangelog":
+        from relnotes.keepachangelog import reserved_label_problems
+
+        reserved = reserved_label_problems(fragments)
+        if reserved:
+            return reserved
     taken = {label: (dest, notes_path) for label, dest in notes_labels(notes_text).items()}
     problems = []
     for f in sorted(fragments, key=lambda f: f.name):

@@ -132,6 +132,8 @@ class Archive(NamedTuple):
 class NotesDocument:
     """A notes file: its lines plus an index of where its parts are."""
 
+    format = "releases"  # config's notes_format; relnotes.notes_kac has the other one
+
     def __init__(self, text: str, path: str = "RELEASES.md") -> None:
         self.path = path
         # Split on "\n" only (str.splitlines would also split on \x0c, \u2028, …).
@@ -276,6 +278,10 @@ class NotesDocument:
         start = rel.start if with_heading else rel.start + 1
         return "".join(self.lines[start : rel.body_end])
 
+    def release_text(self, rel: Release) -> str:
+        """One release as ``show`` prints it (a format may add what its heading needs)."""
+        return self.section_text(rel).rstrip() + "\n"
+
     # -- editing (each a splice; the document re-indexes itself) ----------------
 
     def splice(self, start: int, end: int, new_lines: list[str]) -> None:
@@ -375,7 +381,12 @@ class NotesDocument:
         self.splice(a.first, a.end, new)
 
 
-def parse(text: str, path: str = "RELEASES.md") -> NotesDocument:
+def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesDocument:
+    """The document model for ``fmt`` (the configuration's ``notes_format``)."""
+    if fmt == "keepachangelog":
+        from relnotes.notes_kac import KeepAChangelogDocument
+
+        return KeepAChangelogDocument(text, path)
     return NotesDocument(text, path)
 
 

@@ -13,6 +13,10 @@ from relnotes.version import Version
 
 def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> list[Problem]:
     """What ``check`` reports about a notes file's structure (all at once)."""
+    if doc.format == "keepachangelog":
+        from relnotes.notes_kac_problems import structure_problems as keepachangelog_problems
+
+        return keepachangelog_problems(doc)
     problems: list[Problem] = []
     p = doc.path
     if not doc.releases:

@@ -40,7 +40,12 @@ PRESETS: dict[str, dict[str, Any]] = {
     # The relnotes format without any release calendar or support policy.
     "plain": {},
     # CHANGELOG.md in the Keep a Changelog 1.1.0 format.
-    "keepachangelog": {},
+    "keepachangelog": {
+        "notes_format": "keepachangelog",  # '## [Unreleased]', '## [X.Y.Z] - DATE', compare links
+        "notes_file": "CHANGELOG.md",  # the file name the format's site uses
+        "sections": ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"],  # its six types, its order
+        "template_sections": [],  # a fresh '## [Unreleased]' has no empty categories
+    },
 }
 
 

@@ -31,6 +31,8 @@ class RcResult(NamedTuple):
 def _top_release(cfg: Config):
     doc = read_notes(cfg)
     top = doc.release()
+    if doc.format == "keepachangelog":  # [Unreleased] stays on top: the newest release is what ships
+        top = doc.newest_release() or top
     if top.version is None:
         raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version")
     return doc, top

@@ -28,6 +28,7 @@ def patch(cfg: Config, *, version: str | None = None, dry_run: bool = False) -> 
     """Open ``## X.Y.(Z+1)`` / ``Unreleased.`` above the top (released) section."""
     from relnotes.render import Renderer
 
+    _refuse_keepachangelog("patch", cfg)
     doc = read_notes(cfg)
     top = doc.release()
     if top.version is None:
@@ -113,6 +114,7 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
     the record, restores the paths cut rewrites from HEAD, and finishes the same cut;
     a branch that exists without the record is refused.
     """
+    _refuse_keepachangelog("cut", cfg)
     with _open_repo(cfg) as repo:
         return _cut(cfg, repo, version=version, dry_run=dry_run, commit=commit)
 
@@ -203,13 +205,23 @@ class ReleaseResult(NamedTuple):
     finished_earlier: bool = False  # the commit completes an earlier run whose commit failed
 
 
-def release(cfg: Config, *, on: str | None = None, commit: bool = False) -> ReleaseResult:
+def release(cfg: Config, *, on: str | None = None, commit: bool = False,
+            version: str | None = None) -> ReleaseResult:
     """Release day: build pending fragments into the top section, then stamp it.
 
     ``commit`` is all-or-nothing from the user's side: git is opened before anything
     is written, and when the commit itself fails (a hook, no identity) the same
     command, rerun, finds the stamped release not yet committed and commits it.
+    ``version`` names the release a Keep a Changelog project makes (the top section
+    already names it in RELEASES.md, where it must be None).
     """
+    if cfg.notes_format == "keepachangelog":
+        from relnotes import keepachangelog
+
+        return keepachangelog.release(cfg, on=on, version=version, commit=commit)
+    if version is not None:
+        raise UsageError("--version is for keepachangelog projects; in RELEASES.md the top section "
+                         "names the release", hint="drop --version, or use 'relnotes cut --version'")
     when = parse_date(on)  # refuse a bad date before changing anything
     if not commit:
         return _release(cfg, when, None)
@@ -250,7 +262,7 @@ def _released_but_not_committed(cfg: Config, repo, version) -> bool:
     if head is None:
         return True
     try:
-        return notes.parse(head, cfg.notes_file).release(str(version)).unreleased
+        return notes.parse(head, cfg.notes_file, cfg.notes_format).release(str(version)).unreleased
     except RelnotesError:
         return True  # HEAD's notes lack the release (or do not parse): it is not committed
 
@@ -332,6 +344,7 @@ def archive_links(cfg: Config, branch_names: list[str], below: Version | None) -
 
 def archive(cfg: Config, *, check: bool = False) -> ArchiveResult:
     """Rewrite the archive list from the release branches git knows."""
+    _refuse_keepachangelog("archive", cfg)
     doc = read_notes(cfg)
     if doc.archive is None:
         raise ContentError(f"{cfg.notes_file}: no '{notes.ARCHIVE_MARKER}' line",
@@ -347,3 +360,10 @@ def archive(cfg: Config, *, check: bool = False) -> ArchiveResult:
     if before != after and not check:
         fsio.write_text(cfg.root, cfg.notes_path, after)
     return ArchiveResult(links, ignored, before != after, diff)
+
+
+def _refuse_keepachangelog(command: str, cfg: Config) -> None:
+    if cfg.notes_format == "keepachangelog":
+        from relnotes.keepachangelog import not_used
+
+        raise not_used(command, cfg)

@@ -58,6 +58,8 @@ class Renderer:
         self._cache: dict[str, Any] = {}
         self.native = {n for n in NATIVE if fast and not (self._overridden & ({n} | NATIVE_USES.get(n, set())))}
         self.fast_entries = "entry.md.j2" in self.native
+        # Keep a Changelog writes '- ' bullets (its own file does); RELEASES.md '* '
+        self.bullet = "-" if cfg.notes_format == "keepachangelog" else "*"
 
     @property
     def env(self) -> Any:
@@ -141,11 +143,14 @@ class Renderer:
     def entries(self, fragments: list[Fragment]) -> list[str]:
         """One rendered bullet block per fragment (no final newline), in input order."""
         if self.fast_entries:
-            links, credit = self.links, self.credit
-            return [builtin_entry(f.body, links(f), credit(f)) for f in fragments]
-        base = {"project": self.cfg.project, "repository": self.cfg.repository}
-        return [self._render("entry.md.j2", {**base, "fragment": self.entry_context(f)}).rstrip("\n")
-                for f in fragments]
+            links, credit, bullet = self.links, self.credit, self.bullet
+            return [builtin_entry(f.body, links(f), credit(f), bullet) for f in fragments]
+        base = {"project": self.cfg.project, "repository": self.cfg.repository, "bullet": self.bullet}
+        out = [self._render("entry.md.j2", {**base, "fragment": self.entry_context(f)}).rstrip("\n")
+               for f in fragments]
+        if self.bullet != "*" and "entry.md.j2" not in self._overridden:  # the built-in's '* ', as native
+            out = [self.bullet + e[1:] if e.startswith("* ") else e for e in out]
+        return out
 
     def release_section(self, version: str, sections: tuple[str, ...] | None = None) -> str:
         """A fresh ``## VERSION`` / ``Unreleased.`` section (Wasmtime's RELEASES-template)
@@ -165,19 +170,19 @@ class Renderer:
 # -- the built-in templates in Python (each must give exactly its template's output) ----------
 
 
-def builtin_entry(body: str, links: list[str], credit: str = "") -> str:
+def builtin_entry(body: str, links: list[str], credit: str = "", bullet: str = "*") -> str:
     """``templates/entry.md.j2`` for a fragment's body and link lines, in one pass.
 
-    ``build`` renders every pending fragment through here, with no template context:
-    1,000 entries (with their links) in ~4.1 ms, against ~5.0 ms through a context dict.
+    ``build`` renders every pending fragment through here, with no template context
+    (benchmarks/RESULTS.md has what that saves over a context dict per entry).
     """
     text, references = split_references(body) if "]:" in body else (body, None)
     if "\n" in text:
         lines = text.split("\n")
-        out = "* " + lines[0] + "".join(["\n  " + ln if ln.strip() else "\n" for ln in lines[1:]])
+        out = bullet + " " + lines[0] + "".join(["\n  " + ln if ln.strip() else "\n" for ln in lines[1:]])
         ends_in_list = _LIST_ITEM.match(lines[-1]) is not None
     else:
-        out = "* " + text
+        out = bullet + " " + text
         ends_in_list = False
     if links or credit:
         if ends_in_list:  # a blank line, or the links would join the list's last item

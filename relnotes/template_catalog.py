@@ -58,7 +58,9 @@ _SECTION_VARS = (
 CATALOG: tuple[TemplateDoc, ...] = (
     TemplateDoc("entry.md.j2", "build, build --draft, release, import notes",
                 "one entry: a bullet with the text, link lines, then reference definitions",
-                (*_COMMON, Variable("fragment", "dict", "the fragment; keys listed below"))),
+                (*_COMMON, Variable("fragment", "dict", "the fragment; keys listed below"),
+                 Variable("bullet", "str", "the list marker of the notes format: '*' (releases) or '-' "
+                                           "(keepachangelog)"))),
     TemplateDoc("release.md.j2", "patch, cut",
                 "a fresh '## VERSION' section with 'Unreleased.' and empty subsections",
                 (*_COMMON, *_SECTION_VARS)),

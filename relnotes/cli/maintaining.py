@@ -114,9 +114,11 @@ def patch(
 @command(mutating=True)
 def stamp(
     date: Annotated[Optional[str], typer.Option("--date", help="Release date, YYYY-MM-DD (default: today).")] = None,
-    version: Annotated[Optional[str], typer.Option("--version", help="The release to stamp (default: the top one).")] = None,
+    version: Annotated[Optional[str], typer.Option(
+        "--version", help="The release to stamp (default: the top one); keepachangelog: the version "
+                          "[Unreleased] becomes.")] = None,
 ) -> None:
-    """Mark one release as released: 'Unreleased.' becomes 'Released DATE.'."""
+    """Mark one release as released: 'Unreleased.' becomes 'Released DATE.' ('[Unreleased]' becomes '[X.Y.Z] - DATE')."""
     from relnotes import lifecycle
 
     res = lifecycle.stamp(load_config(), on=date, version=version)
@@ -130,11 +132,14 @@ def stamp(
 def release(
     date: Annotated[Optional[str], typer.Option("--date", help="Release date, YYYY-MM-DD (default: today).")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the notes.")] = False,
+    version: Annotated[Optional[str], typer.Option(
+        "--version", help="keepachangelog: the version [Unreleased] becomes (default: the semver bump "
+                          "its changes call for).")] = None,
 ) -> None:
     """Release day: build pending fragments, then stamp the top release."""
     from relnotes import releasing
 
-    res = releasing.release(load_config(), on=date, commit=commit)
+    res = releasing.release(load_config(), on=date, commit=commit, version=version)
     if res.build.added:
         out(f"added {len(res.build.added)} entries to {res.build.version}")
     if res.stamp.changed:
