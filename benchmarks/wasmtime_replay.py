@@ -4,8 +4,10 @@
 
 The clone must have every release branch (local or remote-tracking) and every tag
 (``git clone`` of github.com/bytecodealliance/wasmtime does).  Nothing is written to
-the clone except relnotes' own cache in its git directory; every replay that edits
-files runs in a temporary repository.  Not part of the tests (it needs the network
+the clone except relnotes' own cache in its git directory, and, while the replay runs, a
+``relnotes.yaml`` saying ``preset: wasmtime`` (Wasmtime has none; relnotes' defaults are
+a plain project's) and the RELEASES.md ``archive --check`` reads; both are put back
+afterwards.  Every replay that edits files runs in a temporary repository.  Not part of the tests (it needs the network
 once, for the clone, and minutes to run).
 
 What it measures (issue 16):
@@ -193,9 +195,31 @@ def measure_when(clone: Clone, sample: int, seed: int = 16) -> dict:
 # -- archive --------------------------------------------------------------------------------
 
 
+WASMTIME_CONFIG = "preset: wasmtime\n"
+
+
+class wasmtime_config:
+    """``relnotes.yaml`` with the Wasmtime preset in ``root`` while the block runs, then the
+    directory as it was (an existing file is kept byte for byte)."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / "relnotes.yaml"
+
+    def __enter__(self) -> None:
+        self.saved = self.path.read_bytes() if self.path.exists() else None
+        self.path.write_text(WASMTIME_CONFIG, encoding="utf-8")
+
+    def __exit__(self, *exc) -> None:
+        if self.saved is None:
+            self.path.unlink(missing_ok=True)
+        else:
+            self.path.write_bytes(self.saved)
+
+
 def scratch_repo(files: dict[str, str]) -> Path:
     d = Path(tempfile.mkdtemp(prefix="relnotes-replay-"))
     subprocess.run(["git", "init", "-q", "-b", "main", str(d)], check=True)
+    files = {"relnotes.yaml": WASMTIME_CONFIG, **files}
     for name, text in files.items():
         (d / name).parent.mkdir(parents=True, exist_ok=True)
         (d / name).write_text(text, encoding="utf-8")
@@ -345,6 +369,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="print every failing row")
     a = ap.parse_args(argv)
     clone = Clone(a.clone.resolve())
+    with wasmtime_config(clone.path):
+        return replay(clone, a)
+
+
+def replay(clone: Clone, a: argparse.Namespace) -> int:
     only = set(a.only.split(","))
     report: dict = {}
     if "when" in only:
