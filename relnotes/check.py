@@ -27,10 +27,11 @@ class Report:
     module.
     """
 
-    __slots__ = ("problems", "fragments", "fragments_changed", "changed_files", "skipped", "base")
+    __slots__ = ("problems", "warnings", "fragments", "fragments_changed", "changed_files", "skipped", "base")
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # worth saying, but no reason to fail
         self.fragments = 0
         self.fragments_changed: list[str] = []
         self.changed_files = 0
@@ -163,6 +164,19 @@ def lint(cfg: Config, report: Report) -> None:
     report.problems.extend(reference_conflicts(res.fragments, text, cfg.notes_file, cfg.notes_format))
 
 
+def configuration_warnings(cfg: Config, report: Report) -> None:
+    """A ``[tool.relnotes]`` table that relnotes.yaml beside it makes ignored: someone
+    edits it and nothing changes, so ``check`` says so (without failing)."""
+    from relnotes.config import shadowed_pyproject
+
+    where = shadowed_pyproject(cfg)
+    if where:
+        path, line, col = where.rsplit(":", 2)
+        report.warnings.append(Problem(path, int(line), int(col), "config-ignored",
+                                       f"[tool.relnotes] is ignored: {cfg.path.name} beside it is the "
+                                       f"configuration; move its keys there and remove the table"))
+
+
 def base_commit(repo, base: str) -> str:
     """The commit ``--base`` names; a value that starts with ``-`` is refused (exit 2)."""
     commit = repo.resolve(base, "--base")
@@ -269,6 +283,7 @@ def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[
 
 def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None) -> Report:
     report = Report()
+    configuration_warnings(cfg, report)
     lint(cfg, report)
     if base:
         pr_gate(cfg, report, base, labels or [])
@@ -292,6 +307,7 @@ def format_report(report: Report, fmt: str) -> str:
         return json.dumps({
             "ok": report.ok,
             "problems": [p.as_dict() for p in report.problems],
+            "warnings": [p.as_dict() for p in report.warnings],
             "fragments": report.fragments,
             "fragments_changed": report.fragments_changed,
             "skipped": report.skipped,
@@ -299,11 +315,12 @@ def format_report(report: Report, fmt: str) -> str:
         }, indent=2, ensure_ascii=False) + "\n"
     lines = []
     if fmt == "github":
-        for p in report.problems:
-            lines.append(f"::error file={_gh_escape(p.path, True)},line={p.line},col={p.col},"
-                         f"title={_gh_escape('relnotes ' + p.code, True)}::{_gh_escape(p.message)}")
+        for level, found in (("warning", report.warnings), ("error", report.problems)):
+            for p in found:
+                lines.append(f"::{level} file={_gh_escape(p.path, True)},line={p.line},col={p.col},"
+                             f"title={_gh_escape('relnotes ' + p.code, True)}::{_gh_escape(p.message)}")
     else:
-        lines.extend(p.format_text() for p in report.problems)
+        lines.extend(p.format_text() for p in report.problems)  # warnings: format_warnings, to stderr
     if report.ok:
         summary = f"ok: {report.fragments} fragment(s) valid"
         if report.base:
@@ -319,3 +336,8 @@ def format_report(report: Report, fmt: str) -> str:
         summary = f"{n} problem{'s' if n != 1 else ''} found"
         lines.append(summary if fmt == "text" else f"::error::{summary}")
     return "\n".join(lines) + "\n"
+
+
+def format_warnings(report: Report) -> list[str]:
+    """The warnings as text lines (``path:line:col: warning: …``)."""
+    return [f"{p.path}:{p.line}:{p.col}: warning: {p.message}" for p in report.warnings]

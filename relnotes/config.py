@@ -19,6 +19,7 @@ from relnotes.config_rules import (BOUNDS, BRANCH_PATTERN, DATE_PATTERN, DAYS, P
 from relnotes.errors import ConfigError
 
 CONFIG_NAME = "relnotes.yaml"
+PYPROJECT_NAME = "pyproject.toml"  # its [tool.relnotes] table, when there is no relnotes.yaml
 MAX_CONFIG_BYTES = 256 * 1024
 
 
@@ -142,15 +143,54 @@ class Config(NamedTuple):
 
 
 def find_config(start: Path | None = None) -> Path | None:
-    """Walk up from ``start`` (default: the working directory) to find relnotes.yaml."""
+    """Walk up from ``start`` (default: the working directory) to find relnotes.yaml, or
+    a pyproject.toml with a ``[tool.relnotes]`` table (relnotes.yaml wins beside it)."""
     here = (start or Path.cwd()).resolve()
     for d in (here, *here.parents):
         candidate = d / CONFIG_NAME
         if candidate.is_file():
             return candidate
+        if _is_pyproject_config(d / PYPROJECT_NAME, d):
+            return d / PYPROJECT_NAME
         if (d / ".git").exists():
             return None
     return None
+
+
+def _is_pyproject_config(path: Path, root: Path) -> bool:
+    """A pyproject.toml that has ``[tool.relnotes]`` (one without is not a configuration)."""
+    if not path.is_file():
+        return False
+    from relnotes import config_toml
+
+    text = _read_config(path, root)
+    if not config_toml.may_hold_table(text):
+        return False
+    from relnotes import cache
+
+    # a table that validated before is in the config cache: no TOML parse to find it
+    return (cache.config_values(root, _cache_key(text, path)) is not None
+            or config_toml.table(text, path) is not None)
+
+
+def shadowed_pyproject(cfg: "Config") -> str | None:
+    """When relnotes.yaml is in use and a pyproject.toml beside it also has ``[tool.relnotes]``
+    (which is then ignored), where that table is (``pyproject.toml:LINE:COL``); else None."""
+    if cfg.path is None or cfg.path.name != CONFIG_NAME:
+        return None
+    path = cfg.path.parent / PYPROJECT_NAME
+    try:
+        if not path.is_file():
+            return None
+        from relnotes import config_toml
+
+        text = _read_config(path, cfg.path.parent)
+        if not config_toml.may_hold_table(text) or config_toml.table(text, path) is None:
+            return None
+        line, col = config_toml.locate(text.lstrip("\ufeff")).get(config_toml.TABLE, (1, 1))
+    except ConfigError:  # a broken pyproject.toml beside relnotes.yaml: still shadowed, say where
+        line, col = 1, 1
+    return f"{shown(path)}:{line}:{col}"
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -201,20 +241,41 @@ def defaults(root: Path) -> Config:
 
 
 def from_text(text: str, path: Path, root: Path, *, use_cache: bool = True) -> Config:
-    """Parse and validate YAML text; every problem is a ConfigError naming key and line.
+    """Parse and validate YAML text (or, for a ``.toml`` path, its ``[tool.relnotes]``
+    table); every problem is a ConfigError naming key and line.
 
     A text that validated before comes from the cache in the git directory
-    (``relnotes.cache``) without ruamel.yaml; a property test holds both paths equal.
+    (``relnotes.cache``) without ruamel.yaml or tomllib; a property test holds both paths equal.
     """
+    parse = _parse_and_validate_toml if _is_toml(path) else _parse_and_validate
     if not use_cache:
-        return _build(root, path, _parse_and_validate(text, path))
+        return _build(root, path, parse(text, path))
     from relnotes import cache
 
-    values = cache.config_values(root, text)
+    key = _cache_key(text, path)
+    values = cache.config_values(root, key)
     if values is None:
-        values = _parse_and_validate(text, path)
-        cache.remember_config(root, text, values)
+        values = parse(text, path)
+        cache.remember_config(root, key, values)
     return _build(root, path, values)
+
+
+def _cache_key(text: str, path: Path) -> str:
+    return f"[tool.relnotes]\0{text}" if _is_toml(path) else text  # one text, two meanings
+
+
+def _is_toml(path: Path | None) -> bool:
+    return path is not None and path.suffix.casefold() == ".toml"
+
+
+def _parse_and_validate_toml(text: str, path: Path) -> dict:
+    from relnotes import config_toml
+
+    data = config_toml.table(text, path)
+    if data is None:
+        raise ConfigError(f"{shown(path)}: no [tool.relnotes] table, so it is not a relnotes configuration",
+                          hint="add a [tool.relnotes] table (see the README), or point --config at relnotes.yaml")
+    return _validate(data, SCHEMA, path, prefix="")
 
 
 def _parse_and_validate(text: str, path: Path) -> dict:

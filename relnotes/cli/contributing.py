@@ -135,6 +135,9 @@ def check(
                 preview.write_text(summary, encoding="utf-8")
             except OSError as e:
                 raise UsageError(f"--preview {preview}: cannot write: {e.strerror}") from None
+    if fmt == "text":
+        for line in check_mod.format_warnings(report):
+            err(line)
     text = check_mod.format_report(report, fmt)
     if text:
         (out if fmt == "json" or report.ok else err)(text.rstrip("\n"))
