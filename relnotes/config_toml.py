@@ -132,6 +132,7 @@ class _Scanner:
         self.i = 0
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.found: dict[tuple, tuple[int, int]] = {}
+        self.headers: list[tuple[int, tuple]] = []  # (offset of the line, table path) of each header
 
     def where(self, i: int) -> tuple[int, int]:
         n = bisect_right(self.starts, i) - 1
@@ -176,6 +177,7 @@ class _Scanner:
             if self.i >= n:
                 return
             if s[self.i] == "[":
+                line_start = self.starts[bisect_right(self.starts, self.i) - 1]
                 array = s.startswith("[[", self.i)
                 self.i += 2 if array else 1
                 self.skip_space()
@@ -183,6 +185,7 @@ class _Scanner:
                 self.skip_space()
                 self.expect("]]" if array else "]")
                 current = self.record((), keys)
+                self.headers.append((line_start, current))
                 if array:  # the keys of an element are not the array's own keys
                     current = (*current, "[]")
             else:
@@ -330,6 +333,14 @@ def _decode_key(raw: str) -> str:
 def locate(text: str) -> dict[tuple, tuple[int, int]]:
     """Every key path of a TOML document → the 1-based (line, column) where it is written."""
     return _Scanner(text).document()
+
+
+def headers(text: str) -> tuple[list[tuple[int, tuple]], dict[tuple, tuple[int, int]]]:
+    """The table headers of a TOML document — (offset of its line, table path) — and
+    every key's position (as :func:`locate`)."""
+    scan = _Scanner(text)
+    found = scan.document()
+    return scan.headers, found
 
 
 # -- writing ---------------------------------------------------------------------------------

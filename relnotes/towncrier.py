@@ -37,8 +37,10 @@ EXTENSIONS = (".md", ".rst", ".txt", ".markdown")
 class TowncrierConfig:
     source: str
     directory: Path
-    types: dict[str, tuple[str, bool]]  # key -> (display name, showcontent)
+    types: dict[str, tuple[str, bool]]  # key -> (display name, showcontent), in towncrier's order
     subdirs: list[tuple[str, str]]  # (towncrier section name, path below directory)
+    table: dict = field(default_factory=dict)  # [tool.towncrier] as written (for the migration)
+    document: dict = field(default_factory=dict)  # the whole file it came from ([project] etc.)
 
 
 @dataclass
@@ -82,7 +84,9 @@ def read_config(project_dir: Path, root: Path | None = None) -> TowncrierConfig:
             continue
         if not isinstance(tc, dict):
             raise ConfigError(f"{path}: [tool.towncrier] must be a table")
-        return _parse_config(tc, path, project_dir)
+        parsed = _parse_config(tc, path, project_dir)
+        parsed.table, parsed.document = tc, data
+        return parsed
     raise ConfigError(f"{project_dir}: no towncrier configuration (towncrier.toml, or [tool.towncrier] in "
                       "pyproject.toml)", hint="pass the directory that holds it: relnotes import towncrier DIR")
 
@@ -133,6 +137,21 @@ def parse_name(name: str, types: dict) -> tuple[str | None, str, int] | None:
     return None
 
 
+def _not_fragments(tc: TowncrierConfig, project_dir: Path):
+    """Files towncrier itself passes over in the fragments directory: its ``template``
+    (attrs keeps it there) and the ``ignore`` patterns."""
+    import fnmatch
+
+    template = tc.table.get("template")
+    template_path = os.path.normpath(project_dir / template) if isinstance(template, str) else None
+    ignore = [p for p in tc.table.get("ignore") or [] if isinstance(p, str)]
+
+    def skip(f: Path) -> bool:
+        return (os.path.normpath(f) == template_path) or any(fnmatch.fnmatchcase(f.name, p) for p in ignore)
+
+    return skip
+
+
 def rst_to_markdown(text: str) -> str:
     """The inline reStructuredText towncrier fragments use, as Markdown."""
     text = re.sub(r"`([^`<]+?)\s*<([^>]+)>`__?", r"[\1](\2)", text)
@@ -141,15 +160,17 @@ def rst_to_markdown(text: str) -> str:
     return text
 
 
-def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str = "issues") -> TcPlan:
+def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str = "issues",
+         tc: TowncrierConfig | None = None) -> TcPlan:
     root = cfg.root
-    tc = read_config(project_dir, root)
+    tc = tc or read_config(project_dir, root)
     p = TcPlan(tc)
     fsio.inside(root, tc.directory, what="towncrier fragments directory")
     if not tc.directory.is_dir():
         raise ConfigError(f"{tc.directory}: the towncrier fragments directory does not exist",
                           hint=f"set 'directory' in {tc.source}")
     found: list[TcFragment] = []
+    skip = _not_fragments(tc, project_dir)
     for sub_name, sub_path in tc.subdirs:
         d = tc.directory / sub_path if sub_path else tc.directory
         for entry in fsio.list_dir(root, d, what="towncrier fragments directory"):
@@ -157,7 +178,7 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
             if entry.is_symlink():
                 fsio.inside(root, f, what="towncrier fragment")
             if not f.is_file() or f.name in (".gitignore", ".gitkeep", "README.rst", "README.md", "template.rst",
-                                             "template.md", "template.jinja"):
+                                             "template.md", "template.jinja") or skip(f):
                 continue
             shown = os.path.relpath(f, project_dir).replace(os.sep, "/")
             parsed = parse_name(f.name, tc.types)
@@ -220,14 +241,6 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
         p.fragments.append((name, text))
     p.sections = used_sections
     return p
-
-
-def proposal(cfg: Config, p: TcPlan, project: str) -> str:
-    sections = list(dict.fromkeys([*p.sections, *cfg.sections]))
-    return (f"# proposed by 'relnotes import towncrier' from {Path(p.config.source).name}\n"
-            f"project: \"{project}\"\n"
-            f"fragments_dir: {cfg.fragments_dir}\n"
-            f"sections: [{', '.join(sections)}]\n")
 
 
 def write(cfg: Config, p: TcPlan) -> list[str]:

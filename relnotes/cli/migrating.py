@@ -70,38 +70,105 @@ def import_towncrier(
     directory: Annotated[Optional[Path], typer.Argument(help="The directory with towncrier.toml or pyproject.toml.")] = None,
     mapping: Annotated[Optional[list[str]], typer.Option("--map", help="TYPE=SECTION (repeatable), e.g. doc=Changed.")] = None,
     numbers: Annotated[Literal["issues", "prs"], typer.Option("--numbers", help="What towncrier issue numbers become.")] = "issues",
+    to: Annotated[Literal["yaml", "pyproject"], typer.Option(
+        "--to", help="Write the configuration to relnotes.yaml or as [tool.relnotes] in pyproject.toml.")] = "yaml",
+    repository: Annotated[Optional[str], typer.Option(
+        "--repository", metavar="URL", help="The repository's web address for links (default: from the git remote).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing relnotes configuration.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
 ) -> None:
-    """Convert a towncrier configuration and its fragments to relnotes fragments."""
-    from relnotes import config, fsio, towncrier
+    """Convert a towncrier project: its fragments, and its settings into a relnotes configuration.
 
-    table = dict(towncrier.DEFAULT_MAP)
+    Without a relnotes configuration (or with --force) the towncrier types become the
+    sections, in their order, and the summary says where each setting came from and
+    what could not be carried over.  An existing configuration is kept: the fragments
+    go to its sections.
+    """
+    from relnotes import config, fsio, towncrier
+    from relnotes import towncrier_migration as migration
+    from relnotes.remotes import check_repository
+
+    chosen: dict[str, str] = {}
     for item in mapping or []:
         key, sep, value = item.partition("=")
-        if not sep or not key or not value:
+        if not sep or not key.strip() or not value.strip():
             raise UsageError(f"--map {item!r} is not TYPE=SECTION", hint="for example --map doc=Changed")
-        table[key.strip()] = value.strip()
+        chosen[key.strip()] = value.strip()
+    address = check_repository(repository) if repository is not None else None
     cfg = load_config()
     src = (directory or cfg.root).resolve()
     fsio.inside(cfg.root, src)
-    plan = towncrier.plan(cfg, src, table, numbers)
+    tc = towncrier.read_config(src, cfg.root)
+    mig = migration.propose(cfg.root, src, tc, fragments_dir=cfg.fragments_dir, mapping=chosen, numbers=numbers,
+                            repository=address, remotes=None if address else _remote_urls(cfg.root))
+    source = f"{Path(tc.source).name} [tool.towncrier]"
+    target = cfg.root / (config.CONFIG_NAME if to == "yaml" else config.PYPROJECT_NAME)
+    replace = cfg.path is None or force
+    if replace and to == "pyproject" and (cfg.root / config.CONFIG_NAME).exists():
+        raise UsageError(f"{config.CONFIG_NAME} exists and would still be read instead of [tool.relnotes]; "
+                         "nothing was written", hint="use --to yaml, or remove relnotes.yaml first")
+    if to == "yaml":
+        text = proposal = migration.yaml_text(mig, source)
+    elif replace:
+        existing = fsio.read_text(cfg.root, target, what="pyproject.toml") if target.exists() else None
+        text = migration.pyproject_text(existing, mig, source, replace=force)
+        proposal = _table_only(text)
+    else:
+        text = proposal = migration.table_text(mig, source)
+    if replace:
+        new_cfg = config.from_text(text, target, cfg.root, use_cache=False)
+        plan = towncrier.plan(new_cfg, src, mig.type_sections, numbers, tc=tc)
+    else:
+        new_cfg = cfg
+        plan = towncrier.plan(cfg, src, {**towncrier.DEFAULT_MAP, **chosen}, numbers, tc=tc)
     for note in plan.notes:
         err(f"note: {note}")
     for problem in plan.problems:
         err(f"problem: {problem}")
-    proposal = towncrier.proposal(cfg, plan, cfg.project if cfg.path else src.name)
     if dry_run:
         for name, _ in plan.fragments:
-            out(f"would write {cfg.fragments_dir}/{name}")
+            out(f"would write {new_cfg.fragments_dir}/{name}")
         out(f"{plan.sources} towncrier fragment(s) -> {len(plan.fragments)} relnotes fragment(s)")
-        out("proposed relnotes.yaml:\n" + proposal.rstrip("\n"))
+        _summary(mig, source)
+        out(f"proposed {target.name}:\n" + proposal.rstrip("\n"))
         if plan.problems:
             raise typer.Exit(1)
         return
-    written = towncrier.write(cfg, plan)
-    out(f"wrote {len(written)} fragment(s) from {plan.sources} towncrier fragment(s) to {cfg.fragments_dir}/")
-    if cfg.path is None:
-        fsio.write_text(cfg.root, cfg.root / config.CONFIG_NAME, proposal)
-        out(f"wrote {config.CONFIG_NAME}")
+    written = towncrier.write(new_cfg, plan)
+    out(f"wrote {len(written)} fragment(s) from {plan.sources} towncrier fragment(s) to {new_cfg.fragments_dir}/")
+    _summary(mig, source)
+    if replace:
+        fsio.write_text(cfg.root, target, text)
+        out(f"wrote {target.name}" + (" ([tool.relnotes])" if to == "pyproject" else ""))
+        if to == "yaml" and cfg.path is not None and cfg.path.name == config.PYPROJECT_NAME:
+            err("note: pyproject.toml's [tool.relnotes] is now ignored (relnotes.yaml wins); remove it")
     else:
-        out("proposed relnotes.yaml (yours was kept):\n" + proposal.rstrip("\n"))
+        out(f"proposed {target.name} ({cfg.path.name} was kept; --force replaces it):\n" + proposal.rstrip("\n"))
+
+
+def _remote_urls(root: Path) -> dict[str, str]:
+    """The repository's remotes (name → URL), or none outside git."""
+    from relnotes.errors import RelnotesError
+    from relnotes.gitio import Repo
+
+    try:
+        with Repo(root) as repo:
+            return repo.remote_urls()
+    except RelnotesError:
+        return {}
+
+
+def _summary(mig, source: str) -> None:
+    out(f"migration summary (from {source}):")
+    for line in mig.derived:
+        out(f"  {line}")
+    for line in mig.not_carried:
+        out(f"  {line}")
+
+
+def _table_only(text: str) -> str:
+    """The [tool.relnotes] part of a pyproject text (what the dry run shows)."""
+    from relnotes.towncrier_migration import _table_span
+
+    start, end = _table_span(text)
+    return text[start:end] if start is not None else text
