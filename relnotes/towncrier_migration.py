@@ -201,7 +201,7 @@ def _foreign_heading(root: Path, path: Path, shown: str) -> str | None:
     if not text:
         return None
     for problem in notes.structure_problems(notes.parse(text, shown)):
-        if "is not a version heading" in problem.message:
+        if "is not a version heading" in problem.message or "has no status line" in problem.message:
             line = text.splitlines()[problem.line - 1]
             return f"{shown}:{problem.line} ({_short(line)})"
     return None

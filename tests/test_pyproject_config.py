@@ -369,3 +369,18 @@ def test_subprocess_reads_pyproject(git_env, tmp_path):
     assert r.returncode == 0, r.stderr
     written = (root / r.stdout.strip()).read_text()
     assert "section: Bug Fixes" in written
+
+
+def test_readme_example_loads_and_its_message_is_true(repo, monkeypatch):
+    readme = (__import__("pathlib").Path(__file__).resolve().parent.parent / "README.md").read_text()
+    example = readme.split("### `[tool.relnotes]` in `pyproject.toml`")[1].split("```toml\n")[1].split("```")[0]
+    write(repo / "pyproject.toml", example)
+    cfg = config.load(repo / "pyproject.toml")
+    assert cfg.sections == ("Features", "Bug Fixes", "Removals") and cfg.schedule.anchor_date == date(2024, 4, 20)
+    assert cfg.version_files == (config.VersionFile("pyproject.toml", 'version = "{version}"'),)
+    write(repo / "pyproject.toml", example.replace("skip_labels", "skip_lables"))
+    monkeypatch.chdir(repo)
+    with pytest.raises(ConfigError) as e:
+        config.load(repo / "pyproject.toml")
+    message = readme.split("With `skip_labels` misspelt")[1].split("```console\nerror: ")[1].split("\n")[0]
+    assert str(e.value) == message

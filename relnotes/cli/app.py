@@ -147,7 +147,7 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def _root(
-    config: Annotated[Optional[Path], typer.Option("--config", help="Use this relnotes.yaml instead of searching upwards.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Use this relnotes.yaml (or pyproject.toml with [tool.relnotes]) instead of searching upwards.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
                                           help="Print the version and exit.")] = False,

@@ -32,7 +32,7 @@ EXAMPLES: dict[str, str] = {
     "site": "relnotes site public/ --on 2026-08-20",
     "import": "relnotes import towncrier --dry-run",
     "import notes": "relnotes import notes RELEASES.md --version 36.0.0 --dry-run",
-    "import towncrier": "relnotes import towncrier --map doc=Changed --dry-run",
+    "import towncrier": "relnotes import towncrier --to pyproject --dry-run",
 }
 
 

@@ -120,7 +120,11 @@ def import_towncrier(
         plan = towncrier.plan(new_cfg, src, mig.type_sections, numbers, tc=tc)
     else:
         new_cfg = cfg
-        plan = towncrier.plan(cfg, src, {**towncrier.DEFAULT_MAP, **chosen}, numbers, tc=tc)
+        # into the configuration kept: a type goes where --map says, else to the section
+        # named as towncrier displays it, else to relnotes' usual section for its kind
+        into = {key: chosen.get(key) or cfg.section_name(display) or towncrier.DEFAULT_MAP.get(key) or display
+                for key, (display, _) in tc.types.items()}
+        plan = towncrier.plan(cfg, src, into, numbers, tc=tc)
     for note in plan.notes:
         err(f"note: {note}")
     for problem in plan.problems:
