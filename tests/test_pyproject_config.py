@@ -232,6 +232,19 @@ def valid_configs(draw) -> dict:
     if draw(st.booleans()):
         cfg["sections"] = sections
         cfg["template_sections"] = draw(st.lists(st.sampled_from(sections), unique=True, max_size=3))
+        cfg["patch_sections"] = draw(st.lists(st.sampled_from(sections), unique=True, max_size=2))
+    if draw(st.booleans()):
+        cfg["templates_dir"] = draw(_paths)
+    if draw(st.booleans()):
+        cfg["release_branch"] = draw(st.sampled_from(["release-{version}", "v{version}.x", "rel/{version}"]))
+    if draw(st.booleans()):
+        cfg["tag"] = draw(st.sampled_from(["v{version}", "{version}", "mypkg-v{version}"]))
+    if draw(st.booleans()):
+        cfg["support"] = draw(st.fixed_dictionaries({}, optional={
+            "lts_every": st.integers(1, 1000), "lts_since": st.integers(0, 10_000),
+            "lts_months": st.integers(1, 1200), "normal_releases": st.integers(1, 1000)}))
+    if draw(st.booleans()):
+        cfg["commit"] = draw(st.fixed_dictionaries({}, optional={"cut": _names, "release": _names, "marker": _names}))
     for key in ("project", "repository", "main_branch"):
         if draw(st.booleans()):
             cfg[key] = draw(_names)
@@ -255,7 +268,8 @@ def valid_configs(draw) -> dict:
         cfg["check"] = draw(st.fixed_dictionaries({}, optional={
             "skip_labels": st.lists(_names, max_size=3), "skip_marker": _names}))
     if draw(st.booleans()):
-        cfg["archive"] = {"since": draw(st.from_regex(r"(0|[1-9][0-9]{0,2})\.(0|[1-9])\.(0|[1-9])", fullmatch=True))}
+        cfg["archive"] = {"since": draw(st.from_regex(r"(0|[1-9][0-9]{0,2})\.(0|[1-9])\.(0|[1-9])", fullmatch=True)),
+                          "oldest_suffix": draw(st.text(max_size=5)), "label": draw(_names)}
     if draw(st.booleans()):
         cfg["version_files"] = draw(st.lists(st.fixed_dictionaries({
             "path": _paths, "pattern": st.sampled_from(['version = "{version}"', "v{version}-dev"])}), max_size=2))
