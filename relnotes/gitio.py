@@ -237,17 +237,6 @@ class Repo(ObjectReading):
         out = self.try_run("config", "--get-regexp", r"^(extensions\.partialclone|remote\..*\.promisor)$")
         return any(line.split(" ", 1)[-1] != "false" for line in (out or "").splitlines())
 
-    def remote_urls(self) -> dict[str, str]:
-        """Each remote's name → its (first) URL, from the repository's configuration."""
-        out = self.try_run("config", "--get-regexp", r"^remote\..*\.url$") or ""
-        urls: dict[str, str] = {}
-        for line in out.splitlines():
-            key, _, url = line.partition(" ")
-            name = key[len("remote."):-len(".url")]
-            if name and url:
-                urls.setdefault(name, url)
-        return urls
-
     def resolve(self, rev: str, what: str = "revision") -> str | None:
         """``rev``'s commit (``rev-parse --verify --end-of-options REV^{commit}``), or None.
 

@@ -54,15 +54,14 @@ class Migration(NamedTuple):
 
 def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir: str,
             mapping: dict[str, str], numbers: str = "issues", repository: str | None = None,
-            remotes: dict[str, str] | None = None) -> Migration:
+            remote: str | None = None) -> Migration:
     """The configuration for a towncrier project, and the summary of how it was made.
 
     ``mapping`` overrides where a type goes (``--map``); every other type becomes a section
     named as towncrier displays it, in towncrier's order.  ``repository`` is a checked
-    ``--repository``; otherwise ``remotes`` (name → URL, from git) are tried.
+    ``--repository``; otherwise ``remote`` (the web address of the ``origin`` remote,
+    :func:`relnotes.scaffold.repository_from_remote`) is used.
     """
-    from relnotes import remotes as remotes_mod
-
     table, doc = tc.table, tc.document
     source = Path(tc.source).name
     derived: list[str] = []
@@ -73,17 +72,15 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
     values["project"] = project
     derived.append(f"project: {project} ({where})")
 
-    if repository is None and remotes:
-        chosen = remotes_mod.choose(remotes)
-        if chosen:
-            repository = chosen[1]
-            derived.append(f"repository: {repository} (from the git remote '{chosen[0]}')")
+    if repository is None and remote:
+        repository = remote
+        derived.append(f"repository: {repository} (from the git remote 'origin')")
     elif repository is not None:
         derived.append(f"repository: {repository} (from --repository)")
     if repository is not None:
         values["repository"] = repository
     else:
-        derived.append("repository: left out (no git remote with a web address); set it, or pass --repository URL")
+        derived.append("repository: left out (no 'origin' remote with a web address); set it, or pass --repository URL")
 
     filename = table.get("filename", "NEWS.rst")
     notes = _root_relative(root, project_dir, str(filename))

@@ -86,7 +86,7 @@ def import_towncrier(
     """
     from relnotes import config, fsio, towncrier
     from relnotes import towncrier_migration as migration
-    from relnotes.remotes import check_repository
+    from relnotes import scaffold
 
     chosen: dict[str, str] = {}
     for item in mapping or []:
@@ -94,13 +94,18 @@ def import_towncrier(
         if not sep or not key.strip() or not value.strip():
             raise UsageError(f"--map {item!r} is not TYPE=SECTION", hint="for example --map doc=Changed")
         chosen[key.strip()] = value.strip()
-    address = check_repository(repository) if repository is not None else None
+    address = None
+    if repository is not None:
+        problem = scaffold.repository_problem(repository) or (None if repository else "must not be empty")
+        if problem:
+            raise UsageError(f"--repository {repository!r} {problem}", hint="for example --repository https://github.com/OWNER/REPO")
+        address = scaffold.web_url(repository) or repository.rstrip("/")
     cfg = load_config()
     src = (directory or cfg.root).resolve()
     fsio.inside(cfg.root, src)
     tc = towncrier.read_config(src, cfg.root)
     mig = migration.propose(cfg.root, src, tc, fragments_dir=cfg.fragments_dir, mapping=chosen, numbers=numbers,
-                            repository=address, remotes=None if address else _remote_urls(cfg.root))
+                            repository=address, remote=None if address else scaffold.repository_from_remote(cfg.root))
     source = f"{Path(tc.source).name} [tool.towncrier]"
     target = cfg.root / (config.CONFIG_NAME if to == "yaml" else config.PYPROJECT_NAME)
     replace = cfg.path is None or force
@@ -148,18 +153,6 @@ def import_towncrier(
             err("note: pyproject.toml's [tool.relnotes] is now ignored (relnotes.yaml wins); remove it")
     else:
         out(f"proposed {target.name} ({cfg.path.name} was kept; --force replaces it):\n" + proposal.rstrip("\n"))
-
-
-def _remote_urls(root: Path) -> dict[str, str]:
-    """The repository's remotes (name → URL), or none outside git."""
-    from relnotes.errors import RelnotesError
-    from relnotes.gitio import Repo
-
-    try:
-        with Repo(root) as repo:
-            return repo.remote_urls()
-    except RelnotesError:
-        return {}
 
 
 def _summary(mig, source: str) -> None:
