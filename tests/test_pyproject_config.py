@@ -136,8 +136,8 @@ def test_cli_reads_the_table(project):
     ('[tool]\nrelnotes.project = 1\n',
      "pyproject.toml:2:10: 'project' must be a string, not 1"),
     ('[tool.relnotes]\norder = "random"\n', "pyproject.toml:2:1: 'order' must be 'pr' or 'file'"),
-    ('[tool.relnotes]\nschedule.anchor_date = 2024-04-20T10:00:00\n',
-     "pyproject.toml:2:10: 'schedule.anchor_date' must be a date (YYYY-MM-DD) without a time"),
+    ('[tool.relnotes]\nschedule.anchor_version = 1\nschedule.anchor_date = 2024-04-20T10:00:00\n',
+     "pyproject.toml:3:10: 'schedule.anchor_date' must be a date (YYYY-MM-DD) without a time"),
     ('[tool.relnotes]\ncheck = "x"\n', "pyproject.toml:2:1: 'check' must be a mapping"),
     ('[[tool.relnotes.version_files]]\npath = "Cargo.toml"\npattern = "no slot"\n',
      "pyproject.toml:1:17: 'version_files.pattern' must contain '{version}'"),
@@ -168,12 +168,12 @@ def test_unlocatable_key_falls_back_to_its_table(repo):
 
 
 def test_toml_dates_are_dates(repo):
-    write(repo / "pyproject.toml", '[tool.relnotes.schedule]\nanchor_date = 2025-01-20\n')
+    write(repo / "pyproject.toml", '[tool.relnotes.schedule]\nanchor_version = 1\nanchor_date = 2025-01-20\n')
     assert config.load(repo / "pyproject.toml").schedule.anchor_date == date(2025, 1, 20)
-    write(repo / "pyproject.toml", '[tool.relnotes.schedule]\nanchor_date = "2025-01-21"\n')
+    write(repo / "pyproject.toml", '[tool.relnotes.schedule]\nanchor_version = 1\nanchor_date = "2025-01-21"\n')
     assert config.load(repo / "pyproject.toml").schedule.anchor_date == date(2025, 1, 21)
-    write(repo / "pyproject.toml", '[tool.relnotes.schedule]\nanchor_date = 10:00:00\n')
-    with pytest.raises(ConfigError, match="pyproject.toml:2:1: 'schedule.anchor_date' must be a date"):
+    write(repo / "pyproject.toml", '[tool.relnotes.schedule]\nanchor_version = 1\nanchor_date = 10:00:00\n')
+    with pytest.raises(ConfigError, match="pyproject.toml:3:1: 'schedule.anchor_date' must be a date"):
         config.load(repo / "pyproject.toml")
 
 
@@ -262,8 +262,10 @@ def valid_configs(draw) -> dict:
     if draw(st.booleans()):
         cfg["schedule"] = draw(st.fixed_dictionaries({}, optional={
             "cut_day": st.integers(1, 28), "release_day": st.integers(1, 28),
-            "anchor_date": st.dates(date(2000, 1, 1), date(2100, 12, 31)),
             "weekend": st.sampled_from(["keep", "monday"])}))
+        if draw(st.booleans()):  # a calendar: both anchors (a TOML date, a YAML date)
+            cfg["schedule"]["anchor_version"] = draw(st.integers(0, 100))
+            cfg["schedule"]["anchor_date"] = draw(st.dates(date(2000, 1, 1), date(2100, 12, 31)))
     if draw(st.booleans()):
         cfg["check"] = draw(st.fixed_dictionaries({}, optional={
             "skip_labels": st.lists(_names, max_size=3), "skip_marker": _names}))
@@ -351,7 +353,7 @@ def test_every_valid_yaml_config_loads_the_same_from_toml(tmp_path, cfg, styles)
 def test_round_trip_emitters_are_not_trivial(tmp_path):
     """The two spellings above differ in form: a property that compared a text with itself
     would prove nothing."""
-    cfg = {"project": "Ünï", "schedule": {"cut_day": 3, "anchor_date": date(2030, 1, 2)}, "sections": ["A", "b"], "template_sections": []}
+    cfg = {"project": "Ünï", "schedule": {"cut_day": 3, "anchor_version": 2, "anchor_date": date(2030, 1, 2)}, "sections": ["A", "b"], "template_sections": []}
     y = config.from_text(_yaml(cfg), tmp_path / "relnotes.yaml", tmp_path, use_cache=False)
     t = config.from_text(_toml(cfg, _FirstStyle()), tmp_path / "pyproject.toml", tmp_path, use_cache=False)
     assert y.project == t.project == "Ünï" and t.schedule.anchor_date == date(2030, 1, 2)
@@ -390,7 +392,7 @@ def test_readme_example_loads_and_its_message_is_true(repo, monkeypatch):
     example = readme.split("### `[tool.relnotes]` in `pyproject.toml`")[1].split("```toml\n")[1].split("```")[0]
     write(repo / "pyproject.toml", example)
     cfg = config.load(repo / "pyproject.toml")
-    assert cfg.sections == ("Features", "Bug Fixes", "Removals") and cfg.schedule.anchor_date == date(2024, 4, 20)
+    assert cfg.sections == ("Features", "Bug Fixes", "Removals") and cfg.schedule.anchor_date == date(2027, 1, 20)
     assert cfg.version_files == (config.VersionFile("pyproject.toml", 'version = "{version}"'),)
     write(repo / "pyproject.toml", example.replace("skip_labels", "skip_lables"))
     monkeypatch.chdir(repo)
