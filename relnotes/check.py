@@ -235,7 +235,9 @@ def range_messages(repo, commit: str) -> str:
     return repo.messages(commit)
 
 
-def pr_gate(cfg: Config, report: Report, base: str, labels: list[str]) -> None:
+def pr_gate(cfg: Config, report: Report, base: str, labels: list[str], projects=None) -> None:
+    """Require a fragment for the change since ``base``; ``projects`` (a
+    :class:`relnotes.projects.Workspace` and the projects to require it of) for a monorepo."""
     from relnotes.gitio import Repo
 
     report.base = base
@@ -243,20 +245,49 @@ def pr_gate(cfg: Config, report: Report, base: str, labels: list[str]) -> None:
     all_labels = set(labels) | set(event_labels(event))
     skip = sorted(all_labels & set(cfg.check.skip_labels))
     with Repo(cfg.root) as repo:
-        _gate(cfg, report, repo, base, event, skip)
+        _gate(cfg, report, repo, base, event, skip, projects)
 
 
-def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[str]) -> None:
+def _is_fragment(status: str, path: str) -> bool:
+    return status in "AMR" and path.endswith(".md") and os.path.basename(path) != "README.md"
+
+
+def _needs(cfg: Config, changes, workspace, wanted) -> tuple[dict, dict]:
+    """Per project name: the changed paths that need a fragment, and the fragments added or
+    edited.  Each path belongs to the project with the longest path containing it; a path
+    in no project (a monorepo whose root has no notes) needs a fragment in any project
+    unless the root's exempt globs cover it (its key is None)."""
+    needs: dict[str, list[str]] = {}
+    frags: dict[str, list[str]] = {}
+    for status, path in changes:
+        owner = workspace.owner(path) if workspace is not None else cfg
+        if owner is None:
+            if not is_exempt(path, cfg.check.exempt_paths):
+                needs.setdefault(None, []).append(path)
+            continue
+        prefix = owner.fragments_dir.rstrip("/") + "/"
+        if path.startswith(prefix):
+            if _is_fragment(status, path):
+                frags.setdefault(owner.name, []).append(path)
+            continue
+        inner = path[len(owner.base) + 1:] if owner.base else path
+        if owner.name in wanted and not is_exempt(inner, owner.check.exempt_paths):
+            needs.setdefault(owner.name, []).append(path)
+    return needs, frags
+
+
+def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[str], projects=None) -> None:
+    workspace, chosen = projects if projects is not None else (None, (cfg,))
     commit = base_commit(repo, base)
     changes = changed_files(repo, base, commit)
-    prefix = cfg.fragments_dir.rstrip("/") + "/"
-    frag_changes = [p for s, p in changes if p.startswith(prefix) and s in "AMR"
-                    and p.endswith(".md") and os.path.basename(p) != "README.md"]
-    report.fragments_changed = sorted(set(frag_changes))
-    needs = [p for s, p in changes if not p.startswith(prefix)
-             and not is_exempt(p, cfg.check.exempt_paths)]
+    wanted = {p.name for p in chosen}
+    needs, frags = _needs(cfg, changes, workspace, wanted)
+    report.fragments_changed = sorted({f for name, fs in frags.items() if name in wanted for f in fs})
     report.changed_files = len(changes)
-    if not needs or report.fragments_changed:
+    lacking = [p for p in chosen if needs.get(p.name) and not frags.get(p.name)]
+    everyone = workspace is not None and wanted == {p.name for p in workspace.projects}
+    unowned = needs.get(None, []) if everyone and not frags else []
+    if not lacking and not unowned:
         return
     if skip:
         report.skipped = f"label {skip[0]!r}"
@@ -268,25 +299,48 @@ def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[
     if marker and any(has_marker(m, marker) for m in range_messages(repo, commit).split("\0")):
         report.skipped = "skip marker in a commit message"
         return
-    shown = ", ".join(needs[:5]) + (f" and {len(needs) - 5} more" if len(needs) > 5 else "")
     how_to_skip = []
     if cfg.check.skip_labels:
         how_to_skip.append(f"add the label '{cfg.check.skip_labels[0]}'")
     if marker:
         how_to_skip.append(f"put a line '{marker}' in the PR description or a commit message")
-    report.problems.append(Problem(
-        cfg.fragments_dir, 1, 1, "missing-fragment",
-        f"this change touches {shown} but adds no fragment to {cfg.fragments_dir}/. "
-        f"Add one with: relnotes new --section <{'|'.join(cfg.sections[:3])}|…> --pr <number> -m \"what changed for users\""
-        + (f". If users will not notice the change, {' or '.join(how_to_skip)}." if how_to_skip else ".")))
+    skipping = f". If users will not notice the change, {' or '.join(how_to_skip)}." if how_to_skip else "."
+    for p in lacking:
+        which = f" (project {p.name})" if p.name else ""
+        option = f"--project {p.name} " if p.name else ""
+        report.problems.append(Problem(
+            p.fragments_dir, 1, 1, "missing-fragment",
+            f"this change touches {_listed(needs[p.name])}{which} but adds no fragment to {p.fragments_dir}/. "
+            f"Add one with: relnotes new {option}--section <{'|'.join(p.sections[:3])}|…> --pr <number> "
+            f"-m \"what changed for users\"" + skipping))
+    if unowned:
+        report.problems.append(Problem(
+            unowned[0], 1, 1, "missing-fragment",
+            f"this change touches {_listed(unowned)}, which belongs to no project, and adds no fragment. "
+            f"Add one to the project it changes (relnotes new --project NAME …; projects: "
+            f"{', '.join(p.name for p in workspace.projects)}), or list the path in check.exempt_paths "
+            f"of the root relnotes.yaml" + skipping))
 
 
-def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None) -> Report:
+def _listed(paths: list[str]) -> str:
+    return ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+
+
+def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None, workspace=None,
+        chosen=None) -> Report:
+    """Lint and, with ``base``, gate.  In a monorepo (``workspace``), every project of
+    ``chosen`` (default: all) is linted and must have a fragment for its own changes."""
     report = Report()
+    targets = tuple(chosen) if chosen is not None else (workspace.projects if workspace is not None else (cfg,))
     configuration_warnings(cfg, report)
-    lint(cfg, report)
+    total = 0
+    for target in targets:
+        lint(target, report)
+        total += report.fragments
+    report.fragments = total
     if base:
-        pr_gate(cfg, report, base, labels or [])
+        root_cfg = workspace.root if workspace is not None else cfg
+        pr_gate(root_cfg, report, base, labels or [], (workspace, targets) if workspace is not None else None)
     return report
 
 

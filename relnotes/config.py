@@ -109,6 +109,8 @@ class Config(NamedTuple):
     tag: str
     fields: tuple  # custom fragment fields (relnotes.custom_fields.FieldSpec), in declared order
     credit: Credit
+    name: str = ""  # in a monorepo, the project's name (--project NAME); "" for a single project
+    base: str = ""  # in a monorepo, the project's directory from the root ("" for the root)
 
     @property
     def notes_path(self) -> Path:
@@ -221,6 +223,11 @@ def load(config_path: Path | str | None = None, start: Path | None = None) -> Co
     return from_text(_read_config(found, found.parent), found, found.parent)
 
 
+def read_config(path: Path, root: Path) -> str:
+    """The text of a configuration file inside ``root`` (size-limited, UTF-8)."""
+    return _read_config(path, root)
+
+
 def _read_config(path: Path, root: Path) -> str:
     from relnotes import fsio
 
@@ -247,17 +254,29 @@ def from_text(text: str, path: Path, root: Path, *, use_cache: bool = True) -> C
     A text that validated before comes from the cache in the git directory
     (``relnotes.cache``) without ruamel.yaml or tomllib; a property test holds both paths equal.
     """
-    parse = _parse_and_validate_toml if _is_toml(path) else _parse_and_validate
+    return _build(root, path, values_from_text(text, path, root, use_cache=use_cache))
+
+
+def values_from_text(text: str, path: Path, root: Path, *, use_cache: bool = True, package: bool = False) -> dict:
+    """The validated values a configuration text sets (cached like :func:`from_text`).
+
+    ``package``: the text is a monorepo package's own relnotes.yaml, checked against
+    ``PACKAGE_SCHEMA`` (its cache entries are kept apart from root configurations').
+    """
+    if package:
+        parse = _parse_package
+    else:
+        parse = _parse_and_validate_toml if _is_toml(path) else _parse_and_validate
     if not use_cache:
-        return _build(root, path, parse(text, path))
+        return parse(text, path)
     from relnotes import cache
 
-    key = _cache_key(text, path)
+    key = ("package\0" + text) if package else _cache_key(text, path)
     values = cache.config_values(root, key)
     if values is None:
         values = parse(text, path)
         cache.remember_config(root, key, values)
-    return _build(root, path, values)
+    return values
 
 
 def _cache_key(text: str, path: Path) -> str:
@@ -279,6 +298,17 @@ def _parse_and_validate_toml(text: str, path: Path) -> dict:
 
 
 def _parse_and_validate(text: str, path: Path) -> dict:
+    return _validate(_parse(text, path), SCHEMA, path, prefix="")
+
+
+def _parse_package(text: str, path: Path) -> dict:
+    from relnotes.config_rules import PACKAGE_SCHEMA
+
+    return _validate(_parse(text, path), PACKAGE_SCHEMA, path, prefix="")
+
+
+def _parse(text: str, path: Path):
+    """The YAML mapping of a configuration text (ruamel's, with the line of every key)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -305,7 +335,7 @@ def _parse_and_validate(text: str, path: Path) -> dict:
     if not isinstance(data, dict):
         raise ConfigError(f"{shown(path)}:1:1: the configuration must be a mapping of keys to values",
                           hint="see the README for an example relnotes.yaml")
-    return _validate(data, SCHEMA, path, prefix="")
+    return data
 
 
 def _bad_date_where(text: str, path: Path) -> str:
@@ -326,6 +356,11 @@ def _default(spec: Any) -> Any:
     if isinstance(spec, dict):
         return {k: _default(v) for k, v in spec.items()}
     return spec[1]
+
+
+def build(root: Path, path: Path | None, values: dict) -> Config:
+    """A Config from validated values (relnotes.projects builds each package's with it)."""
+    return _build(root, path, values)
 
 
 def _build(root: Path, path: Path | None, values: dict) -> Config:

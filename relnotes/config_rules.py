@@ -113,6 +113,23 @@ SCHEMA: dict[str, Any] = {
     },
     "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
                                     "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
+    "projects": ("projects", [], "A monorepo's packages, each with its own notes (relnotes.projects): a list of "
+                                 "{name, path, ...} where '...' is any other key of this file, its paths relative to "
+                                 "the package's path (a package takes the keys it does not set from here), or of "
+                                 "package paths whose directory holds the package's own relnotes.yaml."),
+}
+
+# A package of a monorepo (``projects:`` entries, and a package's own relnotes.yaml): every
+# top-level key but ``projects``, plus its name and (in an entry) its path.
+PROJECT_NAME_PATTERN = r"^(?=[\s\S]{1,64}$)[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$"
+PACKAGE_SCHEMA: dict[str, Any] = {
+    "name": ("projname", None, "The package's name (--project NAME); default: its directory's name. "
+                               "Letters, digits, '_', '-' and single dots, at most 64 characters."),
+    **{k: v for k, v in SCHEMA.items() if k != "projects"},
+}
+ENTRY_SCHEMA: dict[str, Any] = {
+    "path": ("path", None, "The package's directory, relative to the repository root."),
+    **PACKAGE_SCHEMA,
 }
 
 
@@ -206,9 +223,39 @@ def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
             from relnotes.custom_fields import coerce_config
 
             out[key] = coerce_config(value, where, lambda ln, c: f"{shown(path)}:{ln}:{c}")
+        elif spec[0] == "projects":
+            out[key] = _project_entries(value, path, where)
         else:
             out[key] = _coerce(spec[0], value, f"{prefix}{key}", where)
     return out
+
+
+def _project_entries(value: Any, path: Path, where: str) -> list[dict]:
+    """``projects:`` validated: each entry a mapping checked like the top level (its own
+    line numbers), or a bare path (a package directory with its own relnotes.yaml)."""
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: 'projects' must be a list of {{name, path, ...}} mappings or package paths",
+                          hint="projects: [{name: cli, path: cli}, {name: core, path: core}]")
+    entries = []
+    for i, item in enumerate(value):
+        name = f"projects[{i}]"
+        if isinstance(item, str):
+            entries.append({"path": _coerce("path", item, name, where)})
+            continue
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: '{name}' must be a {{name, path, ...}} mapping or a package path, "
+                              f"not {item!r}")
+        entry = _validate(item, ENTRY_SCHEMA, path, prefix=f"{name}.")
+        if "path" not in entry:
+            try:
+                line, col = (n + 1 for n in value.lc.item(i))
+                at = f"{shown(path)}:{line}:{col}"
+            except Exception:
+                at = where
+            raise ConfigError(f"{at}: '{name}' has no 'path'",
+                              hint="give the package's directory: {name: cli, path: cli}")
+        entries.append(entry)
+    return entries
 
 
 # A sample value for every placeholder a link pattern may have, to try a pattern with.
@@ -283,7 +330,7 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
             raise bad("a non-negative whole number")
         if kind == "day" and not DAYS[0] <= value <= DAYS[1]:
             raise ConfigError(f"{where}: '{name}' must be a day from {DAYS[0]} to {DAYS[1]}, not {value}")
-        low, high = BOUNDS.get(name, (0, None))
+        low, high = BOUNDS.get(re.sub(r"^projects\[\d+\]\.", "", name), (0, None))
         if not low <= value <= (high if high is not None else value):
             raise ConfigError(f"{where}: '{name}' must be from {low} to {high}, not {value}")
         return int(value)
@@ -338,6 +385,11 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
                 raise ConfigError(f"{where}: '{name}' lists '{v}' twice{same}; name each section once")
             seen[v.casefold()] = v
         return [str(v) for v in value]
+    if kind == "projname":
+        if not isinstance(value, str) or not re.match(PROJECT_NAME_PATTERN, value):
+            raise bad("a project name (letters, digits, '_', '-' and single dots; at most 64 characters, "
+                      "starting with a letter or digit)")
+        return value
     if kind == "bool":
         if not isinstance(value, bool):
             raise bad("true or false")

@@ -6,8 +6,9 @@
 from datetime import date
 from typing import Any
 
-from relnotes.config_rules import (BOUNDS, BRANCH_PATTERN, CREDIT_MAX, CREDIT_PATTERN, DATE_PATTERN, DAYS, ENUMS,
-                                   PATH_PATTERN, SCHEMA, VERSION_PATTERN, VFILE_PATTERN, link_pattern)
+from relnotes.config_rules import (BOUNDS, BRANCH_PATTERN, CREDIT_MAX, CREDIT_PATTERN, DATE_PATTERN, DAYS, ENTRY_SCHEMA,
+                                   ENUMS, PATH_PATTERN, PROJECT_NAME_PATTERN, SCHEMA, VERSION_PATTERN, VFILE_PATTERN,
+                                   link_pattern)
 
 
 def json_schema() -> dict:
@@ -35,11 +36,16 @@ def json_schema() -> dict:
             base = number(name, kind)
         elif kind in ENUMS:
             base = {"enum": list(ENUMS[kind])}
+        elif kind == "projects":
+            entry = {"type": "object", "additionalProperties": False, "required": ["path"],
+                     "properties": {k: one(s, k) for k, s in ENTRY_SCHEMA.items()}}
+            base = {"type": "array", "items": {"anyOf": [path, entry]}}
         elif kind == "link":
             base = {"type": "string", "pattern": link_pattern(name.split(".")[-1])}
         else:
             base = {
                 "str": {"type": "string"},
+                "projname": {"type": "string", "pattern": PROJECT_NAME_PATTERN},
                 "path": path,
                 "branch": {"type": "string", "pattern": BRANCH_PATTERN},
                 "tag": {"type": "string", "pattern": VFILE_PATTERN},

@@ -34,7 +34,7 @@ def _invoked_command(args: list[str]) -> str | None:
     for arg in args:
         if skip:
             skip = False
-        elif arg == "--config":
+        elif arg in ("--config", "--project"):
             skip = True  # its value is the next argument
         elif not arg.startswith("-"):
             return arg

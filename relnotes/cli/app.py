@@ -9,13 +9,17 @@ Command modules register on ``app`` with ``@command()``, the one place that
   an OSError that names a file is a filesystem problem, not a bug: exit 2 with the path;
 * for ``@command(mutating=True)``, holds the repository lock (``relnotes.lock``) from
   the moment the configuration is loaded until the command returns, so commands that
-  change files never interleave.
+  change files never interleave;
+* gives every command a ``--project NAME`` option (the same as the root option, so
+  ``relnotes new --project cli`` and ``relnotes --project cli new`` agree); ``init``,
+  whose ``--project`` names the project it creates, keeps its own.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -43,7 +47,11 @@ import_app = typer.Typer(help="Migrate existing notes or a towncrier setup to fr
                          no_args_is_help=True, rich_markup_mode=None, epilog=epilog("import"))
 app.add_typer(import_app, name="import")
 
-state: dict = {"config": None, "debug": False, "lock": None}
+state: dict = {"config": None, "debug": False, "lock": None, "project": None}
+
+_PROJECT_HELP = ("In a monorepo, the project to work on (default: the one the working directory is in; "
+                 "also $RELNOTES_PROJECT).")
+_PROJECT_PARAM = "project_option"
 
 
 def command(target: typer.Typer = app, name: str | None = None, *, mutating: bool = False):
@@ -57,9 +65,14 @@ def command(target: typer.Typer = app, name: str | None = None, *, mutating: boo
         path = name or fn.__name__.replace("_", "-")
         if target is import_app:
             path = f"import {path}"
+        signature = inspect.signature(fn, eval_str=True)
+        own_project = "project" in signature.parameters
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            chosen = kwargs.pop(_PROJECT_PARAM, None)
+            if chosen:
+                state["project"] = chosen
             with contextlib.ExitStack() as stack:
                 state["lock"] = (stack, path) if mutating else None
                 try:
@@ -75,6 +88,12 @@ def command(target: typer.Typer = app, name: str | None = None, *, mutating: boo
                 finally:
                     state["lock"] = None
 
+        if not own_project:
+            option = inspect.Parameter(_PROJECT_PARAM, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                       annotation=Annotated[Optional[str], typer.Option(
+                                           "--project", metavar="NAME", help=_PROJECT_HELP)])
+            wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), option])
+            wrapper.__annotations__ = {**fn.__annotations__, _PROJECT_PARAM: option.annotation}
         return target.command(name=name, epilog=epilog(path))(wrapper)
 
     return deco
@@ -103,12 +122,23 @@ def fail(e: RelnotesError):
 
 
 def load_config():
-    """The configuration; a mutating command holds the repository lock from here on."""
-    from relnotes import config
+    """The configuration of the project the command works on (in a monorepo: ``--project``,
+    else the working directory's); a mutating command holds the repository lock from here on."""
+    from relnotes import projects
 
-    cfg = config.load(state["config"])
+    workspace = projects.load(state["config"])
+    cfg = projects.select(workspace, projects.selected_name(state["project"]))
     hold_lock(cfg.root)
     return cfg
+
+
+def load_workspace():
+    """Every project (``relnotes.projects.Workspace``) and the name ``--project`` gives, if any."""
+    from relnotes import projects
+
+    workspace = projects.load(state["config"])
+    hold_lock(workspace.root.root)
+    return workspace, projects.selected_name(state["project"])
 
 
 def hold_lock(root) -> None:
@@ -148,12 +178,14 @@ def _version_callback(value: bool) -> None:
 @app.callback()
 def _root(
     config: Annotated[Optional[Path], typer.Option("--config", help="Use this relnotes.yaml (or pyproject.toml with [tool.relnotes]) instead of searching upwards.")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", metavar="NAME", help=_PROJECT_HELP)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     state["config"] = config
     state["debug"] = debug
+    state["project"] = project
 
 
 def rows(fmt: str, rows: list, header: str, line) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.app import command, err, hold_lock, load_config, out
+from relnotes.cli.app import command, err, hold_lock, load_config, load_workspace, out
 from relnotes.errors import UsageError
 
 
@@ -34,31 +34,40 @@ def init(
         metavar="M", help="Months other releases are supported (0: until the next release).")] = None,
     ask: Annotated[Optional[bool], typer.Option(
         "--ask/--no-ask", help="Ask for what is not given (default: when input is a terminal).")] = None,
+    path: Annotated[Optional[str], typer.Option(
+        "--path", metavar="DIR", help="In a monorepo: scaffold the package in DIR (its relnotes.yaml, notes file "
+                                      "and fragments directory) and list it in the root's projects:.")] = None,
 ) -> None:
     """Create relnotes.yaml, changes.d/ and the notes file (never overwrites).
 
     At a terminal, what is not given is asked for; otherwise the plain preset with no
-    release calendar (schedule, support and backports stay off until one is configured)."""
-    from relnotes import config, lifecycle
+    release calendar (schedule, support and backports stay off until one is configured).
+    With --path (or run inside a package of a monorepo), scaffold that package instead."""
+    from relnotes import config, lifecycle, project_init
     from relnotes.cli import setting_up
 
     root = config.find_root()
-    if (root / config.CONFIG_NAME).exists():
-        choices = None  # kept as it is: nothing to ask
+    package = project_init.target(root, Path.cwd(), path)  # in a subdirectory: never the root by accident
+    if package is not None:
+        hold_lock(root)
+        res = project_init.init_package(root, package, name=project, repository=repository,
+                                        version=version or "0.1.0", preset=preset)
+    elif (root / config.CONFIG_NAME).exists():  # kept as it is: nothing to ask
+        hold_lock(root)
+        res = lifecycle.init(root, project=project or root.name, version=version or "0.1.0")
     else:
         given = setting_up.Given(project, repository, version, preset, cadence, first_release, cut_day,
                                  lts_every, lts_months, support_months)
         choices = setting_up.choose(root, given, ask=sys.stdin.isatty() if ask is None else ask)
-    hold_lock(root)  # after the questions: other relnotes commands need not wait for the answers
-    if choices is None:
-        res = lifecycle.init(root, project=project or root.name, version=version or "0.1.0")
-    else:
+        hold_lock(root)  # after the questions: other relnotes commands need not wait for the answers
         res = lifecycle.init(root, project=choices.project, repository=choices.repository,
                              version=choices.version, preset=choices.preset, calendar=choices.calendar)
     for p in res.created:
         out(f"created {p}")
     for p in res.kept:
         out(f"kept existing {p}")
+    for line in getattr(res, "notes", ()):
+        out(line)
 
 
 @command(mutating=True)
@@ -121,10 +130,14 @@ def check(
     With --base in GitHub Actions ($GITHUB_STEP_SUMMARY set), the job summary gets a
     preview: the entries this change's fragments will add, then any problems.
     """
-    from relnotes import check as check_mod
+    from relnotes import check as check_mod, projects
 
-    cfg = load_config()
-    report = check_mod.run(cfg, base=base, labels=list(label or []))
+    workspace, name = load_workspace()
+    chosen = projects.select_for_check(workspace, name)
+    cfg = chosen[0]
+    report = check_mod.run(workspace.root, base=base, labels=list(label or []),
+                           workspace=workspace if workspace.packages else None,
+                           chosen=chosen if workspace.packages else None)
     if base and (preview is not None or os.environ.get("GITHUB_STEP_SUMMARY")):
         from relnotes import preview as preview_mod
 
