@@ -33,28 +33,13 @@ def _top_title(cfg: Config) -> str:
         return "the next release"
 
 
-def markdown(cfg: Config, report) -> str:
-    """The preview for a :class:`relnotes.check.Report` from ``check --base``."""
-    from relnotes.fragment import load_all
-    from relnotes.lifecycle import group
-    from relnotes.render import Renderer
-
-    changed = set(report.fragments_changed)
-    bad = {p.path for p in report.problems}
-    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
-    mine = [f for f in res.fragments if f.path in changed and f.path not in bad]
+def markdown(cfg: Config, report, projects: tuple[Config, ...] = ()) -> str:
+    """The preview for a :class:`relnotes.check.Report` from ``check --base``; in a
+    monorepo, the entries of each of ``projects`` under its own notes file."""
     lines = [COMMENT_MARKER, "## Release notes preview", ""]
-    if mine:
-        title = _top_title(cfg)
-        renderer = Renderer(cfg)
-        grouped = [(section, renderer.entries(items)) for section, items in group(cfg, mine)]
-        draft = renderer.draft(title, grouped).rstrip("\n")
-        n = len(mine)
-        lines += [f"This pull request adds {n} entr{'y' if n == 1 else 'ies'} to **{title}** "
-                  f"in `{cfg.notes_file}`:", "", draft, ""]
-        fence = _fence(draft)
-        lines += ["<details><summary>Markdown</summary>", "", f"{fence}markdown", draft, fence, "",
-                  "</details>", ""]
+    added = [part for p in (projects or (cfg,)) for part in _entries(p, report, named=bool(projects))]
+    if added:
+        lines += added
     elif report.skipped:
         lines += [f"No release-notes entry: the requirement is skipped ({report.skipped}).", ""]
     else:
@@ -69,6 +54,30 @@ def markdown(cfg: Config, report) -> str:
         lines += [fence + "text", listed, fence]
         lines.append("")
     return "\n".join(lines)
+
+
+def _entries(cfg: Config, report, *, named: bool) -> list[str]:
+    """The preview lines of one project's entries (none when it adds none)."""
+    from relnotes.fragment import load_all
+    from relnotes.lifecycle import group
+    from relnotes.render import Renderer
+
+    changed = set(report.fragments_changed)
+    bad = {p.path for p in report.problems}
+    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
+    mine = [f for f in res.fragments if f.path in changed and f.path not in bad]
+    if not mine:
+        return []
+    title = _top_title(cfg)
+    renderer = Renderer(cfg)
+    grouped = [(section, renderer.entries(items)) for section, items in group(cfg, mine)]
+    draft = renderer.draft(title, grouped).rstrip("\n")
+    n = len(mine)
+    which = f" of project **{cfg.name}**" if named else ""
+    fence = _fence(draft)
+    return [f"This pull request adds {n} entr{'y' if n == 1 else 'ies'} to **{title}**{which} "
+            f"in `{cfg.notes_file}`:", "", draft, "",
+            "<details><summary>Markdown</summary>", "", f"{fence}markdown", draft, fence, "", "</details>", ""]
 
 
 def append_step_summary(text: str) -> bool:

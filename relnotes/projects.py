@@ -152,7 +152,7 @@ def _package(root: Path, root_path: Path | None, where: str, root_values: dict, 
     entry_values = {k: v for k, v in entry.items() if k != "path"}
     both = sorted(set(entry_values) & set(file_values))
     if both:
-        raise ConfigError(f"{config.shown(own_path)}: '{both[0]}' is set both here and in {at}",
+        raise ConfigError(f"{config.shown(own_path)}: '{both[0]}' is set both here and in projects[{i}] of {where}",
                           hint="set each of a package's keys in one place")
     own = {**entry_values, **file_values}
     name = own.pop("name", None) or PurePosixPath(base).name

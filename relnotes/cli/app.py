@@ -65,8 +65,7 @@ def command(target: typer.Typer = app, name: str | None = None, *, mutating: boo
         path = name or fn.__name__.replace("_", "-")
         if target is import_app:
             path = f"import {path}"
-        signature = inspect.signature(fn, eval_str=True)
-        own_project = "project" in signature.parameters
+        own_project = "project" in inspect.signature(fn).parameters
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -88,15 +87,44 @@ def command(target: typer.Typer = app, name: str | None = None, *, mutating: boo
                 finally:
                     state["lock"] = None
 
-        if not own_project:
-            option = inspect.Parameter(_PROJECT_PARAM, inspect.Parameter.KEYWORD_ONLY, default=None,
-                                       annotation=Annotated[Optional[str], typer.Option(
-                                           "--project", metavar="NAME", help=_PROJECT_HELP)])
-            wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), option])
-            wrapper.__annotations__ = {**fn.__annotations__, _PROJECT_PARAM: option.annotation}
-        return target.command(name=name, epilog=epilog(path))(wrapper)
+        callback = wrapper if own_project else _WithProjectOption(fn, wrapper)
+        return target.command(name=name, epilog=epilog(path))(callback)
 
     return deco
+
+
+class _WithProjectOption:
+    """A command's callback with a ``--project NAME`` parameter added.
+
+    typer reads a callback's parameters with ``inspect.signature`` (which asks for
+    ``__signature__``) and ``typing.get_type_hints`` (``__annotations__``); both are
+    computed only when typer builds this command, because evaluating every command's
+    annotations at import would cost as much as building all of them (what
+    ``cli.app_for`` avoids)."""
+
+    def __init__(self, fn, wrapper) -> None:
+        self._fn, self._call = fn, wrapper
+        self.__name__, self.__qualname__, self.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+        self.__module__ = fn.__module__
+        self.__wrapped__ = fn  # where get_type_hints finds the module's names
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        signature = inspect.signature(self._fn, eval_str=True)
+        return signature.replace(parameters=[*signature.parameters.values(), _project_parameter()])
+
+    @property
+    def __annotations__(self) -> dict:
+        return {**self._fn.__annotations__, _PROJECT_PARAM: _project_parameter().annotation}
+
+
+def _project_parameter() -> inspect.Parameter:
+    return inspect.Parameter(_PROJECT_PARAM, inspect.Parameter.KEYWORD_ONLY, default=None,
+                             annotation=Annotated[Optional[str], typer.Option(
+                                 "--project", metavar="NAME", help=_PROJECT_HELP)])
 
 
 def typer_errors() -> type:

@@ -134,14 +134,13 @@ def check(
 
     workspace, name = load_workspace()
     chosen = projects.select_for_check(workspace, name)
-    cfg = chosen[0]
     report = check_mod.run(workspace.root, base=base, labels=list(label or []),
                            workspace=workspace if workspace.packages else None,
                            chosen=chosen if workspace.packages else None)
     if base and (preview is not None or os.environ.get("GITHUB_STEP_SUMMARY")):
         from relnotes import preview as preview_mod
 
-        summary = preview_mod.markdown(cfg, report)
+        summary = preview_mod.markdown(chosen[0], report, chosen if workspace.packages else ())
         preview_mod.append_step_summary(summary)
         if preview is not None:  # the caller's own output file (like a shell redirection)
             try:
