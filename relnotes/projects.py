@@ -228,7 +228,7 @@ def _check_apart(ws: Workspace, where: str) -> None:
                                            f"'{b.name}-{'v' if key == 'tag' else 'release-'}{{version}}'")
 
 
-_VERSION_RX = r"[0-9][0-9A-Za-z.+-]*"  # what {version} can become: a version starts with a digit
+_VERSION_RX = r"v?[0-9][0-9A-Za-z.+-]*"  # what {version} can become (a version may start with v)
 _SAMPLES = ("1.2.3", "10.0.0-rc.1", "0.1.0+build.5")
 
 

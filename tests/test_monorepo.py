@@ -404,6 +404,12 @@ def test_derived_patterns_collide_only_for_the_same_name(a, b, pattern):
     assert projects.patterns_collide(f"{a}-{pattern}", f"{b}-{pattern}") == (a == b)
 
 
+def test_a_pattern_that_reads_another_projects_names_collides():
+    assert projects.patterns_collide("release-{version}", "release-v{version}")  # v1.2.3 is a version too
+    assert projects.patterns_collide("{version}", "{version}")
+    assert not projects.patterns_collide("release-{version}", "cli-release-{version}")
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(PARTS, min_size=1, max_size=3).map("/".join), min_size=1, max_size=5, unique=True),
        st.lists(PARTS, min_size=1, max_size=4).map("/".join))
