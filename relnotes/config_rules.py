@@ -121,7 +121,7 @@ SCHEMA: dict[str, Any] = {
 
 # A package of a monorepo (``projects:`` entries, and a package's own relnotes.yaml): every
 # top-level key but ``projects``, plus its name and (in an entry) its path.
-PROJECT_NAME_PATTERN = r"^(?=[\s\S]{1,64}$)[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$"
+PROJECT_NAME_PATTERN = r"^(?=[\s\S]{1,64}(?![\s\S]))[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?![\s\S])"
 PACKAGE_SCHEMA: dict[str, Any] = {
     "name": ("projname", None, "The package's name (--project NAME); default: its directory's name. "
                                "Letters, digits, '_', '-' and single dots, at most 64 characters."),

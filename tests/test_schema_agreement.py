@@ -248,6 +248,17 @@ CONFIGS: list[tuple[str, dict, str]] = [
     ("credit line a heading", {"credit": {"line": "## {authors}"}}, CROSS),
     ("author link", {"links": {"author": "https://gitlab.com/{handle}"}}, OK),
     ("author link other placeholder", {"links": {"author": "https://gitlab.com/{number}"}}, BAD),
+    ("projects", {"projects": [{"name": "cli", "path": "cli", "tag": "cli-v{version}"}, "core"]}, OK),
+    ("project path up", {"projects": [{"path": "../x"}]}, BAD),
+    ("project bare path into git", {"projects": [".git"]}, BAD),
+    ("project name with a space", {"projects": [{"name": "a b", "path": "x"}]}, BAD),
+    ("project name ends in a newline", {"projects": [{"name": "cli\n", "path": "x"}]}, BAD),
+    ("project name too long", {"projects": [{"name": "a" * 65, "path": "x"}]}, BAD),
+    ("project without path", {"projects": [{"name": "x"}]}, BAD),
+    ("project unknown key", {"projects": [{"path": "x", "nope": 1}]}, BAD),
+    ("project nested projects", {"projects": [{"path": "x", "projects": []}]}, BAD),
+    ("projects not a list", {"projects": {"cli": "cli"}}, BAD),
+    ("project out of bounds", {"projects": [{"path": "x", "support": {"lts_every": 0}}]}, BAD),
 ]
 
 
