@@ -421,3 +421,10 @@ def test_a_path_belongs_to_the_longest_package_containing_it(bases, path):
     owner = ws.owner(path)
     containing = [b for b in bases if path == b or path.startswith(b + "/")]
     assert (owner.base if owner else None) == (max(containing, key=len) if containing else None)
+
+
+def test_the_root_project_option_still_builds_only_the_invoked_command():
+    from relnotes.cli import app_for
+
+    pruned = app_for(["--project", "cli", "new", "-s", "Added"])
+    assert [c.callback.__name__ for c in pruned.registered_commands] == ["new"]
