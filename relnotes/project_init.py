@@ -97,6 +97,9 @@ def init_package(root: Path, base: str, *, name: str | None, repository: str | N
         root_text = config.read_config(root_file, root)
         values = config.values_from_text(root_text, root_file, root)
     else:
+        if repository is not None and scaffold.repository_problem(repository.strip()):
+            raise UsageError(f"--repository {repository!r} {scaffold.repository_problem(repository.strip())}",
+                             hint="or leave it out: no links")
         address = repository if repository is not None else (scaffold.repository_from_remote(root) or "")
         root_text = scaffold.config_text(scaffold.Choices(root.name, address.strip().rstrip("/"), str(v),
                                                           preset or "plain"))
