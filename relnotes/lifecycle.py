@@ -134,14 +134,20 @@ def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.
     v = Version.parse(version)
     res = InitResult([], [])
     cfg_path = root / config_mod.CONFIG_NAME
+    pyproject = root / config_mod.PYPROJECT_NAME
+    text = None
     if cfg_path.exists():
         res.kept.append(config_mod.CONFIG_NAME)
         cfg = config_mod.load(cfg_path)
+    elif config_mod._is_pyproject_config(pyproject, root):
+        # a relnotes.yaml written now would silently shadow the table the project keeps
+        res.kept.append(config_mod.PYPROJECT_NAME + " [tool.relnotes]")
+        cfg = config_mod.load(pyproject)
     else:
         text = scaffold.config_text(scaffold.Choices(project, repository, str(v), preset, calendar))
         cfg = config_mod.from_text(text, cfg_path, root)
     notes_text = scaffold.initial_notes(cfg, str(v))
-    if not cfg_path.exists():
+    if text is not None:
         fsio.write_text(root, cfg_path, text)
         res.created.append(config_mod.CONFIG_NAME)
     keep = cfg.fragments_path / ".gitkeep"

@@ -400,3 +400,16 @@ def test_readme_example_loads_and_its_message_is_true(repo, monkeypatch):
         config.load(repo / "pyproject.toml")
     message = readme.split("With `skip_labels` misspelt")[1].split("```console\nerror: ")[1].split("\n")[0]
     assert str(e.value) == message
+
+
+def test_init_keeps_a_tool_relnotes_table_instead_of_shadowing_it(project):
+    """init beside a pyproject.toml whose [tool.relnotes] configures the project writes no
+    relnotes.yaml (which would win and silently hide the table) and uses the table's paths."""
+    (project.root / "relnotes.yaml").unlink()
+    project.write("pyproject.toml", '[project]\nname = "demo"\n\n[tool.relnotes]\nproject = "Demo"\n'
+                                    'notes_file = "NEWS.md"\nfragments_dir = "news.d"\n')
+    r = project.run("init", "--project", "Other", "--version", "1.0.0")
+    assert r.exit_code == 0, r.output
+    assert not (project.root / "relnotes.yaml").exists()
+    assert (project.root / "NEWS.md").is_file() and (project.root / "news.d").is_dir()
+    assert "pyproject.toml [tool.relnotes]" in r.output
