@@ -80,6 +80,24 @@ class VersionFile(NamedTuple):
     pattern: str
 
 
+class BumpRules(NamedTuple):
+    """Semver bump per section: each section's level (canonical spelling → 'major' | 'minor'
+    | 'patch'); a section absent from ``levels`` takes ``default``."""
+
+    levels: dict
+    default: str
+    zero_shift: bool
+
+    def level(self, section: str) -> str:
+        return self.levels.get(section.casefold(), self.default)
+
+
+class BreakingChanges(NamedTuple):
+    style: str  # "group" | "prefix" | "none"
+    prefix: str
+    heading: str
+
+
 class Config(NamedTuple):
     """The validated configuration.  Like every record here a NamedTuple: immutable, and
     ~10× cheaper to define at import than a frozen dataclass (this runs on every command)."""
@@ -109,6 +127,9 @@ class Config(NamedTuple):
     tag: str
     fields: tuple  # custom fragment fields (relnotes.custom_fields.FieldSpec), in declared order
     credit: Credit
+    versioning: str  # "semver" | "major-per-release"
+    bump: BumpRules
+    breaking_changes: BreakingChanges
     name: str = ""  # in a monorepo, the project's name (--project NAME); "" for a single project
     base: str = ""  # in a monorepo, the project's directory from the root ("" for the root)
 
@@ -377,6 +398,8 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
             if s.casefold() not in folded:
                 raise ConfigError(f"{where}: {what} section '{s}' is not one of 'sections' "
                                   f"({', '.join(sections)})")
+    given = presets.overlay(presets.PRESETS[preset].get("bump", {}), values.get("bump", {}))
+    bump = _bump_rules(v["bump"], given, sections, where)
     return Config(
         root=root,
         path=path,
@@ -404,6 +427,9 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         tag=v["tag"],
         fields=_fields(v["fields"]),
         credit=Credit(**v["credit"]),
+        versioning=v["versioning"],
+        bump=bump,
+        breaking_changes=BreakingChanges(**v["breaking_changes"]),
     )
 
 
@@ -428,6 +454,30 @@ def _fields(values: dict) -> tuple:
     from relnotes.custom_fields import specs
 
     return specs(values)
+def _bump_rules(merged: dict, given: dict, sections: tuple[str, ...], where: str) -> BumpRules:
+    """Each section's bump level.  The lists the file (or preset) gives come first: a section
+    named there must exist, in one of them only, and leaves the default lists.  The default
+    lists (Keep a Changelog's names) skip sections the project does not have, so a project
+    with its own sections needs no bump key at all."""
+    folded = {s.casefold(): s for s in sections}
+    levels: dict[str, str] = {}
+    order = [lv for lv in ("major", "minor", "patch") if lv in given]
+    order += [lv for lv in ("major", "minor", "patch") if lv not in given]
+    for level in order:
+        for name in merged[level]:
+            key = name.casefold()
+            if level not in given:
+                if key in folded and key not in levels:
+                    levels[key] = level
+                continue
+            if key not in folded:
+                raise ConfigError(f"{where}: 'bump.{level}' names '{name}', which is not one of 'sections' "
+                                  f"({', '.join(sections)})")
+            if key in levels and levels[key] != level:
+                raise ConfigError(f"{where}: section '{folded[key]}' is in both 'bump.{levels[key]}' and "
+                                  f"'bump.{level}'; name it in one list")
+            levels[key] = level
+    return BumpRules(levels, merged["default"], merged["zero_shift"])
 
 
 def json_schema() -> dict:

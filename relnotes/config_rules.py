@@ -16,7 +16,7 @@ from relnotes.errors import ConfigError
 
 # key: (type, default, description).  A dict value instead of a tuple is a nested table.
 # Types: "str", "int", "optint", "day", "bool", "date", "path", "link", "branch", "tag", "version",
-# "strlist", "sections", "vfiles", and the one-word kinds of ENUMS ("order", "weekend", "cadence", …).  Each kind's rule is written once as a
+# "strlist", "sections", "vfiles", "inline", "heading", and the one-word kinds of ENUMS ("order", "weekend", "cadence", "versioning", …).  Each kind's rule is written once as a
 # pattern or bound that both _coerce and json_schema read (tests/test_schema_agreement.py).
 SCHEMA: dict[str, Any] = {
     "preset": ("preset", "plain",
@@ -113,6 +113,30 @@ SCHEMA: dict[str, Any] = {
     },
     "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
                                     "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
+    "versioning": ("versioning", "semver",
+                   "How the next version is chosen: 'semver' (from the changes: the bump rules and "
+                   "'breaking: true'; relnotes next, cut and release use it) or 'major-per-release' "
+                   "(every release is a new major, Wasmtime's scheme)."),
+    "bump": {
+        "major": ("strlist", ["Removed"], "Sections whose entries make a semver major release."),
+        "minor": ("strlist", ["Added", "Changed", "Deprecated"],
+                  "Sections whose entries make at least a minor release."),
+        "patch": ("strlist", [], "Sections whose entries make at least a patch release (as 'default' does)."),
+        "default": ("bumplevel", "patch", "The bump of a section no list names: 'major', 'minor' or 'patch'."),
+        "zero_shift": ("bool", True, "Below 1.0.0 every bump shifts down one level (a breaking change makes "
+                                     "0.(x+1).0, anything else 0.x.(y+1)), as SemVer and Cargo treat 0.x."),
+    },
+    "breaking_changes": {
+        "style": ("breakingstyle", "group",
+                  "How entries with 'breaking: true' stand out: 'group' (gathered under their own "
+                  "category heading, first in the release), 'prefix' (the prefix before the text, in "
+                  "their own section) or 'none'."),
+        "prefix": ("inline", "**Breaking:** ",
+                   "What 'prefix' puts before a breaking entry's text: one line of inline Markdown "
+                   "(emphasis, words, emoji) that does not start a block and holds no link, HTML or code."),
+        "heading": ("heading", "Breaking changes",
+                    "The category 'group' gathers breaking entries under (### HEADING): one line."),
+    },
     "projects": ("projects", [], "A monorepo's packages, each with its own notes (relnotes.projects): a list of "
                                  "{name, path, ...} where '...' is any other key of this file, its paths relative to "
                                  "the package's path (a package takes the keys it does not set from here), or of "
@@ -141,6 +165,9 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "cadence": ("none", "monthly"),
     "credit_style": ("link", "mention", "none"),
     "notes_format": ("releases", "keepachangelog"),
+    "versioning": ("semver", "major-per-release"),
+    "bumplevel": ("major", "minor", "patch"),
+    "breakingstyle": ("group", "prefix", "none"),
 }
 
 
@@ -170,6 +197,17 @@ VFILE_PATTERN = r"\{version\}"
 # one line of literal text (doubled braces for a brace) with {authors} exactly once
 CREDIT_PATTERN = (r"^(?:[^{}\r\n]|\{\{|\}\})*\{authors\}(?:[^{}\r\n]|\{\{|\}\})*(?![\s\S])")
 CREDIT_MAX = 200
+# breaking_changes.prefix: one line (no control character) of at most 100 characters that
+# cannot start a Markdown block inside the bullet it begins (no blank, list marker, heading,
+# quote, table, fence or thematic break at its start) and holds no link, HTML, code or escape
+# (no [ ] ( ) < > ` \), so it cannot join the entry's own text into a link the body screen never saw.
+INLINE_PATTERN = (r"^(?![ \t#>|=]|[-+*](?:[ \t]|(?![\s\S]))|[0-9]{1,9}[.)]|~~~"
+                  r"|[-*_](?:[ \t]*[-*_]){2,}[ \t]*(?![\s\S]))[^\x00-\x1f\x7f\[\]()<>`\\]{1,100}(?![\s\S])")
+# breaking_changes.heading: the title of a '### ' heading, on one line, without blanks or '#'
+# at its ends (a closing '#' would be read as part of the heading's markup), and like the
+# prefix without link, HTML or code characters.
+HEADING_PATTERN = (r"^(?![ \t#])[^\x00-\x1f\x7f\[\]()<>`\\]{0,79}[^\x00-\x1f\x7f\[\]()<>`\\ \t#]"
+                   r"(?![\s\S])")
 
 
 def link_pattern(name: str) -> str:
@@ -416,6 +454,16 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
         words = ENUMS[kind]
         if not isinstance(value, str) or value not in words:
             raise bad(", ".join(f"'{w}'" for w in words[:-1]) + f" or '{words[-1]}'")
+        return value
+    if kind in ("inline", "heading"):
+        pattern, what = ((INLINE_PATTERN, "one line of inline Markdown (at most 100 characters) that does "
+                                          "not start a block (no blank, list marker, '#', '>' or fence at its "
+                                          "start) and holds no link, HTML or code ([ ] ( ) < > ` \\)")
+                         if kind == "inline" else
+                         (HEADING_PATTERN, "a heading title on one line (at most 80 characters) without "
+                                           "blanks or '#' at its ends, and no [ ] ( ) < > ` \\"))
+        if not isinstance(value, str) or not re.match(pattern, value):
+            raise bad(what)
         return value
     if kind == "vfiles":
         if not isinstance(value, list):

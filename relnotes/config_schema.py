@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from relnotes.config_rules import (BOUNDS, BRANCH_PATTERN, CREDIT_MAX, CREDIT_PATTERN, DATE_PATTERN, DAYS, ENTRY_SCHEMA,
-                                   ENUMS, PATH_PATTERN, PROJECT_NAME_PATTERN, SCHEMA, VERSION_PATTERN, VFILE_PATTERN,
-                                   link_pattern)
+                                   ENUMS, HEADING_PATTERN, INLINE_PATTERN, PATH_PATTERN, PROJECT_NAME_PATTERN, SCHEMA,
+                                   VERSION_PATTERN, VFILE_PATTERN, link_pattern)
 
 
 def json_schema() -> dict:
@@ -54,6 +54,8 @@ def json_schema() -> dict:
                 "credit_line": {"type": "string", "maxLength": CREDIT_MAX, "pattern": CREDIT_PATTERN},
                 "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN},
                 "strlist": strings,
+                "inline": {"type": "string", "pattern": INLINE_PATTERN},
+                "heading": {"type": "string", "pattern": HEADING_PATTERN},
                 "sections": {**strings, "minItems": 1, "uniqueItems": True},
                 "vfiles": {"type": "array", "items": {
                     "type": "object", "additionalProperties": False, "required": ["path", "pattern"],
@@ -72,7 +74,8 @@ def json_schema() -> dict:
                              "pyproject.toml (the same keys; TOML dates may be written bare). Rules across keys that a schema cannot state, which "
                              "'relnotes check' enforces: every template_sections and patch_sections entry "
                              "is one of sections "
-                             "(any case), and sections holds no name twice in any case (the schema "
+                             "(any case), as is every section a bump list names (each in one list only), and "
+                             "sections holds no name twice in any case (the schema "
                              "refuses exact repeats only); a monthly schedule (schedule.cadence, or "
                              "anchor keys set without it) has both anchor_version and anchor_date, "
                              "from the file or its preset; a field's enum default is one of its values; "

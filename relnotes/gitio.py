@@ -263,6 +263,11 @@ class Repo(ObjectReading):
                 refs.append(Ref(name, branch, sha, True))
         return refs
 
+    def tag_names(self) -> list[str]:
+        """Every tag's name, one for-each-ref call."""
+        out = self.run("for-each-ref", "--format=%(refname)", "refs/tags")
+        return [line[len("refs/tags/"):] for line in out.splitlines() if line.startswith("refs/tags/")]
+
     def changed_names(self, base: str) -> str:
         """``diff --name-status -z --find-renames`` from the merge base of ``base`` and HEAD
         (raw ``-z`` output; ``base`` should be a commit from :meth:`resolve`)."""

@@ -174,7 +174,7 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: notes.Release
     active configuration — and is compared with the original text, so ``import`` says
     "byte for byte" only when that is true.
     """
-    from relnotes.lifecycle import group
+    from relnotes.lifecycle import category_order, group
 
     skeleton = [doc.lines[rel.start]]
     if rel.status_line is not None:
@@ -184,7 +184,7 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: notes.Release
     rebuilt = notes.NotesDocument("".join(skeleton) + "-" * 80 + "\n", doc.path)
     frags = [f for f in (parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)[0] for p in plan.fragments) if f is not None]
     merge = [(section, renderer.entries(items)) for section, items in group(cfg, frags)]
-    rebuilt.merge_entries(rebuilt.releases[0], merge, list(cfg.sections))
+    rebuilt.merge_entries(rebuilt.releases[0], merge, category_order(cfg))
     original = doc.section_text(rel).replace("\r\n", "\n")
     out = rebuilt.section_text(rebuilt.releases[0])
     if out == original:

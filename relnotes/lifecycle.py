@@ -36,13 +36,26 @@ def pending_fragments(cfg: Config) -> list[Fragment]:
     return res.fragments
 
 
+def category_order(cfg: Config) -> list[str]:
+    """The categories entries go in, in order: the sections, after the breaking-changes group
+    when ``breaking_changes.style`` is ``group`` (a heading relnotes writes, never a fragment)."""
+    if cfg.breaking_changes.style != "group":
+        return list(cfg.sections)
+    head = cfg.section_name(cfg.breaking_changes.heading) or cfg.breaking_changes.heading
+    return [head] + [s for s in cfg.sections if s != head]
+
+
 def group(cfg: Config, fragments: list[Fragment]) -> list[tuple[str, list[Fragment]]]:
-    """Fragments by section in the configured section order, sorted within each."""
+    """Fragments by category in :func:`category_order`, sorted within each: a breaking
+    fragment in the breaking-changes group when there is one, else in its section."""
+    order = category_order(cfg)
+    gather = order[0] if cfg.breaking_changes.style == "group" else None
     out = []
-    for section in cfg.sections:
-        items = sorted((f for f in fragments if f.section == section), key=lambda f: f.sort_key(cfg.order))
+    for name in order:
+        items = sorted((f for f in fragments if (gather if gather and f.breaking else f.section) == name),
+                       key=lambda f: f.sort_key(cfg.order))
         if items:
-            out.append((section, items))
+            out.append((name, items))
     return out
 
 
@@ -335,7 +348,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
                 fresh.append(entry)
                 added.append(frag)
         merge.append((section, fresh))
-    doc.merge_entries(rel, merge, list(cfg.sections))
+    doc.merge_entries(rel, merge, category_order(cfg))
     repo = _open_repo(cfg) if _has_git(cfg) and not keep else None  # git missing: refused before any write
     try:
         if added:
@@ -358,7 +371,12 @@ def _contains_entry(section_text: str, entry: str) -> bool:
 
 
 def show(cfg: Config, version: str | None = None) -> dict:
-    """One release's notes: markdown text plus a structured view (for --format json)."""
+    """One release's notes: markdown text plus a structured view (for --format json).
+
+    Each category lists its ``entries`` as text and again as ``items`` with whether each
+    is marked breaking (in the breaking-changes group, or with the breaking prefix)."""
+    from relnotes.bump import is_breaking_entry
+
     doc = read_notes(cfg)
     extra: dict = {}
     if doc.format == "keepachangelog":
@@ -373,7 +391,8 @@ def show(cfg: Config, version: str | None = None) -> dict:
     cats = []
     for cat in rel.categories:
         entries = [b.text.rstrip() for b in notes.blocks(doc, cat.start + 1, cat.end)]
-        cats.append({"name": cat.title, "entries": entries})
+        items = [{"text": e, "breaking": is_breaking_entry(cfg, cat.title, e)} for e in entries]
+        cats.append({"name": cat.title, "entries": entries, "items": items})
     from relnotes.credit import show_fields
 
     return {

@@ -36,6 +36,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             "normal_months": 2,  # the others two months
         },
         "credit": {"style": "none"},  # Wasmtime's notes credit nobody by name
+        "versioning": "major-per-release",  # a new major every month, whatever the changes
+        "breaking_changes": {"style": "none"},  # Wasmtime's RELEASES.md marks no entry as breaking
     },
     # The relnotes format without any release calendar or support policy.
     "plain": {},
@@ -45,6 +47,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "notes_file": "CHANGELOG.md",  # the file name the format's site uses
         "sections": ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"],  # its six types, its order
         "template_sections": [],  # a fresh '## [Unreleased]' has no empty categories
+        # a prefix, not a group: Keep a Changelog's six categories stay the only headings
+        "breaking_changes": {"style": "prefix"},
     },
 }
 

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 _REF_DEF = re.compile(r"^\[[^\]]+\]:[ \t]*\S")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+# A first line that could start a Markdown block (a list, quote, fence, code, HTML, emphasis
+# run, link definition...): the breaking prefix then goes on a line of its own before it, so
+# the body's blocks stay exactly what the fragment screen saw.  Conservative on purpose.
+_BLOCK_START = re.compile(r"^(?:[ \t]|[#>|<=~`*+_-]|\d{1,9}[.)]|\[[^\]\n]*\]:)")
 
 TEMPLATES = ("entry.md.j2", "release.md.j2", "notes.md.j2", "draft.md.j2")
 
@@ -125,8 +129,12 @@ class Renderer:
         the link lines, or they would join its last item)."""
         text, references = split_references(frag.body) if "]:" in frag.body else (frag.body, [])
         ends_in_list = "\n" in text and bool(_LIST_ITEM.match(text.rsplit("\n", 1)[-1]))
+        prefix = self.breaking_prefix(frag)
+        if prefix:
+            full = prefix + text
+            ends_in_list = "\n" in full and bool(_LIST_ITEM.match(full.rsplit("\n", 1)[-1]))
         return {"text": text, "references": references, "links": self.links(frag), "ends_in_list": ends_in_list,
-                "credit": self.credit(frag)}
+                "credit": self.credit(frag), "prefix": prefix}
 
     def credit(self, frag: Fragment) -> str:
         """The entry's credit line (``credit`` in relnotes.yaml), or "" for none."""
@@ -136,6 +144,14 @@ class Renderer:
 
         return credit_line(self.cfg, frag.authors)
 
+    def breaking_prefix(self, frag: Fragment) -> str:
+        """What goes before a breaking entry's text under ``breaking_changes.style: prefix``
+        ('' otherwise): the prefix, on a line of its own when the text starts a block."""
+        bc = self.cfg.breaking_changes
+        if not frag.breaking or bc.style != "prefix":
+            return ""
+        return breaking_prefix(bc.prefix, frag.body)
+
     def entry_context(self, frag: Fragment) -> dict:
         """Everything a (possibly overridden) entry template may use."""
         return {**frag.as_dict(), **self._fast_context(frag)}
@@ -143,8 +159,9 @@ class Renderer:
     def entries(self, fragments: list[Fragment]) -> list[str]:
         """One rendered bullet block per fragment (no final newline), in input order."""
         if self.fast_entries:
-            links, credit, bullet = self.links, self.credit, self.bullet
-            return [builtin_entry(f.body, links(f), credit(f), bullet) for f in fragments]
+            links, credit, bullet, prefix = self.links, self.credit, self.bullet, self.breaking_prefix
+            return [builtin_entry(f.body, links(f), credit(f), bullet, prefix(f) if f.breaking else "")
+                    for f in fragments]
         base = {"project": self.cfg.project, "repository": self.cfg.repository, "bullet": self.bullet}
         out = [self._render("entry.md.j2", {**base, "fragment": self.entry_context(f)}).rstrip("\n")
                for f in fragments]
@@ -170,13 +187,21 @@ class Renderer:
 # -- the built-in templates in Python (each must give exactly its template's output) ----------
 
 
-def builtin_entry(body: str, links: list[str], credit: str = "", bullet: str = "*") -> str:
-    """``templates/entry.md.j2`` for a fragment's body and link lines, in one pass.
+def breaking_prefix(prefix: str, body: str) -> str:
+    """``prefix`` placed before ``body``: inline, or as its own paragraph when ``body`` starts a block."""
+    return prefix.rstrip() + "\n\n" if _BLOCK_START.match(body) else prefix
+
+
+def builtin_entry(body: str, links: list[str], credit: str = "", bullet: str = "*", prefix: str = "") -> str:
+    """``templates/entry.md.j2`` for a fragment's body, link lines, credit line and breaking
+    prefix, in one pass.
 
     ``build`` renders every pending fragment through here, with no template context
     (benchmarks/RESULTS.md has what that saves over a context dict per entry).
     """
     text, references = split_references(body) if "]:" in body else (body, None)
+    if prefix:  # already placed by breaking_prefix()
+        text = prefix + text
     if "\n" in text:
         lines = text.split("\n")
         out = bullet + " " + lines[0] + "".join(["\n  " + ln if ln.strip() else "\n" for ln in lines[1:]])
@@ -217,7 +242,9 @@ def builtin_notes(c: dict) -> str:
 
 
 NATIVE = {"entry.md.j2": lambda c: builtin_entry(c["fragment"]["body"], c["fragment"]["links"],
-                                                 c["fragment"].get("credit", "")), "draft.md.j2": builtin_draft,
+                                                 c["fragment"].get("credit", ""),
+                                                 prefix=c["fragment"].get("prefix", "")),
+          "draft.md.j2": builtin_draft,
           "release.md.j2": builtin_release, "notes.md.j2": builtin_notes}
 NATIVE_USES = {"notes.md.j2": {"release.md.j2"}}  # an override of these changes the template too
 

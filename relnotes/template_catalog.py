@@ -38,6 +38,8 @@ FRAGMENT_FIELDS = (
     Variable("references", "list[str]", "those link reference definitions, one per item"),
     Variable("links", "list[str]", "Markdown links to the PRs, issues and advisories"),
     Variable("ends_in_list", "bool", "the text ends in a list item (a blank line must come before links)"),
+    Variable("prefix", "str", "what goes before the text: for a breaking entry under breaking_changes "
+                              "style 'prefix' (the prefix, or it and a blank line); '' otherwise"),
     Variable("prs", "list[int]", "PR numbers"),
     Variable("issues", "list[int]", "issue numbers"),
     Variable("advisories", "list[str]", "GHSA advisory ids"),

@@ -70,6 +70,7 @@ FORMATS = {
     "support": ("table", "json", "svg"),
     "backports": ("text", "json"),
     "when": ("text", "json"),
+    "next": ("text", "json", "version"),
     "history": ("md", "table", "json"),
     "upgrade": ("md", "json", "html"),
 }

@@ -30,7 +30,7 @@ FRAGMENTS = {
 
 @pytest.fixture
 def cfg(tmp_path):
-    (tmp_path / "relnotes.yaml").write_text("project: Wasmtime\nrepository: https://github.com/bytecodealliance/wasmtime\n")
+    (tmp_path / "relnotes.yaml").write_text("preset: wasmtime\nproject: Wasmtime\nrepository: https://github.com/bytecodealliance/wasmtime\n")
     return config.load(tmp_path / "relnotes.yaml")
 
 

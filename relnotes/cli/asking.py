@@ -1,4 +1,5 @@
-"""Questions anyone asks of the release policy and history: ``schedule``, ``support``, ``backports``, ``when``."""
+"""Questions anyone asks of the release policy and history: ``schedule``, ``support``, ``backports``, ``when``,
+``next``."""
 
 from __future__ import annotations
 
@@ -99,3 +100,20 @@ def when(
                  + (f" as backport {r.commit[:12]}" if r.commit != res.commit else "") for r in others[:8]]
         more = f" and {len(others) - 8} later line(s)" if len(others) > 8 else ""
         out(f"  also in: {', '.join(shown)}{more}")
+
+
+@command(name="next")
+def next_release(
+    fmt: Annotated[Literal["text", "json", "version"],
+                   typer.Option("--format", help="Output format; 'version' prints the version alone.")] = "text",
+) -> None:
+    """The next version and why: which changes force the bump (semver), or the next major."""
+    from relnotes import bump
+
+    nv = bump.plan(load_config())
+    if fmt == "json":
+        out(json_text(nv.as_dict()))
+    elif fmt == "version":
+        out(str(nv.version))
+    else:
+        out(bump.describe(nv).rstrip("\n"))

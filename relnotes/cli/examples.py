@@ -25,6 +25,7 @@ EXAMPLES: dict[str, str] = {
     "support": "relnotes support --on 2026-08-20 --format svg > support.svg",
     "backports": "relnotes backports --check",
     "when": "relnotes when '#1234'",
+    "next": "relnotes next --format json",
     "schema": "relnotes schema fragment > fragment.schema.json",
     "templates": "relnotes templates",
     "history": "relnotes history --from 36.0.0 --format table",
