@@ -64,13 +64,14 @@ class NextVersion(NamedTuple):
     scheme: str = "semver"
     basis: str = ""  # where ``current`` (or the version itself) comes from
     others: int = 0  # changes that ask for less than ``bump``
-    kept_heading: bool = False  # the top section's version asks for more than the changes and is kept
+    kept_heading: bool = False  # the top section's version is kept (see ``note``)
+    note: str = ""
 
     def as_dict(self) -> dict:
         return {"version": str(self.version), "bump": self.bump, "scheme": self.scheme,
                 "current": str(self.current) if self.current else None, "basis": self.basis,
                 "reasons": [r.as_dict() for r in self.reasons], "others": self.others,
-                "kept_heading": self.kept_heading}
+                "kept_heading": self.kept_heading, "note": self.note}
 
 
 def level(cfg: Config, section: str, breaking: bool, current: Version) -> str:
@@ -164,7 +165,7 @@ def built_entries(cfg: Config, doc, rel) -> list[Built]:
 # -- where the bump starts: the current version -----------------------------------------------
 
 
-def current_version(cfg: Config, doc) -> tuple[Version | None, str]:
+def current_version(cfg: Config, doc, repo=None) -> tuple[Version | None, str]:
     """The newest release, and where that answer comes from (see the module docstring)."""
     released = [r for r in doc.releases if r.status == "released" and r.version is not None]
     if released:
@@ -174,24 +175,34 @@ def current_version(cfg: Config, doc) -> tuple[Version | None, str]:
         return None, f"no released section in {doc.path}, and no git repository"
     top = doc.releases[0] if doc.releases else None
     below = top.version.release if top is not None and top.version is not None and top.unreleased else None
-    return _from_git(cfg, below)
+    with _repo(cfg, repo) as r:
+        return _from_git(cfg, r, below)
 
 
-def _from_git(cfg: Config, below: Version | None) -> tuple[Version | None, str]:
+def _repo(cfg: Config, repo):
+    """``repo`` when the caller has one open, else a new one (closed after use)."""
+    import contextlib
+
+    if repo is not None:
+        return contextlib.nullcontext(repo)
     from relnotes.gitio import Repo
+
+    return Repo(cfg.root)
+
+
+def _from_git(cfg: Config, repo, below: Version | None) -> tuple[Version | None, str]:
     from relnotes.version import version_of_branch
 
     found: list[tuple[Version, str]] = []
-    with Repo(cfg.root) as repo:
-        if cfg.tag.count("{version}") == 1:
-            for name in repo.tag_names():
-                v = version_of_branch(name, cfg.tag)
-                if v is not None:
-                    found.append((v, f"tag {name}"))
-        for ref in repo.branches():
-            v = version_of_branch(ref.branch, cfg.release_branch)
+    if cfg.tag.count("{version}") == 1:
+        for name in repo.tag_names():
+            v = version_of_branch(name, cfg.tag)
             if v is not None:
-                found.append((v, f"release branch {ref.name}"))
+                found.append((v, f"tag {name}"))
+    for ref in repo.branches():
+        v = version_of_branch(ref.branch, cfg.release_branch)
+        if v is not None:
+            found.append((v, f"release branch {ref.name}"))
     found = [(v, w) for v, w in found if not v.pre and (below is None or v < below)]
     if not found:
         return None, "no released section in the notes, and no release tag or branch in git"
@@ -202,8 +213,10 @@ def _from_git(cfg: Config, below: Version | None) -> tuple[Version | None, str]:
 # -- the whole question, as next / cut / release ask it -----------------------------------------
 
 
-def plan(cfg: Config, doc=None, fragments=None) -> NextVersion:
-    """The next release for the notes and fragments as they are (``relnotes next``)."""
+def plan(cfg: Config, doc=None, fragments=None, repo=None) -> NextVersion:
+    """The next release for the notes and fragments as they are (``relnotes next``; ``cut``
+    and ``release`` under semver).  ``repo``: an open :class:`~relnotes.gitio.Repo` to use
+    when git must answer (else one is opened only then)."""
     from relnotes.lifecycle import pending_fragments, read_notes
 
     doc = doc if doc is not None else read_notes(cfg)
@@ -219,16 +232,43 @@ def plan(cfg: Config, doc=None, fragments=None) -> NextVersion:
         return NextVersion(base.next_major(), "major", (), current, cfg.versioning,
                            "every release is a new major")
     fragments = pending_fragments(cfg) if fragments is None else fragments
-    current, basis = current_version(cfg, doc)
+    current, basis = current_version(cfg, doc, repo)
     if current is None:
         first = heading or Version(0, 1, 0)
         where = (f"the unreleased top section of {doc.path} (line {top.start + 1})" if heading else "a first 0.1.0")
         return NextVersion(first, "none", (), None, cfg.versioning, f"{basis}: the first release is {where}")
     built = built_entries(cfg, doc, top) if top.unreleased else []
     nv = next_version(cfg, current, fragments, built)._replace(scheme=cfg.versioning, basis=basis)
+    if nv.bump == "patch" and not any(r.status == "released" for r in doc.releases):
+        # the notes hold no released section: main (or a branch before its first release) in
+        # the release-branch flow, where patch numbers belong to the release branches
+        nv = nv._replace(version=bumped(current, "minor"), bump="minor", reasons=(),
+                         others=nv.others + len(nv.reasons),
+                         note="a release cut from the main branch starts a release line (X.Y.0): at least "
+                              "a minor bump, since patch releases are made on the release branches")
     if heading is not None and heading > nv.version and heading > current:
-        return nv._replace(version=heading, kept_heading=True)
+        return nv._replace(version=heading, kept_heading=True,
+                           note=f"the top section already says {heading}, more than the changes need; kept")
+    if (heading is not None and heading.patch > 0 and nv.version != heading
+            and (current.major, current.minor) == (heading.major, heading.minor)):
+        branch = _release_branch(cfg, repo)
+        if branch:
+            return nv._replace(version=heading, bump="patch", kept_heading=True, reasons=(),
+                               others=nv.others + len(nv.reasons),
+                               note=f"{branch} is a release branch: its next release stays the patch "
+                                    f"release {heading} (the changes alone would make {nv.version})")
     return nv
+
+
+def _release_branch(cfg: Config, repo) -> str | None:
+    """The checked-out branch when it is a release branch (by ``release_branch``), else None."""
+    from relnotes.version import version_of_branch
+
+    if repo is None and not (cfg.root / ".git").exists():
+        return None
+    with _repo(cfg, repo) as r:
+        name = r.current_branch()
+    return name if name and version_of_branch(name, cfg.release_branch) is not None else None
 
 
 def retitle(doc, rel, version: Version) -> None:
@@ -253,14 +293,15 @@ def describe(nv: NextVersion) -> str:
         return "\n".join(lines) + "\n"
     lines[0] += f" ({nv.bump} bump from {nv.current})"
     lines.append(f"versioning: semver; {nv.current} is {nv.basis}")
-    if nv.kept_heading:
-        lines.append("the unreleased top section already says this version, more than the changes need; kept")
+    if nv.note:
+        lines.append(nv.note)
     if nv.reasons:
         lines.append(f"{nv.bump} because of:")
         lines += [f"  {r.describe()}" for r in nv.reasons]
-    else:
+    elif not nv.note:
         lines.append(f"no changes yet: a release is at least a {nv.bump} bump (bump.default)")
-    if nv.others:
-        lines.append(f"{nv.others} other change{'s' if nv.others != 1 else ''} need{'' if nv.others != 1 else 's'} "
-                     f"less")
+    if nv.others and nv.reasons:
+        lines.append(f"{nv.others} other change{'s' if nv.others != 1 else ''} need{'' if nv.others != 1 else 's'} less")
+    elif nv.others:
+        lines.append(f"{nv.others} change{'s' if nv.others != 1 else ''} pending or built")
     return "\n".join(lines) + "\n"

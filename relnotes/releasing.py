@@ -99,6 +99,8 @@ class CutResult(NamedTuple):
     removed: list[str]
     commit: str | None
     diff: str
+    retitled_from: str | None = None  # semver: main's heading before the changes set the version
+    retitle_commit: str | None = None
 
 
 def _archive_label(cfg: Config, v: Version, oldest: bool = False) -> str:
@@ -113,6 +115,11 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
     is created and removed when the cut is done.  A rerun after an interruption finds
     the record, restores the paths cut rewrites from HEAD, and finishes the same cut;
     a branch that exists without the record is refused.
+
+    Under ``versioning: semver`` the changes name the release (:func:`relnotes.bump.plan`):
+    the branch is ``release-{that version}`` and main opens the version after it.  When
+    main's heading says another version, ``commit`` first commits the new heading (so the
+    branch made from HEAD carries it); without ``commit`` that is refused, before any write.
     """
     _refuse_keepachangelog("cut", cfg)
     with _open_repo(cfg) as repo:
@@ -156,8 +163,19 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     if not top.unreleased:
         raise StateError(f"{cfg.notes_file}:{top.start + 1}: the top release {top.version} is already released",
                          hint="cut runs on main, whose top section is the unreleased next version")
+    fragments = pending_fragments(cfg)
     cut_v = top.version.release
-    next_v = Version.parse(version) if version else cut_v.next_major()
+    planned = retitled = retitle_sha = None
+    if cfg.versioning == "semver":
+        from relnotes import bump
+
+        planned = bump.plan(cfg, doc=doc, fragments=fragments, repo=repo)
+        if planned.version != cut_v:
+            retitled, cut_v = str(cut_v), planned.version
+        # main's next release starts the next line: patch numbers belong to the release branches
+        next_v = Version.parse(version) if version else bump.bumped(cut_v, "minor")
+    else:
+        next_v = Version.parse(version) if version else cut_v.next_major()
     if next_v <= cut_v:
         raise UsageError(f"--version {next_v} is not newer than {cut_v}")
     branch = cfg.release_branch.replace("{version}", str(cut_v))
@@ -167,7 +185,10 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     if not resume and any(r.branch == branch for r in repo.branches()):
         raise StateError(f"branch {branch} already exists",
                          hint=f"{cut_v} was already cut; use --version or delete the branch")
-    fragments = pending_fragments(cfg)
+    if retitled and not dry_run:
+        # the branch is made from HEAD, so HEAD's notes must carry the version first
+        doc, retitle_sha = _retitle_and_commit(cfg, repo, doc, top, planned, commit)
+        top = doc.release()
     before = doc.text()
     moved = sum(1 for c in top.categories for b in notes.blocks(doc, c.start + 1, c.end))
     doc.splice(top.start, top.end, [])
@@ -183,7 +204,7 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     changes.update(_version_file_changes(cfg, top.version, next_v))
     diff = unified_diff(changes)
     if dry_run:
-        return CutResult(branch, str(cut_v), str(next_v), moved, [f.path for f in fragments], None, diff)
+        return CutResult(branch, str(cut_v), str(next_v), moved, [f.path for f in fragments], None, diff, retitled)
     if not resume:
         marker.write_text(branch + "\n")
         repo.create_branch(branch, what=what)
@@ -192,7 +213,28 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     removed = remove_fragments(cfg, fragments, repo)
     sha = _commit(cfg, repo, "cut", cfg.commit.cut, str(next_v), sorted(changes)) if commit else None
     marker.unlink(missing_ok=True)  # kept when the commit fails: the rerun resumes this cut
-    return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff)
+    return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff, retitled, retitle_sha)
+
+
+def _retitle_and_commit(cfg: Config, repo, doc: notes.NotesDocument, top: notes.Release, planned, commit: bool):
+    """Semver cut: give main's top section (and the version files) the version the changes
+    make, and commit that, so the release branch made from HEAD carries it."""
+    from relnotes import bump
+
+    if not commit:
+        why = "; ".join(r.describe() for r in planned.reasons[:3]) or planned.basis
+        raise StateError(f"{cfg.notes_file}:{top.start + 1}: main's notes say {top.version}, but the changes make "
+                         f"this release {planned.version} ({why}); the release branch is made from HEAD, so "
+                         f"HEAD's notes must say {planned.version} first",
+                         hint=f"rerun with --commit (it commits the new heading, then cuts), or change the "
+                              f"heading to '## {planned.version}' yourself, commit, and cut again")
+    before = doc.text()
+    bump.retitle(doc, top, planned.version)
+    changes = {cfg.notes_file: (before, doc.text())}
+    changes.update(_version_file_changes(cfg, top.version, planned.version))
+    _write_all(cfg, changes)
+    sha = _commit(cfg, repo, "cut", cfg.commit.cut, str(planned.version), sorted(changes))
+    return doc, sha
 
 
 # -- release -------------------------------------------------------------------------------
@@ -203,33 +245,36 @@ class ReleaseResult(NamedTuple):
     stamp: StampResult
     commit: str | None
     finished_earlier: bool = False  # the commit completes an earlier run whose commit failed
+    retitled_from: str | None = None  # the top section's version before the computed (or --version) one
+    why: str = ""  # what set the version (semver: the changes that force the bump)
 
 
 def release(cfg: Config, *, on: str | None = None, commit: bool = False,
             version: str | None = None) -> ReleaseResult:
     """Release day: build pending fragments into the top section, then stamp it.
 
+    Under ``versioning: semver`` the top section first gets the version the changes make
+    (:func:`relnotes.bump.plan`) when its heading says another; ``version`` sets it instead.
+
     ``commit`` is all-or-nothing from the user's side: git is opened before anything
     is written, and when the commit itself fails (a hook, no identity) the same
     command, rerun, finds the stamped release not yet committed and commits it.
-    ``version`` names the release a Keep a Changelog project makes (the top section
-    already names it in RELEASES.md, where it must be None).
+    ``version`` names the release a Keep a Changelog project makes; in RELEASES.md it
+    replaces the top section's version.
     """
     if cfg.notes_format == "keepachangelog":
         from relnotes import keepachangelog
 
         return keepachangelog.release(cfg, on=on, version=version, commit=commit)
-    if version is not None:
-        raise UsageError("--version is for keepachangelog projects; in RELEASES.md the top section "
-                         "names the release", hint="drop --version, or use 'relnotes cut --version'")
     when = parse_date(on)  # refuse a bad date before changing anything
+    wanted = Version.parse(version) if version else None
     if not commit:
-        return _release(cfg, when, None)
+        return _release(cfg, when, None, wanted)
     with _open_repo(cfg) as repo:  # not a git repository: refused before any write
-        return _release(cfg, when, repo)
+        return _release(cfg, when, repo, wanted)
 
 
-def _release(cfg: Config, when: str, repo) -> ReleaseResult:
+def _release(cfg: Config, when: str, repo, wanted: Version | None = None) -> ReleaseResult:
     doc = read_notes(cfg)
     top = doc.release()
     if not top.unreleased:
@@ -239,13 +284,36 @@ def _release(cfg: Config, when: str, repo) -> ReleaseResult:
             return ReleaseResult(b, s, _commit(cfg, repo, "release", cfg.commit.release, s.version,
                                                _release_paths(cfg), marked=True), True)
         return ReleaseResult(b, s, None)
-    versions = _final_version_changes(cfg, top.version)  # refused before anything is written
+    retitled, why, versions = _release_version(cfg, doc, top, repo, wanted)  # refused before any write
     b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
     s = stamp(cfg, on=when, doc=doc)
     _write_all(cfg, versions)
     sha = _commit(cfg, repo, "release", cfg.commit.release, s.version, _release_paths(cfg),
                   marked=True) if repo else None
-    return ReleaseResult(b, s, sha)
+    return ReleaseResult(b, s, sha, retitled_from=retitled, why=why)
+
+
+def _release_version(cfg: Config, doc: notes.NotesDocument, top: notes.Release, repo, wanted: Version | None):
+    """Set the top section's version to ``wanted`` or (semver) the planned one, in ``doc``;
+    returns the old version when it changed, why, and the version files' final changes."""
+    why = ""
+    if wanted is None and cfg.versioning == "semver" and top.version is not None:
+        from relnotes import bump
+
+        planned = bump.plan(cfg, doc=doc, repo=repo)
+        wanted = planned.version
+        why = planned.note or "; ".join(r.describe() for r in planned.reasons[:3])
+    if wanted is None or top.version is None or wanted == top.version.release:
+        return None, why, _final_version_changes(cfg, top.version)
+    if any(r.version == wanted for r in doc.releases):
+        raise ContentError(f"{cfg.notes_file}: '## {wanted}' already exists",
+                           hint="give --version a version the notes do not have yet")
+    from relnotes import bump, versionfiles
+
+    old = top.version
+    versions = versionfiles.rewrite(cfg, wanted, expect=old) if cfg.version_files else {}
+    bump.retitle(doc, top, wanted)
+    return str(old), why, versions
 
 
 def _release_paths(cfg: Config) -> list[str]:

@@ -430,10 +430,12 @@ def test_a_custom_compare_link_is_used(kproject):
     assert "[1.0.1]: https://github.com/o/demo/-/compare/release-1.0.0...release-1.0.1\n" in text
 
 
-def test_the_releases_format_refuses_release_version(project):
+def test_the_releases_format_takes_release_version_too(project):
+    """In RELEASES.md --version sets the top section's version (helper 19b's override)."""
     project.write("RELEASES.md", "## 1.0.0\n\nUnreleased.\n\n" + "-" * 80 + "\n")
-    r = project.run("release", "--version", "1.0.0")
-    assert r.exit_code == 2 and "--version is for keepachangelog projects" in r.output
+    r = project.run("release", "--version", "1.1.0", "--date", "2026-01-01")
+    assert r.exit_code == 0 and "set the top section's version to 1.1.0 (it said 1.0.0)" in r.stdout
+    assert project.read("RELEASES.md").startswith("## 1.1.0\n\nReleased 2026-01-01.\n")
 
 
 def test_jinja_entry_template_and_native_agree_on_the_bullet(kproject):

@@ -273,6 +273,8 @@ def test_full_cycle(project, md_snapshot):
 
     (project.root / "relnotes.yaml").unlink()
     ok("init", "--project", "Demo", "--repository", "https://example.org/demo", "--version", "1.0.0")
+    # every release a major (Wasmtime's scheme); tests/test_semver.py runs the semver cycle
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + "versioning: major-per-release\n")
     project.commit("init")
     ok("new", "-s", "Added", "--pr", "1", "-m", "First feature.")
     ok("new", "-s", "Fixed", "--pr", "2", "-m", "First fix.")

@@ -174,7 +174,7 @@ def origin(git_env, tmp_path) -> Path:
     seed.mkdir()
     git(seed, "init", "-q", "-b", "main")
     (seed / "relnotes.yaml").write_text(
-        "project: Wasmtime\nrepository: https://github.com/bytecodealliance/wasmtime\n"
+        "preset: wasmtime\nproject: Wasmtime\nrepository: https://github.com/bytecodealliance/wasmtime\n"
         "version_files: [{path: Cargo.toml, pattern: 'version = \"{version}\"'}]\n")
     (seed / "Cargo.toml").write_text('[workspace.package]\nversion = "49.0.0-dev"\nrust-version = "1.88.0"\n')
     (seed / "RELEASES.md").write_text(corpus("main.RELEASES.md"))

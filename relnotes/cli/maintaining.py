@@ -71,7 +71,8 @@ def show(
 
 @command(mutating=True)
 def cut(
-    version: Annotated[Optional[str], typer.Option("--version", help="The next version on main (default: next major).")] = None,
+    version: Annotated[Optional[str], typer.Option("--version", help="The next version on main (default: the next "
+                                                                      "major, or under semver the smallest bump).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; change nothing.")] = False,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the change on main.")] = False,
 ) -> None:
@@ -81,9 +82,15 @@ def cut(
     res = releasing.cut(load_config(), version=version, dry_run=dry_run, commit=commit)
     if dry_run:
         out(res.diff.rstrip("\n"))
+        if res.retitled_from:
+            out(f"would first commit main's top section as {res.cut_version} (it says {res.retitled_from}; "
+                f"'relnotes next' says why)")
         out(f"would create branch {res.branch} at HEAD, open {res.next_version} on main, "
              f"and remove {len(res.removed)} fragment(s)")
         return
+    if res.retitled_from:
+        out(f"the changes make this release {res.cut_version}: main's top section said {res.retitled_from}; "
+            f"committed the new heading {res.retitle_commit[:12] if res.retitle_commit else ''}".rstrip())
     out(f"created branch {res.branch} at HEAD ({res.cut_version})")
     if res.moved_entries:
         out(f"{res.moved_entries} entr{'y' if res.moved_entries == 1 else 'ies'} of {res.cut_version}'s notes "
@@ -133,13 +140,16 @@ def release(
     date: Annotated[Optional[str], typer.Option("--date", help="Release date, YYYY-MM-DD (default: today).")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="Commit the notes.")] = False,
     version: Annotated[Optional[str], typer.Option(
-        "--version", help="keepachangelog: the version [Unreleased] becomes (default: the semver bump "
-                          "its changes call for).")] = None,
+        "--version", help="The release's version (default: the top section's; under semver the one the "
+                          "changes make; keepachangelog: the version [Unreleased] becomes).")] = None,
 ) -> None:
-    """Release day: build pending fragments, then stamp the top release."""
+    """Release day: build pending fragments, then stamp the top release (under semver, with the version the changes make)."""
     from relnotes import releasing
 
     res = releasing.release(load_config(), on=date, commit=commit, version=version)
+    if res.retitled_from:
+        why = f" ({res.why})" if res.why else ""
+        out(f"set the top section's version to {res.stamp.version} (it said {res.retitled_from}){why}")
     if res.build.added:
         out(f"added {len(res.build.added)} entries to {res.build.version}")
     if res.stamp.changed:
