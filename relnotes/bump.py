@@ -44,7 +44,8 @@ class Reason(NamedTuple):
                 "built": self.built}
 
     def describe(self) -> str:
-        what = f"{self.section}, breaking" if self.breaking else self.section
+        marked = self.breaking and "breaking" not in self.section.casefold()  # the group's name says it
+        what = f"{self.section}, breaking" if marked else self.section
         return f"{self.source}: {what}" + (" (already built)" if self.built else "")
 
 
@@ -145,7 +146,10 @@ def is_breaking_entry(cfg: Config, category: str, text: str) -> bool:
     if bc.style == "group":
         return category_key(category) == category_key(bc.heading)
     if bc.style == "prefix":
-        return text.lstrip("*- \t").startswith(bc.prefix.rstrip())
+        import re
+
+        bullet = re.match(r"[*-][ \t]+", text)
+        return text[bullet.end() if bullet else 0:].startswith(bc.prefix.rstrip())
     return False
 
 

@@ -148,7 +148,7 @@ def release(
 
     res = releasing.release(load_config(), on=date, commit=commit, version=version)
     if res.retitled_from:
-        why = f" ({res.why})" if res.why else ""
+        why = f": {res.why}" if res.why else ""
         out(f"set the top section's version to {res.stamp.version} (it said {res.retitled_from}){why}")
     if res.build.added:
         out(f"added {len(res.build.added)} entries to {res.build.version}")
