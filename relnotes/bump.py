@@ -275,17 +275,6 @@ def _release_branch(cfg: Config, repo) -> str | None:
     return name if name and version_of_branch(name, cfg.release_branch) is not None else None
 
 
-def retitle(doc, rel, version: Version) -> None:
-    """Give release ``rel`` of ``doc`` the heading ``## VERSION`` (the rest of its title kept)."""
-    line = doc.lines[rel.start]
-    body = line.rstrip("\r\n")
-    eol = line[len(body):]
-    old = str(rel.version) if rel.version is not None else rel.title
-    at = body.find(old)
-    new = body[:at] + str(version) + body[at + len(old):] if at >= 0 else f"## {version}"
-    doc.splice(rel.start, rel.start + 1, [new + eol])
-
-
 def describe(nv: NextVersion) -> str:
     """``relnotes next``'s text: the version, then why."""
     lines = [f"next version: {nv.version}"]

@@ -8,7 +8,7 @@ prints or exits.
 
 from typing import NamedTuple
 
-from relnotes import fsio, notes
+from relnotes import fsio, notes, retitle
 from relnotes.config import Config
 from relnotes.errors import ConfigError, ContentError, GitError, RelnotesError, StateError, UsageError
 from relnotes.lifecycle import (BuildResult, StampResult, _open_repo, build, parse_date, pending_fragments,
@@ -187,7 +187,7 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
                          hint=f"{cut_v} was already cut; use --version or delete the branch")
     if retitled and not dry_run:
         # the branch is made from HEAD, so HEAD's notes must carry the version first
-        doc, retitle_sha = _retitle_and_commit(cfg, repo, doc, top, planned, commit)
+        doc, retitle_sha = retitle.for_cut(cfg, repo, doc, top, planned, commit)
         top = doc.release()
     before = doc.text()
     moved = sum(1 for c in top.categories for b in notes.blocks(doc, c.start + 1, c.end))
@@ -214,27 +214,6 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     sha = _commit(cfg, repo, "cut", cfg.commit.cut, str(next_v), sorted(changes)) if commit else None
     marker.unlink(missing_ok=True)  # kept when the commit fails: the rerun resumes this cut
     return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff, retitled, retitle_sha)
-
-
-def _retitle_and_commit(cfg: Config, repo, doc: notes.NotesDocument, top: notes.Release, planned, commit: bool):
-    """Semver cut: give main's top section (and the version files) the version the changes
-    make, and commit that, so the release branch made from HEAD carries it."""
-    from relnotes import bump
-
-    if not commit:
-        why = "; ".join(r.describe() for r in planned.reasons[:3]) or planned.basis
-        raise StateError(f"{cfg.notes_file}:{top.start + 1}: main's notes say {top.version}, but the changes make "
-                         f"this release {planned.version} ({why}); the release branch is made from HEAD, so "
-                         f"HEAD's notes must say {planned.version} first",
-                         hint=f"rerun with --commit (it commits the new heading, then cuts), or change the "
-                              f"heading to '## {planned.version}' yourself, commit, and cut again")
-    before = doc.text()
-    bump.retitle(doc, top, planned.version)
-    changes = {cfg.notes_file: (before, doc.text())}
-    changes.update(_version_file_changes(cfg, top.version, planned.version))
-    _write_all(cfg, changes)
-    sha = _commit(cfg, repo, "cut", cfg.commit.cut, str(planned.version), sorted(changes))
-    return doc, sha
 
 
 # -- release -------------------------------------------------------------------------------
@@ -284,36 +263,13 @@ def _release(cfg: Config, when: str, repo, wanted: Version | None = None) -> Rel
             return ReleaseResult(b, s, _commit(cfg, repo, "release", cfg.commit.release, s.version,
                                                _release_paths(cfg), marked=True), True)
         return ReleaseResult(b, s, None)
-    retitled, why, versions = _release_version(cfg, doc, top, repo, wanted)  # refused before any write
+    retitled, why, versions = retitle.for_release(cfg, doc, top, repo, wanted)  # refused before any write
     b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
     s = stamp(cfg, on=when, doc=doc)
     _write_all(cfg, versions)
     sha = _commit(cfg, repo, "release", cfg.commit.release, s.version, _release_paths(cfg),
                   marked=True) if repo else None
     return ReleaseResult(b, s, sha, retitled_from=retitled, why=why)
-
-
-def _release_version(cfg: Config, doc: notes.NotesDocument, top: notes.Release, repo, wanted: Version | None):
-    """Set the top section's version to ``wanted`` or (semver) the planned one, in ``doc``;
-    returns the old version when it changed, why, and the version files' final changes."""
-    why = ""
-    if wanted is None and cfg.versioning == "semver" and top.version is not None:
-        from relnotes import bump
-
-        planned = bump.plan(cfg, doc=doc, repo=repo)
-        wanted = planned.version
-        why = planned.note or "; ".join(r.describe() for r in planned.reasons[:3])
-    if wanted is None or top.version is None or wanted == top.version.release:
-        return None, why, _final_version_changes(cfg, top.version)
-    if any(r.version == wanted for r in doc.releases):
-        raise ContentError(f"{cfg.notes_file}: '## {wanted}' already exists",
-                           hint="give --version a version the notes do not have yet")
-    from relnotes import bump, versionfiles
-
-    old = top.version
-    versions = versionfiles.rewrite(cfg, wanted, expect=old) if cfg.version_files else {}
-    bump.retitle(doc, top, wanted)
-    return str(old), why, versions
 
 
 def _release_paths(cfg: Config) -> list[str]:
