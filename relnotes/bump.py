@@ -59,7 +59,7 @@ class Built(NamedTuple):
 
 class NextVersion(NamedTuple):
     version: Version
-    bump: str  # "major" | "minor" | "patch", or "none" when nothing is bumped (first release, or the scheme's)
+    bump: str  # "major" | "minor" | "patch", or "none" for a first release (nothing to bump from)
     reasons: tuple[Reason, ...]  # the changes that force ``bump`` (the others ask for less)
     current: Version | None = None
     scheme: str = "semver"
@@ -230,7 +230,7 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None) -> NextVersion:
         released = [r.version for r in doc.releases if r.status == "released" and r.version is not None]
         current = max(released) if released else None
         if heading is not None:
-            return NextVersion(heading, "none", (), current, cfg.versioning,
+            return NextVersion(heading, "major", (), current, cfg.versioning,
                                f"the unreleased top section of {doc.path} (line {top.start + 1})")
         base = current or (top.version.release if top.version else Version(0, 0, 0))
         return NextVersion(base.next_major(), "major", (), current, cfg.versioning,

@@ -191,6 +191,8 @@ def test_next_under_major_per_release_is_the_top_section(project):
     top = corpus("main.RELEASES.md").split("\n", 1)[0].removeprefix("## ")
     assert r.stdout.splitlines() == [f"next version: {top}", "versioning: major-per-release (every release is "
                                      "a new major); the unreleased top section of RELEASES.md (line 1)"]
+    data = json.loads(project.run("next", "--format", "json").stdout)
+    assert (data["version"], data["bump"], data["scheme"], data["reasons"]) == (top, "major", "major-per-release", [])
 
 
 _PROBE = """
