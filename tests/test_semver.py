@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -356,3 +357,41 @@ def test_a_body_that_starts_a_block_gets_the_prefix_on_its_own_line(tmp_path):
     frag = Fragment("changes.d/x.md", "x.md", "Removed", "- one\n- two", prs=(5,), breaking=True)
     assert Renderer(cfg).entries([frag]) == [
         "* **Breaking:**\n\n  - one\n  - two\n\n  [#5](https://example.org/demo/pull/5)"]
+
+
+# -- a configured prefix cannot change the notes' structure either ---------------------------------
+
+from hypothesis import assume  # noqa: E402
+from test_entries_are_data import _BODY, MAIN, commonmark_outline, entries_in, structure, with_entry  # noqa: E402
+
+from relnotes import notes  # noqa: E402
+from relnotes.config_rules import INLINE_PATTERN  # noqa: E402
+from relnotes.fragment import parse_text  # noqa: E402
+from relnotes.render import breaking_prefix, builtin_entry  # noqa: E402
+
+_PREFIXES = st.one_of(
+    st.sampled_from(["**Breaking:** ", "BREAKING: ", "⚠️ ", "*x* ", "_Breaking_ — ", "Breaking:", "!"]),
+    # what the configuration must refuse: each would change the structure if it got through
+    st.sampled_from(["x\n## 99.0.0\n", "x\n<!-- ARCHIVE_START -->\n", "x\n\n" + "-" * 80 + "\n\n",
+                     "x\r### Fixed\r", "<!-- ARCHIVE_START -->\n", "x\n\n### Removed\n\n"]),
+    st.text(alphabet="*_#-+=~>|!:. aB0\t\n", min_size=1, max_size=10))
+
+
+@settings(max_examples=250, deadline=None)
+@given(prefix=_PREFIXES, category=st.sampled_from(["Added", "Changed", "Fixed"]), data=st.data())
+def test_accepted_prefixes_never_change_the_notes_structure(prefix, category, data):
+    """A prefix the configuration accepts, before any body the fragment check accepts, gives
+    one more entry in its category and nothing else: the same releases, categories, archive
+    and CommonMark headings (the property tests/test_entries_are_data.py holds for bodies)."""
+    assume(re.match(INLINE_PATTERN, prefix))
+    body = data.draw(_BODY)
+    frag, _ = parse_text("---\nsection: Fixed\nprs: [5]\nbreaking: true\n---\n" + body + "\n", "changes.d/x.md",
+                         SECTIONS)
+    assume(frag is not None)
+    entry = builtin_entry(frag.body, ["[#5](https://github.com/x/y/pull/5)"], breaking_prefix(prefix, frag.body))
+    before = notes.parse(MAIN)
+    assume(before.releases[0].category(category) is not None)
+    after = with_entry(MAIN, entry, category)
+    assert structure(after) == structure(before)
+    assert entries_in(after, category) == entries_in(before, category) + 1
+    assert commonmark_outline(after.text()) == commonmark_outline(MAIN)
