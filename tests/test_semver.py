@@ -334,20 +334,24 @@ def test_breaking_presentation(project, md_snapshot, style):
 @given(body=st.lists(st.sampled_from(["text", "- item", "1. one", "`code`", "", "> quote", "*em* x", "    code",
                                       "[ref]: https://x", "résumé"]), min_size=1, max_size=5)
        .map("\n".join).filter(lambda b: b.strip() and not b.startswith(("\n", " "))),
-       prs=st.lists(st.integers(1, 999), max_size=2))
-def test_prefixed_entries_agree_between_python_and_the_template(tmp_path_factory, body, prs):
-    """The built-in entry in Python and entry.md.j2 give the same bytes for breaking entries too."""
+       prs=st.lists(st.integers(1, 999), max_size=2), authors=st.lists(st.sampled_from(["octocat", "Alice-B"]),
+                                                                          max_size=2, unique=True))
+def test_prefixed_entries_agree_between_python_and_the_template(tmp_path_factory, body, prs, authors):
+    """The built-in entry in Python and entry.md.j2 give the same bytes for breaking entries
+    too, with a credit line (helper 19d's) or without."""
     from relnotes.render import NATIVE, Renderer
 
     root = tmp_path_factory.mktemp("r")
     cfg = _cfg(root, PLAIN + "breaking_changes: {style: prefix}\n")
     body = "\n".join(line.rstrip() for line in body.strip("\n").split("\n"))
-    frag = Fragment("changes.d/x.md", "x.md", "Changed", body, prs=tuple(prs), breaking=True)
+    frag = Fragment("changes.d/x.md", "x.md", "Changed", body, prs=tuple(prs), breaking=True,
+                    authors=tuple(authors))
     fast, slow = Renderer(cfg), Renderer(cfg, fast=False)
     got = fast.entries([frag])
     assert got == slow.entries([frag])
     assert [NATIVE["entry.md.j2"]({"fragment": fast.entry_context(frag)})] == got
     assert got[0].startswith("* **Breaking:**")
+    assert ("@octocat" in got[0]) == ("octocat" in authors)
 
 
 def test_a_body_that_starts_a_block_gets_the_prefix_on_its_own_line(tmp_path):
@@ -389,7 +393,8 @@ def test_accepted_prefixes_never_change_the_notes_structure(prefix, category, da
     frag, _ = parse_text("---\nsection: Fixed\nprs: [5]\nbreaking: true\n---\n" + body + "\n", "changes.d/x.md",
                          SECTIONS)
     assume(frag is not None)
-    entry = builtin_entry(frag.body, ["[#5](https://github.com/x/y/pull/5)"], breaking_prefix(prefix, frag.body))
+    entry = builtin_entry(frag.body, ["[#5](https://github.com/x/y/pull/5)"],
+                          prefix=breaking_prefix(prefix, frag.body))
     before = notes.parse(MAIN)
     assume(before.releases[0].category(category) is not None)
     after = with_entry(MAIN, entry, category)
