@@ -209,7 +209,8 @@ def test_show_defaults_to_the_newest_release_with_its_link(kproject):
 
     data = json.loads(kproject.run("show", "--format", "json").stdout)
     assert (data["version"], data["tag"], data["date"]) == ("1.0.0", "v1.0.0", "2026-11-01")
-    assert data["categories"] == [{"name": "Added", "entries": ["- A flag."]}]
+    assert data["categories"] == [{"name": "Added", "entries": ["- A flag."],
+                                   "items": [{"text": "- A flag.", "breaking": False}]}]
     assert data["yanked"] is False
 
 
