@@ -11,7 +11,7 @@ Like :mod:`relnotes.lifecycle`: checks first, then writes; nothing prints or exi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from relnotes import fsio
 from relnotes.errors import StateError, UsageError
@@ -23,13 +23,6 @@ if TYPE_CHECKING:
     from relnotes.notes_kac import KeepAChangelogDocument
 
 FORMAT = "keepachangelog"
-
-# The private stand-in for helper 19b's bump.next_version (semver): until it is on main,
-# a Removed category or a breaking fragment makes a major release, Added or Deprecated a
-# minor one, anything else a patch; before 1.0.0 each bump shifts down one place.
-_MAJOR_SECTIONS = ("removed",)
-_MINOR_SECTIONS = ("added", "deprecated")
-
 
 def uses(cfg: Config) -> bool:
     return cfg.notes_format == FORMAT
@@ -58,70 +51,17 @@ def notes_text(project: str) -> str:
     )
 
 
-# -- the next version -------------------------------------------------------------------------
-
-
-class NextVersion(NamedTuple):
-    version: Version
-    bump: str  # "major" | "minor" | "patch"
-    reasons: list[str]
-
-
-def next_version(current: Version | None, fragments: list[Fragment],
-                 unreleased_categories: list[str]) -> NextVersion:
-    """The semver release after ``current`` for these changes (the stand-in; see above)."""
-    if current is None:
-        raise UsageError("there is no release yet, so there is no version to bump",
-                         hint="give the first version with --version, e.g. --version 1.0.0")
-    rank = {"patch": 0, "minor": 1, "major": 2}
-    bump, reasons = "patch", []
-
-    def weigh(level: str, why: str) -> None:
-        nonlocal bump
-        if rank[level] > rank[bump]:
-            bump, reasons[:] = level, [why]
-        elif level == bump:
-            reasons.append(why)
-
-    for name in unreleased_categories:
-        key = name.strip().rstrip(".").casefold()
-        weigh("major" if key in _MAJOR_SECTIONS else "minor" if key in _MINOR_SECTIONS else "patch",
-              f"'### {name}' in [Unreleased]")
-    for f in fragments:
-        key = f.section.casefold()
-        level = "major" if f.breaking or key in _MAJOR_SECTIONS else "minor" if key in _MINOR_SECTIONS else "patch"
-        weigh(level, f"{f.path} ({'breaking' if f.breaking else f.section})")
-    c = current.release
-    effective = {"major": "minor", "minor": "patch", "patch": "patch"}[bump] if c.major == 0 else bump
-    if effective == "major":
-        v = Version(c.major + 1, 0, 0)
-    elif effective == "minor":
-        v = Version(c.major, c.minor + 1, 0)
-    else:
-        v = Version(c.major, c.minor, c.patch + 1)
-    return NextVersion(v, effective, reasons)
-
-
-def _filled_categories(doc: KeepAChangelogDocument, rel) -> list[str]:
-    """The [Unreleased] categories that hold at least one line of text."""
-    out = []
-    for cat in rel.categories:
-        if any(line.strip() for line in doc.lines[cat.start + 1:cat.end]):
-            out.append(cat.title)
-    return out
-
-
 def _has_content(doc: KeepAChangelogDocument, rel) -> bool:
     return any(line.strip() for line in doc.lines[rel.start + 1:rel.body_end])
 
 
 def choose_version(cfg: Config, doc: KeepAChangelogDocument, fragments: list[Fragment],
                    version: str | None) -> Version:
-    """``--version``, else the version files' unreleased version, else the semver bump."""
-    rel = doc.unreleased()
+    """``--version``, else the version files' unreleased version, else the semver release
+    :func:`relnotes.bump.plan` computes (the one rule ``relnotes next`` prints)."""
     newest = doc.newest_release()
     if version is not None:
-        chosen = Version.parse(version)
+        chosen = Version.parse(version, "--version")
     else:
         from relnotes import versionfiles
 
@@ -129,8 +69,9 @@ def choose_version(cfg: Config, doc: KeepAChangelogDocument, fragments: list[Fra
         if cur is not None and (newest is None or cur.release > newest.version):
             chosen = cur.release  # the project already says which version comes next
         else:
-            chosen = next_version(newest.version if newest else None, fragments,
-                                  _filled_categories(doc, rel)).version
+            from relnotes import bump
+
+            chosen = bump.plan(cfg, doc, fragments).version
     if chosen.pre:
         raise UsageError(f"--version {chosen} is a pre-release; a Keep a Changelog release is X.Y.Z")
     if newest is not None and chosen <= newest.version:

@@ -285,8 +285,6 @@ def test_release_refusals_change_nothing(kproject):
     assert r.exit_code == 2 and "CHANGELOG.md:8: '## [Unreleased]' is empty" in r.output
     kproject.fragment("a.md", "Fixed", "A bug.")
     before = kproject.snapshot_tree()
-    r = kproject.run("release")
-    assert r.exit_code == 2 and "there is no release yet" in r.output and "e.g. --version 1.0.0" in r.output
     r = kproject.run("release", "--version", "1.0.0-rc.1")
     assert r.exit_code == 2 and "pre-release" in r.output
     assert kproject.snapshot_tree() == before
@@ -373,38 +371,34 @@ def test_a_label_that_is_not_a_release_is_allowed(kproject):
     assert "[guide]: https://example.org/guide" in doc.release_text(doc.newest_release())
 
 
-# -- the next version (the stand-in until bump.next_version is on main) ------------------------
+# -- the next version: relnotes next and release agree (bump.plan is the one rule) ---------------
 
 
-def _frag(section, breaking=False):
-    from relnotes.fragment import Fragment
-
-    return Fragment(path=f"changes.d/{section}.md", name=f"{section}.md", section=section, body="x",
-                    breaking=breaking)
-
-
-@pytest.mark.parametrize(("current", "sections", "breaking", "want"), [
-    ("1.2.3", ["Fixed"], False, "1.2.4"),
-    ("1.2.3", ["Fixed", "Added"], False, "1.3.0"),
-    ("1.2.3", ["Deprecated"], False, "1.3.0"),
-    ("1.2.3", ["Removed"], False, "2.0.0"),
-    ("1.2.3", ["Fixed"], True, "2.0.0"),
-    ("0.4.1", ["Removed"], False, "0.5.0"),
-    ("0.4.1", ["Added"], False, "0.4.2"),
+@pytest.mark.parametrize(("sections", "breaking", "want"), [
+    (["Fixed"], False, "1.2.4"),
+    (["Fixed", "Added"], False, "1.3.0"),
+    (["Deprecated"], False, "1.3.0"),
+    (["Removed"], False, "2.0.0"),
+    (["Fixed"], True, "2.0.0"),
 ])
-def test_next_version_stand_in(current, sections, breaking, want):
-    from relnotes.keepachangelog import next_version
+def test_release_takes_the_version_next_prints(kproject, sections, breaking, want):
+    kproject.fragment("first.md", "Fixed", "The first fix.")
+    assert kproject.run("release", "--version", "1.2.3", "--date", "2026-01-01").exit_code == 0
+    for i, section in enumerate(sections):
+        kproject.fragment(f"c{i}.md", section, f"Change {i}.", **({"breaking": "true"} if breaking else {}))
+    nxt = kproject.run("next", "--format", "version")
+    assert nxt.exit_code == 0 and nxt.output.strip() == want
+    r = kproject.run("release", "--date", "2026-02-01")
+    assert r.exit_code == 0, r.output
+    assert f"## [{want}] - 2026-02-01" in kproject.read("CHANGELOG.md")
 
-    res = next_version(Version.parse(current), [_frag(s, breaking) for s in sections], [])
-    assert str(res.version) == want
-    assert res.reasons
 
-
-def test_next_version_counts_hand_written_categories():
-    from relnotes.keepachangelog import next_version
-
-    res = next_version(Version.parse("1.0.0"), [], ["Removed", "Fixed"])
-    assert str(res.version) == "2.0.0" and res.reasons == ["'### Removed' in [Unreleased]"]
+def test_a_first_release_without_version_is_the_one_next_prints(kproject):
+    kproject.fragment("a.md", "Added", "A start.")
+    want = kproject.run("next", "--format", "version").output.strip()
+    assert want == "0.1.0"
+    assert kproject.run("release", "--date", "2026-01-01").exit_code == 0
+    assert "## [0.1.0] - 2026-01-01" in kproject.read("CHANGELOG.md")
 
 
 # -- configuration -----------------------------------------------------------------------------
