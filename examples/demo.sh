@@ -22,8 +22,9 @@ step relnotes check
 step relnotes build --draft
 step relnotes build
 git add -A && git commit -qm "Build the notes for 1.0.0"
+step relnotes next
 step relnotes cut --commit
-step relnotes show 2.0.0
+step relnotes show
 git switch -q release-1.0.0
 step relnotes release --date 2026-11-20
 step cat RELEASES.md
