@@ -1,5 +1,5 @@
 """The JSON Schema of ``relnotes.yaml`` (``relnotes schema config``), generated from
-:data:`relnotes.config_rules.SCHEMA`, :data:`~relnotes.config_rules.BOUNDS` and the patterns that
+:data:`relnotes.config_keys.SCHEMA`, :data:`~relnotes.config_keys.BOUNDS` and the patterns that
 :func:`relnotes.config_rules._coerce` validates with, so editors and ``check`` agree
 (tests/test_schema_agreement.py runs a shared table through both)."""
 

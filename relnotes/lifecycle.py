@@ -18,7 +18,8 @@ from relnotes import fsio, notes
 from relnotes.config import Config
 from relnotes.errors import ContentError, FileSystemError, StateError, UsageError, ValidationError
 from relnotes.fragment import PLACEHOLDER, Fragment, load_all, parse_text
-from relnotes.version import Version
+
+from relnotes.scaffold import InitResult, init  # noqa: E402,F401 (init lives with what it writes)
 
 # -- shared helpers --------------------------------------------------------------------
 
@@ -125,56 +126,6 @@ def _slug(text: str, words: int = 6) -> str:
     norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     parts = re.findall(r"[A-Za-z0-9]+", norm.lower())
     return "-".join(parts[:words])[:60].strip("-")
-
-
-# -- init ----------------------------------------------------------------------------------
-
-
-class InitResult(NamedTuple):
-    created: list[str]
-    kept: list[str]
-
-
-def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.0", preset: str = "plain",
-         calendar=None) -> InitResult:
-    """Scaffold relnotes.yaml, the fragments directory and the notes file; never overwrite.
-
-    ``calendar`` (a :class:`relnotes.scaffold.Calendar`) turns on a monthly release
-    calendar; without it the project has none, whatever the preset's."""
-    from relnotes import config as config_mod
-    from relnotes import scaffold
-
-    v = Version.parse(version)
-    res = InitResult([], [])
-    cfg_path = root / config_mod.CONFIG_NAME
-    pyproject = root / config_mod.PYPROJECT_NAME
-    text = None
-    if cfg_path.exists():
-        res.kept.append(config_mod.CONFIG_NAME)
-        cfg = config_mod.load(cfg_path)
-    elif config_mod._is_pyproject_config(pyproject, root):
-        # a relnotes.yaml written now would silently shadow the table the project keeps
-        res.kept.append(config_mod.PYPROJECT_NAME + " [tool.relnotes]")
-        cfg = config_mod.load(pyproject)
-    else:
-        text = scaffold.config_text(scaffold.Choices(project, repository, str(v), preset, calendar))
-        cfg = config_mod.from_text(text, cfg_path, root)
-    notes_text = scaffold.initial_notes(cfg, str(v))
-    if text is not None:
-        fsio.write_text(root, cfg_path, text)
-        res.created.append(config_mod.CONFIG_NAME)
-    keep = cfg.fragments_path / ".gitkeep"
-    if cfg.fragments_path.is_dir():
-        res.kept.append(cfg.fragments_dir + "/")
-    else:
-        fsio.write_text(root, keep, "")
-        res.created.append(cfg.fragments_dir + "/")
-    if cfg.notes_path.exists():
-        res.kept.append(cfg.notes_file)
-    else:
-        fsio.write_text(root, cfg.notes_path, notes_text)
-        res.created.append(cfg.notes_file)
-    return res
 
 
 # -- new -----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 relnotes serves projects with very different conventions, and no project should inherit
 another's by accident (a plain project must never see Wasmtime's release calendar).  A
-preset is only a table of default values over :data:`relnotes.config_rules.SCHEMA`; the
+preset is only a table of default values over :data:`relnotes.config_keys.SCHEMA`; the
 keys a configuration sets always win, and the result is validated like any other value
 (the presets themselves are checked against the schema by the tests).
 
