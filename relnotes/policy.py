@@ -34,9 +34,15 @@ class NoCalendar(ConfigError):
             f"{where}: no release calendar is configured (schedule.cadence is 'none'), so there are no "
             f"release dates or support windows to show",
             hint="to plan monthly releases add  schedule: {cadence: monthly, anchor_version: 1, "
-                 "anchor_date: 2027-01-20}  (1.0.0 on that date, a new major every month; support: "
+                 f"anchor_date: {next_month_20th(date.today())}}}  (1.0.0 on that date, a new major every month; support: "
                  "{lts_every: 12, lts_months: 24, normal_months: 2} for an LTS policy), or  preset: wasmtime  "
                  "for Wasmtime's calendar and LTS policy; see 'Presets' in the README")
+
+
+def next_month_20th(today: date) -> date:
+    """An example first-release date for hints: always ahead of ``today``, never a fixed date that ages."""
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return date(year, month, 20)
 
 
 def has_calendar(cfg: Config) -> bool:
