@@ -136,7 +136,8 @@ def schedule(cfg: Config, *, start: date, count: int) -> list[Planned]:
     calendar_of(cfg)  # no calendar: say so before judging the flags
     if not 1 <= count <= MAX_COUNT:
         raise UsageError(f"--count must be from 1 to {MAX_COUNT}, not {count}")
-    v = current_major(cfg, start)
+    # major 0 is no monthly release (a calendar anchored on 1.0.0 would invent a 0.0.0 a month before it)
+    v = max(current_major(cfg, start), min(cfg.schedule.anchor_version, 1))
     while release_date(cfg, v) < start:
         v += 1
     return [Planned(f"{m}.0.0", cut_date(cfg, m), release_date(cfg, m)) for m in range(v, v + count)]
