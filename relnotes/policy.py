@@ -34,9 +34,15 @@ class NoCalendar(ConfigError):
             f"{where}: no release calendar is configured (schedule.cadence is 'none'), so there are no "
             f"release dates or support windows to show",
             hint="to plan monthly releases add  schedule: {cadence: monthly, anchor_version: 1, "
-                 "anchor_date: 2027-01-20}  (1.0.0 on that date, a new major every month; support: "
+                 f"anchor_date: {next_month_20th(date.today())}}}  (1.0.0 on that date, a new major every month; support: "
                  "{lts_every: 12, lts_months: 24, normal_months: 2} for an LTS policy), or  preset: wasmtime  "
                  "for Wasmtime's calendar and LTS policy; see 'Presets' in the README")
+
+
+def next_month_20th(today: date) -> date:
+    """An example first-release date for hints: always ahead of ``today``, never a fixed date that ages."""
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return date(year, month, 20)
 
 
 def has_calendar(cfg: Config) -> bool:
@@ -130,7 +136,8 @@ def schedule(cfg: Config, *, start: date, count: int) -> list[Planned]:
     calendar_of(cfg)  # no calendar: say so before judging the flags
     if not 1 <= count <= MAX_COUNT:
         raise UsageError(f"--count must be from 1 to {MAX_COUNT}, not {count}")
-    v = current_major(cfg, start)
+    # major 0 is no monthly release (a calendar anchored on 1.0.0 would invent a 0.0.0 a month before it)
+    v = max(current_major(cfg, start), min(cfg.schedule.anchor_version, 1))
     while release_date(cfg, v) < start:
         v += 1
     return [Planned(f"{m}.0.0", cut_date(cfg, m), release_date(cfg, m)) for m in range(v, v + count)]

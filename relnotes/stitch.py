@@ -61,6 +61,7 @@ class Stitched:
     repo: object = None  # the relnotes.gitio.Repo it was read through
     _texts: dict[str, list[str]] = field(default_factory=dict)
     _docs: dict[str, notes.NotesDocument] = field(default_factory=dict)
+    fmt: str = "releases"  # the notes files' format (notes_format): keepachangelog headings differ
 
     def lines(self, blob: str) -> list[str]:
         """The lines of a notes file read for this history (one batch for all on first use)."""
@@ -78,7 +79,8 @@ class Stitched:
         """The parsed notes file a section lives in (parsed once per file)."""
         doc = self._docs.get(section.blob)
         if doc is None:
-            doc = self._docs[section.blob] = notes.parse("".join(self.lines(section.blob)), section.branch)
+            doc = self._docs[section.blob] = notes.parse("".join(self.lines(section.blob)), section.branch,
+                                                          self.fmt)
         return doc
 
     def describe(self) -> str:
@@ -101,8 +103,8 @@ def _split(text: str) -> list[str]:
     return out
 
 
-def _outline(text: str) -> list[tuple]:
-    doc = notes.parse(text)
+def _outline(text: str, fmt: str = "releases") -> list[tuple]:
+    doc = notes.parse(text, fmt=fmt)
     return [(str(r.version) if r.version else None, r.title, r.status or "unknown", r.date, r.start, r.body_end)
             for r in doc.releases]
 
@@ -136,7 +138,8 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     repo = repo or Repo(cfg.root)
     sources = _sources(cfg, repo)
     warnings: list[str] = []
-    if not any(v is not None for _, _, v in sources):
+    single_branch = cfg.notes_format == "keepachangelog"  # releases from one branch: none to fetch
+    if not single_branch and not any(v is not None for _, _, v in sources):
         pattern = cfg.release_branch.replace("{version}", "*")
         why = "this is a shallow clone and " if repo.is_shallow() else ""
         warnings.append(f"{why}git knows no release branch ({pattern}, local or remote-tracking): "
@@ -144,7 +147,8 @@ def stitch(cfg: Config, repo=None) -> Stitched:
                         + FETCH_HINT.format(pattern=pattern))
     ids = _partial_guard(cfg, repo, len(sources),
                          lambda: repo.blob_ids([f"{commit}:{cfg.notes_file}" for _, commit, _ in sources]))
-    path = cache_file(cfg.root, CACHE_NAME)
+    # outlines depend on the format a blob is read as: one cache per format
+    path = cache_file(cfg.root, CACHE_NAME if cfg.notes_format == "releases" else f"{cfg.notes_format}-{CACHE_NAME}")
     data = read_marshal(path) if path is not None else None
     known: dict[str, list] = data.get("outlines", {}) if data else {}
     if not isinstance(known, dict):
@@ -155,7 +159,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
         read = _partial_guard(cfg, repo, len(unknown), lambda: repo.read_blobs(unknown))
         for b, text in zip(unknown, read):
             if text is not None:
-                known[b] = _outline(text)
+                known[b] = _outline(text, cfg.notes_format)
                 texts[b] = _split(text)
     used: dict[str, list] = {}
     absent = []
@@ -195,7 +199,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     chosen.sort(key=lambda s: (s.version is not None, s.version or Version(0, 0, 0)), reverse=True)
     chosen.sort(key=lambda s: s.version is not None)  # version-less (## Unreleased) first
     main = next((name for name, _, v in sources if v is None and name in read_from), None)
-    return Stitched(chosen, read_from, main, total, warnings, repo, texts)
+    return Stitched(chosen, read_from, main, total, warnings, repo, texts, fmt=cfg.notes_format)
 
 
 def one_file(doc: notes.NotesDocument) -> Stitched:

@@ -52,7 +52,7 @@ FRAGMENT_FIELDS = (
 )
 
 _SECTION_VARS = (
-    Variable("version", "str", "the release, e.g. 49.0.0"),
+    Variable("version", "str", "the release, e.g. 1.2.0"),
     Variable("sections", "list[str]", "the categories to open, in order (template_sections; patch_sections for patch)"),
     Variable("separator", "str", "the line of 80 dashes that ends a release section"),
 )

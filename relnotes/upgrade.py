@@ -135,7 +135,7 @@ def guide(cfg: Config, history: Stitched, start: str, target: str, *, pending: b
     """The upgrade guide from ``start`` to ``target`` over a stitched history."""
     lo, hi = Version.parse(start, "FROM"), Version.parse(target, "TO")
     if not lo < hi:
-        raise UsageError(f"FROM {lo} is not older than TO {hi}", hint="relnotes upgrade OLD NEW, e.g. 36.0.0 48.0.0")
+        raise UsageError(f"FROM {lo} is not older than TO {hi}", hint="relnotes upgrade OLD NEW, e.g. relnotes upgrade 1.0.0 2.0.0")
     known = {s.version: s for s in history.sections if s.version is not None}
     if hi not in known:
         near = sorted(known, reverse=True)[:6]

@@ -35,7 +35,7 @@ class Version(NamedTuple):
         if not m:
             raise UsageError(
                 f"{what + ' ' if what else ''}{text!r} is not a version",
-                hint="versions look like 48.0.0, 49.0.0-dev or 49.0.0-rc.1",
+                hint="versions look like 1.2.0, 1.3.0-dev or 1.3.0-rc.1",
             )
         pre = tuple(m["pre"].split(".")) if m["pre"] else ()
         return cls(int(m["major"]), int(m["minor"]), int(m["patch"]), pre)
