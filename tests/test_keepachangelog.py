@@ -489,3 +489,13 @@ def test_build_without_an_unreleased_section_is_located(kproject):
     assert r.exit_code == 1 and "CHANGELOG.md: no '## [Unreleased]' section" in r.output
     assert "add '## [Unreleased]' above the newest release" in r.output
     assert kproject.snapshot_tree() == before
+
+
+def test_init_says_where_its_version_goes(project):
+    """A Keep a Changelog file has no version until a release: init's --version is not
+    silently dropped, it says how the first release takes it."""
+    (project.root / "relnotes.yaml").unlink()
+    r = project.run("init", "--preset", "keepachangelog", "--project", "Demo", "--version", "1.0.0")
+    assert r.exit_code == 0, r.output
+    assert "note: CHANGELOG.md starts with [Unreleased]" in r.output
+    assert "relnotes release --version 1.0.0" in r.output

@@ -68,6 +68,13 @@ def init(
         out(f"kept existing {p}")
     for line in getattr(res, "notes", ()):
         out(line)
+    if package is None and version:
+        from relnotes import config as config_mod
+
+        cfg = config_mod.load(start=root)
+        if cfg.notes_format == "keepachangelog":  # the file names no version until a release does
+            out(f"note: {cfg.notes_file} starts with [Unreleased]; the first release takes its version "
+                f"when you release: relnotes release --version {version}")
 
 
 @command(mutating=True)
