@@ -27,8 +27,13 @@ from relnotes.errors import ConfigError
 PYPROJECT_NAME = "pyproject.toml"
 TABLE = ("tool", "relnotes")
 # A header or dotted key that opens relnotes' table: cheap to look for before parsing.
-_MENTION = re.compile(r"""\btool\s*\.\s*["']?relnotes\b|^\s*["']?relnotes["']?\s*[.=]|\brelnotes\s*=\s*\{""",
-                      re.MULTILINE)
+# Linear: each alternative starts at a word or a line start and scans only that line's blanks
+# (``^\s*`` would rescan every following blank line from every line start: quadratic).
+_MENTION = re.compile(r"""\btool["']?[ \t]*\.[ \t]*["']?relnotes\b|^[ \t]*["']?relnotes["']?[ \t]*[.=]"""
+                      r"""|\brelnotes[ \t]*=[ \t]*\{""", re.MULTILINE)
+# tomllib builds a dotted key part by part (quadratic in its parts), and a key's parts are
+# on one line: a line with more dots than this is refused before tomllib sees it.
+MAX_DOTS_PER_LINE = 512
 _TOML_ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
@@ -44,6 +49,12 @@ def parse(text: str, path: Path) -> dict:
 
     from relnotes.config_rules import shown
 
+    if text.count(".") > MAX_DOTS_PER_LINE:
+        for n, line in enumerate(text.split("\n"), 1):
+            if line.count(".") > MAX_DOTS_PER_LINE:
+                raise ConfigError(f"{shown(path)}:{n}:1: more than {MAX_DOTS_PER_LINE} dots on one line; relnotes "
+                                  "refuses such a line (a dotted key that long costs TOML parsers quadratic time)",
+                                  hint="split the line, or shorten its dotted key")
     try:
         return tomllib.loads(text.lstrip("\ufeff"))
     except tomllib.TOMLDecodeError as e:
@@ -78,7 +89,11 @@ def table(text: str, path: Path) -> dict | None:
         line, col = positions.get(TABLE, home)
         raise ConfigError(f"{shown(path)}:{line}:{col}: 'tool.relnotes' must be a table of keys and values",
                           hint="write the keys under a [tool.relnotes] header")
-    return _located(value, TABLE, positions, home)
+    try:
+        return _located(value, TABLE, positions, home)
+    except RecursionError:  # tables nested by dotted keys, which tomllib builds without recursion
+        line, col = home
+        raise ConfigError(f"{shown(path)}:{line}:{col}: TOML nested too deeply") from None
 
 
 class _Where:

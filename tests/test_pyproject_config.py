@@ -413,3 +413,37 @@ def test_init_keeps_a_tool_relnotes_table_instead_of_shadowing_it(project):
     assert not (project.root / "relnotes.yaml").exists()
     assert (project.root / "NEWS.md").is_file() and (project.root / "news.d").is_dir()
     assert "pyproject.toml [tool.relnotes]" in r.output
+
+
+def test_may_hold_table_is_linear_on_blank_lines():
+    """``^\\s*`` in the mention regex rescanned every following blank line from every line
+    start: 20,000 newlines took seconds, a 256 KiB pyproject.toml minutes, on every command."""
+    import time
+
+    for text in ("\n" * 200_000 + "x", " \n" * 100_000, "\t\r\n" * 60_000 + "relnotes"):
+        started = time.perf_counter()
+        assert not config_toml.may_hold_table(text)
+        assert time.perf_counter() - started < 1.0
+    for text in ('[ "tool" . "relnotes" ]\n', "[tool]\n\n\n  relnotes.project = 'x'\n", "tool = { relnotes = {} }\n"):
+        assert config_toml.may_hold_table(text), text
+
+
+@pytest.mark.parametrize("parts", [2_000, 120_000])
+def test_a_deeply_dotted_table_is_a_located_error_in_bounded_time(repo, parts):
+    """tomllib builds dotted keys quadratically and nests their tables without recursion; the
+    positioned copy of the table recursed (exit 3 at 2,000 parts, minutes at 120,000)."""
+    import time
+
+    write(repo / "pyproject.toml", "[tool.relnotes." + ".".join(["a"] * parts) + "]\nb = 1\n")
+    started = time.perf_counter()
+    with pytest.raises(ConfigError) as e:
+        config.load(start=repo)
+    assert time.perf_counter() - started < 5.0
+    assert e.value.exit_code == 2 and "pyproject.toml:1:" in e.value.message
+
+
+def test_tables_nested_within_the_dot_limit_are_a_config_error(repo):
+    write(repo / "pyproject.toml", "[tool.relnotes." + ".".join(["a"] * 500) + "]\nb = 1\n")
+    with pytest.raises(ConfigError) as e:
+        config.load(start=repo)
+    assert e.value.exit_code == 2 and "pyproject.toml:1:" in e.value.message
