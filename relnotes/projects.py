@@ -193,6 +193,13 @@ def _placed(cfg: Config, name: str, base: str, own: dict, at: str) -> Config:
         version_files=tuple(VersionFile(under(f.path), f.pattern) for f in cfg.version_files))
 
 
+def _real(path: Path) -> str:
+    """``path`` with every symlink followed (confinement is fsio.inside's job when it is used)."""
+    import os
+
+    return os.path.realpath(path)
+
+
 def _inside_or_same(a: str, b: str) -> bool:
     return a == b or a.startswith(b.rstrip("/") + "/")
 
@@ -210,9 +217,23 @@ def _check_apart(ws: Workspace, where: str) -> None:
         for q in ws.packages:
             if q is not p and q.base == p.base:
                 raise ConfigError(f"{where}: projects '{q.name}' and '{p.name}' have the same path {p.base!r}")
+    # compared as they really are: a package directory (or fragments directory, or notes
+    # file) that is a symlink to another project's must not make two projects share one
+    real = {id(p): (_real(p.fragments_path), _real(p.notes_path)) for p in everyone}
     for i, a in enumerate(everyone):
         for b in everyone[i + 1:]:
+            if real[id(a)][1] == real[id(b)][1] and a.notes_file != b.notes_file:
+                raise ConfigError(f"{where}: projects '{a.name}' and '{b.name}' share a notes file: {a.notes_file} "
+                                  f"and {b.notes_file} are the same file (through a symbolic link)",
+                                  hint="each project needs a notes file of its own; replace the symbolic link")
             for x, y in ((a, b), (b, a)):
+                if _inside_or_same(real[id(x)][0], real[id(y)][0]) and not _inside_or_same(
+                        x.fragments_dir, y.fragments_dir):
+                    raise ConfigError(f"{where}: the fragments directory of '{x.name}' ({x.fragments_dir}) "
+                                      f"is, through a symbolic link, inside or the same as that of '{y.name}' "
+                                      f"({y.fragments_dir})",
+                                      hint="each project needs a fragments directory of its own; replace the "
+                                           "symbolic link")
                 if _inside_or_same(x.fragments_dir, y.fragments_dir):
                     raise ConfigError(f"{where}: the fragments directory of '{x.name}' ({x.fragments_dir}) "
                                       f"overlaps that of '{y.name}' ({y.fragments_dir})",

@@ -428,3 +428,27 @@ def test_the_root_project_option_still_builds_only_the_invoked_command():
 
     pruned = app_for(["--project", "cli", "new", "-s", "Added"])
     assert [c.callback.__name__ for c in pruned.registered_commands] == ["new"]
+
+
+def test_a_package_directory_symlinked_to_another_package_is_refused(mono):
+    """``evil -> cli`` stays inside the repository, but made 'evil' a second owner of cli's
+    notes and fragments: 'build --project evil' consumed cli's fragments into cli's notes."""
+    os.symlink("cli", mono.root / "evil")
+    fragment(mono, "cli/changes.d", "a.md")
+    mono.write("relnotes.yaml", ROOT_CONFIG + "  - {name: evil, path: evil}\n")
+    before = mono.snapshot_tree()
+    for args in (["check"], ["build", "--project", "evil"], ["build", "--project", "cli"]):
+        r = mono.run(*args)
+        assert r.exit_code == 2, r.output
+        assert "share a notes file: cli/RELEASES.md and evil/RELEASES.md" in r.stderr
+    assert mono.snapshot_tree() == before
+
+
+def test_a_fragments_directory_symlinked_to_another_projects_is_refused(mono):
+    import shutil
+
+    shutil.rmtree(mono.root / "cli" / "changes.d")
+    os.symlink("../core/notes.d", mono.root / "cli" / "changes.d")
+    r = mono.run("check")
+    assert r.exit_code == 2, r.output
+    assert "fragments directory of 'cli' (cli/changes.d) is, through a symbolic link" in r.stderr
