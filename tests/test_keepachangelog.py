@@ -401,6 +401,63 @@ def test_a_first_release_without_version_is_the_one_next_prints(kproject):
     assert "## [0.1.0] - 2026-01-01" in kproject.read("CHANGELOG.md")
 
 
+_CHANGELOG = """# Changelog
+
+## [Unreleased]
+
+## [{current}] - 2026-11-01
+
+### Added
+
+- Things.
+
+[unreleased]: https://github.com/o/demo/compare/v{current}...HEAD
+[{current}]: https://github.com/o/demo/releases/tag/v{current}
+"""
+
+
+@pytest.mark.parametrize(("current", "sections", "breaking", "extra", "want"), [
+    ("1.2.3", ["Fixed"], False, "", "1.2.4"),
+    ("1.2.3", ["Fixed", "Added"], False, "", "1.3.0"),
+    ("1.2.3", ["Changed"], False, "", "1.3.0"),  # bump.minor lists Changed by default
+    ("1.2.3", ["Deprecated"], False, "", "1.3.0"),
+    ("1.2.3", ["Removed"], False, "", "2.0.0"),
+    ("1.2.3", ["Fixed"], True, "", "2.0.0"),
+    ("0.4.1", ["Removed"], False, "", "0.5.0"),
+    ("0.4.1", ["Added"], False, "", "0.4.2"),
+    ("1.0.0-rc.1", ["Fixed"], False, "", "1.0.0"),  # a pre-release leads to its release
+    ("2.0.0-beta.2", ["Removed"], False, "", "2.0.0"),
+    ("1.2.3", ["Fixed"], False, "bump: {patch: [Fixed], major: [Security]}\n", "1.2.4"),
+    ("1.2.3", ["Security"], False, "bump: {patch: [Fixed], major: [Security]}\n", "2.0.0"),
+    ("1.2.3", ["Added"], False, "bump: {minor: [], default: patch}\n", "1.2.4"),
+])
+def test_release_makes_the_version_next_says_on_edge_cases(kproject, current, sections, breaking, extra, want):
+    kproject.write("CHANGELOG.md", _CHANGELOG.format(current=current))
+    if extra:
+        kproject.write("relnotes.yaml", kproject.read("relnotes.yaml") + extra)
+    for i, s in enumerate(sections):
+        kproject.fragment(f"f{i}.md", s, f"Change {i}.", breaking=breaking)
+    r = kproject.run("next")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith(f"next version: {want} "), r.output
+    r = kproject.run("release", "--date", "2026-11-30")
+    assert r.exit_code == 0, r.output
+    assert f"stamped {want}" in r.output
+    assert f"## [{want}] - 2026-11-30\n" in kproject.read("CHANGELOG.md")
+
+
+def test_release_counts_entries_already_built_as_next_does(kproject):
+    """A breaking entry built with the preset's prefix, and a hand-written Removed
+    category, make the major release that 'next' names."""
+    kproject.write("CHANGELOG.md", _CHANGELOG.format(current="1.2.3"))
+    kproject.fragment("a.md", "Changed", "An incompatible change.", breaking=True)
+    assert kproject.run("build").exit_code == 0
+    assert "- **Breaking:** An incompatible change." in kproject.read("CHANGELOG.md")
+    assert kproject.run("next").output.startswith("next version: 2.0.0 ")
+    r = kproject.run("release", "--date", "2026-11-30")
+    assert r.exit_code == 0 and "stamped 2.0.0" in r.output, r.output
+
+
 # -- configuration -----------------------------------------------------------------------------
 
 
