@@ -212,9 +212,18 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
                               hint="for example line: 'Thanks to {authors}.'")
         from relnotes.markdown_screen import body_problems  # the line is data, like an entry's body
 
-        problems = body_problems(value.format(authors="@octocat"), name, 1)[0]
-        if problems:
-            raise ConfigError(f"{where}: '{name}' could change the notes' structure: {problems[0].message}")
+        # as 'mention' and 'link' fill it; after a list or a code block the line starts a
+        # paragraph of its own, where a link definition (``[unreleased]: URL "{authors}"``)
+        # would re-point every link of that label in the notes: the line may define none
+        for authors in ("@octocat", "[@octocat](https://github.com/octocat)"):
+            problems, labels = body_problems(value.format(authors=authors), name, 1)
+            if problems:
+                raise ConfigError(f"{where}: '{name}' could change the notes' structure: {problems[0].message}")
+            if labels:
+                raise ConfigError(f"{where}: '{name}' could change the notes' structure: it reads as the "
+                                  f"definition of the link label [{labels[0][0]}], which would re-point that "
+                                  "label's links in the whole notes file",
+                                  hint="use an inline link [text](url), or put words before the '['")
         return value
     if kind == "version":
         if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):

@@ -114,6 +114,10 @@ def test_declared_fields_load_in_order_with_their_types(tmp_path):
     ("credit: {line: '## Thanks {authors}'}\n", "'credit.line' could change the notes' structure: headings"),
     ("credit: {line: '<!-- ARCHIVE_START --> {authors}'}\n", "could change the notes' structure"),
     ("credit: {line: 'See [x](javascript:alert(1)) {authors}'}\n", "could change the notes' structure"),
+    ("credit: {line: '[unreleased]: https://evil.example/x \"{authors}\"'}\n",
+     "'credit.line' could change the notes' structure: it reads as the definition of the link label [unreleased]"),
+    ("credit: {line: ' [1.2.3]: <https://evil.example> ({authors})'}\n", "definition of the link label [1.2.3]"),
+    ("credit: {line: '[x]:\thttps://evil.example \"{authors}\"'}\n", "definition of the link label [x]"),
     ("credit: {style: emoji}\n", "'credit.style' must be 'link', 'mention' or 'none'"),
     ("links: {author: 'https://x.org/{login}'}\n", "'links.author' uses the placeholder {login}; it may use {handle}"),
 ])
@@ -400,6 +404,28 @@ def test_credit_line_is_off_in_the_wasmtime_preset(project):
     assert "Thanks" not in out and "octocat" not in out
     out = _build_draft(project, "preset: wasmtime\ncredit: {style: mention}\n")
     assert "Thanks to @bob." in out  # a key set in the file wins over the preset
+
+
+def test_a_credit_line_that_defines_a_link_is_refused(tmp_path):
+    """After a body ending in a list or code block the credit line starts a paragraph of its
+    own: a line like '[unreleased]: URL "{authors}"' would be a link definition there,
+    re-pointing the Keep a Changelog '## [Unreleased]' heading (the first definition wins)."""
+    ok = "credit: {line: 'Thanks to {authors} [(how to help)](https://example.org/help)'}\n"
+    assert _cfg(tmp_path, ok).credit.line.startswith("Thanks to")
+    assert _cfg(tmp_path, "credit: {line: '[{authors}] thanks'}\n").credit.line == "[{authors}] thanks"
+
+
+def test_a_hostile_credit_line_never_reaches_the_changelog(project):
+    (project.root / "relnotes.yaml").unlink()
+    assert project.run("init", "--preset", "keepachangelog", "--project", "Demo",
+                       "--repository", "https://github.com/o/demo").exit_code == 0
+    project.write("relnotes.yaml", project.read("relnotes.yaml")
+                  + "credit:\n  style: mention\n  line: '[unreleased]: https://evil.example/x \"{authors}\"'\n")
+    project.fragment("a.md", "Fixed", "A fix:\n\n```\ncode\n```", authors="[octocat]")
+    before = project.snapshot_tree()
+    r = project.run("release", "--version", "1.0.0")
+    assert r.exit_code == 2 and "definition of the link label [unreleased]" in r.output, r.output
+    assert project.snapshot_tree() == before
 
 
 def test_presets_set_credit(tmp_path):
