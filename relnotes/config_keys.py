@@ -9,7 +9,7 @@ the editors' schema cannot drift apart.  Patterns are valid in Python and ECMA-2
 from typing import Any
 
 # key: (type, default, description).  A dict value instead of a tuple is a nested table.
-# Types: "str", "int", "optint", "day", "bool", "date", "path", "link", "branch", "tag", "version",
+# Types: "str", "repository", "int", "optint", "day", "bool", "date", "path", "link", "branch", "tag", "version",
 # "strlist", "sections", "vfiles", "inline", "heading", and the one-word kinds of ENUMS ("order", "weekend", "cadence", "versioning", …).  Each kind's rule is written once as a
 # pattern or bound that both _coerce and json_schema read (tests/test_schema_agreement.py).
 SCHEMA: dict[str, Any] = {
@@ -19,7 +19,7 @@ SCHEMA: dict[str, Any] = {
                "(CHANGELOG.md in the Keep a Changelog format). Keys set here override the preset."),
     "project": ("str", "", "Project name used in messages and templates (empty: the repository "
                            "directory's name)."),
-    "repository": ("str", "", "Repository URL; {repository} in link patterns. Empty (unknown): PR, issue "
+    "repository": ("repository", "", "Repository URL; {repository} in link patterns. Empty (unknown): PR, issue "
                               "and advisory references are plain text (#123) and the archive list has no links."),
     "notes_file": ("path", "RELEASES.md", "The notes file, relative to the repository root."),
     "notes_format": ("notes_format", "releases",

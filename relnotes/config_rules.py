@@ -19,13 +19,21 @@ from relnotes.config_keys import (  # noqa: F401 (re-exported for the loader and
 from relnotes.errors import ConfigError
 
 
+# One character of a URL that relnotes writes into a notes file (a link line, a compare
+# link definition): no blank, line break or other control character, and nothing that
+# could end the link or start markup around it ([ ] ( ) < > " ' ` \\).  A filled link
+# is then one token on its line, whatever the configuration (a PR's) says.
+URL_CHAR = r"""[^\x00-\x20\x7f-\x9f<>()\[\]"'`\\{}]"""
+REPOSITORY_PATTERN = rf"^(?:https?://{URL_CHAR}+)?(?![\s\S])"  # "" (none) or an http(s) URL
+
+
 def link_pattern(name: str) -> str:
-    """Literal text, doubled braces, and the bare placeholders of the key's default only."""
+    """URL characters, doubled braces, and the bare placeholders of the key's default only."""
     import string
 
     spec = SCHEMA["links"][name]
     fields = [f for _, f, _, _ in string.Formatter().parse(spec[1]) if f]
-    return r"^(?:[^{}]|\{\{|\}\}|\{(?:" + "|".join(fields) + r")\})*$"
+    return r"^(?:" + URL_CHAR + r"|\{\{|\}\}|\{(?:" + "|".join(fields) + r")\})*(?![\s\S])"
 
 
 def shown(path: Path) -> str:
@@ -138,7 +146,12 @@ def _link_problem(pattern: str, name: str) -> str | None:
         return f"'{name}' is not a valid link pattern ({e})"
     if not re.match(link_pattern(name.split(".")[-1]), pattern):
         names = ", ".join("{" + f + "}" for f in allowed)
-        return f"'{name}' may use only the bare placeholders {names} (no format spec or conversion)"
+        return (f"'{name}' must be one URL: no blank, line break or [ ] ( ) < > \" ' ` \\, and only the bare "
+                f"placeholders {names} (no format spec or conversion)")
+    from relnotes.safehtml import is_safe_url
+
+    if not is_safe_url(pattern.format(**allowed)):
+        return f"'{name}' must make an http, https or mailto URL or a relative link"
     return None
 
 
@@ -150,6 +163,11 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
         if not isinstance(value, str):
             raise bad("a string")
         return str(value)
+    if kind == "repository":
+        if not isinstance(value, str) or not re.match(REPOSITORY_PATTERN, value):
+            raise bad("empty or the repository's http(s) web address, one URL without blanks, line breaks "
+                      "or [ ] ( ) < > \" ' ` \\")
+        return value
     if kind == "link":
         if not isinstance(value, str):
             raise bad("a string")

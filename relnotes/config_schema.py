@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from relnotes.config_rules import (BOUNDS, BRANCH_PATTERN, CREDIT_MAX, CREDIT_PATTERN, DATE_PATTERN, DAYS, ENTRY_SCHEMA,
-                                   ENUMS, HEADING_PATTERN, INLINE_PATTERN, PATH_PATTERN, PROJECT_NAME_PATTERN, SCHEMA,
-                                   VERSION_PATTERN, VFILE_PATTERN, link_pattern)
+                                   ENUMS, HEADING_PATTERN, INLINE_PATTERN, PATH_PATTERN, PROJECT_NAME_PATTERN,
+                                   REPOSITORY_PATTERN, SCHEMA, VERSION_PATTERN, VFILE_PATTERN, link_pattern)
 
 
 def json_schema() -> dict:
@@ -45,6 +45,7 @@ def json_schema() -> dict:
         else:
             base = {
                 "str": {"type": "string"},
+                "repository": {"type": "string", "pattern": REPOSITORY_PATTERN},
                 "projname": {"type": "string", "pattern": PROJECT_NAME_PATTERN},
                 "path": path,
                 "branch": {"type": "string", "pattern": BRANCH_PATTERN},

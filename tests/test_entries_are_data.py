@@ -440,3 +440,50 @@ def test_unsafe_links_are_located_on_their_own_line():
     frag, problems = parse_text("---\nsection: Fixed\n---\nFirst paragraph [ok](https://x.org).\n\n"
                                 "Second *with [bad](javascript:x)*.\n\n- item\n- [worse](vbscript:y)\n", P, SECTIONS)
     assert [(p.line, p.code) for p in problems] == [(6, "unsafe-link"), (9, "unsafe-link")]
+
+
+# -- configuration a PR can change: link patterns and the repository are one URL each --------
+
+_FORGED = "\n\n## [9.9.9] - 2020-01-01\n\n### Added\n\n- forged"
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("links: {compare: %s}", "{repository}/compare/{previous}...{current}" + _FORGED),
+    ("links: {pr: %s}", "{repository}/pull/{number})" + _FORGED + "\n\n[x](y"),
+    ("links: {release: %s}", "{repository}/releases/tag/{current}\n"),
+    ("links: {issue: %s}", "{repository}/issues/{number} \"title\""),
+    ("links: {author: %s}", "https://github.com/{handle}><script>alert(1)</script>"),
+    ("links: {advisory: %s}", "javascript:alert('{id}')"),
+    ("links: {pr: %s}", "JavaScript:{number}"),
+    ("repository: %s", "https://github.com/o/demo" + _FORGED),
+    ("repository: %s", "https://github.com/o/demo\n"),
+    ("repository: %s", "https://github.com/o/demo) <b>x</b>"),
+    ("repository: %s", "javascript:alert(1)//"),
+])
+def test_a_link_pattern_or_repository_cannot_forge_notes_structure(project, key, value):
+    """Links are filled into link lines and Keep a Changelog's footer definitions: a line
+    break, blank or bracket in the configured pattern or repository would write a release
+    heading (or a title, or HTML) of the configuration's making into the notes."""
+    import json
+
+    project.write("relnotes.yaml", "preset: keepachangelog\nrepository: https://github.com/o/demo\n"
+                  + key % json.dumps(value) + "\n")
+    project.fragment("x.md", "Fixed", "A fix.", prs="[5]", authors="[octocat]")
+    before = project.snapshot_tree()
+    r = project.run("check")
+    assert r.exit_code == 2, r.output
+    assert "relnotes.yaml:" in r.output and ("must be one URL" in r.output or "http" in r.output), r.output
+    assert project.run("build").exit_code == 2
+    assert project.snapshot_tree() == before
+
+
+@pytest.mark.parametrize("value", ["", "https://github.com/o/demo", "http://localhost:8080/git/x/",
+                                   "https://gitlab.example.org/group/sub/proj"])
+def test_real_repositories_and_patterns_still_pass(tmp_path, value):
+    from relnotes import config
+
+    (tmp_path / "relnotes.yaml").write_text(
+        f"repository: '{value}'\nlinks: {{pr: '{{repository}}/-/merge_requests/{{number}}', "
+        "compare: 'https://example.org/c?from={previous}&to={current}#x', author: 'mailto:{handle}@example.org'}\n")
+    cfg = config.load(tmp_path / "relnotes.yaml")
+    assert cfg.repository == value

@@ -245,9 +245,11 @@ def valid_configs(draw) -> dict:
             "lts_months": st.integers(1, 1200), "normal_releases": st.integers(1, 1000)}))
     if draw(st.booleans()):
         cfg["commit"] = draw(st.fixed_dictionaries({}, optional={"cut": _names, "release": _names, "marker": _names}))
-    for key in ("project", "repository", "main_branch"):
+    for key in ("project", "main_branch"):
         if draw(st.booleans()):
             cfg[key] = draw(_names)
+    if draw(st.booleans()):  # one http(s) URL (config_rules.REPOSITORY_PATTERN)
+        cfg["repository"] = "https://example.org/" + draw(st.from_regex(r"[a-z0-9]{1,12}", fullmatch=True))
     for key in ("notes_file", "fragments_dir"):
         if draw(st.booleans()):
             cfg[key] = draw(_paths)
