@@ -130,17 +130,7 @@ def init_package(root: Path, base: str, *, name: str | None, repository: str | N
         res.kept.append(f"{base}/{CONFIG_NAME}")
     ws = projects.load(root_file)
     cfg = next(p for p in ws.packages if p.base == base)
-    notes_text = scaffold.initial_notes(cfg, str(v))
-    if cfg.fragments_path.is_dir():
-        res.kept.append(cfg.fragments_dir + "/")
-    else:
-        fsio.write_text(root, cfg.fragments_path / ".gitkeep", "")
-        res.created.append(cfg.fragments_dir + "/")
-    if cfg.notes_path.exists():
-        res.kept.append(cfg.notes_file)
-    else:
-        fsio.write_text(root, cfg.notes_path, notes_text)
-        res.created.append(cfg.notes_file)
+    scaffold.write_skeleton(root, cfg, scaffold.initial_notes(cfg, str(v)), res)
     return res
 
 

@@ -260,15 +260,22 @@ def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.
     if text is not None:
         fsio.write_text(root, cfg_path, text)
         res.created.append(config_mod.CONFIG_NAME)
-    keep = cfg.fragments_path / ".gitkeep"
+    write_skeleton(root, cfg, notes_text, res)
+    return res
+
+
+def write_skeleton(root: Path, cfg, notes_text: str, res: InitResult) -> None:
+    """The fragments directory and the notes file of ``cfg`` when missing (an existing one is
+    kept and listed as kept): what ``init`` and ``init --path`` write after the configuration."""
+    from relnotes import fsio
+
     if cfg.fragments_path.is_dir():
         res.kept.append(cfg.fragments_dir + "/")
     else:
-        fsio.write_text(root, keep, "")
+        fsio.write_text(root, cfg.fragments_path / ".gitkeep", "")
         res.created.append(cfg.fragments_dir + "/")
     if cfg.notes_path.exists():
         res.kept.append(cfg.notes_file)
     else:
         fsio.write_text(root, cfg.notes_path, notes_text)
         res.created.append(cfg.notes_file)
-    return res
