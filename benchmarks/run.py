@@ -210,7 +210,12 @@ def run_once(cmd: list[str], cwd: Path, prepare=None) -> tuple[float, int, int]:
 
 def fresh_copy(src: Path, *, without_git: bool = False):
     def prepare() -> Path:
-        dst = WORK / "scratch"
+        # outside this checkout: a relnotes.yaml below a repository whose own configuration
+        # does not list it is refused (an unlisted monorepo package), and a copy without .git
+        # would be found inside relnotes' repository
+        import tempfile
+
+        dst = Path(tempfile.gettempdir()) / "relnotes-bench-scratch"
         if dst.exists():
             shutil.rmtree(dst)
         shutil.copytree(src, dst, symlinks=True, ignore=shutil.ignore_patterns(".git") if without_git else None)
