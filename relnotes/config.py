@@ -48,9 +48,11 @@ def _is_pyproject_config(path: Path, root: Path) -> bool:
     """A pyproject.toml that has ``[tool.relnotes]`` (one without is not a configuration)."""
     if not path.is_file():
         return False
+    text = _read_config(path, root)
+    if "relnotes" not in text:  # the table's name is in the text (may_hold_table needs it too)
+        return False
     from relnotes import config_toml
 
-    text = _read_config(path, root)
     if not config_toml.may_hold_table(text):
         return False
     from relnotes import cache
@@ -69,9 +71,11 @@ def shadowed_pyproject(cfg: "Config") -> str | None:
     try:
         if not path.is_file():
             return None
+        text = _read_config(path, cfg.path.parent)
+        if "relnotes" not in text:  # as in _is_pyproject_config: no TOML layer to import
+            return None
         from relnotes import config_toml
 
-        text = _read_config(path, cfg.path.parent)
         if not config_toml.may_hold_table(text) or config_toml.table(text, path) is None:
             return None
         line, col = config_toml.locate(text.lstrip("\ufeff")).get(config_toml.TABLE, (1, 1))
