@@ -64,11 +64,9 @@ def structure_problems(doc: KeepAChangelogDocument) -> list[Problem]:
         problems.append(Problem(p, doc.releases[0].start + 1, 1, "notes-no-unreleased",
                                 "no '## [Unreleased]' section: add it above the newest release "
                                 "(build collects entries there)"))
-    for i, text in enumerate(doc.lines):
-        if "\r" in text.rstrip("\r\n"):
-            problems.append(Problem(p, i + 1, text.index("\r") + 1, "notes-lone-cr",
-                                    "a carriage return inside the line: Markdown reads it as a line end, "
-                                    "so what follows it is a line of its own; replace it with a newline"))
+    from relnotes.notes_problems import lone_cr_problems
+
+    problems.extend(lone_cr_problems(doc, p))
     return problems
 
 

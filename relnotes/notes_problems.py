@@ -58,11 +58,7 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
     if unreleased and not top.unreleased:
         problems.append(Problem(p, top.start + 1, 1, "notes-unreleased-not-top",
                                 "an unreleased release is below a released one; the top release must be the unreleased one"))
-    for i, line in enumerate(doc.lines):
-        if "\r" in line.rstrip("\r\n"):
-            problems.append(Problem(p, i + 1, line.index("\r") + 1, "notes-lone-cr",
-                                    "a carriage return inside the line: Markdown reads it as a line end, "
-                                    "so what follows it is a line of its own; replace it with a newline"))
+    problems.extend(lone_cr_problems(doc, p))
     if need_archive and doc.archive is None:
         problems.append(Problem(p, len(doc.lines) or 1, 1, "notes-no-archive",
                                 f"no '{ARCHIVE_MARKER}' line: add it before the list of archive links"))
@@ -75,3 +71,11 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
             problems.append(Problem(p, j + 1, 1, "notes-bad-archive-link",
                                     "archive list line is not of the form '* [LABEL](URL)'"))
     return problems
+
+
+def lone_cr_problems(doc, path: str) -> list:
+    """A carriage return inside a line, in either notes format (Markdown reads it as a line end)."""
+    return [Problem(path, i + 1, line.index("\r") + 1, "notes-lone-cr",
+                    "a carriage return inside the line: Markdown reads it as a line end, "
+                    "so what follows it is a line of its own; replace it with a newline")
+            for i, line in enumerate(doc.lines) if "\r" in line.rstrip("\r\n")]
