@@ -7,10 +7,72 @@ importable from :mod:`relnotes.config`.
 
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, ClassVar
 
 
-class Links(NamedTuple):
+class Record:
+    """An immutable record: the fields its class annotates, in order, with the defaults
+    it assigns; equal and hashed by value; ``_replace`` and ``_asdict`` as on a NamedTuple.
+
+    The configuration's tables were NamedTuples.  Every command defines these classes
+    at start-up, and defining a NamedTuple class (an ``eval`` and a generated class per
+    record) costs several times a plain class; instances are few (one set per project),
+    so building them with a generic ``__init__`` costs nothing that shows.
+    """
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _field_defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        own = [name for name, kind in cls.__dict__.get("__annotations__", {}).items()
+               if getattr(kind, "__origin__", None) is not ClassVar]
+        cls._fields = (*cls._fields, *own)
+        cls._field_defaults = {**cls._field_defaults,
+                               **{name: cls.__dict__[name] for name in own if name in cls.__dict__}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self._fields
+        if len(args) > len(fields):
+            raise TypeError(f"{type(self).__name__} takes {len(fields)} values, {len(args)} given")
+        values = dict(zip(fields, args))
+        for name, value in kwargs.items():
+            if name not in fields or name in values:
+                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
+            values[name] = value
+        for name in fields:
+            if name not in values:
+                if name not in self._field_defaults:
+                    raise TypeError(f"{type(self).__name__}: missing field {name!r}")
+                values[name] = self._field_defaults[name]
+        object.__setattr__(self, "__dict__", {name: values[name] for name in fields})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: use _replace({name}=…)")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.__dict__ == self.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self.__dict__.values()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
+
+    def __reduce__(self):
+        return (type(self), tuple(self.__dict__.values()))
+
+    def _replace(self, **changes: Any):
+        return type(self)(**{**self.__dict__, **changes})
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Links(Record):
     pr: str
     issue: str
     advisory: str
@@ -20,13 +82,13 @@ class Links(NamedTuple):
     release: str
 
 
-class ArchiveConfig(NamedTuple):
+class ArchiveConfig(Record):
     label: str
     oldest_suffix: str
     since: str
 
 
-class Schedule(NamedTuple):
+class Schedule(Record):
     cadence: str  # "none" (no calendar) or "monthly"
     cut_day: int
     release_day: int
@@ -35,7 +97,7 @@ class Schedule(NamedTuple):
     weekend: str
 
 
-class Support(NamedTuple):
+class Support(Record):
     lts_every: int | None  # None: no release is LTS
     lts_since: int
     lts_months: int | None
@@ -44,30 +106,30 @@ class Support(NamedTuple):
     normal_releases: int | None
 
 
-class Check(NamedTuple):
+class Check(Record):
     exempt_paths: tuple[str, ...]
     skip_labels: tuple[str, ...]
     skip_marker: str
 
 
-class CommitMessages(NamedTuple):
+class CommitMessages(Record):
     cut: str
     release: str
     rc: str
     marker: str
 
 
-class Credit(NamedTuple):
+class Credit(Record):
     style: str  # link | mention | none
     line: str  # with {authors} once
 
 
-class VersionFile(NamedTuple):
+class VersionFile(Record):
     path: str
     pattern: str
 
 
-class BumpRules(NamedTuple):
+class BumpRules(Record):
     """Semver bump per section: each section's level (canonical spelling → 'major' | 'minor'
     | 'patch'); a section absent from ``levels`` takes ``default``."""
 
@@ -79,15 +141,14 @@ class BumpRules(NamedTuple):
         return self.levels.get(section.casefold(), self.default)
 
 
-class BreakingChanges(NamedTuple):
+class BreakingChanges(Record):
     style: str  # "group" | "prefix" | "none"
     prefix: str
     heading: str
 
 
-class Config(NamedTuple):
-    """The validated configuration.  Like every record here a NamedTuple: immutable, and
-    cheaper to define at import than a frozen dataclass (this runs on every command)."""
+class Config(Record):
+    """The validated configuration (immutable, like every :class:`Record`)."""
 
     root: Path
     path: Path | None  # the relnotes.yaml it came from, None when defaults only

@@ -12,8 +12,6 @@ numbers (``12.0`` is the whole number 12, as in JSON), an advisory one id or a l
 distinct ids.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from typing import Any, Callable, NamedTuple

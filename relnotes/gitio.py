@@ -22,8 +22,6 @@ GitPython, become :class:`~relnotes.errors.GitError` /
 :class:`~relnotes.errors.StateError` with the fix.
 """
 
-from __future__ import annotations
-
 import gc
 import os
 import re
@@ -135,7 +133,7 @@ class Repo(ObjectReading):
         except Exception:  # interpreter shutdown: the child exits when its input closes
             pass
 
-    def __enter__(self) -> Repo:
+    def __enter__(self) -> "Repo":
         return self
 
     def __exit__(self, *exc) -> None:

@@ -19,8 +19,6 @@ included), no fragments directory lies inside another, and no two projects can m
 same release branch or tag.
 """
 
-from __future__ import annotations
-
 import re
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple

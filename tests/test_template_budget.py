@@ -231,7 +231,7 @@ def test_any_growing_expression_is_bounded(tmp_path_factory, expr, loop):
         body = "{% for i in range(1000) %}" + body + "{% endfor %}"
     (root / "templates/release.md.j2").write_text(body + "\n")
     tracemalloc.start()
-    start = time.monotonic()
+    start = time.process_time()  # this process's CPU time: other processes on a busy machine do not count
     try:
         out = Renderer(config.defaults(root)).release_section("1.0.0")
     except ConfigError as e:
@@ -242,4 +242,4 @@ def test_any_growing_expression_is_bounded(tmp_path_factory, expr, loop):
         tracemalloc.stop()
     assert len(out) <= sandbox.MAX_OUTPUT + 1
     assert peak < 40 * sandbox.MAX_VALUE, f"{peak / 2**20:.0f} MiB for {body}"
-    assert time.monotonic() - start < sandbox.TIME_BUDGET + 30
+    assert time.process_time() - start < sandbox.TIME_BUDGET + 30

@@ -65,7 +65,8 @@ def command(target: typer.Typer = app, name: str | None = None, *, mutating: boo
         path = name or fn.__name__.replace("_", "-")
         if target is import_app:
             path = f"import {path}"
-        own_project = "project" in inspect.signature(fn).parameters
+        code = fn.__code__  # its parameter names, without building a Signature per command at import
+        own_project = "project" in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -87,23 +88,26 @@ def command(target: typer.Typer = app, name: str | None = None, *, mutating: boo
                 finally:
                     state["lock"] = None
 
-        callback = wrapper if own_project else _WithProjectOption(fn, wrapper)
+        callback = _Callback(fn, wrapper, with_project=not own_project)
         return target.command(name=name, epilog=epilog(path))(callback)
 
     return deco
 
 
-class _WithProjectOption:
-    """A command's callback with a ``--project NAME`` parameter added.
+class _Callback:
+    """A command's callback as typer reads it, its annotations evaluated once.
 
-    typer reads a callback's parameters with ``inspect.signature`` (which asks for
-    ``__signature__``) and ``typing.get_type_hints`` (``__annotations__``); both are
-    computed only when typer builds this command, because evaluating every command's
-    annotations at import would cost as much as building all of them (what
-    ``cli.app_for`` avoids)."""
+    typer reads a callback's parameters with ``inspect.signature(eval_str=True)`` and
+    ``typing.get_type_hints``, twice per command it builds; with string annotations
+    (``from __future__ import annotations``) each read compiles every annotation again.
+    Here they are evaluated on first use (only for the command being built: ``cli.app_for``)
+    and kept, and ``__annotations__`` holds the evaluated objects, so ``get_type_hints``
+    compiles nothing.  ``with_project`` adds the ``--project NAME`` parameter.
+    """
 
-    def __init__(self, fn, wrapper) -> None:
-        self._fn, self._call = fn, wrapper
+    def __init__(self, fn, call=None, *, with_project: bool = False) -> None:
+        self._fn, self._call, self._with_project = fn, call or fn, with_project
+        self._evaluated: inspect.Signature | None = None
         self.__name__, self.__qualname__, self.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
         self.__module__ = fn.__module__
         self.__wrapped__ = fn  # where get_type_hints finds the module's names
@@ -113,12 +117,21 @@ class _WithProjectOption:
 
     @property
     def __signature__(self) -> inspect.Signature:
-        signature = inspect.signature(self._fn, eval_str=True)
-        return signature.replace(parameters=[*signature.parameters.values(), _project_parameter()])
+        if self._evaluated is None:
+            signature = inspect.signature(self._fn, eval_str=True)
+            if self._with_project:
+                signature = signature.replace(parameters=[*signature.parameters.values(), _project_parameter()])
+            self._evaluated = signature
+        return self._evaluated
 
     @property
     def __annotations__(self) -> dict:
-        return {**self._fn.__annotations__, _PROJECT_PARAM: _project_parameter().annotation}
+        signature = self.__signature__
+        hints = {name: p.annotation for name, p in signature.parameters.items()
+                 if p.annotation is not inspect.Parameter.empty}
+        if signature.return_annotation is not inspect.Signature.empty:
+            hints["return"] = signature.return_annotation
+        return hints
 
 
 def _project_parameter() -> inspect.Parameter:
@@ -203,7 +216,6 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     config: Annotated[Optional[Path], typer.Option("--config", help="Use this relnotes.yaml (or pyproject.toml with [tool.relnotes]) instead of searching upwards.")] = None,
     project: Annotated[Optional[str], typer.Option("--project", metavar="NAME", help=_PROJECT_HELP)] = None,
@@ -214,6 +226,9 @@ def _root(
     state["config"] = config
     state["debug"] = debug
     state["project"] = project
+
+
+app.callback()(_Callback(_root))
 
 
 def rows(fmt: str, rows: list, header: str, line) -> None:
