@@ -33,10 +33,27 @@ class NoCalendar(ConfigError):
         super().__init__(
             f"{where}: no release calendar is configured (schedule.cadence is 'none'), so there are no "
             f"release dates or support windows to show",
-            hint="to plan monthly releases add  schedule: {cadence: monthly, anchor_version: 1, "
-                 f"anchor_date: {next_month_20th(date.today())}}}  (1.0.0 on that date, a new major every month; support: "
-                 "{lts_every: 12, lts_months: 24, normal_months: 2} for an LTS policy), or  preset: wasmtime  "
-                 "for Wasmtime's calendar and LTS policy; see 'Presets' in the README")
+            hint=calendar_hint(cfg, date.today()))
+
+
+def calendar_hint(cfg: Config, today: date) -> str:
+    """How to add a calendar, told in the project's own versioning.
+
+    A monthly calendar dates major versions (major N on ``anchor_date + (N -
+    anchor_version)`` months): under ``major-per-release`` that is "a new major every
+    month", but under semver the changes choose each version, so saying so would promise
+    a major a month the project never makes; the hint says what the dates mean instead.
+    """
+    example = f"schedule: {{cadence: monthly, anchor_version: 1, anchor_date: {next_month_20th(today)}}}"
+    lts = "support: {lts_every: 12, lts_months: 24, normal_months: 2} for an LTS policy"
+    if cfg.versioning == "major-per-release":
+        how = f"to plan monthly releases add  {example}  (1.0.0 on that date, a new major every month; {lts})"
+    else:
+        how = (f"to date releases add  {example}  (a calendar dates major versions: 1.0.0 on that date, major N "
+               "on the release day N-1 months later; under semver the changes choose each version, a major only "
+               "for a breaking change, so its dates are the majors' alone, not a release a month;  "
+               f"versioning: major-per-release  makes every release the next major, one a month; {lts})")
+    return how + ", or  preset: wasmtime  for Wasmtime's calendar and LTS policy; see 'Presets' in the README"
 
 
 def next_month_20th(today: date) -> date:
