@@ -220,6 +220,18 @@ def timeline(cfg: Config, on: date, months_back: int = 14) -> list[Supported]:
     return out
 
 
+def axis_start(on: date, rows: list[Supported]) -> date:
+    """Where the timeline's axis begins: 14 months of history back from ``on``.
+
+    A project whose first release is still ahead has no history to show, and 14 empty
+    months before it only push its one upcoming bar to the right edge; its axis begins
+    the month before the earlier of ``on`` and its first release instead.
+    """
+    if any(w.released <= on for w in rows):
+        return min([add_months(on, -14), *(w.released for w in rows)]).replace(day=1)
+    return add_months(min([on, *(w.released for w in rows)]), -1, 1)
+
+
 def support_svg(cfg: Config, on: date) -> str:
     """A self-contained SVG timeline: one bar per recent release, LTS bars distinct."""
     from html import escape
@@ -227,7 +239,7 @@ def support_svg(cfg: Config, on: date) -> str:
     rows = timeline(cfg, on)
     # the axis spans every bar: an LTS release supported for years widens it rather than
     # being cut at the edge, so each bar ends at its real end of support
-    start = min([add_months(on, -14), *(w.released for w in rows)]).replace(day=1)
+    start = axis_start(on, rows)
     end = add_months(max([add_months(on, 14), *(w.end_of_support for w in rows)]), 1, 1)
     days = (end - start).days
     left, width, row_h, top, right = 110, 760, 22, 48, 80
