@@ -34,6 +34,20 @@ _ARCHIVE_LINK_RE = re.compile(r"^\*[ \t]+\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)
 _VERSION_IN_TITLE_RE = re.compile(r"^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b", re.ASCII)
 
 
+BOM = "\ufeff"
+
+
+def split_bom(text: str) -> tuple[str, str]:
+    """``(bom, rest)``: the byte order mark a notes file starts with ("" if none), and the text after it.
+
+    Editors on Windows save UTF-8 with a BOM; left on the first line it hides a heading
+    there (``\\ufeff## [Unreleased]`` is no heading), so the file would have no release at
+    all.  Every notes format splits it off here, the one rule, and the document writes
+    it back in front (an unedited file keeps its bytes; an edited one keeps its BOM).
+    """
+    return (BOM, text[1:]) if text.startswith(BOM) else ("", text)
+
+
 def heading_title(line: str, level: int) -> str | None:
     """The title of an ATX heading of exactly ``level`` at column 0, or None.
 
@@ -136,6 +150,7 @@ class NotesDocument:
 
     def __init__(self, text: str, path: str = "RELEASES.md") -> None:
         self.path = path
+        self.bom, text = split_bom(text)  # kept apart from line 1, written back by text()
         # Split on "\n" only (str.splitlines would also split on \x0c, \u2028, …).
         parts = text.split("\n")
         self.lines: list[str] = [p + "\n" for p in parts[:-1]]
@@ -146,7 +161,7 @@ class NotesDocument:
     # -- reading ---------------------------------------------------------------
 
     def text(self) -> str:
-        return "".join(self.lines)
+        return self.bom + "".join(self.lines)
 
     @property
     def newline(self) -> str:

@@ -33,10 +33,27 @@ class NoCalendar(ConfigError):
         super().__init__(
             f"{where}: no release calendar is configured (schedule.cadence is 'none'), so there are no "
             f"release dates or support windows to show",
-            hint="to plan monthly releases add  schedule: {cadence: monthly, anchor_version: 1, "
-                 f"anchor_date: {next_month_20th(date.today())}}}  (1.0.0 on that date, a new major every month; support: "
-                 "{lts_every: 12, lts_months: 24, normal_months: 2} for an LTS policy), or  preset: wasmtime  "
-                 "for Wasmtime's calendar and LTS policy; see 'Presets' in the README")
+            hint=calendar_hint(cfg, date.today()))
+
+
+def calendar_hint(cfg: Config, today: date) -> str:
+    """How to add a calendar, told in the project's own versioning.
+
+    A monthly calendar dates major versions (major N on ``anchor_date + (N -
+    anchor_version)`` months): under ``major-per-release`` that is "a new major every
+    month", but under semver the changes choose each version, so saying so would promise
+    a major a month the project never makes; the hint says what the dates mean instead.
+    """
+    example = f"schedule: {{cadence: monthly, anchor_version: 1, anchor_date: {next_month_20th(today)}}}"
+    lts = "support: {lts_every: 12, lts_months: 24, normal_months: 2} for an LTS policy"
+    if cfg.versioning == "major-per-release":
+        how = f"to plan monthly releases add  {example}  (1.0.0 on that date, a new major every month; {lts})"
+    else:
+        how = (f"to date releases add  {example}  (a calendar dates major versions: 1.0.0 on that date, major N "
+               "on the release day N-1 months later; under semver the changes choose each version, a major only "
+               "for a breaking change, so its dates are the majors' alone, not a release a month;  "
+               f"versioning: major-per-release  makes every release the next major, one a month; {lts})")
+    return how + ", or  preset: wasmtime  for Wasmtime's calendar and LTS policy; see 'Presets' in the README"
 
 
 def next_month_20th(today: date) -> date:
@@ -203,6 +220,18 @@ def timeline(cfg: Config, on: date, months_back: int = 14) -> list[Supported]:
     return out
 
 
+def axis_start(on: date, rows: list[Supported]) -> date:
+    """Where the timeline's axis begins: 14 months of history back from ``on``.
+
+    A project whose first release is still ahead has no history to show, and 14 empty
+    months before it only push its one upcoming bar to the right edge; its axis begins
+    the month before the earlier of ``on`` and its first release instead.
+    """
+    if any(w.released <= on for w in rows):
+        return min([add_months(on, -14), *(w.released for w in rows)]).replace(day=1)
+    return add_months(min([on, *(w.released for w in rows)]), -1, 1)
+
+
 def support_svg(cfg: Config, on: date) -> str:
     """A self-contained SVG timeline: one bar per recent release, LTS bars distinct."""
     from html import escape
@@ -210,7 +239,7 @@ def support_svg(cfg: Config, on: date) -> str:
     rows = timeline(cfg, on)
     # the axis spans every bar: an LTS release supported for years widens it rather than
     # being cut at the edge, so each bar ends at its real end of support
-    start = min([add_months(on, -14), *(w.released for w in rows)]).replace(day=1)
+    start = axis_start(on, rows)
     end = add_months(max([add_months(on, 14), *(w.end_of_support for w in rows)]), 1, 1)
     days = (end - start).days
     left, width, row_h, top, right = 110, 760, 22, 48, 80

@@ -138,8 +138,8 @@ def line_rows(cfg: Config, history: Stitched, on: date) -> list[dict]:
     return rows
 
 
-def _release_context(history: Stitched, section: Section) -> tuple[list[dict], list[Entry]]:
-    entries = section_entries(history, section)
+def _release_context(cfg: Config, history: Stitched, section: Section) -> tuple[list[dict], list[Entry]]:
+    entries = section_entries(cfg, history, section)
     groups: list[dict] = []
     counts: dict[str, int] = {}
     for e in entries:
@@ -192,7 +192,7 @@ def release_page(cfg: Config, version: str | None = None, on: date | None = None
     history = one_file(doc)
     section = next(s for s in history.sections if s.start == rel.start)
     when = on or date.today()
-    groups, _ = _release_context(history, section)
+    groups, _ = _release_context(cfg, history, section)
     shown = section.as_dict()
     shown["version"] = shown["version"] or section.title
     env = _env(cfg)
@@ -241,7 +241,7 @@ def build(cfg: Config, directory: Path, *, on: date, history: Stitched | None = 
     versions = [s for s in history.sections if s.version is not None]
     total = 0
     for i, s in enumerate(versions):
-        groups, entries = _release_context(history, s)
+        groups, entries = _release_context(cfg, history, s)
         total += len(entries)
         name = f"releases/{s.version}.html"
         search += [[str(s.version), item["category"], item["plain"], f"{name}#{item['id']}"]

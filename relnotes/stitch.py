@@ -95,8 +95,9 @@ class Stitched:
 
 
 def _split(text: str) -> list[str]:
-    """Lines with their endings, indexed exactly as :class:`notes.NotesDocument` indexes them."""
-    parts = text.split("\n")
+    """Lines with their endings, indexed exactly as :class:`notes.NotesDocument` indexes them
+    (a leading byte order mark split off as it does, so section text never carries it)."""
+    parts = notes.split_bom(text)[1].split("\n")
     out = [p + "\n" for p in parts[:-1]]
     if parts[-1]:
         out.append(parts[-1])

@@ -103,8 +103,16 @@ def on_path(v: Version, start: Version, target: Version) -> bool:
     return v.patch == 0 and not v.pre
 
 
-def section_entries(history: Stitched, section: Section) -> list[Entry]:
-    """Every entry and paragraph of one section, with its category and group."""
+def section_entries(cfg: Config, history: Stitched, section: Section) -> list[Entry]:
+    """Every entry and paragraph of one section, with its category and group.
+
+    An entry is breaking when the configuration marks it so, in the breaking-changes
+    group or (``breaking_changes.style: prefix``) starting with the prefix: the rule
+    :func:`relnotes.bump.is_breaking_entry` keeps for ``next`` and ``show`` too, so a
+    prefixed "**Breaking:**" fix is read first by someone upgrading, not among the fixes.
+    """
+    from relnotes.bump import is_breaking_entry
+
     doc = history.document(section)
     rel = next(r for r in doc.releases if r.start == section.start)
     ver = str(section.version)
@@ -115,7 +123,8 @@ def section_entries(history: Stitched, section: Section) -> list[Entry]:
     for title, a, b in spans:
         for block in notes.blocks(doc, a, b):
             text = block.text.rstrip("\r\n")
-            out.append(Entry(ver, section.date, title.strip(), text, group_of(title, text)))
+            breaking = is_breaking_entry(cfg, title, text)
+            out.append(Entry(ver, section.date, title.strip(), text, group_of(title, text, breaking), breaking))
     return out
 
 
@@ -146,8 +155,8 @@ def guide(cfg: Config, history: Stitched, start: str, target: str, *, pending: b
                      key=lambda s: s.version)
     g = Guide(cfg.project, lo, hi, chosen, skipped)
     for s in chosen:
-        g.entries += section_entries(history, s)
-    g.entries += _advisories_off_path(history, skipped, g.entries)
+        g.entries += section_entries(cfg, history, s)
+    g.entries += _advisories_off_path(cfg, history, skipped, g.entries)
     top = history.sections[0] if history.sections else None
     if pending and top is not None and top in chosen and top.status == "unreleased" and _on_main(cfg, history):
         g.entries += [Entry(str(top.version), None, e.category, e.text, e.group, e.breaking, True)
@@ -155,13 +164,13 @@ def guide(cfg: Config, history: Stitched, start: str, target: str, *, pending: b
     return g
 
 
-def _advisories_off_path(history: Stitched, skipped: list[Section], have: list[Entry]) -> list[Entry]:
+def _advisories_off_path(cfg: Config, history: Stitched, skipped: list[Section], have: list[Entry]) -> list[Entry]:
     """Security fixes that only patch releases of other lines name: a user of FROM is exposed to
     them, so the guide lists each advisory once (from the oldest release that fixed it)."""
     seen = {a for e in have for a in e.advisories}
     out = []
     for s in skipped:
-        for e in section_entries(history, s):
+        for e in section_entries(cfg, history, s):
             if e.group == "security" and not set(e.advisories) <= seen:
                 seen.update(e.advisories)
                 out.append(e)

@@ -102,6 +102,8 @@ CASES = {
     "notes-no-section": ({"RELEASES.md": "# Notes\n\nNothing yet.\n"}, ["build"], 1, "RELEASES.md: no release section"),
     "notes-two-unreleased": ({"RELEASES.md": "## 2.0.0\n\nUnreleased.\n\n## 1.0.0\n\nUnreleased.\n"}, ["check"], 1,
                              "RELEASES.md:7:1: '## 1.0.0' is a second unreleased release"),
+    "notes-bom-two-unreleased": ({"RELEASES.md": "\ufeff## 2.0.0\n\nUnreleased.\n\n## 1.0.0\n\nUnreleased.\n"}, ["check"], 1,
+                                 "RELEASES.md:7:1: '## 1.0.0' is a second unreleased release"),
     "notes-duplicate-version": ({"RELEASES.md": "## 1.0.0\n\nUnreleased.\n\n## 1.0.0\n\nReleased 2020-01-01.\n"},
                                 ["check"], 1, "RELEASES.md:5:4: version 1.0.0 appears twice"),
     "notes-no-status": ({"RELEASES.md": "## 1.0.0\n\n### Added\n"}, ["check"], 1, "RELEASES.md:1:1: '## 1.0.0' has no status line"),

@@ -186,6 +186,36 @@ def test_upgrade_includes_pending_breaking_fragments_on_main(small):
     assert "### 49.0.0 — Fixed (unreleased) — pending fragment\n\n* The `Engine` default changed." in md
 
 
+@pytest.mark.parametrize("marking", [
+    "breaking_changes: {style: prefix}\n",  # the default prefix, "**Breaking:** "
+    'breaking_changes: {style: prefix, prefix: "BREAKING: "}\n',
+    "breaking_changes: {style: group, heading: Incompatible changes}\n",
+])
+def test_upgrade_reads_breaking_entries_as_the_configuration_marks_them(project, marking):
+    """A released entry marked breaking by the configured prefix (or a renamed group) is read
+    first, as breaking; an unmarked fix stays among the fixes (issue 19 follow-up: only the
+    group heading 'Breaking changes' was recognised)."""
+    (project.root / "relnotes.yaml").unlink()
+    assert project.run("init", "--preset", "keepachangelog", "--project", "Demo",
+                       "--repository", "https://github.com/o/demo").exit_code == 0
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + marking)
+    project.commit("init")
+    project.fragment("a.md", "Added", "First.", prs="[1]")
+    assert project.run("release", "--version", "1.0.0", "--date", "2026-01-01").exit_code == 0
+    project.fragment("b.md", "Fixed", "The parser rejects tabs.", prs="[2]", breaking="true")
+    project.fragment("c.md", "Fixed", "A crash.", prs="[3]")
+    r = project.run("release", "--date", "2026-02-01")
+    assert r.exit_code == 0 and "stamped 2.0.0" in r.output, r.output
+    project.commit("release 2.0.0")
+    r = project.run("upgrade", "1.0.0", "2.0.0", "--format", "json")
+    assert r.exit_code == 0, r.output
+    groups = {g["id"]: g["entries"] for g in json.loads(r.stdout)["groups"]}
+    assert [(e["prs"], e["breaking"]) for e in groups["breaking"]] == [([2], True)]
+    assert [(e["prs"], e["breaking"]) for e in groups["fixed"]] == [([3], False)]
+    md = project.run("upgrade", "1.0.0", "2.0.0").stdout
+    assert md.index("The parser rejects tabs.") < md.index("## Fixes (1)") < md.index("A crash.")
+
+
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["48.0.0", "36.0.0"], 2, "error: FROM 48.0.0 is not older than TO 36.0.0"),
     (["36.0.0", "99.0.0"], 1, "error: no release 99.0.0 in the notes of any branch"),

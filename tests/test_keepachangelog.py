@@ -128,9 +128,25 @@ def test_scanner_round_trips_and_indexes_consistently(lines, nl, final):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from("#[]- \n\r\t:U1.0x`>*"), max_size=300))
+@given(st.text(alphabet=st.sampled_from("#[]- \n\r\t:U1.0x`>*\ufeff"), max_size=300))
 def test_scanner_round_trips_any_text(text):
     assert kac(text).text() == text
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(LINES, max_size=30), st.sampled_from(["\n", "\r\n"]))
+def test_a_leading_bom_changes_nothing_but_is_kept(lines, nl):
+    """A UTF-8 BOM before the first line (Windows editors write one) is the releases format's
+    rule too: not part of line 1, so '## [Unreleased]' there is still a heading; written back."""
+    text = nl.join(lines) + nl
+    plain, marked = kac(text), kac("\ufeff" + text)
+    assert marked.releases == plain.releases and marked.links == plain.links and marked.footer == plain.footer
+    assert marked.text() == "\ufeff" + text
+    assert [(p.line, p.code) for p in structure_problems(marked)] == \
+        [(p.line, p.code) for p in structure_problems(plain)]
+    if any(r.status == "unreleased" for r in marked.releases):
+        marked.stamp_unreleased(Version(99, 0, 0), "2026-11-30", unreleased_url="https://u", version_url="https://v")
+        assert marked.text().startswith("\ufeff") and marked.text().count("\ufeff") == 1
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -488,6 +504,39 @@ def test_the_releases_format_takes_release_version_too(project):
     r = project.run("release", "--version", "1.1.0", "--date", "2026-01-01")
     assert r.exit_code == 0 and "set the top section's version to 1.1.0 (it said 1.0.0)" in r.stdout
     assert project.read("RELEASES.md").startswith("## 1.1.0\n\nReleased 2026-01-01.\n")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_bom_before_unreleased_is_read_built_and_released_and_kept(kproject, newline):
+    """A CHANGELOG.md saved with a UTF-8 BOM and no title: '## [Unreleased]' on line 1 is a heading
+    (it was "no '## [Unreleased]' section"), and every write keeps the one BOM in front."""
+    kproject.write("CHANGELOG.md", "\ufeff## [Unreleased]" + newline)
+    r = kproject.run("check")
+    assert r.exit_code == 0, r.output
+    kproject.fragment("a.md", "Added", "A flag.")
+    r = kproject.run("build")
+    assert r.exit_code == 0 and "added 1 entry to [Unreleased]" in r.output, r.output
+    assert kproject.read("CHANGELOG.md") == "\ufeff" + newline.join(["## [Unreleased]", "", "### Added", "",
+                                                                        "- A flag.", ""])
+    r = kproject.run("release", "--version", "1.0.0", "--date", "2026-11-01")
+    assert r.exit_code == 0, r.output
+    text = kproject.read("CHANGELOG.md")
+    assert text.startswith("\ufeff## [Unreleased]" + newline + newline + "## [1.0.0] - 2026-11-01" + newline)
+    assert text.count("\ufeff") == 1
+    assert kproject.run("show").stdout.startswith("## [1.0.0] - 2026-11-01\n")  # shown without the BOM
+    assert kproject.run("check").exit_code == 0
+
+
+def test_a_bom_before_the_first_release_heading_of_releases_md(project):
+    """The same rule in the releases format: the BOM is no part of line 1, and stays in front."""
+    project.write("RELEASES.md", "\ufeff## 1.0.0\n\nUnreleased.\n\n" + "-" * 80 + "\n")
+    project.fragment("a.md", "Added", "A flag.")
+    r = project.run("build")
+    assert r.exit_code == 0 and "added 1 entry to 1.0.0" in r.output, r.output
+    r = project.run("release", "--date", "2026-01-01")
+    assert r.exit_code == 0, r.output
+    text = project.read("RELEASES.md")
+    assert text.startswith("\ufeff## 1.0.0\n\nReleased 2026-01-01.\n") and text.count("\ufeff") == 1
 
 
 def test_jinja_entry_template_and_native_agree_on_the_bullet(kproject):

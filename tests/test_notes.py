@@ -103,11 +103,13 @@ _EOL = st.sampled_from(["\n", "\r\n", "\r"])
 
 
 @settings(max_examples=300, deadline=None)
-@given(_LINES, _EOL, st.booleans())
-def test_any_text_round_trips_and_indexes(lines, eol, final_newline):
-    text = eol.join(lines) + (eol if final_newline else "")
+@given(_LINES, _EOL, st.booleans(), st.booleans())
+def test_any_text_round_trips_and_indexes(lines, eol, final_newline, bom):
+    text = ("\ufeff" if bom else "") + eol.join(lines) + (eol if final_newline else "")
     doc = notes.parse(text)
     assert doc.text() == text
+    if bom:  # a leading BOM is no part of line 1: the same structure as without it
+        assert doc.releases == notes.parse(text[1:]).releases
     notes.structure_problems(doc)  # never raises
     for r in doc.releases:
         assert r.start < r.end <= len(doc.lines)

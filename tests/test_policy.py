@@ -69,6 +69,43 @@ def test_support_svg_is_a_timeline(project):
     xml.dom.minidom.parseString(svg)  # well-formed
 
 
+def test_support_svg_of_a_project_not_yet_released_starts_near_today(project):
+    """First release ahead (1.0.0 on 2027-01-20, asked on 2026-11-30): the axis begins the month
+    before today, not 14 empty months back (issue 19 follow-up); today's line and the bar show."""
+    import re
+    import xml.dom.minidom
+    from datetime import date
+
+    from relnotes import config, policy
+
+    project.write("relnotes.yaml", "preset: plain\nproject: Demo\nrepository: https://github.com/acme/demo\n"
+                  "schedule: {cadence: monthly, anchor_version: 1, anchor_date: 2027-01-20}\n")
+    r = project.run("support", "--on", "2026-11-30", "--format", "svg")
+    assert r.exit_code == 0, r.output
+    svg = r.stdout
+    xml.dom.minidom.parseString(svg)
+    labels = re.findall(r">([A-Z][a-z]{2} \d{4})</text>", svg)
+    assert labels[0] == "Oct 2026" and not any(label.endswith("2025") for label in labels), labels
+    assert '<line x1="110.0" y1="40"' in svg  # the first month line is the axis' left edge
+    assert ">1.0.0</text>" in svg and "1.0.0: 2027-01-20 to 2027-02-19" in svg
+    cfg = config.load(project.root / "relnotes.yaml")
+    on = date(2026, 11, 30)
+    assert policy.axis_start(on, policy.timeline(cfg, on)) == date(2026, 10, 1)
+
+
+def test_support_svg_with_history_keeps_14_months_back(project):
+    """Releases before today: the axis still reaches 14 months back (or to an older bar)."""
+    from datetime import date
+
+    from relnotes import config, policy
+
+    cfg = config.load(project.root / "relnotes.yaml")
+    on = date(2025, 11, 25)
+    rows = policy.timeline(cfg, on)
+    assert policy.axis_start(on, rows) == min(date(2024, 9, 1), *(w.released.replace(day=1) for w in rows))
+    assert policy.axis_start(date(2022, 10, 1), policy.timeline(cfg, date(2022, 10, 1))) == date(2021, 8, 1)
+
+
 @pytest.mark.parametrize("args", [["support", "--on", "2026-02-30"], ["schedule", "--from", "x"],
                                   ["support", "--format", "pdf"], ["schedule", "--count", "0"]])
 def test_policy_flag_errors(project, args):

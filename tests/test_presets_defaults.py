@@ -57,6 +57,26 @@ def test_policy_commands_without_a_calendar_say_how_to_configure_one(plain, args
     assert "preset: wasmtime" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_the_no_calendar_hint_of_a_semver_project_promises_no_monthly_major(plain):
+    """A monthly calendar dates majors; a semver project makes a major only for a breaking
+    change, so its hint must not say "a new major every month" (issue 19 follow-up)."""
+    r = plain.run("schedule")
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    hint = r.stderr
+    assert "a new major every month" not in hint
+    assert "a calendar dates major versions" in hint and "a major only for a breaking change" in hint
+    assert "versioning: major-per-release  makes every release the next major" in hint
+    assert "schedule: {cadence: monthly, anchor_version: 1, anchor_date: " in hint
+
+
+def test_the_no_calendar_hint_of_a_major_per_release_project_says_a_major_a_month(plain):
+    plain.write("relnotes.yaml", plain.read("relnotes.yaml") + "versioning: major-per-release\n")
+    r = plain.run("support")
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "(1.0.0 on that date, a new major every month;" in r.stderr
+    assert "under semver" not in r.stderr
+
+
 def test_a_plain_project_from_init_shows_nothing_of_wasmtime(plain):
     cfg_text = plain.read("relnotes.yaml")
     assert "preset: plain\n" in cfg_text and f"project: {plain.root.name}\n" in cfg_text
