@@ -185,15 +185,15 @@ def base_commit(repo, base: str) -> str:
     return commit
 
 
-def changed_files(repo, base: str, commit: str) -> list[tuple[str, str]]:
-    """``[(status, path), …]`` between the merge base of ``commit`` (``--base``) and HEAD:
-    one git call.
+def changed_files(repo, base: str) -> list[tuple[str, str]]:
+    """``[(status, path), …]`` between the merge base of ``--base`` and HEAD: one git
+    call, which also resolves ``base`` (a value starting with ``-`` is refused, exit 2).
 
     On failure, a second look says *why* (shallow clone, unknown ref, no HEAD) so the
     message can tell the user how to fix the checkout.
     """
     try:
-        out = repo.changed_names(commit)
+        out = repo.changed_names(base)
     except GitError:
         raise _diagnose(repo, base) from None
     fields = out.split("\0")
@@ -278,8 +278,7 @@ def _needs(cfg: Config, changes, workspace, wanted) -> tuple[dict, dict]:
 
 def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[str], projects=None) -> None:
     workspace, chosen = projects if projects is not None else (None, (cfg,))
-    commit = base_commit(repo, base)
-    changes = changed_files(repo, base, commit)
+    changes = changed_files(repo, base)
     wanted = {p.name for p in chosen}
     needs, frags = _needs(cfg, changes, workspace, wanted)
     report.fragments_changed = sorted({f for name, fs in frags.items() if name in wanted for f in fs})
@@ -296,7 +295,7 @@ def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[
     if marker and has_marker(_pr(event).get("body") or "", marker):
         report.skipped = "skip marker in the pull request description"
         return
-    if marker and any(has_marker(m, marker) for m in range_messages(repo, commit).split("\0")):
+    if marker and any(has_marker(m, marker) for m in range_messages(repo, base_commit(repo, base)).split("\0")):
         report.skipped = "skip marker in a commit message"
         return
     how_to_skip = []

@@ -17,7 +17,8 @@ Every value from a user, a file or a ref reaches git through :meth:`Repo.run`'s
 ``-`` is refused, exit 2) and placed after ``--end-of-options`` / ``--``, with
 pathspec magic off (``GIT_LITERAL_PATHSPECS``); revisions from users are resolved
 with ``rev-parse --verify --end-of-options REV^{commit}`` (:meth:`Repo.resolve`)
-and used as commits from then on.  GitPython's exceptions, and a missing git or
+and used as commits from then on, or peeled the same way (``REV^{commit}``) inside
+the one call that uses them (:meth:`Repo.changed_names`).  GitPython's exceptions, and a missing git or
 GitPython, become :class:`~relnotes.errors.GitError` /
 :class:`~relnotes.errors.StateError` with the fix.
 """
@@ -267,9 +268,16 @@ class Repo(ObjectReading):
         return [line[len("refs/tags/"):] for line in out.splitlines() if line.startswith("refs/tags/")]
 
     def changed_names(self, base: str) -> str:
-        """``diff --name-status -z --find-renames`` from the merge base of ``base`` and HEAD
-        (raw ``-z`` output; ``base`` should be a commit from :meth:`resolve`)."""
-        return self.run("diff", "--name-status", "-z", "--find-renames", revs=[f"{base}...HEAD"], strip=False)
+        """``diff --name-status -z --find-renames`` from the merge base of ``base``'s commit
+        and HEAD (raw ``-z`` output).
+
+        ``base`` (checked like every revision) is peeled by git in this same call
+        (``BASE^{commit}...HEAD``), the way :meth:`resolve` peels it: resolving it first
+        would start a second git process on the path CI runs on every push.
+        """
+        check_revision(base, "--base")
+        return self.run("diff", "--name-status", "-z", "--find-renames", revs=[f"{base}^{{commit}}...HEAD"],
+                        strip=False)
 
     def messages(self, base: str) -> str:
         """Every commit message in ``base..HEAD``, each followed by a NUL."""
