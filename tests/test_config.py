@@ -183,3 +183,15 @@ def test_every_preset_is_a_valid_configuration(tmp_path, name):
 def test_unknown_preset_is_refused_with_the_choices(tmp_path):
     with pytest.raises(ConfigError, match="'preset' must be 'plain', 'wasmtime' or 'keepachangelog'"):
         config.from_text("preset: cargo\n", tmp_path / "relnotes.yaml", tmp_path, use_cache=False)
+
+
+def test_readme_names_every_cache_file_as_the_code_writes_it():
+    """The README tells users which files in .git/relnotes/ they may delete; a version
+    bump of a cache's name must not leave the README pointing at a file that no longer exists."""
+    from pathlib import Path
+
+    from relnotes import cache, history, stitch
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in (cache.NAME, cache.CONFIG_NAME, history.NAME, stitch.CACHE_NAME):
+        assert f"`{name}`" in readme, name
