@@ -204,39 +204,47 @@ def _inside_or_same(a: str, b: str) -> bool:
 
 def _check_apart(ws: Workspace, where: str) -> None:
     """Names unique; no package directory twice; fragments directories and notes files
-    apart; release branches and tags that no two projects can both make."""
+    apart; release branches and tags that no two projects can both make.
+
+    Names, paths and ref patterns are compared without regard to case: on a
+    case-insensitive filesystem (macOS, Windows) ``CLI/`` and ``cli/`` are one directory,
+    and ``CLI-release-1.0.0`` and ``cli-release-1.0.0`` one loose ref file."""
     everyone = (ws.root, *ws.packages) if ws.root_has_notes else ws.packages
     seen: dict[str, Config] = {}
     for p in ws.packages:
-        if p.name in seen:
-            raise ConfigError(f"{where}: two projects are named '{p.name}' ({seen[p.name].base} and {p.base})",
+        if p.name.casefold() in seen:
+            other = seen[p.name.casefold()]
+            named = f"'{p.name}'" if other.name == p.name else f"'{other.name}' and '{p.name}' (names that differ only in case)"
+            raise ConfigError(f"{where}: two projects are named {named} ({other.base} and {p.base})",
                               hint="give each package its own name: {name: …, path: …}")
-        seen[p.name] = p
+        seen[p.name.casefold()] = p
         for q in ws.packages:
-            if q is not p and q.base == p.base:
-                raise ConfigError(f"{where}: projects '{q.name}' and '{p.name}' have the same path {p.base!r}")
+            if q is not p and q.base.casefold() == p.base.casefold():
+                same = f"the same path {p.base!r}" if q.base == p.base else \
+                    f"paths that differ only in case ({q.base!r}, {p.base!r}: one directory on macOS and Windows)"
+                raise ConfigError(f"{where}: projects '{q.name}' and '{p.name}' have {same}")
     # compared as they really are: a package directory (or fragments directory, or notes
     # file) that is a symlink to another project's must not make two projects share one
     real = {id(p): (_real(p.fragments_path), _real(p.notes_path)) for p in everyone}
     for i, a in enumerate(everyone):
         for b in everyone[i + 1:]:
-            if real[id(a)][1] == real[id(b)][1] and a.notes_file != b.notes_file:
+            if real[id(a)][1] == real[id(b)][1] and a.notes_file.casefold() != b.notes_file.casefold():
                 raise ConfigError(f"{where}: projects '{a.name}' and '{b.name}' share a notes file: {a.notes_file} "
                                   f"and {b.notes_file} are the same file (through a symbolic link)",
                                   hint="each project needs a notes file of its own; replace the symbolic link")
             for x, y in ((a, b), (b, a)):
                 if _inside_or_same(real[id(x)][0], real[id(y)][0]) and not _inside_or_same(
-                        x.fragments_dir, y.fragments_dir):
+                        x.fragments_dir.casefold(), y.fragments_dir.casefold()):
                     raise ConfigError(f"{where}: the fragments directory of '{x.name}' ({x.fragments_dir}) "
                                       f"is, through a symbolic link, inside or the same as that of '{y.name}' "
                                       f"({y.fragments_dir})",
                                       hint="each project needs a fragments directory of its own; replace the "
                                            "symbolic link")
-                if _inside_or_same(x.fragments_dir, y.fragments_dir):
+                if _inside_or_same(x.fragments_dir.casefold(), y.fragments_dir.casefold()):
                     raise ConfigError(f"{where}: the fragments directory of '{x.name}' ({x.fragments_dir}) "
                                       f"overlaps that of '{y.name}' ({y.fragments_dir})",
                                       hint="each project needs a fragments directory of its own")
-            if a.notes_file == b.notes_file:
+            if a.notes_file.casefold() == b.notes_file.casefold():
                 raise ConfigError(f"{where}: projects '{a.name}' and '{b.name}' share the notes file {a.notes_file}")
             for key, what in (("release_branch", "release branch"), ("tag", "tag")):
                 pa, pb = getattr(a, key), getattr(b, key)
@@ -252,13 +260,14 @@ _SAMPLES = ("1.2.3", "10.0.0-rc.1", "0.1.0+build.5")
 
 
 def patterns_collide(a: str, b: str) -> bool:
-    """Whether two ``{version}`` patterns can name the same branch (or tag)."""
-    if a == b:
+    """Whether two ``{version}`` patterns can name the same branch (or tag), in any case
+    (a ref is a file: on a case-insensitive filesystem ``CLI-v1`` and ``cli-v1`` are one)."""
+    if a.casefold() == b.casefold():
         return True
 
     def rx(p: str) -> re.Pattern[str]:
         return re.compile("".join(re.escape(part) if k % 2 == 0 else _VERSION_RX
-                                  for k, part in enumerate(_split(p))))
+                                  for k, part in enumerate(_split(p))), re.IGNORECASE)
 
     return any(rx(y).fullmatch(x.replace("{version}", v)) for x, y in ((a, b), (b, a)) for v in _SAMPLES)
 

@@ -105,6 +105,9 @@ def test_packages_inherit_the_root_and_live_under_their_paths(mono):
     ("{name: 'a b', path: x}", "must be a project name"),
     ("{name: root, path: x}", "the name 'root' is the repository root's"),
     ("{name: cli, path: other}", "two projects are named 'cli'"),
+    ("{name: CLI, path: other}", "two projects are named 'cli' and 'CLI' (names that differ only in case)"),
+    ("{name: x, path: CLI}", "have paths that differ only in case ('CLI', 'cli'"),
+    ("{name: x, path: x, tag: 'CLI-v{version}'}", "can make the same tag"),
     ("{name: x, path: cli/changes.d/deep}", "overlaps that of"),
     ("{name: x, path: x, tag: 'cli-v{version}'}", "can make the same tag"),
     ("{name: x, path: x, release_branch: 'web-{version}'}", "can make the same release branch"),
@@ -402,6 +405,13 @@ PARTS = st.sampled_from(["a", "b", "ab"])  # few names, so packages nest and pre
 @given(NAMES, NAMES, st.sampled_from(["v{version}", "release-{version}", "{version}", "{version}-final"]))
 def test_derived_patterns_collide_only_for_the_same_name(a, b, pattern):
     assert projects.patterns_collide(f"{a}-{pattern}", f"{b}-{pattern}") == (a == b)
+
+
+def test_patterns_that_differ_only_in_case_collide():
+    """One loose ref file on a case-insensitive filesystem (macOS, Windows)."""
+    assert projects.patterns_collide("CLI-v{version}", "cli-v{version}")
+    assert projects.patterns_collide("Release-{version}", "release-v{version}")
+    assert not projects.patterns_collide("cli-v{version}", "core-v{version}")
 
 
 def test_a_pattern_that_reads_another_projects_names_collides():
