@@ -168,6 +168,28 @@ def values_from_text(text: str, path: Path, root: Path, *, use_cache: bool = Tru
     return values
 
 
+def item_lines(path: Path, root: Path, key: str) -> list[int]:
+    """The 1-based line of each item of the list ``key`` in a configuration file.
+
+    For a message about an item that is judged only after loading (two ``projects:``
+    entries that collide): the file is read and parsed again, so only a failure pays
+    for it.  TOML gives every item the line of its key.
+    """
+    text = read_config(path, root)
+    if _is_toml(path):
+        from relnotes import config_toml
+
+        table = config_toml.table(text, path) or {}
+        items = table.get(key)
+        line = table.lc.key(key)[0] + 1 if key in table else 1
+        return [line] * len(items) if isinstance(items, list) else []
+    data = _parse(text, path)
+    items = data.get(key) if hasattr(data, "get") else None
+    if not hasattr(items, "lc"):
+        return []
+    return [items.lc.item(i)[0] + 1 for i in range(len(items))]
+
+
 def _cache_key(text: str, path: Path) -> str:
     return f"[tool.relnotes]\0{text}" if _is_toml(path) else text  # one text, two meanings
 

@@ -128,7 +128,7 @@ def assemble(root: Path, path: Path | None, values: dict, *, implicit: list[dict
     packages = tuple(_package(root, path, where, root_values, entry, i) for i, entry in enumerate(entries))
     has_notes = root_cfg.notes_path.is_file() or root_cfg.fragments_path.is_dir()
     ws = Workspace(root_cfg._replace(name=ROOT_NAME), packages, has_notes, values)
-    _check_apart(ws, where)
+    _check_apart(ws, where, path)
     return ws
 
 
@@ -202,7 +202,7 @@ def _inside_or_same(a: str, b: str) -> bool:
     return a == b or a.startswith(b.rstrip("/") + "/")
 
 
-def _check_apart(ws: Workspace, where: str) -> None:
+def _check_apart(ws: Workspace, where: str, path: Path | None = None) -> None:
     """Names unique; no package directory twice; fragments directories and notes files
     apart; release branches and tags that no two projects can both make.
 
@@ -210,46 +210,58 @@ def _check_apart(ws: Workspace, where: str) -> None:
     case-insensitive filesystem (macOS, Windows) ``CLI/`` and ``cli/`` are one directory,
     and ``CLI-release-1.0.0`` and ``cli-release-1.0.0`` one loose ref file."""
     everyone = (ws.root, *ws.packages) if ws.root_has_notes else ws.packages
+
+    def at(*involved: Config) -> str:
+        """``where`` and the line of the later-listed package's ``projects:`` entry."""
+        listed = [i for i, p in enumerate(ws.packages) if any(p is q for q in involved)]
+        if path is None or not listed:
+            return where
+        from relnotes import config
+
+        lines = config.item_lines(path, ws.root.root, "projects")
+        return f"{where}:{lines[listed[-1]]}" if listed[-1] < len(lines) else where
+
     seen: dict[str, Config] = {}
     for p in ws.packages:
         if p.name.casefold() in seen:
             other = seen[p.name.casefold()]
-            named = f"'{p.name}'" if other.name == p.name else f"'{other.name}' and '{p.name}' (names that differ only in case)"
-            raise ConfigError(f"{where}: two projects are named {named} ({other.base} and {p.base})",
+            named = f"'{p.name}'" if other.name == p.name else \
+                f"'{other.name}' and '{p.name}' (names that differ only in case)"
+            raise ConfigError(f"{at(p)}: two projects are named {named} ({other.base} and {p.base})",
                               hint="give each package its own name: {name: …, path: …}")
         seen[p.name.casefold()] = p
         for q in ws.packages:
             if q is not p and q.base.casefold() == p.base.casefold():
                 same = f"the same path {p.base!r}" if q.base == p.base else \
                     f"paths that differ only in case ({q.base!r}, {p.base!r}: one directory on macOS and Windows)"
-                raise ConfigError(f"{where}: projects '{q.name}' and '{p.name}' have {same}")
+                raise ConfigError(f"{at(p, q)}: projects '{q.name}' and '{p.name}' have {same}")
     # compared as they really are: a package directory (or fragments directory, or notes
     # file) that is a symlink to another project's must not make two projects share one
     real = {id(p): (_real(p.fragments_path), _real(p.notes_path)) for p in everyone}
     for i, a in enumerate(everyone):
         for b in everyone[i + 1:]:
             if real[id(a)][1] == real[id(b)][1] and a.notes_file.casefold() != b.notes_file.casefold():
-                raise ConfigError(f"{where}: projects '{a.name}' and '{b.name}' share a notes file: {a.notes_file} "
+                raise ConfigError(f"{at(a, b)}: projects '{a.name}' and '{b.name}' share a notes file: {a.notes_file} "
                                   f"and {b.notes_file} are the same file (through a symbolic link)",
                                   hint="each project needs a notes file of its own; replace the symbolic link")
             for x, y in ((a, b), (b, a)):
                 if _inside_or_same(real[id(x)][0], real[id(y)][0]) and not _inside_or_same(
                         x.fragments_dir.casefold(), y.fragments_dir.casefold()):
-                    raise ConfigError(f"{where}: the fragments directory of '{x.name}' ({x.fragments_dir}) "
+                    raise ConfigError(f"{at(x, y)}: the fragments directory of '{x.name}' ({x.fragments_dir}) "
                                       f"is, through a symbolic link, inside or the same as that of '{y.name}' "
                                       f"({y.fragments_dir})",
                                       hint="each project needs a fragments directory of its own; replace the "
                                            "symbolic link")
                 if _inside_or_same(x.fragments_dir.casefold(), y.fragments_dir.casefold()):
-                    raise ConfigError(f"{where}: the fragments directory of '{x.name}' ({x.fragments_dir}) "
+                    raise ConfigError(f"{at(x, y)}: the fragments directory of '{x.name}' ({x.fragments_dir}) "
                                       f"overlaps that of '{y.name}' ({y.fragments_dir})",
                                       hint="each project needs a fragments directory of its own")
             if a.notes_file.casefold() == b.notes_file.casefold():
-                raise ConfigError(f"{where}: projects '{a.name}' and '{b.name}' share the notes file {a.notes_file}")
+                raise ConfigError(f"{at(a, b)}: projects '{a.name}' and '{b.name}' share the notes file {a.notes_file}")
             for key, what in (("release_branch", "release branch"), ("tag", "tag")):
                 pa, pb = getattr(a, key), getattr(b, key)
                 if patterns_collide(pa, pb):
-                    raise ConfigError(f"{where}: projects '{a.name}' and '{b.name}' can make the same {what} "
+                    raise ConfigError(f"{at(a, b)}: projects '{a.name}' and '{b.name}' can make the same {what} "
                                       f"({pa!r} and {pb!r})",
                                       hint=f"give each project its own pattern, e.g. {key}: "
                                            f"'{b.name}-{'v' if key == 'tag' else 'release-'}{{version}}'")

@@ -123,6 +123,27 @@ def test_bad_projects_are_refused_with_exit_2(mono, entry, message):
     assert mono.snapshot_tree() == before
 
 
+@pytest.mark.parametrize("entry", [
+    "{name: cli, path: other}",
+    "{name: CLI, path: other}",
+    "{name: x, path: CLI}",
+    "{name: x, path: cli/changes.d/deep}",
+    "{name: x, path: x, tag: 'cli-v{version}'}",
+    "{name: x, path: x, release_branch: 'web-{version}'}",
+])
+def test_a_collision_between_projects_names_the_line_of_the_later_entry(mono, entry):
+    """Judged after loading, yet located: the entry that collides is on line 12."""
+    mono.write("relnotes.yaml", ROOT_CONFIG + f"  - {entry}\n")
+    r = mono.run("check")
+    assert r.exit_code == 2 and r.stderr.startswith("error: relnotes.yaml:12: "), r.stderr
+
+
+def test_a_collision_between_earlier_entries_names_the_second_ones_line(mono):
+    mono.write("relnotes.yaml", ROOT_CONFIG.replace("  - core\n", "  - core\n  - {name: core, path: other}\n"))
+    r = mono.run("check")
+    assert r.exit_code == 2 and r.stderr.startswith("error: relnotes.yaml:7: two projects are named 'core'"), r.stderr
+
+
 def test_a_package_directory_symlinked_outside_is_refused(mono, tmp_path):
     outside = tmp_path / "outside"
     (outside / "changes.d").mkdir(parents=True)
