@@ -111,10 +111,12 @@ def _archive_label(cfg: Config, v: Version, oldest: bool = False) -> str:
 def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commit: bool = False) -> CutResult:
     """Cut ``release-X.Y.Z`` from main and open the next version on main.
 
-    Crash-safe: the branch name is recorded in ``.git/relnotes-cut`` before the branch
-    is created and removed when the cut is done.  A rerun after an interruption finds
-    the record, restores the paths cut rewrites from HEAD, and finishes the same cut;
-    a branch that exists without the record is refused.
+    Crash-safe: the branch name is recorded in ``.git/relnotes-cut`` (a monorepo
+    package's in ``.git/relnotes-cut-NAME``: one record per project, so another
+    project's cut neither resumes nor erases it) before the branch is created and removed
+    when the cut is done.  A rerun after an interruption finds the record, restores the
+    paths cut rewrites from HEAD, and finishes the same cut; a branch that exists
+    without the record is refused.
 
     Under ``versioning: semver`` the changes name the release (:func:`relnotes.bump.plan`):
     the branch is ``release-{that version}`` and main opens the version after it.  When
@@ -139,7 +141,7 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     head = repo.head_commit()
     if head is None:
         raise StateError("the repository has no commits yet", hint="commit the notes file first")
-    marker = repo.git_dir / "relnotes-cut"
+    marker = repo.git_dir / (f"relnotes-cut-{cfg.name}" if cfg.name else "relnotes-cut")  # names: [A-Za-z0-9._-]
     recorded = marker.read_text().strip() if marker.is_file() else None
     owned = [cfg.notes_file, *(vf.path for vf in cfg.version_files), cfg.fragments_dir]
     resume = False

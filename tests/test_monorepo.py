@@ -253,6 +253,33 @@ def test_cut_on_a_package_makes_its_own_branch(mono):
     assert mono.read("cli/RELEASES.md") == NOTES  # the other packages are untouched
 
 
+def test_an_interrupted_package_cut_is_neither_resumed_nor_erased_by_another_packages(mono):
+    """Each project keeps its own crash record (.git/relnotes-cut-NAME)."""
+    fragment(mono, "packages/web/changes.d", "w.md")
+    fragment(mono, "cli/changes.d", "c.md")
+    mono.commit("fragments")
+    hook = mono.root / ".git/hooks/pre-commit"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    r = mono.run("cut", "--project", "web", "--version", "0.2.0", "--commit")
+    assert r.exit_code == 2 and "nothing was committed" in r.stderr, r.output
+    assert (mono.root / ".git/relnotes-cut-web").read_text() == "web-0.1.0\n"
+    # the other package's cut sees web's uncommitted writes: refused, web's record kept
+    r = mono.run("cut", "--project", "cli", "--version", "0.2.0", "--commit")
+    assert r.exit_code == 2 and "uncommitted changes" in r.stderr, r.output
+    assert (mono.root / ".git/relnotes-cut-web").is_file()
+    hook.unlink()
+    r = mono.run("cut", "--project", "web", "--version", "0.2.0", "--commit")
+    assert r.exit_code == 0, r.output
+    assert mono.read("packages/web/CHANGELOG.md").startswith("## 0.2.0")
+    assert mono.git("status", "--porcelain") == ""
+    assert not (mono.root / ".git/relnotes-cut-web").exists()
+    r = mono.run("cut", "--project", "cli", "--version", "0.2.0", "--commit")
+    assert r.exit_code == 0, r.output
+    assert "cli-release-0.1.0" in mono.git("branch", "--list", "cli-release-0.1.0")
+
+
 # -- check --base -------------------------------------------------------------------------
 
 
