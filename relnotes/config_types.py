@@ -25,7 +25,9 @@ class Record:
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
-        own = [name for name, kind in cls.__dict__.get("__annotations__", {}).items()
+        # the class's own annotations: cls.__annotations__, not cls.__dict__["__annotations__"],
+        # which Python 3.14 no longer fills (annotations are evaluated lazily there)
+        own = [name for name, kind in cls.__annotations__.items()
                if getattr(kind, "__origin__", None) is not ClassVar]
         cls._fields = (*cls._fields, *own)
         cls._field_defaults = {**cls._field_defaults,

@@ -149,17 +149,21 @@ class Repo(ObjectReading):
 
     def run(self, *args: str, revs: list[str] | tuple[str, ...] = (), paths: list[str] | tuple[str, ...] = (),
             stdin_revs: list[str] | None = None, strip: bool = True, stdin: bytes | None = None,
-            text: bool = True):
+            text: bool = True, end_of_revisions: bool = False):
         """``git ARGS [--end-of-options REVS] [-- PATHS]`` → stdout (bytes when not ``text``).
 
         ``args`` are the command and relnotes' own literal options, never a value from
         a user or a file: those go in ``revs`` (checked, after ``--end-of-options``),
         ``paths`` (checked, after ``--``) or ``stdin_revs`` (checked, one per line).
+        ``end_of_revisions`` writes the ``--`` even with no paths, for commands (diff,
+        log) that would read a revision they cannot resolve as a path in the work tree.
         GitError with git's message on failure.
         """
         argv = list(args[1:])
         if revs:
             argv += ["--end-of-options", *(check_revision(r) for r in revs)]
+        if end_of_revisions and not paths:
+            argv.append("--")
         if paths:
             argv += ["--", *(check_path(p) for p in paths)]
         if stdin_revs is not None:
@@ -276,8 +280,15 @@ class Repo(ObjectReading):
         would start a second git process on the path CI runs on every push.
         """
         check_revision(base, "--base")
+        if ".." in base:  # git would split BASE^{commit}...HEAD at the first '..' (as in ^{/a..b})
+            commit = self.resolve(base, "--base")
+            if commit is None:
+                raise GitError(f"--base {base!r} is not a commit")
+            base = commit
+        # "--" ends the revisions: a BASE that git cannot resolve is an error, never a
+        # path (a change could add a file named "origin/main^{commit}...HEAD")
         return self.run("diff", "--name-status", "-z", "--find-renames", revs=[f"{base}^{{commit}}...HEAD"],
-                        strip=False)
+                        strip=False, end_of_revisions=True)
 
     def messages(self, base: str) -> str:
         """Every commit message in ``base..HEAD``, each followed by a NUL."""

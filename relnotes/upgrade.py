@@ -166,14 +166,18 @@ def guide(cfg: Config, history: Stitched, start: str, target: str, *, pending: b
 
 def _advisories_off_path(cfg: Config, history: Stitched, skipped: list[Section], have: list[Entry]) -> list[Entry]:
     """Security fixes that only patch releases of other lines name: a user of FROM is exposed to
-    them, so the guide lists each advisory once (from the oldest release that fixed it)."""
+    them, so the guide lists each advisory once (from the oldest release that fixed it).
+    A fix its release line marks breaking is still a security fix here: its breaking change
+    is that line's, not one on the way to TO, so it is listed among the security fixes."""
+    from dataclasses import replace
+
     seen = {a for e in have for a in e.advisories}
     out = []
     for s in skipped:
         for e in section_entries(cfg, history, s):
-            if e.group == "security" and not set(e.advisories) <= seen:
+            if group_of(e.category, e.text) == "security" and not set(e.advisories) <= seen:
                 seen.update(e.advisories)
-                out.append(e)
+                out.append(replace(e, group="security"))
     return out
 
 

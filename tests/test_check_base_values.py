@@ -1,0 +1,45 @@
+"""check --base with values git could read another way: the change set is the same as
+resolving ``--base`` to a commit first (``rev-parse --verify BASE^{commit}``) and
+diffing from it, whatever files the change adds and whatever characters the value has."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import corpus, git
+
+
+@pytest.fixture
+def pr(project):
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    project.write("src/lib.rs", "fn a() {}\n")
+    project.commit("base: initial layout")
+    project.git("switch", "-q", "-c", "pr")
+    project.write("src/lib.rs", "fn b() {}\n")
+    return project
+
+
+@pytest.mark.parametrize("base", ["origin/main", "main"])
+def test_a_file_named_like_the_range_is_no_pathspec(pr, base):
+    # The pull request adds a file named after the range relnotes builds from --base.
+    # An unknown base must stay an unknown base (exit 2), not turn the range into a
+    # path whose empty diff lets the change through; a known one still finds the code.
+    pr.write(f"{base}^{{commit}}...HEAD", "x\n")
+    pr.commit("change code")
+    r = pr.run("check", "--base", base)
+    if base == "origin/main":
+        assert r.exit_code == 2, r.output
+        assert "--base 'origin/main' is not a known commit or branch in this checkout" in r.stderr
+    else:
+        assert r.exit_code == 1, r.output
+        assert "this change touches" in r.stderr and "src/lib.rs" in r.stderr
+
+
+@pytest.mark.parametrize("base", ["HEAD^{/base: ..itial}", "main^{/in..ial}", "main^{/initial}"])
+def test_a_base_with_dots_in_a_message_search(pr, base):
+    # '..' inside ^{/regex} or :/regex is no range: the base is the commit it finds
+    pr.commit("change code")
+    assert git(pr.root, "rev-parse", "--verify", f"{base}^{{commit}}")
+    r = pr.run("check", "--base", base)
+    assert r.exit_code == 1, r.output
+    assert "this change touches src/lib.rs but adds no fragment" in r.stderr
