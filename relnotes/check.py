@@ -337,7 +337,7 @@ def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None
         lint(target, report)
         total += report.fragments
     report.fragments = total
-    if base:
+    if base is not None:  # an empty --base (an unset $BASE in CI) is refused, never a skipped gate
         root_cfg = workspace.root if workspace is not None else cfg
         pr_gate(root_cfg, report, base, labels or [], (workspace, targets) if workspace is not None else None)
     return report

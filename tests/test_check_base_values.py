@@ -43,3 +43,12 @@ def test_a_base_with_dots_in_a_message_search(pr, base):
     r = pr.run("check", "--base", base)
     assert r.exit_code == 1, r.output
     assert "this change touches src/lib.rs but adds no fragment" in r.stderr
+
+
+@pytest.mark.parametrize("base", ["", "  "])
+def test_an_empty_base_is_refused_not_a_skipped_gate(pr, base):
+    # an unset $BASE in CI ('relnotes check --base "$BASE"') must not let every change through
+    pr.commit("change code")
+    r = pr.run("check", "--base", base)
+    assert r.exit_code == 2, r.output
+    assert "--base is empty" in r.stderr
