@@ -157,7 +157,7 @@ def lint(cfg: Config, report: Report) -> None:
     except ContentError as e:
         report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-unreadable", e.message))
         return
-    doc = notes.parse(text, cfg.notes_file, cfg.notes_format)
+    doc = notes.parse_for(cfg, text)
     report.problems.extend(notes.structure_problems(doc))
     from relnotes.markdown_screen import reference_conflicts
 

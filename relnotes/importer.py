@@ -104,7 +104,7 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
     from relnotes.render import Renderer
 
     text = fsio.read_text(cfg.root, cfg.root / path, what="notes file")
-    doc = notes.parse(text, path)
+    doc = notes.parse_for(cfg, text, path)  # the project's format: a CHANGELOG.md is Keep a Changelog
     rel = doc.release(version)
     renderer = Renderer(cfg)
     plan = plan_notes_doc(cfg, doc, rel, renderer)
@@ -181,7 +181,7 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: notes.Release
         skeleton += ["\n", doc.lines[rel.status_line], "\n"]
     for cat in rel.categories:
         skeleton += [doc.lines[cat.start], "\n"]
-    rebuilt = notes.NotesDocument("".join(skeleton) + "-" * 80 + "\n", doc.path)
+    rebuilt = notes.parse_for(cfg, "".join(skeleton) + "-" * 80 + "\n", doc.path)
     frags = [f for f in (parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)[0] for p in plan.fragments) if f is not None]
     merge = [(section, renderer.entries(items)) for section, items in group(cfg, frags)]
     rebuilt.merge_entries(rebuilt.releases[0], merge, category_order(cfg))

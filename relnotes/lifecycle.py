@@ -25,8 +25,8 @@ from relnotes.scaffold import InitResult, init  # noqa: E402,F401 (init lives wi
 
 
 def read_notes(cfg: Config) -> notes.NotesDocument:
-    text = fsio.read_text(cfg.root, cfg.notes_path, what="notes file")
-    return notes.parse(text, cfg.notes_file, cfg.notes_format)
+    """The working tree's notes file in the configured format (:func:`notes.read_for`)."""
+    return notes.read_for(cfg)
 
 
 def pending_fragments(cfg: Config) -> list[Fragment]:
@@ -321,6 +321,16 @@ def _contains_entry(section_text: str, entry: str) -> bool:
 # -- show ------------------------------------------------------------------------------------
 
 
+def release_to_show(doc: notes.NotesDocument, version: str | None) -> notes.Release:
+    """The release ``show`` means by ``version`` in every output format (the page too):
+    in a Keep a Changelog file the newest release by default, not ``[Unreleased]``."""
+    if doc.format == "keepachangelog":
+        from relnotes.keepachangelog import show_release
+
+        return show_release(doc, version)
+    return doc.release(version)
+
+
 def show(cfg: Config, version: str | None = None) -> dict:
     """One release's notes: markdown text plus a structured view (for --format json).
 
@@ -330,14 +340,11 @@ def show(cfg: Config, version: str | None = None) -> dict:
 
     doc = read_notes(cfg)
     extra: dict = {}
+    rel = release_to_show(doc, version)
     if doc.format == "keepachangelog":
-        from relnotes.keepachangelog import show_release
         from relnotes.notes_kac import heading_parts
 
-        rel = show_release(doc, version)
         extra["yanked"] = heading_parts(rel.title).yanked  # Keep a Changelog's '[YANKED]'
-    else:
-        rel = doc.release(version)
     text = doc.release_text(rel)
     cats = []
     for cat in rel.categories:

@@ -288,7 +288,7 @@ def _released_but_not_committed(cfg: Config, repo, version) -> bool:
     if head is None:
         return True
     try:
-        return notes.parse(head, cfg.notes_file, cfg.notes_format).release(str(version)).unreleased
+        return notes.parse_for(cfg, head).release(str(version)).unreleased
     except RelnotesError:
         return True  # HEAD's notes lack the release (or do not parse): it is not committed
 

@@ -183,12 +183,11 @@ def upgrade_page(cfg: Config, g: Guide, on: date | None = None) -> str:
 def release_page(cfg: Config, version: str | None = None, on: date | None = None) -> str:
     """A standalone HTML page for one release of the working tree's notes file
     (``show --format page``): the site's release page, without links to other pages."""
-    from relnotes.fsio import read_text
-    from relnotes.notes import parse
+    from relnotes.lifecycle import read_notes, release_to_show
     from relnotes.stitch import one_file
 
-    doc = parse(read_text(cfg.root, cfg.notes_path, what="notes file"), cfg.notes_file)
-    rel = doc.release(version)
+    doc = read_notes(cfg)  # in the configured notes_format, as every other command reads it
+    rel = release_to_show(doc, version)
     history = one_file(doc)
     section = next(s for s in history.sections if s.start == rel.start)
     when = on or date.today()

@@ -208,7 +208,7 @@ def one_file(doc: notes.NotesDocument) -> Stitched:
     no other branch (``show --format page`` renders one release from it)."""
     sections = [Section(r.version, r.title, r.status or "unknown", r.date, doc.path, "", r.start, r.body_end)
                 for r in doc.releases]
-    history = Stitched(sections, [doc.path], None, len(sections))
+    history = Stitched(sections, [doc.path], None, len(sections), fmt=doc.format)
     history._texts[""] = list(doc.lines)
     history._docs[""] = doc
     return history

@@ -197,7 +197,8 @@ def _foreign_heading(root: Path, path: Path, shown: str) -> str | None:
     text = _read_or_none(root, path)
     if not text:
         return None
-    for problem in notes.structure_problems(notes.parse(text, shown)):
+    # the migration writes a releases-format configuration: its notes are read as that format
+    for problem in notes.structure_problems(notes.parse(text, shown, "releases")):
         if "is not a version heading" in problem.message or "has no status line" in problem.message:
             line = text.splitlines()[problem.line - 1]
             return f"{shown}:{problem.line} ({_short(line)})"

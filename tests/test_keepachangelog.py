@@ -605,3 +605,58 @@ def test_init_says_where_its_version_goes(project):
     assert r.exit_code == 0, r.output
     assert "note: CHANGELOG.md starts with [Unreleased]" in r.output
     assert "relnotes release --version 1.0.0" in r.output
+
+
+# -- every reader of the notes file reads the configured format ---------------------------------
+
+
+def _released_twice(p):
+    """1.0.0 released with 'A flag.', then 'A crash.' built into [Unreleased]."""
+    p.fragment("a.md", "Added", "A flag.")
+    assert p.run("release", "--version", "1.0.0", "--date", "2026-11-01").exit_code == 0
+    p.fragment("b.md", "Fixed", "A crash.")
+    assert p.run("build").exit_code == 0
+
+
+def test_show_page_reads_a_keep_a_changelog_file(kproject):
+    """``show --format page`` once parsed CHANGELOG.md as RELEASES.md: its default was
+    [Unreleased] and '1.0.0' was 'no section'.  It shows what ``show`` shows."""
+    _released_twice(kproject)
+    for args in ((), ("1.0.0",)):
+        r = kproject.run("show", *args, "--format", "page")
+        assert r.exit_code == 0, r.output
+        assert "<h1>Demo 1.0.0</h1>" in r.stdout
+        assert "A flag." in r.stdout and "A crash." not in r.stdout
+    r = kproject.run("show", "unreleased", "--format", "page")
+    assert r.exit_code == 0 and "<h1>Demo [Unreleased]</h1>" in r.stdout and "A crash." in r.stdout
+    r = kproject.run("show", "9.9.9", "--format", "page")
+    assert r.exit_code == 1 and "CHANGELOG.md: no '## 9.9.9' section" in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_import_notes_reads_a_keep_a_changelog_file(kproject):
+    """``import notes`` splits a Keep a Changelog release into fragments that rebuild it."""
+    _released_twice(kproject)
+    r = kproject.run("import", "notes", "CHANGELOG.md", "--version", "1.0.0")
+    assert r.exit_code == 0, r.output
+    assert "wrote 1 fragment(s) for 1.0.0" in r.stdout and "byte for byte" in r.stdout
+    names = [p.name for p in (kproject.root / "changes.d").glob("1.0.0-*.md")]
+    assert names == ["1.0.0-001-a-flag.md"]
+    assert kproject.read(f"changes.d/{names[0]}").endswith("---\nA flag.\n")
+
+
+def test_parse_for_is_the_one_place_that_picks_the_model():
+    """No module but relnotes.notes parses the configured notes file with a model it
+    picked itself (``show --format page`` once did, ignoring ``notes_format``): the rule
+    that the configuration decides lives in ``notes.parse_for``."""
+    import re
+
+    call = re.compile(r"(?<![\w.])(?:notes\.)?(?:parse|NotesDocument|KeepAChangelogDocument)\(")
+    offenders = []
+    for path in sorted((Path(__file__).parent.parent / "relnotes").rglob("*.py")):
+        if path.name == "notes.py":
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if call.search(line) and re.search(r"notes_(?:format|file|path)", line):
+                offenders.append(f"{path.name}:{n}: {line.strip()}")
+    assert offenders == []
