@@ -20,6 +20,7 @@ from datetime import date, timedelta
 
 from relnotes.config import Config, Schedule
 from relnotes.errors import ConfigError, UsageError
+from relnotes.version import Version
 
 
 MAX_COUNT = 1000  # releases one ``schedule`` lists
@@ -73,9 +74,18 @@ def calendar_of(cfg: Config) -> Schedule:
     return cfg.schedule
 
 
-def expected_release(cfg: Config, major: int) -> date | None:
-    """When major ``major`` is planned to ship, or None without a calendar (never a guess)."""
-    return release_date(cfg, major) if has_calendar(cfg) else None
+def expected_release(cfg: Config, version: Version) -> date | None:
+    """When ``version`` is planned to ship, or None when the calendar does not say (never a guess).
+
+    A calendar dates majors: major N's day is the day ``N.0.0`` ships.  Under
+    ``major-per-release`` every release is such a major; under semver the changes choose
+    each version, and a minor or patch ships whenever the project makes it, possibly
+    long after (or before) its major's day, so giving ``1.1.0`` the day of 1.0.0 would
+    state a date that is already past or simply wrong.  Only an ``X.0.0`` gets a date,
+    and only with a calendar; everything else is "the next release" without one."""
+    if not has_calendar(cfg) or (version.minor, version.patch) != (0, 0):
+        return None
+    return release_date(cfg, version.major)
 
 
 class OutOfCalendar(UsageError):

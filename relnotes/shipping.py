@@ -318,10 +318,10 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         releases = notes.parse_for(cfg, text).releases if text else []
         top = releases[0] if releases else None
         # the next release: main's top section names it (if it has a version at all), and
-        # only a configured calendar dates it
-        nxt = top.version if top is not None else None
-        upcoming.append(Shipped(str(nxt.release) if nxt else None, None, "upcoming",
-                                _expected(cfg, nxt.major) if nxt else None, commit))
+        # only a configured calendar dates it (an X.0.0: policy.expected_release)
+        nxt = top.version.release if top is not None and top.version is not None else None
+        upcoming.append(Shipped(str(nxt) if nxt else None, None, "upcoming",
+                                _expected(cfg, nxt) if nxt else None, commit))
     for s in upcoming:
         rc = candidates.get(s.version)
         s.candidate = str(rc) if rc is not None else None
@@ -360,11 +360,11 @@ def _on_branch(cfg: Config, repo, h, b: str, bv: Version, sha: str, main_tip: st
                 return Shipped(str(rel.version.next_patch()), b, "upcoming", None, sha)
         if rel.status == "released":
             return Shipped(str(rel.version), b, "released", rel.date, sha)
-        d = _expected(cfg, rel.version.major) if (rel.version.minor, rel.version.patch) == (0, 0) else None
-        return Shipped(str(rel.version), b, "upcoming", d, sha)
-    return Shipped(str(bv), b, "upcoming", _expected(cfg, bv.major), sha)
+        return Shipped(str(rel.version), b, "upcoming", _expected(cfg, rel.version), sha)
+    return Shipped(str(bv), b, "upcoming", _expected(cfg, bv), sha)
 
 
-def _expected(cfg: Config, major: int) -> str | None:
-    d = policy.expected_release(cfg, major)
+def _expected(cfg: Config, version: Version) -> str | None:
+    """The calendar's day for ``version`` as text, or None (see :func:`policy.expected_release`)."""
+    d = policy.expected_release(cfg, version)
     return d.isoformat() if d else None

@@ -119,6 +119,43 @@ def test_when_without_a_calendar_says_the_next_release_and_no_date(plain):
     assert "shipped in 1.0.0 (release-1.0.0), released 2099-01-20" in r.stdout, r.output
 
 
+def test_when_under_semver_dates_only_what_the_calendar_dates(project):
+    """A calendar dates majors (major N ships on its day as N.0.0).  Under semver a pending
+    1.1.0 is not major 1's release: ``when`` once said 'expected' with 1.0.0's day, a date
+    already past by then; it says "the next release" as a project without a calendar does."""
+    (project.root / "relnotes.yaml").unlink()
+    r = project.run("init", "--project", "Demo", "--version", "1.0.0", "--cadence", "monthly",
+                    "--first-release", "2030-01-20")
+    assert r.exit_code == 0, r.output
+    project.commit("Set up relnotes (#1)")
+    r = project.run("when", "HEAD")  # 1.0.0 is major 1: the calendar says when it ships
+    assert r.exit_code == 0 and r.stdout.endswith("will ship in 1.0.0 (next cut), expected 2030-01-20\n"), r.output
+    assert project.run("cut", "--commit").exit_code == 0  # main's notes now start 1.1.0
+    project.run("new", "-s", "Added", "--pr", "2", "-m", "Second.")
+    project.run("build")
+    project.commit("Notes (#2)")
+    sha = project.git("rev-parse", "HEAD")[:12]
+    r = project.run("when", "#2")
+    assert r.exit_code == 0 and r.stdout == f"{sha} will ship in the next release (1.1.0 in RELEASES.md)\n", r.output
+    data = json.loads(project.run("when", "#2", "--format", "json").stdout)
+    assert (data["status"], data["version"], data["date"], data["branch"]) == ("upcoming", "1.1.0", None, None)
+    # branched: the branch and its version, still no date (with or without a versioned section)
+    assert project.run("cut", "--commit").exit_code == 0
+    r = project.run("when", "#2")
+    assert r.exit_code == 0 and r.stdout == f"{sha} will ship in 1.1.0 from release-1.1.0\n", r.output
+    project.git("switch", "-q", "release-1.1.0")
+    project.write("RELEASES.md", "## Unreleased\n\nUnreleased.\n")
+    project.commit("Unversioned notes")
+    project.git("switch", "-q", "main")
+    r = project.run("when", "#2")
+    assert r.exit_code == 0 and r.stdout == f"{sha} will ship in 1.1.0 from release-1.1.0\n", r.output
+    # a major under semver is what the calendar dates: major 2 on the release day a month on
+    project.write("RELEASES.md", project.read("RELEASES.md").replace("## 1.2.0\n", "## 2.0.0\n", 1))
+    project.commit("Breaking (#3)")
+    r = project.run("when", "#3")
+    assert r.exit_code == 0 and r.stdout.endswith("will ship in 2.0.0 (next cut), expected 2030-02-20\n"), r.output
+
+
 def test_site_without_a_policy_has_no_timeline_or_support_columns(plain):
     r = plain.run("site", "public")
     assert r.exit_code == 0, r.output
