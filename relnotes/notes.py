@@ -397,11 +397,8 @@ class NotesDocument:
 
 
 def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesDocument:
-    """The document model for ``fmt`` (the configuration's ``notes_format``).
-
-    A project's own notes are parsed through :func:`parse_for` (or :func:`read_for`),
-    which take the format from the configuration; ``fmt`` is for the few callers whose
-    text is not a configured project's (a towncrier project being migrated)."""
+    """The document model for ``fmt``.  A project's own notes go through :func:`parse_for`;
+    ``fmt`` is for text that is no configured project's (a towncrier project being migrated)."""
     if fmt == "keepachangelog":
         from relnotes.notes_kac import KeepAChangelogDocument
 
@@ -410,19 +407,17 @@ def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesD
 
 
 def parse_for(cfg, text: str, path: str | None = None) -> NotesDocument:
-    """``text`` read as the configured project's notes: in its ``notes_format``.
+    """``text`` read as the configured project's notes, in its ``notes_format``.
 
-    The one place that decides which model reads a project's notes file (wherever the
-    text came from: the working tree, a branch, a commit).  A caller that picked the
-    model itself once read a Keep a Changelog ``CHANGELOG.md`` as ``RELEASES.md`` and
-    found no releases in it; going through here keeps every command reading the file
-    the way ``check`` and ``build`` do.  ``path`` names the text in messages
-    (default: the configured ``notes_file``)."""
+    The one place that picks the model for a project's notes, wherever the text came
+    from (working tree, branch, commit): a caller that picked it itself once read a Keep
+    a Changelog ``CHANGELOG.md`` as ``RELEASES.md`` and found no release in it.
+    ``path`` names the text in messages (default: the configured ``notes_file``)."""
     return parse(text, cfg.notes_file if path is None else path, cfg.notes_format)
 
 
 def read_for(cfg) -> NotesDocument:
-    """The working tree's notes file, read inside the repository and parsed by :func:`parse_for`."""
+    """The working tree's notes file, read inside the repository, by :func:`parse_for`."""
     from relnotes import fsio
 
     return parse_for(cfg, fsio.read_text(cfg.root, cfg.notes_path, what="notes file"))

@@ -104,8 +104,8 @@ def _split(text: str) -> list[str]:
     return out
 
 
-def _outline(text: str, fmt: str = "releases") -> list[tuple]:
-    doc = notes.parse(text, fmt=fmt)
+def _outline(cfg: Config, text: str) -> list[tuple]:
+    doc = notes.parse_for(cfg, text)
     return [(str(r.version) if r.version else None, r.title, r.status or "unknown", r.date, r.start, r.body_end)
             for r in doc.releases]
 
@@ -160,7 +160,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
         read = _partial_guard(cfg, repo, len(unknown), lambda: repo.read_blobs(unknown))
         for b, text in zip(unknown, read):
             if text is not None:
-                known[b] = _outline(text, cfg.notes_format)
+                known[b] = _outline(cfg, text)
                 texts[b] = _split(text)
     used: dict[str, list] = {}
     absent = []

@@ -632,6 +632,9 @@ def test_show_page_reads_a_keep_a_changelog_file(kproject):
     r = kproject.run("show", "9.9.9", "--format", "page")
     assert r.exit_code == 1 and "CHANGELOG.md: no '## 9.9.9' section" in r.stderr
     assert "Traceback" not in r.output
+    done = subprocess.run([sys.executable, "-m", "relnotes", "show", "1.0.0", "--format", "page"],
+                          cwd=kproject.root, capture_output=True, text=True, env=dict(os.environ))
+    assert done.returncode == 0 and "<h1>Demo 1.0.0</h1>" in done.stdout, done.stderr
 
 
 def test_import_notes_reads_a_keep_a_changelog_file(kproject):
