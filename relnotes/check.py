@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from relnotes import notes
 from relnotes.config import Config
-from relnotes.errors import ContentError, GitError, Problem
+from relnotes.errors import ContentError, GitError, Problem, UsageError
 from relnotes.fragment import load_all
 
 
@@ -241,6 +241,9 @@ def pr_gate(cfg: Config, report: Report, base: str, labels: list[str], projects=
     from relnotes.gitio import Repo
 
     report.base = base
+    if base.startswith("^"):  # git would read '^main' as "not main": no one commit to compare with
+        raise UsageError(f"--base {base!r} starts with '^', which excludes a commit; --base names the one "
+                         f"commit the change is compared with", hint=f"--base {base[1:]}")
     event = github_event()
     all_labels = set(labels) | set(event_labels(event))
     skip = sorted(all_labels & set(cfg.check.skip_labels))

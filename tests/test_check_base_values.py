@@ -52,3 +52,10 @@ def test_an_empty_base_is_refused_not_a_skipped_gate(pr, base):
     r = pr.run("check", "--base", base)
     assert r.exit_code == 2, r.output
     assert "--base is empty" in r.stderr
+
+
+def test_a_negated_base_is_refused_with_the_fix(pr):
+    pr.commit("change code")
+    r = pr.run("check", "--base", "^main")
+    assert r.exit_code == 2, r.output
+    assert "starts with '^', which excludes a commit" in r.stderr and "hint: --base main" in r.stderr
