@@ -159,8 +159,9 @@ def _package(root: Path, root_path: Path | None, where: str, root_values: dict, 
     if not re.match(PROJECT_NAME_PATTERN, name):
         raise ConfigError(f"{at}: the directory name {name!r} is not a valid project name",
                           hint="give the package a name: letters, digits, '_', '-' and single dots")
-    if name == ROOT_NAME:
-        raise ConfigError(f"{at}: the name '{ROOT_NAME}' is the repository root's", hint="name the package otherwise")
+    if name.casefold() == ROOT_NAME:  # 'Root' too: one crash record file (.git/relnotes-cut-root) on macOS
+        same = "" if name == ROOT_NAME else f" ('{ROOT_NAME}', in another case)"
+        raise ConfigError(f"{at}: the name '{name}' is the repository root's{same}", hint="name the package otherwise")
     merged = presets.overlay(root_values, own)
     if "project" not in own:
         merged["project"] = name

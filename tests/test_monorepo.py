@@ -104,6 +104,8 @@ def test_packages_inherit_the_root_and_live_under_their_paths(mono):
     ("{name: x, path: sub/.git}", "points into the git directory"),
     ("{name: 'a b', path: x}", "must be a project name"),
     ("{name: root, path: x}", "the name 'root' is the repository root's"),
+    # one crash record on macOS and Windows (.git/relnotes-cut-root and -Root), as 'cli' and 'CLI'
+    ("{name: Root, path: x}", "the name 'Root' is the repository root's ('root'"),
     ("{name: cli, path: other}", "two projects are named 'cli'"),
     ("{name: CLI, path: other}", "two projects are named 'cli' and 'CLI' (names that differ only in case)"),
     ("{name: x, path: CLI}", "have paths that differ only in case ('CLI', 'cli'"),
