@@ -185,7 +185,7 @@ def item_lines(path: Path, root: Path, key: str) -> list[int]:
         return [line] * len(items) if isinstance(items, list) else []
     data = _parse(text, path)
     items = data.get(key) if hasattr(data, "get") else None
-    if not hasattr(items, "lc"):
+    if not isinstance(items, list) or not hasattr(items, "lc"):  # a mapping's lc.item(0) is a KeyError
         return []
     return [items.lc.item(i)[0] + 1 for i in range(len(items))]
 

@@ -218,8 +218,12 @@ def _check_apart(ws: Workspace, where: str, path: Path | None = None) -> None:
         if path is None or not listed:
             return where
         from relnotes import config
+        from relnotes.errors import RelnotesError
 
-        lines = config.item_lines(path, ws.root.root, "projects")
+        try:  # the file is read again: what it became since (a save, a checkout) costs the line only
+            lines = config.item_lines(path, ws.root.root, "projects")
+        except (RelnotesError, OSError):
+            return where
         return f"{where}:{lines[listed[-1]]}" if listed[-1] < len(lines) else where
 
     seen: dict[str, Config] = {}

@@ -146,6 +146,22 @@ def test_a_collision_between_earlier_entries_names_the_second_ones_line(mono):
     assert r.exit_code == 2 and r.stderr.startswith("error: relnotes.yaml:7: two projects are named 'core'"), r.stderr
 
 
+@pytest.mark.parametrize("later", ["projects: {a: 1}\n", "projects: [\n", "", "- a\n"])
+def test_a_collision_is_reported_whatever_the_file_became_since_it_was_loaded(mono, monkeypatch, later):
+    """The line is looked up by reading the file again: a file rewritten in between (an
+    editor saving, a checkout) costs the line, never the message or a traceback."""
+    mono.write("relnotes.yaml", ROOT_CONFIG + "  - {name: cli, path: other}\n")
+    check_apart = projects._check_apart
+
+    def rewritten_first(ws, where, path=None):
+        (mono.root / "relnotes.yaml").write_text(later)
+        return check_apart(ws, where, path)
+
+    monkeypatch.setattr(projects, "_check_apart", rewritten_first)
+    r = mono.run("check")
+    assert r.exit_code == 2 and r.stderr.startswith("error: relnotes.yaml: two projects are named 'cli'"), r.stderr
+
+
 def test_a_package_directory_symlinked_outside_is_refused(mono, tmp_path):
     outside = tmp_path / "outside"
     (outside / "changes.d").mkdir(parents=True)
