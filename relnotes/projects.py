@@ -281,12 +281,18 @@ def patterns_collide(a: str, b: str) -> bool:
     (a ref is a file: on a case-insensitive filesystem ``CLI-v1`` and ``cli-v1`` are one)."""
     if a.casefold() == b.casefold():
         return True
+    return any(_pattern_rx(y, re.IGNORECASE).fullmatch(x.replace("{version}", v))
+               for x, y in ((a, b), (b, a)) for v in _SAMPLES)
 
-    def rx(p: str) -> re.Pattern[str]:
-        return re.compile("".join(re.escape(part) if k % 2 == 0 else _VERSION_RX
-                                  for k, part in enumerate(_split(p))), re.IGNORECASE)
 
-    return any(rx(y).fullmatch(x.replace("{version}", v)) for x, y in ((a, b), (b, a)) for v in _SAMPLES)
+def pattern_makes(pattern: str, name: str) -> bool:
+    """Whether the ``{version}`` pattern ``pattern`` can make the branch (or tag) ``name``."""
+    return _pattern_rx(pattern).fullmatch(name) is not None
+
+
+def _pattern_rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile("".join(re.escape(part) if k % 2 == 0 else _VERSION_RX
+                              for k, part in enumerate(_split(pattern))), flags)
 
 
 def _split(pattern: str) -> list[str]:

@@ -113,8 +113,9 @@ def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commi
 
     Crash-safe: the branch name is recorded in ``.git/relnotes-cut`` (a monorepo
     package's in ``.git/relnotes-cut-NAME``: one record per project, so another
-    project's cut neither resumes nor erases it) before the branch is created and removed
-    when the cut is done.  A rerun after an interruption finds the record, restores the
+    project's cut neither resumes nor erases it; a package's record that an earlier version
+    left in ``.git/relnotes-cut`` is its own when it names its branch) before the branch is
+    created and removed when the cut is done.  A rerun after an interruption finds the record, restores the
     paths cut rewrites from HEAD, and finishes the same cut; a branch that exists
     without the record is refused.
 
@@ -142,7 +143,8 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     if head is None:
         raise StateError("the repository has no commits yet", hint="commit the notes file first")
     marker = repo.git_dir / (f"relnotes-cut-{cfg.name}" if cfg.name else "relnotes-cut")  # names: [A-Za-z0-9._-]
-    recorded = marker.read_text().strip() if marker.is_file() else None
+    record = marker if marker.is_file() else _old_record(repo, cfg) or marker
+    recorded = record.read_text().strip() if record.is_file() else None
     owned = [cfg.notes_file, *(vf.path for vf in cfg.version_files), cfg.fragments_dir]
     resume = False
     if recorded:
@@ -151,7 +153,7 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
         if resume and not dry_run:
             repo.restore(owned)  # undo the interrupted run's partial writes
     if recorded and not resume:
-        marker.unlink(missing_ok=True)  # a finished or abandoned cut's record
+        record.unlink(missing_ok=True)  # a finished or abandoned cut's record
     if not resume:
         dirty = repo.dirty_paths()
         if dirty:
@@ -215,7 +217,20 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     removed = remove_fragments(cfg, fragments, repo)
     sha = _commit(cfg, repo, "cut", cfg.commit.cut, str(next_v), sorted(changes)) if commit else None
     marker.unlink(missing_ok=True)  # kept when the commit fails: the rerun resumes this cut
+    record.unlink(missing_ok=True)
     return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff, retitled, retitle_sha)
+
+
+def _old_record(repo, cfg: Config):
+    """A monorepo project's interrupted cut as the previous version recorded it: in the one
+    ``.git/relnotes-cut`` every project shared, naming a branch of this project's pattern
+    (no two projects' patterns can make the same branch), else None."""
+    from relnotes.projects import pattern_makes
+
+    old = repo.git_dir / "relnotes-cut"
+    if not cfg.name or not old.is_file():
+        return None
+    return old if pattern_makes(cfg.release_branch, old.read_text().strip()) else None
 
 
 # -- release -------------------------------------------------------------------------------

@@ -298,6 +298,36 @@ def test_an_interrupted_package_cut_is_neither_resumed_nor_erased_by_another_pac
     assert "cli-release-0.1.0" in mono.git("branch", "--list", "cli-release-0.1.0")
 
 
+@pytest.mark.parametrize("name, notes, frags, branch", [
+    ("web", "packages/web/CHANGELOG.md", "packages/web/changes.d", "web-0.1.0"),
+    ("root", "RELEASES.md", "changes.d", "release-0.1.0"),
+])
+def test_a_cut_interrupted_before_the_upgrade_is_resumed_from_its_old_record(mono, name, notes, frags, branch):
+    """The previous version recorded every project's interrupted cut in .git/relnotes-cut:
+    the project whose release branch it names resumes it (and no other project takes it)."""
+    if name == "root":
+        mono.write("RELEASES.md", NOTES)
+    fragment(mono, frags, "w.md")
+    mono.commit("fragments")
+    hook = mono.root / ".git/hooks/pre-commit"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    r = mono.run("cut", "--project", name, "--version", "0.2.0", "--commit")
+    assert r.exit_code == 2 and "nothing was committed" in r.stderr, r.output
+    (mono.root / f".git/relnotes-cut-{name}").rename(mono.root / ".git/relnotes-cut")  # as the old version left it
+    hook.unlink()
+    r = mono.run("cut", "--project", "cli", "--version", "0.2.0", "--commit")
+    assert r.exit_code == 2 and "uncommitted changes" in r.stderr, r.output
+    assert (mono.root / ".git/relnotes-cut").read_text() == branch + "\n"  # not cli's: kept
+    r = mono.run("cut", "--project", name, "--version", "0.2.0", "--commit")
+    assert r.exit_code == 0, r.output
+    assert mono.read(notes).startswith("## 0.2.0") and not (mono.root / frags / "w.md").exists()
+    assert mono.git("status", "--porcelain") == ""
+    assert not (mono.root / ".git/relnotes-cut").exists() and not (mono.root / f".git/relnotes-cut-{name}").exists()
+    assert branch in mono.git("branch", "--list", branch)
+
+
 # -- check --base -------------------------------------------------------------------------
 
 
