@@ -384,6 +384,9 @@ def format_report(report: Report, fmt: str) -> str:
                 summary += f"; fragment requirement skipped ({report.skipped})"
             elif report.fragments_changed:
                 summary += f"; this change adds or edits {len(report.fragments_changed)} fragment(s)"
+            elif not report.changed_files:  # BASE...HEAD is empty: nothing was compared
+                summary += (f"; no changes since {report.base} (nothing differs from its merge base with HEAD), "
+                            "so no fragment is required")
             else:
                 summary += "; this change needs no fragment (only exempt files)"
         lines.append(summary if fmt == "text" else f"::notice::{summary}")

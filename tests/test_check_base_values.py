@@ -59,3 +59,31 @@ def test_a_negated_base_is_refused_with_the_fix(pr):
     r = pr.run("check", "--base", "^main")
     assert r.exit_code == 2, r.output
     assert "starts with '^', which excludes a commit" in r.stderr and "hint: --base main" in r.stderr
+
+
+@pytest.mark.parametrize("base", ["@", "HEAD", "pr", "HEAD^{/change code}"])
+def test_a_base_that_names_head_says_it_compared_nothing(pr, base):
+    # HEAD...HEAD is no change at all: the summary must not claim the change touched only
+    # exempt files (a CI job with --base HEAD passed every pull request saying so)
+    pr.commit("change code")
+    r = pr.run("check", "--base", base)
+    assert r.exit_code == 0, r.output
+    assert "only exempt files" not in r.stdout
+    assert f"no changes since {base} (nothing differs from its merge base with HEAD)" in r.stdout, r.stdout
+
+
+def test_a_change_of_exempt_files_only_still_says_so(pr):
+    pr.git("checkout", "-q", "src/lib.rs")
+    pr.write("README.md", "docs\n")
+    pr.commit("docs only")
+    r = pr.run("check", "--base", "main")
+    assert r.exit_code == 0, r.output
+    assert "this change needs no fragment (only exempt files)" in r.stdout
+
+
+def test_a_change_undone_in_the_same_branch_compares_nothing(pr):
+    pr.commit("change code")
+    pr.write("src/lib.rs", "fn a() {}\n")
+    pr.commit("undo it")
+    r = pr.run("check", "--base", "main")
+    assert r.exit_code == 0 and "no changes since main (nothing differs from its merge base" in r.stdout, r.output
