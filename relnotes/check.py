@@ -243,7 +243,9 @@ def pr_gate(cfg: Config, report: Report, base: str, labels: list[str], projects=
     report.base = base
     if base.startswith("^"):  # git would read '^main' as "not main": no one commit to compare with
         raise UsageError(f"--base {base!r} starts with '^', which excludes a commit; --base names the one "
-                         f"commit the change is compared with", hint=f"--base {base[1:]}")
+                         f"commit the change is compared with",
+                         hint=f"--base {base.lstrip('^')}" if base.lstrip("^").strip() else
+                         "pass a commit, a branch or a tag")
     event = github_event()
     all_labels = set(labels) | set(event_labels(event))
     skip = sorted(all_labels & set(cfg.check.skip_labels))

@@ -61,6 +61,15 @@ def test_a_negated_base_is_refused_with_the_fix(pr):
     assert "starts with '^', which excludes a commit" in r.stderr and "hint: --base main" in r.stderr
 
 
+@pytest.mark.parametrize("base, hint", [("^^main", "hint: --base main\n"), ("^", "hint: pass a commit, a branch or a tag"),
+                                        ("^ ", "hint: pass a commit, a branch or a tag")])
+def test_a_negated_base_gets_a_fix_that_works(pr, base, hint):
+    # the hint is a --base that is accepted: not '--base ^main' again, nor an empty '--base '
+    pr.commit("change code")
+    r = pr.run("check", "--base", base)
+    assert r.exit_code == 2 and "starts with '^'" in r.stderr and hint in r.stderr, r.output
+
+
 @pytest.mark.parametrize("base", ["@", "HEAD", "pr", "HEAD^{/change code}"])
 def test_a_base_that_names_head_says_it_compared_nothing(pr, base):
     # HEAD...HEAD is no change at all: the summary must not claim the change touched only
