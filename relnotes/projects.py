@@ -199,6 +199,19 @@ def _real(path: Path) -> str:
     return os.path.realpath(path)
 
 
+def _fold(s: str) -> str:
+    """``s`` as a case- and normalization-insensitive filesystem sees it (macOS stores
+    'é' precomposed and decomposed as one name, Windows and macOS 'CLI' and 'cli')."""
+    import unicodedata
+
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", s).casefold())
+
+
+def _alike(a: str, b: str) -> str:
+    """How two different texts that fold alike differ, for a message."""
+    return "case" if a.casefold() == b.casefold() else "Unicode normalization"
+
+
 def _inside_or_same(a: str, b: str) -> bool:
     return a == b or a.startswith(b.rstrip("/") + "/")
 
@@ -228,40 +241,46 @@ def _check_apart(ws: Workspace, where: str, path: Path | None = None) -> None:
 
     seen: dict[str, Config] = {}
     for p in ws.packages:
-        if p.name.casefold() in seen:
-            other = seen[p.name.casefold()]
+        if _fold(p.name) in seen:
+            other = seen[_fold(p.name)]
             named = f"'{p.name}'" if other.name == p.name else \
                 f"'{other.name}' and '{p.name}' (names that differ only in case)"
             raise ConfigError(f"{at(p)}: two projects are named {named} ({other.base} and {p.base})",
                               hint="give each package its own name: {name: …, path: …}")
-        seen[p.name.casefold()] = p
+        seen[_fold(p.name)] = p
         for q in ws.packages:
-            if q is not p and q.base.casefold() == p.base.casefold():
-                same = f"the same path {p.base!r}" if q.base == p.base else \
-                    f"paths that differ only in case ({q.base!r}, {p.base!r}: one directory on macOS and Windows)"
+            if q is not p and _fold(q.base) == _fold(p.base):
+                if q.base == p.base:
+                    same = f"the same path {p.base!r}"
+                elif _alike(q.base, p.base) == "case":
+                    same = (f"paths that differ only in case ({q.base!r}, {p.base!r}: one directory on macOS "
+                            f"and Windows)")
+                else:  # shown escaped: the two look the same
+                    same = (f"paths that differ only in Unicode normalization ({ascii(q.base)}, {ascii(p.base)}: "
+                            f"one directory on macOS)")
                 raise ConfigError(f"{at(p, q)}: projects '{q.name}' and '{p.name}' have {same}")
     # compared as they really are: a package directory (or fragments directory, or notes
     # file) that is a symlink to another project's must not make two projects share one
     real = {id(p): (_real(p.fragments_path), _real(p.notes_path)) for p in everyone}
     for i, a in enumerate(everyone):
         for b in everyone[i + 1:]:
-            if real[id(a)][1] == real[id(b)][1] and a.notes_file.casefold() != b.notes_file.casefold():
+            if real[id(a)][1] == real[id(b)][1] and _fold(a.notes_file) != _fold(b.notes_file):
                 raise ConfigError(f"{at(a, b)}: projects '{a.name}' and '{b.name}' share a notes file: {a.notes_file} "
                                   f"and {b.notes_file} are the same file (through a symbolic link)",
                                   hint="each project needs a notes file of its own; replace the symbolic link")
             for x, y in ((a, b), (b, a)):
                 if _inside_or_same(real[id(x)][0], real[id(y)][0]) and not _inside_or_same(
-                        x.fragments_dir.casefold(), y.fragments_dir.casefold()):
+                        _fold(x.fragments_dir), _fold(y.fragments_dir)):
                     raise ConfigError(f"{at(x, y)}: the fragments directory of '{x.name}' ({x.fragments_dir}) "
                                       f"is, through a symbolic link, inside or the same as that of '{y.name}' "
                                       f"({y.fragments_dir})",
                                       hint="each project needs a fragments directory of its own; replace the "
                                            "symbolic link")
-                if _inside_or_same(x.fragments_dir.casefold(), y.fragments_dir.casefold()):
+                if _inside_or_same(_fold(x.fragments_dir), _fold(y.fragments_dir)):
                     raise ConfigError(f"{at(x, y)}: the fragments directory of '{x.name}' ({x.fragments_dir}) "
                                       f"overlaps that of '{y.name}' ({y.fragments_dir})",
                                       hint="each project needs a fragments directory of its own")
-            if a.notes_file.casefold() == b.notes_file.casefold():
+            if _fold(a.notes_file) == _fold(b.notes_file):
                 raise ConfigError(f"{at(a, b)}: projects '{a.name}' and '{b.name}' share the notes file {a.notes_file}")
             for key, what in (("release_branch", "release branch"), ("tag", "tag")):
                 pa, pb = getattr(a, key), getattr(b, key)
@@ -279,7 +298,8 @@ _SAMPLES = ("1.2.3", "10.0.0-rc.1", "0.1.0+build.5")
 def patterns_collide(a: str, b: str) -> bool:
     """Whether two ``{version}`` patterns can name the same branch (or tag), in any case
     (a ref is a file: on a case-insensitive filesystem ``CLI-v1`` and ``cli-v1`` are one)."""
-    if a.casefold() == b.casefold():
+    a, b = _fold(a), _fold(b)
+    if a == b:
         return True
     return any(_pattern_rx(y, re.IGNORECASE).fullmatch(x.replace("{version}", v))
                for x, y in ((a, b), (b, a)) for v in _SAMPLES)

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -508,6 +509,23 @@ def test_patterns_that_differ_only_in_case_collide():
     assert projects.patterns_collide("CLI-v{version}", "cli-v{version}")
     assert projects.patterns_collide("Release-{version}", "release-v{version}")
     assert not projects.patterns_collide("cli-v{version}", "core-v{version}")
+
+
+def test_names_in_different_unicode_normalizations_collide():
+    """macOS stores 'café' (precomposed é) and 'café' (e and a combining accent) as one
+    directory, and one loose ref file."""
+    nfc, nfd = unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café")
+    assert nfc != nfd and projects.patterns_collide(f"{nfc}-v{{version}}", f"{nfd}-v{{version}}")
+    assert not projects.patterns_collide("cafe-v{version}", f"{nfc}-v{{version}}")
+
+
+def test_package_paths_in_different_unicode_normalizations_are_refused(mono):
+    nfc, nfd = unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café")
+    mono.write("relnotes.yaml", ROOT_CONFIG + f"  - {{name: a, path: {nfc}}}\n  - {{name: b, path: {nfd}}}\n")
+    r = mono.run("check")
+    assert r.exit_code == 2 and r.stderr.startswith("error: relnotes.yaml:13: projects 'b' and 'a' have paths "
+                                                    "that differ only in Unicode normalization ('cafe\\u0301', "
+                                                    "'caf\\xe9': one directory on macOS)"), r.stderr
 
 
 def test_a_pattern_that_reads_another_projects_names_collides():
