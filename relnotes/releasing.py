@@ -222,15 +222,12 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
 
 
 def _old_record(repo, cfg: Config):
-    """A monorepo project's interrupted cut as the previous version recorded it: in the one
-    ``.git/relnotes-cut`` every project shared, naming a branch of this project's pattern
-    (no two projects' patterns can make the same branch), else None."""
+    """The ``.git/relnotes-cut`` an earlier version wrote for every project, when it names a
+    branch of this monorepo project's pattern (no two projects' can make one), else None."""
     from relnotes.projects import pattern_makes
 
     old = repo.git_dir / "relnotes-cut"
-    if not cfg.name or not old.is_file():
-        return None
-    return old if pattern_makes(cfg.release_branch, old.read_text().strip()) else None
+    return old if cfg.name and old.is_file() and pattern_makes(cfg.release_branch, old.read_text().strip()) else None
 
 
 # -- release -------------------------------------------------------------------------------

@@ -61,7 +61,8 @@ def test_a_negated_base_is_refused_with_the_fix(pr):
     assert "starts with '^', which excludes a commit" in r.stderr and "hint: --base main" in r.stderr
 
 
-@pytest.mark.parametrize("base, hint", [("^^main", "hint: --base main\n"), ("^", "hint: pass a commit, a branch or a tag"),
+@pytest.mark.parametrize("base, hint", [("^^main", "hint: --base main\n"),
+                                        ("^", "hint: pass a commit, a branch or a tag"),
                                         ("^ ", "hint: pass a commit, a branch or a tag")])
 def test_a_negated_base_gets_a_fix_that_works(pr, base, hint):
     # the hint is a --base that is accepted: not '--base ^main' again, nor an empty '--base '
