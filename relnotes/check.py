@@ -219,6 +219,10 @@ def _diagnose(repo, base: str) -> GitError:
                  "or 'git fetch --unshallow origin'")
     if repo.head_commit() is None:
         return GitError("HEAD has no commit to compare", hint="commit your change first")
+    if base.endswith("/"):  # no ref ends with '/': the variable after it was empty
+        return GitError(f"--base {base!r} ends with '/': it names no branch (was the variable after it empty? "
+                        f"GitHub sets github.base_ref on pull_request events only)",
+                        hint=f"name the branch, e.g. --base {base}main")
     shallow = repo.is_shallow()
     if repo.resolve(base) is None:
         hint = f"fetch it first: 'git fetch origin {base.split('/')[-1]}'"

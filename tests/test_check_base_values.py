@@ -97,3 +97,14 @@ def test_a_change_undone_in_the_same_branch_compares_nothing(pr):
     pr.commit("undo it")
     r = pr.run("check", "--base", "main")
     assert r.exit_code == 0 and "no changes since main (nothing differs from its merge base" in r.stdout, r.output
+
+
+@pytest.mark.parametrize("base", ["origin/", "refs/heads/"])
+def test_a_base_ending_in_a_slash_says_its_branch_is_missing(pr, base):
+    # 'base: origin/${{ github.base_ref }}' on a push event (base_ref is set for pull
+    # requests only): the hint was "git fetch origin ", which fetches nothing useful
+    pr.commit("change code")
+    r = pr.run("check", "--base", base)
+    assert r.exit_code == 2, r.output
+    assert f"--base {base!r} ends with '/': it names no branch" in r.stderr and "git fetch" not in r.stderr, r.stderr
+    assert f"hint: name the branch, e.g. --base {base}main" in r.stderr
