@@ -201,15 +201,17 @@ def _real(path: Path) -> str:
 
 def _fold(s: str) -> str:
     """``s`` as a case- and normalization-insensitive filesystem sees it (macOS stores
-    'é' precomposed and decomposed as one name, Windows and macOS 'CLI' and 'cli')."""
+    'é' precomposed and decomposed as one name, Windows and macOS 'CLI' and 'cli').
+    Simple lowercase, not ``casefold``: those filesystems map one letter to one letter,
+    so 'straße' and 'strasse' stay two names there."""
     import unicodedata
 
-    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", s).casefold())
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", s).lower())
 
 
 def _alike(a: str, b: str) -> str:
     """How two different texts that fold alike differ, for a message."""
-    return "case" if a.casefold() == b.casefold() else "Unicode normalization"
+    return "case" if a.lower() == b.lower() else "Unicode normalization"
 
 
 def _inside_or_same(a: str, b: str) -> bool:

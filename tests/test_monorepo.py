@@ -509,6 +509,8 @@ def test_patterns_that_differ_only_in_case_collide():
     assert projects.patterns_collide("CLI-v{version}", "cli-v{version}")
     assert projects.patterns_collide("Release-{version}", "release-v{version}")
     assert not projects.patterns_collide("cli-v{version}", "core-v{version}")
+    # one letter to one letter, as those filesystems fold: 'ß' is not 'ss' there
+    assert not projects.patterns_collide("straße-v{version}", "strasse-v{version}")
 
 
 def test_names_in_different_unicode_normalizations_collide():
