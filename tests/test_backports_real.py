@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relnotes.backport import MAX_MESSAGE, parse
+from relnotes.git.backports import MAX_MESSAGE, parse
 
 DATA = Path(__file__).parent / "data" / "wasmtime-backports" / "history.json"
 HISTORY = json.loads(DATA.read_text(encoding="utf-8"))

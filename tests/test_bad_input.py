@@ -298,7 +298,7 @@ def test_failed_notes_write_leaves_everything(project, monkeypatch):
 
 
 def test_interrupted_cut_is_finished_by_a_rerun(project, monkeypatch):
-    from relnotes import releasing
+    from relnotes.flows import releasing
 
     project.write("RELEASES.md", MAIN)
     project.fragment("a.md", "Fixed", "A fix.", prs="[1]")

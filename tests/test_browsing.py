@@ -129,7 +129,9 @@ def test_history_without_any_notes_is_a_state_error(project):
 
 
 def test_history_parses_a_notes_file_once(small, monkeypatch):
-    from relnotes import config, notes, stitch
+    from relnotes.config import load as config
+    from relnotes.notes import document as notes
+    from relnotes.questions import stitch
 
     cfg = config.load(start=small.root)
     stitch.stitch(cfg)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from conftest import corpus
-from relnotes import config, importer
+from relnotes.config import load as config
+from relnotes.migrate import notes_import as importer
 
 
 def _import_48_fragments(project):

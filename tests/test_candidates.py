@@ -46,7 +46,8 @@ def test_sorting_puts_every_prerelease_before_its_release(items):
     ('[package]\nversion = "49.0.0"\n', "49.0.0"),
 ])
 def test_version_files_read_every_stage(project, pattern, text, version):
-    from relnotes import config, versionfiles
+    from relnotes.config import load as config
+    from relnotes.flows import versionfiles
 
     project.write("Cargo.toml", 'name = "x"\nrust-version = "1.80.0"\n' + text)
     project.write("relnotes.yaml", project.read("relnotes.yaml")
@@ -253,7 +254,7 @@ def test_show_json_and_github_output_for_a_candidate(branch, tmp_path):
 
 
 def test_github_output_delimiter_never_occurs_in_the_body():
-    from relnotes.publishing import ReleasePage, github_output_text
+    from relnotes.flows.publishing import ReleasePage, github_output_text
 
     page = ReleasePage("1.0.0", "v1.0.0", False, "## 1.0.0\n\nEOF\nbody\n")
     text = github_output_text(page, delimiter="EOF")
@@ -269,7 +270,7 @@ def test_show_github_output_without_the_variable_is_a_usage_error(branch, monkey
 
 @given(st.text(alphabet='0123456789.-rcdev"= \nversion', max_size=400))
 def test_version_pattern_search_is_bounded_and_finds_only_versions(text):
-    from relnotes.versionfiles import pattern_regex
+    from relnotes.flows.versionfiles import pattern_regex
 
     for pattern in ('version = "{version}"', "{version}", 'v{version}-dev"'):
         m = pattern_regex(pattern).search(text)

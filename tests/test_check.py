@@ -172,7 +172,7 @@ def test_bad_format_flag(pr):
 
 
 def test_glob_semantics():
-    from relnotes.check import is_exempt
+    from relnotes.gate.check import is_exempt
     pats = ("docs/**", "**/*.md", ".github/**")
     assert is_exempt("docs/a/b.txt", pats) and is_exempt("README.md", pats) and is_exempt("a/b/c.md", pats)
     assert is_exempt(".github/workflows/ci.yml", pats)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relnotes import config
+from relnotes.config import load as config
 from relnotes.cache import CONFIG_NAME as CONFIG_CACHE
 from relnotes.errors import ConfigError
 
@@ -169,11 +169,11 @@ def cached_entries(root):
     return len(read_marshal(root / ".git/relnotes" / CONFIG_CACHE)["entries"])
 
 
-@pytest.mark.parametrize("name", sorted(__import__("relnotes.presets", fromlist=["PRESETS"]).PRESETS))
+@pytest.mark.parametrize("name", sorted(__import__("relnotes.config.presets", fromlist=["PRESETS"]).PRESETS))
 def test_every_preset_is_a_valid_configuration(tmp_path, name):
     """A preset's table passes the same validation as a user's relnotes.yaml, and loads."""
-    from relnotes import presets
-    from relnotes.config_rules import SCHEMA, _validate
+    from relnotes.config import presets
+    from relnotes.config.rules import SCHEMA, _validate
 
     assert _validate(presets.PRESETS[name], SCHEMA, tmp_path / "relnotes.yaml", prefix="") is not None
     cfg = config.from_text(f"preset: {name}\n", tmp_path / "relnotes.yaml", tmp_path, use_cache=False)
@@ -190,7 +190,9 @@ def test_readme_names_every_cache_file_as_the_code_writes_it():
     bump of a cache's name must not leave the README pointing at a file that no longer exists."""
     from pathlib import Path
 
-    from relnotes import cache, history, stitch
+    from relnotes import cache
+    from relnotes.git import history
+    from relnotes.questions import stitch
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for name in (cache.NAME, cache.CONFIG_NAME, history.NAME, stitch.CACHE_NAME):

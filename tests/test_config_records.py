@@ -9,8 +9,8 @@ from typing import ClassVar
 
 import pytest
 
-from relnotes import config_types
-from relnotes.config_types import Credit, Record
+from relnotes.config import records as config_types
+from relnotes.config.records import Credit, Record
 
 
 def _records():

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import corpus
-from relnotes import notes
-from relnotes.blockscan import classify
-from relnotes.fragment import parse_text
-from relnotes.render import builtin_entry
+from relnotes.notes import document as notes
+from relnotes.markdown.blocks import classify
+from relnotes.fragments.fragment import parse_text
+from relnotes.render.environment import builtin_entry
 
 MAIN = corpus("main.RELEASES.md")
 SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Security")
@@ -276,7 +276,7 @@ def test_hostile_64k_bodies_are_checked_in_linear_time(body):
                                   "> " * 32_000 + "- a"])
 def test_block_screen_is_linear_on_its_own(line):
     """The screen alone (its old regex backtracked quadratically on these)."""
-    from relnotes.markdown_screen import may_hold_forbidden_blocks
+    from relnotes.markdown.screen import may_hold_forbidden_blocks
 
     start = time.perf_counter()
     may_hold_forbidden_blocks(line)
@@ -421,7 +421,7 @@ def test_fuzz_check_and_build(project, frags):
 
 
 def test_the_screen_and_the_scanner_share_the_archive_marker():
-    from relnotes import markdown_screen
+    from relnotes.markdown import screen as markdown_screen
 
     assert markdown_screen.ARCHIVE_MARKER == notes.ARCHIVE_MARKER
 
@@ -430,8 +430,8 @@ def test_new_does_not_import_the_notes_model_or_mistletoe():
     import subprocess
     import sys
 
-    code = ("import sys; import relnotes.fragment; "
-            "print(sorted(m for m in ('relnotes.notes', 'mistletoe') if m in sys.modules))")
+    code = ("import sys; import relnotes.fragments.fragment; "
+            "print(sorted(m for m in ('relnotes.notes.document', 'mistletoe') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -480,7 +480,7 @@ def test_a_link_pattern_or_repository_cannot_forge_notes_structure(project, key,
 @pytest.mark.parametrize("value", ["", "https://github.com/o/demo", "http://localhost:8080/git/x/",
                                    "https://gitlab.example.org/group/sub/proj"])
 def test_real_repositories_and_patterns_still_pass(tmp_path, value):
-    from relnotes import config
+    from relnotes.config import load as config
 
     (tmp_path / "relnotes.yaml").write_text(
         f"repository: '{value}'\nlinks: {{pr: '{{repository}}/-/merge_requests/{{number}}', "

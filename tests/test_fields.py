@@ -20,11 +20,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relnotes import config, custom_fields, fragment, fragment_schema
-from relnotes.custom_fields import FieldSpec, check_value, value_schema
+from relnotes.config import load as config
+from relnotes.config import fields as custom_fields
+from relnotes.fragments import fragment
+from relnotes.fragments import schema as fragment_schema
+from relnotes.config.fields import FieldSpec, check_value, value_schema
 from relnotes.errors import ConfigError
-from relnotes.markdown_screen import body_problems
-from relnotes.render import Renderer
+from relnotes.markdown.screen import body_problems
+from relnotes.render.environment import Renderer
 
 jsonschema = pytest.importorskip("jsonschema", reason="the jsonschema package is not installed")
 
@@ -476,7 +479,7 @@ def test_templates_receive_fields_and_authors(demo):
        authors=st.lists(st.sampled_from(["octocat", "Alice-B", "x1"]), max_size=3, unique=True),
        style=st.sampled_from(["link", "mention", "none"]))
 def test_fast_entry_equals_the_template_with_credit(tmp_path_factory, body, prs, authors, style):
-    from relnotes.render import NATIVE
+    from relnotes.render.environment import NATIVE
 
     cfg = config.defaults(tmp_path_factory.mktemp("r"))._replace(credit=config.Credit(style, "Thanks to {authors}."))
     frag = fragment.Fragment("changes.d/x.md", "x.md", "Fixed", body, prs=tuple(prs), authors=tuple(authors))
@@ -499,7 +502,7 @@ def test_schema_fragment_lists_declared_fields_and_validates_real_fragments(demo
     validator = _validator(schema)
     assert demo.run("new", "-s", "Fixed", "-m", "A fix.", "--name", "real", "--field", "component=docs",
                     "--field", "platforms=linux", "--author", "octocat").exit_code == 0
-    from relnotes.front_matter import yaml_load
+    from relnotes.fragments.front_matter import yaml_load
 
     text = demo.read("changes.d/real.md")
     front, _ = yaml_load(text.split("---\n")[1], "x", 2)
@@ -510,7 +513,7 @@ def test_schema_fragment_lists_declared_fields_and_validates_real_fragments(demo
 
 
 def test_handle_lists_take_the_fast_front_matter_path():
-    from relnotes.front_matter import simple_front_matter
+    from relnotes.fragments.front_matter import simple_front_matter
 
     assert simple_front_matter("section: Fixed\nauthors: [octocat, Alice-B]\n") == {
         "section": "Fixed", "authors": ["octocat", "Alice-B"]}

@@ -10,8 +10,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import corpus
-from relnotes import fragment, front_matter, markdown_screen
-from relnotes.fragment import PLACEHOLDER, parse_text
+from relnotes.fragments import fragment
+from relnotes.fragments import front_matter
+from relnotes.markdown import screen as markdown_screen
+from relnotes.fragments.fragment import PLACEHOLDER, parse_text
 
 SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Deprecated", "Security")
 P = "changes.d/x.md"
@@ -279,7 +281,7 @@ def test_cache_follows_edits_and_ignores_garbage(project):
 
 def test_one_pr_in_two_different_entries_is_fine_the_same_entry_twice_is_not(tmp_path):
     """Wasmtime 28.0.0 lists #9614 in two Added entries; two fragments rendering one entry are an error."""
-    from relnotes.fragment import load_all
+    from relnotes.fragments.fragment import load_all
 
     d = tmp_path / "changes.d"
     d.mkdir()

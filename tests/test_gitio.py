@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from conftest import WASMTIME_CONFIG, corpus
 from relnotes.errors import StateError, UsageError
-from relnotes.gitargs import branch_name_problem, check_branch, check_path, check_revision
-from relnotes.gitio import Repo
+from relnotes.git.arguments import branch_name_problem, check_branch, check_path, check_revision
+from relnotes.git.repo import Repo
 from test_policy import scenario  # noqa: F401  (a fixture: main, release branches, a backport candidate)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,7 +212,7 @@ def test_repo_reaps_its_cat_file_when_closed(scenario, project):  # noqa: F811
     assert texts[3].startswith("## 47.0.0") and texts[4] == texts[0] and texts[5:] == [None, None]
     with Repo(project.root) as repo:
         (blob,) = repo.blob_ids(["HEAD:RELEASES.md"])
-        assert repo.read_blobs([blob]) == [texts[0]]  # a bare object id, as relnotes.stitch asks
+        assert repo.read_blobs([blob]) == [texts[0]]  # a bare object id, as relnotes.questions.stitch asks
         assert repo.blob_ids(["HEAD:nope", "a\nb"]) == [None, None]
         for bad in (["-x:RELEASES.md"], ["--all"]):
             with pytest.raises(UsageError):
@@ -339,7 +339,7 @@ def test_gitpython_import_leaves_the_collector_on_and_its_objects_frozen():
     import subprocess
     import sys
 
-    code = ("import gc, relnotes.gitio as g; before = gc.get_freeze_count(); m = g._gitpython(); "
+    code = ("import gc, relnotes.git.repo as g; before = gc.get_freeze_count(); m = g._gitpython(); "
             "assert gc.isenabled(); assert gc.get_freeze_count() > before + 1000, gc.get_freeze_count(); "
             "n = gc.get_freeze_count(); assert g._gitpython() is m and gc.get_freeze_count() == n; print('ok')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -7,8 +7,8 @@ import subprocess
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relnotes.gitio import Repo
-from relnotes.history import History
+from relnotes.git.repo import Repo
+from relnotes.git.history import History
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 OPS = st.lists(st.tuples(st.sampled_from(["commit", "commit", "commit", "branch", "merge", "tag", "pick",
@@ -150,7 +150,7 @@ def test_damaged_cache_is_read_again(git_env, tmp_path):
 
 
 def test_commits_of_deleted_branches_are_compacted_away(git_env, tmp_path, monkeypatch):
-    from relnotes import history
+    from relnotes.git import history
 
     monkeypatch.setattr(history, "COMPACT_MIN", 0)
     b = Builder(tmp_path / "r")

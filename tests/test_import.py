@@ -7,8 +7,10 @@ import re
 import pytest
 
 from conftest import CORPUS, corpus
-from relnotes import config, importer, notes
-from relnotes.render import Renderer
+from relnotes.config import load as config
+from relnotes.migrate import notes_import as importer
+from relnotes.notes import document as notes
+from relnotes.render.environment import Renderer
 
 PER_BRANCH = sorted(p.name for p in CORPUS.glob("release-*.RELEASES.md")
                     if int(p.name.split("-")[1].split(".")[0]) >= 22)

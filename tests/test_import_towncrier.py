@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Project, git
-from relnotes import config
+from relnotes.config import load as config
 
 ATTRS = Path(__file__).resolve().parent / "data" / "towncrier" / "attrs"
 
@@ -222,7 +222,7 @@ def test_mypkg_project_version_sections_and_links(mypkg):
     assert cfg.link("pr", number=12) == "https://github.com/acme/mypkg/pull/12"
     assert "current version: 1.2.0 (from pyproject.toml [project] version)" in r.stdout
     assert cfg.version_files == (config.VersionFile("pyproject.toml", 'version = "{version}"'),)
-    from relnotes import versionfiles
+    from relnotes.flows import versionfiles
 
     assert str(versionfiles.current(cfg)) == "1.2.0"
     for key in ("title_format", "orphan_prefix", "wrap"):

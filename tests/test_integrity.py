@@ -15,7 +15,8 @@ import time
 import pytest
 
 from conftest import corpus
-from relnotes import fsio, lifecycle, lock
+from relnotes import fsio, lock
+from relnotes.flows import lifecycle
 
 MAIN = corpus("main.RELEASES.md")
 
@@ -184,7 +185,7 @@ def test_the_guard_in_a_real_process(project):
     project.commit("base")
     code = textwrap.dedent("""
         import sys
-        from relnotes import lifecycle
+        from relnotes.flows import lifecycle
         def boom(*a, **k):
             raise KeyError("no such thing")
         lifecycle.build = boom

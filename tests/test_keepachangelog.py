@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relnotes import notes
-from relnotes.notes_kac import heading_parts
-from relnotes.notes_problems import structure_problems
+from relnotes.notes import document as notes
+from relnotes.notes.keepachangelog import heading_parts
+from relnotes.notes.problems import structure_problems
 from relnotes.version import Version
 
 DATA = Path(__file__).parent / "data" / "keepachangelog"  # real files: see its README.md
@@ -183,7 +183,7 @@ def test_init_writes_the_format_and_check_passes(kproject):
     assert not (kproject.root / "RELEASES.md").exists()
     r = kproject.run("check")
     assert r.exit_code == 0, r.output
-    from relnotes import config
+    from relnotes.config import load as config
 
     cfg = config.load(kproject.root / "relnotes.yaml")
     assert (cfg.notes_format, cfg.notes_file) == ("keepachangelog", "CHANGELOG.md")
@@ -338,13 +338,13 @@ def test_stamp_alone_and_an_unbracketed_file(kproject):
 
 
 def test_stamping_a_real_file_updates_its_compare_links():
-    from relnotes import config
+    from relnotes.config import load as config
 
     cfg = config.defaults(Path("/nonexistent"))._replace(
         repository="https://github.com/olivierlacan/keep-a-changelog", notes_format="keepachangelog")
     doc = kac(real("keep-a-changelog.md").replace("## [Unreleased]\n", "## [Unreleased]\n\n### Added\n\n- More.\n"))
     before = doc.text()
-    from relnotes.keepachangelog import stamp
+    from relnotes.flows.keepachangelog import stamp
 
     res = stamp(cfg, on="2026-12-01", doc=doc, write=False)
     assert res.version == "2.1.0"  # Added: a minor
@@ -540,9 +540,9 @@ def test_a_bom_before_the_first_release_heading_of_releases_md(project):
 
 
 def test_jinja_entry_template_and_native_agree_on_the_bullet(kproject):
-    from relnotes import config
-    from relnotes.fragment import load_all
-    from relnotes.render import Renderer
+    from relnotes.config import load as config
+    from relnotes.fragments.fragment import load_all
+    from relnotes.render.environment import Renderer
 
     kproject.fragment("a.md", "Added", "Two lines\nof text.", prs="[5]")
     cfg = config.load(kproject.root / "relnotes.yaml")
@@ -563,7 +563,8 @@ def test_init_keepachangelog_keeps_an_existing_configuration(project):
 
 
 def test_scaffold_writes_the_format_for_init():
-    from relnotes import config, scaffold
+    from relnotes.config import load as config
+    from relnotes.flows import scaffold
 
     text = scaffold.config_text(scaffold.Choices("Demo", "https://example.org/demo", "1.0.0", "keepachangelog", None))
     cfg = config.from_text(text, Path("/x/relnotes.yaml"), Path("/x"), use_cache=False)
@@ -649,7 +650,7 @@ def test_import_notes_reads_a_keep_a_changelog_file(kproject):
 
 
 def test_parse_for_is_the_one_place_that_picks_the_model():
-    """No module but relnotes.notes parses the configured notes file with a model it
+    """No module but relnotes.notes.document parses the configured notes file with a model it
     picked itself (``show --format page`` once did, ignoring ``notes_format``): the rule
     that the configuration decides lives in ``notes.parse_for``."""
     import re

@@ -1,4 +1,4 @@
-"""Monorepos (relnotes.projects): a three-package repository in a real git repo.
+"""Monorepos (relnotes.config.projects): a three-package repository in a real git repo.
 
 ``cli`` is configured by a mapping in the root's ``projects:``, ``core`` by its own
 ``core/relnotes.yaml`` (listed by path), ``web`` by a mapping with its own branch and tag
@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, Project, git
-from relnotes import projects
+from relnotes.config import projects
 
 ROOT_CONFIG = """\
 project: Mono
@@ -540,7 +540,7 @@ def test_a_pattern_that_reads_another_projects_names_collides():
 @given(st.lists(st.lists(PARTS, min_size=1, max_size=3).map("/".join), min_size=1, max_size=5, unique=True),
        st.lists(PARTS, min_size=1, max_size=4).map("/".join))
 def test_a_path_belongs_to_the_longest_package_containing_it(bases, path):
-    from relnotes.config import defaults
+    from relnotes.config.load import defaults
 
     root = defaults(Path("/nonexistent"))
     ws = projects.Workspace(root, tuple(root._replace(name=f"p{i}", base=b) for i, b in enumerate(bases)), False, {})

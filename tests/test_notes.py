@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, corpus
-from relnotes import notes
+from relnotes.notes import document as notes
 from relnotes.version import Version
 
 ALL_FILES = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*.md") if p.name != "README.md")

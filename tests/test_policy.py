@@ -76,7 +76,8 @@ def test_support_svg_of_a_project_not_yet_released_starts_near_today(project):
     import xml.dom.minidom
     from datetime import date
 
-    from relnotes import config, policy
+    from relnotes.config import load as config
+    from relnotes.policy import calendar as policy
 
     project.write("relnotes.yaml", "preset: plain\nproject: Demo\nrepository: https://github.com/acme/demo\n"
                   "schedule: {cadence: monthly, anchor_version: 1, anchor_date: 2027-01-20}\n")
@@ -97,7 +98,8 @@ def test_support_svg_with_history_keeps_14_months_back(project):
     """Releases before today: the axis still reaches 14 months back (or to an older bar)."""
     from datetime import date
 
-    from relnotes import config, policy
+    from relnotes.config import load as config
+    from relnotes.policy import calendar as policy
 
     cfg = config.load(project.root / "relnotes.yaml")
     on = date(2025, 11, 25)

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from relnotes import scaffold
+from relnotes.flows import scaffold
 
 DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
@@ -371,7 +371,7 @@ def test_the_readme_states_the_plain_defaults(tmp_path):
     """The Configuration section's YAML is a plain project's defaults, key for key."""
     from conftest import ROOT
 
-    from relnotes import config
+    from relnotes.config import load as config
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("The defaults of a plain project", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relnotes import config, config_toml
+from relnotes.config import load as config
+from relnotes.config import pyproject as config_toml
 from relnotes.errors import ConfigError
 
 

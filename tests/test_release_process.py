@@ -296,7 +296,7 @@ def test_one_month_cut_candidates_backport_release_tag_and_patch(origin, tmp_pat
 
 
 def test_parse_github_output_reads_what_show_writes(tmp_path):
-    from relnotes.publishing import ReleasePage, github_output_text
+    from relnotes.flows.publishing import ReleasePage, github_output_text
 
     page = ReleasePage("1.0.0-rc.1", "v1.0.0-rc.1", True, "## 1.0.0\n\nbody<<EOF\nEOF\n")
     assert parse_github_output("tag=\n" + github_output_text(page)) == {

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from relnotes import config, lifecycle
+from relnotes.config import load as config
+from relnotes.flows import lifecycle
 from relnotes.errors import ConfigError
-from relnotes.fragment import parse_text
-from relnotes.render import TEMPLATES, Renderer, builtin_template_dir
+from relnotes.fragments.fragment import parse_text
+from relnotes.render.environment import TEMPLATES, Renderer, builtin_template_dir
 
 FRAGMENTS = {
     "multi-paragraph.md": "---\nsection: Changed\nprs: [13810, 13812, 13835]\nbreaking: true\n---\n"
@@ -119,7 +120,7 @@ _LINE = st.one_of(st.sampled_from(["text", "- item", "  - nested", "1. one", "`c
        prs=st.lists(st.integers(1, 99999), max_size=3), issues=st.lists(st.integers(1, 99), max_size=2),
        advisories=st.lists(st.just("GHSA-vqjp-4c8c-hfgg"), max_size=1))
 def test_fast_entries_equal_jinja_entries(tmp_path_factory, body, prs, issues, advisories):
-    from relnotes.fragment import Fragment
+    from relnotes.fragments.fragment import Fragment
 
     root = tmp_path_factory.mktemp("r")
     cfg = config.defaults(root)
@@ -130,7 +131,7 @@ def test_fast_entries_equal_jinja_entries(tmp_path_factory, body, prs, issues, a
     slow = Renderer(cfg, fast=False)
     assert fast.fast_entries and not slow.fast_entries
     assert fast.entries([frag]) == slow.entries([frag])
-    from relnotes.render import NATIVE
+    from relnotes.render.environment import NATIVE
 
     assert [NATIVE["entry.md.j2"]({"fragment": fast.entry_context(frag)})] == slow.entries([frag])
 

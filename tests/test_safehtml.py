@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relnotes.markdown_limits import MarkdownTooDeep
-from relnotes.safehtml import is_safe_url, markdown_to_html
+from relnotes.markdown.limits import MarkdownTooDeep
+from relnotes.markdown.safehtml import is_safe_url, markdown_to_html
 
 SAFE = [
     "https://github.com/bytecodealliance/wasmtime/pull/1",

@@ -13,7 +13,8 @@ import json
 
 import pytest
 
-from relnotes import config, fragment
+from relnotes.config import load as config
+from relnotes.fragments import fragment
 
 jsonschema = pytest.importorskip("jsonschema", reason="the jsonschema package is not installed")
 

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relnotes import bump, config
+from relnotes.policy import bump
+from relnotes.config import load as config
 from relnotes.errors import ConfigError
-from relnotes.fragment import Fragment
+from relnotes.fragments.fragment import Fragment
 from relnotes.version import Version
 
 PLAIN = "project: Demo\nrepository: https://example.org/demo\n"
@@ -339,7 +340,7 @@ def test_breaking_presentation(project, md_snapshot, style):
 def test_prefixed_entries_agree_between_python_and_the_template(tmp_path_factory, body, prs, authors):
     """The built-in entry in Python and entry.md.j2 give the same bytes for breaking entries
     too, with a credit line (helper 19d's) or without."""
-    from relnotes.render import NATIVE, Renderer
+    from relnotes.render.environment import NATIVE, Renderer
 
     root = tmp_path_factory.mktemp("r")
     cfg = _cfg(root, PLAIN + "breaking_changes: {style: prefix}\n")
@@ -355,7 +356,7 @@ def test_prefixed_entries_agree_between_python_and_the_template(tmp_path_factory
 
 
 def test_a_body_that_starts_a_block_gets_the_prefix_on_its_own_line(tmp_path):
-    from relnotes.render import Renderer
+    from relnotes.render.environment import Renderer
 
     cfg = _cfg(tmp_path, PLAIN + "breaking_changes: {style: prefix}\n")
     frag = Fragment("changes.d/x.md", "x.md", "Removed", "- one\n- two", prs=(5,), breaking=True)
@@ -368,10 +369,10 @@ def test_a_body_that_starts_a_block_gets_the_prefix_on_its_own_line(tmp_path):
 from hypothesis import assume  # noqa: E402
 from test_entries_are_data import _BODY, MAIN, commonmark_outline, entries_in, structure, with_entry  # noqa: E402
 
-from relnotes import notes  # noqa: E402
-from relnotes.config_rules import INLINE_PATTERN  # noqa: E402
-from relnotes.fragment import parse_text  # noqa: E402
-from relnotes.render import breaking_prefix, builtin_entry  # noqa: E402
+from relnotes.notes import document as notes  # noqa: E402
+from relnotes.config.rules import INLINE_PATTERN  # noqa: E402
+from relnotes.fragments.fragment import parse_text  # noqa: E402
+from relnotes.render.environment import breaking_prefix, builtin_entry  # noqa: E402
 
 _GOOD_PREFIXES = st.sampled_from(["**Breaking:** ", "BREAKING: ", "⚠️ ", "*x* ", "_Breaking_ — ", "Breaking:", "!"])
 _PREFIXES = st.one_of(

@@ -1,7 +1,7 @@
 """``relnotes show --format page``: one release as a complete, styled HTML page.
 
 The page is the static site's release page (templates/site/release.html.j2 on
-base.html.j2) rendered standalone; entries go through relnotes.safehtml.  In a real
+base.html.j2) rendered standalone; entries go through relnotes.markdown.safehtml.  In a real
 browser (Debian's chromium through playwright) it must fit a phone and a desktop, in
 light and dark, with a 300-character URL in an entry, and log no console error.
 """
@@ -98,7 +98,8 @@ def test_page_for_a_missing_release_is_a_located_error(page_project):
 
 def test_page_main_snapshot(page_project, md_snapshot):
     """The page body for a fixed date (the style sheet is the site's, tested there)."""
-    from relnotes import config, site
+    from relnotes.config import load as config
+    from relnotes.questions import site
 
     cfg = config.load(page_project.root / "relnotes.yaml")
     html = site.release_page(cfg, None, on=date(2026, 8, 21))

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import corpus
-from relnotes.check import has_marker, marker_pattern
+from relnotes.gate.check import has_marker, marker_pattern
 
 DEFAULT = "release-notes: none"
 

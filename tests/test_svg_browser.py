@@ -21,7 +21,8 @@ def _svg(project, on: str) -> str:
 @pytest.mark.parametrize("on", DATES)
 def test_every_bar_ends_at_its_end_of_support(project, on):
     """No bar is clamped: each ends at its own date, and that date is printed beside it."""
-    from relnotes import config, policy
+    from relnotes.config import load as config
+    from relnotes.policy import calendar as policy
 
     svg = _svg(project, on)
     doc = xml.dom.minidom.parseString(svg)

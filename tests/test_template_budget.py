@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import corpus
-from relnotes import sandbox
+from relnotes.render import sandbox
 
 MAIN = corpus("main.RELEASES.md")
 DRAFT = "templates/draft.md.j2"
@@ -172,7 +172,7 @@ def test_builtin_templates_never_load_jinja(repo):
     """No override: build --draft renders natively, without importing Jinja at all."""
     code = ("import sys\nfrom relnotes.cli import main\nsys.argv = ['relnotes', 'build', '--draft']\n"
             "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            "assert 'jinja2' not in sys.modules and 'relnotes.sandbox' not in sys.modules\n")
+            "assert 'jinja2' not in sys.modules and 'relnotes.render.sandbox' not in sys.modules\n")
     r = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True,
                        env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PATH": "/usr/bin:/bin",
                             "GIT_CONFIG_NOSYSTEM": "1"})
@@ -220,9 +220,9 @@ def test_any_growing_expression_is_bounded(tmp_path_factory, expr, loop):
     """Rendered or refused with a located message, never more than the budgets allow."""
     import tracemalloc
 
-    from relnotes import config
+    from relnotes.config import load as config
     from relnotes.errors import ConfigError
-    from relnotes.render import Renderer
+    from relnotes.render.environment import Renderer
 
     root = tmp_path_factory.mktemp("r")
     (root / "templates").mkdir()

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from conftest import ROOT
-from relnotes import template_catalog
-from relnotes.render import TEMPLATES
+from relnotes.render import catalog as template_catalog
+from relnotes.render.environment import TEMPLATES
 
 
 def test_catalog_lists_every_builtin_template():
@@ -22,13 +22,13 @@ def test_catalog_matches_what_the_renderer_passes(project, monkeypatch):
     """Render every built-in through Jinja and record the names each template got."""
     import jinja2.environment
 
-    from relnotes import config
-    from relnotes.fragment import Fragment
-    from relnotes.render import Renderer
+    from relnotes.config import load as config
+    from relnotes.fragments.fragment import Fragment
+    from relnotes.render.environment import Renderer
 
     seen: dict[str, set[str]] = {}
     fragment_keys: set[str] = set()
-    real = jinja2.environment.Template.generate  # relnotes.sandbox.render streams through generate()
+    real = jinja2.environment.Template.generate  # relnotes.render.sandbox.render streams through generate()
 
     def spy(self, *args, **kwargs):
         seen[self.name] = set(kwargs)
@@ -64,14 +64,14 @@ def test_readme_table_is_generated_from_the_catalog():
     assert start in readme and end in readme
     table = readme.split(start, 1)[1].split(end, 1)[0]
     assert table == template_catalog.as_markdown(), \
-        "regenerate: python -c 'from relnotes.template_catalog import as_markdown; print(as_markdown())'"
+        "regenerate: python -c 'from relnotes.render.catalog import as_markdown; print(as_markdown())'"
 
 
 def test_listing_is_cheap_and_runs_outside_a_project(tmp_path):
     """A real process, outside any repository: no configuration, no Jinja."""
     code = ("import sys\nsys.argv = ['relnotes', 'templates']\nfrom relnotes.__main__ import main\n"
             "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            "assert 'jinja2' not in sys.modules and 'relnotes.render' not in sys.modules\n")
+            "assert 'jinja2' not in sys.modules and 'relnotes.render.environment' not in sys.modules\n")
     r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("entry.md.j2  (used by: ")

@@ -165,7 +165,7 @@ def fail(e: RelnotesError):
 def load_config():
     """The configuration of the project the command works on (in a monorepo: ``--project``,
     else the working directory's); a mutating command holds the repository lock from here on."""
-    from relnotes import projects
+    from relnotes.config import projects
 
     workspace = projects.load(state["config"])
     cfg = projects.select(workspace, projects.selected_name(state["project"]))
@@ -174,8 +174,8 @@ def load_config():
 
 
 def load_workspace():
-    """Every project (``relnotes.projects.Workspace``) and the name ``--project`` gives, if any."""
-    from relnotes import projects
+    """Every project (``relnotes.config.projects.Workspace``) and the name ``--project`` gives, if any."""
+    from relnotes.config import projects
 
     workspace = projects.load(state["config"])
     hold_lock(workspace.root.root)

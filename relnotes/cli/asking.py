@@ -17,7 +17,7 @@ def schedule(
     fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """The coming branch cuts and releases with their versions and dates."""
-    from relnotes import policy
+    from relnotes.policy import calendar as policy
 
     releases = policy.schedule(load_config(), start=policy.parse_day(start, "--from"), count=count)
     rows(fmt, releases, f"{'version':<10} {'branch cut':<12} release",
@@ -30,7 +30,7 @@ def support(
     fmt: Annotated[Literal["table", "json", "svg"], typer.Option("--format", help="Output format; svg draws a timeline.")] = "table",
 ) -> None:
     """Releases supported on a date, with LTS flag and end of support."""
-    from relnotes import policy
+    from relnotes.policy import calendar as policy
 
     cfg = load_config()
     day = policy.parse_day(on)
@@ -49,7 +49,8 @@ def backports(
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when a supported branch lacks a candidate.")] = False,
 ) -> None:
     """Which supported release branches still lack each backport candidate."""
-    from relnotes import policy, shipping
+    from relnotes.policy import calendar as policy
+    from relnotes.questions import shipping
 
     rows, targets = shipping.backports(load_config(), policy.parse_day(on))
     if fmt == "json":
@@ -73,7 +74,7 @@ def when(
     fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="Output format.")] = "text",
 ) -> None:
     """The earliest release that shipped a commit or PR (or a backport of it), and the others carrying it."""
-    from relnotes import shipping
+    from relnotes.questions import shipping
 
     res = shipping.when(load_config(), target)
     if fmt == "json":
@@ -108,7 +109,7 @@ def next_release(
                    typer.Option("--format", help="Output format; 'version' prints the version alone.")] = "text",
 ) -> None:
     """The next version and why: which changes force the bump (semver), or the next major."""
-    from relnotes import bump
+    from relnotes.policy import bump
 
     nv = bump.plan(load_config())
     if fmt == "json":

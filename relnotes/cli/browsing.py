@@ -11,7 +11,7 @@ from relnotes.cli.app import command, err, json_text, load_config, out
 
 
 def _stitched(cfg):
-    from relnotes import stitch
+    from relnotes.questions import stitch
 
     h = stitch.stitch(cfg)
     for w in h.warnings:
@@ -26,7 +26,7 @@ def history(
     fmt: Annotated[Literal["md", "table", "json"], typer.Option("--format", help="Output format; md is the stitched notes.")] = "md",
 ) -> None:
     """Every release section from every release branch (and main), newest first."""
-    from relnotes import stitch
+    from relnotes.questions import stitch
     from relnotes.version import Version
 
     cfg = load_config()
@@ -53,14 +53,14 @@ def upgrade(
     fmt: Annotated[Literal["md", "json", "html"], typer.Option("--format", help="Output format.")] = "md",
 ) -> None:
     """What to read when moving from one release to another: changed behaviour first."""
-    from relnotes import upgrade as up
+    from relnotes.questions import upgrade as up
 
     cfg = load_config()
     g = up.guide(cfg, _stitched(cfg), start, target)
     if fmt == "json":
         out(json_text(g.as_dict()))
     elif fmt == "html":
-        from relnotes import site
+        from relnotes.questions import site
 
         out(site.upgrade_page(cfg, g).rstrip("\n"))
     else:
@@ -73,8 +73,8 @@ def site(
     on: Annotated[Optional[str], typer.Option("--on", help="The date that decides support status (default: today).")] = None,
 ) -> None:
     """A static, self-contained HTML site: release table, timeline, every release, upgrade guides, search."""
-    from relnotes import policy
-    from relnotes import site as site_lib
+    from relnotes.policy import calendar as policy
+    from relnotes.questions import site as site_lib
 
     cfg = load_config()
     built = site_lib.build(cfg, directory, on=policy.parse_day(on), history=_stitched(cfg))

@@ -6,7 +6,7 @@ numbers from an optional prompt; both are checked at the prompt and asked again 
 typo (click's ``value_proc``), so nothing is typed in vain.  When the entry text
 fails validation, the problems are shown and the user is offered the editor again;
 whatever they answer, their text stays in the fragment file (the same rule as
-``new --edit``, decided in :func:`relnotes.lifecycle.finish_edit`).
+``new --edit``, decided in :func:`relnotes.flows.lifecycle.finish_edit`).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def ask_prs() -> tuple[int, ...]:
 
 def ask_required_fields(declared, given: dict) -> dict:
     """``given`` plus an answer for every required field it lacks, each checked as typed."""
-    from relnotes.custom_fields import check_value
+    from relnotes.config.fields import check_value
 
     for spec in declared:
         if not spec.required or spec.name in given:
@@ -153,7 +153,7 @@ def _show(problems) -> None:
 def edit_until_valid(cfg, path: Path, template: str | None, *, ask: bool) -> None:
     """Open the editor; while the result is invalid and ``ask`` (a terminal), show the
     problems and offer the editor again.  The file is never removed once it holds text."""
-    from relnotes import lifecycle
+    from relnotes.flows import lifecycle
 
     while True:
         open_editor(cfg, path, fresh=template is not None)
@@ -176,7 +176,8 @@ def edit_until_valid(cfg, path: Path, template: str | None, *, ask: bool) -> Non
 def compose(cfg, *, section: str | None, prs: tuple[int, ...], message: str | None, edit: bool,
             **keys) -> Path:
     """The terminal dialogue: section, PRs, text, then validation with the editor loop."""
-    from relnotes import fsio, lifecycle
+    from relnotes import fsio
+    from relnotes.flows import lifecycle
 
     try:
         if section is None:

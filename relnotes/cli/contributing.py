@@ -43,7 +43,9 @@ def init(
     At a terminal, what is not given is asked for; otherwise the plain preset with no
     release calendar (schedule, support and backports stay off until one is configured).
     With --path (or run inside a package of a monorepo), scaffold that package instead."""
-    from relnotes import config, lifecycle, project_init
+    from relnotes.config import load as config
+    from relnotes.flows import lifecycle
+    from relnotes.flows import project_init
     from relnotes.cli import setting_up
 
     root = config.find_root()
@@ -69,7 +71,7 @@ def init(
     for line in getattr(res, "notes", ()):
         out(line)
     if package is None and version:
-        from relnotes import config as config_mod
+        from relnotes.config import load as config_mod
 
         cfg = config_mod.load(start=root)
         if cfg.notes_format == "keepachangelog":  # the file names no version until a release does
@@ -97,14 +99,14 @@ def new(
 
     At a terminal, what is not given is asked for: the section from a numbered list,
     PR numbers, the text (or the editor); an invalid text is kept and offered for editing."""
-    from relnotes import lifecycle
+    from relnotes.flows import lifecycle
     from relnotes.cli import composing
 
     cfg = load_config()
     keys = dict(issues=tuple(issue or ()), advisories=tuple(advisory or ()), breaking=breaking,
                 backport=backport, name=name, authors=tuple(author or ()))
     if field or cfg.fields:
-        from relnotes.custom_fields import cli_values
+        from relnotes.config.fields import cli_values
 
         keys["fields"] = cli_values(cfg.fields, list(field or ()))
     terminal = sys.stdin.isatty()
@@ -137,7 +139,8 @@ def check(
     With --base in GitHub Actions ($GITHUB_STEP_SUMMARY set), the job summary gets a
     preview: the entries this change's fragments will add, then any problems.
     """
-    from relnotes import check as check_mod, projects
+    from relnotes.gate import check as check_mod
+    from relnotes.config import projects
 
     workspace, name = load_workspace()
     chosen = projects.select_for_check(workspace, name)
@@ -145,7 +148,7 @@ def check(
                            workspace=workspace if workspace.packages else None,
                            chosen=chosen if workspace.packages else None)
     if base and (preview is not None or os.environ.get("GITHUB_STEP_SUMMARY")):
-        from relnotes import preview as preview_mod
+        from relnotes.gate import preview as preview_mod
 
         summary = preview_mod.markdown(chosen[0], report, chosen if workspace.packages else ())
         preview_mod.append_step_summary(summary)

@@ -15,7 +15,7 @@ def build(
     keep: Annotated[bool, typer.Option("--keep", help="Keep the fragment files.")] = False,
 ) -> None:
     """Render pending fragments into the top Unreleased section of the notes file."""
-    from relnotes import lifecycle
+    from relnotes.flows import lifecycle
 
     cfg = load_config()
     res = lifecycle.build(cfg, draft=draft, keep=keep)
@@ -43,26 +43,26 @@ def show(
         "--github-output", help="Also append tag=, title=, prerelease= and body to the file $GITHUB_OUTPUT names.")] = False,
 ) -> None:
     """Print one release's notes, for example as a GitHub release body."""
-    from relnotes import lifecycle
+    from relnotes.flows import lifecycle
 
     cfg = load_config()
     data = lifecycle.show(cfg, version)
     if (fmt == "json" and data["version"]) or github_output:
-        from relnotes import publishing
+        from relnotes.flows import publishing
 
         page = publishing.page(cfg, version)
         data.update(tag=page.tag, release=page.version, prerelease=page.prerelease, body=page.body)
         if github_output:
             publishing.write_github_output(page)
     if fmt == "page":
-        from relnotes import site
+        from relnotes.questions import site
 
         out(site.release_page(cfg, version).rstrip("\n"))
         return
     if fmt == "json":
         out(json_text(data))
     elif fmt == "html":
-        from relnotes.safehtml import markdown_to_html
+        from relnotes.markdown.safehtml import markdown_to_html
 
         out(markdown_to_html(data["markdown"]).rstrip("\n"))
     else:
@@ -77,7 +77,7 @@ def cut(
     commit: Annotated[bool, typer.Option("--commit", help="Commit the change on main.")] = False,
 ) -> None:
     """On main: create the release branch and open the next version's notes."""
-    from relnotes import releasing
+    from relnotes.flows import releasing
 
     res = releasing.cut(load_config(), version=version, dry_run=dry_run, commit=commit)
     if dry_run:
@@ -109,7 +109,7 @@ def patch(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; change nothing.")] = False,
 ) -> None:
     """On a release branch: open the next patch release above the top section."""
-    from relnotes import releasing
+    from relnotes.flows import releasing
 
     res, changes = releasing.patch(load_config(), version=version, dry_run=dry_run)
     if dry_run:
@@ -126,7 +126,7 @@ def stamp(
                           "[Unreleased] becomes.")] = None,
 ) -> None:
     """Mark one release as released: 'Unreleased.' becomes 'Released DATE.' ('[Unreleased]' becomes '[X.Y.Z] - DATE')."""
-    from relnotes import lifecycle
+    from relnotes.flows import lifecycle
 
     res = lifecycle.stamp(load_config(), on=date, version=version)
     if res.changed:
@@ -144,7 +144,7 @@ def release(
                           "changes make; keepachangelog: the version [Unreleased] becomes).")] = None,
 ) -> None:
     """Release day: build pending fragments, then stamp the top release (under semver, with the version the changes make)."""
-    from relnotes import releasing
+    from relnotes.flows import releasing
 
     res = releasing.release(load_config(), on=date, commit=commit, version=version)
     if res.retitled_from:
@@ -167,7 +167,7 @@ def archive(
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when the list and the branches disagree.")] = False,
 ) -> None:
     """Rewrite the archive list from the release branches git knows."""
-    from relnotes import releasing
+    from relnotes.flows import releasing
 
     cfg = load_config()
     res = releasing.archive(cfg, check=check_only)

@@ -17,7 +17,8 @@ def schema(
     which: Annotated[str, typer.Argument(help="'fragment', 'config' or 'all'.")] = "all",
 ) -> None:
     """Print JSON Schemas for fragment front matter and relnotes.yaml (for editors)."""
-    from relnotes import config, fragment
+    from relnotes.config import load as config
+    from relnotes.fragments import fragment
 
     cfg = load_config()
     schemas = {"fragment": fragment.json_schema(cfg.sections, cfg.fields), "config": config.json_schema()}
@@ -32,7 +33,7 @@ def schema(
 @command()
 def templates() -> None:
     """List the built-in templates, the variables each receives, and how to override one."""
-    from relnotes import template_catalog
+    from relnotes.render import catalog as template_catalog
 
     out(template_catalog.as_text().rstrip("\n"))
 
@@ -44,7 +45,7 @@ def import_notes(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
 ) -> None:
     """Split one release section of a notes file into fragments (one per entry)."""
-    from relnotes import importer
+    from relnotes.migrate import notes_import as importer
 
     cfg = load_config()
     rel_file = os.path.relpath(file.resolve(), cfg.root)
@@ -84,9 +85,11 @@ def import_towncrier(
     what could not be carried over.  An existing configuration is kept: the fragments
     go to its sections.
     """
-    from relnotes import config, fsio, towncrier
-    from relnotes import towncrier_migration as migration
-    from relnotes import scaffold
+    from relnotes import fsio
+    from relnotes.config import load as config
+    from relnotes.migrate import towncrier
+    from relnotes.migrate import towncrier_config as migration
+    from relnotes.flows import scaffold
 
     chosen: dict[str, str] = {}
     for item in mapping or []:
@@ -165,7 +168,7 @@ def _summary(mig, source: str) -> None:
 
 def _table_only(text: str) -> str:
     """The [tool.relnotes] part of a pyproject text (what the dry run shows)."""
-    from relnotes.towncrier_migration import _table_span
+    from relnotes.migrate.towncrier_config import _table_span
 
     start, end = _table_span(text)
     return text[start:end] if start is not None else text

@@ -75,7 +75,7 @@ def _version(answer: str) -> str:
 
 
 def _repository(answer: str) -> str:
-    from relnotes.scaffold import repository_problem
+    from relnotes.flows.scaffold import repository_problem
 
     text = answer.strip()
     problem = repository_problem(text)
@@ -91,7 +91,7 @@ def _ask(text: str, default: Any, proc: Callable[[str], Any]) -> Any:
 
 
 def choose(root: Path, given: Given, *, ask: bool, today: date | None = None):
-    """The :class:`relnotes.scaffold.Choices` for ``init``: each flag, else the answer to
+    """The :class:`relnotes.flows.scaffold.Choices` for ``init``: each flag, else the answer to
     a prompt (``ask``), else the default (the plain preset, no calendar)."""
     try:
         return _choose(root, given, ask=ask, today=today or date.today())
@@ -100,8 +100,8 @@ def choose(root: Path, given: Given, *, ask: bool, today: date | None = None):
 
 
 def _choose(root: Path, g: Given, *, ask: bool, today: date):
-    from relnotes import scaffold
-    from relnotes.config_rules import ENUMS
+    from relnotes.flows import scaffold
+    from relnotes.config.rules import ENUMS
 
     project = g.project or (_ask("Project name", root.name, lambda a: a.strip() or root.name) if ask else root.name)
     if g.repository is not None:
@@ -134,9 +134,9 @@ def _choose(root: Path, g: Given, *, ask: bool, today: date):
 
 
 def _calendar(g: Given, preset: str, version: str, *, ask: bool, today: date):
-    """A :class:`relnotes.scaffold.Calendar`, or None for no release calendar."""
-    from relnotes import scaffold
-    from relnotes.config_rules import BOUNDS
+    """A :class:`relnotes.flows.scaffold.Calendar`, or None for no release calendar."""
+    from relnotes.flows import scaffold
+    from relnotes.config.rules import BOUNDS
 
     base = scaffold.preset_defaults(preset)
     sched, sup = base["schedule"], base["support"]

@@ -1,0 +1,212 @@
+"""The records a validated configuration is made of: :class:`Config` and its tables.
+
+Kept apart from :mod:`relnotes.config.load` (which finds, reads and validates the file) so the
+shape of a configuration can be read, and imported, on its own; every name stays
+importable from :mod:`relnotes.config.load`.
+"""
+
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+
+class Record:
+    """An immutable record: the fields its class annotates, in order, with the defaults
+    it assigns; equal and hashed by value; ``_replace`` and ``_asdict`` as on a NamedTuple.
+
+    The configuration's tables were NamedTuples.  Every command defines these classes
+    at start-up, and defining a NamedTuple class (an ``eval`` and a generated class per
+    record) costs several times a plain class; instances are few (one set per project),
+    so building them with a generic ``__init__`` costs nothing that shows.
+    """
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _field_defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        # the class's own annotations: cls.__annotations__, not cls.__dict__["__annotations__"],
+        # which Python 3.14 no longer fills (annotations are evaluated lazily there)
+        own = [name for name, kind in cls.__annotations__.items()
+               if getattr(kind, "__origin__", None) is not ClassVar]
+        cls._fields = (*cls._fields, *own)
+        cls._field_defaults = {**cls._field_defaults,
+                               **{name: cls.__dict__[name] for name in own if name in cls.__dict__}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self._fields
+        if len(args) > len(fields):
+            raise TypeError(f"{type(self).__name__} takes {len(fields)} values, {len(args)} given")
+        values = dict(zip(fields, args))
+        for name, value in kwargs.items():
+            if name not in fields or name in values:
+                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
+            values[name] = value
+        for name in fields:
+            if name not in values:
+                if name not in self._field_defaults:
+                    raise TypeError(f"{type(self).__name__}: missing field {name!r}")
+                values[name] = self._field_defaults[name]
+        object.__setattr__(self, "__dict__", {name: values[name] for name in fields})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: use _replace({name}=…)")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.__dict__ == self.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self.__dict__.values()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.__dict__.items())})"
+
+    def __reduce__(self):
+        return (type(self), tuple(self.__dict__.values()))
+
+    def _replace(self, **changes: Any):
+        return type(self)(**{**self.__dict__, **changes})
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Links(Record):
+    pr: str
+    issue: str
+    advisory: str
+    archive: str
+    author: str
+    compare: str
+    release: str
+
+
+class ArchiveConfig(Record):
+    label: str
+    oldest_suffix: str
+    since: str
+
+
+class Schedule(Record):
+    cadence: str  # "none" (no calendar) or "monthly"
+    cut_day: int
+    release_day: int
+    anchor_version: int | None  # set whenever cadence is "monthly" (_build checks)
+    anchor_date: date | None
+    weekend: str
+
+
+class Support(Record):
+    lts_every: int | None  # None: no release is LTS
+    lts_since: int
+    lts_months: int | None
+    normal_months: int | None
+    lts_releases: int | None
+    normal_releases: int | None
+
+
+class Check(Record):
+    exempt_paths: tuple[str, ...]
+    skip_labels: tuple[str, ...]
+    skip_marker: str
+
+
+class CommitMessages(Record):
+    cut: str
+    release: str
+    rc: str
+    marker: str
+
+
+class Credit(Record):
+    style: str  # link | mention | none
+    line: str  # with {authors} once
+
+
+class VersionFile(Record):
+    path: str
+    pattern: str
+
+
+class BumpRules(Record):
+    """Semver bump per section: each section's level (canonical spelling → 'major' | 'minor'
+    | 'patch'); a section absent from ``levels`` takes ``default``."""
+
+    levels: dict
+    default: str
+    zero_shift: bool
+
+    def level(self, section: str) -> str:
+        return self.levels.get(section.casefold(), self.default)
+
+
+class BreakingChanges(Record):
+    style: str  # "group" | "prefix" | "none"
+    prefix: str
+    heading: str
+
+
+class Config(Record):
+    """The validated configuration (immutable, like every :class:`Record`)."""
+
+    root: Path
+    path: Path | None  # the relnotes.yaml it came from, None when defaults only
+    preset: str  # the named defaults the file starts from (relnotes.config.presets)
+    project: str
+    repository: str
+    notes_file: str
+    notes_format: str  # "releases" | "keepachangelog" (relnotes.notes.document.parse reads it)
+    fragments_dir: str
+    templates_dir: str
+    sections: tuple[str, ...]
+    template_sections: tuple[str, ...]
+    patch_sections: tuple[str, ...]
+    order: str
+    links: Links
+    release_branch: str
+    main_branch: str
+    archive: ArchiveConfig
+    schedule: Schedule
+    support: Support
+    check: Check
+    commit: CommitMessages
+    version_files: tuple[VersionFile, ...]
+    tag: str
+    fields: tuple  # custom fragment fields (relnotes.config.fields.FieldSpec), in declared order
+    credit: Credit
+    versioning: str  # "semver" | "major-per-release"
+    bump: BumpRules
+    breaking_changes: BreakingChanges
+    name: str = ""  # in a monorepo, the project's name (--project NAME); "" for a single project
+    base: str = ""  # in a monorepo, the project's directory from the root ("" for the root)
+
+    @property
+    def notes_path(self) -> Path:
+        return self.root / self.notes_file
+
+    @property
+    def fragments_path(self) -> Path:
+        return self.root / self.fragments_dir
+
+    @property
+    def templates_path(self) -> Path:
+        return self.root / self.templates_dir
+
+    def link(self, kind: str, **values: Any) -> str | None:
+        """The ``links.KIND`` pattern filled in (validation allowed only these placeholders),
+        or None when it needs ``{repository}`` and no repository is configured: a link
+        to ``/pull/12`` would be broken, so callers write the reference as plain text."""
+        pattern = getattr(self.links, kind)
+        if not self.repository.strip() and "{repository}" in pattern:
+            return None
+        return pattern.format(repository=self.repository.rstrip("/"), **values)
+
+    def section_name(self, name: str) -> str | None:
+        """The configured spelling of a section name (case-insensitive), or None."""
+        for s in self.sections:
+            if s.casefold() == name.strip().casefold():
+                return s
+        return None

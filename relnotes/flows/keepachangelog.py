@@ -1,0 +1,184 @@
+"""The lifecycle on a Keep a Changelog file: init's files, stamp, release, the next version.
+
+A Keep a Changelog project releases from one branch: fragments are built into
+``## [Unreleased]``; ``release`` builds, then turns ``[Unreleased]`` into
+``## [X.Y.Z] - DATE`` under a fresh, empty ``## [Unreleased]``, points the compare
+links at the new tag and writes the version files; ``tag`` tags the commit.  There are
+no release branches, so ``cut``, ``patch`` and ``archive`` refuse (:func:`not_used`).
+
+Like :mod:`relnotes.flows.lifecycle`: checks first, then writes; nothing prints or exits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from relnotes import fsio
+from relnotes.errors import StateError, UsageError
+from relnotes.version import Version
+
+if TYPE_CHECKING:
+    from relnotes.config.load import Config
+    from relnotes.fragments.fragment import Fragment
+    from relnotes.notes.keepachangelog import KeepAChangelogDocument
+
+FORMAT = "keepachangelog"
+
+def uses(cfg: Config) -> bool:
+    return cfg.notes_format == FORMAT
+
+
+def not_used(command: str, cfg: Config) -> UsageError:
+    """The refusal of a release-branch command on a Keep a Changelog project (exit 2)."""
+    return UsageError(f"'relnotes {command}' is not used with keepachangelog (notes_format in "
+                      f"{cfg.path.name if cfg.path else 'relnotes.yaml'}): there are no release branches",
+                      hint="release from your main branch: 'relnotes release [--version X.Y.Z] --commit', "
+                           "then 'relnotes tag'")
+
+
+# -- init (relnotes.flows.scaffold calls notes_text) ----------------------------------------------
+
+
+def notes_text(project: str) -> str:
+    """A new CHANGELOG.md: the format's preamble and an empty ``## [Unreleased]``
+    (``relnotes.flows.scaffold.initial_notes`` writes it for ``init``)."""
+    return (
+        "# Changelog\n\n"
+        f"All notable changes to {project} will be documented in this file.\n\n"
+        "The format is based on [Keep a Changelog](https://keepachangelog.com/en/1.1.0/),\n"
+        "and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).\n\n"
+        "## [Unreleased]\n"
+    )
+
+
+def _has_content(doc: KeepAChangelogDocument, rel) -> bool:
+    return any(line.strip() for line in doc.lines[rel.start + 1:rel.body_end])
+
+
+def choose_version(cfg: Config, doc: KeepAChangelogDocument, fragments: list[Fragment],
+                   version: str | None) -> Version:
+    """``--version``, else the version files' unreleased version, else the semver release
+    :func:`relnotes.policy.bump.plan` computes (the one rule ``relnotes next`` prints)."""
+    newest = doc.newest_release()
+    if version is not None:
+        chosen = Version.parse(version, "--version")
+    else:
+        from relnotes.flows import versionfiles
+
+        cur = versionfiles.current(cfg) if cfg.version_files else None
+        if cur is not None and (newest is None or cur.release > newest.version):
+            chosen = cur.release  # the project already says which version comes next
+        else:
+            from relnotes.policy import bump
+
+            chosen = bump.plan(cfg, doc, fragments).version
+    if chosen.pre:
+        raise UsageError(f"--version {chosen} is a pre-release; a Keep a Changelog release is X.Y.Z")
+    if newest is not None and chosen <= newest.version:
+        raise UsageError(f"--version {chosen} is not newer than the newest release {newest.version}",
+                         hint=f"{cfg.notes_file}:{newest.start + 1} has '## {newest.title}'")
+    return chosen
+
+
+# -- stamp and release ------------------------------------------------------------------------
+
+
+def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
+          doc: KeepAChangelogDocument | None = None, write: bool = True, fragments=()):
+    """``## [Unreleased]`` → ``## [VERSION] - DATE`` with a fresh ``[Unreleased]`` and links."""
+    from relnotes.flows.lifecycle import StampResult, parse_date, read_notes
+
+    when = parse_date(on)
+    doc = doc or read_notes(cfg)
+    new_v = choose_version(cfg, doc, list(fragments), version)
+    previous = doc.newest_release()
+    tag = new_v.format(cfg.tag)
+    version_url = (cfg.link("compare", previous=previous.version.format(cfg.tag), current=tag)
+                   if previous is not None else cfg.link("release", current=tag))
+    doc.stamp_unreleased(new_v, when, unreleased_url=cfg.link("compare", previous=tag, current="HEAD"),
+                         version_url=version_url)
+    if write:
+        fsio.write_text(cfg.root, cfg.notes_path, doc.text())
+    return StampResult(str(new_v), when, True, None)
+
+
+def release(cfg: Config, *, on: str | None = None, version: str | None = None, commit: bool = False):
+    """Build pending fragments into [Unreleased], stamp it as the next version, write the
+    version files; ``commit`` commits the notes, version files and removed fragments
+    with the release marker (a rerun after a failed commit commits what it left)."""
+    from relnotes.flows.lifecycle import _open_repo, parse_date
+
+    when = parse_date(on)  # refuse a bad date or version before changing anything
+    if version is not None:
+        Version.parse(version)
+    if not commit:
+        return _release(cfg, when, version, None)
+    with _open_repo(cfg) as repo:  # not a git repository: refused before any write
+        return _release(cfg, when, version, repo)
+
+
+def _release(cfg: Config, when: str, version: str | None, repo):
+    from relnotes.flows import versionfiles
+    from relnotes.flows.lifecycle import BuildResult, StampResult, build, pending_fragments, read_notes
+    from relnotes.flows.releasing import (ReleaseResult, _commit, _release_paths, _released_but_not_committed,
+                                    _write_all)
+
+    doc = read_notes(cfg)
+    rel = doc.unreleased()
+    fragments = pending_fragments(cfg)
+    if not fragments and not _has_content(doc, rel):
+        newest = doc.newest_release()
+        if repo is not None and newest is not None and _released_but_not_committed(cfg, repo, newest.version):
+            b = BuildResult(str(newest.version), [], [], [], "", False)
+            s = StampResult(str(newest.version), newest.date or "", False, newest.date)
+            return ReleaseResult(b, s, _commit(cfg, repo, "release", cfg.commit.release, s.version,
+                                               _release_paths(cfg), marked=True), True)
+        raise StateError(f"{cfg.notes_file}:{rel.start + 1}: '## {rel.title}' is empty and no fragments are "
+                         f"pending in {cfg.fragments_dir}/: there is nothing to release",
+                         hint="add fragments with 'relnotes new', or entries under '## [Unreleased]'")
+    new_v = choose_version(cfg, doc, fragments, version)  # refused before anything is written
+    versions = versionfiles.rewrite(cfg, new_v) if cfg.version_files else {}
+    b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
+    s = stamp(cfg, on=when, version=str(new_v), doc=doc)
+    _write_all(cfg, versions)
+    sha = _commit(cfg, repo, "release", cfg.commit.release, s.version, _release_paths(cfg),
+                  marked=True) if repo is not None else None
+    return ReleaseResult(b, s, sha)
+
+
+# -- show -----------------------------------------------------------------------------------
+
+
+def show_release(doc: KeepAChangelogDocument, version: str | None):
+    """The release ``show`` prints: the newest release by default (what a release page
+    wants once [Unreleased] was stamped), ``unreleased`` for the pending section."""
+    if version is not None and version.strip().strip("[]").casefold() == "unreleased":
+        return doc.unreleased()
+    if version is None:
+        newest = doc.newest_release()
+        if newest is None:
+            return doc.release()
+        return newest
+    return doc.release(version)
+
+
+def reserved_label_problems(fragments: list[Fragment]):
+    """A fragment may not define ``[unreleased]`` or a version label: release headings
+    link through them, and a definition in an entry (above the footer) would win.
+    Each problem is at the definition's line."""
+    from relnotes.errors import Problem
+    from relnotes.notes.keepachangelog import is_release_label, normalise_label
+
+    out = []
+    for f in sorted(fragments, key=lambda f: f.name):
+        reserved = {label for label, _ in f.labels if is_release_label(label)}
+        if not reserved:
+            continue
+        lines = f.body.split("\n")
+        for label in sorted(reserved):
+            at = next((i for i, line in enumerate(lines) if line.lstrip(" ").startswith("[")
+                       and normalise_label(line.lstrip(" ")[1:].split("]", 1)[0]) == label), 0)
+            out.append(Problem(f.path, f.body_line + at, 1, "link-label-reserved",
+                               f"the link label [{label}] is reserved in a Keep a Changelog file (release "
+                               "headings link through it); use an inline link [text](url) or another label"))
+    return out

@@ -1,0 +1,198 @@
+"""Release candidates, tags and the GitHub release page: ``rc``, ``tag``, ``show``'s page.
+
+Wasmtime's release branch moves ``49.0.0-dev`` → ``49.0.0-rc.1`` → ``-rc.2`` → ``49.0.0``
+in its version files; each step is a commit carrying the marker line
+(``commit.marker``), and the tag-on-merge job tags exactly those commits.  The version
+files are the source of the version being published; the notes have no section per
+candidate, so a candidate's page shows its release's notes.  Like the other library
+modules: checks first, then writes; nothing prints or exits.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from relnotes.flows import versionfiles
+from relnotes.config.load import Config
+from relnotes.errors import ConfigError, ContentError, GitError, StateError, UsageError
+from relnotes.flows.lifecycle import _open_repo, read_notes
+from relnotes.version import Version, version_of_branch
+
+# -- rc -----------------------------------------------------------------------------------
+
+
+class RcResult(NamedTuple):
+    version: str
+    previous: str
+    files: list[str]
+    commit: str | None
+
+
+def _top_release(cfg: Config):
+    doc = read_notes(cfg)
+    top = doc.release()
+    if doc.format == "keepachangelog":  # [Unreleased] stays on top: the newest release is what ships
+        top = doc.newest_release() or top
+    if top.version is None:
+        raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version")
+    return doc, top
+
+
+def rc(cfg: Config, *, commit: bool = False) -> RcResult:
+    """Write the next candidate (``-rc.1``, ``-rc.2``, …) into the version files."""
+    from relnotes.flows.releasing import _write_all, commit_message
+
+    if not cfg.version_files:
+        raise ConfigError("'relnotes rc' writes the candidate into the version files, and none are configured",
+                          hint="add version_files: [{path: Cargo.toml, pattern: 'version = \"{version}\"'}] "
+                               "to relnotes.yaml")
+    with _open_repo(cfg) as repo:
+        branch = repo.current_branch()
+        if branch is None or version_of_branch(branch, cfg.release_branch) is None:
+            raise StateError(f"rc runs on a release branch ({cfg.release_branch}), "
+                             f"but {'HEAD is detached' if branch is None else branch + ' is checked out'}",
+                             hint="git switch to the release branch 'relnotes cut' created")
+        if commit:
+            dirty = repo.dirty_paths()
+            if dirty:
+                raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
+                                 hint="commit or stash them; --commit commits only the candidate")
+        cur = versionfiles.current(cfg)
+        nxt = versionfiles.next_candidate(cur)
+        _, top = _top_release(cfg)
+        if top.version.release != cur.release:
+            raise StateError(f"the version files say {cur}, but the top release in {cfg.notes_file} is {top.version}",
+                             hint="a candidate is for the release being prepared: fix the version files")
+        if not top.unreleased:
+            raise StateError(f"{cfg.notes_file}:{top.start + 1}: {top.version} is already released",
+                             hint="candidates come before the release")
+        changes = versionfiles.rewrite(cfg, nxt, expect=top.version)
+        _write_all(cfg, changes)
+        sha = None
+        if commit:
+            message = commit_message(cfg, cfg.commit.rc, str(nxt), marked=True)
+            repo.add(sorted(changes))
+            try:
+                sha = repo.commit(message)
+            except GitError as e:  # a rerun would make the candidate after this one: say so
+                raise GitError(f"{e.message}; the version files say {nxt} but nothing was committed",
+                               hint="fix what stopped the commit, then commit the version files "
+                                    "yourself (git commit -a) with this message:\n" + message) from None
+    return RcResult(str(nxt), str(cur), sorted(changes), sha)
+
+
+# -- the release page ------------------------------------------------------------------
+
+
+class ReleasePage(NamedTuple):
+    version: str  # what is published: 49.0.0-rc.2 or 49.0.0
+    tag: str
+    prerelease: bool
+    body: str  # the release's notes, exactly as 'show --format md' prints them
+
+
+def page(cfg: Config, version: str | None = None) -> ReleasePage:
+    """What a GitHub release shows for ``version`` (default: the top release, as the
+    candidate the version files name when they name one of it): its tag, whether it
+    is a pre-release, and its notes (a candidate shows its release's notes)."""
+    from relnotes.flows.lifecycle import show
+
+    asked = Version.parse(version) if version else None
+    data = show(cfg, str(asked.release) if asked is not None else None)
+    published = Version.parse(data["version"]) if data["version"] else None
+    if published is None:
+        raise ContentError(f"{cfg.notes_file}: '## {data['title']}' is not a version: it has no release page")
+    if asked is not None and versionfiles.is_candidate(asked):
+        published = asked
+    elif asked is None and cfg.version_files:
+        cur = versionfiles.current(cfg)
+        if cur is not None and cur.release == published and versionfiles.is_candidate(cur):
+            published = cur
+    return ReleasePage(str(published), published.format(cfg.tag), bool(published.pre), data["markdown"])
+
+
+def github_output_text(p: ReleasePage, delimiter: str | None = None) -> str:
+    """``tag=``, ``title=``, ``prerelease=`` lines and a ``body<<DELIM`` block, as GitHub
+    Actions reads ``$GITHUB_OUTPUT``; the delimiter is random and never a line of the body."""
+    import secrets
+
+    while not delimiter or delimiter in p.body:
+        delimiter = f"RELNOTES_{secrets.token_hex(16)}"
+    for value in (p.tag, p.version):  # one-line outputs: a line break would start another output
+        if "\n" in value or "\r" in value:
+            raise ContentError(f"{value!r} cannot be a GitHub output value: it holds a line break",
+                               hint="check the 'tag' pattern in the configuration")
+    body = p.body if p.body.endswith("\n") else p.body + "\n"
+    return (f"tag={p.tag}\ntitle={p.tag}\nversion={p.version}\nprerelease={'true' if p.prerelease else 'false'}\n"
+            f"body<<{delimiter}\n{body}{delimiter}\n")
+
+
+def write_github_output(p: ReleasePage) -> str:
+    """Append :func:`github_output_text` to the file ``$GITHUB_OUTPUT`` names; its path."""
+    import os
+
+    target = os.environ.get("GITHUB_OUTPUT")
+    if not target:
+        raise UsageError("--github-output needs GITHUB_OUTPUT set to a file",
+                         hint="GitHub Actions sets it in every step; elsewhere: GITHUB_OUTPUT=out.txt relnotes show ...")
+    try:
+        with open(target, "a", encoding="utf-8", newline="") as fh:
+            fh.write(github_output_text(p))
+    except OSError as e:
+        raise StateError(f"{target}: cannot append the outputs: {e.strerror}",
+                         hint="GITHUB_OUTPUT must name a writable file") from None
+    return target
+
+
+# -- tag ------------------------------------------------------------------------------------
+
+
+class TagResult(NamedTuple):
+    tag: str | None  # None: HEAD is not marked, nothing was tagged
+    version: str | None
+    prerelease: bool
+    pushed: str | None
+    reason: str
+
+
+def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResult:
+    """Tag HEAD ``v{version}`` when its message carries ``commit.marker`` (or ``force``).
+
+    Refused (nothing created): a dirty tree, a tag that exists, a version that is not
+    the top release or one of its candidates, a final version whose notes are not
+    stamped.  The tag is annotated; its message is the release's notes, verbatim.
+    """
+    from relnotes.git.arguments import check_revision, check_tag
+
+    if push is not None:
+        check_revision(push, "--push remote", hint="name a remote, e.g. --push origin")
+    with _open_repo(cfg) as repo:
+        if repo.head_commit() is None:
+            raise StateError("the repository has no commits yet")
+        message = repo.head_message()
+        marker = cfg.commit.marker
+        if not force and not (marker and marker in message):
+            return TagResult(None, None, False, None,
+                             f"HEAD does not carry {marker!r}; nothing tagged" if marker
+                             else "commit.marker is empty; nothing tagged (use --force)")
+        dirty = repo.dirty_paths()
+        if dirty:
+            raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
+                             hint="a tag names a commit: commit or stash the changes first")
+        _, top = _top_release(cfg)
+        v = versionfiles.current(cfg) if cfg.version_files else top.version
+        if v.release != top.version or (v.pre and not versionfiles.is_candidate(v)):
+            raise StateError(f"the version files say {v}, which is neither {top.version} (the top release in "
+                             f"{cfg.notes_file}) nor one of its candidates",
+                             hint="tag on the release branch after 'relnotes rc' or 'relnotes release'")
+        if not v.pre and top.unreleased:
+            raise StateError(f"{cfg.notes_file}:{top.start + 1}: {top.version} is not stamped as released",
+                             hint="run 'relnotes release' first")
+        name = check_tag(v.format(cfg.tag), "the tag pattern (tag in relnotes.yaml) gives")
+        if repo.tag_exists(name):
+            raise StateError(f"tag {name} already exists", hint=f"{v} was already tagged; delete the tag to redo it")
+        body = page(cfg, str(v)).body
+        repo.create_tag(name, f"{cfg.project} {v}\n\n{body}")
+        if push is not None:
+            repo.push_tag(push, name)
+    return TagResult(name, str(v), bool(v.pre), push, "tagged")

@@ -1,0 +1,408 @@
+"""``relnotes check``: lint every fragment and the notes file; gate PRs on a fragment.
+
+With ``--base REF`` the change set is ``git diff --name-status REF...HEAD`` — one
+git call, against the merge base — and a change that touches non-exempt files
+without adding or editing a fragment fails.  CI checkouts are hostile (shallow,
+detached, no ``origin/main``): each such case either works or fails with exit 2 and
+a message that says how to fix the checkout, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+
+from relnotes.notes import document as notes
+from relnotes.config.load import Config
+from relnotes.errors import ContentError, GitError, Problem, UsageError
+from relnotes.fragments.fragment import load_all
+
+
+class Report:
+    """What ``check`` found, filled in by ``lint`` and ``pr_gate``.
+
+    A plain class: ``check`` is the command CI runs on every push, and importing
+    ``dataclasses`` and building one took about 1.5 ms, as much as the rest of this
+    module.
+    """
+
+    __slots__ = ("problems", "warnings", "fragments", "fragments_changed", "changed_files", "skipped", "base")
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # worth saying, but no reason to fail
+        self.fragments = 0
+        self.fragments_changed: list[str] = []
+        self.changed_files = 0
+        self.skipped: str | None = None
+        self.base: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# -- globs ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """``docs/**``, ``**/*.md``, ``.github/**`` → a regex over POSIX paths.
+
+    ``**/`` matches any number of directories (including none), ``**`` at the end
+    anything below, ``*`` anything within one path segment, ``?`` one character.
+    """
+    i, out = 0, []
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("^" + "".join(out) + "$")
+
+
+def is_exempt(path: str, patterns: tuple[str, ...]) -> bool:
+    return any(glob_regex(p).match(path) for p in patterns)
+
+
+# -- the PR context (labels, body) ----------------------------------------------------------
+
+
+def github_event() -> dict:
+    """The GitHub Actions event payload, or {} outside Actions or when unreadable."""
+    path = os.environ.get("GITHUB_EVENT_PATH")
+    if not path:
+        return {}
+    import json
+
+    from relnotes.fsio import read_environment_file
+
+    raw = read_environment_file(path)
+    try:
+        data = json.loads(raw) if raw is not None else {}
+    except ValueError:  # also UnicodeDecodeError
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _pr(event: dict) -> dict:
+    pr = event.get("pull_request")
+    return pr if isinstance(pr, dict) else {}
+
+
+def event_labels(event: dict) -> list[str]:
+    labels = _pr(event).get("labels") or []
+    return [lab.get("name") for lab in labels if isinstance(lab, dict) and isinstance(lab.get("name"), str)]
+
+
+_SPACE = r"[^\S\n]"  # whitespace within a line
+
+
+@lru_cache(maxsize=8)
+def marker_pattern(marker: str) -> re.Pattern[str]:
+    """The regex for ``marker`` on a line of its own, case ignored, spacing flexible.
+
+    The marker is split into words and punctuation marks.  Between two words the
+    pattern wants one or more spaces or tabs; next to a punctuation mark, any number
+    or none.  So ``Release-Notes:   None`` and ``RELEASE-NOTES :none`` match
+    ``release-notes: none``, and ``release notes: none`` does not.  Linear: each run
+    of optional spaces sits between literal characters that are never spaces, so a
+    failed match gives back at most one run; PR bodies and commit messages come from
+    strangers, and no configured marker can make the search superlinear.
+    """
+    tokens = re.findall(r"\w+|[^\w\s]", marker)
+    parts = [f"^{_SPACE}*"]
+    for prev, tok in zip([None, *tokens], tokens):
+        if prev is not None:
+            both_words = re.fullmatch(r"\w+", prev) and re.fullmatch(r"\w+", tok)
+            parts.append(f"{_SPACE}+" if both_words else f"{_SPACE}*")
+        parts.append(re.escape(tok))
+    parts.append(f"{_SPACE}*$")
+    return re.compile("".join(parts), re.IGNORECASE | re.MULTILINE)
+
+
+def has_marker(text: str, marker: str) -> bool:
+    """The skip marker on a line of its own (case and spacing ignored; see ``marker_pattern``)."""
+    return bool(marker.strip()) and marker_pattern(marker).search(text or "") is not None
+
+
+# -- the check -----------------------------------------------------------------------------
+
+
+def lint(cfg: Config, report: Report) -> None:
+    """Validate every fragment and the notes file's structure."""
+    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
+    report.fragments = len(res.fragments)
+    report.problems.extend(res.problems)
+    if not cfg.notes_path.exists():
+        report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-missing",
+                                       "the notes file does not exist: run 'relnotes init' or set notes_file"))
+        return
+    from relnotes.fsio import read_text
+
+    try:
+        text = read_text(cfg.root, cfg.notes_path, what="notes file")
+    except ContentError as e:
+        report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-unreadable", e.message))
+        return
+    doc = notes.parse_for(cfg, text)
+    report.problems.extend(notes.structure_problems(doc))
+    from relnotes.markdown.screen import reference_conflicts
+
+    report.problems.extend(reference_conflicts(res.fragments, text, cfg.notes_file, cfg.notes_format))
+
+
+def configuration_warnings(cfg: Config, report: Report) -> None:
+    """A ``[tool.relnotes]`` table that relnotes.yaml beside it makes ignored: someone
+    edits it and nothing changes, so ``check`` says so (without failing)."""
+    from relnotes.config.load import shadowed_pyproject
+
+    where = shadowed_pyproject(cfg)
+    if where:
+        path, line, col = where.rsplit(":", 2)
+        report.warnings.append(Problem(path, int(line), int(col), "config-ignored",
+                                       f"[tool.relnotes] is ignored: {cfg.path.name} beside it is the "
+                                       f"configuration; move its keys there and remove the table"))
+
+
+def base_commit(repo, base: str) -> str:
+    """The commit ``--base`` names; a value that starts with ``-`` is refused (exit 2)."""
+    commit = repo.resolve(base, "--base")
+    if commit is None:
+        raise _diagnose(repo, base)
+    return commit
+
+
+def changed_files(repo, base: str) -> list[tuple[str, str]]:
+    """``[(status, path), …]`` between the merge base of ``--base`` and HEAD: one git
+    call, which also resolves ``base`` (a value starting with ``-`` is refused, exit 2).
+
+    On failure, a second look says *why* (shallow clone, unknown ref, no HEAD) so the
+    message can tell the user how to fix the checkout.
+    """
+    try:
+        out = repo.changed_names(base)
+    except GitError:
+        raise _diagnose(repo, base) from None
+    fields = out.split("\0")
+    result = []
+    i = 0
+    while i < len(fields) - 1:
+        status = fields[i]
+        if not status:
+            i += 1
+            continue
+        if status[0] in "RC":
+            result.append((status[0], fields[i + 1]))  # old path: a deletion-like side
+            result.append(("A" if status[0] == "C" else "R", fields[i + 2]))
+            i += 3
+        else:
+            result.append((status[0], fields[i + 1]))
+            i += 2
+    return result
+
+
+def _diagnose(repo, base: str) -> GitError:
+    fix_depth = ("fetch full history: 'fetch-depth: 0' in actions/checkout, "
+                 "or 'git fetch --unshallow origin'")
+    if repo.head_commit() is None:
+        return GitError("HEAD has no commit to compare", hint="commit your change first")
+    if base.endswith("/"):  # no ref ends with '/': the variable after it was empty
+        return GitError(f"--base {base!r} ends with '/': it names no branch (was the variable after it empty? "
+                        f"GitHub sets github.base_ref on pull_request events only)",
+                        hint=f"name the branch, e.g. --base {base}main")
+    shallow = repo.is_shallow()
+    if repo.resolve(base) is None:
+        hint = f"fetch it first: 'git fetch origin {base.split('/')[-1]}'"
+        if shallow:
+            hint += f"; this is a shallow clone, so also {fix_depth}"
+        return GitError(f"--base {base!r} is not a known commit or branch in this checkout", hint=hint)
+    if shallow:
+        return GitError(f"this shallow clone does not contain the merge base of {base} and HEAD",
+                        hint=fix_depth)
+    return GitError(f"{base} and HEAD have no common history", hint="pick a --base that HEAD was branched from")
+
+
+def range_messages(repo, commit: str) -> str:
+    return repo.messages(commit)
+
+
+def pr_gate(cfg: Config, report: Report, base: str, labels: list[str], projects=None) -> None:
+    """Require a fragment for the change since ``base``; ``projects`` (a
+    :class:`relnotes.config.projects.Workspace` and the projects to require it of) for a monorepo."""
+    from relnotes.git.repo import Repo
+
+    report.base = base
+    if base.startswith("^"):  # git would read '^main' as "not main": no one commit to compare with
+        raise UsageError(f"--base {base!r} starts with '^', which excludes a commit; --base names the one "
+                         f"commit the change is compared with",
+                         hint=f"--base {base.lstrip('^')}" if base.lstrip("^").strip() else
+                         "pass a commit, a branch or a tag")
+    event = github_event()
+    all_labels = set(labels) | set(event_labels(event))
+    skip = sorted(all_labels & set(cfg.check.skip_labels))
+    with Repo(cfg.root) as repo:
+        _gate(cfg, report, repo, base, event, skip, projects)
+
+
+def _is_fragment(status: str, path: str) -> bool:
+    return status in "AMR" and path.endswith(".md") and os.path.basename(path) != "README.md"
+
+
+def _needs(cfg: Config, changes, workspace, wanted) -> tuple[dict, dict]:
+    """Per project name: the changed paths that need a fragment, and the fragments added or
+    edited.  Each path belongs to the project with the longest path containing it; a path
+    in no project (a monorepo whose root has no notes) needs a fragment in any project
+    unless the root's exempt globs cover it (its key is None)."""
+    needs: dict[str, list[str]] = {}
+    frags: dict[str, list[str]] = {}
+    for status, path in changes:
+        owner = workspace.owner(path) if workspace is not None else cfg
+        if owner is None:
+            if not is_exempt(path, cfg.check.exempt_paths):
+                needs.setdefault(None, []).append(path)
+            continue
+        prefix = owner.fragments_dir.rstrip("/") + "/"
+        if path.startswith(prefix):
+            if _is_fragment(status, path):
+                frags.setdefault(owner.name, []).append(path)
+            continue
+        inner = path[len(owner.base) + 1:] if owner.base else path
+        if owner.name in wanted and not is_exempt(inner, owner.check.exempt_paths):
+            needs.setdefault(owner.name, []).append(path)
+    return needs, frags
+
+
+def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[str], projects=None) -> None:
+    workspace, chosen = projects if projects is not None else (None, (cfg,))
+    changes = changed_files(repo, base)
+    wanted = {p.name for p in chosen}
+    needs, frags = _needs(cfg, changes, workspace, wanted)
+    report.fragments_changed = sorted({f for name, fs in frags.items() if name in wanted for f in fs})
+    report.changed_files = len(changes)
+    lacking = [p for p in chosen if needs.get(p.name) and not frags.get(p.name)]
+    everyone = workspace is not None and wanted == {p.name for p in workspace.projects}
+    unowned = needs.get(None, []) if everyone and not frags else []
+    if not lacking and not unowned:
+        return
+    if skip:
+        report.skipped = f"label {skip[0]!r}"
+        return
+    marker = cfg.check.skip_marker
+    if marker and has_marker(_pr(event).get("body") or "", marker):
+        report.skipped = "skip marker in the pull request description"
+        return
+    if marker and any(has_marker(m, marker) for m in range_messages(repo, base_commit(repo, base)).split("\0")):
+        report.skipped = "skip marker in a commit message"
+        return
+    how_to_skip = []
+    if cfg.check.skip_labels:
+        how_to_skip.append(f"add the label '{cfg.check.skip_labels[0]}'")
+    if marker:
+        how_to_skip.append(f"put a line '{marker}' in the PR description or a commit message")
+    skipping = f". If users will not notice the change, {' or '.join(how_to_skip)}." if how_to_skip else "."
+    for p in lacking:
+        which = f" (project {p.name})" if p.name else ""
+        option = f"--project {p.name} " if p.name else ""
+        report.problems.append(Problem(
+            p.fragments_dir, 1, 1, "missing-fragment",
+            f"this change touches {_listed(needs[p.name])}{which} but adds no fragment to {p.fragments_dir}/. "
+            f"Add one with: relnotes new {option}--section <{'|'.join(p.sections[:3])}|…> --pr <number> "
+            f"-m \"what changed for users\"" + skipping))
+    if unowned:
+        report.problems.append(Problem(
+            unowned[0], 1, 1, "missing-fragment",
+            f"this change touches {_listed(unowned)}, which belongs to no project, and adds no fragment. "
+            f"Add one to the project it changes (relnotes new --project NAME …; projects: "
+            f"{', '.join(p.name for p in workspace.projects)}), or list the path in check.exempt_paths "
+            f"of the root relnotes.yaml" + skipping))
+
+
+def _listed(paths: list[str]) -> str:
+    return ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+
+
+def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None, workspace=None,
+        chosen=None) -> Report:
+    """Lint and, with ``base``, gate.  In a monorepo (``workspace``), every project of
+    ``chosen`` (default: all) is linted and must have a fragment for its own changes."""
+    report = Report()
+    targets = tuple(chosen) if chosen is not None else (workspace.projects if workspace is not None else (cfg,))
+    configuration_warnings(cfg, report)
+    total = 0
+    for target in targets:
+        lint(target, report)
+        total += report.fragments
+    report.fragments = total
+    if base is not None:  # an empty --base (an unset $BASE in CI) is refused, never a skipped gate
+        root_cfg = workspace.root if workspace is not None else cfg
+        pr_gate(root_cfg, report, base, labels or [], (workspace, targets) if workspace is not None else None)
+    return report
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def _gh_escape(s: str, prop: bool = False) -> str:
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        s = s.replace(":", "%3A").replace(",", "%2C")
+    return s
+
+
+def format_report(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        import json
+
+        return json.dumps({
+            "ok": report.ok,
+            "problems": [p.as_dict() for p in report.problems],
+            "warnings": [p.as_dict() for p in report.warnings],
+            "fragments": report.fragments,
+            "fragments_changed": report.fragments_changed,
+            "skipped": report.skipped,
+            "base": report.base,
+        }, indent=2, ensure_ascii=False) + "\n"
+    lines = []
+    if fmt == "github":
+        for level, found in (("warning", report.warnings), ("error", report.problems)):
+            for p in found:
+                lines.append(f"::{level} file={_gh_escape(p.path, True)},line={p.line},col={p.col},"
+                             f"title={_gh_escape('relnotes ' + p.code, True)}::{_gh_escape(p.message)}")
+    else:
+        lines.extend(p.format_text() for p in report.problems)  # warnings: format_warnings, to stderr
+    if report.ok:
+        summary = f"ok: {report.fragments} fragment(s) valid"
+        if report.base:
+            if report.skipped:
+                summary += f"; fragment requirement skipped ({report.skipped})"
+            elif report.fragments_changed:
+                summary += f"; this change adds or edits {len(report.fragments_changed)} fragment(s)"
+            elif not report.changed_files:  # BASE...HEAD is empty: nothing was compared
+                summary += (f"; no changes since {report.base} (nothing differs from its merge base with HEAD), "
+                            "so no fragment is required")
+            else:
+                summary += "; this change needs no fragment (only exempt files)"
+        lines.append(summary if fmt == "text" else f"::notice::{summary}")
+    else:
+        n = len(report.problems)
+        summary = f"{n} problem{'s' if n != 1 else ''} found"
+        lines.append(summary if fmt == "text" else f"::error::{summary}")
+    return "\n".join(lines) + "\n"
+
+
+def format_warnings(report: Report) -> list[str]:
+    """The warnings as text lines (``path:line:col: warning: …``)."""
+    return [f"{p.path}:{p.line}:{p.col}: warning: {p.message}" for p in report.warnings]

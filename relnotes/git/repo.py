@@ -1,0 +1,360 @@
+"""Every git question relnotes asks, through GitPython.
+
+GitPython (imported here, inside the functions that need it, so commands that touch
+no git never load it) finds the repository (``git.Repo`` with
+``search_parent_directories``), answers state questions from the git directory
+without a process (current branch, detached HEAD, shallow), runs one persistent
+``git cat-file --batch`` for reading blobs and trees (:mod:`relnotes.git.catfile`), and
+runs each plumbing question as one
+``repo.git.<command>(…)`` call with a machine-readable format, parsed by the
+callers.  Nothing loops one git process per item.  :meth:`Repo.close` (or ``with
+Repo(…)``) reaps the ``cat-file`` when a command ends.  Reading blobs and trees
+through that ``cat-file`` is :class:`relnotes.git.objects.ObjectReading`, which
+:class:`Repo` inherits.
+
+Every value from a user, a file or a ref reaches git through :meth:`Repo.run`'s
+``revs`` / ``paths`` / ``stdin_revs``, checked by :mod:`relnotes.git.arguments` (a leading
+``-`` is refused, exit 2) and placed after ``--end-of-options`` / ``--``, with
+pathspec magic off (``GIT_LITERAL_PATHSPECS``); revisions from users are resolved
+with ``rev-parse --verify --end-of-options REV^{commit}`` (:meth:`Repo.resolve`)
+and used as commits from then on, or peeled the same way (``REV^{commit}``) inside
+the one call that uses them (:meth:`Repo.changed_names`).  GitPython's exceptions, and a missing git or
+GitPython, become :class:`~relnotes.errors.GitError` /
+:class:`~relnotes.errors.StateError` with the fix.
+"""
+
+import gc
+import os
+import re
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+from relnotes.errors import GitError, StateError
+from relnotes.git.arguments import check_branch, check_path, check_revision, check_tag
+from relnotes.git.objects import ObjectReading, _object_names  # noqa: F401
+
+
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+class Ref(NamedTuple):
+    name: str  # short name as git prints it: release-48.0.0 or origin/release-48.0.0
+    branch: str  # without the remote: release-48.0.0
+    commit: str
+    remote: bool
+
+
+# -- GitPython, loaded on first use ---------------------------------------------------------
+
+
+def _gitpython():
+    """The ``git`` module, or StateError saying what to install.
+
+    ``GIT_PYTHON_REFRESH=quiet`` lets the import succeed without a git executable, so
+    the first command fails with relnotes' own message instead of GitPython's.
+    """
+    if "git" in sys.modules:
+        return sys.modules["git"]
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    # Importing GitPython creates over ten thousand tracked objects that live until the
+    # process ends; as at start-up (relnotes/__main__.py), the collector is paused while
+    # they are made and they are frozen out of later collections, once per process.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        import git
+    except ImportError as e:
+        if getattr(e, "name", None) in ("git", "gitdb", "smmap"):
+            raise StateError("GitPython is not installed",
+                             hint="install relnotes with its dependencies, or: pip install 'GitPython>=3.1,<4'") from None
+        raise StateError(f"git could not be used: {e}", hint="install git and run again") from None
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
+    return git
+
+
+def _translate(exc: Exception, git_mod) -> Exception:
+    """A GitPython exception (GitCommandNotFound, GitCommandError, InvalidGitRepositoryError,
+    NoSuchPathError, BadName) as relnotes' error with the fix, for ``raise … from None``."""
+    if isinstance(exc, git_mod.GitCommandNotFound):
+        return StateError("git is not installed (or not on PATH)", hint="install git and run again")
+    if isinstance(exc, (git_mod.InvalidGitRepositoryError, git_mod.NoSuchPathError)):
+        return StateError(f"{exc} is not inside a git repository",
+                          hint="run relnotes from a git checkout (git init / git clone)")
+    return GitError(f"git failed: {exc}", hint="check that the revision exists here ('git fetch' it first)")
+
+
+
+def _outside_ceiling(start: Path, top: Path) -> bool:
+    """Did discovery climb to or past a ``GIT_CEILING_DIRECTORIES`` entry (git would not)?"""
+    for c in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep):
+        if c and os.path.isabs(c):
+            ceiling = Path(os.path.normpath(c))
+            if start != ceiling and ceiling in start.parents and (top == ceiling or top in ceiling.parents):
+                return True
+    return False
+
+
+class Repo(ObjectReading):
+    """A git repository at or above ``root`` (``.root`` is its work tree), through GitPython."""
+
+    def __init__(self, root: Path) -> None:
+        if not Path(root).is_dir():
+            raise StateError(f"{root} is not a directory")
+        self._mod = git = _gitpython()
+        self._repo = self._cat = None
+        start = Path(os.path.normpath(os.path.abspath(root)))
+        try:
+            self._repo = git.Repo(start, search_parent_directories=True, expand_vars=False)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError, OSError):  # OSError: an unreadable .git
+            self._repo = None
+        top = self._repo.working_tree_dir if self._repo is not None else None
+        if top is None or _outside_ceiling(start, Path(top)):
+            self.close()
+            raise StateError(f"{root} is not inside a git repository",
+                             hint="run relnotes from a git checkout (git init / git clone)")
+        self.root = Path(top)
+        # paths after `--` mean themselves: no `*`, no `:(exclude)` magic from a file name
+        self._repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
+
+    def close(self) -> None:
+        """Reap the persistent ``cat-file`` processes (every command ends with this)."""
+        if self._cat is not None:
+            self._cat.close()
+            self._cat = None
+        if self._repo is not None:
+            self._repo.close()
+
+    def __del__(self) -> None:  # a Repo kept by a result (relnotes.questions.stitch) still ends its cat-file
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the child exits when its input closes
+            pass
+
+    def __enter__(self) -> "Repo":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def git_dir(self) -> Path:
+        """The absolute git directory (``.git``, or a worktree's own)."""
+        return Path(self._repo.git_dir).absolute()
+
+    # -- the one way a git process starts ----------------------------------------------
+
+    def run(self, *args: str, revs: list[str] | tuple[str, ...] = (), paths: list[str] | tuple[str, ...] = (),
+            stdin_revs: list[str] | None = None, strip: bool = True, stdin: bytes | None = None,
+            text: bool = True, end_of_revisions: bool = False):
+        """``git ARGS [--end-of-options REVS] [-- PATHS]`` → stdout (bytes when not ``text``).
+
+        ``args`` are the command and relnotes' own literal options, never a value from
+        a user or a file: those go in ``revs`` (checked, after ``--end-of-options``),
+        ``paths`` (checked, after ``--``) or ``stdin_revs`` (checked, one per line).
+        ``end_of_revisions`` writes the ``--`` even with no paths, for commands (diff,
+        log) that would read a revision they cannot resolve as a path in the work tree.
+        GitError with git's message on failure.
+        """
+        argv = list(args[1:])
+        if revs:
+            argv += ["--end-of-options", *(check_revision(r) for r in revs)]
+        if end_of_revisions and not paths:
+            argv.append("--")
+        if paths:
+            argv += ["--", *(check_path(p) for p in paths)]
+        if stdin_revs is not None:
+            stdin = "".join(check_revision(r) + "\n" for r in stdin_revs).encode()
+        status, out, err = self._execute(args[0], argv, stdin)
+        if status != 0:
+            msg = (err if isinstance(err, str) else err.decode("utf-8", errors="replace")).strip()
+            raise GitError(f"git {' '.join(args[:3])} failed: {msg or status}")
+        if not text:
+            return out
+        decoded = out.decode("utf-8", errors="replace")
+        return decoded.rstrip("\n") if strip else decoded
+
+    def _execute(self, command: str, argv: list[str], stdin: bytes | None) -> tuple[int, bytes, bytes | str]:
+        istream = None
+        if stdin is not None:  # GitPython hands git a file, not a pipe to write into
+            import tempfile
+
+            istream = tempfile.TemporaryFile()
+            istream.write(stdin)
+            istream.seek(0)
+        try:
+            return getattr(self._repo.git, command.replace("-", "_"))(
+                *argv, istream=istream, with_extended_output=True, with_exceptions=False,
+                stdout_as_string=False, strip_newline_in_stdout=False)
+        except (self._mod.GitError, self._mod.BadName) as e:
+            raise _translate(e, self._mod) from None
+        finally:
+            if istream is not None:
+                istream.close()
+
+    def try_run(self, *args: str, **kw) -> str | None:
+        try:
+            return self.run(*args, **kw)
+        except GitError:
+            return None
+
+    # -- state, from the git directory -------------------------------------------------
+
+    def head_commit(self) -> str | None:
+        """HEAD's commit, or None before the first commit."""
+        try:
+            sha = self._mod.SymbolicReference.dereference_recursive(self._repo, "HEAD")
+        except (ValueError, OSError):
+            sha = None
+        return sha if sha and _SHA.fullmatch(sha) else self.try_run("rev-parse", "--verify", "-q", "HEAD")
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch, or None on a detached HEAD."""
+        try:
+            return None if self._repo.head.is_detached else self._repo.active_branch.name
+        except (TypeError, ValueError, OSError):
+            return None
+
+    def is_shallow(self) -> bool:
+        return (Path(self._repo.common_dir) / "shallow").is_file()
+
+    def shallow_boundary(self) -> bytes:
+        """The shallow boundary commits as git lists them (``shallow`` in the common git
+        directory; empty for a complete clone): a deepen or ``--unshallow`` changes it."""
+        try:
+            return (Path(self._repo.common_dir) / "shallow").read_bytes()
+        except OSError:
+            return b""
+
+    def dirty_paths(self) -> list[str]:
+        out = self.run("status", "--porcelain", "--untracked-files=normal", strip=False)
+        return [line[3:] for line in out.splitlines() if line.strip()]
+
+    # -- questions --------------------------------------------------------------------------
+
+    def is_partial_clone(self) -> bool:
+        """Cloned with ``--filter``: blobs not yet needed are left on the promisor remote."""
+        out = self.try_run("config", "--get-regexp", r"^(extensions\.partialclone|remote\..*\.promisor)$")
+        return any(line.split(" ", 1)[-1] != "false" for line in (out or "").splitlines())
+
+    def resolve(self, rev: str, what: str = "revision") -> str | None:
+        """``rev``'s commit (``rev-parse --verify --end-of-options REV^{commit}``), or None.
+
+        The one door for revisions from users and configuration: a value starting
+        with ``-`` is refused (UsageError) before git sees it.
+        """
+        check_revision(rev, what)
+        return self.try_run("rev-parse", "--verify", "-q", revs=[f"{rev}^{{commit}}"])
+
+    def branches(self) -> list[Ref]:
+        """Local and remote-tracking branches, one for-each-ref call."""
+        out = self.run("for-each-ref", "--format=%(refname)%00%(objectname)", "refs/heads", "refs/remotes")
+        refs = []
+        for line in out.splitlines():
+            full, _, sha = line.partition("\0")
+            if full.startswith("refs/heads/"):
+                name = full[len("refs/heads/"):]
+                refs.append(Ref(name, name, sha, False))
+            elif full.startswith("refs/remotes/"):
+                name = full[len("refs/remotes/"):]
+                remote, _, branch = name.partition("/")
+                if branch == "HEAD":
+                    continue
+                refs.append(Ref(name, branch, sha, True))
+        return refs
+
+    def tag_names(self) -> list[str]:
+        """Every tag's name, one for-each-ref call."""
+        out = self.run("for-each-ref", "--format=%(refname)", "refs/tags")
+        return [line[len("refs/tags/"):] for line in out.splitlines() if line.startswith("refs/tags/")]
+
+    def changed_names(self, base: str) -> str:
+        """``diff --name-status -z --find-renames`` from the merge base of ``base``'s commit
+        and HEAD (raw ``-z`` output).
+
+        ``base`` (checked like every revision) is peeled by git in this same call
+        (``BASE^{commit}...HEAD``), the way :meth:`resolve` peels it: resolving it first
+        would start a second git process on the path CI runs on every push.
+        """
+        check_revision(base, "--base")
+        if ".." in base:  # git would split BASE^{commit}...HEAD at the first '..' (as in ^{/a..b})
+            commit = self.resolve(base, "--base")
+            if commit is None:
+                raise GitError(f"--base {base!r} is not a commit")
+            base = commit
+        # "--" ends the revisions: a BASE that git cannot resolve is an error, never a
+        # path (a change could add a file named "origin/main^{commit}...HEAD")
+        return self.run("diff", "--name-status", "-z", "--find-renames", revs=[f"{base}^{{commit}}...HEAD"],
+                        strip=False, end_of_revisions=True)
+
+    def messages(self, base: str) -> str:
+        """Every commit message in ``base..HEAD``, each followed by a NUL."""
+        return self.try_run("log", "--format=%B%x00", revs=[f"{base}..HEAD"]) or ""
+
+    def last_commit(self, rev: str, path: str) -> str | None:
+        """The newest commit on ``rev`` that changed ``path``."""
+        return self.try_run("log", "-1", "--format=%H", revs=[rev], paths=[path]) or None
+
+    def tracked_under(self, directory: str) -> set[str]:
+        """Every path git tracks under ``directory``: one ls-files call with one pathspec.
+
+        (Passing thousands of paths as pathspecs makes git match each against each:
+        quadratic, 10+ seconds at 10 000 fragments.)
+        """
+        out = self.run("ls-files", "-z", paths=[directory.rstrip("/") + "/"], strip=False)
+        return {p for p in out.split("\0") if p}
+
+    def remove_from_index(self, paths: list[str]) -> None:
+        """What ``git rm`` does for files already deleted: one call, paths on stdin."""
+        if paths:
+            self.run("update-index", "--remove", "-z", "--stdin",
+                     stdin=b"".join(check_path(p).encode("utf-8") + b"\0" for p in paths))
+
+    def restore(self, paths: list[str]) -> None:
+        """``git checkout HEAD -- PATHS``: the committed state of ``paths``."""
+        if paths:
+            self.run("checkout", "HEAD", paths=paths)
+
+    def add(self, paths: list[str]) -> None:
+        if paths:
+            self.run("add", paths=paths)
+
+    def commit(self, message: str) -> str:
+        self.run("commit", "-q", f"--message={message}")
+        return self.run("rev-parse", "HEAD")
+
+    def create_branch(self, name: str, at: str = "HEAD", what: str = "branch name") -> None:
+        check_branch(name, what)
+        self.run("branch", revs=[name, at])
+
+    def remote_url(self, name: str) -> str | None:
+        """The fetch URL of remote ``name`` (``insteadOf`` applied), or None without one."""
+        return self.try_run("remote", "get-url", revs=[name]) or None
+
+    def head_message(self) -> str:
+        """HEAD's full commit message."""
+        return self.run("log", "-1", "--format=%B", "HEAD")
+
+    def tag_exists(self, name: str) -> bool:
+        check_tag(name)
+        return self.try_run("rev-parse", "--verify", "-q", revs=[f"refs/tags/{name}"]) is not None
+
+    def create_tag(self, name: str, message: str, at: str = "HEAD") -> None:
+        """An annotated tag; the message is kept verbatim (its ``## `` lines are not comments)."""
+        check_tag(name)
+        self.run("tag", "--annotate", "--cleanup=verbatim", "--file=-", revs=[name, at],
+                 stdin=message.encode("utf-8"))
+
+    def push_tag(self, remote: str, name: str) -> None:
+        check_tag(name)
+        self.run("push", "--quiet", revs=[remote, f"refs/tags/{name}"])
+
+    def _objects(self, requests: list[bytes]) -> list[tuple[bytes, bytes, bytes] | None]:
+        if self._cat is None:
+            from relnotes.git.catfile import CatFile
+
+            self._cat = CatFile(self._repo.git, self._mod, _translate)
+        return self._cat.objects(requests)

@@ -1,0 +1,349 @@
+"""A fragment's body is data: the one place that decides which bodies may be rendered.
+
+The rule (README, "Security"): rendering a body into the notes must never create
+structure that ``relnotes.notes.document`` would read — and that GitHub would show — so a
+body is refused when
+
+* a line, in any indentation, reads as notes structure: a release or category
+  heading (``## …``, ``### …``), a status line (``Unreleased.``, ``Released …``), a
+  separator (``---`` or longer), or holds the archive marker;
+* rendered as ``build`` renders it, a code fence it opens is not closed by a fence
+  line of its own, or one of its lines falls outside the entry's bullet (read by
+  :mod:`relnotes.markdown.blocks`, the notes scanner's own tracker);
+* mistletoe finds a heading, thematic break or raw HTML block;
+* a link, image, autolink or link definition targets anything but ``http``,
+  ``https``, ``mailto`` or a relative reference (:func:`relnotes.markdown.safehtml.is_safe_url`);
+* its containers nest deeper than :data:`relnotes.markdown.limits.MAX_NESTING`, it
+  holds more than :data:`MAX_MARKUP` delimiter characters, or it needs mistletoe and
+  has more than :data:`MAX_PARSED_LINES` lines;
+* (with the notes file at hand, :func:`reference_conflicts`) it defines a link
+  label that the notes file or another fragment already defines: CommonMark's first
+  definition wins, so a new entry could otherwise re-point older releases' links.
+
+Line ends are normalised before any of this (CRLF and a lone CR are line ends, as
+in CommonMark), so a ``\\r`` cannot hide a line from the checks.
+
+Every scan here is a single pass over each line with no backtracking regex, so a
+fragment costs time linear in its size whatever its content; mistletoe, which is
+superlinear on some inputs, sees only bodies within the budgets above, and only when
+a cheap screen says it could find something.
+"""
+
+from __future__ import annotations
+
+import re
+
+from relnotes.errors import Problem
+from relnotes.markdown.limits import MAX_NESTING, MarkdownTooDeep, parse_bounded, prefix_end, too_deep_line
+
+# notes.ARCHIVE_MARKER (a test keeps them equal): importing relnotes.notes.document here would
+# put it on the start-up path of 'relnotes new', which never reads the notes.
+ARCHIVE_MARKER = "<!-- ARCHIVE_START -->"
+_THEMATIC_CHARS = frozenset("-*_=+.)0123456789 \t")
+# mistletoe's inline parser is superlinear in the number of delimiters in a paragraph
+# ('](' repeated, '**a' repeated, '[a](b ' repeated) and in long runs of blanks: a 64 KiB
+# body of them takes minutes.  A body may hold at most this many delimiter characters
+# (real entries hold a few dozen), and blank runs inside a line are shortened before
+# parsing (which changes no block, link or target).
+MAX_MARKUP = 2000
+# mistletoe spends tens of microseconds per line on block structure: a body that needs it
+# may have at most this many lines (real entries have a handful).
+MAX_PARSED_LINES = 1000
+_MARKUP_CHARS = "[]<>*_`"
+_BLANK_RUN = r"(?<=\S)[ \t]{4,}"  # a string: compiled (and cached by re) on first use
+_LABEL_DEF = r"\[([^\]\n]{1,999})\]:"
+
+
+def normalise_line_ends(text: str) -> str:
+    """CRLF and lone CR become LF: CommonMark's three line endings, one spelling."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def normalise_label(label: str) -> str:
+    """CommonMark's label matching: case-folded, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _risky_line(line: str) -> bool:
+    """Could mistletoe read a heading, thematic break or HTML block on this line?
+
+    The container prefix (quotes, list markers — mistletoe also takes a bare ``.`` or
+    ``)`` for an ordered marker — and indentation) is skipped in one pass; the rest is
+    risky if it starts with ``#`` or ``<``, or if the line is made only of the
+    characters a thematic break, a setext underline or list markers use.
+    """
+    rest = line[prefix_end(line):]
+    if rest[:1] in ("#", "<"):
+        return True
+    stripped = line.lstrip(" \t>")
+    return len(stripped) >= 1 and all(c in _THEMATIC_CHARS for c in stripped) and any(
+        c in "-*_=" for c in stripped)
+
+
+def may_hold_forbidden_blocks(body: str) -> bool:
+    """False only when no line can start a heading, thematic break or HTML block."""
+    return any(_risky_line(line) for line in body.split("\n"))
+
+
+def _may_hold_links(body: str) -> bool:
+    """False only when mistletoe cannot find a link target with a scheme in ``body``.
+
+    A scheme needs a ':' (literal, an entity or a %-escape) and a target needs
+    '](' , ']:' , '][' , ']' with a definition, or an autolink's '<'.
+    """
+    return ("]" in body or "<" in body) and (":" in body or "&" in body or "%" in body)
+
+
+# -- structure lines ---------------------------------------------------------------------
+
+
+def structure_line(line: str) -> str | None:
+    """What notes structure ``line`` reads as in any indentation, or None."""
+    from relnotes.notes import document as notes
+
+    if ARCHIVE_MARKER in line:
+        return "the archive marker"
+    t = line.strip()
+    if not t:
+        return None
+    if t[0] == "#":
+        if notes.heading_title(t, 2) is not None:
+            return "a release heading"
+        if notes.heading_title(t, 3) is not None:
+            return "a category heading"
+        return None
+    if t[0] == "-":
+        return "a release separator" if notes.SEPARATOR_RE.match(t) else None
+    if t[0] in "UR" and notes.STATUS_RE.match(t):
+        return "a release status line"
+    return None
+
+
+def _structure_problems(lines: list[str], path: str, first_line: int) -> list[Problem]:
+    problems = []
+    for i, line in enumerate(lines):
+        what = structure_line(line)
+        if what:
+            problems.append(Problem(path, first_line + i, 1, "structure-line",
+                                    f"this line reads as {what} of the notes file (in any indentation, "
+                                    "code blocks included); reword it or drop the line"))
+    return problems
+
+
+def _entry_problems(body: str, path: str, first_line: int) -> list[Problem]:
+    """Render the body as ``build`` does (``* `` + first line, the rest indented, the
+    link lines, trailing definitions, the next entry) and read it with the notes
+    scanner's tracker: every body line must stay inside the entry's list item, every
+    fence must be closed by a fence line, and the next entry must be top level again.
+
+    Only bodies that can break this pay for it: an indented first line changes the
+    item's content column, and fences are the only blocks that can outlive their text.
+    """
+    if not (body[:1] in (" ", "\t") or "```" in body or "~~~" in body):
+        return []
+    from relnotes.markdown.blocks import TOP, BlockTracker
+    from relnotes.render.environment import builtin_entry, split_references
+
+    text = split_references(body)[0] if "]:" in body else body
+    count = text.count("\n") + 1
+    entry = builtin_entry(body, ["[#1](https://example.com/pull/1)"]).split("\n")
+    tracker = BlockTracker()
+    problems = []
+    for i, line in enumerate(entry):
+        kind = tracker.feed(line)
+        if i < count and kind == TOP and line.strip():
+            problems.append(Problem(path, first_line + i, 1, "leaves-entry",
+                                    "in the notes this line would fall outside the entry's bullet (the first "
+                                    "line's indentation sets where the bullet's text starts); remove the "
+                                    "leading blanks of the first line"))
+    tracker.feed("")
+    next_entry = tracker.feed("### The next category")
+    for n in tracker.unclosed:
+        problems.append(Problem(path, first_line + min(n, count) - 1, 1, "unclosed-fence",
+                                "this code fence is never closed: add a closing fence line (``` or ~~~, "
+                                "as long as the opening one, nothing after it) after the code"))
+    if next_entry != TOP and not problems:
+        problems.append(Problem(path, first_line + count - 1, 1, "leaves-entry",
+                                "the text does not end with its entry: what follows it in the notes would "
+                                "be read as part of it"))
+    return problems
+
+
+def _rule_after_bullet(first: str, path: str, line: int) -> list[Problem]:
+    """A first line of two or more of one of ``-*_`` (and blanks) makes the rendered
+    entry a horizontal rule, not an entry, under either bullet (``* **``, ``- --``):
+    on its own the body is no rule, so mistletoe cannot see it."""
+    t = first.strip(" \t")
+    if t and t[0] in "-*_" and not t.replace(t[0], "").strip(" \t") and t.count(t[0]) >= 2:
+        return [Problem(path, line, 1, "rule-after-bullet",
+                        "after the entry's bullet ('* ' or '- ') this first line reads as a horizontal "
+                        "rule, not as an entry; reword it")]
+    return []
+
+
+# -- mistletoe ---------------------------------------------------------------------------
+
+
+def shorten_blank_runs(text: str) -> str:
+    """Runs of 4+ blanks after text become 3 blanks: the same blocks, links and
+    targets for mistletoe, without its quadratic scan of long runs."""
+    return re.sub(_BLANK_RUN, "   ", text) if "    " in text else text
+
+
+def markdown_problems(body: str, path: str, first_line: int, *, blocks: bool = True,
+                      links: bool = True) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
+    """mistletoe's view: forbidden blocks, unsafe link targets, defined labels."""
+    from mistletoe import Document, block_token, span_token
+    from mistletoe.markdown_renderer import MarkdownRenderer
+    from mistletoe.utils import traverse
+
+    from relnotes.markdown.safehtml import is_safe_url
+
+    forbidden = {
+        block_token.Heading: ("heading", "headings are not allowed in a fragment; the section comes from 'section:'"),
+        block_token.SetextHeading: ("heading", "headings are not allowed in a fragment (a line of '=' or '-' under text makes one)"),
+        block_token.ThematicBreak: ("thematic-break", "thematic breaks ('---', '***') are not allowed in a fragment"),
+        block_token.HtmlBlock: ("html", "raw HTML blocks are not allowed in a fragment; use Markdown"),
+    }
+    problems: list[Problem] = []
+    text = shorten_blank_runs(body)
+    with MarkdownRenderer():
+        try:
+            doc = parse_bounded(Document, text)
+        except MarkdownTooDeep as e:
+            return [Problem(path, first_line + e.line - 1, 1, "too-deep",
+                            f"Markdown nested more than {MAX_NESTING} levels deep; flatten the quotes or lists")], ()
+        # span tokens have no line: they take their block's (traverse goes breadth first,
+        # so a parent is always seen before its children)
+        lines_of: dict[int, int] = {id(doc): first_line}
+        for r in traverse(doc):
+            node = r.node
+            ln = getattr(node, "line_number", None)
+            line = first_line + ln - 1 if ln else lines_of.get(id(r.parent), first_line)
+            lines_of[id(node)] = line
+            if blocks:
+                hit = forbidden.get(type(node))
+                if hit is not None:
+                    problems.append(Problem(path, line, 1, *hit))
+            if not links:
+                continue
+            target = None
+            if isinstance(node, (span_token.Link, span_token.AutoLink)):
+                target = node.target
+            elif isinstance(node, span_token.Image):
+                target = node.src
+            if target is not None and not is_safe_url(target):
+                problems.append(_unsafe(path, line, target))
+        defined = tuple((label, dest) for label, (dest, _title) in doc.footnotes.items())
+        for label, (dest, _title) in doc.footnotes.items():
+            if links and not is_safe_url(dest):
+                problems.append(_unsafe(path, first_line, dest, f" (link definition [{label}])"))
+    return problems, defined
+
+
+def _unsafe(path: str, line: int, target: str, where: str = "") -> Problem:
+    shown = target if len(target) <= 60 else target[:57] + "..."
+    return Problem(path, line, 1, "unsafe-link",
+                   f"link target {shown!r}{where} is not allowed: use an http, https or mailto "
+                   "URL or a relative link")
+
+
+# A line whose first non-blank character is none of these, indented less than 17
+# columns, can be no structure line, no forbidden block and no deep nesting.
+_SPECIAL_FIRST = frozenset("#-*+_=<>`~0123456789.)UR")
+
+
+def _plain(lines: list[str]) -> bool:
+    """True when no line can need the line-by-line checks (most bodies: prose)."""
+    for line in lines:
+        t = line.lstrip(" \t")
+        if t and (t[0] in _SPECIAL_FIRST or len(line) - len(t) > 16):
+            return False
+    return True
+
+
+def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
+    """Every reason ``body`` (line ends normalised) may not be rendered, and the link
+    definitions it makes (normalised label, destination), for :func:`reference_conflicts`."""
+    lines = body.split("\n")
+    plain = _plain(lines) and ARCHIVE_MARKER not in body
+    problems = [] if plain else _structure_problems(lines, path, first_line)
+    problems += _entry_problems(body, path, first_line)
+    if not plain:
+        problems += _rule_after_bullet(lines[0], path, first_line)
+    deep = None if plain else too_deep_line(body)
+    if deep is not None:
+        problems.append(Problem(path, first_line + deep - 1, 1, "too-deep",
+                                f"Markdown nested more than {MAX_NESTING} levels deep; flatten the quotes or lists"))
+        return problems, ()
+    # Checked for every body, not only those parsed here: `show --format html` and the
+    # site parse every entry, and this bound keeps that parse fast too.
+    markup = sum(body.count(c) for c in _MARKUP_CHARS)
+    if markup > MAX_MARKUP:
+        problems.append(Problem(path, first_line, 1, "too-much-markup",
+                                f"the text holds {markup} Markdown delimiters ({' '.join(_MARKUP_CHARS)}); "
+                                f"at most {MAX_MARKUP} are allowed: shorten it or split it into fragments"))
+        return problems, ()
+    blocks = not plain and may_hold_forbidden_blocks(body)
+    links = _may_hold_links(body)
+    if not (blocks or links):
+        return problems, ()
+    if len(lines) > MAX_PARSED_LINES:
+        problems.append(Problem(path, first_line, 1, "too-long",
+                                f"the text has {len(lines)} lines with Markdown that needs checking; at most "
+                                f"{MAX_PARSED_LINES} can be checked: shorten it or split it into fragments"))
+        return problems, ()
+    more, labels = markdown_problems(body, path, first_line, blocks=blocks, links=links)
+    # a '## x' line is one problem: mistletoe's heading message is the more helpful one
+    said = {p.line for p in more if p.code in ("heading", "thematic-break", "html")}
+    problems = [p for p in problems if not (p.code == "structure-line" and p.line in said)]
+    return sorted(problems + more, key=lambda p: p.line), labels
+
+
+# -- link labels against the notes file ------------------------------------------------------
+
+
+def notes_labels(text: str) -> dict[str, str]:
+    """Label → destination of every definition a line of the notes file may make (a
+    superset: lines in code blocks count too; the first definition of a label wins)."""
+    found: dict[str, str] = {}
+    for line in text.split("\n"):
+        if "]:" not in line:
+            continue
+        m = re.compile(_LABEL_DEF).match(line, prefix_end(line))
+        if m:
+            dest = line[m.end():].strip().split(" ", 1)[0]
+            if dest.startswith("<") and dest.endswith(">"):
+                dest = dest[1:-1]
+            found.setdefault(normalise_label(m[1]), dest)
+    return found
+
+
+def reference_conflicts(fragments, notes_text: str, notes_path: str,
+                        notes_format: str = "releases") -> list[Problem]:
+    """A fragment may not define a link label that the notes file or another fragment
+    (earlier by file name) defines with a different destination: the first definition
+    in a Markdown file wins, so the new entry would silently re-point (or be
+    re-pointed by) another entry's links.  The same label for the same destination is
+    harmless (and is what a rerun of an interrupted ``build`` finds).  In a Keep a
+    Changelog file ``[unreleased]`` and version labels are the headings' own, defined
+    at the end of the file by ``release``: no fragment may define them at all."""
+    if not any(f.labels for f in fragments):
+        return []
+    if notes_format == "keepachangelog":
+        from relnotes.flows.keepachangelog import reserved_label_problems
+
+        reserved = reserved_label_problems(fragments)
+        if reserved:
+            return reserved
+    taken = {label: (dest, notes_path) for label, dest in notes_labels(notes_text).items()}
+    problems = []
+    for f in sorted(fragments, key=lambda f: f.name):
+        for label, dest in f.labels:
+            if label in taken and taken[label][0] != dest:
+                problems.append(Problem(f.path, f.body_line, 1, "link-label-taken",
+                                        f"the link label [{label}] is already defined in {taken[label][1]} "
+                                        f"(as {taken[label][0]}); use an inline link [text](url) or another label"))
+            else:
+                taken.setdefault(label, (dest, f.path))
+    return problems

@@ -1,0 +1,226 @@
+"""``relnotes import notes``: split an existing release section into fragments.
+
+Each bullet becomes a fragment in its category's section; trailing link lines that
+the configured link patterns can express become ``prs`` / ``issues`` /
+``advisories``; everything else stays in the body.  Every fragment is re-rendered
+and compared with the original entry before anything is written: when the two
+differ, the links go back into the body, and if even that cannot reproduce the
+entry the difference is reported.  Nothing is dropped: prose paragraphs become
+fragments of their own, and anything that cannot be mapped is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from relnotes import fsio
+from relnotes.notes import document as notes
+from relnotes.config.load import Config
+from relnotes.errors import UsageError
+from relnotes.fragments.fragment import Fragment, parse_text
+from relnotes.flows.lifecycle import fragment_text
+
+_LINK_LINE = re.compile(r"^\[(?P<label>#\d+|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<url>[^)\s]+)\)$")
+
+
+@dataclass
+class Planned:
+    name: str
+    section: str
+    category: str  # the heading it came from, as written
+    text: str
+    source_line: int
+    exact: bool  # rebuilding gives the original bytes
+
+
+@dataclass
+class ImportPlan:
+    version: str
+    fragments: list[Planned] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)
+    difference: str | None = None  # where build would not give the section back (None: byte for byte)
+
+
+def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, list]]:
+    """Peel link lines off the end of an entry's (dedented) lines."""
+    found: dict[str, list] = {"prs": [], "issues": [], "advisories": []}
+    rest = list(lines)
+    peeled: list[tuple[str, object]] = []
+    while rest:
+        m = _LINK_LINE.match(rest[-1].strip())
+        if not m or rest[-1] != rest[-1].lstrip():
+            break
+        label, url = m["label"], m["url"]
+        if label.startswith("#"):
+            n = int(label[1:])
+            if url == cfg.link("pr", number=n):
+                peeled.append(("prs", n))
+            elif url == cfg.link("issue", number=n):
+                peeled.append(("issues", n))
+            else:
+                break
+        elif url == cfg.link("advisory", id=label):
+            peeled.append(("advisories", label))
+        else:
+            break
+        rest.pop()
+    for kind, value in reversed(peeled):
+        found[kind].append(value)
+    return rest, found
+
+
+def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
+                      name: str, references: str = "", order: int = 0) -> tuple[str, bool]:
+    """Fragment text for one bullet entry, and whether rebuilding reproduces it.
+
+    ``references`` is a block of link reference definitions that followed the entry;
+    it becomes the end of the body, which the entry template renders after the links.
+    """
+    raw = block_text.rstrip("\n").replace("\r\n", "\n")
+    refs = references.rstrip("\n").replace("\r\n", "\n")
+    expected = raw + ("\n\n" + refs if refs else "")
+    lines = raw.split("\n")
+    first = re.sub(r"^[*-][ \t]+", "", lines[0])
+    dedented = [first] + [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:]]
+    attempts = []
+    tail = "\n\n" + refs if refs else ""
+    body_lines, links = _split_links(cfg, dedented)
+    if any(links.values()) and body_lines:
+        attempts.append(("\n".join(body_lines) + tail, links))
+    attempts.append(("\n".join(dedented) + tail, {"prs": [], "issues": [], "advisories": []}))
+    for body, link in attempts:
+        text = fragment_text(section, body, prs=link["prs"], issues=link["issues"],
+                             advisories=link["advisories"], order=order)
+        frag, problems = parse_text(text, name, cfg.sections, fields=cfg.fields)
+        if frag is None:
+            continue
+        if renderer.entries([frag])[0] == expected:
+            return text, True
+    body, link = attempts[-1]
+    return fragment_text(section, body, order=order), False
+
+
+def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan:
+    from relnotes.render.environment import Renderer
+
+    text = fsio.read_text(cfg.root, cfg.root / path, what="notes file")
+    doc = notes.parse_for(cfg, text, path)  # the project's format: a CHANGELOG.md is Keep a Changelog
+    rel = doc.release(version)
+    renderer = Renderer(cfg)
+    plan = plan_notes_doc(cfg, doc, rel, renderer)
+    plan.difference = rebuild_difference(cfg, doc, rel, plan, renderer)
+    return plan
+
+
+def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, renderer) -> ImportPlan:
+    """Plan the fragments for one release section of a parsed notes file."""
+    required = [f.name for f in cfg.fields if f.required]
+    if required:  # an imported entry has no value for them: every fragment would be refused
+        raise UsageError(f"relnotes.yaml requires the custom field{'s' if len(required) > 1 else ''} "
+                         f"{', '.join(required)}, which imported entries do not have",
+                         hint="import first and declare the fields afterwards, or make them optional "
+                              "(required: false, perhaps with a default)")
+    path = doc.path
+    plan = ImportPlan(str(rel.version) if rel.version else rel.title)
+    width = max(3, len(str(sum(len(notes.blocks(doc, c.start + 1, c.end)) for c in rel.categories))))
+    counter = 0
+
+    def next_name(hint: str) -> str:
+        nonlocal counter
+        counter += 1
+        from relnotes.flows.lifecycle import _slug
+
+        return f"{plan.version}-{counter:0{width}d}-{_slug(hint, 5) or 'entry'}.md"
+
+    first_cat = rel.categories[0].start if rel.categories else rel.body_end
+    intro_start = (rel.status_line + 1) if rel.status_line is not None else rel.start + 1
+    for b in notes.blocks(doc, intro_start, first_cat):
+        plan.unmapped.append(f"{path}:{b.start + 1}: text before the first category is not an entry: "
+                             f"{b.text.strip()[:60]!r}")
+    for cat in rel.categories:
+        section = cfg.section_name(cat.title.rstrip(".").strip())
+        blocks = notes.blocks(doc, cat.start + 1, cat.end)
+        i = 0
+        while i < len(blocks):
+            b = blocks[i]
+            refs = ""
+            if b.kind == "entry" and i + 1 < len(blocks) and _is_references(blocks[i + 1]):
+                refs = blocks[i + 1].text
+                i += 1
+            i += 1
+            if section is None:
+                plan.unmapped.append(f"{path}:{b.start + 1}: category '{cat.title}' is not one of the "
+                                     f"configured sections ({', '.join(cfg.sections)})")
+                continue
+            name = next_name(b.text[2:] if b.kind == "entry" else b.text)
+            if b.kind == "entry":
+                ftext, exact = entry_to_fragment(cfg, renderer, section, b.text, name, refs, order=counter)
+            else:
+                ftext, exact = fragment_text(section, b.text.rstrip("\n"), order=counter), False
+                plan.unmapped.append(f"{path}:{b.start + 1}: prose paragraph imported as a bullet entry")
+            if not exact and b.kind == "entry":
+                plan.unmapped.append(f"{path}:{b.start + 1}: entry cannot be rebuilt byte for byte "
+                                     "(irregular indentation or spacing); imported with its text as the body")
+            plan.fragments.append(Planned(name, section, cat.title, ftext, b.start + 1, exact))
+    return plan
+
+
+def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, plan: ImportPlan,
+                       renderer) -> str | None:
+    """Where ``build`` of the planned fragments would not give the section back, or None.
+
+    The section's skeleton (heading, status line, category headings) gets the
+    fragments merged the way ``build`` merges them — grouped and ordered under the
+    active configuration — and is compared with the original text, so ``import`` says
+    "byte for byte" only when that is true.
+    """
+    from relnotes.flows.lifecycle import category_order, group
+
+    skeleton = [doc.lines[rel.start]]
+    if rel.status_line is not None:
+        skeleton += ["\n", doc.lines[rel.status_line], "\n"]
+    for cat in rel.categories:
+        skeleton += [doc.lines[cat.start], "\n"]
+    rebuilt = notes.parse_for(cfg, "".join(skeleton) + "-" * 80 + "\n", doc.path)
+    frags = [f for f in (parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)[0] for p in plan.fragments) if f is not None]
+    merge = [(section, renderer.entries(items)) for section, items in group(cfg, frags)]
+    rebuilt.merge_entries(rebuilt.releases[0], merge, category_order(cfg))
+    original = doc.section_text(rel).replace("\r\n", "\n")
+    out = rebuilt.section_text(rebuilt.releases[0])
+    if out == original:
+        return None
+    a, b = original.split("\n"), out.split("\n")
+    n = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return (f"{doc.path}:{rel.start + n + 1}: the rebuilt section differs here "
+            f"(original {a[n] if n < len(a) else '<end>'!r}, rebuilt {b[n] if n < len(b) else '<end>'!r})")
+
+
+def _is_references(block: notes.Block) -> bool:
+    from relnotes.render.environment import _REF_DEF
+
+    return block.kind == "prose" and all(_REF_DEF.match(ln) for ln in block.text.rstrip("\n").split("\n"))
+
+
+def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
+    """Write the planned fragments; refuses (before writing any) if a name is taken."""
+    taken = [p.name for p in plan.fragments if (cfg.fragments_path / p.name).exists()]
+    if taken:
+        raise UsageError(f"{cfg.fragments_dir}/{taken[0]} already exists",
+                         hint="import into an empty fragments directory, or build the pending fragments first")
+    for p in plan.fragments:
+        frag, problems = parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)
+        if problems:
+            raise UsageError(f"internal: imported fragment {p.name} would be invalid: {problems[0].message}")
+    fsio.make_dir(cfg.root, cfg.fragments_path, what="fragments directory")
+    written = []
+    for p in plan.fragments:
+        fsio.write_text(cfg.root, cfg.fragments_path / p.name, p.text)
+        written.append(f"{cfg.fragments_dir}/{p.name}")
+    return written
+
+
+def fragment_of(cfg: Config, text: str, name: str) -> Fragment:
+    frag, problems = parse_text(text, name, cfg.sections, fields=cfg.fields)
+    assert frag is not None, problems
+    return frag

@@ -1,0 +1,125 @@
+"""Editing a notes file: the splices :class:`relnotes.notes.document.NotesDocument` inherits.
+
+Apart from :mod:`relnotes.notes.document` (which reads a file into lines and an index of its
+parts) because changing the lines — inserting text in the file's own line endings,
+stamping a release, merging rendered entries into categories, rewriting the archive
+list — is one job with its own rules.  Each edit is a splice after which the document
+re-indexes itself, so the index is never stale.  (:mod:`relnotes.notes.document` imports this
+module, so the methods import it when they run.)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from relnotes.errors import ContentError
+
+if TYPE_CHECKING:
+    from relnotes.notes.document import Release
+
+
+class NotesEditing:
+    """The edits of :class:`relnotes.notes.document.NotesDocument` (needs its ``lines``,
+    ``releases``, ``archive``, ``path``, ``newline`` and ``reindex``)."""
+
+    def splice(self, start: int, end: int, new_lines: list[str]) -> None:
+        self.lines[start:end] = new_lines
+        self.reindex()
+
+    def _lines(self, text: str) -> list[str]:
+        """Split inserted text into lines using the file's own line ending."""
+        nl = self.newline
+        return [ln + nl for ln in text.split("\n")] if text else []
+
+    def insert_text(self, at: int, text: str) -> None:
+        """Insert ``text`` (``\\n``-separated, without a final newline) before line ``at``."""
+        if at > 0 and at == len(self.lines) and not self.lines[-1].endswith(("\n", "\r")):
+            self.lines[-1] += self.newline
+        self.splice(at, at, self._lines(text))
+
+    def set_status(self, rel: Release, date: str) -> bool:
+        """Stamp ``rel`` released on ``date``; False when it already says exactly that."""
+        from relnotes.notes import document as notes
+
+        if rel.status_line is None:
+            raise ContentError(
+                f"{self.path}:{rel.start + 1}: '## {rel.title}' has no status line",
+                hint="add 'Unreleased.' on its own line below the heading",
+            )
+        old = self.lines[rel.status_line]
+        m = notes.STATUS_RE.match(old.strip())
+        assert m is not None
+        new = f"Released {date}{m['dot']}{notes._eol(old, '')}"
+        if rel.status == "released":
+            return False
+        self.lines[rel.status_line] = new
+        self.reindex()
+        return True
+
+    def merge_entries(self, rel: Release, by_category: list[tuple[str, list[str]]],
+                      order: list[str]) -> None:
+        """Append rendered entries to ``rel``'s categories, creating missing headings.
+
+        ``by_category`` is ``[(category, [entry_text, …]), …]``; each entry is a bullet
+        block without a final newline.  Entries go after the category's last non-blank
+        line, one blank line between entries, so hand-written entries stay where they
+        are.  A missing category heading is created after the last existing category
+        that precedes it in ``order`` (or before the first that follows it).
+        """
+        from relnotes.notes import document as notes
+
+        rank = {notes.category_key(name): i for i, name in enumerate(order)}
+        for name, entries in by_category:
+            if not entries:
+                continue
+            rel = self.releases[self._index_of(rel)]
+            block = "\n\n".join(entries)
+            cat = rel.category(name)
+            if cat is not None:
+                last = cat.end - 1
+                while last > cat.start and notes.is_blank(self.lines[last]):
+                    last -= 1
+                self.insert_text(last + 1, "\n" + block)
+                continue
+            at = self._new_category_position(rel, notes.category_key(name), rank)
+            prefix = "\n" if at > 0 and not notes.is_blank(self.lines[at - 1]) else ""
+            suffix = "\n" if at < len(self.lines) else ""
+            self.insert_text(at, f"{prefix}### {name}\n\n{block}{suffix}")
+
+    def _index_of(self, rel: Release) -> int:
+        for i, r in enumerate(self.releases):
+            if r.start == rel.start:
+                return i
+        raise AssertionError("release moved")  # pragma: no cover
+
+    def _new_category_position(self, rel: Release, key: str, rank: dict[str, int]) -> int:
+        mine = rank.get(key, len(rank))
+        before = [c for c in rel.categories if rank.get(c.key, len(rank)) <= mine]
+        after = [c for c in rel.categories if rank.get(c.key, len(rank)) > mine]
+        if after and not before:
+            return after[0].start
+        if before:
+            last = before[-1]
+            following = [c for c in rel.categories if c.start > last.start]
+            return following[0].start if following else rel.body_end
+        # no categories at all: after the status line's paragraph
+        return rel.body_end
+
+    def replace_archive(self, links: list[tuple[str, str]]) -> None:
+        """Rewrite the archive list with ``[(label, url), …]`` (already ordered)."""
+        from relnotes.notes import document as notes
+
+        if self.archive is None:
+            raise ContentError(
+                f"{self.path}: no '{notes.ARCHIVE_MARKER}' line",
+                hint=f"add a line '{notes.ARCHIVE_MARKER}' where the archive list should go",
+            )
+        a = self.archive
+        nl = self.newline
+        new = [f"* [{label}]({url}){nl}" for label, url in links]
+        at_eof = a.end == len(self.lines)
+        if at_eof and a.end > a.first and not self.lines[-1].endswith("\n") and new:
+            new[-1] = new[-1][: -len(nl)]  # the file ended without a newline; keep it so
+        if a.first == len(self.lines) and not self.lines[a.marker].endswith("\n"):
+            self.lines[a.marker] += nl
+        self.splice(a.first, a.end, new)

@@ -1,0 +1,237 @@
+"""``CHANGELOG.md`` in the Keep a Changelog 1.1.0 format, on :mod:`relnotes.notes.document`' model.
+
+The same promise as ``RELEASES.md``: a document is its list of lines, parsing only
+records where things are, serialising is ``"".join(lines)`` (an unedited file gives
+back its bytes) and every edit is a splice.  Only the scan differs, so everything that
+reads releases and categories (build, show, check, tag) works on either format:
+
+* everything before the first ``## `` heading is the preamble (``# Changelog`` …);
+* ``## [Unreleased]`` (or ``## Unreleased``) is the unreleased release;
+* ``## [1.2.0] - 2026-11-30`` is a released one, also spelled ``## 1.2.0 - …``,
+  ``## [v1.2.0] - …`` or with a trailing ``[YANKED]``; its date is its status;
+* ``### Added`` … are its categories, as in ``RELEASES.md``;
+* the file's trailing run of link reference definitions, from the first whose label is
+  ``unreleased`` or a version (``[1.2.0]: …/compare/v1.1.0...v1.2.0``), is the footer:
+  not part of the last release.  Definitions before it (an entry's own) stay in the
+  release that holds them.
+
+Real files are irregular (headings without brackets or dates, ``## master``, versions
+out of order, missing definitions): the scan tolerates all of it and
+:mod:`relnotes.notes.keepachangelog_problems` reports it for ``check``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from relnotes.errors import ContentError
+from relnotes.notes.document import Category, NotesDocument, Release, _eol, _strip_eol, heading_title, is_blank
+from relnotes.version import Version
+
+FORMAT = "keepachangelog"
+UNRELEASED = "unreleased"
+# A link reference definition at the top level; the label is bounded as CommonMark's is (999).
+_DEFINITION_RE = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]{1,999})\]:[ \t]*(?P<url>\S*)")
+_DASHES = "-\u2013\u2014"  # '-', en dash, em dash: real files use all three between version and date
+
+
+class HeadingParts(NamedTuple):
+    """What a ``## …`` heading of a Keep a Changelog file says."""
+
+    label: str  # "Unreleased", "1.2.0", "v1.2.0", "master"
+    bracketed: bool  # written '[1.2.0]': a link whose definition is in the footer
+    date: str | None
+    yanked: bool
+
+    @property
+    def unreleased(self) -> bool:
+        return self.label.strip().casefold() == UNRELEASED
+
+
+def heading_parts(title: str) -> HeadingParts:
+    """Split a release heading's title; string operations only (bounded on any line)."""
+    t = title.strip()
+    bracketed = False
+    if t.startswith("[") and t.find("]") > 1:
+        close = t.find("]")
+        label, rest, bracketed = t[1:close], t[close + 1:], True
+    else:
+        head, _, rest = t.partition(" ")
+        label = head
+    rest = rest.strip(" \t")
+    date = None
+    if rest[:1] and rest[0] in _DASHES:
+        rest = rest[1:].strip(" \t")
+        token, _, rest = rest.partition(" ")
+        date = token or None
+    yanked = "[YANKED]" in rest.upper()
+    return HeadingParts(label.strip(), bracketed, date, yanked)
+
+
+def normalise_label(label: str) -> str:
+    """CommonMark's label matching: case-folded, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def is_release_label(label: str) -> bool:
+    """Whether a link label is one the footer owns: ``unreleased`` or a version."""
+    norm = normalise_label(label)
+    return norm == UNRELEASED or Version.try_parse(norm) is not None
+
+
+class LinkDefinition(NamedTuple):
+    line: int
+    label: str
+    url: str
+
+
+class KeepAChangelogDocument(NotesDocument):
+    """A Keep a Changelog file: its lines plus where its releases and footer are."""
+
+    format = FORMAT
+
+    def __init__(self, text: str, path: str = "CHANGELOG.md") -> None:
+        super().__init__(text, path)
+
+    def reindex(self) -> None:
+        from relnotes.markdown.blocks import TOP, classify
+
+        lines = self.lines
+        n = len(lines)
+        raw = [_strip_eol(line) for line in lines]
+        kinds, _ = classify(raw)
+        footer, links = self._footer(raw, kinds, TOP)
+        stop = footer if footer is not None else n
+        heads = [i for i in range(stop) if kinds[i] == TOP and heading_title(raw[i], 2) is not None]
+        releases = []
+        for k, start in enumerate(heads):
+            body_end = heads[k + 1] if k + 1 < len(heads) else stop
+            title = heading_title(raw[start], 2) or ""
+            parts = heading_parts(title)
+            cat_heads = [(heading_title(raw[i], 3), i) for i in range(start + 1, body_end)
+                         if kinds[i] == TOP and heading_title(raw[i], 3) is not None]
+            ends = [line for _, line in cat_heads[1:]] + [body_end]
+            cats = [Category(t or "", line, end) for (t, line), end in zip(cat_heads, ends)]
+            version = None if parts.unreleased else Version.try_parse(parts.label)
+            status = "unreleased" if parts.unreleased else ("released" if version is not None else None)
+            releases.append(Release(title=title, version=version, start=start, body_end=body_end,
+                                    end=body_end, separator=None, status_line=start, status=status,
+                                    date=parts.date, categories=cats))
+        self.releases = releases
+        self.archive = None
+        self.footer = footer
+        self.links = links
+
+    @staticmethod
+    def _footer(raw: list[str], kinds: list[str], top: str) -> tuple[int | None, list[LinkDefinition]]:
+        """The footer: from the first release definition of the file's trailing run of
+        definitions and blank lines; (its first line, its definitions)."""
+        i = len(raw)
+        first = None
+        while i > 0:
+            line = raw[i - 1]
+            if line.strip():
+                m = _DEFINITION_RE.match(line) if kinds[i - 1] == top and "]:" in line else None
+                if m is None:
+                    break
+                if is_release_label(m["label"]):
+                    first = i - 1
+            i -= 1
+        if first is None:
+            return None, []
+        links = []
+        for j in range(first, len(raw)):
+            m = _DEFINITION_RE.match(raw[j])
+            if m:
+                links.append(LinkDefinition(j, m["label"], m["url"]))
+        return first, links
+
+    # -- reading -----------------------------------------------------------------------
+
+    def release(self, version: Version | str | None = None) -> Release:
+        if not self.releases:
+            raise ContentError(f"{self.path}: no release section (a '## [Unreleased]' or '## [X.Y.Z] - DATE' "
+                               f"heading) found", hint="add '## [Unreleased]' below the file's title")
+        return super().release(version)
+
+    def unreleased(self) -> Release:
+        """The ``## [Unreleased]`` release; ContentError naming the fix when there is none."""
+        for rel in self.releases:
+            if rel.status == "unreleased":
+                return rel
+        raise ContentError(f"{self.path}: no '## [Unreleased]' section",
+                           hint="add '## [Unreleased]' above the newest release (build collects entries there)")
+
+    def newest_release(self) -> Release | None:
+        """The highest released version (files are newest first, but not always)."""
+        released = [r for r in self.releases if r.version is not None]
+        return max(released, key=lambda r: r.version) if released else None
+
+    def definition(self, label: str) -> LinkDefinition | None:
+        want = normalise_label(label)
+        for link in self.links:
+            if normalise_label(link.label) == want:
+                return link
+        return None
+
+    def release_text(self, rel: Release) -> str:
+        """The section, plus its heading's link definition so that ``[1.2.0]`` stays a link."""
+        text = self.section_text(rel).rstrip() + "\n"
+        parts = heading_parts(rel.title)
+        link = self.definition(parts.label) if parts.bracketed else None
+        if link is not None:
+            text += "\n" + _strip_eol(self.lines[link.line]).strip() + "\n"
+        return text
+
+    # -- editing -----------------------------------------------------------------------
+
+    def stamp_unreleased(self, version: Version, date: str, *, unreleased_url: str | None,
+                         version_url: str | None) -> None:
+        """``## [Unreleased]`` becomes ``## [VERSION] - DATE`` under a fresh, empty one.
+
+        The fresh heading is the old line itself (its spelling kept); with bracketed
+        headings the footer gets ``[VERSION]: version_url`` and ``[unreleased]`` is
+        re-pointed to ``unreleased_url``.  Every other line keeps its bytes.
+        """
+        rel = self.unreleased()
+        if any(r.version == version for r in self.releases):
+            raise ContentError(f"{self.path}: '## [{version}]' already exists",
+                               hint="release a newer version (--version)")
+        parts = heading_parts(rel.title)
+        old = self.lines[rel.start]
+        nl = self.newline
+        label = f"[{version}]" if parts.bracketed else str(version)
+        self.lines[rel.start] = f"## {label} - {date}{_eol(old, '')}"
+        fresh = old if old.endswith("\n") else old + nl
+        self.splice(rel.start, rel.start, [fresh, nl])
+        if parts.bracketed and version_url:
+            self._link_release(str(version), version_url, unreleased_url)
+
+    def _link_release(self, version: str, version_url: str, unreleased_url: str | None) -> None:
+        nl = self.newline
+        unreleased = self.definition(UNRELEASED)
+        new_def = [] if self.definition(version) else [f"[{version}]: {version_url}{nl}"]
+        if unreleased is not None:
+            line = self.lines[unreleased.line]
+            m = _DEFINITION_RE.match(_strip_eol(line))
+            assert m is not None
+            if unreleased_url:
+                self.lines[unreleased.line] = line[:m.start("url")] + unreleased_url + line[m.end("url"):]
+            self.splice(unreleased.line + 1, unreleased.line + 1, new_def)
+            return
+        added = ([f"[unreleased]: {unreleased_url}{nl}"] if unreleased_url else []) + new_def
+        if self.footer is not None:
+            self.splice(self.footer, self.footer, added)
+            return
+        if not added:
+            return
+        at = len(self.lines)
+        if at and not self.lines[-1].endswith("\n"):
+            self.lines[-1] += nl
+        gap = [nl] if at and not is_blank(self.lines[-1]) else []
+        self.splice(at, at, gap + added)
+
+
+def parse(text: str, path: str = "CHANGELOG.md") -> KeepAChangelogDocument:
+    return KeepAChangelogDocument(text, path)

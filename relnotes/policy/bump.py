@@ -1,0 +1,300 @@
+"""The next version, and why: semantic versions from the changes (``relnotes next``).
+
+Under ``versioning: semver`` every change asks for a bump: ``breaking: true`` a major,
+otherwise its section's level from the ``bump`` lists (``default`` for a section no list
+names).  The release takes the largest; below 1.0.0 (``bump.zero_shift``) each level
+shifts down one, as SemVer §4 and Cargo treat 0.x: a breaking change makes 0.(x+1).0,
+anything else 0.x.(y+1).  The changes are both the pending fragments and the entries
+already built into the unreleased section (by their category: the breaking-changes
+group, or the breaking prefix, counts as breaking), so the answer is the same before
+and after ``build``.
+
+Under ``versioning: major-per-release`` (Wasmtime) the answer is the top section's
+version: every release is the next major, whatever the changes.
+
+The version the bump starts from (:func:`current_version`) is what is exact: the newest
+release the notes file records as released.  Main's notes after a ``cut`` keep only the
+upcoming section, so when the notes record none, git answers instead (and is only then
+opened): the newest release tag (the ``tag`` pattern) or release branch (a branch is cut,
+so main's next release comes after it) below the top section's version.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping, NamedTuple
+
+from relnotes.config.load import Config
+from relnotes.version import Version
+
+LEVELS = ("patch", "minor", "major")  # by rank
+_SHIFTED = {"major": "minor", "minor": "patch", "patch": "patch"}
+
+
+class Reason(NamedTuple):
+    """One change that asks for ``bump``: a fragment file, or an entry already in the notes."""
+
+    source: str  # changes.d/x.md, or RELEASES.md:12 for a built entry
+    section: str
+    breaking: bool
+    bump: str
+    built: bool = False
+
+    def as_dict(self) -> dict:
+        return {"source": self.source, "section": self.section, "breaking": self.breaking, "bump": self.bump,
+                "built": self.built}
+
+    def describe(self) -> str:
+        marked = self.breaking and "breaking" not in self.section.casefold()  # the group's name says it
+        what = f"{self.section}, breaking" if marked else self.section
+        return f"{self.source}: {what}" + (" (already built)" if self.built else "")
+
+
+class Built(NamedTuple):
+    """An entry already in the unreleased section: its category, where it is, whether breaking."""
+
+    category: str
+    source: str = ""
+    breaking: bool = False
+
+
+class NextVersion(NamedTuple):
+    version: Version
+    bump: str  # "major" | "minor" | "patch", or "none" for a first release (nothing to bump from)
+    reasons: tuple[Reason, ...]  # the changes that force ``bump`` (the others ask for less)
+    current: Version | None = None
+    scheme: str = "semver"
+    basis: str = ""  # where ``current`` (or the version itself) comes from
+    others: int = 0  # changes that ask for less than ``bump``
+    kept_heading: bool = False  # the top section's version is kept (see ``note``)
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {"version": str(self.version), "bump": self.bump, "scheme": self.scheme,
+                "current": str(self.current) if self.current else None, "basis": self.basis,
+                "reasons": [r.as_dict() for r in self.reasons], "others": self.others,
+                "kept_heading": self.kept_heading, "note": self.note}
+
+
+def level(cfg: Config, section: str, breaking: bool, current: Version) -> str:
+    """The bump one change asks for, the 0.x shift applied."""
+    wanted = "major" if breaking else cfg.bump.level(section)
+    if current.major == 0 and cfg.bump.zero_shift:
+        return _SHIFTED[wanted]
+    return wanted
+
+
+def bumped(current: Version, how: str) -> Version:
+    """``current`` raised by one level.  From a pre-release, the release it leads to is
+    enough when it already is that big a step (``2.0.0-rc.1`` + major = ``2.0.0``)."""
+    if current.pre:
+        r = current.release
+        if how == "patch" or (how == "minor" and r.patch == 0) or (how == "major" and r.minor == r.patch == 0):
+            return r
+    if how == "major":
+        return Version(current.major + 1, 0, 0)
+    if how == "minor":
+        return Version(current.major, current.minor + 1, 0)
+    return Version(current.major, current.minor, current.patch + 1)
+
+
+def next_version(cfg: Config, current: Version, fragments: Iterable = (),
+                 unreleased_categories: Mapping[str, int] | Iterable[Built] = ()) -> NextVersion:
+    """The semver release after ``current`` that the changes need.
+
+    ``fragments``: pending :class:`~relnotes.fragments.fragment.Fragment` objects (``section``,
+    ``breaking``, ``path``).  ``unreleased_categories``: the entries already built into
+    the unreleased section, as :class:`Built` items (:func:`built_entries` reads them
+    from the notes) or simply ``{category: number of entries}``.  Without any change
+    the release is still at least ``bump.default`` (a release always changes the version).
+    """
+    asks: list[Reason] = []
+    for f in fragments:
+        asks.append(Reason(f.path, f.section, f.breaking, level(cfg, f.section, f.breaking, current)))
+    for b in _built(cfg, unreleased_categories):
+        section = cfg.section_name(b.category) or b.category
+        asks.append(Reason(b.source or b.category, section, b.breaking,
+                           level(cfg, section, b.breaking, current), built=True))
+    if not asks:
+        how = level(cfg, "", False, current)  # no section: bump.default
+        return NextVersion(bumped(current, how), how, (), current)
+    how = max((r.bump for r in asks), key=LEVELS.index)
+    forcing = tuple(r for r in asks if r.bump == how)
+    return NextVersion(bumped(current, how), how, forcing, current, others=len(asks) - len(forcing))
+
+
+def _built(cfg: Config, given: Mapping[str, int] | Iterable[Built]) -> list[Built]:
+    if isinstance(given, Mapping):
+        heading = _group_key(cfg)
+        from relnotes.notes.document import category_key
+
+        return [Built(cat, cat, category_key(cat) == heading) for cat, n in given.items() for _ in range(n)]
+    return list(given)
+
+
+def _group_key(cfg: Config) -> str | None:
+    from relnotes.notes.document import category_key
+
+    return category_key(cfg.breaking_changes.heading) if cfg.breaking_changes.style == "group" else None
+
+
+def is_breaking_entry(cfg: Config, category: str, text: str) -> bool:
+    """Whether an entry in the notes is marked breaking the way this configuration marks it:
+    in the breaking-changes group, or (style ``prefix``) starting with the prefix."""
+    from relnotes.notes.document import category_key
+
+    bc = cfg.breaking_changes
+    if bc.style == "group":
+        return category_key(category) == category_key(bc.heading)
+    if bc.style == "prefix":
+        import re
+
+        bullet = re.match(r"[*-][ \t]+", text)
+        return text[bullet.end() if bullet else 0:].startswith(bc.prefix.rstrip())
+    return False
+
+
+def built_entries(cfg: Config, doc, rel) -> list[Built]:
+    """The entries of release ``rel`` in ``doc``, with their category and line."""
+    from relnotes.notes.blocks import blocks
+
+    out = []
+    for cat in rel.categories:
+        for b in blocks(doc, cat.start + 1, cat.end):
+            if b.kind == "entry":
+                out.append(Built(cat.title.strip(), f"{doc.path}:{b.start + 1}",
+                                 is_breaking_entry(cfg, cat.title, b.text)))
+    return out
+
+
+# -- where the bump starts: the current version -----------------------------------------------
+
+
+def current_version(cfg: Config, doc, repo=None) -> tuple[Version | None, str]:
+    """The newest release, and where that answer comes from (see the module docstring)."""
+    released = [r for r in doc.releases if r.status == "released" and r.version is not None]
+    if released:
+        newest = max(released, key=lambda r: r.version)
+        return newest.version, f"the newest released section of {doc.path} (line {newest.start + 1})"
+    if not (cfg.root / ".git").exists():
+        return None, f"no released section in {doc.path}, and no git repository"
+    top = doc.releases[0] if doc.releases else None
+    below = top.version.release if top is not None and top.version is not None and top.unreleased else None
+    with _repo(cfg, repo) as r:
+        return _from_git(cfg, r, below)
+
+
+def _repo(cfg: Config, repo):
+    """``repo`` when the caller has one open, else a new one (closed after use)."""
+    import contextlib
+
+    if repo is not None:
+        return contextlib.nullcontext(repo)
+    from relnotes.git.repo import Repo
+
+    return Repo(cfg.root)
+
+
+def _from_git(cfg: Config, repo, below: Version | None) -> tuple[Version | None, str]:
+    from relnotes.version import version_of_branch
+
+    found: list[tuple[Version, str]] = []
+    if cfg.tag.count("{version}") == 1:
+        for name in repo.tag_names():
+            v = version_of_branch(name, cfg.tag)
+            if v is not None:
+                found.append((v, f"tag {name}"))
+    for ref in repo.branches():
+        v = version_of_branch(ref.branch, cfg.release_branch)
+        if v is not None:
+            found.append((v, f"release branch {ref.name}"))
+    found = [(v, w) for v, w in found if not v.pre and (below is None or v < below)]
+    if not found:
+        return None, "no released section in the notes, and no release tag or branch in git"
+    v, where = max(found, key=lambda f: f[0])
+    return v, f"{where} (the notes record no released section)"
+
+
+# -- the whole question, as next / cut / release ask it -----------------------------------------
+
+
+def plan(cfg: Config, doc=None, fragments=None, repo=None) -> NextVersion:
+    """The next release for the notes and fragments as they are (``relnotes next``; ``cut``
+    and ``release`` under semver).  ``repo``: an open :class:`~relnotes.git.repo.Repo` to use
+    when git must answer (else one is opened only then)."""
+    from relnotes.flows.lifecycle import pending_fragments, read_notes
+
+    doc = doc if doc is not None else read_notes(cfg)
+    top = doc.release()
+    heading = top.version.release if top.unreleased and top.version is not None else None
+    if cfg.versioning == "major-per-release":
+        released = [r.version for r in doc.releases if r.status == "released" and r.version is not None]
+        current = max(released) if released else None
+        if heading is not None:
+            return NextVersion(heading, "major", (), current, cfg.versioning,
+                               f"the unreleased top section of {doc.path} (line {top.start + 1})")
+        base = current or (top.version.release if top.version else Version(0, 0, 0))
+        return NextVersion(base.next_major(), "major", (), current, cfg.versioning,
+                           "every release is a new major")
+    fragments = pending_fragments(cfg) if fragments is None else fragments
+    current, basis = current_version(cfg, doc, repo)
+    if current is None:
+        first = heading or Version(0, 1, 0)
+        where = (f"the unreleased top section of {doc.path} (line {top.start + 1})" if heading else "a first 0.1.0")
+        return NextVersion(first, "none", (), None, cfg.versioning, f"{basis}: the first release is {where}")
+    built = built_entries(cfg, doc, top) if top.unreleased else []
+    nv = next_version(cfg, current, fragments, built)._replace(scheme=cfg.versioning, basis=basis)
+    if nv.bump == "patch" and not any(r.status == "released" for r in doc.releases):
+        # the notes hold no released section: main (or a branch before its first release) in
+        # the release-branch flow, where patch numbers belong to the release branches
+        nv = nv._replace(version=bumped(current, "minor"), bump="minor", reasons=(),
+                         others=nv.others + len(nv.reasons),
+                         note="a release cut from the main branch starts a release line (X.Y.0): at least "
+                              "a minor bump, since patch releases are made on the release branches")
+    if heading is not None and heading > nv.version and heading > current:
+        return nv._replace(version=heading, kept_heading=True,
+                           note=f"the top section already says {heading}, more than the changes need; kept")
+    if (heading is not None and heading.patch > 0 and nv.version != heading
+            and (current.major, current.minor) == (heading.major, heading.minor)):
+        branch = _release_branch(cfg, repo)
+        if branch:
+            return nv._replace(version=heading, bump="patch", kept_heading=True, reasons=(),
+                               others=nv.others + len(nv.reasons),
+                               note=f"{branch} is a release branch: its next release stays the patch "
+                                    f"release {heading} (the changes alone would make {nv.version})")
+    return nv
+
+
+def _release_branch(cfg: Config, repo) -> str | None:
+    """The checked-out branch when it is a release branch (by ``release_branch``), else None."""
+    from relnotes.version import version_of_branch
+
+    if repo is None and not (cfg.root / ".git").exists():
+        return None
+    with _repo(cfg, repo) as r:
+        name = r.current_branch()
+    return name if name and version_of_branch(name, cfg.release_branch) is not None else None
+
+
+def describe(nv: NextVersion) -> str:
+    """``relnotes next``'s text: the version, then why."""
+    lines = [f"next version: {nv.version}"]
+    if nv.scheme == "major-per-release":
+        lines.append(f"versioning: major-per-release (every release is a new major); {nv.basis}")
+        return "\n".join(lines) + "\n"
+    if nv.current is None:
+        lines.append(f"versioning: semver; {nv.basis}")
+        return "\n".join(lines) + "\n"
+    lines[0] += f" ({nv.bump} bump from {nv.current})"
+    lines.append(f"versioning: semver; {nv.current} is {nv.basis}")
+    if nv.note:
+        lines.append(nv.note)
+    if nv.reasons:
+        lines.append(f"{nv.bump} because of:")
+        lines += [f"  {r.describe()}" for r in nv.reasons]
+    elif not nv.note:
+        lines.append(f"no changes yet: a release is at least a {nv.bump} bump (bump.default)")
+    if nv.others and nv.reasons:
+        lines.append(f"{nv.others} other change{'s' if nv.others != 1 else ''} need{'' if nv.others != 1 else 's'} less")
+    elif nv.others:
+        lines.append(f"{nv.others} change{'s' if nv.others != 1 else ''} pending or built")
+    return "\n".join(lines) + "\n"
