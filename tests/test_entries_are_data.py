@@ -16,9 +16,12 @@ from hypothesis import strategies as st
 
 from conftest import corpus
 from relnotes.notes import document as notes
+from relnotes.markdown import structure
+from relnotes.notes import blocks
+from relnotes.notes import formats
 from relnotes.markdown.blocks import classify
 from relnotes.fragments.fragment import parse_text
-from relnotes.render.environment import builtin_entry
+from relnotes.markdown.entry import builtin_entry
 
 MAIN = corpus("main.RELEASES.md")
 SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Security")
@@ -41,11 +44,11 @@ def structure(doc: notes.NotesDocument) -> tuple:
 
 def entries_in(doc: notes.NotesDocument, category: str) -> int:
     cat = doc.releases[0].category(category)
-    return sum(1 for b in notes.blocks(doc, cat.start + 1, cat.end) if b.kind == "entry")
+    return sum(1 for b in blocks.blocks(doc, cat.start + 1, cat.end) if b.kind == "entry")
 
 
 def with_entry(text: str, entry: str, category: str = "Added") -> notes.NotesDocument:
-    doc = notes.parse(text)
+    doc = formats.parse(text)
     doc.merge_entries(doc.releases[0], [(category, [entry])], list(SECTIONS))
     return doc
 
@@ -72,14 +75,14 @@ def test_issue_unclosed_fence_in_the_notes_cannot_lose_releases_or_the_archive(p
     """Even hand-written into the notes (check bypassed), an unclosed fence in an entry
     ends with its list item: cut --commit keeps the archive and the older releases."""
     broken = MAIN.replace("### Added\n", "### Added\n\n* Fixed a crash:\n\n  ```rust\n  fn main() {}\n", 1)
-    doc = notes.parse(broken)
-    assert structure(doc) == structure(notes.parse(MAIN))
+    doc = formats.parse(broken)
+    assert structure(doc) == structure(formats.parse(MAIN))
     branch = corpus("release-24.0.0.RELEASES.md")
-    top = notes.parse(branch).releases[0]
+    top = formats.parse(branch).releases[0]
     cat = top.categories[0]
     lines = branch.split("\n")
     lines.insert(cat.start + 1, "\n* A fix:\n\n  ```rust\n  fn main() {}")
-    assert structure(notes.parse("\n".join(lines))) == structure(notes.parse(branch))
+    assert structure(formats.parse("\n".join(lines))) == structure(formats.parse(branch))
 
     project.write("RELEASES.md", broken)
     project.commit("base")
@@ -99,7 +102,7 @@ def test_issue_indented_archive_marker_is_refused_and_not_read(indent):
     # in the notes, only a top-level marker (at most three spaces in) is the marker
     entry = f"* Text.\n\n  {indent}<!-- ARCHIVE_START -->\n  [#1](https://x.org/pull/1)"
     doc = with_entry(MAIN, entry)
-    assert structure(doc) == structure(notes.parse(MAIN))
+    assert structure(doc) == structure(formats.parse(MAIN))
     assert doc.archive.marker == doc.lines.index("<!-- ARCHIVE_START -->\n")
 
 
@@ -124,12 +127,12 @@ def test_lone_carriage_return_in_the_notes_is_reported_and_tracked():
     """A hand-written lone CR is a line end for the scanner, as for GitHub: here it
     opens a top-level fence that hides the rest (so check says why)."""
     text = MAIN.replace("### Added\n", "### Added\n\n* text\r```\n", 1)
-    doc = notes.parse(text)
+    doc = formats.parse(text)
     assert doc.archive is None and [c.title for c in doc.releases[0].categories] == ["Added"]
-    problems = notes.structure_problems(doc)
+    problems = formats.structure_problems(doc)
     assert ("notes-lone-cr", 7, 7) in [(p.code, p.line, p.col) for p in problems]
-    harmless = notes.parse(MAIN.replace("### Added\n", "### Added\n\n* text\r  more\n", 1))
-    assert structure(harmless) == structure(notes.parse(MAIN))
+    harmless = formats.parse(MAIN.replace("### Added\n", "### Added\n\n* text\r  more\n", 1))
+    assert structure(harmless) == structure(formats.parse(MAIN))
 
 
 # -- structure lines, in any indentation --------------------------------------------------------
@@ -338,7 +341,7 @@ def test_accepted_bodies_never_change_the_notes_structure(body, category):
     assume(frag is not None)
     entry = builtin_entry(frag.body, ["[#5](https://github.com/x/y/pull/5)"])
     for text in (MAIN, corpus("release-24.0.0.RELEASES.md")):
-        before = notes.parse(text)
+        before = formats.parse(text)
         if before.releases[0].category(category) is None:
             continue
         after = with_entry(text, entry, category)
@@ -384,7 +387,7 @@ def test_tracker_finds_exactly_commonmarks_top_level_headings(lines):
     expected = [t.map[0] + 1 for t in tokens if t.type == "heading_open" and t.tag == "h2" and t.level == 0
                 and lines[t.map[0]].startswith("##")]
     kinds, _ = classify(lines)
-    found = [i + 1 for i, line in enumerate(lines) if kinds[i] == "top" and notes.heading_title(line, 2) is not None]
+    found = [i + 1 for i, line in enumerate(lines) if kinds[i] == "top" and structure.heading_title(line, 2) is not None]
     assert found == expected
 
 
@@ -412,9 +415,9 @@ def test_fuzz_check_and_build(project, frags):
     assert r2.exit_code in (0, 1, 2) and "Traceback" not in r2.output, r2.output
     if r.exit_code == 0:
         assert r2.exit_code == 0, r2.output
-        after = notes.parse(project.read("RELEASES.md"))
-        assert structure(after)[1] == structure(notes.parse(MAIN))[1]
-        assert [r[:3] for r in structure(after)[0]] == [r[:3] for r in structure(notes.parse(MAIN))[0]]
+        after = formats.parse(project.read("RELEASES.md"))
+        assert structure(after)[1] == structure(formats.parse(MAIN))[1]
+        assert [r[:3] for r in structure(after)[0]] == [r[:3] for r in structure(formats.parse(MAIN))[0]]
         added = sum(entries_in(after, c) for c in ("Added", "Changed", "Fixed", "Removed", "Security")
                     if after.releases[0].category(c) is not None)
         assert added == len(frags)
@@ -423,7 +426,7 @@ def test_fuzz_check_and_build(project, frags):
 def test_the_screen_and_the_scanner_share_the_archive_marker():
     from relnotes.markdown import screen as markdown_screen
 
-    assert markdown_screen.ARCHIVE_MARKER == notes.ARCHIVE_MARKER
+    assert markdown_screen.ARCHIVE_MARKER == structure.ARCHIVE_MARKER
 
 
 def test_new_does_not_import_the_notes_model_or_mistletoe():

@@ -10,6 +10,7 @@ from conftest import CORPUS, corpus
 from relnotes.config import load as config
 from relnotes.migrate import notes_import as importer
 from relnotes.notes import document as notes
+from relnotes.notes import formats
 from relnotes.render.environment import Renderer
 
 PER_BRANCH = sorted(p.name for p in CORPUS.glob("release-*.RELEASES.md")
@@ -29,7 +30,7 @@ def _corpus_config(tmp_path):
 
 def round_trip(cfg, renderer, name, text, rel):
     """Import one section, rebuild it into its empty skeleton; (ok, reason)."""
-    doc = notes.parse(text, name)
+    doc = formats.parse(text, name)
     plan = importer.plan_notes_doc(cfg, doc, rel, renderer)
     original = doc.section_text(rel)
     skeleton = [doc.lines[rel.start]]
@@ -60,7 +61,7 @@ def test_corpus_sections_round_trip(tmp_path, capsys):
     total, ok, failures = 0, 0, []
     for name in PER_BRANCH:
         text = corpus(name)
-        for rel in notes.parse(text, name).releases:
+        for rel in formats.parse(text, name).releases:
             total += 1
             good, why = round_trip(cfg, renderer, name, text, rel)
             ok += good

@@ -372,7 +372,7 @@ from test_entries_are_data import _BODY, MAIN, commonmark_outline, entries_in, s
 from relnotes.notes import document as notes  # noqa: E402
 from relnotes.config.rules import INLINE_PATTERN  # noqa: E402
 from relnotes.fragments.fragment import parse_text  # noqa: E402
-from relnotes.render.environment import breaking_prefix, builtin_entry  # noqa: E402
+from relnotes.markdown.entry import breaking_prefix, builtin_entry  # noqa: E402
 
 _GOOD_PREFIXES = st.sampled_from(["**Breaking:** ", "BREAKING: ", "⚠️ ", "*x* ", "_Breaking_ — ", "Breaking:", "!"])
 _PREFIXES = st.one_of(

@@ -162,23 +162,3 @@ def show_release(doc: KeepAChangelogDocument, version: str | None):
     return doc.release(version)
 
 
-def reserved_label_problems(fragments: list[Fragment]):
-    """A fragment may not define ``[unreleased]`` or a version label: release headings
-    link through them, and a definition in an entry (above the footer) would win.
-    Each problem is at the definition's line."""
-    from relnotes.errors import Problem
-    from relnotes.notes.keepachangelog import is_release_label, normalise_label
-
-    out = []
-    for f in sorted(fragments, key=lambda f: f.name):
-        reserved = {label for label, _ in f.labels if is_release_label(label)}
-        if not reserved:
-            continue
-        lines = f.body.split("\n")
-        for label in sorted(reserved):
-            at = next((i for i, line in enumerate(lines) if line.lstrip(" ").startswith("[")
-                       and normalise_label(line.lstrip(" ")[1:].split("]", 1)[0]) == label), 0)
-            out.append(Problem(f.path, f.body_line + at, 1, "link-label-reserved",
-                               f"the link label [{label}] is reserved in a Keep a Changelog file (release "
-                               "headings link through it); use an inline link [text](url) or another label"))
-    return out

@@ -16,6 +16,9 @@ from typing import NamedTuple
 
 from relnotes import fsio
 from relnotes.notes import document as notes
+from relnotes.notes import blocks
+from relnotes.notes import formats
+from relnotes.notes import model
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, FileSystemError, StateError, UsageError, ValidationError
 from relnotes.fragments.fragment import PLACEHOLDER, Fragment, load_all, parse_text
@@ -26,8 +29,8 @@ from relnotes.flows.scaffold import InitResult, init  # noqa: E402,F401 (init li
 
 
 def read_notes(cfg: Config) -> notes.NotesDocument:
-    """The working tree's notes file in the configured format (:func:`notes.read_for`)."""
-    return notes.read_for(cfg)
+    """The working tree's notes file in the configured format (:func:`formats.read_for`)."""
+    return formats.read_for(cfg)
 
 
 def pending_fragments(cfg: Config) -> list[Fragment]:
@@ -322,7 +325,7 @@ def _contains_entry(section_text: str, entry: str) -> bool:
 # -- show ------------------------------------------------------------------------------------
 
 
-def release_to_show(doc: notes.NotesDocument, version: str | None) -> notes.Release:
+def release_to_show(doc: notes.NotesDocument, version: str | None) -> model.Release:
     """The release ``show`` means by ``version`` in every output format (the page too):
     in a Keep a Changelog file the newest release by default, not ``[Unreleased]``."""
     if doc.format == "keepachangelog":
@@ -349,7 +352,7 @@ def show(cfg: Config, version: str | None = None) -> dict:
     text = doc.release_text(rel)
     cats = []
     for cat in rel.categories:
-        entries = [b.text.rstrip() for b in notes.blocks(doc, cat.start + 1, cat.end)]
+        entries = [b.text.rstrip() for b in blocks.blocks(doc, cat.start + 1, cat.end)]
         items = [{"text": e, "breaking": is_breaking_entry(cfg, cat.title, e)} for e in entries]
         cats.append({"name": cat.title, "entries": entries, "items": items})
     from relnotes.fragments.credit import show_fields

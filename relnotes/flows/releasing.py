@@ -10,6 +10,9 @@ from typing import NamedTuple
 
 from relnotes import fsio
 from relnotes.notes import document as notes
+from relnotes.markdown import structure
+from relnotes.notes import blocks
+from relnotes.notes import formats
 from relnotes.flows import retitle
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, GitError, RelnotesError, StateError, UsageError
@@ -196,7 +199,7 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
         doc, retitle_sha = retitle.for_cut(cfg, repo, doc, top, planned, commit)
         top = doc.release()
     before = doc.text()
-    moved = sum(1 for c in top.categories for b in notes.blocks(doc, c.start + 1, c.end))
+    moved = sum(1 for c in top.categories for b in blocks.blocks(doc, c.start + 1, c.end))
     doc.splice(top.start, top.end, [])
     section = Renderer(cfg).release_section(str(next_v))
     doc.insert_text(top.start, section.rstrip("\n"))
@@ -302,7 +305,7 @@ def _released_but_not_committed(cfg: Config, repo, version) -> bool:
     if head is None:
         return True
     try:
-        return notes.parse_for(cfg, head).release(str(version)).unreleased
+        return formats.parse_for(cfg, head).release(str(version)).unreleased
     except RelnotesError:
         return True  # HEAD's notes lack the release (or do not parse): it is not committed
 
@@ -387,8 +390,8 @@ def archive(cfg: Config, *, check: bool = False) -> ArchiveResult:
     _refuse_keepachangelog("archive", cfg)
     doc = read_notes(cfg)
     if doc.archive is None:
-        raise ContentError(f"{cfg.notes_file}: no '{notes.ARCHIVE_MARKER}' line",
-                           hint=f"add '{notes.ARCHIVE_MARKER}' on its own line where the archive list goes")
+        raise ContentError(f"{cfg.notes_file}: no '{structure.ARCHIVE_MARKER}' line",
+                           hint=f"add '{structure.ARCHIVE_MARKER}' on its own line where the archive list goes")
     top = doc.releases[0] if doc.releases else None
     with _open_repo(cfg) as repo:
         names = [r.branch for r in repo.branches()]

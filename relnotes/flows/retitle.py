@@ -9,6 +9,7 @@ files and, before a cut, be committed: the release branch is made from HEAD.
 from __future__ import annotations
 
 from relnotes.notes import document as notes
+from relnotes.notes import model
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, StateError
 from relnotes.version import Version
@@ -25,7 +26,7 @@ def set_version(doc, rel, version: Version) -> None:
     doc.splice(rel.start, rel.start + 1, [new + eol])
 
 
-def for_cut(cfg: Config, repo, doc: notes.NotesDocument, top: notes.Release, planned, commit: bool):
+def for_cut(cfg: Config, repo, doc: notes.NotesDocument, top: model.Release, planned, commit: bool):
     """Semver cut: give main's top section (and the version files) the version the changes
     make, and commit that, so the release branch made from HEAD carries it."""
     from relnotes.flows import releasing
@@ -46,7 +47,7 @@ def for_cut(cfg: Config, repo, doc: notes.NotesDocument, top: notes.Release, pla
     return doc, sha
 
 
-def for_release(cfg: Config, doc: notes.NotesDocument, top: notes.Release, repo, wanted: Version | None):
+def for_release(cfg: Config, doc: notes.NotesDocument, top: model.Release, repo, wanted: Version | None):
     """Set the top section's version to ``wanted`` or (semver) the planned one, in ``doc``;
     returns the old version when it changed, why, and the version files' final changes."""
     why = ""

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from relnotes.notes import document as notes
+from relnotes.notes import formats
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, GitError, Problem, UsageError
 from relnotes.fragments.fragment import load_all
@@ -157,8 +158,8 @@ def lint(cfg: Config, report: Report) -> None:
     except ContentError as e:
         report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-unreadable", e.message))
         return
-    doc = notes.parse_for(cfg, text)
-    report.problems.extend(notes.structure_problems(doc))
+    doc = formats.parse_for(cfg, text)
+    report.problems.extend(formats.structure_problems(doc))
     from relnotes.markdown.screen import reference_conflicts
 
     report.problems.extend(reference_conflicts(res.fragments, text, cfg.notes_file, cfg.notes_format))

@@ -10,6 +10,8 @@ in one linear pass, and :func:`parse_bounded` refuses text nested deeper than
 
 from __future__ import annotations
 
+import re
+
 from relnotes.errors import ContentError
 
 # Real notes nest lists two or three levels; mistletoe's stack gives out near 200.
@@ -97,3 +99,12 @@ def parse_bounded(document_cls, text: str):
         return document_cls(text)
     except RecursionError:
         raise MarkdownTooDeep(1) from None
+
+
+_BLANK_RUN = r"(?<=\S)[ \t]{4,}"  # a string: compiled (and cached by re) on first use
+
+
+def shorten_blank_runs(text: str) -> str:
+    """Runs of 4+ blanks after text become 3 blanks: the same blocks, links and
+    targets for mistletoe, without its quadratic scan of long runs."""
+    return re.sub(_BLANK_RUN, "   ", text) if "    " in text else text

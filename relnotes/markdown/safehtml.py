@@ -23,6 +23,9 @@ import html
 import re
 from urllib.parse import unquote
 
+from relnotes.markdown.blocks import CODE, classify
+from relnotes.markdown.limits import parse_bounded, shorten_blank_runs
+
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # What browsers ignore inside a URL before they look for its scheme: ASCII tab, LF and
@@ -83,8 +86,6 @@ def markdown_to_html(markdown: str) -> str:
                 return super().render_image(token)
             return self.render_to_plain(token)
 
-    from relnotes.markdown.limits import parse_bounded
-
     with _SafeHtmlRenderer(process_html_tokens=False) as renderer:
         return renderer.render(parse_bounded(Document, _outside_code(markdown)))
 
@@ -94,8 +95,6 @@ def _outside_code(markdown: str) -> str:
     quadratically; HTML shows a run of blanks as one anyway)."""
     if "    " not in markdown.lstrip(" "):
         return markdown
-    from relnotes.markdown.blocks import CODE, classify
-    from relnotes.markdown.screen import shorten_blank_runs
 
     lines = markdown.split("\n")
     kinds, _ = classify(lines)

@@ -34,11 +34,20 @@ from __future__ import annotations
 import re
 
 from relnotes.errors import Problem
-from relnotes.markdown.limits import MAX_NESTING, MarkdownTooDeep, parse_bounded, prefix_end, too_deep_line
+from relnotes.markdown import structure
+from relnotes.markdown.blocks import TOP, BlockTracker
+from relnotes.markdown.entry import builtin_entry, split_references
+from relnotes.markdown.limits import (
+    MAX_NESTING,
+    MarkdownTooDeep,
+    parse_bounded,
+    prefix_end,
+    shorten_blank_runs,
+    too_deep_line,
+)
+from relnotes.markdown.safehtml import is_safe_url
+from relnotes.markdown.structure import ARCHIVE_MARKER, is_release_label, normalise_label
 
-# notes.ARCHIVE_MARKER (a test keeps them equal): importing relnotes.notes.document here would
-# put it on the start-up path of 'relnotes new', which never reads the notes.
-ARCHIVE_MARKER = "<!-- ARCHIVE_START -->"
 _THEMATIC_CHARS = frozenset("-*_=+.)0123456789 \t")
 # mistletoe's inline parser is superlinear in the number of delimiters in a paragraph
 # ('](' repeated, '**a' repeated, '[a](b ' repeated) and in long runs of blanks: a 64 KiB
@@ -50,18 +59,12 @@ MAX_MARKUP = 2000
 # may have at most this many lines (real entries have a handful).
 MAX_PARSED_LINES = 1000
 _MARKUP_CHARS = "[]<>*_`"
-_BLANK_RUN = r"(?<=\S)[ \t]{4,}"  # a string: compiled (and cached by re) on first use
 _LABEL_DEF = r"\[([^\]\n]{1,999})\]:"
 
 
 def normalise_line_ends(text: str) -> str:
     """CRLF and lone CR become LF: CommonMark's three line endings, one spelling."""
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-
-
-def normalise_label(label: str) -> str:
-    """CommonMark's label matching: case-folded, inner whitespace collapsed."""
-    return " ".join(label.split()).casefold()
 
 
 def _risky_line(line: str) -> bool:
@@ -99,22 +102,20 @@ def _may_hold_links(body: str) -> bool:
 
 def structure_line(line: str) -> str | None:
     """What notes structure ``line`` reads as in any indentation, or None."""
-    from relnotes.notes import document as notes
-
     if ARCHIVE_MARKER in line:
         return "the archive marker"
     t = line.strip()
     if not t:
         return None
     if t[0] == "#":
-        if notes.heading_title(t, 2) is not None:
+        if structure.heading_title(t, 2) is not None:
             return "a release heading"
-        if notes.heading_title(t, 3) is not None:
+        if structure.heading_title(t, 3) is not None:
             return "a category heading"
         return None
     if t[0] == "-":
-        return "a release separator" if notes.SEPARATOR_RE.match(t) else None
-    if t[0] in "UR" and notes.STATUS_RE.match(t):
+        return "a release separator" if structure.SEPARATOR_RE.match(t) else None
+    if t[0] in "UR" and structure.STATUS_RE.match(t):
         return "a release status line"
     return None
 
@@ -141,8 +142,6 @@ def _entry_problems(body: str, path: str, first_line: int) -> list[Problem]:
     """
     if not (body[:1] in (" ", "\t") or "```" in body or "~~~" in body):
         return []
-    from relnotes.markdown.blocks import TOP, BlockTracker
-    from relnotes.render.environment import builtin_entry, split_references
 
     text = split_references(body)[0] if "]:" in body else body
     count = text.count("\n") + 1
@@ -184,20 +183,12 @@ def _rule_after_bullet(first: str, path: str, line: int) -> list[Problem]:
 # -- mistletoe ---------------------------------------------------------------------------
 
 
-def shorten_blank_runs(text: str) -> str:
-    """Runs of 4+ blanks after text become 3 blanks: the same blocks, links and
-    targets for mistletoe, without its quadratic scan of long runs."""
-    return re.sub(_BLANK_RUN, "   ", text) if "    " in text else text
-
-
 def markdown_problems(body: str, path: str, first_line: int, *, blocks: bool = True,
                       links: bool = True) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
     """mistletoe's view: forbidden blocks, unsafe link targets, defined labels."""
     from mistletoe import Document, block_token, span_token
     from mistletoe.markdown_renderer import MarkdownRenderer
     from mistletoe.utils import traverse
-
-    from relnotes.markdown.safehtml import is_safe_url
 
     forbidden = {
         block_token.Heading: ("heading", "headings are not allowed in a fragment; the section comes from 'section:'"),
@@ -331,8 +322,6 @@ def reference_conflicts(fragments, notes_text: str, notes_path: str,
     if not any(f.labels for f in fragments):
         return []
     if notes_format == "keepachangelog":
-        from relnotes.flows.keepachangelog import reserved_label_problems
-
         reserved = reserved_label_problems(fragments)
         if reserved:
             return reserved
@@ -347,3 +336,22 @@ def reference_conflicts(fragments, notes_text: str, notes_path: str,
             else:
                 taken.setdefault(label, (dest, f.path))
     return problems
+
+
+def reserved_label_problems(fragments) -> list[Problem]:
+    """A fragment may not define ``[unreleased]`` or a version label: release headings
+    link through them, and a definition in an entry (above the footer) would win.
+    Each problem is at the definition's line."""
+    out = []
+    for f in sorted(fragments, key=lambda f: f.name):
+        reserved = {label for label, _ in f.labels if is_release_label(label)}
+        if not reserved:
+            continue
+        lines = f.body.split("\n")
+        for label in sorted(reserved):
+            at = next((i for i, line in enumerate(lines) if line.lstrip(" ").startswith("[")
+                       and normalise_label(line.lstrip(" ")[1:].split("]", 1)[0]) == label), 0)
+            out.append(Problem(f.path, f.body_line + at, 1, "link-label-reserved",
+                               f"the link label [{label}] is reserved in a Keep a Changelog file (release "
+                               "headings link through it); use an inline link [text](url) or another label"))
+    return out

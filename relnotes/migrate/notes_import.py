@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 
 from relnotes import fsio
 from relnotes.notes import document as notes
+from relnotes.notes import blocks
+from relnotes.notes import formats
+from relnotes.notes import model
 from relnotes.config.load import Config
 from relnotes.errors import UsageError
 from relnotes.fragments.fragment import Fragment, parse_text
@@ -105,7 +108,7 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
     from relnotes.render.environment import Renderer
 
     text = fsio.read_text(cfg.root, cfg.root / path, what="notes file")
-    doc = notes.parse_for(cfg, text, path)  # the project's format: a CHANGELOG.md is Keep a Changelog
+    doc = formats.parse_for(cfg, text, path)  # the project's format: a CHANGELOG.md is Keep a Changelog
     rel = doc.release(version)
     renderer = Renderer(cfg)
     plan = plan_notes_doc(cfg, doc, rel, renderer)
@@ -113,7 +116,7 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
     return plan
 
 
-def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, renderer) -> ImportPlan:
+def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, renderer) -> ImportPlan:
     """Plan the fragments for one release section of a parsed notes file."""
     required = [f.name for f in cfg.fields if f.required]
     if required:  # an imported entry has no value for them: every fragment would be refused
@@ -123,7 +126,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, re
                               "(required: false, perhaps with a default)")
     path = doc.path
     plan = ImportPlan(str(rel.version) if rel.version else rel.title)
-    width = max(3, len(str(sum(len(notes.blocks(doc, c.start + 1, c.end)) for c in rel.categories))))
+    width = max(3, len(str(sum(len(blocks.blocks(doc, c.start + 1, c.end)) for c in rel.categories))))
     counter = 0
 
     def next_name(hint: str) -> str:
@@ -135,12 +138,12 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, re
 
     first_cat = rel.categories[0].start if rel.categories else rel.body_end
     intro_start = (rel.status_line + 1) if rel.status_line is not None else rel.start + 1
-    for b in notes.blocks(doc, intro_start, first_cat):
+    for b in blocks.blocks(doc, intro_start, first_cat):
         plan.unmapped.append(f"{path}:{b.start + 1}: text before the first category is not an entry: "
                              f"{b.text.strip()[:60]!r}")
     for cat in rel.categories:
         section = cfg.section_name(cat.title.rstrip(".").strip())
-        blocks = notes.blocks(doc, cat.start + 1, cat.end)
+        blocks = blocks.blocks(doc, cat.start + 1, cat.end)
         i = 0
         while i < len(blocks):
             b = blocks[i]
@@ -166,7 +169,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, re
     return plan
 
 
-def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: notes.Release, plan: ImportPlan,
+def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release, plan: ImportPlan,
                        renderer) -> str | None:
     """Where ``build`` of the planned fragments would not give the section back, or None.
 
@@ -182,7 +185,7 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: notes.Release
         skeleton += ["\n", doc.lines[rel.status_line], "\n"]
     for cat in rel.categories:
         skeleton += [doc.lines[cat.start], "\n"]
-    rebuilt = notes.parse_for(cfg, "".join(skeleton) + "-" * 80 + "\n", doc.path)
+    rebuilt = formats.parse_for(cfg, "".join(skeleton) + "-" * 80 + "\n", doc.path)
     frags = [f for f in (parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)[0] for p in plan.fragments) if f is not None]
     merge = [(section, renderer.entries(items)) for section, items in group(cfg, frags)]
     rebuilt.merge_entries(rebuilt.releases[0], merge, category_order(cfg))
@@ -196,8 +199,8 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: notes.Release
             f"(original {a[n] if n < len(a) else '<end>'!r}, rebuilt {b[n] if n < len(b) else '<end>'!r})")
 
 
-def _is_references(block: notes.Block) -> bool:
-    from relnotes.render.environment import _REF_DEF
+def _is_references(block: blocks.Block) -> bool:
+    from relnotes.markdown.entry import REF_DEF as _REF_DEF
 
     return block.kind == "prose" and all(_REF_DEF.match(ln) for ln in block.text.rstrip("\n").split("\n"))
 

@@ -193,12 +193,13 @@ def _issue_link(issue_format: Any, repository: str | None) -> str | None:
 def _foreign_heading(root: Path, path: Path, shown: str) -> str | None:
     """``FILE:LINE ('heading')`` of the first release heading relnotes cannot read, or None."""
     from relnotes.notes import document as notes
+    from relnotes.notes import formats
 
     text = _read_or_none(root, path)
     if not text:
         return None
     # the migration writes a releases-format configuration: its notes are read as that format
-    for problem in notes.structure_problems(notes.parse(text, shown, "releases")):
+    for problem in formats.structure_problems(formats.parse(text, shown, "releases")):
         if "is not a version heading" in problem.message or "has no status line" in problem.message:
             line = text.splitlines()[problem.line - 1]
             return f"{shown}:{problem.line} ({_short(line)})"

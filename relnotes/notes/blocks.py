@@ -8,7 +8,8 @@ entry — is what importing, upgrading and moving entries need, and the model do
 import re
 from typing import NamedTuple
 
-from relnotes.notes.document import NotesDocument, _strip_eol, is_blank
+from relnotes.markdown.structure import is_blank, strip_eol
+from relnotes.notes.document import NotesDocument
 
 
 class Block(NamedTuple):
@@ -41,7 +42,7 @@ def blocks(doc: NotesDocument, start: int, end: int) -> list[Block]:
 
     i = start
     while i < end:
-        raw = _strip_eol(doc.lines[i])
+        raw = strip_eol(doc.lines[i])
         if not raw.strip():
             i += 1
             continue

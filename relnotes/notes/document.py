@@ -10,138 +10,34 @@ change.  After an edit the document is re-indexed (parsing is a single linear sc
 Real files are irregular (DESIGN.md §1.1): missing or short separators, prose and
 link definitions inside sections, an H1 title, ``## Unreleased`` headings, status
 lines with and without their final period.  The scanner tolerates all of it and
-reports structure problems through :func:`structure_problems` instead of failing.
-
-:func:`structure_problems` lives in :mod:`relnotes.notes.problems` and :func:`blocks`
-(a category's entries and prose) in :mod:`relnotes.notes.blocks`; both stay importable
-from here.
+reports structure problems (:mod:`relnotes.notes.problems`) instead of failing.
+The edits are :class:`relnotes.notes.editing.NotesEditing`'s; which model reads a
+project's file is :mod:`relnotes.notes.formats`' choice.
 """
 
 import re
-from typing import NamedTuple
 
 from relnotes.errors import ContentError
+from relnotes.markdown.blocks import TOP, classify
+from relnotes.markdown.structure import (
+    ARCHIVE_MARKER,
+    SEPARATOR_RE,
+    STATUS_RE,
+    heading_title,
+    is_blank,
+    split_bom,
+    strip_eol,
+)
 from relnotes.notes.editing import NotesEditing
+from relnotes.notes.model import Archive, ArchiveLink, Category, Release
 from relnotes.version import Version
 
-SEPARATOR = "-" * 80
-ARCHIVE_MARKER = "<!-- ARCHIVE_START -->"
-
-SEPARATOR_RE = re.compile(r"^-{3,}[ \t]*$")
-STATUS_RE = re.compile(
-    r"^(?:(?P<unreleased>Unreleased)|Released[ \t]+(?P<date>\S+?))(?P<dot>\.?)[ \t]*$"
-)
 _ARCHIVE_LINK_RE = re.compile(r"^\*[ \t]+\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)[ \t]*$")
 _VERSION_IN_TITLE_RE = re.compile(r"^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b", re.ASCII)
 
 
-BOM = "\ufeff"
-
-
-def split_bom(text: str) -> tuple[str, str]:
-    """``(bom, rest)``: the byte order mark a notes file starts with ("" if none), and the text after it.
-
-    Editors on Windows save UTF-8 with a BOM; left on the first line it hides a heading
-    there (``\\ufeff## [Unreleased]`` is no heading), so the file would have no release at
-    all.  Every notes format splits it off here, the one rule, and the document writes
-    it back in front (an unedited file keeps its bytes; an edited one keeps its BOM).
-    """
-    return (BOM, text[1:]) if text.startswith(BOM) else ("", text)
-
-
-def heading_title(line: str, level: int) -> str | None:
-    """The title of an ATX heading of exactly ``level`` at column 0, or None.
-
-    ``## 1.0.0 ##`` gives ``1.0.0``.  String operations, not a regex: a title-then-
-    closing-hashes pattern backtracks quadratically on a long line of ``#`` and spaces.
-    """
-    marks = "#" * level
-    if not line.startswith(marks) or line[level:level + 1] not in (" ", "\t"):
-        return None
-    return line[level:].strip(" \t").rstrip(" \t#")
-
-
-def _strip_eol(line: str) -> str:
-    return line.rstrip("\r\n")
-
-
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
-
-
-def _eol(line: str, default: str = "\n") -> str:
-    if line.endswith("\r\n"):
-        return "\r\n"
-    if line.endswith("\n"):
-        return "\n"
-    return default
-
-
-def is_blank(line: str) -> bool:
-    return not line.strip()
-
-
-def category_key(name: str) -> str:
-    """Normalise a category title for matching: ``### Fixed.`` is the ``Fixed`` category."""
-    return name.strip().rstrip(".").strip().casefold()
-
-
-class Category(NamedTuple):
-    """A ``### Title`` block inside a release: lines ``[start, end)``."""
-
-    title: str
-    start: int
-    end: int
-
-    @property
-    def key(self) -> str:
-        return category_key(self.title)
-
-
-class Release(NamedTuple):
-    """A ``## X.Y.Z`` section.
-
-    ``body_end`` is where its content stops (the separator line, the next ``##``
-    heading, the archive marker or the end of the file); ``end`` is past the
-    separator when the section has one.
-    """
-
-    title: str
-    version: Version | None
-    start: int
-    body_end: int
-    end: int
-    separator: int | None
-    status_line: int | None
-    status: str | None  # "unreleased" | "released" | None
-    date: str | None
-    categories: list[Category]
-
-    @property
-    def unreleased(self) -> bool:
-        return self.status == "unreleased"
-
-    def category(self, name: str) -> Category | None:
-        key = category_key(name)
-        for cat in self.categories:
-            if cat.key == key:
-                return cat
-        return None
-
-
-class ArchiveLink(NamedTuple):
-    line: int
-    label: str
-    url: str
-
-
-class Archive(NamedTuple):
-    """The list after ``<!-- ARCHIVE_START -->``: links ``[first, end)``."""
-
-    marker: int
-    first: int
-    end: int
-    links: list[ArchiveLink]
 
 
 class NotesDocument(NotesEditing):
@@ -206,13 +102,12 @@ class NotesDocument(NotesEditing):
             )
             cur = None
 
-        from relnotes.markdown.blocks import TOP, classify
 
-        kinds, _ = classify([_strip_eol(line) for line in lines])
+        kinds, _ = classify([strip_eol(line) for line in lines])
         i = 0
         n = len(lines)
         while i < n:
-            raw = _strip_eol(lines[i])
+            raw = strip_eol(lines[i])
             if kinds[i] != TOP:  # inside a code block, a block quote or a list item
                 if cur is not None and raw.strip():
                     cur["seen_content"] = True
@@ -224,7 +119,7 @@ class NotesDocument(NotesEditing):
                 links: list[ArchiveLink] = []
                 j = first
                 while j < n:
-                    m = _ARCHIVE_LINK_RE.match(_strip_eol(lines[j]))
+                    m = _ARCHIVE_LINK_RE.match(strip_eol(lines[j]))
                     if not m:
                         break
                     links.append(ArchiveLink(j, m["label"], m["url"]))
@@ -297,44 +192,3 @@ class NotesDocument(NotesEditing):
     def release_text(self, rel: Release) -> str:
         """One release as ``show`` prints it (a format may add what its heading needs)."""
         return self.section_text(rel).rstrip() + "\n"
-
-
-def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesDocument:
-    """The document model for ``fmt``.  A project's own notes go through :func:`parse_for`;
-    ``fmt`` is for text that is no configured project's (a towncrier project being migrated)."""
-    if fmt == "keepachangelog":
-        from relnotes.notes.keepachangelog import KeepAChangelogDocument
-
-        return KeepAChangelogDocument(text, path)
-    return NotesDocument(text, path)
-
-
-def parse_for(cfg, text: str, path: str | None = None) -> NotesDocument:
-    """``text`` read as the configured project's notes, in its ``notes_format``.
-
-    The one place that picks the model for a project's notes, wherever the text came
-    from (working tree, branch, commit): a caller that picked it itself once read a Keep
-    a Changelog ``CHANGELOG.md`` as ``RELEASES.md`` and found no release in it.
-    ``path`` names the text in messages (default: the configured ``notes_file``)."""
-    return parse(text, cfg.notes_file if path is None else path, cfg.notes_format)
-
-
-def read_for(cfg) -> NotesDocument:
-    """The working tree's notes file, read inside the repository, by :func:`parse_for`."""
-    from relnotes import fsio
-
-    return parse_for(cfg, fsio.read_text(cfg.root, cfg.notes_path, what="notes file"))
-
-
-# Moved to their own modules; still importable from here (loaded on first use, so the
-# modules that import this one stay free of import cycles).
-_MOVED = {"structure_problems": "relnotes.notes.problems", "Block": "relnotes.notes.blocks",
-          "blocks": "relnotes.notes.blocks"}
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        import importlib
-
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,18 +4,15 @@ Apart from :mod:`relnotes.notes.document` (which reads a file into lines and an 
 parts) because changing the lines — inserting text in the file's own line endings,
 stamping a release, merging rendered entries into categories, rewriting the archive
 list — is one job with its own rules.  Each edit is a splice after which the document
-re-indexes itself, so the index is never stale.  (:mod:`relnotes.notes.document` imports this
-module, so the methods import it when they run.)
+re-indexes itself, so the index is never stale.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from relnotes.errors import ContentError
-
-if TYPE_CHECKING:
-    from relnotes.notes.document import Release
+from relnotes.markdown import structure
+from relnotes.notes import model
+from relnotes.notes.model import Release
 
 
 class NotesEditing:
@@ -39,17 +36,15 @@ class NotesEditing:
 
     def set_status(self, rel: Release, date: str) -> bool:
         """Stamp ``rel`` released on ``date``; False when it already says exactly that."""
-        from relnotes.notes import document as notes
-
         if rel.status_line is None:
             raise ContentError(
                 f"{self.path}:{rel.start + 1}: '## {rel.title}' has no status line",
                 hint="add 'Unreleased.' on its own line below the heading",
             )
         old = self.lines[rel.status_line]
-        m = notes.STATUS_RE.match(old.strip())
+        m = structure.STATUS_RE.match(old.strip())
         assert m is not None
-        new = f"Released {date}{m['dot']}{notes._eol(old, '')}"
+        new = f"Released {date}{m['dot']}{structure.eol(old, '')}"
         if rel.status == "released":
             return False
         self.lines[rel.status_line] = new
@@ -66,9 +61,7 @@ class NotesEditing:
         are.  A missing category heading is created after the last existing category
         that precedes it in ``order`` (or before the first that follows it).
         """
-        from relnotes.notes import document as notes
-
-        rank = {notes.category_key(name): i for i, name in enumerate(order)}
+        rank = {model.category_key(name): i for i, name in enumerate(order)}
         for name, entries in by_category:
             if not entries:
                 continue
@@ -77,12 +70,12 @@ class NotesEditing:
             cat = rel.category(name)
             if cat is not None:
                 last = cat.end - 1
-                while last > cat.start and notes.is_blank(self.lines[last]):
+                while last > cat.start and structure.is_blank(self.lines[last]):
                     last -= 1
                 self.insert_text(last + 1, "\n" + block)
                 continue
-            at = self._new_category_position(rel, notes.category_key(name), rank)
-            prefix = "\n" if at > 0 and not notes.is_blank(self.lines[at - 1]) else ""
+            at = self._new_category_position(rel, model.category_key(name), rank)
+            prefix = "\n" if at > 0 and not structure.is_blank(self.lines[at - 1]) else ""
             suffix = "\n" if at < len(self.lines) else ""
             self.insert_text(at, f"{prefix}### {name}\n\n{block}{suffix}")
 
@@ -107,12 +100,10 @@ class NotesEditing:
 
     def replace_archive(self, links: list[tuple[str, str]]) -> None:
         """Rewrite the archive list with ``[(label, url), …]`` (already ordered)."""
-        from relnotes.notes import document as notes
-
         if self.archive is None:
             raise ContentError(
-                f"{self.path}: no '{notes.ARCHIVE_MARKER}' line",
-                hint=f"add a line '{notes.ARCHIVE_MARKER}' where the archive list should go",
+                f"{self.path}: no '{structure.ARCHIVE_MARKER}' line",
+                hint=f"add a line '{structure.ARCHIVE_MARKER}' where the archive list should go",
             )
         a = self.archive
         nl = self.newline

@@ -26,11 +26,21 @@ import re
 from typing import NamedTuple
 
 from relnotes.errors import ContentError
-from relnotes.notes.document import Category, NotesDocument, Release, _eol, _strip_eol, heading_title, is_blank
+from relnotes.markdown.blocks import TOP, classify
+from relnotes.markdown.structure import (
+    UNRELEASED,
+    eol,
+    heading_title,
+    is_blank,
+    is_release_label,
+    normalise_label,
+    strip_eol,
+)
+from relnotes.notes.document import NotesDocument
+from relnotes.notes.model import Category, Release
 from relnotes.version import Version
 
 FORMAT = "keepachangelog"
-UNRELEASED = "unreleased"
 # A link reference definition at the top level; the label is bounded as CommonMark's is (999).
 _DEFINITION_RE = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]{1,999})\]:[ \t]*(?P<url>\S*)")
 _DASHES = "-\u2013\u2014"  # '-', en dash, em dash: real files use all three between version and date
@@ -69,17 +79,6 @@ def heading_parts(title: str) -> HeadingParts:
     return HeadingParts(label.strip(), bracketed, date, yanked)
 
 
-def normalise_label(label: str) -> str:
-    """CommonMark's label matching: case-folded, inner whitespace collapsed."""
-    return " ".join(label.split()).casefold()
-
-
-def is_release_label(label: str) -> bool:
-    """Whether a link label is one the footer owns: ``unreleased`` or a version."""
-    norm = normalise_label(label)
-    return norm == UNRELEASED or Version.try_parse(norm) is not None
-
-
 class LinkDefinition(NamedTuple):
     line: int
     label: str
@@ -95,11 +94,9 @@ class KeepAChangelogDocument(NotesDocument):
         super().__init__(text, path)
 
     def reindex(self) -> None:
-        from relnotes.markdown.blocks import TOP, classify
-
         lines = self.lines
         n = len(lines)
-        raw = [_strip_eol(line) for line in lines]
+        raw = [strip_eol(line) for line in lines]
         kinds, _ = classify(raw)
         footer, links = self._footer(raw, kinds, TOP)
         stop = footer if footer is not None else n
@@ -181,7 +178,7 @@ class KeepAChangelogDocument(NotesDocument):
         parts = heading_parts(rel.title)
         link = self.definition(parts.label) if parts.bracketed else None
         if link is not None:
-            text += "\n" + _strip_eol(self.lines[link.line]).strip() + "\n"
+            text += "\n" + strip_eol(self.lines[link.line]).strip() + "\n"
         return text
 
     # -- editing -----------------------------------------------------------------------
@@ -202,7 +199,7 @@ class KeepAChangelogDocument(NotesDocument):
         old = self.lines[rel.start]
         nl = self.newline
         label = f"[{version}]" if parts.bracketed else str(version)
-        self.lines[rel.start] = f"## {label} - {date}{_eol(old, '')}"
+        self.lines[rel.start] = f"## {label} - {date}{eol(old, '')}"
         fresh = old if old.endswith("\n") else old + nl
         self.splice(rel.start, rel.start, [fresh, nl])
         if parts.bracketed and version_url:
@@ -214,7 +211,7 @@ class KeepAChangelogDocument(NotesDocument):
         new_def = [] if self.definition(version) else [f"[{version}]: {version_url}{nl}"]
         if unreleased is not None:
             line = self.lines[unreleased.line]
-            m = _DEFINITION_RE.match(_strip_eol(line))
+            m = _DEFINITION_RE.match(strip_eol(line))
             assert m is not None
             if unreleased_url:
                 self.lines[unreleased.line] = line[:m.start("url")] + unreleased_url + line[m.end("url"):]

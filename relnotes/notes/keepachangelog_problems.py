@@ -11,6 +11,7 @@ from datetime import date
 
 from relnotes.errors import Problem
 from relnotes.notes.keepachangelog import KeepAChangelogDocument, heading_parts
+from relnotes.notes.problems import lone_cr_problems
 from relnotes.version import Version
 
 
@@ -64,8 +65,6 @@ def structure_problems(doc: KeepAChangelogDocument) -> list[Problem]:
         problems.append(Problem(p, doc.releases[0].start + 1, 1, "notes-no-unreleased",
                                 "no '## [Unreleased]' section: add it above the newest release "
                                 "(build collects entries there)"))
-    from relnotes.notes.problems import lone_cr_problems
-
     problems.extend(lone_cr_problems(doc, p))
     return problems
 

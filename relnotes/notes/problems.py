@@ -7,16 +7,14 @@ and edits it; this module says what is wrong with it, all at once, as located pr
 """
 
 from relnotes.errors import Problem
-from relnotes.notes.document import ARCHIVE_MARKER, NotesDocument, is_blank
+from relnotes.markdown.structure import ARCHIVE_MARKER, is_blank
+from relnotes.notes.document import NotesDocument
 from relnotes.version import Version
 
 
 def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> list[Problem]:
-    """What ``check`` reports about a notes file's structure (all at once)."""
-    if doc.format == "keepachangelog":
-        from relnotes.notes.keepachangelog_problems import structure_problems as keepachangelog_problems
-
-        return keepachangelog_problems(doc)
+    """What ``check`` reports about the structure of a ``RELEASES.md`` (all at once);
+    :func:`relnotes.notes.formats.structure_problems` picks this or Keep a Changelog's."""
     problems: list[Problem] = []
     p = doc.path
     if not doc.releases:

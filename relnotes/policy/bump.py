@@ -125,14 +125,14 @@ def next_version(cfg: Config, current: Version, fragments: Iterable = (),
 def _built(cfg: Config, given: Mapping[str, int] | Iterable[Built]) -> list[Built]:
     if isinstance(given, Mapping):
         heading = _group_key(cfg)
-        from relnotes.notes.document import category_key
+        from relnotes.notes.model import category_key
 
         return [Built(cat, cat, category_key(cat) == heading) for cat, n in given.items() for _ in range(n)]
     return list(given)
 
 
 def _group_key(cfg: Config) -> str | None:
-    from relnotes.notes.document import category_key
+    from relnotes.notes.model import category_key
 
     return category_key(cfg.breaking_changes.heading) if cfg.breaking_changes.style == "group" else None
 
@@ -140,7 +140,7 @@ def _group_key(cfg: Config) -> str | None:
 def is_breaking_entry(cfg: Config, category: str, text: str) -> bool:
     """Whether an entry in the notes is marked breaking the way this configuration marks it:
     in the breaking-changes group, or (style ``prefix``) starting with the prefix."""
-    from relnotes.notes.document import category_key
+    from relnotes.notes.model import category_key
 
     bc = cfg.breaking_changes
     if bc.style == "group":

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from relnotes.notes import document as notes
+from relnotes.notes import formats
 from relnotes.policy import calendar as policy
 from relnotes.config.load import Config
 from relnotes.errors import StateError, UsageError
@@ -188,7 +189,7 @@ def _notes_date(cfg: Config, repo, rev: str, version: Version) -> tuple[str | No
     text = repo.show_file(rev, cfg.notes_file)
     if text is None:
         return None, None
-    doc = notes.parse_for(cfg, text)
+    doc = formats.parse_for(cfg, text)
     for r in doc.releases:
         if r.version == version:
             return r.status, r.date
@@ -316,7 +317,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
     if on_main(commit) and not any(s.branch is not None and s.status == "upcoming" for s in upcoming) \
             and not _in_any_branch(h, branches, marks):
         text = repo.show_file(main_tip or "HEAD", cfg.notes_file)
-        releases = notes.parse_for(cfg, text).releases if text else []
+        releases = formats.parse_for(cfg, text).releases if text else []
         top = releases[0] if releases else None
         # the next release: main's top section names it (if it has a version at all), and
         # only a configured calendar dates it (an X.0.0: policy.expected_release)
@@ -350,7 +351,7 @@ def _on_branch(cfg: Config, repo, h, b: str, bv: Version, sha: str, main_tip: st
     """A release line with no tag carrying ``sha``: what the branch's notes say."""
     b_tip = _tip(h.refs, b)  # git is asked by commit, never by a branch name
     text = repo.show_file(b_tip, cfg.notes_file)
-    releases = notes.parse_for(cfg, text).releases if text else []
+    releases = formats.parse_for(cfg, text).releases if text else []
     if releases and releases[0].version is not None:
         in_cut = h.contains(main_tip, sha)  # on main too: it was there when the branch was cut
         rel = releases[-1] if in_cut and releases[-1].version else releases[0]

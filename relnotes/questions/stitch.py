@@ -22,6 +22,8 @@ import marshal
 from dataclasses import dataclass, field, replace
 
 from relnotes.notes import document as notes
+from relnotes.markdown import structure
+from relnotes.notes import formats
 from relnotes.config.load import Config
 from relnotes.errors import StateError
 from relnotes.version import Version, version_of_branch
@@ -79,7 +81,7 @@ class Stitched:
         """The parsed notes file a section lives in (parsed once per file)."""
         doc = self._docs.get(section.blob)
         if doc is None:
-            doc = self._docs[section.blob] = notes.parse("".join(self.lines(section.blob)), section.branch,
+            doc = self._docs[section.blob] = formats.parse("".join(self.lines(section.blob)), section.branch,
                                                           self.fmt)
         return doc
 
@@ -97,7 +99,7 @@ class Stitched:
 def _split(text: str) -> list[str]:
     """Lines with their endings, indexed exactly as :class:`notes.NotesDocument` indexes them
     (a leading byte order mark split off as it does, so section text never carries it)."""
-    parts = notes.split_bom(text)[1].split("\n")
+    parts = structure.split_bom(text)[1].split("\n")
     out = [p + "\n" for p in parts[:-1]]
     if parts[-1]:
         out.append(parts[-1])
@@ -105,7 +107,7 @@ def _split(text: str) -> list[str]:
 
 
 def _outline(cfg: Config, text: str) -> list[tuple]:
-    doc = notes.parse_for(cfg, text)
+    doc = formats.parse_for(cfg, text)
     return [(str(r.version) if r.version else None, r.title, r.status or "unknown", r.date, r.start, r.body_end)
             for r in doc.releases]
 
@@ -242,5 +244,5 @@ def markdown(cfg: Config, history: Stitched, sections: list[Section]) -> str:
              f"{len(sections)} releases from the notes of {history.describe()}, newest first.\n"]
     for s in sections:
         body = history.text(s).rstrip("\r\n")
-        parts.append(f"\n{notes.SEPARATOR}\n\n{body}\n")
+        parts.append(f"\n{structure.SEPARATOR}\n\n{body}\n")
     return "".join(parts)

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from relnotes.notes import document as notes
+from relnotes.notes import blocks
+from relnotes.notes import model
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, UsageError
 from relnotes.questions.shipping import ADVISORY_RE
@@ -39,7 +41,7 @@ _BREAKING = {"changed", "removed", "deprecated", "breaking changes", "breaking"}
 
 def group_of(category: str, text: str, breaking: bool = False) -> str:
     """The group an entry goes in, from its category, its advisory links and ``breaking``."""
-    key = notes.category_key(category)
+    key = model.category_key(category)
     if breaking or key in _BREAKING:
         return "breaking"
     if "security" in key or ADVISORY_RE.search(text):
@@ -121,7 +123,7 @@ def section_entries(cfg: Config, history: Stitched, section: Section) -> list[En
     intro_from = (rel.status_line if rel.status_line is not None else rel.start) + 1
     spans = [("", intro_from, first)] + [(c.title, c.start + 1, c.end) for c in rel.categories]
     for title, a, b in spans:
-        for block in notes.blocks(doc, a, b):
+        for block in blocks.blocks(doc, a, b):
             text = block.text.rstrip("\r\n")
             breaking = is_breaking_entry(cfg, title, text)
             out.append(Entry(ver, section.date, title.strip(), text, group_of(title, text, breaking), breaking))

@@ -1,0 +1,45 @@
+"""The one place that picks the document model for a notes format.
+
+``notes_format: releases`` is Wasmtime's ``RELEASES.md`` (:mod:`relnotes.notes.document`),
+``keepachangelog`` a Keep a Changelog ``CHANGELOG.md``
+(:mod:`relnotes.notes.keepachangelog`).  Every reader of a project's notes file, and
+``check``'s structure report, goes through here, so no caller picks a model itself.
+"""
+
+from __future__ import annotations
+
+from relnotes import fsio
+from relnotes.errors import Problem
+from relnotes.notes import keepachangelog_problems, problems
+from relnotes.notes.document import NotesDocument
+from relnotes.notes.keepachangelog import KeepAChangelogDocument
+
+
+def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesDocument:
+    """The document model for ``fmt``.  A project's own notes go through :func:`parse_for`;
+    ``fmt`` is for text that is no configured project's (a towncrier project being migrated)."""
+    if fmt == "keepachangelog":
+        return KeepAChangelogDocument(text, path)
+    return NotesDocument(text, path)
+
+
+def parse_for(cfg, text: str, path: str | None = None) -> NotesDocument:
+    """``text`` read as the configured project's notes, in its ``notes_format``.
+
+    The one place that picks the model for a project's notes, wherever the text came
+    from (working tree, branch, commit): a caller that picked it itself once read a Keep
+    a Changelog ``CHANGELOG.md`` as ``RELEASES.md`` and found no release in it.
+    ``path`` names the text in messages (default: the configured ``notes_file``)."""
+    return parse(text, cfg.notes_file if path is None else path, cfg.notes_format)
+
+
+def read_for(cfg) -> NotesDocument:
+    """The working tree's notes file, read inside the repository, by :func:`parse_for`."""
+    return parse_for(cfg, fsio.read_text(cfg.root, cfg.notes_path, what="notes file"))
+
+
+def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> list[Problem]:
+    """What ``check`` reports about a notes file's structure (all at once), by its format."""
+    if isinstance(doc, KeepAChangelogDocument):
+        return keepachangelog_problems.structure_problems(doc)
+    return problems.structure_problems(doc, need_archive=need_archive)
