@@ -16,18 +16,18 @@ garbage it still reclaims.
 
 import sys
 
+from relnotes import __version__
+
 
 def main() -> None:
     if sys.argv[1:] == ["--version"]:
-        from relnotes import __version__
-
         sys.stdout.write(f"relnotes {__version__}\n")
         return
     import gc
 
     gc.disable()
     try:
-        from relnotes.cli import main as cli_main
+        from relnotes.cli import main as cli_main  # typer loads with it: after --version is answered
     finally:
         gc.freeze()
         gc.enable()

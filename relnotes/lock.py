@@ -28,6 +28,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from relnotes.cache import git_dir
 from relnotes.errors import FileSystemError, LockedError
 
 DEFAULT_WAIT = 10.0
@@ -37,8 +38,6 @@ _held: dict[str, int] = {}  # lock path -> nesting depth in this process
 
 def lock_path(root: Path) -> Path:
     """Where the lock for the repository at ``root`` lives."""
-    from relnotes.cache import git_dir
-
     gd = git_dir(Path(root))
     return gd / "relnotes" / "lock" if gd is not None else Path(root) / ".relnotes.lock"
 

@@ -298,13 +298,13 @@ def test_failed_notes_write_leaves_everything(project, monkeypatch):
 
 
 def test_interrupted_cut_is_finished_by_a_rerun(project, monkeypatch):
-    from relnotes.flows import releasing
+    from relnotes.flows import cut, steps
 
     project.write("RELEASES.md", MAIN)
     project.fragment("a.md", "Fixed", "A fix.", prs="[1]")
     project.commit("base")
     calls = {"n": 0}
-    real = releasing.remove_fragments
+    real = steps.remove_fragments
 
     class Killed(BaseException):
         """Stands for SIGKILL: not an Exception, so nothing in relnotes handles it."""
@@ -313,10 +313,10 @@ def test_interrupted_cut_is_finished_by_a_rerun(project, monkeypatch):
         calls["n"] += 1
         raise Killed  # between writing the notes and removing fragments
 
-    monkeypatch.setattr(releasing, "remove_fragments", crash_after_notes)
+    monkeypatch.setattr(cut, "remove_fragments", crash_after_notes)
     with pytest.raises(Killed):
         project.run("cut")
-    monkeypatch.setattr(releasing, "remove_fragments", real)
+    monkeypatch.setattr(cut, "remove_fragments", real)
     assert project.git("branch", "--list", "release-49.0.0")
     r = project.run("cut")
     assert r.exit_code == 0, r.output

@@ -130,7 +130,6 @@ def test_history_without_any_notes_is_a_state_error(project):
 
 def test_history_parses_a_notes_file_once(small, monkeypatch):
     from relnotes.config import load as config
-    from relnotes.notes import document as notes
     from relnotes.notes import formats
     from relnotes.questions import stitch
 
@@ -138,7 +137,7 @@ def test_history_parses_a_notes_file_once(small, monkeypatch):
     stitch.stitch(cfg)
     calls = []
     real = formats.parse
-    monkeypatch.setattr(notes, "parse", lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.setattr(formats, "parse", lambda *a, **k: calls.append(a) or real(*a, **k))
     again = stitch.stitch(cfg)
     assert calls == [] and len(again.sections) == 11
     assert again.text(again.sections[1]).startswith("## 48.0.0\n")

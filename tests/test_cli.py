@@ -157,3 +157,27 @@ def test_pruned_app_behaves_like_the_full_app():
         assert (pruned_r.exit_code, pruned_r.output) == (full_r.exit_code, full_r.output), args
     with pytest.raises(SystemExit):
         cli.main(["chek"])
+
+
+def test_the_command_registry_names_each_commands_module():
+    """main() imports only the invoked command's group (cli.COMMANDS): the table must name
+    every command, with the module that registers it, in the order --help lists them."""
+    from relnotes import cli
+
+    app = cli.load_groups()
+    listed = [(cli._name(c), c.callback.__module__) for c in app.registered_commands]
+    listed += [(g.name, "relnotes.cli.migrating") for g in app.registered_groups]
+    expected = [(name, f"relnotes.cli.{group}") for name, group in cli.COMMANDS.items()]
+    assert sorted(listed) == sorted(expected)
+    assert [n for n, _ in listed[:-1]] == [n for n in cli.COMMANDS if n != "import"]
+
+
+def test_a_command_loads_its_own_group_only():
+    """A real process: `schedule` imports the questions it answers, not the release flows."""
+    code = ("import sys\nfrom relnotes.cli import main\n"
+            "try:\n    main(['schedule'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('relnotes.cli.') or m.startswith('relnotes.flows.')))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    loaded = r.stdout.strip().splitlines()[-1]
+    assert "relnotes.cli.asking" in loaded and "relnotes.cli.maintaining" not in loaded, r.stdout + r.stderr
+    assert "relnotes.flows.cut" not in loaded

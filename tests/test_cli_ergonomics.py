@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from relnotes.cli import app, app_for, main
-from relnotes.cli.app import import_app
+from relnotes.cli.common import import_app
 from relnotes.cli.examples import EXAMPLES
 
 

@@ -173,9 +173,9 @@ def cached_entries(root):
 def test_every_preset_is_a_valid_configuration(tmp_path, name):
     """A preset's table passes the same validation as a user's relnotes.yaml, and loads."""
     from relnotes.config import presets
-    from relnotes.config.rules import SCHEMA, _validate
+    from relnotes.config.rules import SCHEMA, validate
 
-    assert _validate(presets.PRESETS[name], SCHEMA, tmp_path / "relnotes.yaml", prefix="") is not None
+    assert validate(presets.PRESETS[name], SCHEMA, tmp_path / "relnotes.yaml", prefix="") is not None
     cfg = config.from_text(f"preset: {name}\n", tmp_path / "relnotes.yaml", tmp_path, use_cache=False)
     assert cfg.preset == name
 

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import corpus
-from relnotes.notes import document as notes
-from relnotes.markdown import structure
+from relnotes.notes import base as notes
+from relnotes.markdown import structure as lines_grammar
 from relnotes.notes import blocks
 from relnotes.notes import formats
 from relnotes.markdown.blocks import classify
@@ -387,7 +387,7 @@ def test_tracker_finds_exactly_commonmarks_top_level_headings(lines):
     expected = [t.map[0] + 1 for t in tokens if t.type == "heading_open" and t.tag == "h2" and t.level == 0
                 and lines[t.map[0]].startswith("##")]
     kinds, _ = classify(lines)
-    found = [i + 1 for i, line in enumerate(lines) if kinds[i] == "top" and structure.heading_title(line, 2) is not None]
+    found = [i + 1 for i, line in enumerate(lines) if kinds[i] == "top" and lines_grammar.heading_title(line, 2) is not None]
     assert found == expected
 
 
@@ -426,7 +426,7 @@ def test_fuzz_check_and_build(project, frags):
 def test_the_screen_and_the_scanner_share_the_archive_marker():
     from relnotes.markdown import screen as markdown_screen
 
-    assert markdown_screen.ARCHIVE_MARKER == structure.ARCHIVE_MARKER
+    assert markdown_screen.ARCHIVE_MARKER == lines_grammar.ARCHIVE_MARKER
 
 
 def test_new_does_not_import_the_notes_model_or_mistletoe():
@@ -434,7 +434,7 @@ def test_new_does_not_import_the_notes_model_or_mistletoe():
     import sys
 
     code = ("import sys; import relnotes.fragments.fragment; "
-            "print(sorted(m for m in ('relnotes.notes.document', 'mistletoe') if m in sys.modules))")
+            "print(sorted(m for m in ('relnotes.notes.releases', 'mistletoe') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

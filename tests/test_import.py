@@ -9,7 +9,6 @@ import pytest
 from conftest import CORPUS, corpus
 from relnotes.config import load as config
 from relnotes.migrate import notes_import as importer
-from relnotes.notes import document as notes
 from relnotes.notes import formats
 from relnotes.render.environment import Renderer
 
@@ -38,7 +37,7 @@ def round_trip(cfg, renderer, name, text, rel):
         skeleton += ["\n", doc.lines[rel.status_line], "\n"]
     for cat in rel.categories:
         skeleton += [doc.lines[cat.start], "\n"]
-    rebuilt = notes.NotesDocument("".join(skeleton) + "-" * 80 + "\n", name)
+    rebuilt = formats.parse("".join(skeleton) + "-" * 80 + "\n", name)
     by_cat = {}
     for p in plan.fragments:
         frag = importer.fragment_of(cfg, p.text, p.name)

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import corpus
 from relnotes import fsio, lock
-from relnotes.flows import lifecycle
+from relnotes.flows import build
+from relnotes.notes import formats
 
 MAIN = corpus("main.RELEASES.md")
 
@@ -166,7 +167,7 @@ def test_an_unexpected_exception_is_an_internal_error_with_exit_3(project, monke
     def boom(*a, **k):
         raise ZeroDivisionError("boom")
 
-    for target, name, args in ((lifecycle, "build", ["build"]), (lifecycle, "read_notes", ["show"]),
+    for target, name, args in ((build, "build", ["build"]), (formats, "read_for", ["show"]),
                                (lock, "held", ["stamp"])):
         monkeypatch.setattr(target, name, boom)
         r = project.run(*args)
@@ -175,7 +176,7 @@ def test_an_unexpected_exception_is_an_internal_error_with_exit_3(project, monke
         assert "error: internal error: ZeroDivisionError: boom" in r.stderr
         assert "rerun the same command with --debug" in r.stderr and "report it" in r.stderr
         assert "Traceback" not in r.output
-    monkeypatch.setattr(lifecycle, "build", boom)
+    monkeypatch.setattr(build, "build", boom)
     with pytest.raises(ZeroDivisionError):  # --debug lets the exception (and its traceback) through
         project.run("--debug", "build")
 
@@ -185,10 +186,10 @@ def test_the_guard_in_a_real_process(project):
     project.commit("base")
     code = textwrap.dedent("""
         import sys
-        from relnotes.flows import lifecycle
+        from relnotes.flows import build
         def boom(*a, **k):
             raise KeyError("no such thing")
-        lifecycle.build = boom
+        build.build = boom
         sys.argv = ["relnotes", *sys.argv[1:]]
         from relnotes.__main__ import main
         main()

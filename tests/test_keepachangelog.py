@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relnotes.notes import document as notes
 from relnotes.notes import formats
 from relnotes.notes.keepachangelog import heading_parts
 from relnotes.notes.formats import structure_problems

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, corpus
-from relnotes.notes import document as notes
 from relnotes.notes import blocks
 from relnotes.notes import formats
 from relnotes.version import Version

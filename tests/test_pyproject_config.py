@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from relnotes.config import load as config
 from relnotes.config import pyproject as config_toml
+from relnotes.config import toml_writer
 from relnotes.errors import ConfigError
 
 
@@ -371,7 +372,7 @@ class _FirstStyle:
 def test_render_table_reads_back(tmp_path):
     values = {"project": 'q"uo\\te\n\x7f', "sections": ["A", "B"], "template_sections": [],
               "links": {"issue": "{repository}/i/{number}"}}
-    text = config_toml.render_table(values, "made here")
+    text = toml_writer.render_table(values, "made here")
     cfg = config.from_text(text, tmp_path / "pyproject.toml", tmp_path, use_cache=False)
     assert cfg.project == values["project"] and cfg.sections == ("A", "B")
     assert cfg.links.issue == "{repository}/i/{number}"

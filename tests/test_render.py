@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from relnotes.config import load as config
-from relnotes.flows import lifecycle
+from relnotes.flows import build
 from relnotes.errors import ConfigError
 from relnotes.fragments.fragment import parse_text
 from relnotes.render.environment import TEMPLATES, Renderer, builtin_template_dir
@@ -69,7 +69,7 @@ def test_notes_template(cfg, md_snapshot):
 
 def test_draft_template(cfg, md_snapshot):
     r = Renderer(cfg)
-    grouped = lifecycle.group(cfg, _fragments(cfg))
+    grouped = build.group(cfg, _fragments(cfg))
     text = r.draft("49.0.0", [(s, r.entries(items)) for s, items in grouped])
     assert text == md_snapshot
 

@@ -369,7 +369,7 @@ def test_a_body_that_starts_a_block_gets_the_prefix_on_its_own_line(tmp_path):
 from hypothesis import assume  # noqa: E402
 from test_entries_are_data import _BODY, MAIN, commonmark_outline, entries_in, structure, with_entry  # noqa: E402
 
-from relnotes.notes import document as notes  # noqa: E402
+from relnotes.notes import formats  # noqa: E402
 from relnotes.config.rules import INLINE_PATTERN  # noqa: E402
 from relnotes.fragments.fragment import parse_text  # noqa: E402
 from relnotes.markdown.entry import breaking_prefix, builtin_entry  # noqa: E402
@@ -396,7 +396,7 @@ def test_accepted_prefixes_never_change_the_notes_structure(prefix, category, da
     assume(frag is not None)
     entry = builtin_entry(frag.body, ["[#5](https://github.com/x/y/pull/5)"],
                           prefix=breaking_prefix(prefix, frag.body))
-    before = notes.parse(MAIN)
+    before = formats.parse(MAIN)
     assume(before.releases[0].category(category) is not None)
     after = with_entry(MAIN, entry, category)
     assert structure(after) == structure(before)

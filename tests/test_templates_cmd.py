@@ -71,7 +71,7 @@ def test_listing_is_cheap_and_runs_outside_a_project(tmp_path):
     """A real process, outside any repository: no configuration, no Jinja."""
     code = ("import sys\nsys.argv = ['relnotes', 'templates']\nfrom relnotes.__main__ import main\n"
             "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            "assert 'jinja2' not in sys.modules and 'relnotes.render.environment' not in sys.modules\n")
+            "assert 'jinja2' not in sys.modules and 'relnotes.render.sandbox' not in sys.modules\n")
     r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("entry.md.j2  (used by: ")

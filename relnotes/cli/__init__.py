@@ -4,24 +4,65 @@ This package is the only code that prints, prompts or exits.  Each command loads
 configuration, calls one library function, and reports its result; every expected
 failure arrives as a RelnotesError and leaves as ``error: …`` on stderr with the
 error's exit code.  Commands live in one module per group (``contributing``,
-``maintaining``, ``releasing``, ``asking``, ``migrating``, ``browsing``) and register on ``app`` (``app.py``).
-Heavy modules (mistletoe, ruamel.yaml, Jinja, GitPython) are imported inside the
-library functions that need them, and only the invoked command is built
-(``app_for``), so every command starts fast.
+``maintaining``, ``releasing``, ``asking``, ``migrating``, ``browsing``) and register on
+``app`` (``common.py``) when their module is imported.
+
+Only the invoked command's group is imported (:data:`COMMANDS` names it, as pip's
+command registry does), so a command loads the part of the library it uses and no
+other; ``--help``, typos and shell completion load every group.  Heavy libraries
+(mistletoe, ruamel.yaml, Jinja, GitPython) are imported inside the library functions
+that need them, and only the invoked command is built (``app_for``).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from importlib import import_module
 
 import typer
+from typer.main import get_command_name
 
-# Importing a command module registers its commands on ``app``, in this order in --help.
-from relnotes.cli import contributing, maintaining, releasing, asking, migrating, browsing  # noqa: F401,I001
+from relnotes.cli import common as app_module
+from relnotes.cli.common import APP_SETTINGS, err, internal, report, state
 
-__all__ = ["app", "app_for", "main", "contributing", "maintaining", "releasing", "asking", "migrating", "browsing"]
-from relnotes.cli.app import _APP_SETTINGS, app, err, internal, report, state
+__all__ = ["COMMANDS", "GROUPS", "app", "app_for", "load_groups", "main"]
+
+# The module of each command, in --help order.  Importing a group's module registers
+# its commands on the app; tests/test_cli.py keeps this table and the modules in step.
+GROUPS = ("contributing", "maintaining", "releasing", "asking", "migrating", "browsing")
+COMMANDS = {
+    "init": "contributing", "new": "contributing", "check": "contributing",
+    "build": "maintaining", "show": "maintaining", "cut": "maintaining", "patch": "maintaining",
+    "stamp": "maintaining", "release": "maintaining", "archive": "maintaining",
+    "rc": "releasing", "tag": "releasing",
+    "schedule": "asking", "support": "asking", "backports": "asking", "when": "asking", "next": "asking",
+    "schema": "migrating", "templates": "migrating", "import": "migrating",
+    "history": "browsing", "upgrade": "browsing", "site": "browsing",
+}
+
+
+def load_groups(*names: str) -> typer.Typer:
+    """Import the named command groups (all of them when none is named), in --help
+    order, so their commands are registered; the app they registered on."""
+    for group in GROUPS:
+        if not names or group in names:
+            import_module(f"relnotes.cli.{group}")
+    app = app_module.app
+    if not names:  # --help lists them in this order, whichever group an earlier call loaded first
+        order = list(COMMANDS)
+        app.registered_commands.sort(key=lambda c: order.index(_name(c)) if _name(c) in order else len(order))
+    return app
+
+
+def _name(command) -> str:
+    return command.name or get_command_name(command.callback.__name__)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # ``relnotes.cli.app`` as an attribute: the whole command line
+        return load_groups()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 
@@ -52,17 +93,15 @@ def app_for(args: list[str]) -> typer.Typer:
     completions (``_RELNOTES_COMPLETE`` set) also gets the full app: it completes any
     command, and only the full app carries typer's completion support.
     """
-    from typer.main import get_command_name
-
     if os.environ.get(_COMPLETE_VAR):
-        return app
+        return load_groups()
     wanted = _invoked_command(args)
+    app = load_groups(COMMANDS[wanted]) if wanted in COMMANDS else load_groups()
     groups = [g for g in app.registered_groups if g.name == wanted]
-    commands = [c for c in app.registered_commands
-                if (c.name or get_command_name(c.callback.__name__)) == wanted]
+    commands = [c for c in app.registered_commands if _name(c) == wanted]
     if not groups and not commands:
-        return app
-    pruned = typer.Typer(**_APP_SETTINGS)
+        return load_groups()
+    pruned = typer.Typer(**APP_SETTINGS)
     pruned.registered_callback = app.registered_callback
     pruned.registered_commands = commands
     pruned.registered_groups = groups

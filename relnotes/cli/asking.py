@@ -7,7 +7,10 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.app import command, json_text, load_config, out, rows
+from relnotes.cli.common import command, json_text, load_config, out, rows
+from relnotes.policy import bump
+from relnotes.policy import calendar as policy
+from relnotes.questions import shipping
 
 
 @command()
@@ -17,8 +20,6 @@ def schedule(
     fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """The coming branch cuts and releases with their versions and dates."""
-    from relnotes.policy import calendar as policy
-
     releases = policy.schedule(load_config(), start=policy.parse_day(start, "--from"), count=count)
     rows(fmt, releases, f"{'version':<10} {'branch cut':<12} release",
           lambda r: f"{r.version:<10} {r.cut.isoformat():<12} {r.release.isoformat()}")
@@ -30,8 +31,6 @@ def support(
     fmt: Annotated[Literal["table", "json", "svg"], typer.Option("--format", help="Output format; svg draws a timeline.")] = "table",
 ) -> None:
     """Releases supported on a date, with LTS flag and end of support."""
-    from relnotes.policy import calendar as policy
-
     cfg = load_config()
     day = policy.parse_day(on)
     if fmt == "svg":
@@ -49,9 +48,6 @@ def backports(
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when a supported branch lacks a candidate.")] = False,
 ) -> None:
     """Which supported release branches still lack each backport candidate."""
-    from relnotes.policy import calendar as policy
-    from relnotes.questions import shipping
-
     rows, targets = shipping.backports(load_config(), policy.parse_day(on))
     if fmt == "json":
         out(json_text([r.as_dict() for r in rows]))
@@ -74,8 +70,6 @@ def when(
     fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="Output format.")] = "text",
 ) -> None:
     """The earliest release that shipped a commit or PR (or a backport of it), and the others carrying it."""
-    from relnotes.questions import shipping
-
     res = shipping.when(load_config(), target)
     if fmt == "json":
         out(json_text(res.as_dict()))
@@ -109,8 +103,6 @@ def next_release(
                    typer.Option("--format", help="Output format; 'version' prints the version alone.")] = "text",
 ) -> None:
     """The next version and why: which changes force the bump (semver), or the next major."""
-    from relnotes.policy import bump
-
     nv = bump.plan(load_config())
     if fmt == "json":
         out(json_text(nv.as_dict()))

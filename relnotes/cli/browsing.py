@@ -7,12 +7,16 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.app import command, err, json_text, load_config, out
+from relnotes.cli.common import command, err, json_text, load_config, out
+from relnotes.policy import calendar as policy
+from relnotes.questions import site as site_lib
+from relnotes.questions import site as site_question
+from relnotes.questions import stitch
+from relnotes.questions import upgrade as up
+from relnotes.version import Version
 
 
 def _stitched(cfg):
-    from relnotes.questions import stitch
-
     h = stitch.stitch(cfg)
     for w in h.warnings:
         err(f"warning: {w}")
@@ -26,9 +30,6 @@ def history(
     fmt: Annotated[Literal["md", "table", "json"], typer.Option("--format", help="Output format; md is the stitched notes.")] = "md",
 ) -> None:
     """Every release section from every release branch (and main), newest first."""
-    from relnotes.questions import stitch
-    from relnotes.version import Version
-
     cfg = load_config()
     lo = Version.parse(start, "--from") if start else None
     hi = Version.parse(end, "--to") if end else None
@@ -53,16 +54,12 @@ def upgrade(
     fmt: Annotated[Literal["md", "json", "html"], typer.Option("--format", help="Output format.")] = "md",
 ) -> None:
     """What to read when moving from one release to another: changed behaviour first."""
-    from relnotes.questions import upgrade as up
-
     cfg = load_config()
     g = up.guide(cfg, _stitched(cfg), start, target)
     if fmt == "json":
         out(json_text(g.as_dict()))
     elif fmt == "html":
-        from relnotes.questions import site
-
-        out(site.upgrade_page(cfg, g).rstrip("\n"))
+        out(site_question.upgrade_page(cfg, g).rstrip("\n"))
     else:
         out(up.markdown(g).rstrip("\n"))
 
@@ -73,9 +70,6 @@ def site(
     on: Annotated[Optional[str], typer.Option("--on", help="The date that decides support status (default: today).")] = None,
 ) -> None:
     """A static, self-contained HTML site: release table, timeline, every release, upgrade guides, search."""
-    from relnotes.policy import calendar as policy
-    from relnotes.questions import site as site_lib
-
     cfg = load_config()
     built = site_lib.build(cfg, directory, on=policy.parse_day(on), history=_stitched(cfg))
     out(f"wrote {built.pages} files ({built.entries} entries, {built.upgrade_pages} upgrade guides) "

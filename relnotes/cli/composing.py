@@ -17,8 +17,11 @@ from pathlib import Path
 
 import click
 
-from relnotes.cli.app import err
+from relnotes import fsio
+from relnotes.cli.common import err
+from relnotes.config.fields import check_value
 from relnotes.errors import UsageError, ValidationError
+from relnotes.flows import new
 
 _NUMBER = re.compile(r"#?([1-9][0-9]{0,17})")
 
@@ -66,8 +69,6 @@ def ask_prs() -> tuple[int, ...]:
 
 def ask_required_fields(declared, given: dict) -> dict:
     """``given`` plus an answer for every required field it lacks, each checked as typed."""
-    from relnotes.config.fields import check_value
-
     for spec in declared:
         if not spec.required or spec.name in given:
             continue
@@ -124,8 +125,6 @@ def open_editor(cfg, path: Path, *, fresh: bool) -> None:
     import shlex
     import subprocess
 
-    from relnotes import fsio
-
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     kept = "nothing was written" if fresh else f"your text is kept in {fsio.shown(cfg.root, path)}"
     try:
@@ -153,12 +152,10 @@ def _show(problems) -> None:
 def edit_until_valid(cfg, path: Path, template: str | None, *, ask: bool) -> None:
     """Open the editor; while the result is invalid and ``ask`` (a terminal), show the
     problems and offer the editor again.  The file is never removed once it holds text."""
-    from relnotes.flows import lifecycle
-
     while True:
         open_editor(cfg, path, fresh=template is not None)
         try:
-            lifecycle.finish_edit(cfg, path, template)
+            new.finish_edit(cfg, path, template)
             return
         except ValidationError as e:
             if not ask:
@@ -176,9 +173,6 @@ def edit_until_valid(cfg, path: Path, template: str | None, *, ask: bool) -> Non
 def compose(cfg, *, section: str | None, prs: tuple[int, ...], message: str | None, edit: bool,
             **keys) -> Path:
     """The terminal dialogue: section, PRs, text, then validation with the editor loop."""
-    from relnotes import fsio
-    from relnotes.flows import lifecycle
-
     try:
         if section is None:
             section = pick_section(cfg.sections)
@@ -191,13 +185,13 @@ def compose(cfg, *, section: str | None, prs: tuple[int, ...], message: str | No
     except click.Abort:
         raise UsageError("cancelled; nothing was written") from None
     if message is None:
-        path = lifecycle.new(cfg, section=section, body=None, prs=prs, **keys)
+        path = new.new(cfg, section=section, body=None, prs=prs, **keys)
         edit_until_valid(cfg, path, path.read_text(encoding="utf-8"), ask=True)
         return path
     try:
-        return lifecycle.new(cfg, section=section, body=message, prs=prs, **keys)
+        return new.new(cfg, section=section, body=message, prs=prs, **keys)
     except ValidationError as e:
-        path = lifecycle.new(cfg, section=section, body=message, prs=prs, validate=False, **keys)
+        path = new.new(cfg, section=section, body=message, prs=prs, validate=False, **keys)
         shown = fsio.shown(cfg.root, path)
         _show(e.problems)
         err(f"your text is saved in {shown}")

@@ -9,8 +9,18 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.app import command, err, hold_lock, load_config, load_workspace, out
+from relnotes.cli import composing, setting_up
+from relnotes.cli.common import command, err, hold_lock, load_config, load_workspace, out
+from relnotes.config import load as config
+from relnotes.config import load as config_mod
+from relnotes.config import projects
+from relnotes.config.fields import cli_values
 from relnotes.errors import UsageError
+from relnotes.flows import new as new_flow
+from relnotes.flows import project_init, scaffold
+from relnotes.gate import check as check_mod
+from relnotes.gate import preview as preview_mod
+from relnotes.gate.report import format_report, format_warnings
 
 
 @command(mutating=True)
@@ -43,11 +53,6 @@ def init(
     At a terminal, what is not given is asked for; otherwise the plain preset with no
     release calendar (schedule, support and backports stay off until one is configured).
     With --path (or run inside a package of a monorepo), scaffold that package instead."""
-    from relnotes.config import load as config
-    from relnotes.flows import lifecycle
-    from relnotes.flows import project_init
-    from relnotes.cli import setting_up
-
     root = config.find_root()
     package = project_init.target(root, Path.cwd(), path)  # in a subdirectory: never the root by accident
     if package is not None:
@@ -56,13 +61,13 @@ def init(
                                         version=version or "0.1.0", preset=preset)
     elif (root / config.CONFIG_NAME).exists():  # kept as it is: nothing to ask
         hold_lock(root)
-        res = lifecycle.init(root, project=project or root.name, version=version or "0.1.0")
+        res = scaffold.init(root, project=project or root.name, version=version or "0.1.0")
     else:
         given = setting_up.Given(project, repository, version, preset, cadence, first_release, cut_day,
                                  lts_every, lts_months, support_months)
         choices = setting_up.choose(root, given, ask=sys.stdin.isatty() if ask is None else ask)
         hold_lock(root)  # after the questions: other relnotes commands need not wait for the answers
-        res = lifecycle.init(root, project=choices.project, repository=choices.repository,
+        res = scaffold.init(root, project=choices.project, repository=choices.repository,
                              version=choices.version, preset=choices.preset, calendar=choices.calendar)
     for p in res.created:
         out(f"created {p}")
@@ -71,8 +76,6 @@ def init(
     for line in getattr(res, "notes", ()):
         out(line)
     if package is None and version:
-        from relnotes.config import load as config_mod
-
         cfg = config_mod.load(start=root)
         if cfg.notes_format == "keepachangelog":  # the file names no version until a release does
             out(f"note: {cfg.notes_file} starts with [Unreleased]; the first release takes its version "
@@ -99,15 +102,10 @@ def new(
 
     At a terminal, what is not given is asked for: the section from a numbered list,
     PR numbers, the text (or the editor); an invalid text is kept and offered for editing."""
-    from relnotes.flows import lifecycle
-    from relnotes.cli import composing
-
     cfg = load_config()
     keys = dict(issues=tuple(issue or ()), advisories=tuple(advisory or ()), breaking=breaking,
                 backport=backport, name=name, authors=tuple(author or ()))
     if field or cfg.fields:
-        from relnotes.config.fields import cli_values
-
         keys["fields"] = cli_values(cfg.fields, list(field or ()))
     terminal = sys.stdin.isatty()
     if terminal and (section is None or (message is None and not edit)):
@@ -118,7 +116,7 @@ def new(
         raise UsageError("missing --section", hint=f"one of: {', '.join(cfg.sections)}")
     if message is None and not edit:
         raise UsageError("missing the entry text", hint="give it with -m TEXT, or use --edit")
-    path = lifecycle.new(cfg, section=section, body=message, prs=tuple(pr or ()), **keys)
+    path = new_flow.new(cfg, section=section, body=message, prs=tuple(pr or ()), **keys)
     if edit:
         # with -m the file already holds the user's text: it is never "untouched"
         template = None if message is not None else path.read_text(encoding="utf-8")
@@ -139,17 +137,12 @@ def check(
     With --base in GitHub Actions ($GITHUB_STEP_SUMMARY set), the job summary gets a
     preview: the entries this change's fragments will add, then any problems.
     """
-    from relnotes.gate import check as check_mod
-    from relnotes.config import projects
-
     workspace, name = load_workspace()
     chosen = projects.select_for_check(workspace, name)
     report = check_mod.run(workspace.root, base=base, labels=list(label or []),
                            workspace=workspace if workspace.packages else None,
                            chosen=chosen if workspace.packages else None)
     if base and (preview is not None or os.environ.get("GITHUB_STEP_SUMMARY")):
-        from relnotes.gate import preview as preview_mod
-
         summary = preview_mod.markdown(chosen[0], report, chosen if workspace.packages else ())
         preview_mod.append_step_summary(summary)
         if preview is not None:  # the caller's own output file (like a shell redirection)
@@ -158,9 +151,9 @@ def check(
             except OSError as e:
                 raise UsageError(f"--preview {preview}: cannot write: {e.strerror}") from None
     if fmt == "text":
-        for line in check_mod.format_warnings(report):
+        for line in format_warnings(report):
             err(line)
-    text = check_mod.format_report(report, fmt)
+    text = format_report(report, fmt)
     if text:
         (out if fmt == "json" or report.ok else err)(text.rstrip("\n"))
     raise typer.Exit(0 if report.ok else 1)

@@ -6,7 +6,17 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.app import command, err, json_text, load_config, out
+from relnotes.cli.common import command, err, json_text, load_config, out
+from relnotes.flows import archive as archive_flow
+from relnotes.flows import build as build_flow
+from relnotes.flows import cut as cut_flow
+from relnotes.flows import patch as patch_flow
+from relnotes.flows import publishing, steps
+from relnotes.flows import release as release_flow
+from relnotes.flows import show as show_flow
+from relnotes.flows import stamp as stamp_flow
+from relnotes.markdown.safehtml import markdown_to_html
+from relnotes.questions import site
 
 
 @command(mutating=True)
@@ -15,10 +25,8 @@ def build(
     keep: Annotated[bool, typer.Option("--keep", help="Keep the fragment files.")] = False,
 ) -> None:
     """Render pending fragments into the top Unreleased section of the notes file."""
-    from relnotes.flows import lifecycle
-
     cfg = load_config()
-    res = lifecycle.build(cfg, draft=draft, keep=keep)
+    res = build_flow.build(cfg, draft=draft, keep=keep)
     if draft:
         out(res.draft.rstrip("\n") if res.draft else f"no pending fragments in {cfg.fragments_dir}/")
         return
@@ -43,27 +51,19 @@ def show(
         "--github-output", help="Also append tag=, title=, prerelease= and body to the file $GITHUB_OUTPUT names.")] = False,
 ) -> None:
     """Print one release's notes, for example as a GitHub release body."""
-    from relnotes.flows import lifecycle
-
     cfg = load_config()
-    data = lifecycle.show(cfg, version)
+    data = show_flow.show(cfg, version)
     if (fmt == "json" and data["version"]) or github_output:
-        from relnotes.flows import publishing
-
         page = publishing.page(cfg, version)
         data.update(tag=page.tag, release=page.version, prerelease=page.prerelease, body=page.body)
         if github_output:
             publishing.write_github_output(page)
     if fmt == "page":
-        from relnotes.questions import site
-
         out(site.release_page(cfg, version).rstrip("\n"))
         return
     if fmt == "json":
         out(json_text(data))
     elif fmt == "html":
-        from relnotes.markdown.safehtml import markdown_to_html
-
         out(markdown_to_html(data["markdown"]).rstrip("\n"))
     else:
         out(data["markdown"].rstrip("\n"))
@@ -77,9 +77,7 @@ def cut(
     commit: Annotated[bool, typer.Option("--commit", help="Commit the change on main.")] = False,
 ) -> None:
     """On main: create the release branch and open the next version's notes."""
-    from relnotes.flows import releasing
-
-    res = releasing.cut(load_config(), version=version, dry_run=dry_run, commit=commit)
+    res = cut_flow.cut(load_config(), version=version, dry_run=dry_run, commit=commit)
     if dry_run:
         out(res.diff.rstrip("\n"))
         if res.retitled_from:
@@ -109,11 +107,9 @@ def patch(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff; change nothing.")] = False,
 ) -> None:
     """On a release branch: open the next patch release above the top section."""
-    from relnotes.flows import releasing
-
-    res, changes = releasing.patch(load_config(), version=version, dry_run=dry_run)
+    res, changes = patch_flow.patch(load_config(), version=version, dry_run=dry_run)
     if dry_run:
-        out(releasing.unified_diff(changes).rstrip("\n"))
+        out(steps.unified_diff(changes).rstrip("\n"))
         return
     out(f"opened {res.version} (Unreleased) above {res.previous}")
 
@@ -126,9 +122,7 @@ def stamp(
                           "[Unreleased] becomes.")] = None,
 ) -> None:
     """Mark one release as released: 'Unreleased.' becomes 'Released DATE.' ('[Unreleased]' becomes '[X.Y.Z] - DATE')."""
-    from relnotes.flows import lifecycle
-
-    res = lifecycle.stamp(load_config(), on=date, version=version)
+    res = stamp_flow.stamp(load_config(), on=date, version=version)
     if res.changed:
         out(f"stamped {res.version}: Released {res.date}")
     else:
@@ -144,9 +138,7 @@ def release(
                           "changes make; keepachangelog: the version [Unreleased] becomes).")] = None,
 ) -> None:
     """Release day: build pending fragments, then stamp the top release (under semver, with the version the changes make)."""
-    from relnotes.flows import releasing
-
-    res = releasing.release(load_config(), on=date, commit=commit, version=version)
+    res = release_flow.release(load_config(), on=date, commit=commit, version=version)
     if res.retitled_from:
         why = f": {res.why}" if res.why else ""
         out(f"set the top section's version to {res.stamp.version} (it said {res.retitled_from}){why}")
@@ -167,10 +159,8 @@ def archive(
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when the list and the branches disagree.")] = False,
 ) -> None:
     """Rewrite the archive list from the release branches git knows."""
-    from relnotes.flows import releasing
-
     cfg = load_config()
-    res = releasing.archive(cfg, check=check_only)
+    res = archive_flow.archive(cfg, check=check_only)
     for name in res.ignored:
         err(f"note: ignored branch {name}: not a version")
     if check_only:

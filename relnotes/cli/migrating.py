@@ -8,8 +8,17 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.app import command, err, import_app, json_text, load_config, out
+from relnotes import fsio
+from relnotes.cli.common import command, err, import_app, json_text, load_config, out
+from relnotes.config import load as config
 from relnotes.errors import UsageError
+from relnotes.flows import scaffold
+from relnotes.fragments import fragment
+from relnotes.migrate import notes_import as importer
+from relnotes.migrate import towncrier
+from relnotes.migrate import towncrier_config as migration
+from relnotes.migrate.towncrier_config import table_span
+from relnotes.render import catalog as template_catalog
 
 
 @command()
@@ -17,9 +26,6 @@ def schema(
     which: Annotated[str, typer.Argument(help="'fragment', 'config' or 'all'.")] = "all",
 ) -> None:
     """Print JSON Schemas for fragment front matter and relnotes.yaml (for editors)."""
-    from relnotes.config import load as config
-    from relnotes.fragments import fragment
-
     cfg = load_config()
     schemas = {"fragment": fragment.json_schema(cfg.sections, cfg.fields), "config": config.json_schema()}
     if which == "all":
@@ -33,8 +39,6 @@ def schema(
 @command()
 def templates() -> None:
     """List the built-in templates, the variables each receives, and how to override one."""
-    from relnotes.render import catalog as template_catalog
-
     out(template_catalog.as_text().rstrip("\n"))
 
 
@@ -45,8 +49,6 @@ def import_notes(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
 ) -> None:
     """Split one release section of a notes file into fragments (one per entry)."""
-    from relnotes.migrate import notes_import as importer
-
     cfg = load_config()
     rel_file = os.path.relpath(file.resolve(), cfg.root)
     plan = importer.plan_notes(cfg, rel_file, version)
@@ -85,12 +87,6 @@ def import_towncrier(
     what could not be carried over.  An existing configuration is kept: the fragments
     go to its sections.
     """
-    from relnotes import fsio
-    from relnotes.config import load as config
-    from relnotes.migrate import towncrier
-    from relnotes.migrate import towncrier_config as migration
-    from relnotes.flows import scaffold
-
     chosen: dict[str, str] = {}
     for item in mapping or []:
         key, sep, value = item.partition("=")
@@ -168,7 +164,5 @@ def _summary(mig, source: str) -> None:
 
 def _table_only(text: str) -> str:
     """The [tool.relnotes] part of a pyproject text (what the dry run shows)."""
-    from relnotes.migrate.towncrier_config import _table_span
-
-    start, end = _table_span(text)
+    start, end = table_span(text)
     return text[start:end] if start is not None else text

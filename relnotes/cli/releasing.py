@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from relnotes.cli.app import command, err, load_config, out
+from relnotes.cli.common import command, err, load_config, out
+from relnotes.flows import publishing
 
 
 @command(mutating=True)
@@ -14,8 +15,6 @@ def rc(
     commit: Annotated[bool, typer.Option("--commit", help="Commit the candidate with the release marker.")] = False,
 ) -> None:
     """On a release branch: write the next release candidate (-rc.1, -rc.2, ...) to the version files."""
-    from relnotes.flows import publishing
-
     res = publishing.rc(load_config(), commit=commit)
     out(f"{res.previous} -> {res.version} in {', '.join(res.files)}")
     if res.commit:
@@ -32,8 +31,6 @@ def tag(
     Prints the tag on stdout, or nothing (exit 0) when HEAD is not marked, so a job
     that runs on every push can test the output.
     """
-    from relnotes.flows import publishing
-
     res = publishing.tag(load_config(), push=push, force=force)
     if res.tag is None:
         err(res.reason)

@@ -13,8 +13,12 @@ from typing import Any, Callable, NamedTuple
 
 import click
 
-from relnotes.cli.app import err
+from relnotes.cli.common import err
+from relnotes.config.rules import BOUNDS, ENUMS
 from relnotes.errors import UsageError
+from relnotes.flows import scaffold
+from relnotes.flows.scaffold import repository_problem
+from relnotes.version import Version
 
 PRESET_HELP = {
     "plain": "the relnotes format, no release calendar",
@@ -66,8 +70,6 @@ def _count(low: int, high: int, *, none: bool = True) -> Callable[[str], int]:
 
 
 def _version(answer: str) -> str:
-    from relnotes.version import Version
-
     v = Version.try_parse(answer.strip())
     if v is None:
         raise click.BadParameter(f"{answer.strip()!r} is not a version; type one like 1.0.0")
@@ -75,8 +77,6 @@ def _version(answer: str) -> str:
 
 
 def _repository(answer: str) -> str:
-    from relnotes.flows.scaffold import repository_problem
-
     text = answer.strip()
     problem = repository_problem(text)
     if problem:
@@ -100,9 +100,6 @@ def choose(root: Path, given: Given, *, ask: bool, today: date | None = None):
 
 
 def _choose(root: Path, g: Given, *, ask: bool, today: date):
-    from relnotes.flows import scaffold
-    from relnotes.config.rules import ENUMS
-
     project = g.project or (_ask("Project name", root.name, lambda a: a.strip() or root.name) if ask else root.name)
     if g.repository is not None:
         problem = scaffold.repository_problem(g.repository.strip())
@@ -135,9 +132,6 @@ def _choose(root: Path, g: Given, *, ask: bool, today: date):
 
 def _calendar(g: Given, preset: str, version: str, *, ask: bool, today: date):
     """A :class:`relnotes.flows.scaffold.Calendar`, or None for no release calendar."""
-    from relnotes.flows import scaffold
-    from relnotes.config.rules import BOUNDS
-
     base = scaffold.preset_defaults(preset)
     sched, sup = base["schedule"], base["support"]
     details = (g.first_release, g.cut_day, g.lts_every, g.lts_months, g.support_months)

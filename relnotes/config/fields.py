@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, NamedTuple
 
-from relnotes.errors import ConfigError
+from relnotes.errors import ConfigError, UsageError
 
 TYPES = ("string", "integer", "strings", "boolean", "enum")
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,31}(?![\s\S])"
@@ -300,8 +300,6 @@ def config_schema(description: str) -> dict:
 def cli_values(declared: tuple[FieldSpec, ...], given: list[str]) -> dict[str, Any]:
     """``--field NAME=VALUE`` options as typed values (a strings field collects repeats);
     a UsageError names the option.  Values are checked again with the whole fragment."""
-    from relnotes.errors import UsageError
-
     by_name = {s.name: s for s in declared}
     out: dict[str, Any] = {}
     for item in given:
@@ -328,8 +326,6 @@ def cli_values(declared: tuple[FieldSpec, ...], given: list[str]) -> dict[str, A
 
 
 def _typed(spec: FieldSpec, text: str) -> Any:
-    from relnotes.errors import UsageError
-
     if spec.type == "integer":
         try:
             return int(text.strip())

@@ -11,7 +11,7 @@ from typing import Any
 # key: (type, default, description).  A dict value instead of a tuple is a nested table.
 # Types: "str", "repository", "int", "optint", "day", "bool", "date", "path", "link", "branch", "tag", "version",
 # "strlist", "sections", "vfiles", "inline", "heading", and the one-word kinds of ENUMS ("order", "weekend", "cadence", "versioning", …).  Each kind's rule is written once as a
-# pattern or bound that both _coerce and json_schema read (tests/test_schema_agreement.py).
+# pattern or bound that both coerce and json_schema read (tests/test_schema_agreement.py).
 SCHEMA: dict[str, Any] = {
     "preset": ("preset", "plain",
                "Conventions the other keys default to: 'plain' (no release calendar or support policy), "

@@ -14,11 +14,40 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from relnotes.config.rules import (BOUNDS, BRANCH_PATTERN, DATE_PATTERN, DAYS, PATH_PATTERN,  # noqa: F401
-                                   SCHEMA, VERSION_PATTERN, VFILE_PATTERN, _coerce, _link_problem, _validate,
-                                   link_pattern, shown)
+from relnotes import cache, fsio
+from relnotes.config import presets
+from relnotes.config import pyproject as config_toml
+from relnotes.config import schema as config_schema
+from relnotes.config.fields import specs
 from relnotes.config.records import (  # noqa: F401 (the records stay importable from here)
-    Links, ArchiveConfig, Schedule, Support, Check, CommitMessages, Credit, VersionFile, BumpRules, BreakingChanges, Config)
+    ArchiveConfig,
+    BreakingChanges,
+    BumpRules,
+    Check,
+    CommitMessages,
+    Config,
+    Credit,
+    Links,
+    Schedule,
+    Support,
+    VersionFile,
+)
+from relnotes.config.rules import (  # noqa: F401
+    BOUNDS,
+    BRANCH_PATTERN,
+    DATE_PATTERN,
+    DAYS,
+    PACKAGE_SCHEMA,
+    PATH_PATTERN,
+    SCHEMA,
+    VERSION_PATTERN,
+    VFILE_PATTERN,
+    coerce,
+    link_pattern,
+    link_problem,
+    shown,
+    validate,
+)
 from relnotes.errors import ConfigError
 
 CONFIG_NAME = "relnotes.yaml"
@@ -37,25 +66,23 @@ def find_config(start: Path | None = None) -> Path | None:
         candidate = d / CONFIG_NAME
         if candidate.is_file():
             return candidate
-        if _is_pyproject_config(d / PYPROJECT_NAME, d):
+        if is_pyproject_config(d / PYPROJECT_NAME, d):
             return d / PYPROJECT_NAME
         if (d / ".git").exists():
             return None
     return None
 
 
-def _is_pyproject_config(path: Path, root: Path) -> bool:
+def is_pyproject_config(path: Path, root: Path) -> bool:
     """A pyproject.toml that has ``[tool.relnotes]`` (one without is not a configuration)."""
     if not path.is_file():
         return False
     text = _read_config(path, root)
     if "relnotes" not in text:  # the table's name is in the text (may_hold_table needs it too)
         return False
-    from relnotes.config import pyproject as config_toml
 
     if not config_toml.may_hold_table(text):
         return False
-    from relnotes import cache
 
     # a table that validated before is in the config cache: no TOML parse to find it
     return (cache.config_values(root, _cache_key(text, path)) is not None
@@ -72,9 +99,8 @@ def shadowed_pyproject(cfg: "Config") -> str | None:
         if not path.is_file():
             return None
         text = _read_config(path, cfg.path.parent)
-        if "relnotes" not in text:  # as in _is_pyproject_config: no TOML layer to import
+        if "relnotes" not in text:  # as in is_pyproject_config: no TOML layer to import
             return None
-        from relnotes.config import pyproject as config_toml
 
         if not config_toml.may_hold_table(text) or config_toml.table(text, path) is None:
             return None
@@ -118,8 +144,6 @@ def read_config(path: Path, root: Path) -> str:
 
 
 def _read_config(path: Path, root: Path) -> str:
-    from relnotes import fsio
-
     fsio.inside(root, path, what="configuration file")
     size = path.stat().st_size
     if size > MAX_CONFIG_BYTES:
@@ -158,7 +182,6 @@ def values_from_text(text: str, path: Path, root: Path, *, use_cache: bool = Tru
         parse = _parse_and_validate_toml if _is_toml(path) else _parse_and_validate
     if not use_cache:
         return parse(text, path)
-    from relnotes import cache
 
     key = ("package\0" + text) if package else _cache_key(text, path)
     values = cache.config_values(root, key)
@@ -177,8 +200,6 @@ def item_lines(path: Path, root: Path, key: str) -> list[int]:
     """
     text = read_config(path, root)
     if _is_toml(path):
-        from relnotes.config import pyproject as config_toml
-
         table = config_toml.table(text, path) or {}
         items = table.get(key)
         line = table.lc.key(key)[0] + 1 if key in table else 1
@@ -199,23 +220,19 @@ def _is_toml(path: Path | None) -> bool:
 
 
 def _parse_and_validate_toml(text: str, path: Path) -> dict:
-    from relnotes.config import pyproject as config_toml
-
     data = config_toml.table(text, path)
     if data is None:
         raise ConfigError(f"{shown(path)}: no [tool.relnotes] table, so it is not a relnotes configuration",
                           hint="add a [tool.relnotes] table (see the README), or point --config at relnotes.yaml")
-    return _validate(data, SCHEMA, path, prefix="")
+    return validate(data, SCHEMA, path, prefix="")
 
 
 def _parse_and_validate(text: str, path: Path) -> dict:
-    return _validate(_parse(text, path), SCHEMA, path, prefix="")
+    return validate(_parse(text, path), SCHEMA, path, prefix="")
 
 
 def _parse_package(text: str, path: Path) -> dict:
-    from relnotes.config.rules import PACKAGE_SCHEMA
-
-    return _validate(_parse(text, path), PACKAGE_SCHEMA, path, prefix="")
+    return validate(_parse(text, path), PACKAGE_SCHEMA, path, prefix="")
 
 
 def _parse(text: str, path: Path):
@@ -263,9 +280,9 @@ def _bad_date_where(text: str, path: Path) -> str:
 
 
 
-def _default(spec: Any) -> Any:
+def default_values(spec: Any) -> Any:
     if isinstance(spec, dict):
-        return {k: _default(v) for k, v in spec.items()}
+        return {k: default_values(v) for k, v in spec.items()}
     return spec[1]
 
 
@@ -275,10 +292,8 @@ def build(root: Path, path: Path | None, values: dict) -> Config:
 
 
 def _build(root: Path, path: Path | None, values: dict) -> Config:
-    from relnotes.config import presets
-
     preset = values.get("preset", presets.DEFAULT_PRESET)
-    v = presets.overlay(presets.apply(_default(SCHEMA), preset), values)
+    v = presets.overlay(presets.apply(default_values(SCHEMA), preset), values)
     where = shown(path) if path else CONFIG_NAME
     v["schedule"] = _calendar(v["schedule"], values.get("schedule") or {}, where)
     sections = tuple(v["sections"])
@@ -341,7 +356,6 @@ def _calendar(schedule: dict, given: dict, where: str) -> dict:
 def _fields(values: dict) -> tuple:
     if not values:
         return ()
-    from relnotes.config.fields import specs
 
     return specs(values)
 def _bump_rules(merged: dict, given: dict, sections: tuple[str, ...], where: str) -> BumpRules:
@@ -372,9 +386,7 @@ def _bump_rules(merged: dict, given: dict, sections: tuple[str, ...], where: str
 
 def json_schema() -> dict:
     """A JSON Schema for relnotes.yaml (for editors), generated in relnotes.config.schema."""
-    from relnotes.config.schema import json_schema
-
-    return json_schema()
+    return config_schema.json_schema()
 
 
 def _yaml_str(s: str) -> str:

@@ -23,8 +23,12 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from relnotes.config.load import CONFIG_NAME, Config
-from relnotes.errors import ConfigError, UsageError
+from relnotes import fsio
+from relnotes.config import load as config
+from relnotes.config import presets
+from relnotes.config.load import CONFIG_NAME, Config, VersionFile
+from relnotes.config.rules import PROJECT_NAME_PATTERN, coerce
+from relnotes.errors import ConfigError, RelnotesError, UsageError
 
 ROOT_NAME = "root"
 ENV_VAR = "RELNOTES_PROJECT"
@@ -82,8 +86,6 @@ def load(config_path: Path | str | None = None, start: Path | None = None) -> Wo
     A relnotes.yaml found below the repository root is a package's: the root's
     configuration must list it (or there is none, and it is the only package).
     """
-    from relnotes.config import load as config
-
     if config_path is not None:
         cfg = config.load(config_path)  # the messages for a missing or escaping --config
         assert cfg.path is not None
@@ -109,16 +111,12 @@ def load(config_path: Path | str | None = None, start: Path | None = None) -> Wo
 
 
 def _from_file(root: Path, path: Path) -> Workspace:
-    from relnotes.config import load as config
-
     values = config.values_from_text(config.read_config(path, root), path, root)
     return assemble(root, path, values)
 
 
 def assemble(root: Path, path: Path | None, values: dict, *, implicit: list[dict] = ()) -> Workspace:
     """The workspace of root ``values`` (validated), with their ``projects:`` entries."""
-    from relnotes.config import load as config
-
     entries = list(values.get("projects", ())) + list(implicit)
     root_values = {k: v for k, v in values.items() if k != "projects"}
     root_cfg = config.build(root, path, root_values)
@@ -133,10 +131,6 @@ def assemble(root: Path, path: Path | None, values: dict, *, implicit: list[dict
 
 
 def _package(root: Path, root_path: Path | None, where: str, root_values: dict, entry: dict, i: int) -> Config:
-    from relnotes import fsio
-    from relnotes.config import load as config
-    from relnotes.config import presets
-
     base = entry["path"]
     at = f"{where}: projects[{i}] (path {base!r})"
     if base in (".", ""):
@@ -156,7 +150,6 @@ def _package(root: Path, root_path: Path | None, where: str, root_values: dict, 
                           hint="set each of a package's keys in one place")
     own = {**entry_values, **file_values}
     name = own.pop("name", None) or PurePosixPath(base).name
-    from relnotes.config.rules import PROJECT_NAME_PATTERN
 
     if not re.match(PROJECT_NAME_PATTERN, name):
         raise ConfigError(f"{at}: the directory name {name!r} is not a valid project name",
@@ -174,15 +167,12 @@ def _package(root: Path, root_path: Path | None, where: str, root_values: dict, 
 def _placed(cfg: Config, name: str, base: str, own: dict, at: str) -> Config:
     """``cfg`` with its paths under ``base`` and, unless the package sets them, a release
     branch and tag of its own (``cli-release-{version}``, ``cli-v{version}``)."""
-    from relnotes.config.load import Links, VersionFile
-    from relnotes.config.rules import _coerce
-
     def under(p: str) -> str:
         return base if p == "." else f"{base}/{p}"
 
-    branch = cfg.release_branch if "release_branch" in own else _coerce(
+    branch = cfg.release_branch if "release_branch" in own else coerce(
         "branch", f"{name}-{cfg.release_branch}", "release_branch", at)
-    tag = cfg.tag if "tag" in own else _coerce("tag", f"{name}-{cfg.tag}", "tag", at)
+    tag = cfg.tag if "tag" in own else coerce("tag", f"{name}-{cfg.tag}", "tag", at)
     notes_file = under(cfg.notes_file)
     links = cfg.links
     if "archive" not in own.get("links", {}):
@@ -234,8 +224,6 @@ def _check_apart(ws: Workspace, where: str, path: Path | None = None) -> None:
         listed = [i for i, p in enumerate(ws.packages) if any(p is q for q in involved)]
         if path is None or not listed:
             return where
-        from relnotes.config import load as config
-        from relnotes.errors import RelnotesError
 
         try:  # the file is read again: what it became since (a save, a checkout) costs the line only
             lines = config.item_lines(path, ws.root.root, "projects")

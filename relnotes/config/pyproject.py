@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from relnotes.config.rules import shown
 from relnotes.errors import ConfigError
 
 PYPROJECT_NAME = "pyproject.toml"
@@ -46,8 +46,6 @@ def may_hold_table(text: str) -> bool:
 def parse(text: str, path: Path) -> dict:
     """The whole TOML document, or ConfigError with ``file:line:col`` of the mistake."""
     import tomllib
-
-    from relnotes.config.rules import shown
 
     if text.count(".") > MAX_DOTS_PER_LINE:
         for n, line in enumerate(text.split("\n"), 1):
@@ -74,8 +72,6 @@ def parse(text: str, path: Path) -> dict:
 def table(text: str, path: Path) -> dict | None:
     """``[tool.relnotes]`` of a pyproject text, its mappings carrying key positions, or
     None when the document has no such table (then it is not a relnotes configuration)."""
-    from relnotes.config.rules import shown
-
     if not may_hold_table(text):
         return None
     doc = parse(text, path)
@@ -126,7 +122,7 @@ def _located(value: Any, path: tuple, positions: dict, home: tuple[int, int]) ->
 
 # -- where each key is written -----------------------------------------------------------
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR = re.compile(r"[^\s,\]}#]+")
 _DATE_THEN_TIME = re.compile(r"\d{4}-\d{2}-\d{2} (?=\d{2}:)")
 _SPACE = " \t"
@@ -232,7 +228,7 @@ class _Scanner:
                 self.i = end + 1
                 parts.append((self.s[at + 1:end], at))
             else:
-                m = _BARE_KEY.match(self.s, at)
+                m = BARE_KEY.match(self.s, at)
                 if not m:
                     raise _Stop
                 self.i = m.end()
@@ -361,51 +357,3 @@ def headers(text: str) -> tuple[list[tuple[int, tuple]], dict[tuple, tuple[int, 
 # -- writing ---------------------------------------------------------------------------------
 
 
-def toml_string(s: str) -> str:
-    """``s`` as a TOML basic string (every character TOML requires escaped, escaped)."""
-    out = ['"']
-    for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch < " " or ch == "\x7f":
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, str):
-        return toml_string(v)
-    if isinstance(v, list):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(x)}" for k, x in v.items()) + " }"
-    raise TypeError(f"no TOML form for {type(v).__name__}")
-
-
-def toml_key(k: str) -> str:
-    return k if _BARE_KEY.fullmatch(k) else toml_string(k)
-
-
-def render_table(values: dict[str, Any], comment: str = "") -> str:
-    """``[tool.relnotes]`` with ``values`` (scalars and lists first, tables as sub-tables)."""
-    lines = [f"# {comment}"] if comment else []
-    lines.append("[tool.relnotes]")
-    tables = {k: v for k, v in values.items() if isinstance(v, dict)}
-    lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in values.items() if k not in tables]
-    for name, sub in tables.items():
-        lines += ["", f"[tool.relnotes.{toml_key(name)}]"]
-        lines += [f"{toml_key(k)} = {toml_value(v)}" for k, v in sub.items()]
-    return "\n".join(lines) + "\n"

@@ -158,7 +158,7 @@ class Config(Record):
     project: str
     repository: str
     notes_file: str
-    notes_format: str  # "releases" | "keepachangelog" (relnotes.notes.document.parse reads it)
+    notes_format: str  # "releases" | "keepachangelog" (relnotes.notes.releases.parse reads it)
     fragments_dir: str
     templates_dir: str
     sections: tuple[str, ...]

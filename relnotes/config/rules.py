@@ -13,11 +13,30 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from relnotes.config.fields import coerce_config
 from relnotes.config.keys import (  # noqa: F401 (re-exported for the loader and the tests)
-    BOUNDS, BRANCH_PATTERN, CREDIT_MAX, CREDIT_PATTERN, DATE_PATTERN, DAYS, ENTRY_SCHEMA, ENUMS, HEADING_PATTERN,
-    INLINE_PATTERN, PACKAGE_SCHEMA, PATH_PATTERN, PROJECT_NAME_PATTERN, SCHEMA, VERSION_PATTERN, VFILE_PATTERN)
+    BOUNDS,
+    BRANCH_PATTERN,
+    CREDIT_MAX,
+    CREDIT_PATTERN,
+    DATE_PATTERN,
+    DAYS,
+    ENTRY_SCHEMA,
+    ENUMS,
+    HEADING_PATTERN,
+    INLINE_PATTERN,
+    PACKAGE_SCHEMA,
+    PATH_PATTERN,
+    PROJECT_NAME_PATTERN,
+    SCHEMA,
+    VERSION_PATTERN,
+    VFILE_PATTERN,
+)
 from relnotes.errors import ConfigError
-
+from relnotes.fsio import relative_path_problem
+from relnotes.git.arguments import branch_name_problem
+from relnotes.markdown.safehtml import is_safe_url
+from relnotes.markdown.screen import body_problems
 
 # One character of a URL that relnotes writes into a notes file (a link line, a compare
 # link definition): no blank, line break or other control character, and nothing that
@@ -52,7 +71,7 @@ def _line_of(mapping: Any, key: str) -> tuple[int, int]:
         return 1, 1
 
 
-def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
+def validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
     out: dict[str, Any] = {}
     for key, value in data.items():
         if not isinstance(key, str) or key not in schema:
@@ -73,15 +92,14 @@ def _validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: '{prefix}{key}' must be a mapping",
                                   hint="valid keys: " + ", ".join(spec))
-            out[key] = _validate(value, spec, path, prefix=f"{prefix}{key}.")
+            out[key] = validate(value, spec, path, prefix=f"{prefix}{key}.")
         elif spec[0] == "fields":  # a mapping of declarations, each located in the file
-            from relnotes.config.fields import coerce_config
 
             out[key] = coerce_config(value, where, lambda ln, c: f"{shown(path)}:{ln}:{c}")
         elif spec[0] == "projects":
             out[key] = _project_entries(value, path, where)
         else:
-            out[key] = _coerce(spec[0], value, f"{prefix}{key}", where)
+            out[key] = coerce(spec[0], value, f"{prefix}{key}", where)
     return out
 
 
@@ -95,12 +113,12 @@ def _project_entries(value: Any, path: Path, where: str) -> list[dict]:
     for i, item in enumerate(value):
         name = f"projects[{i}]"
         if isinstance(item, str):
-            entries.append({"path": _coerce("path", item, name, where)})
+            entries.append({"path": coerce("path", item, name, where)})
             continue
         if not isinstance(item, dict):
             raise ConfigError(f"{where}: '{name}' must be a {{name, path, ...}} mapping or a package path, "
                               f"not {item!r}")
-        entry = _validate(item, ENTRY_SCHEMA, path, prefix=f"{name}.")
+        entry = validate(item, ENTRY_SCHEMA, path, prefix=f"{name}.")
         if "path" not in entry:
             try:
                 line, col = (n + 1 for n in value.lc.item(i))
@@ -119,7 +137,7 @@ _LINK_SAMPLES: dict[str, Any] = {"repository": "https://example.org/r", "number"
                                  "previous": "v1.0.0", "current": "v1.1.0"}
 
 
-def _link_problem(pattern: str, name: str) -> str | None:
+def link_problem(pattern: str, name: str) -> str | None:
     """Why ``pattern`` cannot be the link pattern ``name`` (``links.pr``), or None.
 
     Links are filled with ``str.format``, so a stray brace or an unknown placeholder
@@ -148,14 +166,13 @@ def _link_problem(pattern: str, name: str) -> str | None:
         names = ", ".join("{" + f + "}" for f in allowed)
         return (f"'{name}' must be one URL: no blank, line break or [ ] ( ) < > \" ' ` \\, and only the bare "
                 f"placeholders {names} (no format spec or conversion)")
-    from relnotes.markdown.safehtml import is_safe_url
 
     if not is_safe_url(pattern.format(**allowed)):
         return f"'{name}' must make an http, https or mailto URL or a relative link"
     return None
 
 
-def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
+def coerce(kind: str, value: Any, name: str, where: str) -> Any:
     def bad(expected: str) -> ConfigError:
         return ConfigError(f"{where}: '{name}' must be {expected}, not {value!r}")
 
@@ -171,14 +188,13 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
     if kind == "link":
         if not isinstance(value, str):
             raise bad("a string")
-        problem = _link_problem(value, name)
+        problem = link_problem(value, name)
         if problem:
             raise ConfigError(f"{where}: {problem}")
         return str(value)
     if kind == "path":
         if not isinstance(value, str) or not value.strip():
             raise bad("a relative path")
-        from relnotes.fsio import relative_path_problem
 
         problem = relative_path_problem(value) or (None if re.match(PATH_PATTERN, value)
                                                    else "points outside the repository")
@@ -214,7 +230,6 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
         # what the pattern makes must be a tag name git accepts (no spaces, newlines,
         # '..', '@{', leading '-'), and a short one: it is written to $GITHUB_OUTPUT
         # and tag messages as well as given to git
-        from relnotes.git.arguments import branch_name_problem
 
         problem = branch_name_problem(value.replace("{version}", "1.2.3-rc.1"))
         if problem is None and value.startswith("refs/"):
@@ -228,7 +243,6 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
             raise ConfigError(f"{where}: '{name}' must be one line of at most {CREDIT_MAX} characters with "
                               f"{{authors}} exactly once (a literal brace doubled), not {value!r}",
                               hint="for example line: 'Thanks to {authors}.'")
-        from relnotes.markdown.screen import body_problems  # the line is data, like an entry's body
 
         # as 'mention' and 'link' fill it; after a list or a code block the line starts a
         # paragraph of its own, where a link definition (``[unreleased]: URL "{authors}"``)
@@ -308,7 +322,7 @@ def _coerce(kind: str, value: Any, name: str, where: str) -> Any:
         for item in value:
             if not isinstance(item, dict) or set(item) != {"path", "pattern"}:
                 raise bad("a list of {path, pattern} mappings")
-            vpath = _coerce("path", item["path"], f"{name}.path", where)
+            vpath = coerce("path", item["path"], f"{name}.path", where)
             pattern = item["pattern"]
             if not isinstance(pattern, str) or not re.search(VFILE_PATTERN, pattern):
                 raise ConfigError(f"{where}: '{name}.pattern' must contain '{{version}}'")

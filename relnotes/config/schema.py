@@ -1,14 +1,31 @@
 """The JSON Schema of ``relnotes.yaml`` (``relnotes schema config``), generated from
 :data:`relnotes.config.keys.SCHEMA`, :data:`~relnotes.config.keys.BOUNDS` and the patterns that
-:func:`relnotes.config.rules._coerce` validates with, so editors and ``check`` agree
+:func:`relnotes.config.rules.coerce` validates with, so editors and ``check`` agree
 (tests/test_schema_agreement.py runs a shared table through both)."""
 
 from datetime import date
 from typing import Any
 
-from relnotes.config.rules import (BOUNDS, BRANCH_PATTERN, CREDIT_MAX, CREDIT_PATTERN, DATE_PATTERN, DAYS, ENTRY_SCHEMA,
-                                   ENUMS, HEADING_PATTERN, INLINE_PATTERN, PATH_PATTERN, PROJECT_NAME_PATTERN,
-                                   REPOSITORY_PATTERN, SCHEMA, VERSION_PATTERN, VFILE_PATTERN, link_pattern)
+from relnotes.config.fields import config_schema
+from relnotes.config.rules import (
+    BOUNDS,
+    BRANCH_PATTERN,
+    CREDIT_MAX,
+    CREDIT_PATTERN,
+    DATE_PATTERN,
+    DAYS,
+    ENTRY_SCHEMA,
+    ENUMS,
+    HEADING_PATTERN,
+    INLINE_PATTERN,
+    PATH_PATTERN,
+    PROJECT_NAME_PATTERN,
+    REPOSITORY_PATTERN,
+    SCHEMA,
+    VERSION_PATTERN,
+    VFILE_PATTERN,
+    link_pattern,
+)
 
 
 def json_schema() -> dict:
@@ -29,8 +46,6 @@ def json_schema() -> dict:
         path = {"type": "string", "pattern": PATH_PATTERN}
         strings = {"type": "array", "items": {"type": "string"}}
         if kind == "fields":
-            from relnotes.config.fields import config_schema
-
             return config_schema(desc)
         if kind in ("int", "optint", "day"):
             base = number(name, kind)

@@ -15,25 +15,18 @@ from typing import TYPE_CHECKING
 
 from relnotes import fsio
 from relnotes.errors import StateError, UsageError
+from relnotes.flows import steps, versionfiles
+from relnotes.flows.build import BuildResult, build
+from relnotes.flows.steps import ReleaseResult, StampResult, parse_date
+from relnotes.fragments.fragment import pending_fragments
+from relnotes.notes import formats
+from relnotes.policy import bump
 from relnotes.version import Version
 
 if TYPE_CHECKING:
     from relnotes.config.load import Config
     from relnotes.fragments.fragment import Fragment
     from relnotes.notes.keepachangelog import KeepAChangelogDocument
-
-FORMAT = "keepachangelog"
-
-def uses(cfg: Config) -> bool:
-    return cfg.notes_format == FORMAT
-
-
-def not_used(command: str, cfg: Config) -> UsageError:
-    """The refusal of a release-branch command on a Keep a Changelog project (exit 2)."""
-    return UsageError(f"'relnotes {command}' is not used with keepachangelog (notes_format in "
-                      f"{cfg.path.name if cfg.path else 'relnotes.yaml'}): there are no release branches",
-                      hint="release from your main branch: 'relnotes release [--version X.Y.Z] --commit', "
-                           "then 'relnotes tag'")
 
 
 # -- init (relnotes.flows.scaffold calls notes_text) ----------------------------------------------
@@ -63,14 +56,10 @@ def choose_version(cfg: Config, doc: KeepAChangelogDocument, fragments: list[Fra
     if version is not None:
         chosen = Version.parse(version, "--version")
     else:
-        from relnotes.flows import versionfiles
-
         cur = versionfiles.current(cfg) if cfg.version_files else None
         if cur is not None and (newest is None or cur.release > newest.version):
             chosen = cur.release  # the project already says which version comes next
         else:
-            from relnotes.policy import bump
-
             chosen = bump.plan(cfg, doc, fragments).version
     if chosen.pre:
         raise UsageError(f"--version {chosen} is a pre-release; a Keep a Changelog release is X.Y.Z")
@@ -86,10 +75,8 @@ def choose_version(cfg: Config, doc: KeepAChangelogDocument, fragments: list[Fra
 def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
           doc: KeepAChangelogDocument | None = None, write: bool = True, fragments=()):
     """``## [Unreleased]`` → ``## [VERSION] - DATE`` with a fresh ``[Unreleased]`` and links."""
-    from relnotes.flows.lifecycle import StampResult, parse_date, read_notes
-
     when = parse_date(on)
-    doc = doc or read_notes(cfg)
+    doc = doc or formats.read_for(cfg)
     new_v = choose_version(cfg, doc, list(fragments), version)
     previous = doc.newest_release()
     tag = new_v.format(cfg.tag)
@@ -106,33 +93,26 @@ def release(cfg: Config, *, on: str | None = None, version: str | None = None, c
     """Build pending fragments into [Unreleased], stamp it as the next version, write the
     version files; ``commit`` commits the notes, version files and removed fragments
     with the release marker (a rerun after a failed commit commits what it left)."""
-    from relnotes.flows.lifecycle import _open_repo, parse_date
-
     when = parse_date(on)  # refuse a bad date or version before changing anything
     if version is not None:
         Version.parse(version)
     if not commit:
         return _release(cfg, when, version, None)
-    with _open_repo(cfg) as repo:  # not a git repository: refused before any write
+    with steps.open_repo(cfg) as repo:  # not a git repository: refused before any write
         return _release(cfg, when, version, repo)
 
 
 def _release(cfg: Config, when: str, version: str | None, repo):
-    from relnotes.flows import versionfiles
-    from relnotes.flows.lifecycle import BuildResult, StampResult, build, pending_fragments, read_notes
-    from relnotes.flows.releasing import (ReleaseResult, _commit, _release_paths, _released_but_not_committed,
-                                    _write_all)
-
-    doc = read_notes(cfg)
+    doc = formats.read_for(cfg)
     rel = doc.unreleased()
     fragments = pending_fragments(cfg)
     if not fragments and not _has_content(doc, rel):
         newest = doc.newest_release()
-        if repo is not None and newest is not None and _released_but_not_committed(cfg, repo, newest.version):
+        if repo is not None and newest is not None and steps.released_but_not_committed(cfg, repo, newest.version):
             b = BuildResult(str(newest.version), [], [], [], "", False)
             s = StampResult(str(newest.version), newest.date or "", False, newest.date)
-            return ReleaseResult(b, s, _commit(cfg, repo, "release", cfg.commit.release, s.version,
-                                               _release_paths(cfg), marked=True), True)
+            return ReleaseResult(b, s, steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
+                                               steps.release_paths(cfg), marked=True), True)
         raise StateError(f"{cfg.notes_file}:{rel.start + 1}: '## {rel.title}' is empty and no fragments are "
                          f"pending in {cfg.fragments_dir}/: there is nothing to release",
                          hint="add fragments with 'relnotes new', or entries under '## [Unreleased]'")
@@ -140,25 +120,12 @@ def _release(cfg: Config, when: str, version: str | None, repo):
     versions = versionfiles.rewrite(cfg, new_v) if cfg.version_files else {}
     b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
     s = stamp(cfg, on=when, version=str(new_v), doc=doc)
-    _write_all(cfg, versions)
-    sha = _commit(cfg, repo, "release", cfg.commit.release, s.version, _release_paths(cfg),
+    steps.write_all(cfg, versions)
+    sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version, steps.release_paths(cfg),
                   marked=True) if repo is not None else None
     return ReleaseResult(b, s, sha)
 
 
 # -- show -----------------------------------------------------------------------------------
-
-
-def show_release(doc: KeepAChangelogDocument, version: str | None):
-    """The release ``show`` prints: the newest release by default (what a release page
-    wants once [Unreleased] was stamped), ``unreleased`` for the pending section."""
-    if version is not None and version.strip().strip("[]").casefold() == "unreleased":
-        return doc.unreleased()
-    if version is None:
-        newest = doc.newest_release()
-        if newest is None:
-            return doc.release()
-        return newest
-    return doc.release(version)
 
 

@@ -18,8 +18,14 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
+from relnotes import fsio
+from relnotes.config import load as config
+from relnotes.config import projects
 from relnotes.config.load import CONFIG_NAME
+from relnotes.config.rules import PROJECT_NAME_PATTERN, coerce
 from relnotes.errors import UsageError
+from relnotes.flows import scaffold
+from relnotes.version import Version
 
 
 class PackageInit(NamedTuple):
@@ -30,8 +36,6 @@ class PackageInit(NamedTuple):
 
 def target(root: Path, cwd: Path, path: str | None) -> str | None:
     """The package directory (from the root) that ``init`` scaffolds, or None for the root."""
-    from relnotes.config import projects
-
     if path is not None:
         return _relative(root, cwd, path)
     try:
@@ -55,8 +59,6 @@ def target(root: Path, cwd: Path, path: str | None) -> str | None:
 
 def _relative(root: Path, cwd: Path, path: str) -> str | None:
     """``--path`` (relative to the working directory) as a package path from the root."""
-    from relnotes.config.rules import _coerce
-
     absolute = os.path.normpath(os.path.join(os.path.abspath(cwd), path))
     rel = os.path.relpath(absolute, os.path.abspath(root))
     if rel == ".":
@@ -64,7 +66,7 @@ def _relative(root: Path, cwd: Path, path: str) -> str | None:
     if rel == ".." or rel.startswith(".." + os.sep) or os.path.isabs(rel):
         raise UsageError(f"--path {path}: {absolute} is outside the repository ({root})",
                          hint="give a directory inside the repository")
-    return _coerce("path", rel.replace(os.sep, "/"), "--path", "--path")
+    return coerce("path", rel.replace(os.sep, "/"), "--path", "--path")
 
 
 def init_package(root: Path, base: str, *, name: str | None, repository: str | None, version: str,
@@ -74,13 +76,6 @@ def init_package(root: Path, base: str, *, name: str | None, repository: str | N
 
     A repository without a root relnotes.yaml gets one (``preset``, ``repository`` or
     the origin remote's address); with one, ``preset`` goes into the package's file."""
-    from relnotes import fsio
-    from relnotes.config import load as config
-    from relnotes.config import projects
-    from relnotes.flows import scaffold
-    from relnotes.config.rules import PROJECT_NAME_PATTERN
-    from relnotes.version import Version
-
     v = Version.parse(version)
     res = PackageInit([], [], [])
     fsio.inside(root, root / base, what="package directory")

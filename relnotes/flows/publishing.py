@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from relnotes.flows import versionfiles
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, GitError, StateError, UsageError
-from relnotes.flows.lifecycle import _open_repo, read_notes
+from relnotes.flows import steps, versionfiles
+from relnotes.flows.show import show
+from relnotes.flows.steps import commit_message
+from relnotes.git.arguments import check_revision, check_tag
+from relnotes.notes import formats
 from relnotes.version import Version, version_of_branch
 
 # -- rc -----------------------------------------------------------------------------------
@@ -29,7 +32,7 @@ class RcResult(NamedTuple):
 
 
 def _top_release(cfg: Config):
-    doc = read_notes(cfg)
+    doc = formats.read_for(cfg)
     top = doc.release()
     if doc.format == "keepachangelog":  # [Unreleased] stays on top: the newest release is what ships
         top = doc.newest_release() or top
@@ -40,13 +43,11 @@ def _top_release(cfg: Config):
 
 def rc(cfg: Config, *, commit: bool = False) -> RcResult:
     """Write the next candidate (``-rc.1``, ``-rc.2``, …) into the version files."""
-    from relnotes.flows.releasing import _write_all, commit_message
-
     if not cfg.version_files:
         raise ConfigError("'relnotes rc' writes the candidate into the version files, and none are configured",
                           hint="add version_files: [{path: Cargo.toml, pattern: 'version = \"{version}\"'}] "
                                "to relnotes.yaml")
-    with _open_repo(cfg) as repo:
+    with steps.open_repo(cfg) as repo:
         branch = repo.current_branch()
         if branch is None or version_of_branch(branch, cfg.release_branch) is None:
             raise StateError(f"rc runs on a release branch ({cfg.release_branch}), "
@@ -67,7 +68,7 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
             raise StateError(f"{cfg.notes_file}:{top.start + 1}: {top.version} is already released",
                              hint="candidates come before the release")
         changes = versionfiles.rewrite(cfg, nxt, expect=top.version)
-        _write_all(cfg, changes)
+        steps.write_all(cfg, changes)
         sha = None
         if commit:
             message = commit_message(cfg, cfg.commit.rc, str(nxt), marked=True)
@@ -95,8 +96,6 @@ def page(cfg: Config, version: str | None = None) -> ReleasePage:
     """What a GitHub release shows for ``version`` (default: the top release, as the
     candidate the version files name when they name one of it): its tag, whether it
     is a pre-release, and its notes (a candidate shows its release's notes)."""
-    from relnotes.flows.lifecycle import show
-
     asked = Version.parse(version) if version else None
     data = show(cfg, str(asked.release) if asked is not None else None)
     published = Version.parse(data["version"]) if data["version"] else None
@@ -162,11 +161,9 @@ def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResu
     the top release or one of its candidates, a final version whose notes are not
     stamped.  The tag is annotated; its message is the release's notes, verbatim.
     """
-    from relnotes.git.arguments import check_revision, check_tag
-
     if push is not None:
         check_revision(push, "--push remote", hint="name a remote, e.g. --push origin")
-    with _open_repo(cfg) as repo:
+    with steps.open_repo(cfg) as repo:
         if repo.head_commit() is None:
             raise StateError("the repository has no commits yet")
         message = repo.head_message()

@@ -8,10 +8,12 @@ files and, before a cut, be committed: the release branch is made from HEAD.
 
 from __future__ import annotations
 
-from relnotes.notes import document as notes
-from relnotes.notes import model
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, StateError
+from relnotes.flows import steps, versionfiles
+from relnotes.notes import base as notes
+from relnotes.notes import model
+from relnotes.policy import bump
 from relnotes.version import Version
 
 
@@ -29,8 +31,6 @@ def set_version(doc, rel, version: Version) -> None:
 def for_cut(cfg: Config, repo, doc: notes.NotesDocument, top: model.Release, planned, commit: bool):
     """Semver cut: give main's top section (and the version files) the version the changes
     make, and commit that, so the release branch made from HEAD carries it."""
-    from relnotes.flows import releasing
-
     if not commit:
         why = "; ".join(r.describe() for r in planned.reasons[:3]) or planned.basis
         raise StateError(f"{cfg.notes_file}:{top.start + 1}: main's notes say {top.version}, but the changes make "
@@ -41,9 +41,9 @@ def for_cut(cfg: Config, repo, doc: notes.NotesDocument, top: model.Release, pla
     before = doc.text()
     set_version(doc, top, planned.version)
     changes = {cfg.notes_file: (before, doc.text())}
-    changes.update(releasing._version_file_changes(cfg, top.version, planned.version))
-    releasing._write_all(cfg, changes)
-    sha = releasing._commit(cfg, repo, "cut", cfg.commit.cut, str(planned.version), sorted(changes))
+    changes.update(steps.version_file_changes(cfg, top.version, planned.version))
+    steps.write_all(cfg, changes)
+    sha = steps.commit(cfg, repo, "cut", cfg.commit.cut, str(planned.version), sorted(changes))
     return doc, sha
 
 
@@ -52,19 +52,14 @@ def for_release(cfg: Config, doc: notes.NotesDocument, top: model.Release, repo,
     returns the old version when it changed, why, and the version files' final changes."""
     why = ""
     if wanted is None and cfg.versioning == "semver" and top.version is not None:
-        from relnotes.policy import bump
-
         planned = bump.plan(cfg, doc=doc, repo=repo)
         wanted = planned.version
         why = planned.note or "; ".join(r.describe() for r in planned.reasons[:3])
     if wanted is None or top.version is None or wanted == top.version.release:
-        from relnotes.flows.releasing import _final_version_changes
-
-        return None, why, _final_version_changes(cfg, top.version)
+        return None, why, steps.final_version_changes(cfg, top.version)
     if any(r.version == wanted for r in doc.releases):
         raise ContentError(f"{cfg.notes_file}: '## {wanted}' already exists",
                            hint="give --version a version the notes do not have yet")
-    from relnotes.flows import versionfiles
 
     old = top.version
     versions = versionfiles.rewrite(cfg, wanted, expect=old) if cfg.version_files else {}

@@ -19,7 +19,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from relnotes.errors import UsageError
+from relnotes import fsio
+from relnotes.config import load as config_mod
+from relnotes.config import presets
+from relnotes.config.load import default_values
+from relnotes.config.rules import BOUNDS, DAYS, SCHEMA
+from relnotes.errors import RelnotesError, UsageError
+from relnotes.flows import keepachangelog
+from relnotes.git.repo import Repo
+from relnotes.render.environment import Renderer
+from relnotes.version import Version
 
 CADENCES = ("none", "monthly")
 
@@ -87,8 +96,6 @@ def repository_from_remote(root: Path) -> str | None:
     """The web address of the ``origin`` remote (through the git layer), or None."""
     if not (root / ".git").exists():
         return None
-    from relnotes.errors import RelnotesError
-    from relnotes.git.repo import Repo
 
     try:
         with Repo(root) as repo:
@@ -111,8 +118,6 @@ def next_release_day(today: date, day: int) -> date:
 
 def check_calendar(cal: Calendar) -> None:
     """Refuse values ``relnotes.yaml`` would refuse, naming the flag."""
-    from relnotes.config.rules import BOUNDS, DAYS
-
     for flag, value in (("--cut-day", cal.cut_day), ("--release-day", cal.release_day)):
         if not DAYS[0] <= value <= DAYS[1]:
             raise UsageError(f"{flag} must be a day from {DAYS[0]} to {DAYS[1]}, not {value}")
@@ -129,11 +134,7 @@ def check_calendar(cal: Calendar) -> None:
 
 def preset_defaults(preset: str) -> dict[str, Any]:
     """Every key's value in a file that says only ``preset: PRESET`` (nested dicts)."""
-    from relnotes.config import presets
-    from relnotes.config.load import _default
-    from relnotes.config.rules import SCHEMA
-
-    return presets.apply(_default(SCHEMA), preset)
+    return presets.apply(default_values(SCHEMA), preset)
 
 
 def _yaml(value: Any) -> str:
@@ -164,8 +165,6 @@ def wanted_tables(choices: Choices) -> tuple[dict[str, Any], dict[str, Any]]:
         want_schedule: dict[str, Any] = {"cadence": "none"}
         want_support: dict[str, Any] = {}
     else:
-        from relnotes.version import Version
-
         major = Version.parse(choices.version).major
         want_schedule = {"cadence": "monthly", "cut_day": cal.cut_day, "release_day": cal.release_day,
                          "anchor_version": major, "anchor_date": cal.first_release}
@@ -215,10 +214,7 @@ def initial_notes(cfg, version: str) -> str:
     """The first notes file for ``cfg``'s format: one release section for ``version``, or
     for the Keep a Changelog format (``notes_format``, helper 19e's) its ``[Unreleased]``."""
     if getattr(cfg, "notes_format", None) == "keepachangelog":
-        from relnotes.flows import keepachangelog  # type: ignore[attr-defined]
-
         return keepachangelog.notes_text(cfg.project)
-    from relnotes.render.environment import Renderer
 
     return Renderer(cfg).notes_file(version)
 
@@ -237,10 +233,6 @@ def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.
 
     ``calendar`` (a :class:`Calendar`) turns on a monthly release
     calendar; without it the project has none, whatever the preset's."""
-    from relnotes.config import load as config_mod
-    from relnotes import fsio
-    from relnotes.version import Version
-
     v = Version.parse(version)
     res = InitResult([], [])
     cfg_path = root / config_mod.CONFIG_NAME
@@ -249,7 +241,7 @@ def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.
     if cfg_path.exists():
         res.kept.append(config_mod.CONFIG_NAME)
         cfg = config_mod.load(cfg_path)
-    elif config_mod._is_pyproject_config(pyproject, root):
+    elif config_mod.is_pyproject_config(pyproject, root):
         # a relnotes.yaml written now would silently shadow the table the project keeps
         res.kept.append(config_mod.PYPROJECT_NAME + " [tool.relnotes]")
         cfg = config_mod.load(pyproject)
@@ -267,8 +259,6 @@ def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.
 def write_skeleton(root: Path, cfg, notes_text: str, res: InitResult) -> None:
     """The fragments directory and the notes file of ``cfg`` when missing (an existing one is
     kept and listed as kept): what ``init`` and ``init --path`` write after the configuration."""
-    from relnotes import fsio
-
     if cfg.fragments_path.is_dir():
         res.kept.append(cfg.fragments_dir + "/")
     else:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from relnotes.fragments.fragment import load_all
+
 if TYPE_CHECKING:
     from relnotes.config.load import Config
 
@@ -71,8 +73,6 @@ def show_fields(cfg: Config, top_unreleased: bool, categories: list[dict]) -> di
     exist only in fragments until a template writes them into the notes)."""
     extra: dict = {"authors": authors_in(cfg, [e for c in categories for e in c["entries"]])}
     if top_unreleased:
-        from relnotes.fragments.fragment import load_all
-
         res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
         extra["pending"] = [dict(f.as_dict(), credit=credit_line(cfg, f.authors))
                             for f in sorted(res.fragments, key=lambda f: (cfg.sections.index(f.section),

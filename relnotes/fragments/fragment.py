@@ -17,10 +17,13 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from relnotes.cache import ParseCache
+from relnotes.config.load import Config
+from relnotes.errors import Problem, ValidationError
 from relnotes.fragments import schema as fragment_schema
-from relnotes.errors import Problem
-from relnotes.fragments.schema import ADVISORY_PATTERN, KEYS  # noqa: F401  (re-exported)
 from relnotes.fragments.front_matter import key_lines, simple_front_matter, yaml_load
+from relnotes.fragments.schema import ADVISORY_PATTERN, KEYS  # noqa: F401  (re-exported)
+from relnotes.fsio import escape_problem, list_dir
 from relnotes.markdown.screen import body_problems, normalise_line_ends
 
 MAX_FRAGMENT_BYTES = 64 * 1024
@@ -169,8 +172,6 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...], *,
 
 def read_file(p: Path, shown: str, root: Path) -> tuple[str | None, list[Problem]]:
     """Read a fragment's bytes safely: size, symlinks, encoding."""
-    from relnotes.fsio import escape_problem
-
     try:
         if p.is_symlink() and escape_problem(root, p):
             return None, [Problem(shown, 1, 1, "symlink",
@@ -202,9 +203,6 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
     results come from the content-addressed cache (``relnotes.cache``) when the same
     bytes were parsed before.
     """
-    from relnotes.cache import ParseCache
-    from relnotes.fsio import list_dir
-
     entries = list_dir(root, frag_dir, what="fragments directory")  # confined: exit 2 if it leads out
     cache = ParseCache(root, sections, fields) if use_cache else None
     result = LoadResult([], [])
@@ -339,3 +337,11 @@ def json_schema(sections: tuple[str, ...], fields: tuple = ()) -> dict:
     """JSON Schema for the front matter (generated from relnotes.fragments.schema.FIELDS and
     the declared custom fields)."""
     return fragment_schema.json_schema(sections, fields)
+
+
+def pending_fragments(cfg: Config) -> list[Fragment]:
+    """Every fragment, validated; ValidationError (exit 1) listing all problems."""
+    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
+    if res.problems:
+        raise ValidationError(res.problems, "fragments have problems; nothing was changed")
+    return res.fragments

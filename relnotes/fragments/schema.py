@@ -16,6 +16,8 @@ import functools
 import re
 from typing import Any, Callable, NamedTuple
 
+from relnotes.config.fields import check_value, value_schema
+
 # ``(?![\s\S])`` is "the very end" in Python and ECMA-262 alike (Python's ``$`` also
 # matches before a final line break, which the JSON Schema validators written in Python inherit).
 ADVISORY_ID = r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"  # a GitHub security advisory id, anywhere
@@ -99,8 +101,6 @@ def validate(data: dict, sections: tuple[str, ...], report: Report, custom: tupl
             continue
         out[key] = _CHECKS[field.kind](key, data[key], sections, report)
     if custom:
-        from relnotes.config.fields import check_value
-
         values: dict[str, Any] = {}
         for spec in custom:
             if spec.name not in data:
@@ -235,8 +235,6 @@ def json_schema(sections: tuple[str, ...], custom: tuple = ()) -> dict:
     properties = {k: _schema_of(f, sections) for k, f in FIELDS.items()}
     required = [k for k, f in FIELDS.items() if f.required]
     if custom:
-        from relnotes.config.fields import value_schema
-
         properties.update({s.name: value_schema(s) for s in custom})
         required += [s.name for s in custom if s.required]
     return {

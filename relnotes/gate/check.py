@@ -13,36 +13,14 @@ import os
 import re
 from functools import lru_cache
 
-from relnotes.notes import document as notes
-from relnotes.notes import formats
-from relnotes.config.load import Config
+from relnotes.config.load import Config, shadowed_pyproject
 from relnotes.errors import ContentError, GitError, Problem, UsageError
 from relnotes.fragments.fragment import load_all
-
-
-class Report:
-    """What ``check`` found, filled in by ``lint`` and ``pr_gate``.
-
-    A plain class: ``check`` is the command CI runs on every push, and importing
-    ``dataclasses`` and building one took about 1.5 ms, as much as the rest of this
-    module.
-    """
-
-    __slots__ = ("problems", "warnings", "fragments", "fragments_changed", "changed_files", "skipped", "base")
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []  # worth saying, but no reason to fail
-        self.fragments = 0
-        self.fragments_changed: list[str] = []
-        self.changed_files = 0
-        self.skipped: str | None = None
-        self.base: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
+from relnotes.fsio import read_environment_file, read_text
+from relnotes.gate.report import Report
+from relnotes.git.repo import Repo
+from relnotes.markdown.screen import reference_conflicts
+from relnotes.notes import formats
 
 # -- globs ---------------------------------------------------------------------------------
 
@@ -87,8 +65,6 @@ def github_event() -> dict:
     if not path:
         return {}
     import json
-
-    from relnotes.fsio import read_environment_file
 
     raw = read_environment_file(path)
     try:
@@ -151,7 +127,6 @@ def lint(cfg: Config, report: Report) -> None:
         report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-missing",
                                        "the notes file does not exist: run 'relnotes init' or set notes_file"))
         return
-    from relnotes.fsio import read_text
 
     try:
         text = read_text(cfg.root, cfg.notes_path, what="notes file")
@@ -160,7 +135,6 @@ def lint(cfg: Config, report: Report) -> None:
         return
     doc = formats.parse_for(cfg, text)
     report.problems.extend(formats.structure_problems(doc))
-    from relnotes.markdown.screen import reference_conflicts
 
     report.problems.extend(reference_conflicts(res.fragments, text, cfg.notes_file, cfg.notes_format))
 
@@ -168,8 +142,6 @@ def lint(cfg: Config, report: Report) -> None:
 def configuration_warnings(cfg: Config, report: Report) -> None:
     """A ``[tool.relnotes]`` table that relnotes.yaml beside it makes ignored: someone
     edits it and nothing changes, so ``check`` says so (without failing)."""
-    from relnotes.config.load import shadowed_pyproject
-
     where = shadowed_pyproject(cfg)
     if where:
         path, line, col = where.rsplit(":", 2)
@@ -243,8 +215,6 @@ def range_messages(repo, commit: str) -> str:
 def pr_gate(cfg: Config, report: Report, base: str, labels: list[str], projects=None) -> None:
     """Require a fragment for the change since ``base``; ``projects`` (a
     :class:`relnotes.config.projects.Workspace` and the projects to require it of) for a monorepo."""
-    from relnotes.git.repo import Repo
-
     report.base = base
     if base.startswith("^"):  # git would read '^main' as "not main": no one commit to compare with
         raise UsageError(f"--base {base!r} starts with '^', which excludes a commit; --base names the one "
@@ -356,54 +326,3 @@ def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None
 # -- output --------------------------------------------------------------------------------
 
 
-def _gh_escape(s: str, prop: bool = False) -> str:
-    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        s = s.replace(":", "%3A").replace(",", "%2C")
-    return s
-
-
-def format_report(report: Report, fmt: str) -> str:
-    if fmt == "json":
-        import json
-
-        return json.dumps({
-            "ok": report.ok,
-            "problems": [p.as_dict() for p in report.problems],
-            "warnings": [p.as_dict() for p in report.warnings],
-            "fragments": report.fragments,
-            "fragments_changed": report.fragments_changed,
-            "skipped": report.skipped,
-            "base": report.base,
-        }, indent=2, ensure_ascii=False) + "\n"
-    lines = []
-    if fmt == "github":
-        for level, found in (("warning", report.warnings), ("error", report.problems)):
-            for p in found:
-                lines.append(f"::{level} file={_gh_escape(p.path, True)},line={p.line},col={p.col},"
-                             f"title={_gh_escape('relnotes ' + p.code, True)}::{_gh_escape(p.message)}")
-    else:
-        lines.extend(p.format_text() for p in report.problems)  # warnings: format_warnings, to stderr
-    if report.ok:
-        summary = f"ok: {report.fragments} fragment(s) valid"
-        if report.base:
-            if report.skipped:
-                summary += f"; fragment requirement skipped ({report.skipped})"
-            elif report.fragments_changed:
-                summary += f"; this change adds or edits {len(report.fragments_changed)} fragment(s)"
-            elif not report.changed_files:  # BASE...HEAD is empty: nothing was compared
-                summary += (f"; no changes since {report.base} (nothing differs from its merge base with HEAD), "
-                            "so no fragment is required")
-            else:
-                summary += "; this change needs no fragment (only exempt files)"
-        lines.append(summary if fmt == "text" else f"::notice::{summary}")
-    else:
-        n = len(report.problems)
-        summary = f"{n} problem{'s' if n != 1 else ''} found"
-        lines.append(summary if fmt == "text" else f"::error::{summary}")
-    return "\n".join(lines) + "\n"
-
-
-def format_warnings(report: Report) -> list[str]:
-    """The warnings as text lines (``path:line:col: warning: …``)."""
-    return [f"{p.path}:{p.line}:{p.col}: warning: {p.message}" for p in report.warnings]

@@ -13,6 +13,11 @@ from __future__ import annotations
 import re
 
 from relnotes.config.load import Config
+from relnotes.errors import ContentError, StateError
+from relnotes.flows.build import group
+from relnotes.fragments.fragment import load_all
+from relnotes.notes import formats
+from relnotes.render.environment import Renderer
 
 # what the action looks for to update its one comment instead of adding another
 COMMENT_MARKER = "<!-- relnotes-preview -->"
@@ -24,11 +29,8 @@ def _fence(text: str) -> str:
 
 
 def _top_title(cfg: Config) -> str:
-    from relnotes.errors import ContentError
-    from relnotes.flows.lifecycle import read_notes
-
     try:
-        return read_notes(cfg).release().title
+        return formats.read_for(cfg).release().title
     except ContentError:
         return "the next release"
 
@@ -58,10 +60,6 @@ def markdown(cfg: Config, report, projects: tuple[Config, ...] = ()) -> str:
 
 def _entries(cfg: Config, report, *, named: bool) -> list[str]:
     """The preview lines of one project's entries (none when it adds none)."""
-    from relnotes.fragments.fragment import load_all
-    from relnotes.flows.lifecycle import group
-    from relnotes.render.environment import Renderer
-
     changed = set(report.fragments_changed)
     bad = {p.path for p in report.problems}
     res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
@@ -83,8 +81,6 @@ def _entries(cfg: Config, report, *, named: bool) -> list[str]:
 def append_step_summary(text: str) -> bool:
     """Append ``text`` to ``$GITHUB_STEP_SUMMARY`` when it is set; whether it was."""
     import os
-
-    from relnotes.errors import StateError
 
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:

@@ -32,6 +32,8 @@ import re
 from array import array
 from typing import TYPE_CHECKING
 
+from relnotes.cache import STAMP, blake2b, cache_file, git_dir, read_marshal, write_atomic
+from relnotes.git.backports import parse as parse_message
 from relnotes.git.graph import ADDED_KEEP, DERIVED_KEEP, GraphQuestions  # noqa: F401
 
 if TYPE_CHECKING:
@@ -126,8 +128,6 @@ class History(GraphQuestions):
         return count
 
     def _restore(self, path: os.PathLike) -> None:
-        from relnotes.cache import read_marshal
-
         data = read_marshal(path)
         if data is None:
             return
@@ -161,7 +161,6 @@ class History(GraphQuestions):
             shas.append(sha)
             pending.append((parent_list.split(), when, subject, body))
         first, more, gen, pr = self.first, self.more, self.gen, self.pr
-        from relnotes.git.backports import parse as parse_message
 
         for plist, when, subject, body in pending:
             i = len(first)
@@ -186,7 +185,6 @@ class History(GraphQuestions):
         path = _cache_path(self.repo)
         if path is None or not self._changed:
             return
-        from relnotes.cache import STAMP, write_atomic
 
         write_atomic(path, marshal.dumps({"version": STAMP, "tips": self.tips, "shas": self.shas,
                                           "first": self.first.tobytes(), "more": self.more,
@@ -215,8 +213,6 @@ def _read_refs(repo: Repo) -> tuple[dict[str, str], str | None]:
 
 
 def _head(repo: Repo, refs: dict[str, str]) -> str | None:
-    from relnotes.cache import git_dir
-
     gd = git_dir(repo.root)
     try:
         text = (gd / "HEAD").read_text(encoding="utf-8").strip() if gd is not None else ""
@@ -234,12 +230,9 @@ def _shallow_key(repo: Repo) -> str:
     data = repo.shallow_boundary()
     if not data:
         return ""
-    from relnotes.cache import blake2b
 
     return blake2b(data, digest_size=16).hexdigest()
 
 
 def _cache_path(repo: Repo):
-    from relnotes.cache import cache_file
-
     return cache_file(repo.root, NAME)

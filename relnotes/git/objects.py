@@ -15,7 +15,7 @@ from relnotes.git.arguments import check_path, check_revision
 from relnotes.git.catfile import tree_entries
 
 
-def _object_names(specs: list[str]) -> list[tuple[int, bytes]]:
+def object_names(specs: list[str]) -> list[tuple[int, bytes]]:
     """``(position, name)`` of the object names that can be one ``cat-file`` request line;
     the revision part of ``REV:PATH`` (or a bare name) passes :func:`check_revision`."""
     asked = []
@@ -37,7 +37,7 @@ class ObjectReading:
         (None when absent or not a blob) through the persistent ``git cat-file --batch``
         (:class:`relnotes.git.catfile.CatFile`)."""
         found: list[str | None] = [None] * len(specs)
-        asked = _object_names(specs)
+        asked = object_names(specs)
         for (i, _), obj in zip(asked, self._objects([name for _, name in asked])):
             if obj is not None and obj[1] == b"blob":
                 found[i] = obj[2].decode("utf-8", errors="replace")
@@ -50,7 +50,7 @@ class ObjectReading:
         clone, downloads) a blob: callers can skip the contents they already know by id.
         """
         found: list[str | None] = [None] * len(specs)
-        asked = _object_names(specs)
+        asked = object_names(specs)
         if asked:
             out = self.run("cat-file", "--batch-check=%(objectname)",
                            stdin=b"".join(name + b"\n" for _, name in asked), strip=False)

@@ -32,8 +32,8 @@ from typing import NamedTuple
 
 from relnotes.errors import GitError, StateError
 from relnotes.git.arguments import check_branch, check_path, check_revision, check_tag
-from relnotes.git.objects import ObjectReading, _object_names  # noqa: F401
-
+from relnotes.git.catfile import CatFile
+from relnotes.git.objects import ObjectReading, object_names  # noqa: F401
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
@@ -354,7 +354,5 @@ class Repo(ObjectReading):
 
     def _objects(self, requests: list[bytes]) -> list[tuple[bytes, bytes, bytes] | None]:
         if self._cat is None:
-            from relnotes.git.catfile import CatFile
-
             self._cat = CatFile(self._repo.git, self._mod, _translate)
         return self._cat.objects(requests)

@@ -1,6 +1,6 @@
 """CommonMark's block structure, line by line: where code is and what is top level.
 
-The notes scanner (``relnotes.notes.document``) must not read a ``## 1.0.0`` inside a code
+The notes scanner (``relnotes.notes.releases``) must not read a ``## 1.0.0`` inside a code
 block as a release, and must read one *after* a code block that its list item has
 already closed.  Both depend on CommonMark's container rules, which this module
 follows: block quotes and list items (with their content indentation), lazy

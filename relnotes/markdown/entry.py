@@ -13,7 +13,7 @@ import re
 REF_DEF = re.compile(r"^\[[^\]]+\]:[ \t]*\S")
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 
 
 # A first line that could start a Markdown block (a list, quote, fence, code, HTML, emphasis
@@ -40,7 +40,7 @@ def builtin_entry(body: str, links: list[str], credit: str = "", bullet: str = "
     if "\n" in text:
         lines = text.split("\n")
         out = bullet + " " + lines[0] + "".join(["\n  " + ln if ln.strip() else "\n" for ln in lines[1:]])
-        ends_in_list = _LIST_ITEM.match(lines[-1]) is not None
+        ends_in_list = LIST_ITEM.match(lines[-1]) is not None
     else:
         out = bullet + " " + text
         ends_in_list = False

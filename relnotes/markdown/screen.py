@@ -1,7 +1,7 @@
 """A fragment's body is data: the one place that decides which bodies may be rendered.
 
 The rule (README, "Security"): rendering a body into the notes must never create
-structure that ``relnotes.notes.document`` would read — and that GitHub would show — so a
+structure that ``relnotes.notes.releases`` would read — and that GitHub would show — so a
 body is refused when
 
 * a line, in any indentation, reads as notes structure: a release or category

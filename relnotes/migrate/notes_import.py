@@ -15,14 +15,18 @@ import re
 from dataclasses import dataclass, field
 
 from relnotes import fsio
-from relnotes.notes import document as notes
-from relnotes.notes import blocks
-from relnotes.notes import formats
-from relnotes.notes import model
 from relnotes.config.load import Config
 from relnotes.errors import UsageError
+from relnotes.flows import new
+from relnotes.flows.build import category_order, group
+from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import Fragment, parse_text
-from relnotes.flows.lifecycle import fragment_text
+from relnotes.markdown import entry
+from relnotes.notes import base as notes
+from relnotes.notes import formats, model
+from relnotes.notes.blocks import Block
+from relnotes.notes.blocks import blocks as split_blocks
+from relnotes.render.environment import Renderer
 
 _LINK_LINE = re.compile(r"^\[(?P<label>#\d+|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<url>[^)\s]+)\)$")
 
@@ -105,8 +109,6 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
 
 
 def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan:
-    from relnotes.render.environment import Renderer
-
     text = fsio.read_text(cfg.root, cfg.root / path, what="notes file")
     doc = formats.parse_for(cfg, text, path)  # the project's format: a CHANGELOG.md is Keep a Changelog
     rel = doc.release(version)
@@ -126,24 +128,23 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
                               "(required: false, perhaps with a default)")
     path = doc.path
     plan = ImportPlan(str(rel.version) if rel.version else rel.title)
-    width = max(3, len(str(sum(len(blocks.blocks(doc, c.start + 1, c.end)) for c in rel.categories))))
+    width = max(3, len(str(sum(len(split_blocks(doc, c.start + 1, c.end)) for c in rel.categories))))
     counter = 0
 
     def next_name(hint: str) -> str:
         nonlocal counter
         counter += 1
-        from relnotes.flows.lifecycle import _slug
 
-        return f"{plan.version}-{counter:0{width}d}-{_slug(hint, 5) or 'entry'}.md"
+        return f"{plan.version}-{counter:0{width}d}-{new.slug(hint, 5) or 'entry'}.md"
 
     first_cat = rel.categories[0].start if rel.categories else rel.body_end
     intro_start = (rel.status_line + 1) if rel.status_line is not None else rel.start + 1
-    for b in blocks.blocks(doc, intro_start, first_cat):
+    for b in split_blocks(doc, intro_start, first_cat):
         plan.unmapped.append(f"{path}:{b.start + 1}: text before the first category is not an entry: "
                              f"{b.text.strip()[:60]!r}")
     for cat in rel.categories:
         section = cfg.section_name(cat.title.rstrip(".").strip())
-        blocks = blocks.blocks(doc, cat.start + 1, cat.end)
+        blocks = split_blocks(doc, cat.start + 1, cat.end)
         i = 0
         while i < len(blocks):
             b = blocks[i]
@@ -178,8 +179,6 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release
     active configuration — and is compared with the original text, so ``import`` says
     "byte for byte" only when that is true.
     """
-    from relnotes.flows.lifecycle import category_order, group
-
     skeleton = [doc.lines[rel.start]]
     if rel.status_line is not None:
         skeleton += ["\n", doc.lines[rel.status_line], "\n"]
@@ -199,10 +198,8 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release
             f"(original {a[n] if n < len(a) else '<end>'!r}, rebuilt {b[n] if n < len(b) else '<end>'!r})")
 
 
-def _is_references(block: blocks.Block) -> bool:
-    from relnotes.markdown.entry import REF_DEF as _REF_DEF
-
-    return block.kind == "prose" and all(_REF_DEF.match(ln) for ln in block.text.rstrip("\n").split("\n"))
+def _is_references(block: Block) -> bool:
+    return block.kind == "prose" and all(entry.REF_DEF.match(ln) for ln in block.text.rstrip("\n").split("\n"))
 
 
 def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:

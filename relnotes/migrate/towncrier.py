@@ -22,8 +22,9 @@ from pathlib import Path
 from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, UsageError, ValidationError
+from relnotes.flows import new
+from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import MAX_FRAGMENT_BYTES, parse_text
-from relnotes.flows.lifecycle import _slug, fragment_text
 
 # towncrier's built-in types: (key, display name)
 DEFAULT_TYPES = [("feature", "Features"), ("bugfix", "Bugfixes"), ("doc", "Improved Documentation"),
@@ -227,7 +228,7 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
             body += "\n\n(" + ", ".join(others) + ")"
         keys = {"prs": nums} if numbers == "prs" else {"issues": nums}
         first = frags[0]
-        stem = _slug(f"{first.issue or 'orphan'} {typ} {content}", 8) or "towncrier"
+        stem = new.slug(f"{first.issue or 'orphan'} {typ} {content}", 8) or "towncrier"
         name = f"towncrier-{stem}.md"
         n = 2
         while any(name == existing for existing, _ in p.fragments) or (cfg.fragments_path / name).exists():

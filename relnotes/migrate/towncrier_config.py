@@ -19,8 +19,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from relnotes import fsio
+from relnotes.config import pyproject as config_toml
+from relnotes.config import toml_writer
+from relnotes.config.rules import SCHEMA, coerce, link_problem
 from relnotes.errors import ConfigError, ContentError, UsageError
 from relnotes.migrate.towncrier import TowncrierConfig
+from relnotes.notes import formats
+from relnotes.version import Version
 
 MAX_SOURCE_BYTES = 1024 * 1024  # a package's __init__.py or a changelog read for its version
 # towncrier settings relnotes has no place for, and why (each one found is listed in the summary)
@@ -117,8 +122,6 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
 
     link = _issue_link(table.get("issue_format"), repository)
     if link is not None:
-        from relnotes.config.rules import SCHEMA
-
         kind = "pr" if numbers == "prs" else "issue"
         if link != SCHEMA["links"][kind][1]:
             values["links"] = {kind: link}
@@ -163,11 +166,9 @@ def _project_name(table: dict, doc: dict, project_dir: Path) -> tuple[str, str]:
 def _root_relative(root: Path, project_dir: Path, name: str) -> str | None:
     """``name`` (relative to the towncrier configuration) relative to the repository root,
     if it is a valid relnotes path there."""
-    from relnotes.config.rules import _coerce
-
     rel = os.path.relpath(os.path.normpath(project_dir / name), root).replace(os.sep, "/")
     try:
-        return _coerce("path", rel, "notes_file", str(project_dir / name))
+        return coerce("path", rel, "notes_file", str(project_dir / name))
     except ConfigError:
         return None
 
@@ -177,8 +178,6 @@ _URL_IN = re.compile(r"https?://[^\s<>()`'\"\]\[]*\{issue\}[^\s<>()`'\"\]\[]*")
 
 def _issue_link(issue_format: Any, repository: str | None) -> str | None:
     """The URL pattern inside towncrier's ``issue_format`` as a relnotes link pattern, or None."""
-    from relnotes.config.rules import _link_problem
-
     if not isinstance(issue_format, str):
         return None
     m = _URL_IN.search(issue_format)
@@ -187,14 +186,11 @@ def _issue_link(issue_format: Any, repository: str | None) -> str | None:
     link = m.group().replace("{issue}", "{number}")
     if repository and link.startswith(repository.rstrip("/") + "/"):
         link = "{repository}" + link[len(repository.rstrip("/")):]
-    return None if _link_problem(link, "links.issue") else link
+    return None if link_problem(link, "links.issue") else link
 
 
 def _foreign_heading(root: Path, path: Path, shown: str) -> str | None:
     """``FILE:LINE ('heading')`` of the first release heading relnotes cannot read, or None."""
-    from relnotes.notes import document as notes
-    from relnotes.notes import formats
-
     text = _read_or_none(root, path)
     if not text:
         return None
@@ -251,8 +247,6 @@ def current_version(root: Path, project_dir: Path, tc: TowncrierConfig) -> tuple
 def _version_file(root: Path, path: Path, pattern: str, version: str) -> dict | None:
     """``{path, pattern}`` for version_files when relnotes can read and write the version
     there (an X.Y.Z version, written once on its line)."""
-    from relnotes.version import Version
-
     if Version.try_parse(version) is None:
         return None
     text = _read_or_none(root, path) or ""
@@ -327,9 +321,7 @@ def yaml_text(m: Migration, source: str) -> str:
 
 def table_text(m: Migration, source: str) -> str:
     """The proposal as a ``[tool.relnotes]`` table."""
-    from relnotes.config import pyproject as config_toml
-
-    return config_toml.render_table(m.values, f"proposed by 'relnotes import towncrier' from {source}")
+    return toml_writer.render_table(m.values, f"proposed by 'relnotes import towncrier' from {source}")
 
 
 def pyproject_text(existing: str | None, m: Migration, source: str, *, replace: bool) -> str:
@@ -338,15 +330,13 @@ def pyproject_text(existing: str | None, m: Migration, source: str, *, replace: 
     the result must parse to the same document apart from that table."""
     import tomllib
 
-    from relnotes.config import pyproject as config_toml
-
     table = table_text(m, source)
     before = tomllib.loads(existing) if existing else {}
     if existing and isinstance(before.get("tool"), dict) and "relnotes" in before["tool"]:
         if not replace:
             raise UsageError("pyproject.toml already has [tool.relnotes]; it was kept",
                              hint="pass --force to replace it")
-        start, end = _table_span(existing)
+        start, end = table_span(existing)
         if start is None:
             raise UsageError("pyproject.toml sets tool.relnotes outside a [tool.relnotes] table; nothing was written",
                              hint="move those keys under [tool.relnotes], or remove them, and run again")
@@ -368,13 +358,11 @@ def pyproject_text(existing: str | None, m: Migration, source: str, *, replace: 
 _PROPOSED = "# proposed by 'relnotes import towncrier'"
 
 
-def _table_span(text: str) -> tuple[int | None, int]:
+def table_span(text: str) -> tuple[int | None, int]:
     """Where ``[tool.relnotes]`` and its sub-tables are written: from its header (with the
     comment this module writes above it) to the next other table's header, less the
     comments and blank lines just above that header, which belong to it.  (None, 0) when
     there is no such header, other tables come between, or keys of it are set elsewhere."""
-    from relnotes.config import pyproject as config_toml
-
     found, positions = config_toml.headers(text)
     ours = [i for i, (_, path) in enumerate(found) if path[:2] == ("tool", "relnotes")]
     if not ours or ours != list(range(ours[0], ours[-1] + 1)):

@@ -1,6 +1,6 @@
 """A category's lines split into entries (bullets) and prose paragraphs.
 
-It exists apart from :mod:`relnotes.notes.document` because the model only records where
+It exists apart from :mod:`relnotes.notes.releases` because the model only records where
 releases and categories are; reading what a category *holds* — which lines form one
 entry — is what importing, upgrading and moving entries need, and the model does not.
 """
@@ -9,7 +9,7 @@ import re
 from typing import NamedTuple
 
 from relnotes.markdown.structure import is_blank, strip_eol
-from relnotes.notes.document import NotesDocument
+from relnotes.notes.base import NotesDocument
 
 
 class Block(NamedTuple):

@@ -1,6 +1,6 @@
-"""Editing a notes file: the splices :class:`relnotes.notes.document.NotesDocument` inherits.
+"""Editing a notes file: the splices :class:`relnotes.notes.releases.NotesDocument` inherits.
 
-Apart from :mod:`relnotes.notes.document` (which reads a file into lines and an index of its
+Apart from :mod:`relnotes.notes.releases` (which reads a file into lines and an index of its
 parts) because changing the lines — inserting text in the file's own line endings,
 stamping a release, merging rendered entries into categories, rewriting the archive
 list — is one job with its own rules.  Each edit is a splice after which the document
@@ -16,7 +16,7 @@ from relnotes.notes.model import Release
 
 
 class NotesEditing:
-    """The edits of :class:`relnotes.notes.document.NotesDocument` (needs its ``lines``,
+    """The edits of :class:`relnotes.notes.releases.NotesDocument` (needs its ``lines``,
     ``releases``, ``archive``, ``path``, ``newline`` and ``reindex``)."""
 
     def splice(self, start: int, end: int, new_lines: list[str]) -> None:

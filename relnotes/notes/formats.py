@@ -1,6 +1,6 @@
 """The one place that picks the document model for a notes format.
 
-``notes_format: releases`` is Wasmtime's ``RELEASES.md`` (:mod:`relnotes.notes.document`),
+``notes_format: releases`` is Wasmtime's ``RELEASES.md`` (:mod:`relnotes.notes.releases`),
 ``keepachangelog`` a Keep a Changelog ``CHANGELOG.md``
 (:mod:`relnotes.notes.keepachangelog`).  Every reader of a project's notes file, and
 ``check``'s structure report, goes through here, so no caller picks a model itself.
@@ -11,8 +11,9 @@ from __future__ import annotations
 from relnotes import fsio
 from relnotes.errors import Problem
 from relnotes.notes import keepachangelog_problems, problems
-from relnotes.notes.document import NotesDocument
+from relnotes.notes.base import NotesDocument
 from relnotes.notes.keepachangelog import KeepAChangelogDocument
+from relnotes.notes.releases import ReleasesDocument
 
 
 def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesDocument:
@@ -20,7 +21,7 @@ def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesD
     ``fmt`` is for text that is no configured project's (a towncrier project being migrated)."""
     if fmt == "keepachangelog":
         return KeepAChangelogDocument(text, path)
-    return NotesDocument(text, path)
+    return ReleasesDocument(text, path)
 
 
 def parse_for(cfg, text: str, path: str | None = None) -> NotesDocument:

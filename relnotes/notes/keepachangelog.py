@@ -1,4 +1,4 @@
-"""``CHANGELOG.md`` in the Keep a Changelog 1.1.0 format, on :mod:`relnotes.notes.document`' model.
+"""``CHANGELOG.md`` in the Keep a Changelog 1.1.0 format, on :mod:`relnotes.notes.releases`' model.
 
 The same promise as ``RELEASES.md``: a document is its list of lines, parsing only
 records where things are, serialising is ``"".join(lines)`` (an unedited file gives
@@ -36,7 +36,7 @@ from relnotes.markdown.structure import (
     normalise_label,
     strip_eol,
 )
-from relnotes.notes.document import NotesDocument
+from relnotes.notes.base import NotesDocument
 from relnotes.notes.model import Category, Release
 from relnotes.version import Version
 

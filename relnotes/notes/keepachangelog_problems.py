@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from relnotes.errors import Problem
+from relnotes.notes.base import lone_cr_problems
 from relnotes.notes.keepachangelog import KeepAChangelogDocument, heading_parts
-from relnotes.notes.problems import lone_cr_problems
 from relnotes.version import Version
 
 

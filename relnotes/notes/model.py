@@ -1,11 +1,9 @@
 """What a parsed notes file is made of: releases, their categories, the archive list.
 
 Plain records (index ranges into the document's lines), shared by every format and by
-the edits; the scanners that fill them live in :mod:`relnotes.notes.document` and
+the edits; the scanners that fill them live in :mod:`relnotes.notes.releases` and
 :mod:`relnotes.notes.keepachangelog`.
 """
-
-from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -1,6 +1,6 @@
 """What ``check`` reports about the structure of a parsed notes file.
 
-It exists apart from :mod:`relnotes.notes.document` because judging a document (duplicate
+It exists apart from :mod:`relnotes.notes.releases` because judging a document (duplicate
 versions, a second unreleased release, a bad date, a missing archive marker) is a
 question asked of the model, not part of it: the model tolerates every irregular file
 and edits it; this module says what is wrong with it, all at once, as located problems.
@@ -8,7 +8,7 @@ and edits it; this module says what is wrong with it, all at once, as located pr
 
 from relnotes.errors import Problem
 from relnotes.markdown.structure import ARCHIVE_MARKER, is_blank
-from relnotes.notes.document import NotesDocument
+from relnotes.notes.base import NotesDocument, lone_cr_problems
 from relnotes.version import Version
 
 
@@ -71,9 +71,3 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
     return problems
 
 
-def lone_cr_problems(doc, path: str) -> list:
-    """A carriage return inside a line, in either notes format (Markdown reads it as a line end)."""
-    return [Problem(path, i + 1, line.index("\r") + 1, "notes-lone-cr",
-                    "a carriage return inside the line: Markdown reads it as a line end, "
-                    "so what follows it is a line of its own; replace it with a newline")
-            for i, line in enumerate(doc.lines) if "\r" in line.rstrip("\r\n")]

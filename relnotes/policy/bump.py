@@ -24,7 +24,12 @@ from __future__ import annotations
 from typing import Iterable, Mapping, NamedTuple
 
 from relnotes.config.load import Config
-from relnotes.version import Version
+from relnotes.fragments.fragment import pending_fragments
+from relnotes.git.repo import Repo
+from relnotes.notes import formats
+from relnotes.notes.blocks import blocks
+from relnotes.notes.model import category_key
+from relnotes.version import Version, version_of_branch
 
 LEVELS = ("patch", "minor", "major")  # by rank
 _SHIFTED = {"major": "minor", "minor": "patch", "patch": "patch"}
@@ -125,23 +130,18 @@ def next_version(cfg: Config, current: Version, fragments: Iterable = (),
 def _built(cfg: Config, given: Mapping[str, int] | Iterable[Built]) -> list[Built]:
     if isinstance(given, Mapping):
         heading = _group_key(cfg)
-        from relnotes.notes.model import category_key
 
         return [Built(cat, cat, category_key(cat) == heading) for cat, n in given.items() for _ in range(n)]
     return list(given)
 
 
 def _group_key(cfg: Config) -> str | None:
-    from relnotes.notes.model import category_key
-
     return category_key(cfg.breaking_changes.heading) if cfg.breaking_changes.style == "group" else None
 
 
 def is_breaking_entry(cfg: Config, category: str, text: str) -> bool:
     """Whether an entry in the notes is marked breaking the way this configuration marks it:
     in the breaking-changes group, or (style ``prefix``) starting with the prefix."""
-    from relnotes.notes.model import category_key
-
     bc = cfg.breaking_changes
     if bc.style == "group":
         return category_key(category) == category_key(bc.heading)
@@ -155,8 +155,6 @@ def is_breaking_entry(cfg: Config, category: str, text: str) -> bool:
 
 def built_entries(cfg: Config, doc, rel) -> list[Built]:
     """The entries of release ``rel`` in ``doc``, with their category and line."""
-    from relnotes.notes.blocks import blocks
-
     out = []
     for cat in rel.categories:
         for b in blocks(doc, cat.start + 1, cat.end):
@@ -189,14 +187,11 @@ def _repo(cfg: Config, repo):
 
     if repo is not None:
         return contextlib.nullcontext(repo)
-    from relnotes.git.repo import Repo
 
     return Repo(cfg.root)
 
 
 def _from_git(cfg: Config, repo, below: Version | None) -> tuple[Version | None, str]:
-    from relnotes.version import version_of_branch
-
     found: list[tuple[Version, str]] = []
     if cfg.tag.count("{version}") == 1:
         for name in repo.tag_names():
@@ -221,9 +216,7 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None) -> NextVersion:
     """The next release for the notes and fragments as they are (``relnotes next``; ``cut``
     and ``release`` under semver).  ``repo``: an open :class:`~relnotes.git.repo.Repo` to use
     when git must answer (else one is opened only then)."""
-    from relnotes.flows.lifecycle import pending_fragments, read_notes
-
-    doc = doc if doc is not None else read_notes(cfg)
+    doc = doc if doc is not None else formats.read_for(cfg)
     top = doc.release()
     heading = top.version.release if top.unreleased and top.version is not None else None
     if cfg.versioning == "major-per-release":
@@ -266,8 +259,6 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None) -> NextVersion:
 
 def _release_branch(cfg: Config, repo) -> str | None:
     """The checked-out branch when it is a release branch (by ``release_branch``), else None."""
-    from relnotes.version import version_of_branch
-
     if repo is None and not (cfg.root / ".git").exists():
         return None
     with _repo(cfg, repo) as r:

@@ -22,7 +22,6 @@ from relnotes.config.load import Config, Schedule
 from relnotes.errors import ConfigError, UsageError
 from relnotes.version import Version
 
-
 MAX_COUNT = 1000  # releases one ``schedule`` lists
 
 

@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from relnotes.notes import document as notes
-from relnotes.notes import formats
-from relnotes.policy import calendar as policy
 from relnotes.config.load import Config
 from relnotes.errors import StateError, UsageError
 from relnotes.fragments.fragment import FRAGMENT_SUFFIX, IGNORED_NAMES, Fragment, load_all, parse_text
 from relnotes.fragments.schema import ADVISORY_ID
+from relnotes.git.history import History
+from relnotes.git.repo import Repo
+from relnotes.notes import formats
+from relnotes.policy import calendar as policy
 from relnotes.version import Version, version_of_branch
 
 _PR_LINK = re.compile(r"/pull/(\d+)\)")
@@ -91,10 +92,7 @@ def _label(f: Fragment) -> str:
 
 def backports(cfg: Config, on: date) -> tuple[list[BackportRow], list[str]]:
     """Backport candidates against every supported release branch that exists."""
-    from relnotes.git.repo import Repo
-
     policy.calendar_of(cfg)  # "supported" needs a support policy: without one, say so first
-    from relnotes.git.history import History
 
     with Repo(cfg.root) as repo:
         return _backports(cfg, on, repo, History.load(repo))
@@ -199,9 +197,6 @@ def _notes_date(cfg: Config, repo, rev: str, version: Version) -> tuple[str | No
 def when(cfg: Config, target: str) -> WhenResult:
     """The earliest release that shipped a commit or PR ``#N`` (or a backport of it), and
     every other release line that carries it."""
-    from relnotes.git.repo import Repo
-    from relnotes.git.history import History
-
     with Repo(cfg.root) as repo:
         h = History.load(repo)
         try:

@@ -27,11 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from relnotes import fsio
-from relnotes.policy import calendar as policy
 from relnotes.config.load import Config
 from relnotes.errors import StateError
-from relnotes.questions.stitch import Section, Stitched
+from relnotes.flows.show import release_to_show
+from relnotes.markdown.safehtml import is_safe_url, markdown_to_html
+from relnotes.notes import formats
+from relnotes.policy import calendar as policy
+from relnotes.questions.stitch import Section, Stitched, one_file, stitch
 from relnotes.questions.upgrade import Entry, Guide, guide, section_entries
+from relnotes.render.environment import builtin_template_dir
 from relnotes.version import Version
 
 MARKER = ".relnotes-site"  # lists the files the last build wrote, so a rebuild may replace them
@@ -50,8 +54,6 @@ class Built:
 
 def _dirs(cfg: Config) -> tuple[Path | None, Path]:
     """The project's ``site/`` overrides (None when there are none) and the built-in pages."""
-    from relnotes.render.environment import builtin_template_dir
-
     override = cfg.templates_path / "site"
     return (override if override.is_dir() else None), builtin_template_dir() / "site"
 
@@ -59,7 +61,7 @@ def _dirs(cfg: Config) -> tuple[Path | None, Path]:
 def _env(cfg: Config) -> Any:
     """The confined, sandboxed, budgeted, autoescaping environment (``relnotes.render.sandbox``):
     the project's ``site/`` overrides, then ours."""
-    from relnotes.render import sandbox
+    from relnotes.render import sandbox  # Jinja (~60 ms) loads with it: only the site pays
 
     env = sandbox.make_environment(*_dirs(cfg), cfg.root, html=True)
     env.relnotes_cfg = cfg  # for _render's messages
@@ -67,10 +69,10 @@ def _env(cfg: Config) -> Any:
 
 
 def _render(env: Any, name: str, **context: Any) -> str:
-    from relnotes.render import sandbox
-
     cfg = env.relnotes_cfg
     override, builtin = _dirs(cfg)
+    from relnotes.render import sandbox  # Jinja (~60 ms) loads with it: only the site pays
+
     return sandbox.render_named(env, name, context, shown_name=f"site/{name}", root=cfg.root,
                                 dirs=(override or cfg.templates_path / "site", builtin))
 
@@ -82,8 +84,6 @@ def slug(text: str) -> str:
 def entry_html(text: str) -> Any:
     """One entry's HTML: the bullet marker and its two-space indent removed, then safe Markdown."""
     from markupsafe import Markup
-
-    from relnotes.markdown.safehtml import markdown_to_html
 
     lines = text.split("\n")
     if lines and lines[0][:2] in ("* ", "- "):
@@ -166,8 +166,6 @@ def _guide_context(g: Guide) -> dict:
 
 
 def _base(cfg: Config, env: Any, on: date, root: str, standalone: bool = False) -> dict:
-    from relnotes.markdown.safehtml import is_safe_url
-
     script, script_hash = _script(env)
     return {"project": cfg.project, "repository": cfg.repository, "generated": on.isoformat(),
             "repository_url": cfg.repository if is_safe_url(cfg.repository) else None,
@@ -184,10 +182,7 @@ def upgrade_page(cfg: Config, g: Guide, on: date | None = None) -> str:
 def release_page(cfg: Config, version: str | None = None, on: date | None = None) -> str:
     """A standalone HTML page for one release of the working tree's notes file
     (``show --format page``): the site's release page, without links to other pages."""
-    from relnotes.flows.lifecycle import read_notes, release_to_show
-    from relnotes.questions.stitch import one_file
-
-    doc = read_notes(cfg)  # in the configured notes_format, as every other command reads it
+    doc = formats.read_for(cfg)  # in the configured notes_format, as every other command reads it
     rel = release_to_show(doc, version)
     history = one_file(doc)
     section = next(s for s in history.sections if s.start == rel.start)
@@ -221,8 +216,6 @@ def _prepare(directory: Path) -> list[str]:
 def build(cfg: Config, directory: Path, *, on: date, history: Stitched | None = None) -> Built:
     """Write the whole site into ``directory``."""
     if history is None:
-        from relnotes.questions.stitch import stitch
-
         history = stitch(cfg)
     # the site is written like every other file relnotes writes: inside the repository
     # and outside .git (a symbolic link on the way included), so a configuration or a

@@ -21,11 +21,13 @@ from __future__ import annotations
 import marshal
 from dataclasses import dataclass, field, replace
 
-from relnotes.notes import document as notes
-from relnotes.markdown import structure
-from relnotes.notes import formats
+from relnotes.cache import STAMP, cache_file, read_marshal, write_atomic
 from relnotes.config.load import Config
-from relnotes.errors import StateError
+from relnotes.errors import GitError, StateError
+from relnotes.git.repo import Repo
+from relnotes.markdown import structure
+from relnotes.notes import base as notes
+from relnotes.notes import formats
 from relnotes.version import Version, version_of_branch
 
 CACHE_NAME = "notes-outline-v1.marshal"
@@ -135,9 +137,6 @@ def _rank(sec_version: Version | None, branch_version: Version | None, status: s
 
 def stitch(cfg: Config, repo=None) -> Stitched:
     """Read every release branch's notes (and main's) and deduplicate their sections."""
-    from relnotes.cache import cache_file, read_marshal, write_atomic
-    from relnotes.git.repo import Repo
-
     repo = repo or Repo(cfg.root)
     sources = _sources(cfg, repo)
     warnings: list[str] = []
@@ -218,8 +217,6 @@ def one_file(doc: notes.NotesDocument) -> Stitched:
 
 def _partial_guard(cfg: Config, repo, count: int, read):
     """Run a batch read; in a partial clone whose promisor remote cannot be reached, say what is missing."""
-    from relnotes.errors import GitError
-
     try:
         return read()
     except GitError as e:
@@ -233,8 +230,6 @@ def _partial_guard(cfg: Config, repo, count: int, read):
 
 
 def _stamp() -> str:
-    from relnotes.cache import STAMP
-
     return STAMP
 
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from relnotes.notes import document as notes
-from relnotes.notes import blocks
-from relnotes.notes import model
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, UsageError
+from relnotes.fragments.fragment import load_all
+from relnotes.notes import blocks, model
+from relnotes.policy.bump import is_breaking_entry
 from relnotes.questions.shipping import ADVISORY_RE
 from relnotes.questions.stitch import Section, Stitched
+from relnotes.render.environment import Renderer
 from relnotes.version import Version
 
 _PR = re.compile(r"\[#(\d+)\]\([^)\s]*/pull/\d+\)")
@@ -113,8 +114,6 @@ def section_entries(cfg: Config, history: Stitched, section: Section) -> list[En
     :func:`relnotes.policy.bump.is_breaking_entry` keeps for ``next`` and ``show`` too, so a
     prefixed "**Breaking:**" fix is read first by someone upgrading, not among the fixes.
     """
-    from relnotes.policy.bump import is_breaking_entry
-
     doc = history.document(section)
     rel = next(r for r in doc.releases if r.start == section.start)
     ver = str(section.version)
@@ -132,9 +131,6 @@ def section_entries(cfg: Config, history: Stitched, section: Section) -> list[En
 
 def _pending(cfg: Config) -> list[Entry]:
     """Fragments in the working tree of main: entries of the unreleased top release."""
-    from relnotes.fragments.fragment import load_all
-    from relnotes.render.environment import Renderer
-
     res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
     frags = res.fragments
     texts = Renderer(cfg).entries(frags)

@@ -12,12 +12,12 @@ a PR may be a stranger's: they run in Jinja's sandbox with ``StrictUndefined``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relnotes import fsio
-from relnotes.markdown.entry import builtin_entry
+from relnotes.fragments.credit import credit_line
+from relnotes.markdown.entry import LIST_ITEM, breaking_prefix, builtin_entry, indent_body, split_references
 
 if TYPE_CHECKING:
     from relnotes.config.load import Config
@@ -65,7 +65,7 @@ class Renderer:
         """The confined, sandboxed, budgeted Jinja environment (``relnotes.render.sandbox``),
         created on first use."""
         if self._env is None:
-            from relnotes.render import sandbox
+            from relnotes.render import sandbox  # Jinja (~60 ms) loads with it: overrides only
 
             self._env = sandbox.make_environment(self._override if self._overridden else None,
                                                  builtin_template_dir(), self.cfg.root)
@@ -83,16 +83,16 @@ class Renderer:
         return t
 
     def _render(self, name: str, context: dict) -> str:
-        from relnotes.render import sandbox
-
         template = self._template(name)
         try:
+            from relnotes.render import sandbox  # Jinja (~60 ms) loads with it: overrides only
+
             return sandbox.render(self.env, template, context)
         except Exception as e:  # any failure of a template is a located message, never a traceback
             raise self._error(e, name, context) from None
 
     def _error(self, e: BaseException, name: str, context: dict) -> Exception:
-        from relnotes.render import sandbox
+        from relnotes.render import sandbox  # Jinja (~60 ms) loads with it: overrides only
 
         return sandbox.template_error(e, name, root=self.cfg.root, context=context,
                                       dirs=(self._override, builtin_template_dir()))
@@ -123,11 +123,11 @@ class Renderer:
         link lines, and whether the text ends in a list (then a blank line goes before
         the link lines, or they would join its last item)."""
         text, references = split_references(frag.body) if "]:" in frag.body else (frag.body, [])
-        ends_in_list = "\n" in text and bool(_LIST_ITEM.match(text.rsplit("\n", 1)[-1]))
+        ends_in_list = "\n" in text and bool(LIST_ITEM.match(text.rsplit("\n", 1)[-1]))
         prefix = self.breaking_prefix(frag)
         if prefix:
             full = prefix + text
-            ends_in_list = "\n" in full and bool(_LIST_ITEM.match(full.rsplit("\n", 1)[-1]))
+            ends_in_list = "\n" in full and bool(LIST_ITEM.match(full.rsplit("\n", 1)[-1]))
         return {"text": text, "references": references, "links": self.links(frag), "ends_in_list": ends_in_list,
                 "credit": self.credit(frag), "prefix": prefix}
 
@@ -135,7 +135,6 @@ class Renderer:
         """The entry's credit line (``credit`` in relnotes.yaml), or "" for none."""
         if not frag.authors:
             return ""
-        from relnotes.fragments.credit import credit_line
 
         return credit_line(self.cfg, frag.authors)
 

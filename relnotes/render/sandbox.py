@@ -36,10 +36,22 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from relnotes import fsio
-from relnotes.render.budgets import (MAX_OUTPUT, MAX_RANGE, MAX_TEMPLATE_BYTES, MAX_VALUE, BoundedNamespace,
-                              BudgetExceeded, bounded_filter, check_binop, check_format, check_str_method,
-                              check_value, refuse)
 from relnotes.errors import ConfigError, RelnotesError
+from relnotes.render.budgets import (
+    MAX_OUTPUT,
+    MAX_RANGE,
+    MAX_TEMPLATE_BYTES,
+    MAX_VALUE,
+    BoundedNamespace,
+    BudgetExceeded,
+    bounded_filter,
+    check_binop,
+    check_format,
+    check_str_method,
+    check_value,
+    refuse,
+)
+from relnotes.render.catalog import undefined_hint, variables
 
 TIME_BUDGET = 10.0  # seconds of template work in one command
 _TICK_EVERY = 256  # loop iterations between clock checks
@@ -292,8 +304,6 @@ def template_error(e: BaseException, name: str, *, root: Path, dirs: tuple[Path,
         return ConfigError(f"{where}: template refused by the sandbox: {e}",
                            hint="templates may only use the values relnotes passes to them")
     if isinstance(e, UndefinedError):
-        from relnotes.render.catalog import undefined_hint, variables
-
         hint = undefined_hint(name) if variables(name) else (
             f"{name} receives {receives(context or {})}; probe optional values with '{{% if name is defined %}}'")
         return ConfigError(f"{where}: template error: {e.message}", hint=hint)

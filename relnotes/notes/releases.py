@@ -1,4 +1,4 @@
-"""``RELEASES.md`` as a document model with surgical, byte-preserving edits.
+"""``RELEASES.md`` in Wasmtime's format: the scan that finds its structure.
 
 The model is deliberately thin: a document *is* its list of lines (line endings
 kept), and parsing only records where things are — release headings, status lines,
@@ -17,7 +17,6 @@ project's file is :mod:`relnotes.notes.formats`' choice.
 
 import re
 
-from relnotes.errors import ContentError
 from relnotes.markdown.blocks import TOP, classify
 from relnotes.markdown.structure import (
     ARCHIVE_MARKER,
@@ -25,10 +24,9 @@ from relnotes.markdown.structure import (
     STATUS_RE,
     heading_title,
     is_blank,
-    split_bom,
     strip_eol,
 )
-from relnotes.notes.editing import NotesEditing
+from relnotes.notes.base import NotesDocument
 from relnotes.notes.model import Archive, ArchiveLink, Category, Release
 from relnotes.version import Version
 
@@ -40,35 +38,13 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-class NotesDocument(NotesEditing):
-    """A notes file: its lines plus an index of where its parts are."""
+class ReleasesDocument(NotesDocument):
+    """A ``RELEASES.md`` in Wasmtime's format: its lines plus where its parts are."""
 
     format = "releases"  # config's notes_format; relnotes.notes.keepachangelog has the other one
 
     def __init__(self, text: str, path: str = "RELEASES.md") -> None:
-        self.path = path
-        self.bom, text = split_bom(text)  # kept apart from line 1, written back by text()
-        # Split on "\n" only (str.splitlines would also split on \x0c, \u2028, …).
-        parts = text.split("\n")
-        self.lines: list[str] = [p + "\n" for p in parts[:-1]]
-        if parts[-1]:
-            self.lines.append(parts[-1])
-        self.reindex()
-
-    # -- reading ---------------------------------------------------------------
-
-    def text(self) -> str:
-        return self.bom + "".join(self.lines)
-
-    @property
-    def newline(self) -> str:
-        """The file's line ending, so inserted lines match the lines around them."""
-        for line in self.lines:
-            if line.endswith("\r\n"):
-                return "\r\n"
-            if line.endswith("\n"):
-                return "\n"
-        return "\n"
+        super().__init__(text, path)
 
     def reindex(self) -> None:
         """Scan the lines once and record releases, categories and the archive."""
@@ -166,29 +142,3 @@ class NotesDocument(NotesEditing):
         close(n)
         self.releases = releases
         self.archive = archive
-
-    def release(self, version: Version | str | None = None) -> Release:
-        """The release for ``version`` (default: the top one); ContentError if absent."""
-        if not self.releases:
-            raise ContentError(
-                f"{self.path}: no release section (a '## X.Y.Z' heading) found",
-                hint="run 'relnotes init' or add a '## X.Y.Z' section with 'Unreleased.'",
-            )
-        if version is None:
-            return self.releases[0]
-        want = Version.parse(str(version))
-        for rel in self.releases:
-            if rel.version == want:
-                return rel
-        raise ContentError(
-            f"{self.path}: no '## {want}' section",
-            hint="available: " + ", ".join(r.title for r in self.releases[:8]),
-        )
-
-    def section_text(self, rel: Release, *, with_heading: bool = True) -> str:
-        start = rel.start if with_heading else rel.start + 1
-        return "".join(self.lines[start : rel.body_end])
-
-    def release_text(self, rel: Release) -> str:
-        """One release as ``show`` prints it (a format may add what its heading needs)."""
-        return self.section_text(rel).rstrip() + "\n"

@@ -25,11 +25,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from relnotes import __version__
+from relnotes import __version__, lock
 from relnotes.cli.examples import epilog
+from relnotes.config import projects
 from relnotes.errors import FileSystemError, InternalError, RelnotesError, ValidationError
 
-_APP_SETTINGS = dict(
+APP_SETTINGS = dict(
     name="relnotes",
     help="Release-notes fragments in, RELEASES.md out, for projects that ship from release branches.",
     no_args_is_help=True,
@@ -42,7 +43,7 @@ _APP_SETTINGS = dict(
 # Only the full app (help, typos, and the shell's completion requests, which invoke
 # ``relnotes`` with no arguments) offers --install-completion / --show-completion and
 # answers ``_RELNOTES_COMPLETE``; the pruned app a command runs on stays as lean as before.
-app = typer.Typer(**{**_APP_SETTINGS, "add_completion": True})
+app = typer.Typer(**{**APP_SETTINGS, "add_completion": True})
 import_app = typer.Typer(help="Migrate existing notes or a towncrier setup to fragments.",
                          no_args_is_help=True, rich_markup_mode=None, epilog=epilog("import"))
 app.add_typer(import_app, name="import")
@@ -165,8 +166,6 @@ def fail(e: RelnotesError):
 def load_config():
     """The configuration of the project the command works on (in a monorepo: ``--project``,
     else the working directory's); a mutating command holds the repository lock from here on."""
-    from relnotes.config import projects
-
     workspace = projects.load(state["config"])
     cfg = projects.select(workspace, projects.selected_name(state["project"]))
     hold_lock(cfg.root)
@@ -175,8 +174,6 @@ def load_config():
 
 def load_workspace():
     """Every project (``relnotes.config.projects.Workspace``) and the name ``--project`` gives, if any."""
-    from relnotes.config import projects
-
     workspace = projects.load(state["config"])
     hold_lock(workspace.root.root)
     return workspace, projects.selected_name(state["project"])
@@ -189,8 +186,6 @@ def hold_lock(root) -> None:
     (``init``) calls it with the root it found.
     """
     if state["lock"] is not None:
-        from relnotes import lock
-
         stack, command_name = state["lock"]
         state["lock"] = None
         stack.enter_context(lock.held(root, command_name))

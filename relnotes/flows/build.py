@@ -1,0 +1,100 @@
+"""``relnotes build``: pending fragments become entries of the top unreleased section.
+
+Entries are rendered (built-in layout or the project's templates), merged into the
+existing categories in the configured order, the result verified, written, and only
+then are the fragments removed.  ``--draft`` renders and writes nothing.
+"""
+
+from relnotes import fsio
+from relnotes.config.load import Config
+from relnotes.errors import StateError, ValidationError
+from relnotes.flows import steps
+from relnotes.flows.steps import BuildResult, has_git, remove_fragments, verify_notes
+from relnotes.fragments.fragment import Fragment, pending_fragments
+from relnotes.markdown.screen import reference_conflicts
+from relnotes.notes import base as notes
+from relnotes.notes import formats
+from relnotes.render.environment import Renderer
+
+
+def category_order(cfg: Config) -> list[str]:
+    """The categories entries go in, in order: the sections, after the breaking-changes group
+    when ``breaking_changes.style`` is ``group`` (a heading relnotes writes, never a fragment)."""
+    if cfg.breaking_changes.style != "group":
+        return list(cfg.sections)
+    head = cfg.section_name(cfg.breaking_changes.heading) or cfg.breaking_changes.heading
+    return [head] + [s for s in cfg.sections if s != head]
+
+
+def group(cfg: Config, fragments: list[Fragment]) -> list[tuple[str, list[Fragment]]]:
+    """Fragments by category in :func:`category_order`, sorted within each: a breaking
+    fragment in the breaking-changes group when there is one, else in its section."""
+    order = category_order(cfg)
+    gather = order[0] if cfg.breaking_changes.style == "group" else None
+    out = []
+    for name in order:
+        items = sorted((f for f in fragments if (gather if gather and f.breaking else f.section) == name),
+                       key=lambda f: f.sort_key(cfg.order))
+        if items:
+            out.append((name, items))
+    return out
+
+
+def build(cfg: Config, *, draft: bool = False, keep: bool = False,
+          doc: notes.NotesDocument | None = None) -> BuildResult:
+    """Render pending fragments into the top unreleased section, then remove them.
+
+    Idempotent and crash-safe by content: an entry whose exact text is already in its
+    category (because an interrupted build wrote the notes but did not get to remove
+    the fragments) is not added again; its fragment is just removed.
+    """
+    doc = doc or formats.read_for(cfg)
+    fragments = pending_fragments(cfg)
+
+    conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file, cfg.notes_format)
+    if conflicts:
+        raise ValidationError(conflicts, "fragments have problems; nothing was changed")
+    rel = doc.unreleased() if doc.format == "keepachangelog" else doc.release()
+    version = str(rel.version) if rel.version else rel.title
+    renderer = Renderer(cfg)
+    grouped = group(cfg, fragments)
+    rendered = [(section, items, renderer.entries(items)) for section, items in grouped]
+    draft_text = renderer.draft(version, [(s, e) for s, _, e in rendered]) if fragments else ""
+    if draft or not fragments:
+        return BuildResult(version, [f for _, items, _ in rendered for f in items], [], [], draft_text, False)
+    if not rel.unreleased:
+        raise StateError(
+            f"{cfg.notes_file}:{rel.start + 1}: the top release '## {rel.title}' is already released",
+            hint="on a release branch run 'relnotes patch' to open the next patch release; "
+                 "on main, 'relnotes cut' opens the next version")
+    added: list[Fragment] = []
+    present: list[Fragment] = []
+    merge: list[tuple[str, list[str]]] = []
+    for section, items, entries in rendered:
+        cat = rel.category(section)
+        existing = doc.section_text(rel) if cat is not None else ""
+        fresh = []
+        for frag, entry in zip(items, entries):
+            if cat is not None and _contains_entry(existing, entry):
+                present.append(frag)
+            else:
+                fresh.append(entry)
+                added.append(frag)
+        merge.append((section, fresh))
+    doc.merge_entries(rel, merge, category_order(cfg))
+    repo = steps.open_repo(cfg) if has_git(cfg) and not keep else None  # git missing: refused before any write
+    try:
+        if added:
+            fsio.write_text(cfg.root, cfg.notes_path, doc.text())
+        if not keep:
+            verify_notes(cfg, doc.text())
+        removed = [] if keep else remove_fragments(cfg, added + present, repo)
+    finally:
+        if repo is not None:
+            repo.close()
+    return BuildResult(version, added, present, removed, draft_text, bool(added))
+
+
+def _contains_entry(section_text: str, entry: str) -> bool:
+    body = section_text.replace("\r\n", "\n")
+    return ("\n" + entry + "\n") in ("\n" + body + "\n")

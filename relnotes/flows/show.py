@@ -1,0 +1,63 @@
+"""``relnotes show``: one release's notes as they read (the GitHub release body).
+
+Read-only: the release ``show`` picks (the top one, a version, Keep a Changelog's
+``unreleased``) and its text, with its entries' fields for ``--format json``.
+"""
+
+from relnotes.config.load import Config
+from relnotes.fragments.credit import show_fields
+from relnotes.notes import base as notes
+from relnotes.notes import blocks, formats, model
+from relnotes.notes.keepachangelog import KeepAChangelogDocument, heading_parts
+from relnotes.policy.bump import is_breaking_entry
+
+
+def release_to_show(doc: notes.NotesDocument, version: str | None) -> model.Release:
+    """The release ``show`` means by ``version`` in every output format (the page too):
+    in a Keep a Changelog file the newest release by default, not ``[Unreleased]``."""
+    if doc.format == "keepachangelog":
+
+        return show_release(doc, version)
+    return doc.release(version)
+
+
+def show(cfg: Config, version: str | None = None) -> dict:
+    """One release's notes: markdown text plus a structured view (for --format json).
+
+    Each category lists its ``entries`` as text and again as ``items`` with whether each
+    is marked breaking (in the breaking-changes group, or with the breaking prefix)."""
+    doc = formats.read_for(cfg)
+    extra: dict = {}
+    rel = release_to_show(doc, version)
+    if doc.format == "keepachangelog":
+        extra["yanked"] = heading_parts(rel.title).yanked  # Keep a Changelog's '[YANKED]'
+    text = doc.release_text(rel)
+    cats = []
+    for cat in rel.categories:
+        entries = [b.text.rstrip() for b in blocks.blocks(doc, cat.start + 1, cat.end)]
+        items = [{"text": e, "breaking": is_breaking_entry(cfg, cat.title, e)} for e in entries]
+        cats.append({"name": cat.title, "entries": entries, "items": items})
+
+    return {
+        "version": str(rel.version) if rel.version else None,
+        "title": rel.title,
+        "status": rel.status,
+        "date": rel.date,
+        "categories": cats,
+        "markdown": text,
+        **show_fields(cfg, rel is doc.releases[0] and rel.status == "unreleased", cats),
+        **extra,
+    }
+
+
+def show_release(doc: KeepAChangelogDocument, version: str | None):
+    """The release ``show`` prints: the newest release by default (what a release page
+    wants once [Unreleased] was stamped), ``unreleased`` for the pending section."""
+    if version is not None and version.strip().strip("[]").casefold() == "unreleased":
+        return doc.unreleased()
+    if version is None:
+        newest = doc.newest_release()
+        if newest is None:
+            return doc.release()
+        return newest
+    return doc.release(version)

@@ -1,0 +1,30 @@
+"""``relnotes stamp``: ``Unreleased.`` becomes ``Released DATE.`` for one release only.
+
+Idempotent (stamping a stamped release changes nothing), unlike the global ``sed`` it
+replaces; a Keep a Changelog file is stamped by :mod:`relnotes.flows.keepachangelog`.
+"""
+
+from relnotes import fsio
+from relnotes.config.load import Config
+from relnotes.flows import keepachangelog
+from relnotes.flows.steps import StampResult, parse_date
+from relnotes.notes import base as notes
+from relnotes.notes import formats
+
+
+def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
+          doc: notes.NotesDocument | None = None, write: bool = True) -> StampResult:
+    """Mark exactly one release (the top one, or ``version``) as released on a date."""
+    if cfg.notes_format == "keepachangelog":  # [Unreleased] becomes VERSION: its own edit
+
+        return keepachangelog.stamp(cfg, on=on, version=version, doc=doc, write=write)
+    when = parse_date(on)
+    doc = doc or formats.read_for(cfg)
+    rel = doc.release(version)
+    shown = str(rel.version) if rel.version else rel.title
+    if rel.status == "released":
+        return StampResult(shown, rel.date or "", False, rel.date)
+    doc.set_status(rel, when)
+    if write:
+        fsio.write_text(cfg.root, cfg.notes_path, doc.text())
+    return StampResult(shown, when, True, None)

@@ -1,0 +1,209 @@
+"""The steps every mutating flow shares: the repository, all-or-nothing writes, the commit.
+
+Each verb (:mod:`~relnotes.flows.build`, :mod:`~relnotes.flows.cut`, ...) is a short
+sequence of these: checks first, then every file written or none
+(:func:`write_all`), fragments removed only after the notes that hold their entries
+are verified on disk (:func:`verify_notes`), and a commit whose failure says how the
+rerun finishes the job (:func:`commit`).  The records the verbs share
+(:class:`StampResult`, :class:`ReleaseResult`) live here so no verb imports another's.
+"""
+
+from datetime import date
+from typing import NamedTuple
+
+from relnotes import fsio
+from relnotes.config.load import Config
+from relnotes.errors import FileSystemError, GitError, RelnotesError, StateError, UsageError
+from relnotes.flows import versionfiles
+from relnotes.fragments.fragment import Fragment
+from relnotes.git.repo import Repo
+from relnotes.notes import formats
+from relnotes.version import Version
+
+
+def parse_date(text: str | None) -> str:
+    if text is None:
+        return date.today().isoformat()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise UsageError(f"--date {text!r} is not a real date", hint="use YYYY-MM-DD, e.g. 2026-08-20") from None
+
+
+def open_repo(cfg: Config):
+    return Repo(cfg.root)
+
+
+def has_git(cfg: Config) -> bool:
+    return (cfg.root / ".git").exists()
+
+
+def remove_fragments(cfg: Config, fragments: list[Fragment], repo=None) -> list[str]:
+    """Remove fragment files, and drop the tracked ones from the index (``git rm``).
+
+    The files are unlinked, then one ``git update-index --remove --stdin`` call
+    records the removals: linear in the number of fragments, unlike ``git rm`` with
+    thousands of pathspecs.
+    """
+    paths = [f.path for f in fragments]
+    tracked = repo.tracked_under(cfg.fragments_dir) if repo is not None else set()
+    for d in {(cfg.root / p).parent for p in paths}:  # never remove through a link that leads out
+        fsio.inside(cfg.root, d, what="fragments directory")
+    gone = []
+    try:
+        for p in paths:
+            try:
+                (cfg.root / p).unlink()
+            except FileNotFoundError:
+                pass
+            gone.append(p)
+    except OSError as e:
+        raise FileSystemError(f"{p}: cannot remove the fragment: {e.strerror}",
+                              hint="its entry is already in the notes; fix the permissions and run "
+                                   "'relnotes build' again to remove the rest (no entry is added twice)") from None
+    finally:
+        if repo is not None:
+            repo.remove_from_index([p for p in gone if p in tracked])
+    return paths
+
+
+def verify_notes(cfg: Config, expected: str) -> None:
+    """Refuse to go on unless the notes file holds exactly ``expected``.
+
+    Called under the repository lock right before fragments are removed: a fragment
+    is deleted only when the notes that include its entry are the ones this process
+    wrote (or read and checked), never after some other program rewrote the file.
+    """
+    if fsio.read_text(cfg.root, cfg.notes_path, what="notes file") != expected:
+        raise StateError(f"{cfg.notes_file} was changed by another program while relnotes was writing it; "
+                         f"no fragment was removed",
+                         hint="check the notes file, then run the command again: an entry that is already "
+                              "in the notes is not added twice")
+
+
+class StampResult(NamedTuple):
+    version: str
+    date: str
+    changed: bool
+    previous: str | None
+
+
+def version_file_changes(cfg: Config, old: Version, new_v: Version) -> dict[str, tuple[str, str]]:
+    """Each configured version file moved from a stage of ``old`` to ``new_v`` (``-dev`` kept)."""
+    return versionfiles.rewrite(cfg, new_v, expect=old, keep_dev=True)
+
+
+def write_all(cfg: Config, changes: dict[str, tuple[str, str]]) -> None:
+    """Write every changed file, or none: a failed write puts back the files already written."""
+    done: list[tuple[str, str]] = []
+    try:
+        for rel_path, (before, after) in changes.items():
+            fsio.write_text(cfg.root, cfg.root / rel_path, after)
+            done.append((rel_path, before))
+    except RelnotesError:
+        for rel_path, before in reversed(done):
+            try:
+                fsio.write_text(cfg.root, cfg.root / rel_path, before)
+            except RelnotesError:  # pragma: no cover - the disk failed twice; report the first
+                pass
+        raise
+
+
+def unified_diff(changes: dict[str, tuple[str, str]]) -> str:
+    import difflib
+
+    out = []
+    for path, (before, after) in changes.items():
+        out.extend(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                        f"a/{path}", f"b/{path}"))
+    return "".join(line if line.endswith("\n") else line + "\n" for line in out)
+
+
+def release_paths(cfg: Config) -> list[str]:
+    """The notes and every version file: 'patch' bumped them and left the change for this commit."""
+    return [cfg.notes_file, *sorted({vf.path for vf in cfg.version_files})]
+
+
+def released_but_not_committed(cfg: Config, repo, version) -> bool:
+    """Whether HEAD's notes still show ``version`` unreleased (or lack it) while the
+    working tree's show it released: what a failed ``release --commit`` leaves."""
+    if cfg.notes_file not in repo.dirty_paths():
+        return False
+    head = repo.show_file("HEAD", cfg.notes_file)
+    if head is None:
+        return True
+    try:
+        return formats.parse_for(cfg, head).release(str(version)).unreleased
+    except RelnotesError:
+        return True  # HEAD's notes lack the release (or do not parse): it is not committed
+
+
+def commit(cfg: Config, repo, command: str, pattern: str, version: str, paths: list[str],
+            *, marked: bool = False) -> str:
+    """Stage ``paths`` and commit; a failure says how the rerun finishes the job."""
+    repo.add(paths)
+    try:
+        return repo.commit(commit_message(cfg, pattern, version, marked=marked))
+    except GitError as e:
+        raise GitError(f"{e.message}; the files are written but nothing was committed",
+                       hint=f"fix what stopped the commit (a commit hook? git's user.name/user.email?), "
+                            f"then rerun 'relnotes {command} --commit': it finishes this {command} and "
+                            f"commits") from None
+
+
+def final_version_changes(cfg: Config, top: Version | None) -> dict[str, tuple[str, str]]:
+    """The version files without their ``-dev`` / ``-rc.N`` suffix (nothing when they have none)."""
+    cur = versionfiles.current(cfg)
+    if cur is None or top is None or not cur.pre:
+        return {}
+    return versionfiles.rewrite(cfg, cur.release, expect=top)
+
+
+def commit_message(cfg: Config, pattern: str, version: str, *, marked: bool = False) -> str:
+    """A configured commit message filled in; ``marked`` adds ``commit.marker`` as its own
+    paragraph (unless the pattern already places it with ``{marker}``), the line the
+    tag-on-merge job looks for."""
+    text = pattern.replace("{project}", cfg.project).replace("{version}", version)
+    marker = cfg.commit.marker
+    if "{marker}" in text:
+        return text.replace("{marker}", marker if marked else "").rstrip()
+    return f"{text}\n\n{marker}" if marked and marker else text
+
+
+def refuse_keepachangelog(command: str, cfg: Config) -> None:
+    if cfg.notes_format == "keepachangelog":
+
+        raise not_used(command, cfg)
+
+
+FORMAT = "keepachangelog"
+
+
+def uses(cfg: Config) -> bool:
+    return cfg.notes_format == FORMAT
+
+
+def not_used(command: str, cfg: Config) -> UsageError:
+    """The refusal of a release-branch command on a Keep a Changelog project (exit 2)."""
+    return UsageError(f"'relnotes {command}' is not used with keepachangelog (notes_format in "
+                      f"{cfg.path.name if cfg.path else 'relnotes.yaml'}): there are no release branches",
+                      hint="release from your main branch: 'relnotes release [--version X.Y.Z] --commit', "
+                           "then 'relnotes tag'")
+
+
+class BuildResult(NamedTuple):
+    version: str
+    added: list[Fragment]
+    already_present: list[Fragment]
+    removed: list[str]
+    draft: str
+    written: bool
+
+
+class ReleaseResult(NamedTuple):
+    build: BuildResult
+    stamp: StampResult
+    commit: str | None
+    finished_earlier: bool = False  # the commit completes an earlier run whose commit failed
+    retitled_from: str | None = None  # the top section's version before the computed (or --version) one
+    why: str = ""  # what set the version (semver: the changes that force the bump)

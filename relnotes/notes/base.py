@@ -1,0 +1,88 @@
+"""What every notes format's document is: its lines, and an index of its parts.
+
+A document *is* its list of lines (line endings kept); serialising is
+``"".join(lines)``, so an unedited document gives back the same bytes by
+construction, and every edit (:class:`~relnotes.notes.editing.NotesEditing`) is a
+splice of lines after which the document re-indexes itself.  Each format
+(:mod:`relnotes.notes.releases`, :mod:`relnotes.notes.keepachangelog`) supplies only
+its scan, :meth:`NotesDocument.reindex`; the formats know nothing of each other.
+"""
+
+from __future__ import annotations
+
+from relnotes.errors import ContentError, Problem
+from relnotes.markdown.structure import split_bom
+from relnotes.notes.editing import NotesEditing
+from relnotes.notes.model import Archive, Release
+from relnotes.version import Version
+
+
+class NotesDocument(NotesEditing):
+    """A notes file: its lines plus an index of where its parts are (each format scans)."""
+
+    format = ""  # config's notes_format, set by each format's class
+    releases: list[Release]
+    archive: Archive | None
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self.bom, text = split_bom(text)  # kept apart from line 1, written back by text()
+        # Split on "\n" only (str.splitlines would also split on \x0c, \u2028, …).
+        parts = text.split("\n")
+        self.lines: list[str] = [p + "\n" for p in parts[:-1]]
+        if parts[-1]:
+            self.lines.append(parts[-1])
+        self.reindex()
+
+    # -- reading ---------------------------------------------------------------
+
+    def text(self) -> str:
+        return self.bom + "".join(self.lines)
+
+    @property
+    def newline(self) -> str:
+        """The file's line ending, so inserted lines match the lines around them."""
+        for line in self.lines:
+            if line.endswith("\r\n"):
+                return "\r\n"
+            if line.endswith("\n"):
+                return "\n"
+        return "\n"
+
+    def reindex(self) -> None:
+        """Scan the lines once and record releases, categories and the archive."""
+        raise NotImplementedError
+
+    def release(self, version: Version | str | None = None) -> Release:
+        """The release for ``version`` (default: the top one); ContentError if absent."""
+        if not self.releases:
+            raise ContentError(
+                f"{self.path}: no release section (a '## X.Y.Z' heading) found",
+                hint="run 'relnotes init' or add a '## X.Y.Z' section with 'Unreleased.'",
+            )
+        if version is None:
+            return self.releases[0]
+        want = Version.parse(str(version))
+        for rel in self.releases:
+            if rel.version == want:
+                return rel
+        raise ContentError(
+            f"{self.path}: no '## {want}' section",
+            hint="available: " + ", ".join(r.title for r in self.releases[:8]),
+        )
+
+    def section_text(self, rel: Release, *, with_heading: bool = True) -> str:
+        start = rel.start if with_heading else rel.start + 1
+        return "".join(self.lines[start : rel.body_end])
+
+    def release_text(self, rel: Release) -> str:
+        """One release as ``show`` prints it (a format may add what its heading needs)."""
+        return self.section_text(rel).rstrip() + "\n"
+
+
+def lone_cr_problems(doc: NotesDocument, path: str) -> list[Problem]:
+    """A carriage return inside a line, in either notes format (Markdown reads it as a line end)."""
+    return [Problem(path, i + 1, line.index("\r") + 1, "notes-lone-cr",
+                    "a carriage return inside the line: Markdown reads it as a line end, "
+                    "so what follows it is a line of its own; replace it with a newline")
+            for i, line in enumerate(doc.lines) if "\r" in line.rstrip("\r\n")]
