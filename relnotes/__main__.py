@@ -21,7 +21,14 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         from relnotes import __version__
 
-        sys.stdout.write(f"relnotes {__version__}\n")
+        try:
+            sys.stdout.write(f"relnotes {__version__}\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # ``relnotes --version | true``: quiet, as in every command (cli.app.closed_pipe)
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(141) from None
         return
     import gc
 

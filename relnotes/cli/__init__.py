@@ -21,7 +21,7 @@ import typer
 from relnotes.cli import contributing, maintaining, releasing, asking, migrating, browsing  # noqa: F401,I001
 
 __all__ = ["app", "app_for", "main", "contributing", "maintaining", "releasing", "asking", "migrating", "browsing"]
-from relnotes.cli.app import _APP_SETTINGS, app, err, internal, report, state
+from relnotes.cli.app import _APP_SETTINGS, app, closed_pipe, err, internal, report, state
 
 
 
@@ -82,7 +82,15 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     _accept_click_style_source()
     try:
-        app_for(args)(args=args, prog_name="relnotes")
+        try:
+            app_for(args)(args=args, prog_name="relnotes")
+        finally:
+            sys.stdout.flush()  # what is still buffered: a closed pipe shows here, not at exit
+    except BrokenPipeError:  # outside a command (the root callback), or the last flush
+        try:
+            closed_pipe()
+        except typer.Exit as e:
+            raise SystemExit(e.exit_code) from None
     except KeyboardInterrupt:
         err("interrupted")
         raise SystemExit(130) from None
