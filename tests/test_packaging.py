@@ -221,3 +221,46 @@ def test_imports_are_found_at_any_depth_and_requirements_skip_extras(tmp_path):
     meta = Parser().parsestr("Requires-Dist: typer<0.29,>=0.27\nRequires-Dist: ruamel.yaml<0.20,>=0.19.1\n"
                              "Requires-Dist: pytest>=8; extra == 'test'\nRequires-Dist: GitPython>=3.1\n")
     assert runtime_requirements(meta) == {"typer", "ruamel-yaml", "gitpython"}
+
+
+# What CI installs: .ci/wheel-smoke.py installs the wheel with no extras on every supported
+# Python and runs a first use of every command.
+
+def _wheel_smoke():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("wheel_smoke", ROOT / ".ci" / "wheel-smoke.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_wheel_smoke_covers_every_command():
+    """A new command fails this until the smoke scenario runs it too."""
+    from typer.main import get_command_name
+
+    from relnotes.cli import app
+
+    def names(typer_app):
+        return {c.name or get_command_name(c.callback.__name__) for c in typer_app.registered_commands}
+
+    commands = names(app) | {f"{g.name} {n}" for g in app.registered_groups for n in names(g.typer_instance)}
+    assert _wheel_smoke().EXPECTED == commands
+
+
+def test_the_wheel_smoke_scenario_passes_with_this_checkout(has_git):
+    """The scenario itself (no wheel, no venv: this environment's relnotes), so a change
+    that breaks a first use shows here before CI; CI runs it on the installed wheel."""
+    r = _run(sys.executable, str(ROOT / ".ci" / "wheel-smoke.py"), "--relnotes", str(BIN / "relnotes"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert ", 0 failures, " in r.stdout
+
+
+def test_the_wheel_smoke_reports_a_failing_command(tmp_path):
+    """... and can fail: a relnotes that exits 3 is reported, command by command."""
+    fake = tmp_path / "relnotes"
+    fake.write_text("#!/bin/sh\necho 'error: internal error: ModuleNotFoundError' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    r = _run(sys.executable, str(ROOT / ".ci" / "wheel-smoke.py"), "--relnotes", str(fake))
+    assert r.returncode == 1
+    assert "FAIL relnotes init --preset wasmtime" in r.stdout and "exit 3, expected 0; an internal error" in r.stdout
