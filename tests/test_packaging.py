@@ -87,7 +87,8 @@ def test_wheel_carries_licence_types_templates_and_metadata(dist):
     classifiers = meta.get_all("Classifier")
     for wanted in ("Environment :: Console", "Operating System :: OS Independent", "Typing :: Typed",
                    "Topic :: Software Development :: Build Tools", "Topic :: Software Development :: Documentation",
-                   "Programming Language :: Python :: 3.11"):
+                   "Programming Language :: Python :: 3.11", "Programming Language :: Python :: 3.12",
+                   "Programming Language :: Python :: 3.13"):
         assert wanted in classifiers
     urls = {u.split(",")[0] for u in meta.get_all("Project-URL")}
     assert urls == {"Homepage", "Documentation", "Issues", "Changelog"}
@@ -264,3 +265,27 @@ def test_the_wheel_smoke_reports_a_failing_command(tmp_path):
     r = _run(sys.executable, str(ROOT / ".ci" / "wheel-smoke.py"), "--relnotes", str(fake))
     assert r.returncode == 1
     assert "FAIL relnotes init --preset wasmtime" in r.stdout and "exit 3, expected 0; an internal error" in r.stdout
+
+
+def pinned_versions(text: str) -> set[str]:
+    """Versions the text pins relnotes to: ``relnotes/relnotes@vX.Y.Z``, ``rev: vX.Y.Z``."""
+    import re
+
+    return set(re.findall(r"relnotes/relnotes@(v?\d+\.\d+\.\d+\S*?)[`\"'\s]", text)
+               + re.findall(r"^\s*rev:\s*['\"]?(v?\d+\.\d+\.\d+[^\s'\"]*)", text, re.M))
+
+
+def test_install_examples_pin_only_what_exists():
+    """The README's install, Action and pre-commit examples pin no tag that does not exist."""
+    tags = set(subprocess.run(["git", "tag"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.split())
+    for name in ("README.md", "action.yml", *(f"examples/{p.name}" for p in WORKFLOWS)):
+        assert pinned_versions((ROOT / name).read_text(encoding="utf-8")) <= tags, name
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    install = readme.split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
+    for command in ("pip install .", 'pip install "git+https://github.com/relnotes/relnotes@', "pipx install"):
+        assert command in install
+
+
+def test_pinned_versions_finds_a_tag_pin():
+    assert pinned_versions("uses: relnotes/relnotes@v0.1.0 (a tag)\n  rev: v0.1.0\n") == {"v0.1.0"}
+    assert pinned_versions("uses: relnotes/relnotes@<commit-sha>\n  rev: <commit-sha>  # SHA\n") == set()
