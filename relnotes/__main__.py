@@ -22,8 +22,9 @@ def main() -> None:
         from relnotes import __version__
 
         try:
-            sys.stdout.write(f"relnotes {__version__}\n")
-            sys.stdout.flush()
+            if sys.stdout is not None:  # None: started with stdout closed (``relnotes --version >&-``)
+                sys.stdout.write(f"relnotes {__version__}\n")
+                sys.stdout.flush()
         except BrokenPipeError:  # ``relnotes --version | true``: quiet, as in every command (cli.app.closed_pipe)
             import os
 

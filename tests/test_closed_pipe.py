@@ -77,3 +77,11 @@ def test_history_piped_into_head_ends_quietly(repo):
     stderr = p.stderr.read().decode()
     assert p.wait(timeout=120) in (0, 141)  # 0 when everything fitted in the pipe before it closed
     assert stderr == ""
+
+
+@pytest.mark.parametrize("args", [["schema"], ["--version"], ["history"]], ids=" ".join)
+def test_a_closed_stdout_is_not_an_error_either(repo, args):
+    """Started with no stdout at all (``relnotes schema >&-``: Python's sys.stdout is None)."""
+    r = subprocess.run(["sh", "-c", 'exec "$0" "$@" >&-', str(RELNOTES), *args], cwd=repo, capture_output=True,
+                       text=True, check=False)
+    assert (r.returncode, r.stderr) == (0, "")

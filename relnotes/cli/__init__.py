@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> None:
         try:
             app_for(args)(args=args, prog_name="relnotes")
         finally:
-            sys.stdout.flush()  # what is still buffered: a closed pipe shows here, not at exit
+            if sys.stdout is not None:  # None: started with stdout closed (``relnotes check >&-``)
+                sys.stdout.flush()  # what is still buffered: a closed pipe shows here, not at exit
     except BrokenPipeError:  # outside a command (the root callback), or the last flush
         try:
             closed_pipe()
