@@ -21,7 +21,15 @@ from relnotes import __version__
 
 def main() -> None:
     if sys.argv[1:] == ["--version"]:
-        sys.stdout.write(f"relnotes {__version__}\n")
+        try:
+            if sys.stdout is not None:  # None: started with stdout closed (``relnotes --version >&-``)
+                sys.stdout.write(f"relnotes {__version__}\n")
+                sys.stdout.flush()
+        except BrokenPipeError:  # ``relnotes --version | true``: quiet, as in every command (cli.common.closed_pipe)
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(141) from None
         return
     import gc
 

@@ -326,9 +326,16 @@ def test_symlink_loops_are_refused_not_crashed(repo, outside):
     (repo.root / "RELEASES.md").unlink()
     os.symlink("loop-b", repo.root / "RELEASES.md")
     os.symlink("RELEASES.md", repo.root / "loop-b")
-    attempt(repo, outside, "build", message="RELEASES.md: notes file is a loop of symbolic links")
+    # Python 3.11 and 3.12: Path.resolve() raises on the loop, and relnotes names it; 3.13's
+    # resolve() leaves a loop as it is (as os.path.realpath does), so the refusal comes
+    # from what follows: the read fails with ELOOP, the fragment is not a regular file.
+    r = attempt(repo, outside, "build", message="error: RELEASES.md: ")
+    assert ("RELEASES.md: notes file is a loop of symbolic links" in r.stderr
+            or "RELEASES.md: cannot read the notes file: Too many levels of symbolic links" in r.stderr), r.stderr
     os.symlink("loop.md", repo.root / "changes.d/loop.md")
-    attempt(repo, outside, "check", code=1, message="changes.d/loop.md:1:1: is a symbolic link")
+    r = attempt(repo, outside, "check", code=1, message="changes.d/loop.md:1:1: is ")
+    assert ("changes.d/loop.md:1:1: is a symbolic link" in r.stderr
+            or "changes.d/loop.md:1:1: is not a regular file" in r.stderr), r.stderr
 
 
 # -- the static site -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import typer
 from typer.main import get_command_name
 
 from relnotes.cli import common as app_module
-from relnotes.cli.common import APP_SETTINGS, err, internal, report, state
+from relnotes.cli.common import APP_SETTINGS, closed_pipe, err, internal, report, state
 
 __all__ = ["COMMANDS", "GROUPS", "app", "app_for", "load_groups", "main"]
 
@@ -121,7 +121,16 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     _accept_click_style_source()
     try:
-        app_for(args)(args=args, prog_name="relnotes")
+        try:
+            app_for(args)(args=args, prog_name="relnotes")
+        finally:
+            if sys.stdout is not None:  # None: started with stdout closed (``relnotes check >&-``)
+                sys.stdout.flush()  # what is still buffered: a closed pipe shows here, not at exit
+    except BrokenPipeError:  # outside a command (the root callback), or the last flush
+        try:
+            closed_pipe()
+        except typer.Exit as e:
+            raise SystemExit(e.exit_code) from None
     except KeyboardInterrupt:
         err("interrupted")
         raise SystemExit(130) from None

@@ -77,17 +77,23 @@ def command(target: typer.Typer = app, name: str | None = None, *, mutating: boo
             with contextlib.ExitStack() as stack:
                 state["lock"] = (stack, path) if mutating else None
                 try:
-                    return fn(*args, **kwargs)
-                except (typer.Exit, typer.Abort, typer_errors()):
-                    raise
-                except RelnotesError as e:
-                    fail(e)
-                except OSError as e:
-                    fail(FileSystemError.from_os(e.filename, "read or write it", e) if e.filename else internal(e))
-                except Exception as e:  # noqa: BLE001 - the one top-level guard
-                    fail(internal(e))
-                finally:
-                    state["lock"] = None
+                    try:
+                        return fn(*args, **kwargs)
+                    except (typer.Exit, typer.Abort, typer_errors()):
+                        raise
+                    except RelnotesError as e:
+                        fail(e)
+                    except BrokenPipeError:
+                        raise
+                    except OSError as e:
+                        fail(FileSystemError.from_os(e.filename, "read or write it", e) if e.filename
+                             else internal(e))
+                    except Exception as e:  # noqa: BLE001 - the one top-level guard
+                        fail(internal(e))
+                    finally:
+                        state["lock"] = None
+                except BrokenPipeError:  # the reader went away (``relnotes history | head``)
+                    closed_pipe()
 
         callback = _Callback(fn, wrapper, with_project=not own_project)
         return target.command(name=name, epilog=epilog(path))(callback)
@@ -146,6 +152,27 @@ def typer_errors() -> type:
     from typer.exceptions import TyperException
 
     return TyperException
+
+
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE: what the shell shows for ``git log | head``'s git
+
+
+def closed_pipe():
+    """Output went into a pipe whose reader has closed it (``relnotes history | head``):
+    not a bug, so end quietly, as Unix tools do, with exit code 141 (128 + SIGPIPE, what
+    a tool killed by SIGPIPE reports; never 1, which means the content has problems).
+
+    stdout and stderr are pointed at /dev/null first, so what is still buffered for
+    them is dropped at exit instead of failing again ("Exception ignored …")."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # a replaced or closed stream
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+    raise typer.Exit(EXIT_CLOSED_PIPE)
 
 
 def internal(e: BaseException) -> InternalError:

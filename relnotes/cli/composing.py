@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-import click
+import typer
 
 from relnotes import fsio
 from relnotes.cli.common import err
@@ -38,7 +38,7 @@ def section_choice(sections: tuple[str, ...], answer: str) -> str:
 
     close = difflib.get_close_matches(text, sections, n=1, cutoff=0.5)
     guess = f" (did you mean {close[0]}?)" if close else ""
-    raise click.BadParameter(f"{text!r} is not a section{guess}; type a number from 1 to {len(sections)} "
+    raise typer.BadParameter(f"{text!r} is not a section{guess}; type a number from 1 to {len(sections)} "
                              "or one of the names above")
 
 
@@ -48,7 +48,7 @@ def numbers(answer: str) -> tuple[int, ...]:
     for word in answer.replace(",", " ").split():
         m = _NUMBER.fullmatch(word)
         if m is None:
-            raise click.BadParameter(f"{word!r} is not a PR number; type whole numbers like 1234 "
+            raise typer.BadParameter(f"{word!r} is not a PR number; type whole numbers like 1234 "
                                      "(separated by spaces or commas), or press Enter for none")
         if int(m[1]) not in out:
             out.append(int(m[1]))
@@ -58,12 +58,12 @@ def numbers(answer: str) -> tuple[int, ...]:
 def pick_section(sections: tuple[str, ...]) -> str:
     for i, s in enumerate(sections, 1):
         err(f"  {i}) {s}")
-    return click.prompt(f"Section [1-{len(sections)}]", value_proc=lambda a: section_choice(sections, a),
+    return typer.prompt(f"Section [1-{len(sections)}]", value_proc=lambda a: section_choice(sections, a),
                         err=True)
 
 
 def ask_prs() -> tuple[int, ...]:
-    return click.prompt("PR numbers (optional, e.g. 1234 1240)", default="", show_default=False,
+    return typer.prompt("PR numbers (optional, e.g. 1234 1240)", default="", show_default=False,
                         value_proc=numbers, err=True)
 
 
@@ -74,15 +74,15 @@ def ask_required_fields(declared, given: dict) -> dict:
             continue
         what = f" ({spec.description})" if spec.description else ""
         if spec.type == "boolean":
-            given[spec.name] = click.confirm(f"{spec.name}{what}", err=True)
+            given[spec.name] = typer.confirm(f"{spec.name}{what}", err=True)
             continue
         if spec.type == "enum":
             for i, v in enumerate(spec.values, 1):
                 err(f"  {i}) {v}")
-            given[spec.name] = click.prompt(f"{spec.name}{what} [1-{len(spec.values)}]",
+            given[spec.name] = typer.prompt(f"{spec.name}{what} [1-{len(spec.values)}]",
                                             value_proc=lambda a, s=spec: _pick(s.values, a), err=True)
             continue
-        given[spec.name] = click.prompt(f"{spec.name}{what}", err=True,
+        given[spec.name] = typer.prompt(f"{spec.name}{what}", err=True,
                                         value_proc=lambda a, s=spec: _typed_answer(s, a, check_value))
     return given
 
@@ -93,7 +93,7 @@ def _pick(values: tuple[str, ...], answer: str) -> str:
         return values[int(text) - 1]
     if text in values:
         return text
-    raise click.BadParameter(f"{text!r} is not one of them; type a number from 1 to {len(values)} or a word above")
+    raise typer.BadParameter(f"{text!r} is not one of them; type a number from 1 to {len(values)} or a word above")
 
 
 def _typed_answer(spec, answer: str, check_value):
@@ -102,19 +102,19 @@ def _typed_answer(spec, answer: str, check_value):
         try:
             value = int(answer.strip())
         except ValueError:
-            raise click.BadParameter(f"{answer!r} is not a whole number") from None
+            raise typer.BadParameter(f"{answer!r} is not a whole number") from None
     elif spec.type == "strings":
         value = [part.strip() for part in answer.split(",") if part.strip()]
     problems: list[str] = []
     checked = check_value(spec, value, lambda code, msg: problems.append(msg))
     if problems:
-        raise click.BadParameter(problems[0])
+        raise typer.BadParameter(problems[0])
     return list(checked) if isinstance(checked, tuple) else checked
 
 
 def ask_text() -> str | None:
     """One line of Markdown, or None (an empty answer) to write the entry in the editor."""
-    text = click.prompt("Entry text (Markdown; press Enter to write it in your editor)", default="",
+    text = typer.prompt("Entry text (Markdown; press Enter to write it in your editor)", default="",
                         show_default=False, err=True)
     return text.strip() or None
 
@@ -162,8 +162,8 @@ def edit_until_valid(cfg, path: Path, template: str | None, *, ask: bool) -> Non
                 raise
             _show(e.problems)
             try:
-                again = click.confirm("Edit it again?", default=True, err=True)
-            except click.Abort:
+                again = typer.confirm("Edit it again?", default=True, err=True)
+            except typer.Abort:
                 again = False
             if not again:
                 raise
@@ -182,7 +182,7 @@ def compose(cfg, *, section: str | None, prs: tuple[int, ...], message: str | No
             keys["fields"] = ask_required_fields(cfg.fields, dict(keys.get("fields") or {}))
         if message is None and not edit:
             message = ask_text()
-    except click.Abort:
+    except typer.Abort:
         raise UsageError("cancelled; nothing was written") from None
     if message is None:
         path = new.new(cfg, section=section, body=None, prs=prs, **keys)
@@ -196,8 +196,8 @@ def compose(cfg, *, section: str | None, prs: tuple[int, ...], message: str | No
         _show(e.problems)
         err(f"your text is saved in {shown}")
         try:
-            again = click.confirm("Edit it in your editor?", default=True, err=True)
-        except click.Abort:
+            again = typer.confirm("Edit it in your editor?", default=True, err=True)
+        except typer.Abort:
             again = False
         if not again:
             raise ValidationError(e.problems, f"the fragment is not valid; your text is kept in {shown}: "

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-import click
+import typer
 
 from relnotes.cli.common import err
 from relnotes.config.rules import BOUNDS, ENUMS
@@ -49,21 +49,21 @@ def _pick(words: tuple[str, ...], answer: str) -> str:
     for w in words:
         if w.casefold() == text.casefold():
             return w
-    raise click.BadParameter(f"{text!r} is not one of them; type a number from 1 to {len(words)} or a name")
+    raise typer.BadParameter(f"{text!r} is not one of them; type a number from 1 to {len(words)} or a name")
 
 
 def _day(answer: str) -> date:
     try:
         return date.fromisoformat(answer.strip())
     except ValueError:
-        raise click.BadParameter(f"{answer.strip()!r} is not a date; type it as YYYY-MM-DD") from None
+        raise typer.BadParameter(f"{answer.strip()!r} is not a date; type it as YYYY-MM-DD") from None
 
 
 def _count(low: int, high: int, *, none: bool = True) -> Callable[[str], int]:
     def parse(answer: str) -> int:
         text = answer.strip()
         if not text.isdigit() or not ((none and int(text) == 0) or low <= int(text) <= high):
-            raise click.BadParameter(f"{text!r}: type a whole number from {low} to {high}"
+            raise typer.BadParameter(f"{text!r}: type a whole number from {low} to {high}"
                                      + (", or 0 for none" if none else ""))
         return int(text)
     return parse
@@ -72,7 +72,7 @@ def _count(low: int, high: int, *, none: bool = True) -> Callable[[str], int]:
 def _version(answer: str) -> str:
     v = Version.try_parse(answer.strip())
     if v is None:
-        raise click.BadParameter(f"{answer.strip()!r} is not a version; type one like 1.0.0")
+        raise typer.BadParameter(f"{answer.strip()!r} is not a version; type one like 1.0.0")
     return str(v)
 
 
@@ -80,14 +80,14 @@ def _repository(answer: str) -> str:
     text = answer.strip()
     problem = repository_problem(text)
     if problem:
-        raise click.BadParameter(f"{text!r} {problem}; press Enter for none")
+        raise typer.BadParameter(f"{text!r} {problem}; press Enter for none")
     return text.rstrip("/")
 
 
 def _ask(text: str, default: Any, proc: Callable[[str], Any]) -> Any:
     """One question; Enter takes ``default`` (shown in brackets unless it is empty)."""
     shown = "" if default is None else str(default)
-    return click.prompt(text, default=shown, show_default=bool(shown), value_proc=proc, err=True)
+    return typer.prompt(text, default=shown, show_default=bool(shown), value_proc=proc, err=True)
 
 
 def choose(root: Path, given: Given, *, ask: bool, today: date | None = None):
@@ -95,7 +95,7 @@ def choose(root: Path, given: Given, *, ask: bool, today: date | None = None):
     a prompt (``ask``), else the default (the plain preset, no calendar)."""
     try:
         return _choose(root, given, ask=ask, today=today or date.today())
-    except click.Abort:
+    except typer.Abort:
         raise UsageError("cancelled; nothing was written") from None
 
 
@@ -122,7 +122,7 @@ def _choose(root: Path, g: Given, *, ask: bool, today: date):
     if g.version is not None:
         try:
             version = _version(g.version)
-        except click.BadParameter as e:
+        except typer.BadParameter as e:
             raise UsageError(f"--version {e.message}") from None
     else:
         version = _ask("First version", "0.1.0", _version) if ask else "0.1.0"
