@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relnotes.config import load as config
+from relnotes.config import schema as config_schema
 from relnotes.cache import CONFIG_NAME as CONFIG_CACHE
 from relnotes.errors import ConfigError
 
@@ -92,7 +93,7 @@ def test_cli_reports_config_error_without_traceback(project):
 
 
 def test_json_schema_lists_every_key():
-    schema = config.json_schema()
+    schema = config_schema.json_schema()
     assert set(schema["properties"]) == set(config.SCHEMA)
     assert schema["properties"]["links"]["properties"]["pr"]["default"] == "{repository}/pull/{number}"
 

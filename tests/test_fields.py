@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relnotes.config import load as config
+from relnotes.config import schema as config_schema
 from relnotes.config import fields as custom_fields
 from relnotes.fragments import fragment
 from relnotes.fragments import schema as fragment_schema
@@ -269,7 +270,7 @@ def test_hostile_handles_never_make_markup(tmp_path_factory, items):
 
 
 def test_config_schema_describes_fields_and_credit():
-    schema = config.json_schema()
+    schema = config_schema.json_schema()
     fields = schema["properties"]["fields"]
     assert set(fields["propertyNames"]["not"]["enum"]) >= {"section", "authors", "prs", "items"}
     assert fields["additionalProperties"]["properties"]["type"]["enum"] == list(custom_fields.TYPES)

@@ -4,7 +4,7 @@ This package is the only code that prints, prompts or exits.  Each command loads
 configuration, calls one library function, and reports its result; every expected
 failure arrives as a RelnotesError and leaves as ``error: …`` on stderr with the
 error's exit code.  Commands live in one module per group (``contributing``,
-``maintaining``, ``releasing``, ``asking``, ``migrating``, ``browsing``) and register on
+``gating``, ``maintaining``, ``releasing``, ``asking``, ``migrating``, ``browsing``) and register on
 ``app`` (``common.py``) when their module is imported.
 
 Only the invoked command's group is imported (:data:`COMMANDS` names it, as pip's
@@ -30,9 +30,9 @@ __all__ = ["COMMANDS", "GROUPS", "app", "app_for", "load_groups", "main"]
 
 # The module of each command, in --help order.  Importing a group's module registers
 # its commands on the app; tests/test_cli.py keeps this table and the modules in step.
-GROUPS = ("contributing", "maintaining", "releasing", "asking", "migrating", "browsing")
+GROUPS = ("contributing", "gating", "maintaining", "releasing", "asking", "migrating", "browsing")
 COMMANDS = {
-    "init": "contributing", "new": "contributing", "check": "contributing",
+    "init": "contributing", "new": "contributing", "check": "gating",
     "build": "maintaining", "show": "maintaining", "cut": "maintaining", "patch": "maintaining",
     "stamp": "maintaining", "release": "maintaining", "archive": "maintaining",
     "rc": "releasing", "tag": "releasing",

@@ -11,6 +11,7 @@ import typer
 from relnotes import fsio
 from relnotes.cli.common import command, err, import_app, json_text, load_config, out
 from relnotes.config import load as config
+from relnotes.config import schema as config_schema
 from relnotes.errors import UsageError
 from relnotes.flows import scaffold
 from relnotes.fragments import fragment
@@ -27,7 +28,7 @@ def schema(
 ) -> None:
     """Print JSON Schemas for fragment front matter and relnotes.yaml (for editors)."""
     cfg = load_config()
-    schemas = {"fragment": fragment.json_schema(cfg.sections, cfg.fields), "config": config.json_schema()}
+    schemas = {"fragment": fragment.json_schema(cfg.sections, cfg.fields), "config": config_schema.json_schema()}
     if which == "all":
         out(json_text(schemas))
     elif which in schemas:

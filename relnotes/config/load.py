@@ -17,7 +17,6 @@ from typing import Any
 from relnotes import cache, fsio
 from relnotes.config import presets
 from relnotes.config import pyproject as config_toml
-from relnotes.config import schema as config_schema
 from relnotes.config.fields import specs
 from relnotes.config.records import (  # noqa: F401 (the records stay importable from here)
     ArchiveConfig,
@@ -382,11 +381,6 @@ def _bump_rules(merged: dict, given: dict, sections: tuple[str, ...], where: str
                                   f"'bump.{level}'; name it in one list")
             levels[key] = level
     return BumpRules(levels, merged["default"], merged["zero_shift"])
-
-
-def json_schema() -> dict:
-    """A JSON Schema for relnotes.yaml (for editors), generated in relnotes.config.schema."""
-    return config_schema.json_schema()
 
 
 def _yaml_str(s: str) -> str:

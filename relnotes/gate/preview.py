@@ -14,8 +14,8 @@ import re
 
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, StateError
-from relnotes.flows.build import group
 from relnotes.fragments.fragment import load_all
+from relnotes.fragments.grouping import group
 from relnotes.notes import formats
 from relnotes.render.environment import Renderer
 

@@ -18,9 +18,9 @@ from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.errors import UsageError
 from relnotes.flows import new
-from relnotes.flows.build import category_order, group
 from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import Fragment, parse_text
+from relnotes.fragments.grouping import category_order, group
 from relnotes.markdown import entry
 from relnotes.notes import base as notes
 from relnotes.notes import formats, model
