@@ -19,6 +19,7 @@ from relnotes.config import presets
 from relnotes.config import pyproject as config_toml
 from relnotes.config import schema as config_schema
 from relnotes.config.fields import specs
+from relnotes.config.yamlguard import refuse_in_config
 from relnotes.config.records import (  # noqa: F401 (the records stay importable from here)
     ArchiveConfig,
     BreakingChanges,
@@ -242,6 +243,7 @@ def _parse(text: str, path: Path):
 
     # The safe loader decides what is valid YAML (it refuses tags like !!python/object);
     # the round-trip loader then gives the line of every key for messages.
+    refuse_in_config(text.lstrip("\ufeff"), shown(path))
     safe = YAML(typ="safe", pure=True)
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
