@@ -110,6 +110,14 @@ class Version(NamedTuple):
         )
 
 
+def whole_number(text: str, digits: int = 12) -> int | None:
+    """``text`` as a whole number when it is only ASCII digits, at most ``digits`` of them;
+    else None.  Every number a person or a file name types goes through here: ``str.isdigit``
+    and ``int`` also take ``²`` (which ``int`` then refuses), ``٣``, ``1_000`` and blanks,
+    and Python will not turn more than 4300 digits into a number."""
+    return int(text) if re.fullmatch("[0-9]{1,%d}" % digits, text) else None
+
+
 def branch_pattern(template: str) -> re.Pattern[str]:
     """A regex that recognises branch names made from ``release_branch`` (``release-{version}``)."""
     parts = re.split(r"(\{version\})", template)
