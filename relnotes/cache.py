@@ -35,6 +35,9 @@ CONFIG_NAME = "config-cache-v7.marshal"  # v5: the kinds shared with the JSON Sc
 # writes — the same trust git itself places in .git/hooks and .git/config.
 STAMP = f"relnotes {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 CONFIG_KEEP = 8  # configurations remembered (branches with different relnotes.yaml)
+# What one entry may hold: a fragment is at most 64 KiB of text, so its parse result is
+# far below this; anything larger (a bug, or input no limit foresaw) is not written.
+MAX_ENTRY_BYTES = 256 * 1024
 
 
 def git_dir(root: Path) -> Path | None:
@@ -89,6 +92,8 @@ class ParseCache:
         return rec
 
     def put(self, key: bytes, rec: tuple) -> None:
+        if not fits(rec):
+            return
         self.used[key] = rec
         self.dirty = True
 
@@ -97,6 +102,14 @@ class ParseCache:
         if self.path is None or (not self.dirty and len(self.used) == len(self.entries)):
             return
         write_atomic(self.path, marshal.dumps({"version": STAMP, "entries": self.used}))
+
+
+def fits(value) -> bool:
+    """Whether ``value`` is small enough to be one cache entry (``MAX_ENTRY_BYTES``)."""
+    try:
+        return len(marshal.dumps(value)) <= MAX_ENTRY_BYTES
+    except ValueError:  # not marshallable: never cached
+        return False
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -167,10 +180,13 @@ def remember_config(root: Path, text: str, values: dict) -> None:
     path = _config_path(root)
     if path is None:
         return
+    encoded = _encode(values)
+    if not fits(encoded):
+        return
     entries = _read_entries(path)
     key = _config_key(text)
     entries.pop(key, None)
-    entries[key] = _encode(values)
+    entries[key] = encoded
     while len(entries) > CONFIG_KEEP:
         del entries[next(iter(entries))]
     write_atomic(path, marshal.dumps({"version": STAMP, "entries": entries}))

@@ -15,6 +15,25 @@ a message on stderr and an exit status.  Exit codes (DESIGN.md §4):
 
 from typing import NamedTuple
 
+EXCERPT = 80  # the most characters of a value any message quotes
+
+
+def quoted(value: object) -> str:
+    """A value as every message quotes it: ``repr``-style, so control characters and
+    newlines are shown escaped, and at most ``EXCERPT`` characters (then ``…``)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's int-to-string limit
+        text = f"<a number of about {int(value.bit_length() * 0.30103)} digits>"
+    return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+
+
+def shown_name(name: str) -> str:
+    """A file name or key as messages show it: as written when every character is
+    printable, else quoted with its control characters and newlines escaped (a name
+    can never start a line of output of its own)."""
+    return name if name.isprintable() else repr(name)
+
 
 class Problem(NamedTuple):
     """One located problem: what ``check`` reports and validation collects."""
@@ -26,7 +45,7 @@ class Problem(NamedTuple):
     message: str
 
     def format_text(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        return f"{shown_name(self.path)}:{self.line}:{self.col}: {self.message}"
 
     def as_dict(self) -> dict:
         return {

@@ -8,7 +8,7 @@ as in SemVer §11.
 import re
 from typing import NamedTuple
 
-from relnotes.errors import UsageError
+from relnotes.errors import UsageError, quoted
 
 _VERSION_RE = re.compile(
     r"^v?(?P<major>0|[1-9]\d*)\.(?P<minor>0|[1-9]\d*)\.(?P<patch>0|[1-9]\d*)"
@@ -16,6 +16,8 @@ _VERSION_RE = re.compile(
     r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$",
     re.ASCII,
 )
+MAX_DIGITS = 18  # per number of a version (and numeric pre-release part): fits in 64 bits
+_TOO_LONG = re.compile(r"[0-9]{%d}" % (MAX_DIGITS + 1))
 
 
 class Version(NamedTuple):
@@ -34,7 +36,13 @@ class Version(NamedTuple):
         m = _VERSION_RE.match(text.strip()) if isinstance(text, str) else None
         if not m:
             raise UsageError(
-                f"{what + ' ' if what else ''}{text!r} is not a version",
+                f"{what + ' ' if what else ''}{quoted(text)} is not a version",
+                hint="versions look like 1.2.0, 1.3.0-dev or 1.3.0-rc.1",
+            )
+        if _TOO_LONG.search(m.string[:m.end("pre") if m["pre"] else m.end("patch")]):
+            raise UsageError(
+                f"{what + ' ' if what else ''}{quoted(text)} is not a version: a number in it has more than "
+                f"{MAX_DIGITS} digits",
                 hint="versions look like 1.2.0, 1.3.0-dev or 1.3.0-rc.1",
             )
         pre = tuple(m["pre"].split(".")) if m["pre"] else ()
@@ -100,6 +108,14 @@ class Version(NamedTuple):
             .replace("{minor}", str(self.minor))
             .replace("{patch}", str(self.patch))
         )
+
+
+def whole_number(text: str, digits: int = 12) -> int | None:
+    """``text`` as a whole number when it is only ASCII digits, at most ``digits`` of them;
+    else None.  Every number a person or a file name types goes through here: ``str.isdigit``
+    and ``int`` also take ``²`` (which ``int`` then refuses), ``٣``, ``1_000`` and blanks,
+    and Python will not turn more than 4300 digits into a number."""
+    return int(text) if re.fullmatch("[0-9]{1,%d}" % digits, text) else None
 
 
 def branch_pattern(template: str) -> re.Pattern[str]:

@@ -159,7 +159,8 @@ def test_absent_fields_take_their_defaults(tmp_path):
     ("effort: three", "'effort' must be a whole number, not 'three'"),
     ("effort: 2.5", "'effort' must be a whole number, not 2.5"),
     ("effort: true", "'effort' must be a whole number, not True"),
-    ("effort: 99999999999999999999", "'effort' must be from"),
+    ("effort: 99999999999999999999", "a number of more than 18 digits"),  # refused as YAML, before the field
+    ("effort: 999999999999999999", "'effort' must be from"),
     ("internal: 1", "'internal' must be true or false, not 1"),
     ("internal: 'yes'", "'internal' must be true or false"),
     ("platforms: linux", "'platforms' must be a list of texts"),

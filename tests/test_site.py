@@ -174,18 +174,35 @@ def test_site_in_chromium(repo, tmp_path, browser, label, viewport, scheme):
     assert [u for u in requests if not u.startswith("file://")] == []
 
 
-@pytest.mark.parametrize("where", ["outside", "git-dir", "symlink-out", "parent"])
-def test_site_directory_stays_inside_the_repository(repo, tmp_path, where):
-    """The site is written like every other file: inside the repository, outside .git,
-    symbolic links included; anything else is exit 2 naming the path, nothing written."""
+@pytest.mark.parametrize("where", ["outside", "absolute", "parent", "symlink-out"])
+def test_site_directory_is_the_users_choice(repo, tmp_path, where):
+    """DIR is an output path the user types, so like any Unix tool's output it may be
+    anywhere they can write (``relnotes site /srv/www/releases``): the repository's
+    confinement is for paths its content names.  (It used to be refused with exit 2.)"""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    target = {"outside": str(tmp_path / "site"), "git-dir": ".git/site", "parent": "../site",
-              "symlink-out": "_site"}[where]
+    target = {"outside": str(tmp_path / "srv" / "www" / "releases"), "absolute": str(elsewhere),
+              "parent": "../site", "symlink-out": "_site"}[where]
     if where == "symlink-out":
         (repo.root / "_site").symlink_to(elsewhere, target_is_directory=True)
     res = repo.run("site", target, "--on", ON)
+    assert res.exit_code == 0, res.output
+    written = {"outside": tmp_path / "srv" / "www" / "releases", "absolute": elsewhere,
+               "parent": tmp_path / "site", "symlink-out": elsewhere}[where]
+    assert (written / "index.html").is_file() and (written / ".relnotes-site").is_file()
+
+
+@pytest.mark.parametrize("what", ["file", "file-parent", "foreign"])
+def test_site_still_refuses_to_write_through_what_is_not_its_directory(repo, tmp_path, what):
+    """Anywhere is not anything: a DIR that is a file, under a file, or a directory of
+    other files is exit 2 naming it, with nothing changed."""
+    (tmp_path / "afile").write_text("keep\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "mine.txt").write_text("keep\n")
+    target = {"file": tmp_path / "afile", "file-parent": tmp_path / "afile" / "site",
+              "foreign": tmp_path / "other"}[what]
+    res = repo.run("site", str(target), "--on", ON)
     assert res.exit_code == 2, res.output
-    assert "site directory" in res.stderr and "internal error" not in res.output
-    assert list(elsewhere.iterdir()) == []
-    assert not (tmp_path / "site").exists() and not (repo.root / ".git" / "site").exists()
+    assert "internal error" not in res.output and str(tmp_path) in res.stderr
+    assert (tmp_path / "afile").read_text() == "keep\n"
+    assert sorted(p.name for p in (tmp_path / "other").iterdir()) == ["mine.txt"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import re
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -224,12 +225,35 @@ def json_text(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def out(text: str = "") -> None:
-    typer.echo(text)
+# A line the GitHub Actions runner would execute as a workflow command: after leading
+# blanks, ``::`` (``::error::``, ``::add-mask::``, ``::stop-commands::``, …), with lines
+# ended by ``\r`` as well as ``\n``; and the runner's older ``##[command]`` form, which
+# it looks for anywhere in a line.
+_WORKFLOW_COMMAND = re.compile(r"((?:^|[\r\n])[^\S\r\n]*)::")
+_OLD_WORKFLOW_COMMAND = "##["
 
 
-def err(text: str) -> None:
-    typer.echo(text, err=True)
+def printable(text: str, *, commands: bool = False) -> str:
+    """``text`` as relnotes prints it: no line can start a workflow command, since under
+    ``GITHUB_ACTIONS`` the runner executes every such line of stdout and stderr, and a
+    file name, key or entry from a pull request may hold one.  A backslash goes before
+    the command (``\\::error::``, ``##\\[``): Markdown shows ``\\:`` and ``\\[`` as the
+    character itself, and the runner no longer sees a command.  ``commands``: the text
+    is relnotes' own workflow commands (``check --format github``), whose user-controlled
+    parts are escaped by ``gate.report``; only the older form is still neutralised."""
+    if not commands:
+        text = _WORKFLOW_COMMAND.sub(lambda m: m[1] + "\\::", text)
+    return text.replace(_OLD_WORKFLOW_COMMAND, "##\\[")
+
+
+def out(text: str = "", *, commands: bool = False) -> None:
+    """Print to stdout: every line goes through :func:`printable`."""
+    typer.echo(printable(text, commands=commands))
+
+
+def err(text: str, *, commands: bool = False) -> None:
+    """Print to stderr: every line goes through :func:`printable`."""
+    typer.echo(printable(text, commands=commands), err=True)
 
 
 def _version_callback(value: bool) -> None:

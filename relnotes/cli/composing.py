@@ -20,17 +20,19 @@ import typer
 from relnotes import fsio
 from relnotes.cli.common import err
 from relnotes.config.fields import check_value
-from relnotes.errors import UsageError, ValidationError
+from relnotes.errors import UsageError, ValidationError, quoted
 from relnotes.flows import new
+from relnotes.version import whole_number
 
-_NUMBER = re.compile(r"#?([1-9][0-9]{0,17})")
+_NUMBER = re.compile(r"#?([1-9][0-9]{0,11})")  # PR numbers: at most 12 digits
 
 
 def section_choice(sections: tuple[str, ...], answer: str) -> str:
     """The section a pick-list answer names: its number or its name (any case)."""
     text = answer.strip()
-    if text.isdigit() and 1 <= int(text) <= len(sections):
-        return sections[int(text) - 1]
+    n = whole_number(text)
+    if n is not None and 1 <= n <= len(sections):
+        return sections[n - 1]
     for s in sections:
         if s.casefold() == text.casefold():
             return s
@@ -89,8 +91,9 @@ def ask_required_fields(declared, given: dict) -> dict:
 
 def _pick(values: tuple[str, ...], answer: str) -> str:
     text = answer.strip()
-    if text.isdigit() and 1 <= int(text) <= len(values):
-        return values[int(text) - 1]
+    n = whole_number(text)
+    if n is not None and 1 <= n <= len(values):
+        return values[n - 1]
     if text in values:
         return text
     raise typer.BadParameter(f"{text!r} is not one of them; type a number from 1 to {len(values)} or a word above")
@@ -99,10 +102,11 @@ def _pick(values: tuple[str, ...], answer: str) -> str:
 def _typed_answer(spec, answer: str, check_value):
     value: object = answer.strip()
     if spec.type == "integer":
-        try:
-            value = int(answer.strip())
-        except ValueError:
-            raise typer.BadParameter(f"{answer!r} is not a whole number") from None
+        text = answer.strip()
+        value = whole_number(text.removeprefix("-"), 18)
+        if value is None:
+            raise typer.BadParameter(f"{quoted(answer)} is not a whole number (digits 0-9, at most 18)")
+        value = -value if text.startswith("-") else value
     elif spec.type == "strings":
         value = [part.strip() for part in answer.split(",") if part.strip()]
     problems: list[str] = []

@@ -51,5 +51,5 @@ def check(
             err(line)
     text = format_report(report, fmt)
     if text:
-        (out if fmt == "json" or report.ok else err)(text.rstrip("\n"))
+        (out if fmt == "json" or report.ok else err)(text.rstrip("\n"), commands=fmt == "github")
     raise typer.Exit(0 if report.ok else 1)

@@ -18,7 +18,7 @@ from relnotes.config.rules import BOUNDS, ENUMS
 from relnotes.errors import UsageError
 from relnotes.flows import scaffold
 from relnotes.flows.scaffold import repository_problem
-from relnotes.version import Version
+from relnotes.version import Version, whole_number
 
 PRESET_HELP = {
     "plain": "the relnotes format, no release calendar",
@@ -44,8 +44,9 @@ class Given(NamedTuple):
 
 def _pick(words: tuple[str, ...], answer: str) -> str:
     text = answer.strip()
-    if text.isdigit() and 1 <= int(text) <= len(words):
-        return words[int(text) - 1]
+    n = whole_number(text)
+    if n is not None and 1 <= n <= len(words):
+        return words[n - 1]
     for w in words:
         if w.casefold() == text.casefold():
             return w
@@ -62,10 +63,11 @@ def _day(answer: str) -> date:
 def _count(low: int, high: int, *, none: bool = True) -> Callable[[str], int]:
     def parse(answer: str) -> int:
         text = answer.strip()
-        if not text.isdigit() or not ((none and int(text) == 0) or low <= int(text) <= high):
+        n = whole_number(text)
+        if n is None or not ((none and n == 0) or low <= n <= high):
             raise typer.BadParameter(f"{text!r}: type a whole number from {low} to {high}"
                                      + (", or 0 for none" if none else ""))
-        return int(text)
+        return n
     return parse
 
 

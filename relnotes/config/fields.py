@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, NamedTuple
 
-from relnotes.errors import ConfigError, UsageError
+from relnotes.errors import ConfigError, UsageError, quoted
 
 TYPES = ("string", "integer", "strings", "boolean", "enum")
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,31}(?![\s\S])"
@@ -134,8 +134,7 @@ def _text(name: str, value: Any, report: Report, screen) -> str | None:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return quoted(value)
 
 
 def value_schema(spec: FieldSpec) -> dict:
@@ -306,7 +305,7 @@ def cli_values(declared: tuple[FieldSpec, ...], given: list[str]) -> dict[str, A
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep:
-            raise UsageError(f"--field {item!r}: write it as NAME=VALUE", hint="e.g. --field component=cli")
+            raise UsageError(f"--field {quoted(item)}: write it as NAME=VALUE", hint="e.g. --field component=cli")
         spec = by_name.get(name)
         if spec is None:
             import difflib

@@ -47,6 +47,7 @@ from relnotes.config.rules import (  # noqa: F401
     shown,
     validate,
 )
+from relnotes.config.yamlguard import refuse_in_config
 from relnotes.errors import ConfigError
 
 CONFIG_NAME = "relnotes.yaml"
@@ -241,6 +242,7 @@ def _parse(text: str, path: Path):
 
     # The safe loader decides what is valid YAML (it refuses tags like !!python/object);
     # the round-trip loader then gives the line of every key for messages.
+    refuse_in_config(text.lstrip("\ufeff"), shown(path))
     safe = YAML(typ="safe", pure=True)
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False

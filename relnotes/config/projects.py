@@ -28,7 +28,7 @@ from relnotes.config import load as config
 from relnotes.config import presets
 from relnotes.config.load import CONFIG_NAME, Config, VersionFile
 from relnotes.config.rules import PROJECT_NAME_PATTERN, coerce
-from relnotes.errors import ConfigError, RelnotesError, UsageError
+from relnotes.errors import ConfigError, RelnotesError, UsageError, quoted
 
 ROOT_NAME = "root"
 ENV_VAR = "RELNOTES_PROJECT"
@@ -132,7 +132,7 @@ def assemble(root: Path, path: Path | None, values: dict, *, implicit: list[dict
 
 def _package(root: Path, root_path: Path | None, where: str, root_values: dict, entry: dict, i: int) -> Config:
     base = entry["path"]
-    at = f"{where}: projects[{i}] (path {base!r})"
+    at = f"{where}: projects[{i}] (path {quoted(base)})"
     if base in (".", ""):
         raise ConfigError(f"{at}: a package is a subdirectory; the root's own notes come from the root's keys",
                           hint="remove this entry; the root is a project when its notes file exists")
@@ -152,7 +152,7 @@ def _package(root: Path, root_path: Path | None, where: str, root_values: dict, 
     name = own.pop("name", None) or PurePosixPath(base).name
 
     if not re.match(PROJECT_NAME_PATTERN, name):
-        raise ConfigError(f"{at}: the directory name {name!r} is not a valid project name",
+        raise ConfigError(f"{at}: the directory name {quoted(name)} is not a valid project name",
                           hint="give the package a name: letters, digits, '_', '-' and single dots")
     if name.casefold() == ROOT_NAME:  # 'Root' too: one crash record file (.git/relnotes-cut-root) on macOS
         same = "" if name == ROOT_NAME else f" ('{ROOT_NAME}', in another case)"
@@ -243,9 +243,9 @@ def _check_apart(ws: Workspace, where: str, path: Path | None = None) -> None:
         for q in ws.packages:
             if q is not p and _fold(q.base) == _fold(p.base):
                 if q.base == p.base:
-                    same = f"the same path {p.base!r}"
+                    same = f"the same path {quoted(p.base)}"
                 elif _alike(q.base, p.base) == "case":
-                    same = (f"paths that differ only in case ({q.base!r}, {p.base!r}: one directory on macOS "
+                    same = (f"paths that differ only in case ({quoted(q.base)}, {quoted(p.base)}: one directory on macOS "
                             f"and Windows)")
                 else:  # shown escaped: the two look the same
                     same = (f"paths that differ only in Unicode normalization ({ascii(q.base)}, {ascii(p.base)}: "
@@ -278,7 +278,7 @@ def _check_apart(ws: Workspace, where: str, path: Path | None = None) -> None:
                 pa, pb = getattr(a, key), getattr(b, key)
                 if patterns_collide(pa, pb):
                     raise ConfigError(f"{at(a, b)}: projects '{a.name}' and '{b.name}' can make the same {what} "
-                                      f"({pa!r} and {pb!r})",
+                                      f"({quoted(pa)} and {quoted(pb)})",
                                       hint=f"give each project its own pattern, e.g. {key}: "
                                            f"'{b.name}-{'v' if key == 'tag' else 'release-'}{{version}}'")
 

@@ -32,7 +32,7 @@ from relnotes.config.keys import (  # noqa: F401 (re-exported for the loader and
     VERSION_PATTERN,
     VFILE_PATTERN,
 )
-from relnotes.errors import ConfigError
+from relnotes.errors import ConfigError, quoted, shown_name
 from relnotes.fsio import relative_path_problem
 from relnotes.git.arguments import branch_name_problem
 from relnotes.markdown.safehtml import is_safe_url
@@ -58,9 +58,9 @@ def link_pattern(name: str) -> str:
 def shown(path: Path) -> str:
     """A path as messages show it: relative to the working directory when below it."""
     try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return shown_name(Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix())
     except ValueError:
-        return str(path)
+        return shown_name(str(path))
 
 
 def _line_of(mapping: Any, key: str) -> tuple[int, int]:
@@ -78,10 +78,10 @@ def validate(data: dict, schema: dict, path: Path, prefix: str) -> dict:
             line, col = _line_of(data, key)
             import difflib
 
-            close = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.3)
+            close = difflib.get_close_matches(str(key)[:100], list(schema), n=1, cutoff=0.3)
             hint = f" — did you mean '{prefix}{close[0]}'?" if close else ""
             valid = ", ".join(prefix + k for k in schema)
-            raise ConfigError(f"{shown(path)}:{line}:{col}: unknown key '{prefix}{key}'{hint}",
+            raise ConfigError(f"{shown(path)}:{line}:{col}: unknown key {quoted(f'{prefix}{key}')}{hint}",
                               hint=f"valid keys here: {valid}")
         spec = schema[key]
         line, col = _line_of(data, key)
@@ -117,7 +117,7 @@ def _project_entries(value: Any, path: Path, where: str) -> list[dict]:
             continue
         if not isinstance(item, dict):
             raise ConfigError(f"{where}: '{name}' must be a {{name, path, ...}} mapping or a package path, "
-                              f"not {item!r}")
+                              f"not {quoted(item)}")
         entry = validate(item, ENTRY_SCHEMA, path, prefix=f"{name}.")
         if "path" not in entry:
             try:
@@ -174,7 +174,7 @@ def link_problem(pattern: str, name: str) -> str | None:
 
 def coerce(kind: str, value: Any, name: str, where: str) -> Any:
     def bad(expected: str) -> ConfigError:
-        return ConfigError(f"{where}: '{name}' must be {expected}, not {value!r}")
+        return ConfigError(f"{where}: '{name}' must be {expected}, not {quoted(value)}")
 
     if kind == "str":
         if not isinstance(value, str):
@@ -199,7 +199,7 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         problem = relative_path_problem(value) or (None if re.match(PATH_PATTERN, value)
                                                    else "points outside the repository")
         if problem:
-            raise ConfigError(f"{where}: '{name}' ({value!r}) {problem}",
+            raise ConfigError(f"{where}: '{name}' ({quoted(value)}) {problem}",
                               hint="use a path relative to the repository root, without '..' or '.git'")
         return str(PurePosixPath(value.replace("\\", "/")))
     if kind in ("int", "optint", "day"):
@@ -207,8 +207,8 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
             return None
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # JSON counts 12.0 as the whole number 12; so do we
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise bad("a non-negative whole number")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**18:
+            raise bad("a non-negative whole number of at most 18 digits")
         if kind == "day" and not DAYS[0] <= value <= DAYS[1]:
             raise ConfigError(f"{where}: '{name}' must be a day from {DAYS[0]} to {DAYS[1]}, not {value}")
         low, high = BOUNDS.get(re.sub(r"^projects\[\d+\]\.", "", name), (0, None))
@@ -241,7 +241,7 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
     if kind == "credit_line":
         if not isinstance(value, str) or len(value) > CREDIT_MAX or not re.match(CREDIT_PATTERN, value):
             raise ConfigError(f"{where}: '{name}' must be one line of at most {CREDIT_MAX} characters with "
-                              f"{{authors}} exactly once (a literal brace doubled), not {value!r}",
+                              f"{{authors}} exactly once (a literal brace doubled), not {quoted(value)}",
                               hint="for example line: 'Thanks to {authors}.'")
 
         # as 'mention' and 'link' fill it; after a list or a code block the line starts a
@@ -259,7 +259,7 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         return value
     if kind == "version":
         if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):
-            raise ConfigError(f"{where}: '{name}' must be a version like 0.32.0, not {value!r}")
+            raise ConfigError(f"{where}: '{name}' must be a version like 0.32.0, not {quoted(value)}")
         return value
     if kind == "sections":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -33,9 +33,7 @@ def json_schema() -> dict:
 
     def number(name: str, kind: str) -> dict:
         low, high = DAYS if kind == "day" else BOUNDS.get(name, (0, None))
-        out: dict[str, Any] = {"type": "integer", "minimum": low}
-        if high is not None:
-            out["maximum"] = high
+        out: dict[str, Any] = {"type": "integer", "minimum": low, "maximum": 10**18 - 1 if high is None else high}
         return {"anyOf": [{"type": "null"}, out]} if kind == "optint" else out
 
     def one(spec: Any, name: str) -> dict:

@@ -9,6 +9,7 @@ which is given a depth limit.  A test proves both agree on generated input.
 
 import re
 
+from relnotes.config.yamlguard import refused_node
 from relnotes.errors import Problem
 
 MAX_YAML_DEPTH = 20
@@ -93,6 +94,10 @@ def yaml_load(head: str, path: str, first_line: int) -> tuple[object, list[Probl
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    refused = refused_node(head)
+    if refused is not None:
+        line, col, message = refused
+        return None, [Problem(path, first_line + line, col + 1, "yaml-refused", f"invalid front matter: {message}")]
     yaml = YAML(typ="safe", pure=True)
     try:
         yaml.max_depth = MAX_YAML_DEPTH

@@ -17,6 +17,7 @@ import re
 from typing import Any, Callable, NamedTuple
 
 from relnotes.config.fields import check_value, value_schema
+from relnotes.errors import quoted
 
 # ``(?![\s\S])`` is "the very end" in Python and ECMA-262 alike (Python's ``$`` also
 # matches before a final line break, which the JSON Schema validators written in Python inherit).
@@ -68,13 +69,23 @@ def canonical_section(value: str, sections: tuple[str, ...]) -> str | None:
     return None
 
 
+MAX_NUMBER = 10**12 - 1  # PR and issue numbers (and positions): at most 12 digits
+
+
 def _whole(item: Any) -> int | None:
-    """A positive whole number as JSON Schema's ``integer`` counts them (``12.0`` too), else None."""
+    """A positive whole number as JSON Schema's ``integer`` counts them (``12.0`` too) of at
+    most 12 digits, else None."""
     if isinstance(item, bool):
         return None
     if isinstance(item, float) and item.is_integer():
         item = int(item)
-    return item if isinstance(item, int) and item >= 1 else None
+    return item if isinstance(item, int) and 1 <= item <= MAX_NUMBER else None
+
+
+def _too_long(item: Any) -> str:
+    """Why a whole number that looks fine is refused: too many digits."""
+    big = isinstance(item, (int, float)) and not isinstance(item, bool) and item > MAX_NUMBER
+    return f" (at most {len(str(MAX_NUMBER))} digits)" if big else ""
 
 
 def validate(data: dict, sections: tuple[str, ...], report: Report, custom: tuple = (),
@@ -142,7 +153,7 @@ def _numbers(key: str, value: Any, sections, report: Report) -> tuple[int, ...]:
     for item in items:
         n = _whole(item)
         if n is None:
-            report(key, f"{key}-type", f"'{key}' must hold positive whole numbers; {item!r} is not one")
+            report(key, f"{key}-type", f"'{key}' must hold positive whole numbers; {quoted(item)} is not one{_too_long(item)}")
         elif n in good:
             report(key, f"{key}-duplicate", f"'{key}' lists {n} twice; list each number once")
         else:
@@ -158,7 +169,7 @@ def _advisories(key: str, value: Any, sections, report: Report) -> tuple[str, ..
     good: list[str] = []
     for item in items:
         if not isinstance(item, str) or not re.fullmatch(ADVISORY_PATTERN, item):
-            report(key, "advisory-id", f"{item!r} is not a GitHub advisory id (GHSA-xxxx-xxxx-xxxx)")
+            report(key, "advisory-id", f"{quoted(item)} is not a GitHub advisory id (GHSA-xxxx-xxxx-xxxx)")
         elif item in good:
             report(key, "advisories-duplicate", f"'advisories' lists {item} twice; list each id once")
         else:
@@ -168,7 +179,7 @@ def _advisories(key: str, value: Any, sections, report: Report) -> tuple[str, ..
 
 def _flag(key: str, value: Any, sections, report: Report) -> bool:
     if not isinstance(value, bool):
-        report(key, f"{key}-type", f"'{key}' must be true or false, not {value!r}")
+        report(key, f"{key}-type", f"'{key}' must be true or false, not {quoted(value)}")
         return False
     return value
 
@@ -176,7 +187,8 @@ def _flag(key: str, value: Any, sections, report: Report) -> bool:
 def _position(key: str, value: Any, sections, report: Report) -> int:
     n = 0 if value == 0 and not isinstance(value, bool) else _whole(value)  # 0: no position
     if n is None:
-        report(key, f"{key}-type", f"'{key}' must be a positive whole number (the entry's position), not {value!r}")
+        report(key, f"{key}-type", f"'{key}' must be a positive whole number (the entry's position), "
+                                   f"not {quoted(value)}{_too_long(value)}")
         return 0
     return n
 
@@ -195,7 +207,7 @@ def _handles(key: str, value: Any, sections, report: Report) -> tuple[str, ...]:
     seen: list[Any] = []
     for item in items:
         if not isinstance(item, str) or not re.match(HANDLE_PATTERN, item):
-            shown = repr(item) if len(repr(item)) <= 60 else repr(item)[:57] + "..."
+            shown = quoted(item)
             report(key, "author-handle", f"{shown} is not a handle (letters, digits and single inner "
                                          f"hyphens, at most 39, like octocat or @octocat)")
         elif item in seen:
@@ -213,7 +225,7 @@ _CHECKS = {"section": _section, "numbers": _numbers, "advisories": _advisories, 
 
 
 def _schema_of(field: Field, sections: tuple[str, ...]) -> dict:
-    number = {"type": "integer", "minimum": 1}
+    number = {"type": "integer", "minimum": 1, "maximum": MAX_NUMBER}
     advisory = {"type": "string", "pattern": ADVISORY_PATTERN}
     handle = {"type": "string", "pattern": HANDLE_PATTERN}
     body: dict = {
@@ -222,7 +234,7 @@ def _schema_of(field: Field, sections: tuple[str, ...]) -> dict:
         "numbers": {"anyOf": [number, {"type": "array", "items": number, "uniqueItems": True}]},
         "advisories": {"anyOf": [advisory, {"type": "array", "items": advisory, "uniqueItems": True}]},
         "flag": {"type": "boolean", "default": False},
-        "position": {"type": "integer", "minimum": 0},
+        "position": {"type": "integer", "minimum": 0, "maximum": MAX_NUMBER},
         "handles": {"anyOf": [handle, {"type": "array", "items": handle, "uniqueItems": True,
                                        "maxItems": MAX_AUTHORS}]},
     }[field.kind]

@@ -69,7 +69,7 @@ def github_event() -> dict:
     raw = read_environment_file(path)
     try:
         data = json.loads(raw) if raw is not None else {}
-    except ValueError:  # also UnicodeDecodeError
+    except (ValueError, RecursionError):  # also UnicodeDecodeError; JSON nested past Python's stack
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -80,8 +80,17 @@ def _pr(event: dict) -> dict:
 
 
 def event_labels(event: dict) -> list[str]:
-    labels = _pr(event).get("labels") or []
+    """The PR's label names; any other shape of ``labels`` (or of a label) counts as none."""
+    labels = _pr(event).get("labels")
+    if not isinstance(labels, list):
+        return []
     return [lab.get("name") for lab in labels if isinstance(lab, dict) and isinstance(lab.get("name"), str)]
+
+
+def event_body(event: dict) -> str:
+    """The PR's description; anything but a string (null, a number, a list) counts as empty."""
+    body = _pr(event).get("body")
+    return body if isinstance(body, str) else ""
 
 
 _SPACE = r"[^\S\n]"  # whitespace within a line
@@ -272,7 +281,7 @@ def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[
         report.skipped = f"label {skip[0]!r}"
         return
     marker = cfg.check.skip_marker
-    if marker and has_marker(_pr(event).get("body") or "", marker):
+    if marker and has_marker(event_body(event), marker):
         report.skipped = "skip marker in the pull request description"
         return
     if marker and any(has_marker(m, marker) for m in range_messages(repo, base_commit(repo, base)).split("\0")):

@@ -51,7 +51,7 @@ def markdown(cfg: Config, report, projects: tuple[Config, ...] = ()) -> str:
         lines += [f"### {n} problem{'s' if n != 1 else ''}", ""]
         # problems quote file names and front-matter keys from the pull request: shown
         # as text in a fence they cannot close, never as Markdown or HTML
-        listed = "\n".join(f"{p.path}:{p.line}:{p.col}: {p.message}" for p in report.problems)
+        listed = "\n".join(p.format_text() for p in report.problems)
         fence = _fence(listed)
         lines += [fence + "text", listed, fence]
         lines.append("")

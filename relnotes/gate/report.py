@@ -6,7 +6,7 @@ what CI reads, so every user-controlled text is escaped for the one that shows i
 
 from __future__ import annotations
 
-from relnotes.errors import Problem
+from relnotes.errors import Problem, shown_name
 
 
 class Report:
@@ -83,4 +83,4 @@ def format_report(report: Report, fmt: str) -> str:
 
 def format_warnings(report: Report) -> list[str]:
     """The warnings as text lines (``path:line:col: warning: …``)."""
-    return [f"{p.path}:{p.line}:{p.col}: warning: {p.message}" for p in report.warnings]
+    return [f"{shown_name(p.path)}:{p.line}:{p.col}: warning: {p.message}" for p in report.warnings]

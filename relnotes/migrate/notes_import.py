@@ -28,7 +28,7 @@ from relnotes.notes.blocks import Block
 from relnotes.notes.blocks import blocks as split_blocks
 from relnotes.render.environment import Renderer
 
-_LINK_LINE = re.compile(r"^\[(?P<label>#\d+|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<url>[^)\s]+)\)$")
+_LINK_LINE = re.compile(r"^\[(?P<label>#[0-9]{1,12}|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<url>[^)\s]+)\)$")
 
 
 @dataclass

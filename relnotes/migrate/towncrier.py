@@ -25,6 +25,7 @@ from relnotes.errors import ConfigError, ContentError, UsageError, ValidationErr
 from relnotes.flows import new
 from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import MAX_FRAGMENT_BYTES, parse_text
+from relnotes.version import whole_number
 
 # towncrier's built-in types: (key, display name)
 DEFAULT_TYPES = [("feature", "Features"), ("bugfix", "Bugfixes"), ("doc", "Improved Documentation"),
@@ -129,7 +130,7 @@ def parse_name(name: str, types: dict) -> tuple[str | None, str, int] | None:
             break
     parts = base.split(".")
     counter = 0
-    if len(parts) >= 3 and parts[-1].isdigit() and parts[-2] in types:
+    if len(parts) >= 3 and whole_number(parts[-1], 18) is not None and parts[-2] in types:
         counter = int(parts[-1])
         parts = parts[:-1]
     if len(parts) >= 2 and parts[-1] in types:
@@ -215,8 +216,8 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
         section = cfg.section_name(section)
         if section not in used_sections:
             used_sections.append(section)
-        nums = sorted({int(f.issue) for f in frags if f.issue and f.issue.isdigit()})
-        others = sorted({f.issue for f in frags if f.issue and not f.issue.isdigit()})
+        nums = sorted({n for f in frags if f.issue and (n := whole_number(f.issue)) is not None})
+        others = sorted({f.issue for f in frags if f.issue and whole_number(f.issue) is None})
         body = content
         if not body:
             body = f"{display}."

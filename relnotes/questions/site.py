@@ -217,10 +217,10 @@ def build(cfg: Config, directory: Path, *, on: date, history: Stitched | None = 
     """Write the whole site into ``directory``."""
     if history is None:
         history = stitch(cfg)
-    # the site is written like every other file relnotes writes: inside the repository
-    # and outside .git (a symbolic link on the way included), so a configuration or a
-    # directory name from a pull request cannot make it write elsewhere
-    directory = fsio.inside(cfg.root, Path(directory).absolute(), what="site directory")
+    # DIR is the user's own output path, typed on the command line: like any Unix tool's
+    # output it may be anywhere they can write (the repository's confinement is for paths
+    # its content names); what is written below it stays below it (fsio, DIR as the root)
+    directory = Path(directory).resolve()
     old = _prepare(directory)
     env = _env(cfg)
     files: dict[str, str] = {}

@@ -1,0 +1,59 @@
+"""YAML without bombs: anchors, aliases, merge keys and endless numbers are refused
+before anything is built.
+
+An alias repeats a node without repeating its text, so a few hundred bytes of
+``&a [*b, *b, …]`` expand into gigabytes once constructed, printed or cached.  Neither a
+fragment's front matter nor a configuration needs them, so :func:`refused_node` reads
+the text as YAML *events* (which never expand an alias) and names the first anchor,
+alias or merge key (``<<``); the fragment reader and the configuration loader refuse
+the text there, with its line and column, before ruamel constructs a single value.
+Likewise a plain number of more than ``MAX_DIGITS`` digits, which Python cannot turn
+into text past 4300 digits and which nothing relnotes reads needs (quoted, it is text).
+"""
+
+from __future__ import annotations
+
+import re
+
+from relnotes.errors import ConfigError
+
+MAX_DIGITS = 18
+_LONG_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]{%d,}|0[xX][0-9a-fA-F_]{%d,})" % (MAX_DIGITS, MAX_DIGITS - 2))
+_SHARED = "YAML anchors, aliases and merge keys ('&', '*', '<<') are not allowed here; write each value out"
+
+
+def refused_node(text: str) -> tuple[int, int, str] | None:
+    """(0-based line, 0-based column, message) of the first anchor, alias, merge key or
+    over-long number in ``text``, or None; text that is not valid YAML is left to the
+    loader to report."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import AliasEvent, ScalarEvent
+
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            mark = event.start_mark
+            if isinstance(event, AliasEvent):
+                return mark.line, mark.column, f"an alias: {_SHARED}"
+            if getattr(event, "anchor", None) is not None:
+                return mark.line, mark.column, f"an anchor: {_SHARED}"
+            if not isinstance(event, ScalarEvent):
+                continue
+            if (event.value == "<<" and event.style is None) or (event.tag or "").endswith(":merge"):
+                return mark.line, mark.column, f"a merge key: {_SHARED}"
+            if (event.style is None and _LONG_NUMBER.fullmatch(event.value)
+                    and sum(c.isalnum() for c in event.value) > MAX_DIGITS):
+                return mark.line, mark.column, (f"a number of more than {MAX_DIGITS} digits; "
+                                                "quote it if it is meant as text")
+    except (YAMLError, RecursionError, ValueError):
+        return None
+    return None
+
+
+def refuse_in_config(text: str, shown_path: str) -> None:
+    """ConfigError (exit 2) at the first node :func:`refused_node` refuses in a configuration."""
+    found = refused_node(text)
+    if found is not None:
+        line, col, message = found
+        raise ConfigError(f"{shown_path}:{line + 1}:{col + 1}: {message}",
+                          hint="write the value out in full, as relnotes.yaml's other keys are")
