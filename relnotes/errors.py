@@ -88,10 +88,10 @@ class FileSystemError(RelnotesError):
         why = {errno.EISDIR: "is a directory", errno.ENOTDIR: "a parent is not a directory",
                errno.EACCES: "permission denied", errno.EPERM: "permission denied",
                errno.ENOSPC: "no space left on the device", errno.EROFS: "read-only file system",
-               errno.ENOENT: "no such file or directory"}.get(e.errno, e.strerror or str(e))
+               errno.ENOENT: "no such file or directory"}.get(e.errno or 0, e.strerror or str(e))
         hint = {errno.ENOSPC: "free some space; nothing was half-written, so rerun the same command",
                 errno.EISDIR: "it must be a file: move the directory away, or point relnotes.yaml elsewhere"}.get(
-            e.errno, "fix the path or its permissions and rerun; nothing was half-written")
+            e.errno or 0, "fix the path or its permissions and rerun; nothing was half-written")
         return cls(f"{path}: cannot {action}: {why}", hint=hint)
 
 

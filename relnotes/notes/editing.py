@@ -9,15 +9,28 @@ re-indexes itself, so the index is never stale.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from relnotes.errors import ContentError
 from relnotes.markdown import structure
 from relnotes.notes import model
-from relnotes.notes.model import Release
+from relnotes.notes.model import Archive, Release
 
 
 class NotesEditing:
     """The edits of :class:`relnotes.notes.releases.NotesDocument` (needs its ``lines``,
     ``releases``, ``archive``, ``path``, ``newline`` and ``reindex``)."""
+
+    # What NotesDocument defines; declared here for the type checker only.
+    lines: list[str]
+    releases: list[Release]
+    archive: Archive | None
+    path: str
+    if TYPE_CHECKING:
+        @property
+        def newline(self) -> str: ...
+
+        def reindex(self) -> None: ...
 
     def splice(self, start: int, end: int, new_lines: list[str]) -> None:
         self.lines[start:end] = new_lines
