@@ -24,6 +24,7 @@ re-entrant.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +54,8 @@ def _try_lock(fd: int) -> bool:
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
+        if sys.platform != "win32":
+            raise
         import msvcrt
 
         try:

@@ -111,7 +111,7 @@ def validate(data: dict, sections: tuple[str, ...], report: Report, custom: tupl
                 values[spec.name] = spec.default
                 continue
             values[spec.name] = check_value(spec, data[spec.name],
-                                            lambda code, msg, k=spec.name: report(k, code, msg), screen)
+                                            functools.partial(report, spec.name), screen)
         out["fields"] = values
     return out
 
@@ -216,7 +216,7 @@ def _schema_of(field: Field, sections: tuple[str, ...]) -> dict:
     number = {"type": "integer", "minimum": 1}
     advisory = {"type": "string", "pattern": ADVISORY_PATTERN}
     handle = {"type": "string", "pattern": HANDLE_PATTERN}
-    body: dict = {
+    bodies: dict[str, dict] = {
         # the enum gives editors their completion list; the pattern admits other cases
         "section": {"anyOf": [{"enum": list(sections)}, {"type": "string", "pattern": section_pattern(sections)}]},
         "numbers": {"anyOf": [number, {"type": "array", "items": number, "uniqueItems": True}]},
@@ -225,7 +225,8 @@ def _schema_of(field: Field, sections: tuple[str, ...]) -> dict:
         "position": {"type": "integer", "minimum": 0},
         "handles": {"anyOf": [handle, {"type": "array", "items": handle, "uniqueItems": True,
                                        "maxItems": MAX_AUTHORS}]},
-    }[field.kind]
+    }
+    body = bodies[field.kind]
     return {**body, "description": field.description}
 
 
