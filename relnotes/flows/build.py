@@ -14,6 +14,7 @@ from relnotes.fragments.fragment import Fragment, pending_fragments
 from relnotes.markdown.screen import reference_conflicts
 from relnotes.notes import base as notes
 from relnotes.notes import formats
+from relnotes.notes.keepachangelog import KeepAChangelogDocument
 from relnotes.render.environment import Renderer
 
 
@@ -54,7 +55,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file, cfg.notes_format)
     if conflicts:
         raise ValidationError(conflicts, "fragments have problems; nothing was changed")
-    rel = doc.unreleased() if doc.format == "keepachangelog" else doc.release()
+    rel = doc.unreleased() if isinstance(doc, KeepAChangelogDocument) else doc.release()
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)
     grouped = group(cfg, fragments)
