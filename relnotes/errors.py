@@ -28,7 +28,7 @@ class Problem(NamedTuple):
     def format_text(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> "dict[str, object]":
         return {
             "path": self.path,
             "line": self.line,
@@ -82,7 +82,7 @@ class FileSystemError(RelnotesError):
     exit_code = 2
 
     @classmethod
-    def from_os(cls, path, action: str, e: OSError) -> "FileSystemError":
+    def from_os(cls, path: object, action: str, e: OSError) -> "FileSystemError":
         import errno
 
         why = {errno.EISDIR: "is a directory", errno.ENOTDIR: "a parent is not a directory",
