@@ -24,7 +24,8 @@ def quoted(value: object) -> str:
     try:
         text = repr(value)
     except ValueError:  # an int past Python's int-to-string limit
-        text = f"<a number of about {int(value.bit_length() * 0.30103)} digits>"
+        bits = value.bit_length() if isinstance(value, int) else 0
+        text = f"<a number of about {int(bits * 0.30103)} digits>"
     return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
 
 
@@ -47,7 +48,7 @@ class Problem(NamedTuple):
     def format_text(self) -> str:
         return f"{shown_name(self.path)}:{self.line}:{self.col}: {self.message}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> "dict[str, object]":
         return {
             "path": self.path,
             "line": self.line,
@@ -101,16 +102,16 @@ class FileSystemError(RelnotesError):
     exit_code = 2
 
     @classmethod
-    def from_os(cls, path, action: str, e: OSError) -> "FileSystemError":
+    def from_os(cls, path: object, action: str, e: OSError) -> "FileSystemError":
         import errno
 
         why = {errno.EISDIR: "is a directory", errno.ENOTDIR: "a parent is not a directory",
                errno.EACCES: "permission denied", errno.EPERM: "permission denied",
                errno.ENOSPC: "no space left on the device", errno.EROFS: "read-only file system",
-               errno.ENOENT: "no such file or directory"}.get(e.errno, e.strerror or str(e))
+               errno.ENOENT: "no such file or directory"}.get(e.errno or 0, e.strerror or str(e))
         hint = {errno.ENOSPC: "free some space; nothing was half-written, so rerun the same command",
                 errno.EISDIR: "it must be a file: move the directory away, or point relnotes.yaml elsewhere"}.get(
-            e.errno, "fix the path or its permissions and rerun; nothing was half-written")
+            e.errno or 0, "fix the path or its permissions and rerun; nothing was half-written")
         return cls(f"{path}: cannot {action}: {why}", hint=hint)
 
 

@@ -104,7 +104,7 @@ def read_bytes(root: Path, p: Path, *, what: str = "file", limit: int | None = N
         raise FileSystemError.from_os(_shown(root, p), f"read the {what}", e) from None
 
 
-def list_dir(root: Path, d: Path, *, what: str = "directory") -> list[os.DirEntry]:
+def list_dir(root: Path, d: Path, *, what: str = "directory") -> list[os.DirEntry[str]]:
     """The entries of a directory inside the repository, sorted by name; [] when it does
     not exist.  The directory itself is confined; an entry that is a symbolic link must
     be checked with :func:`inside` (or :func:`escape_problem`) before it is followed."""

@@ -24,12 +24,17 @@ re-entrant.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from relnotes.cache import git_dir
 from relnotes.errors import FileSystemError, LockedError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 DEFAULT_WAIT = 10.0
 _POLL = 0.05
@@ -53,6 +58,8 @@ def _try_lock(fd: int) -> bool:
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
+        if sys.platform != "win32":
+            raise
         import msvcrt
 
         try:
@@ -80,7 +87,7 @@ def _holder(path: Path) -> str:
 
 
 @contextmanager
-def held(root: Path, command: str = "?"):
+def held(root: Path, command: str = "?") -> Iterator[Path]:
     """Hold the repository lock for the ``with`` block; LockedError when it stays taken."""
     path = lock_path(root)
     key = str(path)

@@ -59,11 +59,11 @@ class Version(NamedTuple):
         core = f"{self.major}.{self.minor}.{self.patch}"
         return f"{core}-{'.'.join(self.pre)}" if self.pre else core
 
-    def _key(self) -> tuple:
+    def _key(self) -> "tuple[int, int, int, tuple[tuple[int | str, ...], ...]]":
         # SemVer precedence: a release ranks above any of its pre-releases; numeric
         # identifiers compare numerically and rank below alphanumeric ones.
         if not self.pre:
-            pre_key: tuple = ((1,),)
+            pre_key: tuple[tuple[int | str, ...], ...] = ((1,),)
         else:
             pre_key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in self.pre)
             pre_key = ((0,),) + pre_key

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from relnotes.markdown import structure
 from relnotes.notes import formats, model
+from relnotes.notes.editing import CategorySpan
 
 SECTIONS = ["Added", "Changed", "Fixed", "Removed", "Security"]
 
@@ -28,8 +29,8 @@ def reference_merge(doc, rel, by_category, order) -> None:
                 last -= 1
             doc.insert_text(last + 1, "\n" + block)
             continue
-        cats = [[c.key, c.start, c.end] for c in rel.categories]
-        at = doc._new_category_position(cats, rel.body_end, model.category_key(name), rank)
+        cats = [CategorySpan(c.key, c.start, c.end) for c in rel.categories]
+        at = doc.new_category_position(cats, rel.body_end, model.category_key(name), rank)
         prefix = "\n" if at > 0 and not structure.is_blank(doc.lines[at - 1]) else ""
         suffix = "\n" if at < len(doc.lines) else ""
         doc.insert_text(at, f"{prefix}### {name}\n\n{block}{suffix}")

@@ -22,7 +22,7 @@ import functools
 import inspect
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -31,7 +31,7 @@ from relnotes.cli.examples import epilog
 from relnotes.config import projects
 from relnotes.errors import FileSystemError, InternalError, RelnotesError, ValidationError
 
-APP_SETTINGS = dict(
+APP_SETTINGS: dict[str, Any] = dict(
     name="relnotes",
     help="Release-notes fragments in, RELEASES.md out, for projects that ship from release branches.",
     no_args_is_help=True,
@@ -132,8 +132,8 @@ class _Callback:
             self._evaluated = signature
         return self._evaluated
 
-    @property
-    def __annotations__(self) -> dict:
+    @property  # typeshed gives every object a writable __annotations__; plain instances have none
+    def __annotations__(self) -> dict:  # type: ignore[override]
         signature = self.__signature__
         hints = {name: p.annotation for name, p in signature.parameters.items()
                  if p.annotation is not inspect.Parameter.empty}

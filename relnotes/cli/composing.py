@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -82,10 +83,10 @@ def ask_required_fields(declared, given: dict) -> dict:
             for i, v in enumerate(spec.values, 1):
                 err(f"  {i}) {v}")
             given[spec.name] = typer.prompt(f"{spec.name}{what} [1-{len(spec.values)}]",
-                                            value_proc=lambda a, s=spec: _pick(s.values, a), err=True)
+                                            value_proc=partial(_pick, spec.values), err=True)
             continue
         given[spec.name] = typer.prompt(f"{spec.name}{what}", err=True,
-                                        value_proc=lambda a, s=spec: _typed_answer(s, a, check_value))
+                                        value_proc=partial(_typed_answer, spec, check_value=check_value))
     return given
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
@@ -51,6 +51,7 @@ def init(
     With --path (or run inside a package of a monorepo), scaffold that package instead."""
     root = config.find_root()
     package = project_init.target(root, Path.cwd(), path)  # in a subdirectory: never the root by accident
+    res: project_init.PackageInit | scaffold.InitResult
     if package is not None:
         hold_lock(root)
         res = project_init.init_package(root, package, name=project, repository=repository,
@@ -99,7 +100,7 @@ def new(
     At a terminal, what is not given is asked for: the section from a numbered list,
     PR numbers, the text (or the editor); an invalid text is kept and offered for editing."""
     cfg = load_config()
-    keys = dict(issues=tuple(issue or ()), advisories=tuple(advisory or ()), breaking=breaking,
+    keys: dict[str, Any] = dict(issues=tuple(issue or ()), advisories=tuple(advisory or ()), breaking=breaking,
                 backport=backport, name=name, authors=tuple(author or ()))
     if field or cfg.fields:
         keys["fields"] = cli_values(cfg.fields, list(field or ()))

@@ -17,6 +17,7 @@ so ``fragment.fields.NAME`` in a template always means the field.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any, Callable, NamedTuple
 
 from relnotes.errors import ConfigError, UsageError, quoted
@@ -141,13 +142,14 @@ def value_schema(spec: FieldSpec) -> dict:
     """The JSON Schema of a fragment's value for ``spec`` (the rules of :func:`check_value`
     that a schema can state; the body screen of texts is ``check``'s alone)."""
     text = {"type": "string", "maxLength": MAX_TEXT, "pattern": ONE_LINE}
-    body: dict = {
+    bodies: dict[str, dict] = {
         "boolean": {"type": "boolean"},
         "integer": {"type": "integer", "minimum": INTEGER_RANGE[0], "maximum": INTEGER_RANGE[1]},
         "enum": {"enum": list(spec.values)},
         "string": text,
         "strings": {"type": "array", "items": text, "maxItems": MAX_ITEMS},
-    }[spec.type]
+    }
+    body = bodies[spec.type]
     out = {**body, "description": spec.description or f"A custom {spec.type} field (relnotes.yaml 'fields')."}
     if spec.default is not None:
         out["default"] = list(spec.default) if isinstance(spec.default, tuple) else spec.default
@@ -191,7 +193,7 @@ def coerce_config(value: Any, where: str, locate: Callable[[int, int], str]) -> 
         if name in RESERVED:
             raise ConfigError(f"{here}: field name '{name}' is reserved (a built-in fragment key or a word "
                               f"templates give another meaning)", hint="choose another name, e.g. 'my_" + name + "'")
-        out[name] = _declaration(name, decl, here, lambda k, d=decl: at(d, k))
+        out[name] = _declaration(name, decl, here, partial(at, decl))
     return out
 
 

@@ -200,7 +200,9 @@ def item_lines(path: Path, root: Path, key: str) -> list[int]:
     """
     text = read_config(path, root)
     if _is_toml(path):
-        table = config_toml.table(text, path) or {}
+        table = config_toml.table(text, path)
+        if table is None:
+            return []
         items = table.get(key)
         line = table.lc.key(key)[0] + 1 if key in table else 1
         return [line] * len(items) if isinstance(items, list) else []

@@ -21,7 +21,7 @@ same release branch or tag.
 
 import re
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from relnotes import fsio
 from relnotes.config import load as config
@@ -29,6 +29,9 @@ from relnotes.config import presets
 from relnotes.config.load import CONFIG_NAME, Config, VersionFile
 from relnotes.config.rules import PROJECT_NAME_PATTERN, coerce
 from relnotes.errors import ConfigError, RelnotesError, UsageError, quoted
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 ROOT_NAME = "root"
 ENV_VAR = "RELNOTES_PROJECT"
@@ -115,7 +118,7 @@ def _from_file(root: Path, path: Path) -> Workspace:
     return assemble(root, path, values)
 
 
-def assemble(root: Path, path: Path | None, values: dict, *, implicit: list[dict] = ()) -> Workspace:
+def assemble(root: Path, path: Path | None, values: dict, *, implicit: "Sequence[dict]" = ()) -> Workspace:
     """The workspace of root ``values`` (validated), with their ``projects:`` entries."""
     entries = list(values.get("projects", ())) + list(implicit)
     root_values = {k: v for k, v in values.items() if k != "projects"}

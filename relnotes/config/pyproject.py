@@ -69,7 +69,7 @@ def parse(text: str, path: Path) -> dict:
         raise ConfigError(f"{shown(path)}: TOML nested too deeply") from None
 
 
-def table(text: str, path: Path) -> dict | None:
+def table(text: str, path: Path) -> Located | None:
     """``[tool.relnotes]`` of a pyproject text, its mappings carrying key positions, or
     None when the document has no such table (then it is not a relnotes configuration)."""
     if not may_hold_table(text):

@@ -121,7 +121,7 @@ def _project_entries(value: Any, path: Path, where: str) -> list[dict]:
         entry = validate(item, ENTRY_SCHEMA, path, prefix=f"{name}.")
         if "path" not in entry:
             try:
-                line, col = (n + 1 for n in value.lc.item(i))
+                line, col = (n + 1 for n in getattr(value, "lc").item(i))  # ruamel's positions: TOML has none
                 at = f"{shown(path)}:{line}:{col}"
             except Exception:
                 at = where

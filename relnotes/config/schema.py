@@ -56,7 +56,7 @@ def json_schema() -> dict:
         elif kind == "link":
             base = {"type": "string", "pattern": link_pattern(name.split(".")[-1])}
         else:
-            base = {
+            bases: dict[str, dict] = {
                 "str": {"type": "string"},
                 "repository": {"type": "string", "pattern": REPOSITORY_PATTERN},
                 "projname": {"type": "string", "pattern": PROJECT_NAME_PATTERN},
@@ -74,7 +74,8 @@ def json_schema() -> dict:
                 "vfiles": {"type": "array", "items": {
                     "type": "object", "additionalProperties": False, "required": ["path", "pattern"],
                     "properties": {"path": path, "pattern": {"type": "string", "pattern": VFILE_PATTERN}}}},
-            }[kind]
+            }
+            base = bases[kind]
         base = dict(base, description=desc)
         if default is not None:
             base["default"] = default.isoformat() if isinstance(default, date) else default

@@ -51,8 +51,8 @@ def archive_links(cfg: Config, branch_names: list[str], below: Version | None) -
                           f"release branch's notes in the repository, and no 'repository' is configured",
                           hint="set  repository: https://…  in relnotes.yaml (or links.archive to a URL "
                                "pattern without {repository})")
-    links = [(archive_label(cfg, v, oldest=(i == len(ordered) - 1)), cfg.link("archive", branch=found[v]))
-             for i, v in enumerate(ordered)]
+    links = [(archive_label(cfg, v, oldest=(i == len(ordered) - 1)), url)  # every url is set: the first was
+             for i, v in enumerate(ordered) if (url := cfg.link("archive", branch=found[v])) is not None]
     return links, ignored
 
 

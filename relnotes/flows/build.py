@@ -15,6 +15,7 @@ from relnotes.fragments.grouping import category_order, group
 from relnotes.markdown.screen import reference_conflicts
 from relnotes.notes import base as notes
 from relnotes.notes import formats
+from relnotes.notes.keepachangelog import KeepAChangelogDocument
 from relnotes.render.environment import Renderer
 
 
@@ -32,7 +33,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file, cfg.notes_format)
     if conflicts:
         raise ValidationError(conflicts, "fragments have problems; nothing was changed")
-    rel = doc.unreleased() if doc.format == "keepachangelog" else doc.release()
+    rel = doc.unreleased() if isinstance(doc, KeepAChangelogDocument) else doc.release()
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)
     grouped = group(cfg, fragments)

@@ -20,13 +20,14 @@ from relnotes.flows.build import BuildResult, build
 from relnotes.flows.steps import ReleaseResult, StampResult, parse_date
 from relnotes.fragments.fragment import pending_fragments
 from relnotes.notes import formats
+from relnotes.notes.keepachangelog import KeepAChangelogDocument
 from relnotes.policy import bump
 from relnotes.version import Version
 
 if TYPE_CHECKING:
     from relnotes.config.load import Config
     from relnotes.fragments.fragment import Fragment
-    from relnotes.notes.keepachangelog import KeepAChangelogDocument
+    from relnotes.notes.base import NotesDocument
 
 
 # -- init (relnotes.flows.scaffold calls notes_text) ----------------------------------------------
@@ -42,6 +43,13 @@ def notes_text(project: str) -> str:
         "and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0.html).\n\n"
         "## [Unreleased]\n"
     )
+
+
+def _keepachangelog(doc: NotesDocument) -> KeepAChangelogDocument:
+    """A ``notes_format: keepachangelog`` project's notes (:func:`relnotes.notes.formats.parse_for`
+    picks the model by that format)."""
+    assert isinstance(doc, KeepAChangelogDocument)
+    return doc
 
 
 def _has_content(doc: KeepAChangelogDocument, rel) -> bool:
@@ -73,19 +81,19 @@ def choose_version(cfg: Config, doc: KeepAChangelogDocument, fragments: list[Fra
 
 
 def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
-          doc: KeepAChangelogDocument | None = None, write: bool = True, fragments=()):
+          doc: NotesDocument | None = None, write: bool = True, fragments=()):
     """``## [Unreleased]`` → ``## [VERSION] - DATE`` with a fresh ``[Unreleased]`` and links."""
     when = parse_date(on)
-    doc = doc or formats.read_for(cfg)
-    new_v = choose_version(cfg, doc, list(fragments), version)
-    previous = doc.newest_release()
+    kdoc = _keepachangelog(doc or formats.read_for(cfg))
+    new_v = choose_version(cfg, kdoc, list(fragments), version)
+    previous = kdoc.newest_release()
     tag = new_v.format(cfg.tag)
     version_url = (cfg.link("compare", previous=previous.version.format(cfg.tag), current=tag)
-                   if previous is not None else cfg.link("release", current=tag))
-    doc.stamp_unreleased(new_v, when, unreleased_url=cfg.link("compare", previous=tag, current="HEAD"),
+                   if previous is not None and previous.version is not None else cfg.link("release", current=tag))
+    kdoc.stamp_unreleased(new_v, when, unreleased_url=cfg.link("compare", previous=tag, current="HEAD"),
                          version_url=version_url)
     if write:
-        fsio.write_text(cfg.root, cfg.notes_path, doc.text())
+        fsio.write_text(cfg.root, cfg.notes_path, kdoc.text())
     return StampResult(str(new_v), when, True, None)
 
 
@@ -103,7 +111,7 @@ def release(cfg: Config, *, on: str | None = None, version: str | None = None, c
 
 
 def _release(cfg: Config, when: str, version: str | None, repo):
-    doc = formats.read_for(cfg)
+    doc = _keepachangelog(formats.read_for(cfg))
     rel = doc.unreleased()
     fragments = pending_fragments(cfg)
     if not fragments and not _has_content(doc, rel):

@@ -129,4 +129,5 @@ def finish_edit(cfg: Config, path: Path, template: str | None) -> Fragment:
     if problems:
         raise ValidationError(problems, f"the edited fragment is not valid; {kept}: fix it and run "
                                         f"'relnotes check', or delete it")
+    assert frag is not None  # no problems: a fragment
     return frag

@@ -19,6 +19,9 @@ from relnotes.flows.show import show
 from relnotes.flows.steps import commit_message
 from relnotes.git.arguments import check_revision, check_tag
 from relnotes.notes import formats
+from relnotes.notes.base import NotesDocument
+from relnotes.notes.keepachangelog import KeepAChangelogDocument
+from relnotes.notes.model import Release
 from relnotes.version import Version, version_of_branch
 
 # -- rc -----------------------------------------------------------------------------------
@@ -31,14 +34,15 @@ class RcResult(NamedTuple):
     commit: str | None
 
 
-def _top_release(cfg: Config):
+def _top_release(cfg: Config) -> tuple[NotesDocument, Release, Version]:
+    """The notes, the release being published and its version."""
     doc = formats.read_for(cfg)
     top = doc.release()
-    if doc.format == "keepachangelog":  # [Unreleased] stays on top: the newest release is what ships
+    if isinstance(doc, KeepAChangelogDocument):  # [Unreleased] stays on top: the newest release is what ships
         top = doc.newest_release() or top
     if top.version is None:
         raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version")
-    return doc, top
+    return doc, top, top.version
 
 
 def rc(cfg: Config, *, commit: bool = False) -> RcResult:
@@ -59,10 +63,11 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
                 raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
                                  hint="commit or stash them; --commit commits only the candidate")
         cur = versionfiles.current(cfg)
+        assert cur is not None  # version files are configured (checked above)
         nxt = versionfiles.next_candidate(cur)
-        _, top = _top_release(cfg)
-        if top.version.release != cur.release:
-            raise StateError(f"the version files say {cur}, but the top release in {cfg.notes_file} is {top.version}",
+        _, top, top_version = _top_release(cfg)
+        if top_version.release != cur.release:
+            raise StateError(f"the version files say {cur}, but the top release in {cfg.notes_file} is {top_version}",
                              hint="a candidate is for the release being prepared: fix the version files")
         if not top.unreleased:
             raise StateError(f"{cfg.notes_file}:{top.start + 1}: {top.version} is already released",
@@ -176,8 +181,9 @@ def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResu
         if dirty:
             raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
                              hint="a tag names a commit: commit or stash the changes first")
-        _, top = _top_release(cfg)
-        v = versionfiles.current(cfg) if cfg.version_files else top.version
+        _, top, top_version = _top_release(cfg)
+        cur = versionfiles.current(cfg) if cfg.version_files else None
+        v = top_version if cur is None else cur
         if v.release != top.version or (v.pre and not versionfiles.is_candidate(v)):
             raise StateError(f"the version files say {v}, which is neither {top.version} (the top release in "
                              f"{cfg.notes_file}) nor one of its candidates",

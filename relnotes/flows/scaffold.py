@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relnotes import fsio
 from relnotes.config import load as config_mod
@@ -29,6 +29,17 @@ from relnotes.flows import keepachangelog
 from relnotes.git.repo import Repo
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
+
+if TYPE_CHECKING:  # for the type checker only: no class is made at start-up
+    from typing import Protocol
+
+    class Written(Protocol):
+        """What :func:`write_skeleton` reports into: ``init``'s result, or ``init --path``'s."""
+
+        @property
+        def created(self) -> list[str]: ...
+        @property
+        def kept(self) -> list[str]: ...
 
 CADENCES = ("none", "monthly")
 
@@ -118,9 +129,9 @@ def next_release_day(today: date, day: int) -> date:
 
 def check_calendar(cal: Calendar) -> None:
     """Refuse values ``relnotes.yaml`` would refuse, naming the flag."""
-    for flag, value in (("--cut-day", cal.cut_day), ("--release-day", cal.release_day)):
-        if not DAYS[0] <= value <= DAYS[1]:
-            raise UsageError(f"{flag} must be a day from {DAYS[0]} to {DAYS[1]}, not {value}")
+    for flag, day in (("--cut-day", cal.cut_day), ("--release-day", cal.release_day)):
+        if not DAYS[0] <= day <= DAYS[1]:
+            raise UsageError(f"{flag} must be a day from {DAYS[0]} to {DAYS[1]}, not {day}")
     for flag, key, value in (("--lts-every", "support.lts_every", cal.lts_every),
                              ("--lts-months", "support.lts_months", cal.lts_months),
                              ("--support-months", "support.normal_months", cal.normal_months)):
@@ -256,7 +267,7 @@ def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.
     return res
 
 
-def write_skeleton(root: Path, cfg, notes_text: str, res: InitResult) -> None:
+def write_skeleton(root: Path, cfg, notes_text: str, res: Written) -> None:
     """The fragments directory and the notes file of ``cfg`` when missing (an existing one is
     kept and listed as kept): what ``init`` and ``init --path`` write after the configuration."""
     if cfg.fragments_path.is_dir():

@@ -15,7 +15,7 @@ from relnotes.policy.bump import is_breaking_entry
 def release_to_show(doc: notes.NotesDocument, version: str | None) -> model.Release:
     """The release ``show`` means by ``version`` in every output format (the page too):
     in a Keep a Changelog file the newest release by default, not ``[Unreleased]``."""
-    if doc.format == "keepachangelog":
+    if isinstance(doc, KeepAChangelogDocument):
 
         return show_release(doc, version)
     return doc.release(version)

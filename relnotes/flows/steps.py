@@ -88,7 +88,7 @@ class StampResult(NamedTuple):
     previous: str | None
 
 
-def version_file_changes(cfg: Config, old: Version, new_v: Version) -> dict[str, tuple[str, str]]:
+def version_file_changes(cfg: Config, old: Version | None, new_v: Version) -> dict[str, tuple[str, str]]:
     """Each configured version file moved from a stage of ``old`` to ``new_v`` (``-dev`` kept)."""
     return versionfiles.rewrite(cfg, new_v, expect=old, keep_dev=True)
 
@@ -112,7 +112,7 @@ def write_all(cfg: Config, changes: dict[str, tuple[str, str]]) -> None:
 def unified_diff(changes: dict[str, tuple[str, str]]) -> str:
     import difflib
 
-    out = []
+    out: list[str] = []
     for path, (before, after) in changes.items():
         out.extend(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                         f"a/{path}", f"b/{path}"))

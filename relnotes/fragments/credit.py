@@ -60,8 +60,8 @@ def authors_in(cfg: Config, entries: list[str]) -> list[str]:
             if m is None:
                 continue
             parts = m[1].split(SEPARATOR)
-            handles = [re.fullmatch(one, p) for p in parts]
-            if all(handles):
+            handles = [h for p in parts if (h := re.fullmatch(one, p)) is not None]
+            if len(handles) == len(parts):
                 found += [h[1] for h in handles if h[1] not in found]
     return found
 

@@ -106,7 +106,7 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...], *,
     head = m["yaml"] or ""
     body_raw = text[m.end():]
     first_line = 2  # the YAML starts on the line after the opening '---'
-    data = simple_front_matter(head)
+    data: object = simple_front_matter(head)
     problems: list[Problem] = []
     if data is None:
         data, problems = yaml_load(head, path, first_line)

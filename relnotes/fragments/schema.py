@@ -122,7 +122,7 @@ def validate(data: dict, sections: tuple[str, ...], report: Report, custom: tupl
                 values[spec.name] = spec.default
                 continue
             values[spec.name] = check_value(spec, data[spec.name],
-                                            lambda code, msg, k=spec.name: report(k, code, msg), screen)
+                                            functools.partial(report, spec.name), screen)
         out["fields"] = values
     return out
 
@@ -228,7 +228,7 @@ def _schema_of(field: Field, sections: tuple[str, ...]) -> dict:
     number = {"type": "integer", "minimum": 1, "maximum": MAX_NUMBER}
     advisory = {"type": "string", "pattern": ADVISORY_PATTERN}
     handle = {"type": "string", "pattern": HANDLE_PATTERN}
-    body: dict = {
+    bodies: dict[str, dict] = {
         # the enum gives editors their completion list; the pattern admits other cases
         "section": {"anyOf": [{"enum": list(sections)}, {"type": "string", "pattern": section_pattern(sections)}]},
         "numbers": {"anyOf": [number, {"type": "array", "items": number, "uniqueItems": True}]},
@@ -237,7 +237,8 @@ def _schema_of(field: Field, sections: tuple[str, ...]) -> dict:
         "position": {"type": "integer", "minimum": 0, "maximum": MAX_NUMBER},
         "handles": {"anyOf": [handle, {"type": "array", "items": handle, "uniqueItems": True,
                                        "maxItems": MAX_AUTHORS}]},
-    }[field.kind]
+    }
+    body = bodies[field.kind]
     return {**body, "description": field.description}
 
 

@@ -84,7 +84,7 @@ def event_labels(event: dict) -> list[str]:
     labels = _pr(event).get("labels")
     if not isinstance(labels, list):
         return []
-    return [lab.get("name") for lab in labels if isinstance(lab, dict) and isinstance(lab.get("name"), str)]
+    return [lab["name"] for lab in labels if isinstance(lab, dict) and isinstance(lab.get("name"), str)]
 
 
 def event_body(event: dict) -> str:
@@ -152,7 +152,7 @@ def configuration_warnings(cfg: Config, report: Report) -> None:
     """A ``[tool.relnotes]`` table that relnotes.yaml beside it makes ignored: someone
     edits it and nothing changes, so ``check`` says so (without failing)."""
     where = shadowed_pyproject(cfg)
-    if where:
+    if where and cfg.path is not None:  # shadowed: by the relnotes.yaml at cfg.path
         path, line, col = where.rsplit(":", 2)
         report.warnings.append(Problem(path, int(line), int(col), "config-ignored",
                                        f"[tool.relnotes] is ignored: {cfg.path.name} beside it is the "
@@ -246,7 +246,7 @@ def _needs(cfg: Config, changes, workspace, wanted) -> tuple[dict, dict]:
     edited.  Each path belongs to the project with the longest path containing it; a path
     in no project (a monorepo whose root has no notes) needs a fragment in any project
     unless the root's exempt globs cover it (its key is None)."""
-    needs: dict[str, list[str]] = {}
+    needs: dict[str | None, list[str]] = {}  # None: the paths no project owns
     frags: dict[str, list[str]] = {}
     for status, path in changes:
         owner = workspace.owner(path) if workspace is not None else cfg
@@ -301,7 +301,7 @@ def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[
             f"this change touches {_listed(needs[p.name])}{which} but adds no fragment to {p.fragments_dir}/. "
             f"Add one with: relnotes new {option}--section <{'|'.join(p.sections[:3])}|…> --pr <number> "
             f"-m \"what changed for users\"" + skipping))
-    if unowned:
+    if unowned and workspace is not None:  # only a workspace has paths no project owns
         report.problems.append(Problem(
             unowned[0], 1, 1, "missing-fragment",
             f"this change touches {_listed(unowned)}, which belongs to no project, and adds no fragment. "

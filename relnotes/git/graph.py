@@ -12,6 +12,10 @@ reads the arrays History fills (``shas``, ``first``, ``more``, ``gen``, ``pr``,
 from __future__ import annotations
 
 from array import array
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from relnotes.git.repo import Repo
 
 DERIVED_KEEP = 8  # per-commit answers kept (one per ordered set of tips asked about)
 ADDED_KEEP = 8  # "which commit added each fragment" answers kept (per revision and directory)
@@ -19,6 +23,24 @@ ADDED_KEEP = 8  # "which commit added each fragment" answers kept (per revision 
 
 class GraphQuestions:
     """Reachability and message questions over the graph of :class:`relnotes.git.history.History`."""
+
+    # What History fills (see its docstring); declared here for the type checker only.
+    repo: Repo
+    refs: dict[str, str]
+    shas: list[str]
+    first: array[int]
+    more: dict[int, list[int]]
+    gen: array[int]
+    pr: array[int]
+    time: array[int]
+    carried: dict[int, list[int]]
+    picks: dict[int, list[str]]
+    index: dict[str, int]
+    derived: dict[str, bytes]
+    added: dict[str, dict[str, str]]
+    _by_pr: dict[int, list[int]] | None
+    _children: list[list[int]] | None
+    _changed: bool
 
     def ref(self, *names: str) -> str | None:
         """The commit of the first of ``names`` (full ref names) that exists."""

@@ -27,7 +27,6 @@ This module loads, updates and stores the graph; the questions asked of it are
 from __future__ import annotations
 
 import marshal
-import os
 import re
 from array import array
 from typing import TYPE_CHECKING
@@ -37,6 +36,8 @@ from relnotes.git.backports import parse as parse_message
 from relnotes.git.graph import ADDED_KEEP, DERIVED_KEEP, GraphQuestions  # noqa: F401
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from relnotes.git.repo import Repo
 
 NAME = "history-v2.marshal"  # marshal, stamped like the other caches (see relnotes.cache)
@@ -127,7 +128,7 @@ class History(GraphQuestions):
                     stack.append(p)
         return count
 
-    def _restore(self, path: os.PathLike) -> None:
+    def _restore(self, path: Path) -> None:
         data = read_marshal(path)
         if data is None:
             return
@@ -234,5 +235,5 @@ def _shallow_key(repo: Repo) -> str:
     return blake2b(data, digest_size=16).hexdigest()
 
 
-def _cache_path(repo: Repo):
+def _cache_path(repo: Repo) -> Path | None:
     return cache_file(repo.root, NAME)

@@ -11,8 +11,13 @@ imports GitPython.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from relnotes.git.arguments import check_path, check_revision
 from relnotes.git.catfile import tree_entries
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 
 def object_names(specs: list[str]) -> list[tuple[int, bytes]]:
@@ -31,6 +36,10 @@ def object_names(specs: list[str]) -> list[tuple[int, bytes]]:
 
 class ObjectReading:
     """Blob and tree reading for :class:`relnotes.git.repo.Repo` (needs its ``run`` and ``_objects``)."""
+
+    # What Repo defines; declared here for the type checker only.
+    run: Callable[..., Any]
+    _objects: Callable[[list[bytes]], list[tuple[bytes, bytes, bytes] | None]]
 
     def read_blobs(self, specs: list[str]) -> list[str | None]:
         """Many texts by object name — ``REV:PATH``, ``:PATH`` (the index) or a blob id —
@@ -93,7 +102,7 @@ class ObjectReading:
             for sha, obj in zip(wanted, self._objects(wanted)):
                 trees[sha] = tree_entries(obj[2], len(sha) // 2) if obj is not None and obj[1] == b"tree" else []
 
-        def walk(sha: bytes, prefix: str):
+        def walk(sha: bytes, prefix: str) -> Iterator[str]:
             for is_tree, name, entry_sha in trees[sha]:
                 if is_tree:
                     yield from walk(entry_sha, f"{prefix}{name}/")

@@ -28,7 +28,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from relnotes.errors import GitError, StateError
 from relnotes.git.arguments import check_branch, check_path, check_revision, check_tag
@@ -105,7 +105,8 @@ class Repo(ObjectReading):
         if not Path(root).is_dir():
             raise StateError(f"{root} is not a directory")
         self._mod = git = _gitpython()
-        self._repo = self._cat = None
+        self._repo: Any = None  # a git.Repo once found: GitPython is imported on first use (_gitpython)
+        self._cat: CatFile | None = None
         start = Path(os.path.normpath(os.path.abspath(root)))
         try:
             self._repo = git.Repo(start, search_parent_directories=True, expand_vars=False)

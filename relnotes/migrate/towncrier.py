@@ -209,11 +209,11 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
     for (sub, typ, content), frags in groups.items():
         display, showcontent = tc.types[typ]
         section = mapping.get(typ) or cfg.section_name(display) or cfg.section_name(typ)
-        if section is None or cfg.section_name(section) is None:
+        if section is None or (canonical := cfg.section_name(section)) is None:
             p.problems.append(f"{frags[0].path}: no relnotes section for towncrier type '{typ}' ({display}); "
                               f"map it with --map {typ}=SECTION (sections: {', '.join(cfg.sections)})")
             continue
-        section = cfg.section_name(section)
+        section = canonical
         if section not in used_sections:
             used_sections.append(section)
         nums = sorted({n for f in frags if f.issue and (n := whole_number(f.issue)) is not None})
@@ -227,7 +227,6 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
             body = f"{sub}: {body}"
         if others:
             body += "\n\n(" + ", ".join(others) + ")"
-        keys = {"prs": nums} if numbers == "prs" else {"issues": nums}
         first = frags[0]
         stem = new.slug(f"{first.issue or 'orphan'} {typ} {content}", 8) or "towncrier"
         name = f"towncrier-{stem}.md"
@@ -235,8 +234,9 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
         while any(name == existing for existing, _ in p.fragments) or (cfg.fragments_path / name).exists():
             name = f"towncrier-{stem}-{n}.md"
             n += 1
-        text = fragment_text(section, body, **keys)
-        frag, problems = parse_text(text, f"{cfg.fragments_dir}/{name}", cfg.sections, fields=cfg.fields)
+        text = (fragment_text(section, body, prs=nums) if numbers == "prs"
+                else fragment_text(section, body, issues=nums))
+        _, problems = parse_text(text, f"{cfg.fragments_dir}/{name}", cfg.sections, fields=cfg.fields)
         if problems:
             p.problems.extend(f"{first.path}: {pr.message}" for pr in problems)
             continue

@@ -220,7 +220,7 @@ def current_version(root: Path, project_dir: Path, tc: TowncrierConfig) -> tuple
     doc, table = tc.document, tc.table
     pyproject = Path(tc.source) if Path(tc.source).name == "pyproject.toml" else project_dir / "pyproject.toml"
     pdoc = doc if pyproject == Path(tc.source) else _toml_or_empty(root, pyproject)
-    project = pdoc.get("project") if isinstance(pdoc.get("project"), dict) else {}
+    project = found if isinstance(found := pdoc.get("project"), dict) else {}
     version = project.get("version")
     if isinstance(version, str) and "version" not in (project.get("dynamic") or []):
         return version, "from pyproject.toml [project] version", _version_file(

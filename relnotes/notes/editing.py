@@ -9,15 +9,37 @@ re-indexes itself, so the index is never stale.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from relnotes.errors import ContentError
 from relnotes.markdown import structure
 from relnotes.notes import model
-from relnotes.notes.model import Release
+from relnotes.notes.model import Archive, Release
+
+
+class CategorySpan:
+    """A category's key and lines ``[start, end)``, moved by hand while entries go in."""
+
+    __slots__ = ("key", "start", "end")
+
+    def __init__(self, key: str, start: int, end: int) -> None:
+        self.key, self.start, self.end = key, start, end
 
 
 class NotesEditing:
     """The edits of :class:`relnotes.notes.releases.NotesDocument` (needs its ``lines``,
     ``releases``, ``archive``, ``path``, ``newline`` and ``reindex``)."""
+
+    # What NotesDocument defines; declared here for the type checker only.
+    lines: list[str]
+    releases: list[Release]
+    archive: Archive | None
+    path: str
+    if TYPE_CHECKING:
+        @property
+        def newline(self) -> str: ...
+
+        def reindex(self) -> None: ...
 
     def splice(self, start: int, end: int, new_lines: list[str]) -> None:
         self.lines[start:end] = new_lines
@@ -66,7 +88,7 @@ class NotesEditing:
         # Where the release's categories are, kept up to date by hand as lines go in, so
         # the document is scanned once at the end, not once per category (10,000 entries
         # in six categories: one scan instead of six).
-        cats = [[c.key, c.start, c.end] for c in rel.categories]
+        cats = [CategorySpan(c.key, c.start, c.end) for c in rel.categories]
         body_end = rel.body_end
         changed = False
         for name, entries in by_category:
@@ -74,14 +96,14 @@ class NotesEditing:
                 continue
             block = "\n\n".join(entries)
             key = model.category_key(name)
-            cat = next((c for c in cats if c[0] == key), None)
+            cat = next((c for c in cats if c.key == key), None)
             if cat is not None:
-                last = cat[2] - 1
-                while last > cat[1] and structure.is_blank(self.lines[last]):
+                last = cat.end - 1
+                while last > cat.start and structure.is_blank(self.lines[last]):
                     last -= 1
                 at, text, new = last + 1, "\n" + block, None
             else:
-                at = self._new_category_position(cats, body_end, key, rank)
+                at = self.new_category_position(cats, body_end, key, rank)
                 prefix = "\n" if at > 0 and not structure.is_blank(self.lines[at - 1]) else ""
                 suffix = "\n" if at < len(self.lines) else ""
                 text, new = f"{prefix}### {name}\n\n{block}{suffix}", (1 if prefix else 0)
@@ -92,14 +114,14 @@ class NotesEditing:
             changed = True
             n = len(added)
             for c in cats:  # shift what follows; an entry's lines belong to its category
-                if c[1] >= at:
-                    c[1] += n
-                    c[2] += n
-                elif at < c[2] or (c is cat and at <= c[2]):
-                    c[2] += n
+                if c.start >= at:
+                    c.start += n
+                    c.end += n
+                elif at < c.end or (c is cat and at <= c.end):
+                    c.end += n
             if new is not None:
-                cats.append([key, at + new, at + n])
-                cats.sort(key=lambda c: c[1])
+                cats.append(CategorySpan(key, at + new, at + n))
+                cats.sort(key=lambda c: c.start)
             if at <= body_end:
                 body_end += n
         if changed:
@@ -112,19 +134,19 @@ class NotesEditing:
         raise AssertionError("release moved")  # pragma: no cover
 
     @staticmethod
-    def _new_category_position(cats: list[list], body_end: int, key: str, rank: dict[str, int]) -> int:
+    def new_category_position(cats: list[CategorySpan], body_end: int, key: str, rank: dict[str, int]) -> int:
         """Where a missing category goes: after the last one that precedes it in the
         configured order, before the first that follows it, else at the body's end.
-        ``cats`` is ``[[key, start, end], …]`` in document order."""
+        ``cats`` are the release's categories in document order."""
         mine = rank.get(key, len(rank))
-        before = [c for c in cats if rank.get(c[0], len(rank)) <= mine]
-        after = [c for c in cats if rank.get(c[0], len(rank)) > mine]
+        before = [c for c in cats if rank.get(c.key, len(rank)) <= mine]
+        after = [c for c in cats if rank.get(c.key, len(rank)) > mine]
         if after and not before:
-            return after[0][1]
+            return after[0].start
         if before:
             last = before[-1]
-            following = [c for c in cats if c[1] > last[1]]
-            return following[0][1] if following else body_end
+            following = [c for c in cats if c.start > last.start]
+            return following[0].start if following else body_end
         # no categories at all: after the status line's paragraph
         return body_end
 

@@ -8,12 +8,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from relnotes import fsio
 from relnotes.errors import Problem
 from relnotes.notes import keepachangelog_problems, problems
 from relnotes.notes.base import NotesDocument
 from relnotes.notes.keepachangelog import KeepAChangelogDocument
 from relnotes.notes.releases import ReleasesDocument
+
+if TYPE_CHECKING:
+    from relnotes.config.records import Config
 
 
 def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesDocument:
@@ -24,7 +29,7 @@ def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesD
     return ReleasesDocument(text, path)
 
 
-def parse_for(cfg, text: str, path: str | None = None) -> NotesDocument:
+def parse_for(cfg: Config, text: str, path: str | None = None) -> NotesDocument:
     """``text`` read as the configured project's notes, in its ``notes_format``.
 
     The one place that picks the model for a project's notes, wherever the text came
@@ -34,7 +39,7 @@ def parse_for(cfg, text: str, path: str | None = None) -> NotesDocument:
     return parse(text, cfg.notes_file if path is None else path, cfg.notes_format)
 
 
-def read_for(cfg) -> NotesDocument:
+def read_for(cfg: Config) -> NotesDocument:
     """The working tree's notes file, read inside the repository, by :func:`parse_for`."""
     return parse_for(cfg, fsio.read_text(cfg.root, cfg.notes_path, what="notes file"))
 

@@ -162,8 +162,8 @@ class KeepAChangelogDocument(NotesDocument):
 
     def newest_release(self) -> Release | None:
         """The highest released version (files are newest first, but not always)."""
-        released = [r for r in self.releases if r.version is not None]
-        return max(released, key=lambda r: r.version) if released else None
+        released = [(r.version, r) for r in self.releases if r.version is not None]
+        return max(released, key=lambda vr: vr[0])[1] if released else None
 
     def definition(self, label: str) -> LinkDefinition | None:
         want = normalise_label(label)

@@ -35,7 +35,7 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
                                     f"version {rel.version} appears twice (first at line {seen[rel.version]})"))
         else:
             seen[rel.version] = line
-        if rel.status is None:
+        if rel.status is None or rel.status_line is None:
             if rel is top:
                 problems.append(Problem(p, line, 1, "notes-no-status",
                                         f"'## {rel.title}' has no status line: add 'Unreleased.' or "

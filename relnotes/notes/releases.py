@@ -16,6 +16,7 @@ project's file is :mod:`relnotes.notes.formats`' choice.
 """
 
 import re
+from typing import Any
 
 from relnotes.markdown.blocks import TOP, classify
 from relnotes.markdown.structure import (
@@ -51,7 +52,7 @@ class ReleasesDocument(NotesDocument):
         lines = self.lines
         releases: list[Release] = []
         archive: Archive | None = None
-        cur: dict | None = None
+        cur: dict[str, Any] | None = None
 
         def close(at: int) -> None:
             nonlocal cur

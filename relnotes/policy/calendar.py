@@ -17,8 +17,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, cast
 
-from relnotes.config.load import Config, Schedule
+from relnotes.config.load import Config
 from relnotes.errors import ConfigError, UsageError
 from relnotes.version import Version
 
@@ -66,11 +67,30 @@ def has_calendar(cfg: Config) -> bool:
     return cfg.schedule.cadence == "monthly"
 
 
-def calendar_of(cfg: Config) -> Schedule:
+if TYPE_CHECKING:  # for the type checker only: no class is made at start-up
+    from typing import Protocol
+
+    class Calendar(Protocol):
+        """A :class:`~relnotes.config.records.Schedule` whose cadence is monthly: the
+        configuration sets its anchor then (``relnotes.config`` checks), so it is no longer optional."""
+
+        @property
+        def cut_day(self) -> int: ...
+        @property
+        def release_day(self) -> int: ...
+        @property
+        def anchor_version(self) -> int: ...
+        @property
+        def anchor_date(self) -> date: ...
+        @property
+        def weekend(self) -> str: ...
+
+
+def calendar_of(cfg: Config) -> Calendar:
     """The release calendar, or :class:`NoCalendar`: every computed date starts here."""
     if not has_calendar(cfg):
         raise NoCalendar(cfg)
-    return cfg.schedule
+    return cast("Calendar", cfg.schedule)  # monthly: anchor_version and anchor_date are set
 
 
 def expected_release(cfg: Config, version: Version) -> date | None:
@@ -159,11 +179,11 @@ class Planned:
 
 def schedule(cfg: Config, *, start: date, count: int) -> list[Planned]:
     """The next ``count`` releases whose release date is on or after ``start``."""
-    calendar_of(cfg)  # no calendar: say so before judging the flags
+    s = calendar_of(cfg)  # no calendar: say so before judging the flags
     if not 1 <= count <= MAX_COUNT:
         raise UsageError(f"--count must be from 1 to {MAX_COUNT}, not {count}")
     # major 0 is no monthly release (a calendar anchored on 1.0.0 would invent a 0.0.0 a month before it)
-    v = max(current_major(cfg, start), min(cfg.schedule.anchor_version, 1))
+    v = max(current_major(cfg, start), min(s.anchor_version, 1))
     while release_date(cfg, v) < start:
         v += 1
     return [Planned(f"{m}.0.0", cut_date(cfg, m), release_date(cfg, m)) for m in range(v, v + count)]

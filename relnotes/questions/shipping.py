@@ -183,8 +183,8 @@ class WhenResult:
                 "releases": [r.as_dict() for r in self.releases]}
 
 
-def _notes_date(cfg: Config, repo, rev: str, version: Version) -> tuple[str | None, str | None]:
-    text = repo.show_file(rev, cfg.notes_file)
+def _notes_date(cfg: Config, repo, rev: str | None, version: Version) -> tuple[str | None, str | None]:
+    text = repo.show_file(rev, cfg.notes_file) if rev is not None else None
     if text is None:
         return None, None
     doc = formats.parse_for(cfg, text)
@@ -306,8 +306,10 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         hit = carrier_in(_tip(h.refs, b))
         if hit is not None:
             shipped.append(_on_branch(cfg, repo, h, b, bv, hit, main_tip))
-    released = sorted((s for s in shipped if s.status == "released"), key=lambda s: (s.date or "", Version.parse(s.version)))
-    upcoming = sorted((s for s in shipped if s.status != "released"), key=lambda s: Version.parse(s.version))
+    # every line found so far names its version (only "the next release" below may not)
+    released = sorted((s for s in shipped if s.status == "released"),
+                      key=lambda s: (s.date or "", Version.parse(s.version or "")))
+    upcoming = sorted((s for s in shipped if s.status != "released"), key=lambda s: Version.parse(s.version or ""))
     # on main but in no release branch yet: it ships with the next cut
     if on_main(commit) and not any(s.branch is not None and s.status == "upcoming" for s in upcoming) \
             and not _in_any_branch(h, branches, marks):
@@ -320,18 +322,19 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         upcoming.append(Shipped(str(nxt) if nxt else None, None, "upcoming",
                                 _expected(cfg, nxt) if nxt else None, commit))
     for s in upcoming:
-        rc = candidates.get(s.version)
+        rc = candidates.get(s.version) if s.version is not None else None
         s.candidate = str(rc) if rc is not None else None
     ordered = released + upcoming
     if not ordered:
         return WhenResult(commit, None, None, "unknown", None, [])
-    first = ordered[0]
-    if first.status == "released" and first.branch:
-        v = Version.parse(first.version)
-        _, stamped = _notes_date(cfg, repo, _tip(h.refs, first.branch), v)
+    soonest = ordered[0]
+    if soonest.status == "released" and soonest.branch:
+        v = Version.parse(soonest.version or "")
+        _, stamped = _notes_date(cfg, repo, _tip(h.refs, soonest.branch), v)
         if stamped:
-            first.date = stamped
-    return WhenResult(commit, first.version, first.branch, first.status, first.date, ordered, first.candidate)
+            soonest.date = stamped
+    return WhenResult(commit, soonest.version, soonest.branch, soonest.status, soonest.date, ordered,
+                      soonest.candidate)
 
 
 def _in_any_branch(h, branches: dict[Version, str], marks) -> bool:
@@ -350,6 +353,7 @@ def _on_branch(cfg: Config, repo, h, b: str, bv: Version, sha: str, main_tip: st
     if releases and releases[0].version is not None:
         in_cut = h.contains(main_tip, sha)  # on main too: it was there when the branch was cut
         rel = releases[-1] if in_cut and releases[-1].version else releases[0]
+        assert rel.version is not None  # either one has a version: checked just above
         if rel.status == "released" and not in_cut:
             # picked after the release was stamped? then it ships in the next patch
             stamped_at = repo.last_commit(b_tip, cfg.notes_file)

@@ -63,7 +63,7 @@ def _env(cfg: Config) -> Any:
     the project's ``site/`` overrides, then ours."""
     from relnotes.render import sandbox  # Jinja (~60 ms) loads with it: only the site pays
 
-    env = sandbox.make_environment(*_dirs(cfg), cfg.root, html=True)
+    env: Any = sandbox.make_environment(*_dirs(cfg), cfg.root, html=True)  # it carries the Config too
     env.relnotes_cfg = cfg  # for _render's messages
     return env
 
@@ -115,13 +115,13 @@ def _script(env: Any) -> tuple[Any, str]:
 
 def line_rows(cfg: Config, history: Stitched, on: date) -> list[dict]:
     """One row per release line (``X.Y.0`` and its patches), newest first, with its policy."""
-    lines: dict[tuple[int, int], list[Section]] = {}
+    lines: dict[tuple[int, int], list[tuple[Version, Section]]] = {}
     for s in history.sections:
         if s.version is not None and not s.version.pre:
-            lines.setdefault((s.version.major, s.version.minor), []).append(s)
+            lines.setdefault((s.version.major, s.version.minor), []).append((s.version, s))
     rows = []
-    for (major, minor), secs in sorted(lines.items(), reverse=True):
-        secs.sort(key=lambda s: s.version)
+    for (major, minor), found in sorted(lines.items(), reverse=True):
+        secs = [s for _, s in sorted(found, key=lambda vs: vs[0])]
         first, latest = secs[0], secs[-1]
         lts = eos = None
         if major >= 1 and minor == 0 and policy.has_calendar(cfg):  # no policy: no support windows

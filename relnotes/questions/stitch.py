@@ -62,7 +62,7 @@ class Stitched:
     main: str | None  # main's ref among them, when git knows it
     sections_in_files: int  # before deduplication
     warnings: list[str] = field(default_factory=list)
-    repo: object = None  # the relnotes.git.repo.Repo it was read through
+    repo: Repo | None = None  # the repository it was read through (None: one file, every text read)
     _texts: dict[str, list[str]] = field(default_factory=dict)
     _docs: dict[str, notes.NotesDocument] = field(default_factory=dict)
     fmt: str = "releases"  # the notes files' format (notes_format): keepachangelog headings differ
@@ -71,6 +71,7 @@ class Stitched:
         """The lines of a notes file read for this history (one batch for all on first use)."""
         if blob not in self._texts:
             want = sorted({s.blob for s in self.sections} - set(self._texts))
+            assert self.repo is not None  # one_file's history holds its one text already
             for b, text in zip(want, self.repo.read_blobs(want)):
                 self._texts[b] = _split(text or "")
         return self._texts[blob]

@@ -148,9 +148,9 @@ def guide(cfg: Config, history: Stitched, start: str, target: str, *, pending: b
         near = sorted(known, reverse=True)[:6]
         raise ContentError(f"no release {hi} in the notes of any branch",
                            hint="newest known: " + ", ".join(map(str, near)))
-    chosen = sorted((s for v, s in known.items() if on_path(v, lo, hi)), key=lambda s: s.version)
-    skipped = sorted((s for v, s in known.items() if lo < v <= hi and not on_path(v, lo, hi)),
-                     key=lambda s: s.version)
+    ordered = sorted(known.items(), key=lambda vs: vs[0])
+    chosen = [s for v, s in ordered if on_path(v, lo, hi)]
+    skipped = [s for v, s in ordered if lo < v <= hi and not on_path(v, lo, hi)]
     g = Guide(cfg.project, lo, hi, chosen, skipped)
     for s in chosen:
         g.entries += section_entries(cfg, history, s)
@@ -181,7 +181,7 @@ def _advisories_off_path(cfg: Config, history: Stitched, skipped: list[Section],
 
 def _on_main(cfg: Config, history: Stitched) -> bool:
     """Whether the working tree is main, whose fragments belong to the unreleased release."""
-    return history.repo.current_branch() == cfg.main_branch
+    return history.repo is not None and history.repo.current_branch() == cfg.main_branch
 
 
 def markdown(g: Guide) -> str:
