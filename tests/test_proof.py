@@ -165,3 +165,24 @@ def test_the_proof_locates_the_line_in_the_result():
     after = formats.parse(NOTES.replace("### Fixed\n", "### Fixed\n\n* x\n\n  \t[ghsa]: https://e.example\n"))
     [p] = proof.problems(formats.parse(NOTES), after, formats.parse(NOTES.replace("### Fixed\n", "### Fixed\n\n* entry\n")))
     assert (p.line, p.code) == (9, "proof-redefined") and p.path == "RELEASES.md"
+
+
+# -- configured strings that reach the notes pass the same rule --------------------------------
+
+
+@pytest.mark.parametrize("yaml_line, key", [
+    ('sections: [Added, "Fixed\\n## 99.0.0"]', "sections"),
+    ('sections: [Added, "Fixed\\u2028## 99.0.0"]', "sections"),
+    ('sections: [Added, Fixed]\ntemplate_sections: ["Added\\r### Security"]', "template_sections"),
+    ('project: "Demo\\n\\n## 99.0.0"', "project"),
+    ('archive: {label: "{major}.x](https://evil.example)"}', "archive.label"),
+])
+def test_configured_strings_that_reach_the_notes_cannot_write_structure(project, yaml_line, key):
+    project.write("relnotes.yaml", "repository: https://github.com/x/y\n" + yaml_line + "\n")
+    setup(project)
+    before = project.snapshot_tree()
+    for command in ("check", "cut"):
+        r = project.run(command)
+        assert r.exit_code == 2, r.output
+        assert "relnotes.yaml:" in r.stderr and f"'{key}'" in r.stderr and "Traceback" not in r.output
+    assert project.snapshot_tree() == before
