@@ -24,7 +24,8 @@ from relnotes.fragments import schema as fragment_schema
 from relnotes.fragments.front_matter import key_lines, simple_front_matter, yaml_load
 from relnotes.fragments.schema import ADVISORY_PATTERN, KEYS  # noqa: F401  (re-exported)
 from relnotes.fsio import escape_problem, list_dir
-from relnotes.markdown.screen import body_problems, expand_indent_tabs, normalise_line_ends
+from relnotes.markdown.lines import expand_indent_tabs
+from relnotes.markdown.screen import body_problems, normalise_line_ends
 
 MAX_FRAGMENT_BYTES = 64 * 1024
 FRAGMENT_SUFFIX = ".md"

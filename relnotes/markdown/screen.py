@@ -35,7 +35,8 @@ import re
 
 from relnotes.errors import Problem
 from relnotes.markdown import structure
-from relnotes.markdown.blocks import TOP, BlockTracker
+from relnotes.markdown.blocks import TOP, BlockTracker, scan
+from relnotes.markdown.lines import line_end_problems
 from relnotes.markdown.entry import builtin_entry, split_references
 from relnotes.markdown.limits import (
     MAX_NESTING,
@@ -60,48 +61,6 @@ MAX_MARKUP = 2000
 MAX_PARSED_LINES = 1000
 _MARKUP_CHARS = "[]<>*_`"
 _LABEL_DEF = r"\[([^\]\n]{1,999})\]:"
-
-
-# Line ends Python's str.splitlines (so mistletoe) knows and CommonMark (so GitHub and the
-# notes scanner) does not: a body holding one is read as two lines by one parser and as
-# one by the other, which is how a fence or an '<!--' hides from the screen.
-DISPUTED_LINE_ENDS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_DISPUTED_NAMES = {"\x0b": "a vertical tab", "\x0c": "a form feed", "\x85": "U+0085 (NEXT LINE)",
-                   "\u2028": "U+2028 (LINE SEPARATOR)", "\u2029": "U+2029 (PARAGRAPH SEPARATOR)"}
-
-
-def line_end_problems(text: str, path: str, first_line: int) -> list[Problem]:
-    """Every character that some Markdown parsers read as a line end and GitHub does not."""
-    if DISPUTED_LINE_ENDS.search(text) is None:
-        return []
-    out = []
-    for i, line in enumerate(text.split("\n")):
-        for m in DISPUTED_LINE_ENDS.finditer(line):
-            what = _DISPUTED_NAMES.get(m[0], f"the separator U+{ord(m[0]):04X}")
-            out.append(Problem(path, first_line + i, m.start() + 1, "disputed-line-end",
-                               f"{what} here: some Markdown parsers end the line here and GitHub does not, "
-                               "so the text could read differently in the notes; replace it with a newline "
-                               "or a space"))
-    return out
-
-
-def expand_indent_tabs(line: str) -> str:
-    """``line`` with the tabs of its indentation and container prefix (quotes, list
-    markers) expanded to stops of four columns, as CommonMark reads them.
-
-    A tab's width depends on the column it starts at, and the notes indent a body under
-    its bullet: the same tab is 4 columns in the body and 2 once indented, so a line the
-    screen saw as code could define a link or underline a heading in the notes.  Spaces
-    move with the indentation; a body's tabs are expanded before it is screened *and*
-    rendered, so both read the same text.  Tabs after the prefix (inside text or code)
-    decide no block and stay.
-    """
-    if "\t" not in line:
-        return line
-    end = prefix_end(line)
-    while end < len(line) and line[end] in " \t":
-        end += 1
-    return line[:end].expandtabs(4) + line[end:] if "\t" in line[:end] else line
 
 
 def normalise_line_ends(text: str) -> str:
@@ -208,6 +167,26 @@ def _entry_problems(body: str, path: str, first_line: int) -> list[Problem]:
                                 "the text does not end with its entry: what follows it in the notes would "
                                 "be read as part of it"))
     return problems
+
+
+def _rendered_problems(body: str, path: str, first_line: int) -> tuple[list[Problem], list[tuple[str, str]]]:
+    """The body laid out as ``build`` lays it out, read by the notes scanner (GitHub's
+    block rules, where mistletoe departs from them: an empty list item, lazy lines):
+    the headings and open HTML blocks it would make, and the link labels it defines."""
+    text = split_references(body)[0] if "]:" in body else body
+    count = text.count("\n") + 1
+    outline = scan(builtin_entry(body, ["[#1](https://example.com/pull/1)"]).split("\n"))[2]
+    problems = [Problem(path, first_line + count - 1, 1, "open-definition",
+                        "the text ends with an unfinished link definition ('[label]:'), which would take "
+                        "the entry's first link line as its target; finish or drop it")
+                for line, _, _ in outline.definitions if line == count + 1]
+    problems += [Problem(path, first_line + min(line, count) - 1, 1, "heading",
+                        "in the notes, under the entry's bullet, this makes a heading (a line of '=' or '-' "
+                        "under text, or '#'); reword it") for line, _, _ in outline.headings]
+    problems += [Problem(path, first_line + min(line, count) - 1, 1, "html",
+                         "in the notes this opens an HTML block that nothing closes; use Markdown")
+                 for line in outline.open_html]
+    return problems, [(label, dest) for _, label, dest in outline.definitions]
 
 
 def _rule_after_bullet(first: str, path: str, line: int) -> list[Problem]:
@@ -333,6 +312,13 @@ def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem],
     # a '## x' line is one problem: mistletoe's heading message is the more helpful one
     said = {p.line for p in more if p.code in ("heading", "thematic-break", "html")}
     problems = [p for p in problems if not (p.code == "structure-line" and p.line in said)]
+    said |= {p.line + 1 for p in more if p.code == "heading"}  # a setext heading: mistletoe names its text
+    if blocks or "]:" in body:
+        rendered, found = _rendered_problems(body, path, first_line)
+        said |= {p.line for p in problems}
+        problems += [p for p in rendered if p.line not in said]
+        known = {label for label, _ in labels}
+        labels = labels + tuple((label, dest) for label, dest in found if label not in known)
     return sorted(problems + more, key=lambda p: p.line), labels
 
 
