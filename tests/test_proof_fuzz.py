@@ -7,8 +7,9 @@ accepts, ``build`` into a real notes file must succeed and markdown-it-py (the
 test-only CommonMark parser, GitHub's block rules) must read exactly the old headings,
 link definitions and HTML blocks plus one entry; no input may reach exit 3.
 
-Budget: 300 library examples (about 20 s) and 40 end-to-end examples through the CLI
-in a real git repository (about 30 s).
+Budget: 300 library examples and 40 end-to-end examples through the CLI in a real git
+repository: about 5 s together on an idle machine. A one-off run of 5,000 library
+examples (10.5 s, 363 bodies accepted) held; it found the two cases kept as @example.
 """
 
 from __future__ import annotations
