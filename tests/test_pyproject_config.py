@@ -4,6 +4,7 @@ SCHEMA, every mistake located at pyproject.toml:LINE:COL, relnotes.yaml winning 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from relnotes.config import load as config
 from relnotes.config import pyproject as config_toml
 from relnotes.config import toml_writer
+from relnotes.config.keys import HEADING_PATTERN, LINE_PATTERN
 from relnotes.errors import ConfigError
 
 
@@ -224,13 +226,16 @@ def test_scan_never_raises(text):
 # -- round trip: any valid YAML configuration written as TOML loads the same ----------------------
 
 _names = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+# what the notes show: section names are heading titles, project and archive texts single lines
+_titles = _names.filter(lambda s: re.match(HEADING_PATTERN, s) is not None)
+_lines = _names.filter(lambda s: re.match(LINE_PATTERN, s) is not None)
 _paths = st.from_regex(r"[a-z][a-z0-9_]{0,7}(/[a-z][a-z0-9_.]{0,7}){0,2}", fullmatch=True)
 
 
 @st.composite
 def valid_configs(draw) -> dict:
     cfg: dict = {}
-    sections = draw(st.lists(_names, min_size=1, max_size=5, unique_by=str.casefold))
+    sections = draw(st.lists(_titles, min_size=1, max_size=5, unique_by=str.casefold))
     if draw(st.booleans()):
         cfg["sections"] = sections
         cfg["template_sections"] = draw(st.lists(st.sampled_from(sections), unique=True, max_size=3))
@@ -247,7 +252,9 @@ def valid_configs(draw) -> dict:
             "lts_months": st.integers(1, 1200), "normal_releases": st.integers(1, 1000)}))
     if draw(st.booleans()):
         cfg["commit"] = draw(st.fixed_dictionaries({}, optional={"cut": _names, "release": _names, "marker": _names}))
-    for key in ("project", "main_branch"):
+    if draw(st.booleans()):
+        cfg["project"] = draw(_lines)
+    for key in ("main_branch",):
         if draw(st.booleans()):
             cfg[key] = draw(_names)
     if draw(st.booleans()):  # one http(s) URL (config_rules.REPOSITORY_PATTERN)
@@ -275,7 +282,8 @@ def valid_configs(draw) -> dict:
             "skip_labels": st.lists(_names, max_size=3), "skip_marker": _names}))
     if draw(st.booleans()):
         cfg["archive"] = {"since": draw(st.from_regex(r"(0|[1-9][0-9]{0,2})\.(0|[1-9])\.(0|[1-9])", fullmatch=True)),
-                          "oldest_suffix": draw(st.text(max_size=5)), "label": draw(_names)}
+                          "oldest_suffix": draw(st.text(max_size=5).filter(lambda s: re.match(LINE_PATTERN, s) is not None)),
+                          "label": draw(_lines)}
     if draw(st.booleans()):
         cfg["version_files"] = draw(st.lists(st.fixed_dictionaries({
             "path": _paths, "pattern": st.sampled_from(['version = "{version}"', "v{version}-dev"])}), max_size=2))
@@ -370,11 +378,11 @@ class _FirstStyle:
 
 
 def test_render_table_reads_back(tmp_path):
-    values = {"project": 'q"uo\\te\n\x7f', "sections": ["A", "B"], "template_sections": [],
+    values = {"commit": {"cut": 'q"uo\\te\n\x7f'}, "sections": ["A", "B"], "template_sections": [],
               "links": {"issue": "{repository}/i/{number}"}}
     text = toml_writer.render_table(values, "made here")
     cfg = config.from_text(text, tmp_path / "pyproject.toml", tmp_path, use_cache=False)
-    assert cfg.project == values["project"] and cfg.sections == ("A", "B")
+    assert cfg.commit.cut == values["commit"]["cut"] and cfg.sections == ("A", "B")
     assert cfg.links.issue == "{repository}/i/{number}"
 
 

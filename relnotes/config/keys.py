@@ -10,14 +10,14 @@ from typing import Any
 
 # key: (type, default, description).  A dict value instead of a tuple is a nested table.
 # Types: "str", "repository", "int", "optint", "day", "bool", "date", "path", "link", "branch", "tag", "version",
-# "strlist", "sections", "vfiles", "inline", "heading", and the one-word kinds of ENUMS ("order", "weekend", "cadence", "versioning", …).  Each kind's rule is written once as a
+# "strlist", "sections", "headings", "line", "vfiles", "inline", "heading", and the one-word kinds of ENUMS ("order", "weekend", "cadence", "versioning", …).  Each kind's rule is written once as a
 # pattern or bound that both coerce and json_schema read (tests/test_schema_agreement.py).
 SCHEMA: dict[str, Any] = {
     "preset": ("preset", "plain",
                "Conventions the other keys default to: 'plain' (no release calendar or support policy), "
                "'wasmtime' (Wasmtime's format, monthly calendar and LTS policy) or 'keepachangelog' "
                "(CHANGELOG.md in the Keep a Changelog format). Keys set here override the preset."),
-    "project": ("str", "", "Project name used in messages and templates (empty: the repository "
+    "project": ("line", "", "Project name used in messages and templates (empty: the repository "
                            "directory's name)."),
     "repository": ("repository", "", "Repository URL; {repository} in link patterns. Empty (unknown): PR, issue "
                               "and advisory references are plain text (#123) and the archive list has no links."),
@@ -31,10 +31,10 @@ SCHEMA: dict[str, Any] = {
     "sections": ("sections", ["Added", "Changed", "Fixed", "Removed", "Deprecated", "Security"],
                  "Allowed fragment sections, in the order categories are created: at least one, "
                  "no name twice (in any case: Added and added count as the same)."),
-    "template_sections": ("strlist", ["Added", "Changed"],
+    "template_sections": ("headings", ["Added", "Changed"],
                           "Categories a fresh release section starts with (cut, init); each must be one "
                           "of 'sections' (any case), which relnotes check enforces across the two keys."),
-    "patch_sections": ("strlist", [],
+    "patch_sections": ("headings", [],
                        "Categories 'patch' opens; build adds the ones that receive entries. Each must be "
                        "one of 'sections' (any case), which relnotes check enforces across the two keys."),
     "order": ("order", "pr", "Entry order in a category: 'pr' (first PR, then file name) or 'file'."),
@@ -54,8 +54,8 @@ SCHEMA: dict[str, Any] = {
     "release_branch": ("branch", "release-{version}", "Release branch name pattern, with {version} exactly once."),
     "main_branch": ("str", "main", "The development branch that cut works on."),
     "archive": {
-        "label": ("str", "{major}.{minor}.x", "Archive link label pattern."),
-        "oldest_suffix": ("str", "", "Appended to the oldest archive label."),
+        "label": ("line", "{major}.{minor}.x", "Archive link label pattern."),
+        "oldest_suffix": ("line", "", "Appended to the oldest archive label."),
         "since": ("version", "0.0.0", "Oldest release branch listed in the archive (a version like 0.32.0)."),
     },
     "schedule": {
@@ -196,9 +196,13 @@ CREDIT_MAX = 200
 # quote, table, fence or thematic break at its start) and holds no link, HTML, code or escape
 # (no [ ] ( ) < > ` \), so it cannot join the entry's own text into a link the body screen never saw.
 INLINE_PATTERN = (r"^(?![ \t#>|=]|[-+*](?:[ \t]|(?![\s\S]))|[0-9]{1,9}[.)]|~~~"
-                  r"|[-*_](?:[ \t]*[-*_]){2,}[ \t]*(?![\s\S]))[^\x00-\x1f\x7f\[\]()<>`\\]{1,100}(?![\s\S])")
+                  r"|[-*_](?:[ \t]*[-*_]){2,}[ \t]*(?![\s\S]))[^\x00-\x1f\x7f\x85\u2028\u2029\[\]()<>`\\]{1,100}(?![\s\S])")
 # breaking_changes.heading: the title of a '### ' heading, on one line, without blanks or '#'
 # at its ends (a closing '#' would be read as part of the heading's markup), and like the
 # prefix without link, HTML or code characters.
-HEADING_PATTERN = (r"^(?![ \t#])[^\x00-\x1f\x7f\[\]()<>`\\]{0,79}[^\x00-\x1f\x7f\[\]()<>`\\ \t#]"
+# project, archive.label, archive.oldest_suffix: text the notes show inside a sentence or a
+# link label: one line (no line end of any parser's, no control character), no [ ] < > ` \
+LINE_PATTERN = r"^[^\x00-\x1f\x7f\x85\u2028\u2029\[\]<>`\\]{0,200}(?![\s\S])"
+HEADING_PATTERN = (r"^(?![ \t#])[^\x00-\x1f\x7f\x85\u2028\u2029\[\]()<>`\\]{0,79}"
+                   r"[^\x00-\x1f\x7f\x85\u2028\u2029\[\]()<>`\\ \t#]"
                    r"(?![\s\S])")

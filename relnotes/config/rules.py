@@ -25,6 +25,7 @@ from relnotes.config.keys import (  # noqa: F401 (re-exported for the loader and
     ENUMS,
     HEADING_PATTERN,
     INLINE_PATTERN,
+    LINE_PATTERN,
     PACKAGE_SCHEMA,
     PATH_PATTERN,
     PROJECT_NAME_PATTERN,
@@ -180,6 +181,13 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         if not isinstance(value, str):
             raise bad("a string")
         return str(value)
+    if kind == "line":
+        if not isinstance(value, str):
+            raise bad("a string")
+        if not re.match(LINE_PATTERN, value):
+            raise bad("one line of at most 200 characters without line breaks, control characters or "
+                      "[ ] < > ` \\ (the notes show it)")
+        return value
     if kind == "repository":
         if not isinstance(value, str) or not re.match(REPOSITORY_PATTERN, value):
             raise bad("empty or the repository's http(s) web address, one URL without blanks, line breaks "
@@ -261,11 +269,18 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):
             raise ConfigError(f"{where}: '{name}' must be a version like 0.32.0, not {quoted(value)}")
         return value
-    if kind == "sections":
+    if kind in ("sections", "headings"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")
-        if not value:
+        if not value and kind == "sections":
             raise ConfigError(f"{where}: '{name}' must list at least one section")
+        for v in value:  # each is written as a '### ' heading: one line, no structure of its own
+            if not re.match(HEADING_PATTERN, v):
+                raise ConfigError(f"{where}: '{name}' has {v!r}, which is no heading title: a section name is "
+                                  f"one line of at most 80 characters without blanks or '#' at its ends, "
+                                  f"line breaks, control characters or [ ] ( ) < > ` \\",
+                                  hint="a line break would write a heading of its own into the notes; "
+                                       "name the section in a few plain words")
         seen: dict[str, str] = {}
         for v in value:
             if v.casefold() in seen:

@@ -3,11 +3,10 @@
 
 from typing import NamedTuple
 
-from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError
 from relnotes.flows import steps
-from relnotes.flows.steps import refuse_keepachangelog, unified_diff
+from relnotes.flows.steps import refuse_keepachangelog, unified_diff, write_all
 from relnotes.markdown import structure
 from relnotes.notes import formats
 from relnotes.version import Version, version_of_branch
@@ -72,5 +71,5 @@ def archive(cfg: Config, *, check: bool = False) -> ArchiveResult:
     after = doc.text()
     diff = unified_diff({cfg.notes_file: (before, after)}) if before != after else ""
     if before != after and not check:
-        fsio.write_text(cfg.root, cfg.notes_path, after)
+        write_all(cfg, {cfg.notes_file: (before, after)})
     return ArchiveResult(links, ignored, before != after, diff)

@@ -5,7 +5,6 @@ existing categories in the configured order, the result verified, written, and o
 then are the fragments removed.  ``--draft`` renders and writes nothing.
 """
 
-from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.errors import StateError, ValidationError
 from relnotes.flows import steps
@@ -14,7 +13,7 @@ from relnotes.fragments.fragment import Fragment, pending_fragments
 from relnotes.fragments.grouping import category_order, group
 from relnotes.markdown.screen import reference_conflicts
 from relnotes.notes import base as notes
-from relnotes.notes import formats
+from relnotes.notes import formats, proof
 from relnotes.notes.keepachangelog import KeepAChangelogDocument
 from relnotes.render.environment import Renderer
 
@@ -28,6 +27,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     the fragments) is not added again; its fragment is just removed.
     """
     doc = doc or formats.read_for(cfg)
+    before = doc.text()
     fragments = pending_fragments(cfg)
 
     conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file, cfg.notes_format)
@@ -60,11 +60,16 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
                 fresh.append(entry)
                 added.append(frag)
         merge.append((section, fresh))
+    intended = formats.parse_for(cfg, before)  # the same merge with placeholders: what the proof expects
+    intended.merge_entries(intended.releases[doc.releases.index(rel)],
+                           [(section, [proof.PLACEHOLDER] * len(fresh)) for section, fresh in merge],
+                           category_order(cfg))
     doc.merge_entries(rel, merge, category_order(cfg))
     repo = steps.open_repo(cfg) if has_git(cfg) and not keep else None  # git missing: refused before any write
     try:
         if added:
-            fsio.write_text(cfg.root, cfg.notes_path, doc.text())
+            steps.write_all(cfg, {cfg.notes_file: (before, doc.text())}, intended=intended.text(),
+                            labels=[label for f in added for label, _ in f.labels])
         if not keep:
             verify_notes(cfg, doc.text())
         removed = [] if keep else remove_fragments(cfg, added + present, repo)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from relnotes import fsio
 from relnotes.errors import StateError, UsageError
 from relnotes.flows import steps, versionfiles
 from relnotes.flows.build import BuildResult, build
@@ -90,10 +89,11 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
     tag = new_v.format(cfg.tag)
     version_url = (cfg.link("compare", previous=previous.version.format(cfg.tag), current=tag)
                    if previous is not None and previous.version is not None else cfg.link("release", current=tag))
+    before = kdoc.text()
     kdoc.stamp_unreleased(new_v, when, unreleased_url=cfg.link("compare", previous=tag, current="HEAD"),
-                         version_url=version_url)
-    if write:
-        fsio.write_text(cfg.root, cfg.notes_path, kdoc.text())
+                          version_url=version_url)
+    if write:  # [unreleased] moves on to compare from the new tag: the one label a release re-points
+        steps.write_all(cfg, {cfg.notes_file: (before, kdoc.text())}, repoint=["unreleased"])
     return StampResult(str(new_v), when, True, None)
 
 

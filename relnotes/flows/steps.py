@@ -8,6 +8,7 @@ rerun finishes the job (:func:`commit`).  The records the verbs share
 (:class:`StampResult`, :class:`ReleaseResult`) live here so no verb imports another's.
 """
 
+from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from relnotes.errors import FileSystemError, GitError, RelnotesError, StateError
 from relnotes.flows import versionfiles
 from relnotes.fragments.fragment import Fragment
 from relnotes.git.repo import Repo
-from relnotes.notes import formats
+from relnotes.notes import formats, proof
 from relnotes.version import Version
 
 
@@ -93,8 +94,21 @@ def version_file_changes(cfg: Config, old: Version | None, new_v: Version) -> di
     return versionfiles.rewrite(cfg, new_v, expect=old, keep_dev=True)
 
 
-def write_all(cfg: Config, changes: dict[str, tuple[str, str]]) -> None:
-    """Write every changed file, or none: a failed write puts back the files already written."""
+def write_all(cfg: Config, changes: dict[str, tuple[str, str]], *, intended: str | None = None,
+              labels: Iterable[str] = (), repoint: Iterable[str] = ()) -> None:
+    """Write every changed file, or none: a failed write puts back the files already written.
+
+    The one place a notes file is written: the new notes must pass
+    :func:`relnotes.notes.proof.prove` first (``intended`` is the same composition with
+    every untrusted entry replaced by :data:`~relnotes.notes.proof.PLACEHOLDER`,
+    ``labels`` the link labels those entries define, ``repoint`` the labels the
+    command itself moves), or nothing is written (exit 1).
+    """
+    if cfg.notes_file in changes:
+        before, after = changes[cfg.notes_file]
+        proof.prove(formats.parse_for(cfg, before), formats.parse_for(cfg, after),
+                    None if intended is None else formats.parse_for(cfg, intended),
+                    labels=labels, repoint=repoint)
     done: list[tuple[str, str]] = []
     try:
         for rel_path, (before, after) in changes.items():

@@ -24,6 +24,7 @@ from relnotes.fragments import schema as fragment_schema
 from relnotes.fragments.front_matter import key_lines, simple_front_matter, yaml_load
 from relnotes.fragments.schema import ADVISORY_PATTERN, KEYS  # noqa: F401  (re-exported)
 from relnotes.fsio import escape_problem, list_dir
+from relnotes.markdown.lines import expand_indent_tabs
 from relnotes.markdown.screen import body_problems, normalise_line_ends
 
 MAX_FRAGMENT_BYTES = 64 * 1024
@@ -148,7 +149,7 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...], *,
     lead = 0
     while lead < len(lines) and not lines[lead].strip():
         lead += 1
-    body = "\n".join(line.rstrip() for line in lines[lead:]).strip("\n")
+    body = "\n".join(expand_indent_tabs(line.rstrip()) for line in lines[lead:]).strip("\n")
     body_line = body_start_line + lead
     labels: tuple[tuple[str, str], ...] = ()
     if not body.strip():

@@ -14,9 +14,14 @@ Fragment validation uses the same tracker on a body (every fence a body opens mu
 be closed by a fence line), so what ``check`` accepts and what the scanner sees
 cannot disagree.
 
-HTML blocks are not tracked (fragments may not contain them; ``check`` refuses
-them), and tabs are expanded to the next multiple of four columns before the
-container prefix is read.
+HTML blocks (CommonMark's seven kinds) are tracked too: their lines after the first
+are :data:`HTML`, never structure, and one of kinds 1-5 that its container's end or
+the text's end leaves open is recorded.  Tabs are expanded to the next multiple of
+four columns before the container prefix is read, as GitHub does.
+
+While it scans, the tracker records the *outline* GitHub would show
+(:class:`Outline`): every heading (ATX or setext) at any depth, every link reference
+definition, every HTML block left open.  :mod:`relnotes.notes.proof` compares outlines.
 """
 
 from __future__ import annotations
@@ -26,6 +31,55 @@ import re
 TOP = "top"  # a line at the top level (no open container), not code
 NESTED = "nested"  # inside a block quote or list item
 CODE = "code"  # part of a fenced or indented code block, fence lines included
+HTML = "html"  # a line of an HTML block after its first
+
+# CommonMark's HTML block start conditions 1-5 (each ends at a line holding its end) and
+# the block tag names of condition 6 (which ends at a blank line, as 7 does).
+_HTML_1 = re.compile(r"<(?:script|pre|style|textarea)(?:[ \t>]|\Z)", re.I)
+_HTML_ENDS = (("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>"))
+_HTML_6 = re.compile(
+    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
+    r"dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|"
+    r"html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|"
+    r"section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?:[ \t>]|/>|\Z)", re.I)
+_ATTR = r"(?:[ \t]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t]*=[ \t]*(?:[^ \t\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)"
+_HTML_7 = re.compile(r"(?:<[A-Za-z][A-Za-z0-9-]*" + _ATTR + r"*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*\Z")
+_SETEXT = re.compile(r"(?:=+|-+)[ \t]*\Z")
+_DEF = re.compile(r"\[((?:[^\\\[\]]|\\.){1,999})\]:[ \t]*(\S*)")
+
+
+def html_kind(t: str) -> tuple[int, str]:
+    """The HTML block ``t`` (indentation removed) starts: (kind 1-7, its end string), or (0, "")."""
+    m = _HTML_1.match(t)
+    if m:
+        return 1, "</" + m.group(0)[1:].rstrip(" \t>").lower() + ">"
+    for i, (start, end) in enumerate(_HTML_ENDS):
+        if t.startswith(start):
+            return (2, 3, 5)[i], end
+    if t.startswith("<!") and t[2:3].isascii() and t[2:3].isalpha():
+        return 4, ">"
+    if _HTML_6.match(t):
+        return 6, ""
+    if _HTML_7.match(t):
+        return 7, ""
+    return 0, ""
+
+
+class Outline:
+    """What GitHub shows of a text's structure: headings, link definitions, open HTML.
+
+    ``headings``: (line, level, title) of every ATX and setext heading at any depth;
+    ``definitions``: (line, normalised label, destination) of every link reference
+    definition, in order (the first of a label wins); ``open_html``: the line of every
+    HTML block of kinds 1-5 that nothing closed.  Lines are 1-based.
+    """
+
+    __slots__ = ("headings", "definitions", "open_html")
+
+    def __init__(self) -> None:
+        self.headings: list[tuple[int, int, str]] = []
+        self.definitions: list[tuple[int, str, str]] = []
+        self.open_html: list[int] = []
 
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z", re.S)
 _ORDERED = re.compile(r"(\d{1,9})([.)])")
@@ -87,11 +141,18 @@ class BlockTracker:
         self.fence_depth = 0  # containers the fence lives in
         self.unclosed: list[int] = []
         self.number = 0
+        self.at = 0  # the line number the outline records (classify sets it: a lone CR is no new line)
+        self.outline = Outline()
+        self.html: tuple[int, str, int] | None = None  # kind, end string, line of an open HTML block
+        self.para = ""  # the open paragraph's first line (a setext heading's title)
+        self.pending_def: str | None = None  # a definition's label whose destination is on the next line
 
     # -- the public part -----------------------------------------------------------------
 
     def feed(self, line: str) -> str:
         self.number += 1
+        if not self.at:
+            self.at = self.number
         s = _expand(line)
         matched, s = self._continue_containers(s)
         depth = len(self.stack)
@@ -99,6 +160,10 @@ class BlockTracker:
             if matched == depth:
                 return self._fence_line(s)
             self._close_to(matched)  # the fence's container ended: so did the fence
+        elif self.leaf == "html":
+            if matched == depth:
+                return self._html_line(s)
+            self._close_to(matched)
         elif matched < depth and self.leaf == "para" and s.strip() and not self._starts_block(s, False):
             # lazy continuation of the paragraph.  The line left the paragraph's
             # container, so the rules for interrupting a paragraph do not apply: any
@@ -110,9 +175,10 @@ class BlockTracker:
         return self._open_blocks(s)
 
     def finish(self) -> None:
-        """The text ended: an open fence is unclosed."""
+        """The text ended: an open fence is unclosed, an open HTML block of kinds 1-5 too."""
         if self.leaf == "fence" and self.fence is not None:
             self.unclosed.append(self.fence[3])
+        self._end_html()
         self.leaf = None
         self.fence = None
 
@@ -144,11 +210,41 @@ class BlockTracker:
     def _close_to(self, depth: int) -> None:
         if self.leaf == "fence" and self.fence is not None:
             self.unclosed.append(self.fence[3])
+        self._end_html()
         del self.stack[depth:]
         self.leaf = None
         self.fence = None
 
     # -- leaves -----------------------------------------------------------------------
+
+    def _end_html(self) -> None:
+        if self.leaf == "html" and self.html is not None and self.html[0] <= 5:
+            self.outline.open_html.append(self.html[2])
+        self.html = None
+
+    def _html_line(self, s: str) -> str:
+        assert self.html is not None
+        kind, end, _ = self.html
+        if kind >= 6:
+            if not s.strip():  # a blank line ends it (and is no part of it)
+                self.html = None
+                self.leaf = None
+                return NESTED if self.stack else TOP
+        elif end in (s.lower() if kind == 1 else s):
+            self.html = None
+            self.leaf = None
+        return HTML
+
+    def _definition(self, t: str) -> bool:
+        """Record ``t`` as a link reference definition if it starts one."""
+        m = _DEF.match(t)
+        if m is None or not m[1].strip():
+            return False
+        if m[2]:
+            self.outline.definitions.append((self.at, _normalise(m[1]), _dest(m[2])))
+        else:
+            self.pending_def = m[1]
+        return True
 
     def _fence_line(self, s: str) -> str:
         assert self.fence is not None
@@ -190,6 +286,11 @@ class BlockTracker:
 
     def _open_blocks(self, s: str) -> str:
         nested = bool(self.stack)
+        pending, self.pending_def = self.pending_def, None
+        if pending is not None and s.strip():
+            self.outline.definitions.append((self.at, _normalise(pending), _dest(s.split()[0])))
+            self.leaf = None
+            return NESTED if nested else TOP
         while True:
             if not s.strip():
                 if self.leaf != "icode":
@@ -216,7 +317,11 @@ class BlockTracker:
                 self.leaf = "fence"
                 self.fence = (fence[0], fence[1], ind, self.number)
                 return CODE
-            if _thematic(t):  # a break, or the setext underline ending a paragraph
+            if self.leaf == "para" and _SETEXT.match(t):  # the underline of a setext heading
+                self.outline.headings.append((self.at, 1 if t[0] == "=" else 2, self.para))
+                self.leaf = None
+                return NESTED if nested else TOP
+            if _thematic(t):  # a break
                 self.leaf = None
                 return NESTED if nested else TOP
             mk = _list_marker(t)
@@ -237,11 +342,35 @@ class BlockTracker:
                 self.leaf = None
                 nested = True
                 continue
-            if _ATX.match(t) or _HTML_START.match(t):
+            if _ATX.match(t):
+                level = len(t) - len(t.lstrip("#"))
+                self.outline.headings.append((self.at, level, t[level:].strip(" \t").rstrip("#").strip(" \t")))
                 self.leaf = None
                 return NESTED if nested else TOP
+            if _HTML_START.match(t):
+                kind, end = html_kind(t)
+                if kind and not (kind == 7 and self.leaf == "para"):
+                    self.leaf = None
+                    rest = t.lower() if kind == 1 else t[{2: 4, 3: 2, 4: 2, 5: 9}.get(kind, 0):]
+                    if kind >= 6 or end not in rest:
+                        self.leaf = "html"
+                        self.html = (kind, end, self.at)
+                    return NESTED if nested else TOP
+            if self.leaf != "para" and t[:1] == "[" and self._definition(t):
+                self.leaf = None
+                return NESTED if nested else TOP
+            if self.leaf != "para":
+                self.para = t.strip(" \t")
             self.leaf = "para"
             return NESTED if nested else TOP
+
+
+def _normalise(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _dest(token: str) -> str:
+    return token[1:-1] if token.startswith("<") and token.endswith(">") else token
 
 
 def classify(lines: list[str]) -> tuple[list[str], list[int]]:
@@ -250,9 +379,15 @@ def classify(lines: list[str]) -> tuple[list[str], list[int]]:
     A line holding a lone carriage return is several CommonMark lines; its kind is
     the first one's, and the tracker sees all of them.
     """
+    return scan(lines)[:2]
+
+
+def scan(lines: list[str]) -> tuple[list[str], list[int], Outline]:
+    """:func:`classify`, and the outline GitHub would show (:class:`Outline`)."""
     tracker = BlockTracker()
     kinds = []
-    for line in lines:
+    for number, line in enumerate(lines, 1):
+        tracker.at = number
         if "\r" in line:
             parts = line.split("\r")
             kind = tracker.feed(parts[0])
@@ -262,4 +397,4 @@ def classify(lines: list[str]) -> tuple[list[str], list[int]]:
         else:
             kinds.append(tracker.feed(line))
     tracker.finish()
-    return kinds, tracker.unclosed
+    return kinds, tracker.unclosed, tracker.outline

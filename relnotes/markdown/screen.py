@@ -35,7 +35,7 @@ import re
 
 from relnotes.errors import Problem
 from relnotes.markdown import structure
-from relnotes.markdown.blocks import TOP, BlockTracker
+from relnotes.markdown.blocks import TOP, BlockTracker, scan
 from relnotes.markdown.entry import builtin_entry, split_references
 from relnotes.markdown.limits import (
     MAX_NESTING,
@@ -45,6 +45,7 @@ from relnotes.markdown.limits import (
     shorten_blank_runs,
     too_deep_line,
 )
+from relnotes.markdown.lines import line_end_problems
 from relnotes.markdown.safehtml import is_safe_url
 from relnotes.markdown.structure import ARCHIVE_MARKER, is_release_label, normalise_label
 
@@ -168,6 +169,26 @@ def _entry_problems(body: str, path: str, first_line: int) -> list[Problem]:
     return problems
 
 
+def _rendered_problems(body: str, path: str, first_line: int) -> tuple[list[Problem], list[tuple[str, str]]]:
+    """The body laid out as ``build`` lays it out, read by the notes scanner (GitHub's
+    block rules, where mistletoe departs from them: an empty list item, lazy lines):
+    the headings and open HTML blocks it would make, and the link labels it defines."""
+    text = split_references(body)[0] if "]:" in body else body
+    count = text.count("\n") + 1
+    outline = scan(builtin_entry(body, ["[#1](https://example.com/pull/1)"]).split("\n"))[2]
+    problems = [Problem(path, first_line + count - 1, 1, "open-definition",
+                        "the text ends with an unfinished link definition ('[label]:'), which would take "
+                        "the entry's first link line as its target; finish or drop it")
+                for line, _, _ in outline.definitions if line == count + 1]
+    problems += [Problem(path, first_line + min(line, count) - 1, 1, "heading",
+                        "in the notes, under the entry's bullet, this makes a heading (a line of '=' or '-' "
+                        "under text, or '#'); reword it") for line, _, _ in outline.headings]
+    problems += [Problem(path, first_line + min(line, count) - 1, 1, "html",
+                         "in the notes this opens an HTML block that nothing closes; use Markdown")
+                 for line in outline.open_html]
+    return problems, [(label, dest) for _, label, dest in outline.definitions]
+
+
 def _rule_after_bullet(first: str, path: str, line: int) -> list[Problem]:
     """A first line of two or more of one of ``-*_`` (and blanks) makes the rendered
     entry a horizontal rule, not an entry, under either bullet (``* **``, ``- --``):
@@ -257,6 +278,9 @@ def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem],
     """Every reason ``body`` (line ends normalised) may not be rendered, and the link
     definitions it makes (normalised label, destination), for :func:`reference_conflicts`."""
     lines = body.split("\n")
+    disputed = line_end_problems(body, path, first_line)
+    if disputed:
+        return disputed, ()
     plain = _plain(lines) and ARCHIVE_MARKER not in body
     problems = [] if plain else _structure_problems(lines, path, first_line)
     problems += _entry_problems(body, path, first_line)
@@ -288,6 +312,13 @@ def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem],
     # a '## x' line is one problem: mistletoe's heading message is the more helpful one
     said = {p.line for p in more if p.code in ("heading", "thematic-break", "html")}
     problems = [p for p in problems if not (p.code == "structure-line" and p.line in said)]
+    said |= {p.line + 1 for p in more if p.code == "heading"}  # a setext heading: mistletoe names its text
+    if blocks or "]:" in body:
+        rendered, found = _rendered_problems(body, path, first_line)
+        said |= {p.line for p in problems}
+        problems += [p for p in rendered if p.line not in said]
+        known = {label for label, _ in labels}
+        labels = labels + tuple((label, dest) for label, dest in found if label not in known)
     return sorted(problems + more, key=lambda p: p.line), labels
 
 

@@ -11,6 +11,7 @@ its scan, :meth:`NotesDocument.reindex`; the formats know nothing of each other.
 from __future__ import annotations
 
 from relnotes.errors import ContentError, Problem
+from relnotes.markdown.blocks import Outline
 from relnotes.markdown.structure import split_bom
 from relnotes.notes.editing import NotesEditing
 from relnotes.notes.model import Archive, Release
@@ -23,6 +24,7 @@ class NotesDocument(NotesEditing):
     format = ""  # config's notes_format, set by each format's class
     releases: list[Release]
     archive: Archive | None
+    outline: Outline  # what GitHub shows of the structure, from the same scan (reindex)
 
     def __init__(self, text: str, path: str) -> None:
         self.path = path

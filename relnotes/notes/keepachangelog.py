@@ -26,7 +26,7 @@ import re
 from typing import NamedTuple
 
 from relnotes.errors import ContentError
-from relnotes.markdown.blocks import TOP, classify
+from relnotes.markdown.blocks import TOP, scan
 from relnotes.markdown.structure import (
     UNRELEASED,
     eol,
@@ -97,7 +97,7 @@ class KeepAChangelogDocument(NotesDocument):
         lines = self.lines
         n = len(lines)
         raw = [strip_eol(line) for line in lines]
-        kinds, _ = classify(raw)
+        kinds, _, self.outline = scan(raw)
         footer, links = self._footer(raw, kinds, TOP)
         stop = footer if footer is not None else n
         heads = [i for i in range(stop) if kinds[i] == TOP and heading_title(raw[i], 2) is not None]

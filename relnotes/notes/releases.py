@@ -18,7 +18,7 @@ project's file is :mod:`relnotes.notes.formats`' choice.
 import re
 from typing import Any
 
-from relnotes.markdown.blocks import TOP, classify
+from relnotes.markdown.blocks import TOP, scan
 from relnotes.markdown.structure import (
     ARCHIVE_MARKER,
     SEPARATOR_RE,
@@ -80,7 +80,7 @@ class ReleasesDocument(NotesDocument):
             cur = None
 
 
-        kinds, _ = classify([strip_eol(line) for line in lines])
+        kinds, _, self.outline = scan([strip_eol(line) for line in lines])
         i = 0
         n = len(lines)
         while i < n:
