@@ -19,6 +19,7 @@ from relnotes.fragments.fragment import load_all
 from relnotes.fsio import read_environment_file, read_text
 from relnotes.gate.report import Report
 from relnotes.git.repo import Repo
+from relnotes.markdown.blocks import hidden_lines
 from relnotes.markdown.screen import reference_conflicts
 from relnotes.notes import formats
 
@@ -111,8 +112,19 @@ def marker_pattern(marker: str) -> re.Pattern[str]:
 
 
 def has_marker(text: str, marker: str) -> bool:
-    """The skip marker on a line of its own (case and spacing ignored; see ``marker_pattern``)."""
-    return bool(marker.strip()) and marker_pattern(marker).search(text or "") is not None
+    """The skip marker as a whole line of visible text (case and spacing ignored; see
+    ``marker_pattern``): a line in an HTML comment (``<!-- … -->``, which a PR template
+    leaves in every description) or in fenced or indented code does not count, as
+    :func:`relnotes.markdown.blocks.hidden_lines` decides for PR descriptions and commit
+    messages alike."""
+    if not marker.strip() or not text:
+        return False
+    pattern = marker_pattern(marker)
+    if pattern.search(text) is None:  # the common case: no candidate line, no scan
+        return False
+    lines = text.split("\n")
+    return any(not hidden and pattern.search(line) is not None
+               for line, hidden in zip(lines, hidden_lines(lines)))
 
 
 # -- the check -----------------------------------------------------------------------------
@@ -178,7 +190,11 @@ def changed_files(repo, base: str) -> list[tuple[str, str]]:
             i += 1
             continue
         if status[0] in "RC":
-            result.append((status[0], fields[i + 1]))  # old path: a deletion-like side
+            # a rename deletes its old path (a fragment moved out of the fragments
+            # directory is a fragment deleted, never one added) and makes its new one;
+            # a copy leaves its source as it was
+            if status[0] == "R":
+                result.append(("D", fields[i + 1]))
             result.append(("A" if status[0] == "C" else "R", fields[i + 2]))
             i += 3
         else:
