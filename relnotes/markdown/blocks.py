@@ -26,6 +26,7 @@ import re
 TOP = "top"  # a line at the top level (no open container), not code
 NESTED = "nested"  # inside a block quote or list item
 CODE = "code"  # part of a fenced or indented code block, fence lines included
+COMMENT = "comment"  # part of an HTML block that starts with '<!--' (only with comments=True)
 
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z", re.S)
 _ORDERED = re.compile(r"(\d{1,9})([.)])")
@@ -80,9 +81,10 @@ class BlockTracker:
     :meth:`finish`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, comments: bool = False) -> None:
+        self.comments = comments  # track '<!--' HTML blocks (CommonMark's type 2) as COMMENT
         self.stack: list[object] = []  # "quote" or _Item, outermost first
-        self.leaf: str | None = None  # None, "para", "fence", "icode"
+        self.leaf: str | None = None  # None, "para", "fence", "icode", "comment"
         self.fence: tuple[str, int, int, int] | None = None  # char, length, indent, line
         self.fence_depth = 0  # containers the fence lives in
         self.unclosed: list[int] = []
@@ -99,6 +101,12 @@ class BlockTracker:
             if matched == depth:
                 return self._fence_line(s)
             self._close_to(matched)  # the fence's container ended: so did the fence
+        elif self.leaf == "comment":
+            if matched == depth:
+                if "-->" in s:  # the line holding the end belongs to the block
+                    self.leaf = None
+                return COMMENT
+            self._close_to(matched)
         elif matched < depth and self.leaf == "para" and s.strip() and not self._starts_block(s, False):
             # lazy continuation of the paragraph.  The line left the paragraph's
             # container, so the rules for interrupting a paragraph do not apply: any
@@ -237,6 +245,9 @@ class BlockTracker:
                 self.leaf = None
                 nested = True
                 continue
+            if self.comments and t.startswith("<!--"):
+                self.leaf = None if "-->" in t else "comment"
+                return COMMENT
             if _ATX.match(t) or _HTML_START.match(t):
                 self.leaf = None
                 return NESTED if nested else TOP
@@ -263,3 +274,50 @@ def classify(lines: list[str]) -> tuple[list[str], list[int]]:
             kinds.append(tracker.feed(line))
     tracker.finish()
     return kinds, tracker.unclosed
+
+
+
+
+def hidden_lines(lines: list[str]) -> list[bool]:
+    """For each line, whether a reader of the rendered text does not see it as text: a
+    line of fenced or indented code (fences included), of an HTML block that starts with
+    ``<!--`` (CommonMark's type 2, to the line holding ``-->``), or one any part of which
+    lies between an inline ``<!--`` and the next ``-->``.
+
+    One linear pass.  The tracker sees every line as it is: an inline comment that is
+    real lies within one paragraph, whose lines start no block, so they cannot mislead
+    it; one that is not (a fence or a blank line ends its paragraph first) is literal
+    text, and hiding until a ``-->`` then errs towards hiding, never towards showing.
+    """
+    tracker = BlockTracker(comments=True)
+
+    def feed(line: str) -> str:
+        parts = line.split("\r")  # a lone carriage return ends a CommonMark line too
+        kind = tracker.feed(parts[0])
+        for part in parts[1:]:
+            tracker.feed(part)
+        return kind
+
+    hidden = []
+    inline = False  # between an inline '<!--' and its '-->'
+    for line in lines:
+        kind = feed(line)
+        touched = inline
+        i = 0
+        while True:
+            if inline:
+                end = line.find("-->", i)
+                while end >= 2 and line.startswith("<!", end - 2):  # the '--' of a '<!--': no end
+                    end = line.find("-->", end + 1)
+                if end < 0:
+                    break
+                inline, i = False, end + 3
+            else:
+                start = line.find("<!--", i) if kind == TOP or kind == NESTED else -1
+                if start < 0:
+                    break
+                # '<!-->' and '<!--->' are whole comments to CommonMark 0.31 but not to
+                # every renderer: read as opening one, they hide more, never less
+                touched, inline, i = True, True, start + 4
+        hidden.append(touched or kind == CODE or kind == COMMENT)
+    return hidden
