@@ -1,0 +1,215 @@
+"""Issue 27: a gate that cannot be argued with, and markers that count only as whole lines.
+
+Each test is an attack from a pull request (a moved fragment, a hidden skip marker, a
+rewritten configuration) or from a commit message, kept so that it stays closed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, corpus
+from relnotes.flows.publishing import carries_marker
+from relnotes.gate.check import has_marker
+from relnotes.markdown.blocks import hidden_lines
+
+MARKER = "release-notes: none"
+TAG_MARKER = "[automatically-tag-and-release-this-commit]"
+
+
+@pytest.fixture
+def repo(project):
+    """``project`` with notes, a source file and a fragment of an earlier PR on main."""
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    project.write("src/lib.rs", "fn a() {}\n")
+    project.write("changes.d/other-pr.md", "---\nsection: Fixed\nprs: [7]\n---\nSomeone else's fix.\n")
+    project.commit("base")
+    project.git("switch", "-q", "-c", "pr")
+    return project
+
+
+def change_code(p, message: str = "change") -> None:
+    p.write("src/lib.rs", "fn b() {}\n")
+    p.commit(message)
+
+
+# -- (a) a rename out of the fragments directory deletes a fragment ---------------------------
+
+
+@pytest.mark.parametrize("to", ["docs/other-pr.md", "other-pr.md", "changes.d.old/other-pr.md", "src/other-pr.rs"])
+def test_moving_another_prs_fragment_out_does_not_count_as_adding_one(repo, to):
+    change_code(repo)
+    repo.git("mv", "changes.d/other-pr.md", to) if "/" not in to or os.path.dirname(to) == "" else None
+    if "/" in to:
+        (repo.root / os.path.dirname(to)).mkdir(parents=True, exist_ok=True)
+        repo.git("mv", "changes.d/other-pr.md", to)
+    repo.commit("move it")
+    r = repo.run("check", "--base", "main", "--format", "json")
+    assert r.exit_code == 1, r.output
+    data = json.loads(r.stdout)
+    assert data["fragments_changed"] == []
+    assert [p["code"] for p in data["problems"]] == ["missing-fragment"]
+    assert "src/lib.rs" in data["problems"][0]["message"]
+
+
+def test_a_rename_within_the_fragments_directory_is_an_edit(repo):
+    change_code(repo)
+    repo.git("mv", "changes.d/other-pr.md", "changes.d/renamed.md")
+    repo.commit("rename")
+    r = repo.run("check", "--base", "main", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["fragments_changed"] == ["changes.d/renamed.md"]
+
+
+def test_a_file_moved_into_the_fragments_directory_is_a_fragment_added(repo):
+    repo.write("notes/mine.md", "---\nsection: Added\nprs: [8]\n---\nMine.\n")
+    repo.commit("draft")
+    repo.git("switch", "-q", "-c", "pr2")
+    change_code(repo)
+    repo.git("mv", "notes/mine.md", "changes.d/mine.md")
+    repo.commit("move mine in")
+    r = repo.run("check", "--base", "pr", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["fragments_changed"] == ["changes.d/mine.md"]
+
+
+# -- (b) the skip marker counts only as a whole line of visible text --------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "<!-- release-notes: none -->",
+    "<!--\nrelease-notes: none\n-->",
+    "Describe the change.\n<!-- Write\nrelease-notes: none\nif users will not notice -->\nFixes a bug.",
+    "Text <!-- inline,\nrelease-notes: none\n--> more",
+    "<!-- unclosed\n\nrelease-notes: none",
+    "```\nrelease-notes: none\n```",
+    "~~~~ text\nrelease-notes: none\n~~~~",
+    "Intro.\n\n    release-notes: none",
+    "Intro.\n\n\trelease-notes: none",
+    "```\nunclosed fence\n\nrelease-notes: none",
+    "<!--\n```\n-->\nx\n```\nrelease-notes: none\n```",
+    "the marker is release-notes: none, written in a sentence",
+    "`release-notes: none`",
+])
+def test_a_hidden_or_embedded_marker_does_not_count(text):
+    assert not has_marker(text, MARKER)
+
+
+@pytest.mark.parametrize("text", [
+    "release-notes: none",
+    "<!-- Describe your change. -->\nrelease-notes: none",
+    "<!-- a --> <!-- b -->\nrelease-notes: none",
+    "<!---->\nrelease-notes: none",
+    "<!-->\nrelease-notes: none",  # a whole HTML block to CommonMark, an empty comment to browsers
+    "<!--\n```\n-->\nrelease-notes: none",  # a fence inside a comment opens no code block
+    "```\ncode\n```\nrelease-notes: none",
+    "Intro line\n    release-notes: none",  # indented, but continues the paragraph: visible
+    "Refactor\r\n\r\n<!-- template -->\r\nRelease-Notes: None\r\n",
+])
+def test_a_visible_marker_line_counts(text):
+    assert has_marker(text, MARKER)
+
+
+LINES = ["release-notes: none", "```", "~~~", "    indented", "\tx", "<!--", "-->", "<!-- c -->", "", "text",
+         "- item", "> quote", "  release-notes: none", "    release-notes: none", "a <!-- b", "c --> d",
+         "<!-->", "````", "1. one"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=12))
+def test_a_marker_that_counts_is_text_mistletoe_shows(lines):
+    """Soundness against mistletoe: when the marker counts, the rendered HTML shows it
+    outside every comment, code block and code span."""
+    import mistletoe
+
+    text = "\n".join(lines)
+    if not has_marker(text, MARKER):
+        return
+    html = mistletoe.markdown(text)
+    html = re.sub(r"<!--(?:-?>|[\s\S]*?-->|[\s\S]*$)", "", html)  # as a browser ends comments
+    html = re.sub(r"<pre>[\s\S]*?</pre>|<code>[\s\S]*?</code>", "", html)
+    assert MARKER in html, (text, html)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="<!->`~ \t\nrelas:o", max_size=80))
+def test_hidden_lines_never_fails_and_keeps_one_answer_per_line(text):
+    lines = text.split("\n")
+    assert len(hidden_lines(lines)) == len(lines)
+    has_marker(text, MARKER)
+
+
+def test_hostile_comment_text_stays_linear():
+    import time
+
+    n = 100_000
+    text = "<!--" * n + "\n" + "-->" * n + "\n" + "```\n" * n + "release-notes: none\n"
+    start = time.perf_counter()
+    has_marker(text, MARKER)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_a_marker_in_the_pr_templates_comment_does_not_skip_the_gate(repo, tmp_path, monkeypatch):
+    change_code(repo)
+    event = tmp_path / "event.json"
+    body = "## What\n\n<!-- If users will not notice, write a line:\nrelease-notes: none\n-->\nRefactor."
+    event.write_text(json.dumps({"pull_request": {"body": body, "labels": []}}))
+    r = repo.run("check", "--base", "main", env={"GITHUB_EVENT_PATH": str(event)})
+    assert r.exit_code == 1 and "missing" not in r.stdout and "adds no fragment" in r.stderr
+    event.write_text(json.dumps({"pull_request": {"body": body + "\n\nrelease-notes: none\n", "labels": []}}))
+    r = repo.run("check", "--base", "main", env={"GITHUB_EVENT_PATH": str(event)})
+    assert r.exit_code == 0 and "skip marker in the pull request description" in r.stdout
+
+
+def test_a_marker_in_a_commit_messages_code_block_does_not_skip_the_gate(repo):
+    change_code(repo, "Explain the marker\n\n```\nrelease-notes: none\n```\n")
+    assert repo.run("check", "--base", "main").exit_code == 1
+
+
+# -- exact tag marker -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("message", [
+    f"Release Wasmtime 49.0.0\n\n{TAG_MARKER}",
+    f"Release Wasmtime 49.0.0-rc.1\n\n{TAG_MARKER}\n",
+    f"Release Wasmtime 49.0.0 (#1234)\n\n* Release Wasmtime 49.0.0\n\n{TAG_MARKER}\n\nCo-authored-by: a <a@b>",
+    f"Release Wasmtime 49.0.0\r\n\r\n  {TAG_MARKER}  \r\n",
+])
+def test_the_tag_marker_on_a_line_of_its_own_counts(message):
+    assert carries_marker(message, TAG_MARKER)
+
+
+@pytest.mark.parametrize("message", [
+    f"Revert \"Release Wasmtime 49.0.0 {TAG_MARKER}\"",
+    f"Docs: explain {TAG_MARKER} in the README",
+    f"Release\n\n`{TAG_MARKER}`",
+    f"Release\n\n{TAG_MARKER}x",
+    f"Release\n\n* {TAG_MARKER}",
+    f"Release\n\n{TAG_MARKER[:-1]}",
+    "",
+])
+def test_the_tag_marker_inside_a_line_does_not_count(message):
+    assert not carries_marker(message, TAG_MARKER)
+    assert not carries_marker(message, "")
+
+
+def test_tag_ignores_a_marker_quoted_in_a_sentence(project):
+    project.write("RELEASES.md", "## 1.0.0\n\nReleased 2026-01-01.\n\n### Added\n\n")
+    project.commit(f"Docs: how {TAG_MARKER} works")
+    before = project.snapshot_tree()
+    r = project.run("tag")
+    assert r.exit_code == 0 and "on a line of its own; nothing tagged" in r.stderr
+    assert project.git("tag") == "" and project.snapshot_tree() == before
+    project.commit(f"Release 1.0.0\n\n{TAG_MARKER}")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "relnotes", "tag"], cwd=project.root, capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 0 and done.stdout == "v1.0.0\n", done.stderr
