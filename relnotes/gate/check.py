@@ -14,10 +14,12 @@ import re
 from functools import lru_cache
 
 from relnotes.config.load import Config, shadowed_pyproject
+from relnotes.config.projects import Workspace
 from relnotes.errors import ContentError, GitError, Problem, UsageError
 from relnotes.fragments.fragment import load_all
 from relnotes.fsio import read_environment_file, read_text
 from relnotes.gate.report import Report
+from relnotes.gate.rules import gate_targets, gate_workspace
 from relnotes.git.repo import Repo
 from relnotes.markdown.blocks import hidden_lines
 from relnotes.markdown.screen import reference_conflicts
@@ -230,18 +232,30 @@ def range_messages(repo, commit: str) -> str:
 
 def pr_gate(cfg: Config, report: Report, base: str, labels: list[str], projects=None) -> None:
     """Require a fragment for the change since ``base``; ``projects`` (a
-    :class:`relnotes.config.projects.Workspace` and the projects to require it of) for a monorepo."""
+    :class:`relnotes.config.projects.Workspace` and the projects to require it of) for a monorepo.
+
+    The rules (fragments directories, projects, exempt paths, skip labels and marker) are
+    the base's: :func:`relnotes.gate.rules.gate_workspace` reads them at the merge base."""
     report.base = base
     if base.startswith("^"):  # git would read '^main' as "not main": no one commit to compare with
         raise UsageError(f"--base {base!r} starts with '^', which excludes a commit; --base names the one "
                          f"commit the change is compared with",
                          hint=f"--base {base.lstrip('^')}" if base.lstrip("^").strip() else
                          "pass a commit, a branch or a tag")
+    pr_ws, chosen = projects if projects is not None else (Workspace(cfg, (), True, {}), (cfg,))
     event = github_event()
     all_labels = set(labels) | set(event_labels(event))
-    skip = sorted(all_labels & set(cfg.check.skip_labels))
     with Repo(cfg.root) as repo:
-        _gate(cfg, report, repo, base, event, skip, projects)
+        changes = changed_files(repo, base)  # diagnoses a base git cannot compare with
+        merge_base = repo.merge_base(base)
+        if merge_base is None:
+            raise _diagnose(repo, base)
+        theirs, warnings = gate_workspace(pr_ws, repo, merge_base, base)
+        report.warnings.extend(warnings)
+        targets = gate_targets(pr_ws, chosen, theirs)
+        skip = sorted(all_labels & set(theirs.root.check.skip_labels))
+        _gate(theirs.root, report, repo, base, event, skip, (theirs, targets) if theirs.packages else None,
+              changes)
 
 
 def _is_fragment(status: str, path: str) -> bool:
@@ -272,9 +286,10 @@ def _needs(cfg: Config, changes, workspace, wanted) -> tuple[dict, dict]:
     return needs, frags
 
 
-def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[str], projects=None) -> None:
+def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[str], projects=None,
+          changes=None) -> None:
     workspace, chosen = projects if projects is not None else (None, (cfg,))
-    changes = changed_files(repo, base)
+    changes = changed_files(repo, base) if changes is None else changes
     wanted = {p.name for p in chosen}
     needs, frags = _needs(cfg, changes, workspace, wanted)
     report.fragments_changed = sorted({f for name, fs in frags.items() if name in wanted for f in fs})

@@ -290,6 +290,13 @@ class Repo(ObjectReading):
         return self.run("diff", "--name-status", "-z", "--find-renames", revs=[f"{base}^{{commit}}...HEAD"],
                         strip=False, end_of_revisions=True)
 
+    def merge_base(self, base: str) -> str | None:
+        """The merge base of ``base``'s commit and HEAD (what ``BASE...HEAD`` compares
+        from), or None when git finds none."""
+        check_revision(base, "--base")
+        out = self.try_run("merge-base", revs=[f"{base}^{{commit}}", "HEAD"])
+        return out if out and _SHA.fullmatch(out) else None
+
     def messages(self, base: str) -> str:
         """Every commit message in ``base..HEAD``, each followed by a NUL."""
         return self.try_run("log", "--format=%B%x00", revs=[f"{base}..HEAD"]) or ""
