@@ -213,3 +213,129 @@ def test_tag_ignores_a_marker_quoted_in_a_sentence(project):
     done = subprocess.run([sys.executable, "-m", "relnotes", "tag"], cwd=project.root, capture_output=True,
                           text=True, env=env)
     assert done.returncode == 0 and done.stdout == "v1.0.0\n", done.stderr
+
+
+# -- (c) the gate's rules are the base's --------------------------------------------------
+
+
+def gate(p, *args, env=None):
+    r = p.run("check", "--base", "main", "--format", "json", *args, env=env)
+    return r, (json.loads(r.stdout) if r.stdout.strip().startswith("{") else None)
+
+
+@pytest.mark.parametrize("setting, key", [
+    ("check: {exempt_paths: ['**']}\n", "check.exempt_paths"),
+    ("check: {exempt_paths: ['src/**']}\n", "check.exempt_paths"),
+    ("fragments_dir: src\n", "fragments_dir"),
+    ("projects: [{name: evil, path: src, check: {exempt_paths: ['**']}}]\n", "projects"),
+])
+def test_a_pr_cannot_exempt_itself_in_its_own_configuration(repo, setting, key):
+    repo.write("relnotes.yaml", repo.read("relnotes.yaml") + setting)
+    change_code(repo, "exempt myself")
+    before = repo.snapshot_tree()
+    r, data = gate(repo)
+    assert r.exit_code == 1, r.output
+    assert [p["code"] for p in data["problems"]][-1] == "missing-fragment"
+    warning = data["warnings"][-1]
+    assert (warning["path"], warning["code"]) == ("relnotes.yaml", "gate-rules-changed")
+    assert f"relnotes.yaml changes the gate's rules ({key}" in warning["message"]
+    assert "this check uses the base's (relnotes.yaml at main, commit " in warning["message"]
+    assert repo.snapshot_tree() == before
+
+
+def test_a_pr_cannot_skip_itself_with_a_label_or_marker_of_its_own(repo):
+    repo.write("relnotes.yaml", repo.read("relnotes.yaml") + "check: {skip_labels: [ci], skip_marker: 'ok'}\n")
+    change_code(repo, "harmless\n\nok")
+    r, data = gate(repo, "--label", "ci")
+    assert r.exit_code == 1 and data["skipped"] is None
+    assert "(check.skip_labels, check.skip_marker)" in data["warnings"][-1]["message"]
+    r, data = gate(repo, "--label", "no-release-notes")  # the base's label still skips
+    assert r.exit_code == 0 and data["skipped"] == "label 'no-release-notes'"
+
+
+def test_moving_the_configuration_to_pyproject_changes_nothing(repo):
+    repo.git("rm", "-q", "relnotes.yaml")
+    repo.write("pyproject.toml", "[tool.relnotes]\npreset = 'wasmtime'\n[tool.relnotes.check]\nexempt_paths = ['**']\n")
+    change_code(repo)
+    r, data = gate(repo)
+    assert r.exit_code == 1, r.output
+    assert "pyproject.toml changes the gate's rules (check.exempt_paths)" in data["warnings"][-1]["message"]
+
+
+def test_the_lint_keeps_the_prs_own_configuration(repo):
+    repo.write("relnotes.yaml", repo.read("relnotes.yaml") + "sections: [Added, Changed, Fixed, Performance]\n")
+    repo.write("changes.d/fast.md", "---\nsection: Performance\nprs: [9]\n---\nFaster.\n")
+    change_code(repo)
+    r, data = gate(repo)
+    assert r.exit_code == 0, r.output
+    assert data["warnings"] == [] and data["fragments_changed"] == ["changes.d/fast.md"]
+
+
+def test_first_adoption_uses_the_prs_configuration_and_says_so(project):
+    config = project.read("relnotes.yaml")
+    (project.root / "relnotes.yaml").unlink()
+    project.write("src/lib.rs", "fn a() {}\n")
+    project.commit("before relnotes")
+    project.git("switch", "-q", "-c", "pr")
+    project.write("relnotes.yaml", config + "check: {exempt_paths: ['**']}\n")
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    change_code(project, "adopt relnotes")
+    r, data = gate(project)
+    assert r.exit_code == 0, r.output
+    assert data["warnings"][-1]["code"] == "gate-rules-new"
+    assert "main has no relnotes configuration, so this check uses this change's (relnotes.yaml)" \
+        in data["warnings"][-1]["message"]
+
+
+def test_a_broken_configuration_at_the_base_is_exit_2_and_says_where(repo):
+    good = repo.read("relnotes.yaml")
+    repo.git("switch", "-q", "main")
+    repo.write("relnotes.yaml", good + "check: {exempt_paths: 5}\n")
+    repo.commit("break it")
+    repo.git("switch", "-q", "pr")
+    repo.git("rebase", "-q", "main")
+    repo.write("relnotes.yaml", good)  # the PR repairs it: its rules still are not the gate's
+    change_code(repo)
+    before = repo.snapshot_tree()
+    r = repo.run("check", "--base", "main")
+    assert r.exit_code == 2, r.output
+    assert "the configuration at main (relnotes.yaml in commit" in r.stderr
+    assert "'check.exempt_paths' must be a list of strings" in r.stderr and "Traceback" not in r.output
+    assert repo.snapshot_tree() == before
+
+
+def test_the_base_rules_as_a_real_subprocess(repo):
+    repo.write("relnotes.yaml", repo.read("relnotes.yaml") + "check: {exempt_paths: ['**']}\n")
+    change_code(repo)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-m", "relnotes", "check", "--base", "main"], cwd=repo.root,
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 1, r.stderr
+    assert "relnotes.yaml:1:1: warning: relnotes.yaml changes the gate's rules (check.exempt_paths)" in r.stderr
+    assert "adds no fragment to changes.d/" in r.stderr
+
+
+def test_a_package_cannot_exempt_itself_in_its_own_relnotes_yaml(git_env, tmp_path):
+    from test_monorepo import ROOT_CONFIG, NOTES
+    from conftest import Project, git as run_git
+
+    root = tmp_path / "mono"
+    root.mkdir()
+    run_git(root, "init", "-q", "-b", "main")
+    p = Project(root)
+    p.write("relnotes.yaml", ROOT_CONFIG)
+    p.write("core/relnotes.yaml", "project: Core library\nfragments_dir: notes.d\n")
+    for notes, frags in (("cli/RELEASES.md", "cli/changes.d"), ("core/RELEASES.md", "core/notes.d"),
+                         ("packages/web/CHANGELOG.md", "packages/web/changes.d")):
+        p.write(notes, NOTES)
+        p.write(f"{frags}/.gitkeep", "")
+    p.write("core/src/lib.py", "0\n")
+    p.commit("base")
+    p.git("switch", "-q", "-c", "pr")
+    p.write("core/relnotes.yaml", "project: Core library\nfragments_dir: notes.d\ncheck: {exempt_paths: ['**']}\n")
+    p.write("core/src/lib.py", "1\n")
+    p.commit("exempt core")
+    r, data = gate(p)
+    assert r.exit_code == 1, r.output
+    assert "core/src/lib.py (project core)" in data["problems"][0]["message"]
+    assert "relnotes.yaml changes the gate's rules (check.exempt_paths)" in data["warnings"][-1]["message"]
