@@ -339,3 +339,62 @@ def test_a_package_cannot_exempt_itself_in_its_own_relnotes_yaml(git_env, tmp_pa
     assert r.exit_code == 1, r.output
     assert "core/src/lib.py (project core)" in data["problems"][0]["message"]
     assert "relnotes.yaml changes the gate's rules (check.exempt_paths)" in data["warnings"][-1]["message"]
+
+
+# -- (d) nested packages: the deepest package owns a path ------------------------------------
+
+
+NESTED = """\
+project: Mono
+repository: https://github.com/example/mono
+projects:
+{entries}
+"""
+
+
+def nested_repo(git_env, tmp_path, entries: str, outer_frags: str = "changes.d"):
+    from conftest import Project, git as run_git
+
+    root = tmp_path / "nest"
+    root.mkdir()
+    run_git(root, "init", "-q", "-b", "main")
+    p = Project(root)
+    p.write("relnotes.yaml", NESTED.format(entries=entries))
+    for notes, frags in (("pkg/RELEASES.md", f"pkg/{outer_frags}"), ("pkg/sub/RELEASES.md", "pkg/sub/changes.d")):
+        p.write(notes, "## 0.1.0\n\nUnreleased.\n\n### Added\n\n")
+        p.write(f"{frags}/.gitkeep", "")
+    p.write("pkg/src/a.py", "0\n")
+    p.write("pkg/sub/src/b.py", "0\n")
+    p.commit("base")
+    p.git("switch", "-q", "-c", "pr")
+    return p
+
+
+@pytest.mark.parametrize("entries", [
+    "  - {name: outer, path: pkg}\n  - {name: inner, path: pkg/sub}",
+    "  - {name: inner, path: pkg/sub}\n  - {name: outer, path: pkg}",
+    "  - {name: inner, path: ./pkg/sub/}\n  - {name: outer, path: pkg/}",
+])
+def test_nested_packages_attribute_to_the_deepest(git_env, tmp_path, entries):
+    p = nested_repo(git_env, tmp_path, entries)
+    p.write("pkg/sub/src/b.py", "1\n")
+    p.write("pkg/changes.d/outer.md", "---\nsection: Added\nprs: [1]\n---\nOuter.\n")
+    p.commit("inner change, outer fragment")
+    r, data = gate(p)
+    assert r.exit_code == 1, r.output
+    assert "pkg/sub/src/b.py (project inner)" in data["problems"][0]["message"]
+    p.write("pkg/sub/changes.d/inner.md", "---\nsection: Added\nprs: [1]\n---\nInner.\n")
+    p.commit("inner fragment")
+    r, data = gate(p)
+    assert r.exit_code == 0, r.output
+
+
+def test_a_fragments_directory_inside_a_nested_package_is_refused(git_env, tmp_path):
+    p = nested_repo(git_env, tmp_path, "  - {name: outer, path: pkg, fragments_dir: sub/notes.d}\n"
+                                       "  - {name: inner, path: pkg/sub}", outer_frags="sub/notes.d")
+    before = p.snapshot_tree()
+    r = p.run("check")
+    assert r.exit_code == 2, r.output
+    assert "the fragments directory of 'outer' (pkg/sub/notes.d) lies inside package 'inner' (pkg/sub)" in r.stderr
+    assert "relnotes.yaml:" in r.stderr and "Traceback" not in r.output
+    assert p.snapshot_tree() == before

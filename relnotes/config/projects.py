@@ -263,6 +263,16 @@ def _check_apart(ws: Workspace, where: str, path: Path | None = None) -> None:
                     same = (f"paths that differ only in Unicode normalization ({ascii(q.base)}, {ascii(p.base)}: "
                             f"one directory on macOS)")
                 raise ConfigError(f"{at(p, q)}: projects '{q.name}' and '{p.name}' have {same}")
+    # a path belongs to the deepest package containing it (Workspace.owner, which check
+    # --base attributes changed files with): a project's own fragments and notes must too
+    for p in everyone:
+        for what, rel in (("fragments directory", p.fragments_dir + "/x.md"), ("notes file", p.notes_file)):
+            owner = ws.owner(rel)
+            if owner is not None and owner is not p:
+                raise ConfigError(f"{at(p, owner)}: the {what} of '{p.name}' ({rel.removesuffix('/x.md')}) "
+                                  f"lies inside package '{owner.name}' ({owner.base}), so its files would "
+                                  f"count as '{owner.name}''s",
+                                  hint=f"keep '{p.name}''s {what} outside {owner.base}/")
     # compared as they really are: a package directory (or fragments directory, or notes
     # file) that is a symlink to another project's must not make two projects share one
     real = {id(p): (_real(p.fragments_path), _real(p.notes_path)) for p in everyone}
