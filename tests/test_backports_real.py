@@ -164,8 +164,9 @@ def test_the_index_is_keyed_on_the_shallow_boundary(real_history, project, tmp_p
     clone = tmp_path / "shallow"
     _git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{project.root}", str(clone))
     _git(clone, "fetch", "-q", "--depth", "1", "origin", "+refs/tags/*:refs/tags/*")
-    from relnotes.cli import app
     from typer.testing import CliRunner
+
+    from relnotes.cli import app
 
     def when(target):
         old = Path.cwd()

@@ -10,10 +10,10 @@ import sys
 import time
 
 import pytest
+from conftest import corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import corpus
 from relnotes.errors import RelnotesError
 from relnotes.version import Version
 

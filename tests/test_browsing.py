@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import CORPUS, WASMTIME_CONFIG, Project, git
 
 BRANCHES = sorted(p.name[: -len(".RELEASES.md")] for p in CORPUS.glob("release-*.RELEASES.md"))

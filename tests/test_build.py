@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import corpus
+
 from relnotes.config import load as config
 from relnotes.migrate import notes_import as importer
 

@@ -6,10 +6,10 @@ import json
 import subprocess
 
 import pytest
+from conftest import corpus, git
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import corpus, git
 from relnotes.version import Version
 
 MARKER = "[automatically-tag-and-release-this-commit]"

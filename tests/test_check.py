@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import Project, corpus, git
 
 
@@ -180,9 +179,8 @@ def test_glob_semantics():
 
 
 def test_shipped_integrations_run_relnotes_check():
-    from ruamel.yaml import YAML
-
     from conftest import ROOT
+    from ruamel.yaml import YAML
     y = YAML(typ="safe", pure=True)
     action = y.load((ROOT / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"

@@ -5,7 +5,6 @@ diffing from it, whatever files the change adds and whatever characters the valu
 from __future__ import annotations
 
 import pytest
-
 from conftest import corpus, git
 
 

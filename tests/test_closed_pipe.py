@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, WASMTIME_CONFIG, git
 
 RELNOTES = Path(sys.executable).parent / "relnotes"

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relnotes.cache import CONFIG_NAME as CONFIG_CACHE
 from relnotes.config import load as config
 from relnotes.config import schema as config_schema
-from relnotes.cache import CONFIG_NAME as CONFIG_CACHE
 from relnotes.errors import ConfigError
 
 

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import corpus
+
 from relnotes import fsio
 from relnotes.errors import ConfigError
 

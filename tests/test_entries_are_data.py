@@ -11,17 +11,16 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import corpus
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import corpus
-from relnotes.notes import base as notes
-from relnotes.markdown import structure as lines_grammar
-from relnotes.notes import blocks
-from relnotes.notes import formats
-from relnotes.markdown.blocks import classify
 from relnotes.fragments.fragment import parse_text
+from relnotes.markdown import structure as lines_grammar
+from relnotes.markdown.blocks import classify
 from relnotes.markdown.entry import builtin_entry
+from relnotes.notes import base as notes
+from relnotes.notes import blocks, formats
 
 MAIN = corpus("main.RELEASES.md")
 SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Security")

@@ -20,13 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from relnotes.config import fields as custom_fields
 from relnotes.config import load as config
 from relnotes.config import schema as config_schema
-from relnotes.config import fields as custom_fields
-from relnotes.fragments import fragment
-from relnotes.fragments import schema as fragment_schema
 from relnotes.config.fields import FieldSpec, check_value, value_schema
 from relnotes.errors import ConfigError
+from relnotes.fragments import fragment
+from relnotes.fragments import schema as fragment_schema
 from relnotes.markdown.screen import body_problems
 from relnotes.render.environment import Renderer
 

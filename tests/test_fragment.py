@@ -6,14 +6,13 @@ import os
 import signal
 
 import pytest
+from conftest import corpus
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import corpus
-from relnotes.fragments import fragment
-from relnotes.fragments import front_matter
-from relnotes.markdown import screen as markdown_screen
+from relnotes.fragments import fragment, front_matter
 from relnotes.fragments.fragment import PLACEHOLDER, parse_text
+from relnotes.markdown import screen as markdown_screen
 
 SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Deprecated", "Security")
 P = "changes.d/x.md"

@@ -15,14 +15,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import WASMTIME_CONFIG, corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_policy import scenario  # noqa: F401  (a fixture: main, release branches, a backport candidate)
 
-from conftest import WASMTIME_CONFIG, corpus
 from relnotes.errors import StateError, UsageError
 from relnotes.git.arguments import branch_name_problem, check_branch, check_path, check_revision
 from relnotes.git.repo import Repo
-from test_policy import scenario  # noqa: F401  (a fixture: main, release branches, a backport candidate)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,8 @@ import subprocess
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relnotes.git.repo import Repo
 from relnotes.git.history import History
+from relnotes.git.repo import Repo
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 OPS = st.lists(st.tuples(st.sampled_from(["commit", "commit", "commit", "branch", "merge", "tag", "pick",

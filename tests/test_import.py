@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import CORPUS, corpus
+
 from relnotes.config import load as config
 from relnotes.migrate import notes_import as importer
 from relnotes.notes import formats

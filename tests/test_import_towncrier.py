@@ -10,8 +10,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from conftest import Project, git
+
 from relnotes.config import load as config
 
 ATTRS = Path(__file__).resolve().parent / "data" / "towncrier" / "attrs"

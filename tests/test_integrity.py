@@ -13,8 +13,8 @@ import textwrap
 import time
 
 import pytest
-
 from conftest import corpus
+
 from relnotes import fsio, lock
 from relnotes.flows import build
 from relnotes.notes import formats
@@ -345,7 +345,7 @@ def test_release_commit_outside_git_changes_nothing(project):
     (OSError(errno.ENOSPC, "No space left on device"), ["build"], "RELEASES.md: cannot write: no space left"),
     (PermissionError(errno.EACCES, "Permission denied"), ["stamp", "--date", "2026-01-01"],
      "RELEASES.md: cannot write: permission denied"),
-    (OSError(errno.EROFS, "Read-only file system"), ["archive"], "RELEASES.md: cannot write: read-only file system"),
+    (OSError(errno.EROFS, "Read-only file system"), ["archive", "--prune"], "RELEASES.md: cannot write: read-only file system"),
     (OSError(errno.EIO, "Input/output error"), ["release", "--date", "2026-01-01"],
      "RELEASES.md: cannot write: Input/output error"),
 ])

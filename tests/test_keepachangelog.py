@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relnotes.notes import formats
-from relnotes.notes.keepachangelog import heading_parts
 from relnotes.notes.formats import structure_problems
+from relnotes.notes.keepachangelog import heading_parts
 from relnotes.version import Version
 
 DATA = Path(__file__).parent / "data" / "keepachangelog"  # real files: see its README.md

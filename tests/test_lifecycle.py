@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import CORPUS, corpus
 
 BRANCHES = [b for b in (CORPUS / "branches.txt").read_text().split() if b.startswith("release-")]

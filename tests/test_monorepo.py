@@ -15,10 +15,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, Project, git
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, Project, git
 from relnotes.config import projects
 
 ROOT_CONFIG = """\

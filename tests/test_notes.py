@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import CORPUS, corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, corpus
-from relnotes.notes import blocks
-from relnotes.notes import formats
+from relnotes.notes import blocks, formats
 from relnotes.version import Version
 
 ALL_FILES = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*.md") if p.name != "README.md")

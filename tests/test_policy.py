@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import corpus
 
 RFC_2022 = ("schedule: {anchor_version: 1, anchor_date: 2022-09-20}\n"

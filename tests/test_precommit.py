@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, Project, git
 
 CONFIG = "project: Demo\nrepository: https://github.com/o/r\nfragments_dir: newsfragments\n"

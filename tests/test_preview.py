@@ -68,9 +68,8 @@ def test_a_pr_without_fragments_says_so(project, tmp_path):
 
 
 def test_action_can_post_one_sticky_comment_through_gh():
-    from ruamel.yaml import YAML
-
     from conftest import ROOT
+    from ruamel.yaml import YAML
 
     action = YAML(typ="safe", pure=True).load((ROOT / "action.yml").read_text())
     assert action["inputs"]["comment"]["default"] == "false"

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_proof import NOTES, github
 
 from relnotes.fragments.fragment import parse_text
 from relnotes.markdown.entry import builtin_entry
 from relnotes.markdown.screen import reference_conflicts
 from relnotes.notes import formats, proof
-from test_proof import NOTES, github
 
 SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Security")
 

@@ -21,7 +21,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, corpus, git
 
 WORKFLOW = ROOT / "examples" / "release-process.yml"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from relnotes.config import load as config
-from relnotes.flows import build
 from relnotes.errors import ConfigError
+from relnotes.flows import build
 from relnotes.fragments.fragment import parse_text
 from relnotes.render.environment import TEMPLATES, Renderer, builtin_template_dir
 

@@ -10,7 +10,6 @@ ones are named with what makes Wasmtime's own file irregular.
 from __future__ import annotations
 
 import pytest
-
 from conftest import CORPUS, corpus
 
 BRANCHES = [b for b in (CORPUS / "branches.txt").read_text().split() if b.startswith("release-")]

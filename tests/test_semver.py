@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relnotes.policy import bump
 from relnotes.config import load as config
 from relnotes.errors import ConfigError
 from relnotes.fragments.fragment import Fragment
+from relnotes.policy import bump
 from relnotes.version import Version
 
 PLAIN = "project: Demo\nrepository: https://example.org/demo\n"
@@ -369,10 +369,10 @@ def test_a_body_that_starts_a_block_gets_the_prefix_on_its_own_line(tmp_path):
 from hypothesis import assume  # noqa: E402
 from test_entries_are_data import _BODY, MAIN, commonmark_outline, entries_in, structure, with_entry  # noqa: E402
 
-from relnotes.notes import formats  # noqa: E402
 from relnotes.config.rules import INLINE_PATTERN  # noqa: E402
 from relnotes.fragments.fragment import parse_text  # noqa: E402
 from relnotes.markdown.entry import breaking_prefix, builtin_entry  # noqa: E402
+from relnotes.notes import formats  # noqa: E402
 
 _GOOD_PREFIXES = st.sampled_from(["**Breaking:** ", "BREAKING: ", "⚠️ ", "*x* ", "_Breaking_ — ", "Breaking:", "!"])
 _PREFIXES = st.one_of(

@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import corpus, watched_page
 
 LONG_URL = "https://example.com/" + "0123456789abcdef" * 17 + "abcdefgh"  # 300 characters, no break opportunity

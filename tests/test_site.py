@@ -9,9 +9,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-
 from conftest import watched_page
-
 from test_browsing import build_release_repo
 
 ON = "2026-08-21"  # 48.0.0 LTS, 47.0.0 and 36.0.0 LTS supported; 46.0.0 just ended

@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 
-
 DATES = ["2026-08-20", "2026-01-05", "2027-12-31"]
 
 

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import corpus
+
 from relnotes.render import sandbox
 
 MAIN = corpus("main.RELEASES.md")

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from relnotes.render import catalog as template_catalog
 from relnotes.render.environment import TEMPLATES
 

@@ -13,10 +13,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import corpus
 from relnotes.cli.common import printable
 from relnotes.errors import EXCERPT, quoted
 

@@ -157,16 +157,22 @@ def release(
 @command(mutating=True)
 def archive(
     check_only: Annotated[bool, typer.Option("--check", help="Exit 1 when the list and the branches disagree.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Also drop links to branches git does not know here.")] = False,
 ) -> None:
     """Rewrite the archive list from the release branches git knows."""
     cfg = load_config()
-    res = archive_flow.archive(cfg, check=check_only)
+    res = archive_flow.archive(cfg, check=check_only, prune=prune)
     for name in res.ignored:
         err(f"note: ignored branch {name}: not a version")
     if check_only:
+        if res.unseen:
+            err(f"{cfg.notes_file}: {len(res.unseen)} archive link(s) point to branches git does not know here "
+                f"({', '.join(res.unseen[:5])}{' …' if len(res.unseen) > 5 else ''}); fetch them: {res.fetch}")
         if res.changed:
-            out(res.diff.rstrip("\n"))
-            err(f"{cfg.notes_file}: the archive list differs from the release branches; run 'relnotes archive'")
+            if res.diff:
+                out(res.diff.rstrip("\n"))
+            then = "fetch them, then run 'relnotes archive'" if res.unseen else "run 'relnotes archive'"
+            err(f"{cfg.notes_file}: the archive list differs from the release branches; {then}")
             raise typer.Exit(1)
         out(f"{cfg.notes_file}: archive list matches {len(res.links)} release branch(es)")
         return

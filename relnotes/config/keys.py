@@ -53,6 +53,9 @@ SCHEMA: dict[str, Any] = {
     },
     "release_branch": ("branch", "release-{version}", "Release branch name pattern, with {version} exactly once."),
     "main_branch": ("str", "main", "The development branch that cut works on."),
+    "remote": ("remote", "origin",
+               "The remote whose release branches history, site, archive, backports and when read (as "
+               "remote-tracking branches, besides local ones); another remote's, a fork's, are ignored."),
     "archive": {
         "label": ("line", "{major}.{minor}.x", "Archive link label pattern."),
         "oldest_suffix": ("line", "", "Appended to the oldest archive label."),
@@ -183,6 +186,8 @@ DAYS = (1, 28)  # every month has these days
 # A relative path inside the repository: not blank, not absolute (/x, \x, C:), no '..' part.
 PATH_PATTERN = (r"^(?!\s*$)(?![/\\])(?![\s\S]:)(?![\s\S]*(?:^|[/\\])(?:\.\.|\.[gG][iI][tT])(?:[/\\]|(?![\s\S])))"
                 r"[\s\S]*$")  # and no '.git' part in any case (fsio.relative_path_problem says why)
+# a remote's name: one path segment git accepts, so that refs/remotes/NAME/ names its branches only
+REMOTE_PATTERN = r"^(?![\s\S]*\.\.)(?![\s\S]*\.lock(?![\s\S]))[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}(?![\s\S])"
 BRANCH_PATTERN = r"^(?:(?!\{version\})[\s\S])*\{version\}(?:(?!\{version\})[\s\S])*$"
 VERSION_PATTERN = (r"^\s*v?(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)"
                    r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$")

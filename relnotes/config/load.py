@@ -325,6 +325,7 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         links=Links(**v["links"]),
         release_branch=v["release_branch"],
         main_branch=v["main_branch"],
+        remote=v["remote"],
         archive=ArchiveConfig(**v["archive"]),
         schedule=Schedule(**v["schedule"]),
         support=Support(**v["support"]),

@@ -118,34 +118,46 @@ def _from_file(root: Path, path: Path) -> Workspace:
     return assemble(root, path, values)
 
 
-def assemble(root: Path, path: Path | None, values: dict, *, implicit: "Sequence[dict]" = ()) -> Workspace:
-    """The workspace of root ``values`` (validated), with their ``projects:`` entries."""
+def assemble(root: Path, path: Path | None, values: dict, *, implicit: "Sequence[dict]" = (),
+             snapshot=None) -> Workspace:
+    """The workspace of root ``values`` (validated), with their ``projects:`` entries.
+
+    ``snapshot``: the files as another revision has them (``text(path)`` → str or None,
+    ``exists(path)`` → bool, paths from the root), for ``check --base``, which reads the
+    gate's rules as the base has them: packages' own files and whether the root has
+    notes come from it instead of the work tree."""
     entries = list(values.get("projects", ())) + list(implicit)
     root_values = {k: v for k, v in values.items() if k != "projects"}
     root_cfg = config.build(root, path, root_values)
     if not entries:
         return Workspace(root_cfg, (), True, values)
     where = config.shown(path) if path else CONFIG_NAME
-    packages = tuple(_package(root, path, where, root_values, entry, i) for i, entry in enumerate(entries))
-    has_notes = root_cfg.notes_path.is_file() or root_cfg.fragments_path.is_dir()
+    packages = tuple(_package(root, path, where, root_values, entry, i, snapshot) for i, entry in enumerate(entries))
+    if snapshot is not None:
+        has_notes = snapshot.exists(root_cfg.notes_file) or snapshot.exists(root_cfg.fragments_dir)
+    else:
+        has_notes = root_cfg.notes_path.is_file() or root_cfg.fragments_path.is_dir()
     ws = Workspace(root_cfg._replace(name=ROOT_NAME), packages, has_notes, values)
     _check_apart(ws, where, path)
     return ws
 
 
-def _package(root: Path, root_path: Path | None, where: str, root_values: dict, entry: dict, i: int) -> Config:
+def _package(root: Path, root_path: Path | None, where: str, root_values: dict, entry: dict, i: int,
+             snapshot=None) -> Config:
     base = entry["path"]
     at = f"{where}: projects[{i}] (path {quoted(base)})"
     if base in (".", ""):
         raise ConfigError(f"{at}: a package is a subdirectory; the root's own notes come from the root's keys",
                           hint="remove this entry; the root is a project when its notes file exists")
     real = fsio.inside(root, root / base, what=f"project directory of projects[{i}]")
-    if real.exists() and not real.is_dir():
+    if snapshot is None and real.exists() and not real.is_dir():
         raise ConfigError(f"{at}: not a directory")
     own_path = root / base / CONFIG_NAME
     file_values: dict = {}
-    if own_path.is_file() or own_path.is_symlink():
-        file_values = config.values_from_text(config.read_config(own_path, root), own_path, root, package=True)
+    own_text = snapshot.text(f"{base}/{CONFIG_NAME}") if snapshot is not None else (
+        config.read_config(own_path, root) if own_path.is_file() or own_path.is_symlink() else None)
+    if own_text is not None:
+        file_values = config.values_from_text(own_text, own_path, root, package=True)
     entry_values = {k: v for k, v in entry.items() if k != "path"}
     both = sorted(set(entry_values) & set(file_values))
     if both:
@@ -254,6 +266,16 @@ def _check_apart(ws: Workspace, where: str, path: Path | None = None) -> None:
                     same = (f"paths that differ only in Unicode normalization ({ascii(q.base)}, {ascii(p.base)}: "
                             f"one directory on macOS)")
                 raise ConfigError(f"{at(p, q)}: projects '{q.name}' and '{p.name}' have {same}")
+    # a path belongs to the deepest package containing it (Workspace.owner, which check
+    # --base attributes changed files with): a project's own fragments and notes must too
+    for p in everyone:
+        for what, rel in (("fragments directory", p.fragments_dir + "/x.md"), ("notes file", p.notes_file)):
+            owner = ws.owner(rel)
+            if owner is not None and owner is not p:
+                raise ConfigError(f"{at(p, owner)}: the {what} of '{p.name}' ({rel.removesuffix('/x.md')}) "
+                                  f"lies inside package '{owner.name}' ({owner.base}), so its files would "
+                                  f"count as '{owner.name}''s",
+                                  hint=f"keep '{p.name}''s {what} outside {owner.base}/")
     # compared as they really are: a package directory (or fragments directory, or notes
     # file) that is a symlink to another project's must not make two projects share one
     real = {id(p): (_real(p.fragments_path), _real(p.notes_path)) for p in everyone}

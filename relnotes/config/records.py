@@ -182,6 +182,7 @@ class Config(Record):
     breaking_changes: BreakingChanges
     name: str = ""  # in a monorepo, the project's name (--project NAME); "" for a single project
     base: str = ""  # in a monorepo, the project's directory from the root ("" for the root)
+    remote: str = "origin"  # the remote whose remote-tracking branches are release branches
 
     @property
     def notes_path(self) -> Path:

@@ -29,6 +29,7 @@ from relnotes.config.keys import (  # noqa: F401 (re-exported for the loader and
     PACKAGE_SCHEMA,
     PATH_PATTERN,
     PROJECT_NAME_PATTERN,
+    REMOTE_PATTERN,
     SCHEMA,
     VERSION_PATTERN,
     VFILE_PATTERN,
@@ -229,6 +230,11 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         if not re.match(BRANCH_PATTERN, value):
             raise ConfigError(f"{where}: '{name}' must contain '{{version}}' exactly once",
                               hint="for example release-{version}")
+        return value
+    if kind == "remote":
+        if not isinstance(value, str) or not re.match(REMOTE_PATTERN, value):
+            raise ConfigError(f"{where}: '{name}' must be the name of a git remote (letters, digits, '_', '-' "
+                              f"and '.', no '/'), not {value!r}", hint="for example remote: origin")
         return value
     if kind == "tag":
         if not isinstance(value, str):

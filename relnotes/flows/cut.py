@@ -78,7 +78,7 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     owned = [cfg.notes_file, *(vf.path for vf in cfg.version_files), cfg.fragments_dir]
     resume = False
     if recorded:
-        existing = [r for r in repo.branches() if r.branch == recorded and not r.remote]
+        existing = [r for r in repo.branches(cfg.remote) if r.branch == recorded and not r.remote]
         resume = len(existing) == 1 and existing[0].commit == head
         if resume and not dry_run:
             repo.restore(owned)  # undo the interrupted run's partial writes
@@ -114,7 +114,7 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     what = f"release_branch in {cfg.path.name if cfg.path else 'the configuration'} gives"
     check_branch(branch, what)  # before anything is written, --dry-run included
     resume = resume and recorded == branch
-    if not resume and any(r.branch == branch for r in repo.branches()):
+    if not resume and any(r.branch == branch for r in repo.branches(cfg.remote)):
         raise StateError(f"branch {branch} already exists",
                          hint=f"{cut_v} was already cut; use --version or delete the branch")
     if retitled and not dry_run:

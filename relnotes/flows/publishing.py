@@ -159,6 +159,14 @@ class TagResult(NamedTuple):
     reason: str
 
 
+def carries_marker(message: str, marker: str) -> bool:
+    """``commit.marker`` as a whole line of ``message`` (blanks around it ignored): a
+    marker quoted inside a sentence, a longer word or a reverted commit's subject
+    (``Revert "… [marker]"``) does not tag."""
+    wanted = marker.strip(" \t")
+    return bool(wanted) and any(line.strip(" \t\r") == wanted for line in message.split("\n"))
+
+
 def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResult:
     """Tag HEAD ``v{version}`` when its message carries ``commit.marker`` (or ``force``).
 
@@ -173,9 +181,9 @@ def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResu
             raise StateError("the repository has no commits yet")
         message = repo.head_message()
         marker = cfg.commit.marker
-        if not force and not (marker and marker in message):
+        if not force and not carries_marker(message, marker):
             return TagResult(None, None, False, None,
-                             f"HEAD does not carry {marker!r}; nothing tagged" if marker
+                             f"HEAD does not carry {marker!r} on a line of its own; nothing tagged" if marker
                              else "commit.marker is empty; nothing tagged (use --force)")
         dirty = repo.dirty_paths()
         if dirty:

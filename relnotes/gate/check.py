@@ -14,12 +14,15 @@ import re
 from functools import lru_cache
 
 from relnotes.config.load import Config, shadowed_pyproject
+from relnotes.config.projects import Workspace
 from relnotes.errors import ContentError, GitError, Problem, UsageError
 from relnotes.fragments.fragment import load_all
 from relnotes.fsio import read_environment_file, read_text
 from relnotes.gate.report import Report
+from relnotes.gate.rules import gate_targets, gate_workspace
 from relnotes.git.repo import Repo
 from relnotes.markdown.screen import reference_conflicts
+from relnotes.markdown.visible import hidden_lines
 from relnotes.notes import formats
 
 # -- globs ---------------------------------------------------------------------------------
@@ -120,8 +123,19 @@ def marker_pattern(marker: str) -> re.Pattern[str]:
 
 
 def has_marker(text: str, marker: str) -> bool:
-    """The skip marker on a line of its own (case and spacing ignored; see ``marker_pattern``)."""
-    return bool(marker.strip()) and marker_pattern(marker).search(text or "") is not None
+    """The skip marker as a whole line of visible text (case and spacing ignored; see
+    ``marker_pattern``): a line in an HTML comment (``<!-- … -->``, which a PR template
+    leaves in every description) or in fenced or indented code does not count, as
+    :func:`relnotes.markdown.visible.hidden_lines` decides for PR descriptions and commit
+    messages alike."""
+    if not marker.strip() or not text:
+        return False
+    pattern = marker_pattern(marker)
+    if pattern.search(text) is None:  # the common case: no candidate line, no scan
+        return False
+    lines = text.split("\n")
+    return any(not hidden and pattern.search(line) is not None
+               for line, hidden in zip(lines, hidden_lines(lines)))
 
 
 # -- the check -----------------------------------------------------------------------------
@@ -187,7 +201,11 @@ def changed_files(repo, base: str) -> list[tuple[str, str]]:
             i += 1
             continue
         if status[0] in "RC":
-            result.append((status[0], fields[i + 1]))  # old path: a deletion-like side
+            # a rename deletes its old path (a fragment moved out of the fragments
+            # directory is a fragment deleted, never one added) and makes its new one;
+            # a copy leaves its source as it was
+            if status[0] == "R":
+                result.append(("D", fields[i + 1]))
             result.append(("A" if status[0] == "C" else "R", fields[i + 2]))
             i += 3
         else:
@@ -223,18 +241,30 @@ def range_messages(repo, commit: str) -> str:
 
 def pr_gate(cfg: Config, report: Report, base: str, labels: list[str], projects=None) -> None:
     """Require a fragment for the change since ``base``; ``projects`` (a
-    :class:`relnotes.config.projects.Workspace` and the projects to require it of) for a monorepo."""
+    :class:`relnotes.config.projects.Workspace` and the projects to require it of) for a monorepo.
+
+    The rules (fragments directories, projects, exempt paths, skip labels and marker) are
+    the base's: :func:`relnotes.gate.rules.gate_workspace` reads them at the merge base."""
     report.base = base
     if base.startswith("^"):  # git would read '^main' as "not main": no one commit to compare with
         raise UsageError(f"--base {base!r} starts with '^', which excludes a commit; --base names the one "
                          f"commit the change is compared with",
                          hint=f"--base {base.lstrip('^')}" if base.lstrip("^").strip() else
                          "pass a commit, a branch or a tag")
+    pr_ws, chosen = projects if projects is not None else (Workspace(cfg, (), True, {}), (cfg,))
     event = github_event()
     all_labels = set(labels) | set(event_labels(event))
-    skip = sorted(all_labels & set(cfg.check.skip_labels))
     with Repo(cfg.root) as repo:
-        _gate(cfg, report, repo, base, event, skip, projects)
+        changes = changed_files(repo, base)  # diagnoses a base git cannot compare with
+        merge_base = repo.merge_base(base)
+        if merge_base is None:
+            raise _diagnose(repo, base)
+        theirs, warnings = gate_workspace(pr_ws, repo, merge_base, base)
+        report.warnings.extend(warnings)
+        targets = gate_targets(pr_ws, chosen, theirs)
+        skip = sorted(all_labels & set(theirs.root.check.skip_labels))
+        _gate(theirs.root, report, repo, base, event, skip, (theirs, targets) if theirs.packages else None,
+              changes)
 
 
 def _is_fragment(status: str, path: str) -> bool:
@@ -265,9 +295,10 @@ def _needs(cfg: Config, changes, workspace, wanted) -> tuple[dict, dict]:
     return needs, frags
 
 
-def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[str], projects=None) -> None:
+def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[str], projects=None,
+          changes=None) -> None:
     workspace, chosen = projects if projects is not None else (None, (cfg,))
-    changes = changed_files(repo, base)
+    changes = changed_files(repo, base) if changes is None else changes
     wanted = {p.name for p in chosen}
     needs, frags = _needs(cfg, changes, workspace, wanted)
     report.fragments_changed = sorted({f for name, fs in frags.items() if name in wanted for f in fs})

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from relnotes.cache import STAMP, blake2b, cache_file, git_dir, read_marshal, write_atomic
 from relnotes.git.backports import parse as parse_message
 from relnotes.git.graph import ADDED_KEEP, DERIVED_KEEP, GraphQuestions  # noqa: F401
+from relnotes.git.repo import branch_ref
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -83,8 +84,10 @@ class History(GraphQuestions):
     # -- loading -------------------------------------------------------------------
 
     @classmethod
-    def load(cls, repo: Repo) -> History:
-        refs, head = _read_refs(repo)
+    def load(cls, repo: Repo, remote: str | None = None) -> History:
+        """The graph of the tags, the local branches and ``remote``'s remote-tracking ones
+        (None: every remote's; :func:`relnotes.git.repo.branch_ref` decides)."""
+        refs, head = _read_refs(repo, remote)
         h = cls(repo, refs, head)
         path = _cache_path(repo)
         if path is not None:
@@ -195,8 +198,9 @@ class History(GraphQuestions):
         self._changed = False
 
 
-def _read_refs(repo: Repo) -> tuple[dict[str, str], str | None]:
-    """Branches, remote branches and tags (peeled to their commits), and HEAD's commit.
+def _read_refs(repo: Repo, remote: str | None = None) -> tuple[dict[str, str], str | None]:
+    """Branches, ``remote``'s remote-tracking branches and tags (peeled to their commits),
+    and HEAD's commit.
 
     One ``for-each-ref``; HEAD is read from the git directory (``ref: refs/heads/…``
     or a detached commit), with ``rev-parse`` only for anything unusual.
@@ -206,6 +210,8 @@ def _read_refs(repo: Repo) -> tuple[dict[str, str], str | None]:
     refs: dict[str, str] = {}
     for line in out.splitlines():
         sha, kind, peeled, peeled_kind, name = line.split(" ", 4)
+        if not name.startswith("refs/tags/") and branch_ref(name, remote) is None:
+            continue  # another remote's branch (a fork's): not one of ours
         if kind == "commit":
             refs[name] = sha
         elif kind == "tag" and peeled_kind == "commit":

@@ -45,6 +45,22 @@ class Ref(NamedTuple):
     remote: bool
 
 
+def branch_ref(full: str, remote: str | None) -> Ref | None:
+    """``refs/heads/B`` or ``refs/remotes/REMOTE/B`` as a branch (commit left empty), or
+    None for any other ref.  The one rule for which branches relnotes lists: local ones and
+    ``remote``'s remote-tracking ones (``None``: every remote's), never another remote's,
+    so a fetched fork's ``release-1.0.0`` cannot stand in for origin's."""
+    if full.startswith("refs/heads/"):
+        name = full[len("refs/heads/"):]
+        return Ref(name, name, "", False)
+    if full.startswith("refs/remotes/"):
+        name = full[len("refs/remotes/"):]
+        owner, _, branch = name.partition("/")
+        if branch and branch != "HEAD" and (remote is None or owner == remote):
+            return Ref(name, branch, "", True)
+    return None
+
+
 # -- GitPython, loaded on first use ---------------------------------------------------------
 
 
@@ -250,21 +266,16 @@ class Repo(ObjectReading):
         check_revision(rev, what)
         return self.try_run("rev-parse", "--verify", "-q", revs=[f"{rev}^{{commit}}"])
 
-    def branches(self) -> list[Ref]:
-        """Local and remote-tracking branches, one for-each-ref call."""
+    def branches(self, remote: str | None) -> list[Ref]:
+        """Local branches and ``remote``'s remote-tracking ones (see :func:`branch_ref`),
+        one for-each-ref call."""
         out = self.run("for-each-ref", "--format=%(refname)%00%(objectname)", "refs/heads", "refs/remotes")
         refs = []
         for line in out.splitlines():
             full, _, sha = line.partition("\0")
-            if full.startswith("refs/heads/"):
-                name = full[len("refs/heads/"):]
-                refs.append(Ref(name, name, sha, False))
-            elif full.startswith("refs/remotes/"):
-                name = full[len("refs/remotes/"):]
-                remote, _, branch = name.partition("/")
-                if branch == "HEAD":
-                    continue
-                refs.append(Ref(name, branch, sha, True))
+            ref = branch_ref(full, remote)
+            if ref is not None:
+                refs.append(ref._replace(commit=sha))
         return refs
 
     def tag_names(self) -> list[str]:
@@ -290,6 +301,13 @@ class Repo(ObjectReading):
         # path (a change could add a file named "origin/main^{commit}...HEAD")
         return self.run("diff", "--name-status", "-z", "--find-renames", revs=[f"{base}^{{commit}}...HEAD"],
                         strip=False, end_of_revisions=True)
+
+    def merge_base(self, base: str) -> str | None:
+        """The merge base of ``base``'s commit and HEAD (what ``BASE...HEAD`` compares
+        from), or None when git finds none."""
+        check_revision(base, "--base")
+        out = self.try_run("merge-base", revs=[f"{base}^{{commit}}", "HEAD"])
+        return out if out and _SHA.fullmatch(out) else None
 
     def messages(self, base: str) -> str:
         """Every commit message in ``base..HEAD``, each followed by a NUL."""

@@ -28,41 +28,16 @@ from __future__ import annotations
 
 import re
 
+from relnotes.markdown.html_blocks import html_kind
+
 TOP = "top"  # a line at the top level (no open container), not code
 NESTED = "nested"  # inside a block quote or list item
 CODE = "code"  # part of a fenced or indented code block, fence lines included
 HTML = "html"  # a line of an HTML block after its first
+COMMENT = "comment"  # a line of an HTML block that starts with '<!--' (only with comments=True)
 
-# CommonMark's HTML block start conditions 1-5 (each ends at a line holding its end) and
-# the block tag names of condition 6 (which ends at a blank line, as 7 does).
-_HTML_1 = re.compile(r"<(?:script|pre|style|textarea)(?:[ \t>]|\Z)", re.I)
-_HTML_ENDS = (("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>"))
-_HTML_6 = re.compile(
-    r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
-    r"dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|"
-    r"html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|"
-    r"section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?:[ \t>]|/>|\Z)", re.I)
-_ATTR = r"(?:[ \t]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t]*=[ \t]*(?:[^ \t\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)"
-_HTML_7 = re.compile(r"(?:<[A-Za-z][A-Za-z0-9-]*" + _ATTR + r"*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*\Z")
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*\Z")
 _DEF = re.compile(r"\[((?:[^\\\[\]]|\\.){1,999})\]:[ \t]*(\S*)")
-
-
-def html_kind(t: str) -> tuple[int, str]:
-    """The HTML block ``t`` (indentation removed) starts: (kind 1-7, its end string), or (0, "")."""
-    m = _HTML_1.match(t)
-    if m:
-        return 1, "</" + m.group(0)[1:].rstrip(" \t>").lower() + ">"
-    for i, (start, end) in enumerate(_HTML_ENDS):
-        if t.startswith(start):
-            return (2, 3, 5)[i], end
-    if t.startswith("<!") and t[2:3].isascii() and t[2:3].isalpha():
-        return 4, ">"
-    if _HTML_6.match(t):
-        return 6, ""
-    if _HTML_7.match(t):
-        return 7, ""
-    return 0, ""
 
 
 class Outline:
@@ -134,7 +109,8 @@ class BlockTracker:
     :meth:`finish`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, comments: bool = False) -> None:
+        self.comments = comments  # report '<!--' HTML blocks (CommonMark's type 2) as COMMENT
         self.stack: list[object] = []  # "quote" or _Item, outermost first
         self.leaf: str | None = None  # None, "para", "fence", "icode"
         self.fence: tuple[str, int, int, int] | None = None  # char, length, indent, line
@@ -233,7 +209,7 @@ class BlockTracker:
         elif end in (s.lower() if kind == 1 else s):
             self.html = None
             self.leaf = None
-        return HTML
+        return COMMENT if kind == 2 and self.comments else HTML
 
     def _definition(self, t: str) -> bool:
         """Record ``t`` as a link reference definition if it starts one."""
@@ -351,10 +327,12 @@ class BlockTracker:
                 kind, end = html_kind(t)
                 if kind and not (kind == 7 and self.leaf == "para"):
                     self.leaf = None
-                    rest = t.lower() if kind == 1 else t[{2: 4, 3: 2, 4: 2, 5: 9}.get(kind, 0):]
+                    rest = t.lower() if kind == 1 else t  # as cmark: the end may overlap the start (<!-->, <?>)
                     if kind >= 6 or end not in rest:
                         self.leaf = "html"
                         self.html = (kind, end, self.at)
+                    if kind == 2 and self.comments:
+                        return COMMENT
                     return NESTED if nested else TOP
             if self.leaf != "para" and t[:1] == "[" and self._definition(t):
                 self.leaf = None
@@ -398,3 +376,5 @@ def scan(lines: list[str]) -> tuple[list[str], list[int], Outline]:
             kinds.append(tracker.feed(line))
     tracker.finish()
     return kinds, tracker.unclosed, tracker.outline
+
+

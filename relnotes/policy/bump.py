@@ -198,7 +198,7 @@ def _from_git(cfg: Config, repo, below: Version | None) -> tuple[Version | None,
             v = version_of_branch(name, cfg.tag)
             if v is not None:
                 found.append((v, f"tag {name}"))
-    for ref in repo.branches():
+    for ref in repo.branches(cfg.remote):
         v = version_of_branch(ref.branch, cfg.release_branch)
         if v is not None:
             found.append((v, f"release branch {ref.name}"))

@@ -95,7 +95,7 @@ def backports(cfg: Config, on: date) -> tuple[list[BackportRow], list[str]]:
     policy.calendar_of(cfg)  # "supported" needs a support policy: without one, say so first
 
     with Repo(cfg.root) as repo:
-        return _backports(cfg, on, repo, History.load(repo))
+        return _backports(cfg, on, repo, History.load(repo, cfg.remote))
 
 
 def _backports(cfg: Config, on: date, repo, h) -> tuple[list[BackportRow], list[str]]:
@@ -198,7 +198,7 @@ def when(cfg: Config, target: str) -> WhenResult:
     """The earliest release that shipped a commit or PR ``#N`` (or a backport of it), and
     every other release line that carries it."""
     with Repo(cfg.root) as repo:
-        h = History.load(repo)
+        h = History.load(repo, cfg.remote)
         try:
             return _when(cfg, repo, h, target)
         finally:

@@ -31,7 +31,7 @@ from relnotes.notes import formats
 from relnotes.version import Version, version_of_branch
 
 CACHE_NAME = "notes-outline-v1.marshal"
-FETCH_HINT = "git fetch origin '+refs/heads/{pattern}:refs/remotes/origin/{pattern}'"
+FETCH_HINT = "git fetch {remote} '+refs/heads/{pattern}:refs/remotes/{remote}/{pattern}'"
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def _sources(cfg: Config, repo) -> list[tuple[str, str, Version | None]]:
     """(ref name, commit, version of the branch or None for main): local refs first."""
     seen: set[str] = set()
     out = []
-    for ref in sorted(repo.branches(), key=lambda r: r.remote):  # local before remote-tracking
+    for ref in sorted(repo.branches(cfg.remote), key=lambda r: r.remote):  # local before remote-tracking
         if ref.branch in seen:
             continue
         v = version_of_branch(ref.branch, cfg.release_branch)
@@ -147,7 +147,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
         why = "this is a shallow clone and " if repo.is_shallow() else ""
         warnings.append(f"{why}git knows no release branch ({pattern}, local or remote-tracking): "
                         f"only {cfg.main_branch}'s notes are listed; fetch them with: "
-                        + FETCH_HINT.format(pattern=pattern))
+                        + FETCH_HINT.format(pattern=pattern, remote=cfg.remote))
     ids = _partial_guard(cfg, repo, len(sources),
                          lambda: repo.blob_ids([f"{commit}:{cfg.notes_file}" for _, commit, _ in sources]))
     # outlines depend on the format a blob is read as: one cache per format
@@ -194,7 +194,8 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     if not candidates:
         raise StateError(f"no release section found in {cfg.notes_file} on {cfg.main_branch} or any release branch",
                          hint="run relnotes from a clone that has the branches: " +
-                              FETCH_HINT.format(pattern=cfg.release_branch.replace("{version}", "*")))
+                              FETCH_HINT.format(pattern=cfg.release_branch.replace("{version}", "*"),
+                                                                remote=cfg.remote))
     chosen = []
     for group in candidates.values():
         group.sort(key=lambda rs: rs[0], reverse=True)
