@@ -5,6 +5,8 @@ most ~400 lines, and the import-linter contracts kept — and each check can fai
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 import shutil
 import subprocess
 import sys
@@ -221,3 +223,60 @@ def test_an_upward_import_breaks_the_layers_contract(tmp_path):
                        env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"})
     assert r.returncode == 1, r.stdout + r.stderr
     assert "relnotes.config.keys -> relnotes.flows.build" in r.stdout
+
+
+# -- what the docstrings name exists ----------------------------------------------------------
+
+
+_REF = re.compile(r"\brelnotes(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_LOCAL = re.compile(r":(?:mod|func|class|data):`~?([A-Za-z_][A-Za-z0-9_.]*)`")  # :meth: is the class's
+
+
+def _resolves(ref: str, base=None) -> bool:
+    parts = ref.split(".")
+    if base is not None:
+        obj = base
+        for a in parts:
+            if not hasattr(obj, a):
+                return False
+            obj = getattr(obj, a)
+        return True
+    for k in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:k]))
+        except ImportError:
+            continue
+        for a in parts[k:]:
+            if not hasattr(obj, a):
+                return False
+            obj = getattr(obj, a)
+        return True
+    return False
+
+
+def test_docstrings_name_modules_and_functions_that_exist():
+    """A module, function or class a docstring or comment names (``relnotes.x.y``,
+    ``:func:`name```) exists: a move leaves no reader looking for the old place."""
+    stale = []
+    for path in sorted((ROOT / "relnotes").rglob("*.py")):
+        mod_name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        mod = importlib.import_module(mod_name)
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for ref in _REF.findall(line):
+                if not ref.endswith((".yaml", ".lock", ".md")) and not _resolves(ref.rstrip(".")):
+                    stale.append(f"{path.relative_to(ROOT)}:{i}: {ref}")
+            for ref in _LOCAL.findall(line):
+                if not ref.startswith("relnotes.") and not _resolves(ref, mod) and "." not in ref:
+                    stale.append(f"{path.relative_to(ROOT)}:{i}: {ref} (not in this module)")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    stale += [f"pyproject.toml: {r}" for r in _REF.findall(pyproject)
+              if r.count(".") == 1 and r != "relnotes.cli" and not _resolves(r) and not r.startswith("relnotes.lock")]
+    assert stale == []
+
+
+def test_no_user_facing_text_names_a_module():
+    """What ``relnotes schema config`` prints is for users: it names keys, not modules
+    (a module move once changed it)."""
+    from relnotes.config.keys import SCHEMA
+
+    assert not re.search(r"\brelnotes\.[a-z_]+\.[a-z_]+", str(SCHEMA))

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import corpus
@@ -181,3 +182,28 @@ def test_a_command_loads_its_own_group_only():
     loaded = r.stdout.strip().splitlines()[-1]
     assert "relnotes.cli.asking" in loaded and "relnotes.cli.maintaining" not in loaded, r.stdout + r.stderr
     assert "relnotes.flows.cut" not in loaded
+
+
+# -- each command loads what it uses (as measured for the review of the new layout) --------------
+
+
+def _loaded(args: list[str], cwd: Path) -> set[str]:
+    code = ("import sys\nsys.argv = ['relnotes', *sys.argv[1:]]\nfrom relnotes.__main__ import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write('\\nLOADED=' + ' '.join(sorted(m for m in sys.modules if m.startswith('relnotes'))))")
+    r = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    return set(r.stderr.rsplit("LOADED=", 1)[1].split())
+
+
+def test_templates_listing_loads_only_the_catalog(tmp_path):
+    """`templates` lists the catalog: it loads no migration, flow or git code."""
+    loaded = _loaded(["templates"], tmp_path)
+    heavy = ("relnotes.migrate", "relnotes.flows", "relnotes.git.repo", "relnotes.git.history", "relnotes.render.sandbox")
+    assert not {m for m in loaded if m.startswith(heavy)}, sorted(loaded)
+
+
+def test_build_does_not_load_the_static_site_or_the_history_questions(tmp_path):
+    """`build` loads no question (the site, history, upgrade, when): `show --format page`
+    has its own CLI module."""
+    loaded = _loaded(["build", "--draft"], tmp_path)
+    assert not {m for m in loaded if m.startswith("relnotes.questions")}, sorted(loaded)

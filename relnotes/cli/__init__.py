@@ -4,7 +4,8 @@ This package is the only code that prints, prompts or exits.  Each command loads
 configuration, calls one library function, and reports its result; every expected
 failure arrives as a RelnotesError and leaves as ``error: …`` on stderr with the
 error's exit code.  Commands live in one module per group (``contributing``,
-``gating``, ``maintaining``, ``releasing``, ``asking``, ``migrating``, ``browsing``) and register on
+``gating``, ``maintaining``, ``showing``, ``releasing``, ``asking``, ``describing``, ``migrating``,
+``browsing``) and register on
 ``app`` (``common.py``) when their module is imported.
 
 Only the invoked command's group is imported (:data:`COMMANDS` names it, as pip's
@@ -26,18 +27,19 @@ from typer.main import get_command_name
 from relnotes.cli import common as app_module
 from relnotes.cli.common import APP_SETTINGS, closed_pipe, err, internal, report, state
 
-__all__ = ["COMMANDS", "GROUPS", "app", "app_for", "load_groups", "main"]
+__all__ = ["COMMANDS", "GROUPS", "app", "app_for", "load_for", "load_groups", "main"]
 
 # The module of each command, in --help order.  Importing a group's module registers
 # its commands on the app; tests/test_cli.py keeps this table and the modules in step.
-GROUPS = ("contributing", "gating", "maintaining", "releasing", "asking", "migrating", "browsing")
+GROUPS = ("contributing", "gating", "maintaining", "showing", "releasing", "asking", "describing", "migrating",
+          "browsing")
 COMMANDS = {
     "init": "contributing", "new": "contributing", "check": "gating",
-    "build": "maintaining", "show": "maintaining", "cut": "maintaining", "patch": "maintaining",
+    "build": "maintaining", "show": "showing", "cut": "maintaining", "patch": "maintaining",
     "stamp": "maintaining", "release": "maintaining", "archive": "maintaining",
     "rc": "releasing", "tag": "releasing",
     "schedule": "asking", "support": "asking", "backports": "asking", "when": "asking", "next": "asking",
-    "schema": "migrating", "templates": "migrating", "import": "migrating",
+    "schema": "describing", "templates": "describing", "import": "migrating",
     "history": "browsing", "upgrade": "browsing", "site": "browsing",
 }
 
@@ -82,6 +84,14 @@ def _invoked_command(args: list[str]) -> str | None:
     return None
 
 
+def load_for(args: list[str]) -> typer.Typer:
+    """Import the command group ``args`` invoke (every group for ``--help``, a typo or a
+    shell asking for completions); the app they registered on.  ``relnotes.__main__``
+    calls this while the start-up objects are being frozen."""
+    wanted = None if os.environ.get(_COMPLETE_VAR) else _invoked_command(args)
+    return load_groups(COMMANDS[wanted]) if wanted in COMMANDS else load_groups()
+
+
 def app_for(args: list[str]) -> typer.Typer:
     """``app`` with only the command ``args`` invoke, or all of it when that is unclear.
 
@@ -93,10 +103,10 @@ def app_for(args: list[str]) -> typer.Typer:
     completions (``_RELNOTES_COMPLETE`` set) also gets the full app: it completes any
     command, and only the full app carries typer's completion support.
     """
+    app = load_for(args)
     if os.environ.get(_COMPLETE_VAR):
-        return load_groups()
+        return app
     wanted = _invoked_command(args)
-    app = load_groups(COMMANDS[wanted]) if wanted in COMMANDS else load_groups()
     groups = [g for g in app.registered_groups if g.name == wanted]
     commands = [c for c in app.registered_commands if _name(c) == wanted]
     if not groups and not commands:

@@ -7,7 +7,8 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.common import command, json_text, load_config, out, rows
+from relnotes.cli.common import command, json_text, out, rows
+from relnotes.cli.context import load_config
 from relnotes.policy import bump
 from relnotes.policy import calendar as policy
 from relnotes.questions import shipping

@@ -7,7 +7,8 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.common import command, err, json_text, load_config, out
+from relnotes.cli.common import command, err, json_text, out
+from relnotes.cli.context import load_config
 from relnotes.policy import calendar as policy
 from relnotes.questions import site as site_lib
 from relnotes.questions import site as site_question

@@ -26,9 +26,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from relnotes import __version__, lock
+from relnotes import __version__
 from relnotes.cli.examples import epilog
-from relnotes.config import projects
 from relnotes.errors import FileSystemError, InternalError, RelnotesError, ValidationError
 
 APP_SETTINGS: dict[str, Any] = dict(
@@ -189,34 +188,6 @@ def fail(e: RelnotesError):
         raise
     report(e)
     raise typer.Exit(e.exit_code) from None
-
-
-def load_config():
-    """The configuration of the project the command works on (in a monorepo: ``--project``,
-    else the working directory's); a mutating command holds the repository lock from here on."""
-    workspace = projects.load(state["config"])
-    cfg = projects.select(workspace, projects.selected_name(state["project"]))
-    hold_lock(cfg.root)
-    return cfg
-
-
-def load_workspace():
-    """Every project (``relnotes.config.projects.Workspace``) and the name ``--project`` gives, if any."""
-    workspace = projects.load(state["config"])
-    hold_lock(workspace.root.root)
-    return workspace, projects.selected_name(state["project"])
-
-
-def hold_lock(root) -> None:
-    """In a mutating command, take the repository lock for ``root`` until it returns.
-
-    ``load_config`` calls this; a command that runs before any configuration exists
-    (``init``) calls it with the root it found.
-    """
-    if state["lock"] is not None:
-        stack, command_name = state["lock"]
-        state["lock"] = None
-        stack.enter_context(lock.held(root, command_name))
 
 
 def json_text(data) -> str:

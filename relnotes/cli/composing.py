@@ -6,7 +6,7 @@ numbers from an optional prompt; both are checked at the prompt and asked again 
 typo (click's ``value_proc``), so nothing is typed in vain.  When the entry text
 fails validation, the problems are shown and the user is offered the editor again;
 whatever they answer, their text stays in the fragment file (the same rule as
-``new --edit``, decided in :func:`relnotes.flows.lifecycle.finish_edit`).
+``new --edit``, decided in :func:`relnotes.flows.new.finish_edit`).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def ask_required_fields(declared, given: dict) -> dict:
                                             value_proc=partial(_pick, spec.values), err=True)
             continue
         given[spec.name] = typer.prompt(f"{spec.name}{what}", err=True,
-                                        value_proc=partial(_typed_answer, spec, check_value=check_value))
+                                        value_proc=partial(_typed_answer, spec))
     return given
 
 
@@ -100,7 +100,7 @@ def _pick(values: tuple[str, ...], answer: str) -> str:
     raise typer.BadParameter(f"{text!r} is not one of them; type a number from 1 to {len(values)} or a word above")
 
 
-def _typed_answer(spec, answer: str, check_value):
+def _typed_answer(spec, answer: str):
     value: object = answer.strip()
     if spec.type == "integer":
         text = answer.strip()

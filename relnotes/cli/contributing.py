@@ -10,7 +10,8 @@ from typing import Annotated, Any, Literal, Optional
 import typer
 
 from relnotes.cli import composing, setting_up
-from relnotes.cli.common import command, hold_lock, load_config, out
+from relnotes.cli.common import command, out
+from relnotes.cli.context import hold_lock, load_config
 from relnotes.config import load as config
 from relnotes.config import load as config_mod
 from relnotes.config.fields import cli_values

@@ -12,7 +12,8 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from relnotes.cli.common import command, err, load_workspace, out
+from relnotes.cli.common import command, err, out
+from relnotes.cli.context import load_workspace
 from relnotes.config import projects
 from relnotes.errors import UsageError
 from relnotes.gate import check as check_mod

@@ -1,22 +1,20 @@
-"""Commands maintainers run on release days: ``build``, ``show``, ``cut``, ``patch``, ``stamp``, ``release``, ``archive``."""
+"""Commands maintainers run on release days: ``build``, ``cut``, ``patch``, ``stamp``, ``release``, ``archive``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from relnotes.cli.common import command, err, json_text, load_config, out
+from relnotes.cli.common import command, err, out
+from relnotes.cli.context import load_config
 from relnotes.flows import archive as archive_flow
 from relnotes.flows import build as build_flow
 from relnotes.flows import cut as cut_flow
 from relnotes.flows import patch as patch_flow
-from relnotes.flows import publishing, steps
 from relnotes.flows import release as release_flow
-from relnotes.flows import show as show_flow
 from relnotes.flows import stamp as stamp_flow
-from relnotes.markdown.safehtml import markdown_to_html
-from relnotes.questions import site
+from relnotes.flows import steps
 
 
 @command(mutating=True)
@@ -39,34 +37,6 @@ def build(
         out(f"{len(res.already_present)} fragment(s) were already in {cfg.notes_file}; not added again")
     if res.removed:
         out(f"removed {len(res.removed)} fragment(s)")
-
-
-@command()
-def show(
-    version: Annotated[Optional[str], typer.Argument(help="The release (default: the top one).")] = None,
-    fmt: Annotated[Literal["md", "json", "html", "page"],
-                   typer.Option("--format", help="Output format: html is a fragment to embed, "
-                                                 "page a complete styled HTML page.")] = "md",
-    github_output: Annotated[bool, typer.Option(
-        "--github-output", help="Also append tag=, title=, prerelease= and body to the file $GITHUB_OUTPUT names.")] = False,
-) -> None:
-    """Print one release's notes, for example as a GitHub release body."""
-    cfg = load_config()
-    data = show_flow.show(cfg, version)
-    if (fmt == "json" and data["version"]) or github_output:
-        page = publishing.page(cfg, version)
-        data.update(tag=page.tag, release=page.version, prerelease=page.prerelease, body=page.body)
-        if github_output:
-            publishing.write_github_output(page)
-    if fmt == "page":
-        out(site.release_page(cfg, version).rstrip("\n"))
-        return
-    if fmt == "json":
-        out(json_text(data))
-    elif fmt == "html":
-        out(markdown_to_html(data["markdown"]).rstrip("\n"))
-    else:
-        out(data["markdown"].rstrip("\n"))
 
 
 @command(mutating=True)

@@ -1,4 +1,4 @@
-"""Moving to relnotes and editor support: ``schema``, ``templates``, ``import notes``, ``import towncrier``."""
+"""Moving to relnotes: ``import notes`` and ``import towncrier``."""
 
 from __future__ import annotations
 
@@ -9,38 +9,15 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from relnotes import fsio
-from relnotes.cli.common import command, err, import_app, json_text, load_config, out
+from relnotes.cli.common import command, err, import_app, out
+from relnotes.cli.context import load_config
 from relnotes.config import load as config
-from relnotes.config import schema as config_schema
 from relnotes.errors import UsageError
 from relnotes.flows import scaffold
-from relnotes.fragments import fragment
 from relnotes.migrate import notes_import as importer
 from relnotes.migrate import towncrier
 from relnotes.migrate import towncrier_config as migration
 from relnotes.migrate.towncrier_config import table_span
-from relnotes.render import catalog as template_catalog
-
-
-@command()
-def schema(
-    which: Annotated[str, typer.Argument(help="'fragment', 'config' or 'all'.")] = "all",
-) -> None:
-    """Print JSON Schemas for fragment front matter and relnotes.yaml (for editors)."""
-    cfg = load_config()
-    schemas = {"fragment": fragment.json_schema(cfg.sections, cfg.fields), "config": config_schema.json_schema()}
-    if which == "all":
-        out(json_text(schemas))
-    elif which in schemas:
-        out(json_text(schemas[which]))
-    else:
-        raise UsageError(f"unknown schema {which!r}", hint="use fragment, config or all")
-
-
-@command()
-def templates() -> None:
-    """List the built-in templates, the variables each receives, and how to override one."""
-    out(template_catalog.as_text().rstrip("\n"))
 
 
 @command(import_app, name="notes", mutating=True)

@@ -6,7 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from relnotes.cli.common import command, err, load_config, out
+from relnotes.cli.common import command, err, out
+from relnotes.cli.context import load_config
 from relnotes.flows import publishing
 
 

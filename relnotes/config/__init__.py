@@ -1,4 +1,4 @@
-"""``relnotes.yaml`` (or ``[tool.relnotes]``) into a frozen, validated :class:`Config`.
+"""``relnotes.yaml`` (or ``[tool.relnotes]``) into a frozen, validated :class:`~relnotes.config.records.Config`.
 
 ``keys`` is the declarative table of every key; ``rules`` checks and coerces each
 value; ``records`` holds the frozen records; ``load`` finds, reads, caches and builds

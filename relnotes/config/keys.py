@@ -134,7 +134,7 @@ SCHEMA: dict[str, Any] = {
         "heading": ("heading", "Breaking changes",
                     "The category 'group' gathers breaking entries under (### HEADING): one line."),
     },
-    "projects": ("projects", [], "A monorepo's packages, each with its own notes (relnotes.config.projects): a list of "
+    "projects": ("projects", [], "A monorepo's packages, each with its own notes: a list of "
                                  "{name, path, ...} where '...' is any other key of this file, its paths relative to "
                                  "the package's path (a package takes the keys it does not set from here), or of "
                                  "package paths whose directory holds the package's own relnotes.yaml."),

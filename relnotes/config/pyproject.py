@@ -10,7 +10,7 @@ headers, dotted keys, inline tables), and the validated mappings carry those
 positions the way ruamel's do (``mapping.lc.key(name)``), so every message names
 ``pyproject.toml:LINE:COL``.  A key the scan cannot place is reported at its table.
 
-:func:`render_table` writes a ``[tool.relnotes]`` table (``relnotes import towncrier
+:func:`relnotes.config.toml_writer.render_table` writes a ``[tool.relnotes]`` table (``relnotes import towncrier
 --to pyproject``).
 """
 

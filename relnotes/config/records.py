@@ -158,7 +158,7 @@ class Config(Record):
     project: str
     repository: str
     notes_file: str
-    notes_format: str  # "releases" | "keepachangelog" (relnotes.notes.releases.parse reads it)
+    notes_format: str  # "releases" | "keepachangelog" (relnotes.notes.formats.parse reads it)
     fragments_dir: str
     templates_dir: str
     sections: tuple[str, ...]

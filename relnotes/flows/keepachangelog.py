@@ -4,9 +4,9 @@ A Keep a Changelog project releases from one branch: fragments are built into
 ``## [Unreleased]``; ``release`` builds, then turns ``[Unreleased]`` into
 ``## [X.Y.Z] - DATE`` under a fresh, empty ``## [Unreleased]``, points the compare
 links at the new tag and writes the version files; ``tag`` tags the commit.  There are
-no release branches, so ``cut``, ``patch`` and ``archive`` refuse (:func:`not_used`).
+no release branches, so ``cut``, ``patch`` and ``archive`` refuse (:func:`relnotes.flows.steps.not_used`).
 
-Like :mod:`relnotes.flows.lifecycle`: checks first, then writes; nothing prints or exits.
+Like every flow: checks first, then writes; nothing prints or exits.
 """
 
 from __future__ import annotations

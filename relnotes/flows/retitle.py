@@ -1,7 +1,7 @@
 """Setting the unreleased top section's version to the one the changes make: what ``cut``
 and ``release`` do under ``versioning: semver`` (or ``release --version``).
 
-Apart from :mod:`relnotes.flows.releasing` (which runs the commands) and :mod:`relnotes.policy.bump`
+Apart from :mod:`relnotes.flows.cut` and :mod:`relnotes.flows.release` (which run the commands) and :mod:`relnotes.policy.bump`
 (which only answers the question), since changing a heading must also move the version
 files and, before a cut, be committed: the release branch is made from HEAD.
 """

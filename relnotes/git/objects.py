@@ -4,7 +4,7 @@ It exists apart from :mod:`relnotes.git.repo` because reading file contents and
 directory listings at many revisions at once (``REV:PATH`` texts, blob ids, the files
 under a directory) is one job with its own batching rules, separate from starting git
 processes, validating what reaches them and asking refs and state questions.  The
-methods here go through the persistent ``cat-file`` that :meth:`Repo._objects` owns
+methods here go through the persistent ``cat-file`` that :meth:`Repo.read_objects` owns
 (and :meth:`Repo.close` reaps) and through :meth:`Repo.run`; this module never
 imports GitPython.
 """
@@ -35,11 +35,11 @@ def object_names(specs: list[str]) -> list[tuple[int, bytes]]:
 
 
 class ObjectReading:
-    """Blob and tree reading for :class:`relnotes.git.repo.Repo` (needs its ``run`` and ``_objects``)."""
+    """Blob and tree reading for :class:`relnotes.git.repo.Repo` (needs its ``run`` and ``read_objects``)."""
 
     # What Repo defines; declared here for the type checker only.
     run: Callable[..., Any]
-    _objects: Callable[[list[bytes]], list[tuple[bytes, bytes, bytes] | None]]
+    read_objects: Callable[[list[bytes]], list[tuple[bytes, bytes, bytes] | None]]
 
     def read_blobs(self, specs: list[str]) -> list[str | None]:
         """Many texts by object name — ``REV:PATH``, ``:PATH`` (the index) or a blob id —
@@ -47,7 +47,7 @@ class ObjectReading:
         (:class:`relnotes.git.catfile.CatFile`)."""
         found: list[str | None] = [None] * len(specs)
         asked = object_names(specs)
-        for (i, _), obj in zip(asked, self._objects([name for _, name in asked])):
+        for (i, _), obj in zip(asked, self.read_objects([name for _, name in asked])):
             if obj is not None and obj[1] == b"blob":
                 found[i] = obj[2].decode("utf-8", errors="replace")
         return found
@@ -89,7 +89,7 @@ class ObjectReading:
         top = "" if top == "." else top
         for rev in revs:
             check_revision(rev)
-        roots = dict(zip(revs, self._objects([f"{rev}:{top}".encode("utf-8") for rev in revs])))
+        roots = dict(zip(revs, self.read_objects([f"{rev}:{top}".encode("utf-8") for rev in revs])))
         trees: dict[bytes, list[tuple[bool, str, bytes]]] = {}
         for obj in roots.values():
             if obj is not None and obj[1] == b"tree":
@@ -99,7 +99,7 @@ class ObjectReading:
                              if is_tree and sha not in trees})
             if not wanted:
                 break
-            for sha, obj in zip(wanted, self._objects(wanted)):
+            for sha, obj in zip(wanted, self.read_objects(wanted)):
                 trees[sha] = tree_entries(obj[2], len(sha) // 2) if obj is not None and obj[1] == b"tree" else []
 
         def walk(sha: bytes, prefix: str) -> Iterator[str]:

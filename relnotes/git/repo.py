@@ -371,7 +371,7 @@ class Repo(ObjectReading):
         check_tag(name)
         self.run("push", "--quiet", revs=[remote, f"refs/tags/{name}"])
 
-    def _objects(self, requests: list[bytes]) -> list[tuple[bytes, bytes, bytes] | None]:
+    def read_objects(self, requests: list[bytes]) -> list[tuple[bytes, bytes, bytes] | None]:
         if self._cat is None:
             self._cat = CatFile(self._repo.git, self._mod, _translate)
         return self._cat.objects(requests)

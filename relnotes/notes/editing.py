@@ -17,6 +17,16 @@ from relnotes.notes import model
 from relnotes.notes.model import Archive, Release
 
 
+def _may_be_structure(block: str) -> bool:
+    """Whether a rendered entry has a line that could be (or open) notes structure: one not
+    indented as an entry's continuation, a fence, or an HTML tag at a line's start.  The
+    built-in layout never makes one; a template override can."""
+    for line in block.split("\n")[1:]:
+        if line and not line.startswith("  "):
+            return True
+    return "```" in block or "~~~" in block or "\n  <" in block or "\n   <" in block
+
+
 class CategorySpan:
     """A category's key and lines ``[start, end)``, moved by hand while entries go in."""
 
@@ -124,6 +134,12 @@ class NotesEditing:
                 cats.sort(key=lambda c: c.start)
             if at <= body_end:
                 body_end += n
+            if _may_be_structure(block):  # its lines may open or close blocks: read them as the scan does
+                self.reindex()
+                rel = self.releases[self._index_of(rel)]
+                cats = [CategorySpan(c.key, c.start, c.end) for c in rel.categories]
+                body_end = rel.body_end
+                changed = False
         if changed:
             self.reindex()
 

@@ -1,0 +1,36 @@
+"""What relnotes can describe without a project: ``schema`` (JSON Schemas for editors)
+and ``templates`` (the built-in templates and what each receives)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from relnotes.cli.common import command, json_text, out
+from relnotes.cli.context import load_config
+from relnotes.config import schema as config_schema
+from relnotes.errors import UsageError
+from relnotes.fragments import fragment
+from relnotes.render import catalog as template_catalog
+
+
+@command()
+def schema(
+    which: Annotated[str, typer.Argument(help="'fragment', 'config' or 'all'.")] = "all",
+) -> None:
+    """Print JSON Schemas for fragment front matter and relnotes.yaml (for editors)."""
+    cfg = load_config()
+    schemas = {"fragment": fragment.json_schema(cfg.sections, cfg.fields), "config": config_schema.json_schema()}
+    if which == "all":
+        out(json_text(schemas))
+    elif which in schemas:
+        out(json_text(schemas[which]))
+    else:
+        raise UsageError(f"unknown schema {which!r}", hint="use fragment, config or all")
+
+
+@command()
+def templates() -> None:
+    """List the built-in templates, the variables each receives, and how to override one."""
+    out(template_catalog.as_text().rstrip("\n"))
