@@ -35,8 +35,7 @@ def main() -> None:
 
     gc.disable()
     try:
-        from relnotes.cli import load_for  # typer loads with it: after --version is answered
-        from relnotes.cli import main as cli_main
+        from relnotes.cli import load_for, main as cli_main  # typer loads with it: after --version is answered
 
         load_for(sys.argv[1:])  # the invoked command's group and the library it uses, frozen with the rest
     finally:
