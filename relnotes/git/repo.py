@@ -290,6 +290,12 @@ class Repo(ObjectReading):
         return self.run("diff", "--name-status", "-z", "--find-renames", revs=[f"{base}^{{commit}}...HEAD"],
                         strip=False, end_of_revisions=True)
 
+    def merge_base(self, base: str) -> str | None:
+        """The merge base of ``base``'s commit and HEAD (what ``check --base`` compares
+        with), or None when there is none; ``base`` is checked like every revision."""
+        commit = self.resolve(base, "--base")
+        return self.try_run("merge-base", revs=[commit, "HEAD"]) or None if commit else None
+
     def messages(self, base: str) -> str:
         """Every commit message in ``base..HEAD``, each followed by a NUL."""
         return self.try_run("log", "--format=%B%x00", revs=[f"{base}..HEAD"]) or ""
