@@ -35,13 +35,13 @@ def main() -> None:
 
     gc.disable()
     try:
-        from relnotes.cli import load_for, main as cli_main  # typer loads with it: after --version is answered
+        from relnotes import cli  # typer loads with it: after --version is answered
 
-        load_for(sys.argv[1:])  # the invoked command's group and the library it uses, frozen with the rest
+        cli.load_for(sys.argv[1:])  # the invoked command's group and the library it uses, frozen with the rest
     finally:
         gc.freeze()
         gc.enable()
-    cli_main()
+    cli.main()
 
 
 if __name__ == "__main__":

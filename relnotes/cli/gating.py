@@ -40,7 +40,8 @@ def check(
                            workspace=workspace if workspace.packages else None,
                            chosen=chosen if workspace.packages else None)
     if base and (preview is not None or os.environ.get("GITHUB_STEP_SUMMARY")):
-        summary = preview_mod.markdown(chosen[0], report, chosen if workspace.packages else ())
+        summary = preview_mod.markdown(chosen[0], report, chosen if workspace.packages else (),
+                                       root=workspace.root)
         preview_mod.append_step_summary(summary)
         if preview is not None:  # the caller's own output file (like a shell redirection)
             try:

@@ -11,12 +11,13 @@ fragments of their own, and anything that cannot be mapped is reported.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
 from relnotes import fsio
 from relnotes.config.load import Config
-from relnotes.errors import UsageError
+from relnotes.errors import ContentError, FileSystemError, UsageError
 from relnotes.flows import new
 from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import Fragment, parse_text
@@ -47,6 +48,7 @@ class ImportPlan:
     fragments: list[Planned] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
     difference: str | None = None  # where build would not give the section back (None: byte for byte)
+    source: str = ""  # the notes file, as messages name it
 
 
 def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, list]]:
@@ -115,6 +117,7 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
     renderer = Renderer(cfg)
     plan = plan_notes_doc(cfg, doc, rel, renderer)
     plan.difference = rebuild_difference(cfg, doc, rel, plan, renderer)
+    check_plan(cfg, plan)
     return plan
 
 
@@ -127,7 +130,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
                          hint="import first and declare the fields afterwards, or make them optional "
                               "(required: false, perhaps with a default)")
     path = doc.path
-    plan = ImportPlan(str(rel.version) if rel.version else rel.title)
+    plan = ImportPlan(str(rel.version) if rel.version else rel.title, source=path)
     width = max(3, len(str(sum(len(split_blocks(doc, c.start + 1, c.end)) for c in rel.categories))))
     counter = 0
 
@@ -202,16 +205,36 @@ def _is_references(block: Block) -> bool:
     return block.kind == "prose" and all(entry.REF_DEF.match(ln) for ln in block.text.rstrip("\n").split("\n"))
 
 
-def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
-    """Write the planned fragments; refuses (before writing any) if a name is taken."""
-    taken = [p.name for p in plan.fragments if (cfg.fragments_path / p.name).exists()]
+def check_plan(cfg: Config, plan: ImportPlan) -> None:
+    """Every refusal of :func:`write_plan`, before anything is written.
+
+    :func:`plan_notes` ends with it, so ``--dry-run`` refuses exactly where (and as) the
+    real run does, which only adds the writing; ``write_plan`` runs it again first.
+    """
+    d = cfg.fragments_path
+    fsio.inside(cfg.root, d, what="fragments directory")
+    existing = d
+    while not os.path.lexists(existing) and existing != cfg.root:
+        existing = existing.parent
+    if not existing.is_dir():  # mkdir would fail half way: say so before writing anything
+        raise FileSystemError(f"{fsio.shown(cfg.root, existing)}: cannot create the fragments directory "
+                              f"{cfg.fragments_dir}: {fsio.shown(cfg.root, existing)} is not a directory",
+                              hint="move the file away, or set fragments_dir to another path")
+    # lexists: a symbolic link at a name, even one leading nowhere, is taken too
+    taken = [p.name for p in plan.fragments if os.path.lexists(d / p.name)]
     if taken:
         raise UsageError(f"{cfg.fragments_dir}/{taken[0]} already exists",
                          hint="import into an empty fragments directory, or build the pending fragments first")
     for p in plan.fragments:
         frag, problems = parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)
-        if problems:
-            raise UsageError(f"internal: imported fragment {p.name} would be invalid: {problems[0].message}")
+        if problems:  # an entry that check would refuse as a fragment (a javascript: link, raw HTML, …)
+            raise ContentError(f"{plan.source}:{p.source_line}: this entry cannot be imported: {problems[0].message}",
+                               hint="fix the entry in the notes file, or remove it there and add it with 'relnotes new'")
+
+
+def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
+    """Write the planned fragments, after :func:`check_plan` (nothing is written if it refuses)."""
+    check_plan(cfg, plan)
     fsio.make_dir(cfg.root, cfg.fragments_path, what="fragments directory")
     written = []
     for p in plan.fragments:

@@ -25,6 +25,7 @@ from relnotes.errors import ConfigError, ContentError, UsageError, ValidationErr
 from relnotes.flows import new
 from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import MAX_FRAGMENT_BYTES, parse_text
+from relnotes.migrate import towncrier_types
 from relnotes.version import whole_number
 
 # towncrier's built-in types: (key, display name)
@@ -78,14 +79,13 @@ def read_config(project_dir: Path, root: Path | None = None) -> TowncrierConfig:
             continue
         raw = fsio.read_bytes(root, path, what="towncrier configuration", limit=MAX_CONFIG_BYTES)
         try:
-            data = tomllib.loads(raw.decode("utf-8"))
+            text = raw.decode("utf-8")
+            data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise ConfigError(f"{path}: invalid TOML: {e}") from None
-        tc = data.get("tool", {}).get("towncrier")
+        tc = towncrier_types.check_document(data, path, text)  # every setting read is of its type
         if tc is None:
             continue
-        if not isinstance(tc, dict):
-            raise ConfigError(f"{path}: [tool.towncrier] must be a table")
         parsed = _parse_config(tc, path, project_dir)
         parsed.table, parsed.document = tc, data
         return parsed
@@ -102,12 +102,9 @@ def _parse_config(tc: dict, path: Path, project_dir: Path) -> TowncrierConfig:
     types: dict[str, tuple[str, bool]] = {}
     if isinstance(tc.get("type"), list):  # [[tool.towncrier.type]]
         for t in tc["type"]:
-            if not isinstance(t, dict) or "directory" not in t:
-                raise ConfigError(f"{path}: each [[tool.towncrier.type]] needs 'directory' and 'name'")
-            types[str(t["directory"])] = (str(t.get("name", t["directory"])), bool(t.get("showcontent", True)))
+            types[t["directory"]] = (t["name"], t.get("showcontent", True))
     if isinstance(tc.get("fragment"), dict):  # [tool.towncrier.fragment.<type>]
         for key, t in tc["fragment"].items():
-            t = t if isinstance(t, dict) else {}
             types[key] = (str(t.get("name", key.title())), bool(t.get("showcontent", True)))
     if not types:
         types = {k: (name, k != "misc") for k, name in DEFAULT_TYPES}

@@ -13,7 +13,7 @@ a PR may be a stranger's: they run in Jinja's sandbox with ``StrictUndefined``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from relnotes import fsio
 from relnotes.fragments.credit import credit_line
@@ -46,11 +46,17 @@ class Renderer:
     ~50 µs per entry in the sandbox — is only loaded for an overridden one.
     """
 
-    def __init__(self, cfg: Config, *, fast: bool = True) -> None:
+    def __init__(self, cfg: Config, *, fast: bool = True, templates: Mapping[str, str] | None = None) -> None:
+        """``templates``: the overrides as texts by path under ``templates_dir`` (the files
+        of a git revision: the PR preview renders with its base's), instead of the files
+        on disk; an empty mapping means the built-ins only."""
         self.cfg = cfg
         self._override = cfg.templates_path
         self._overridden: set[str] = set()
-        if self._override.is_dir():
+        self._texts = templates
+        if templates is not None:
+            self._overridden = {n for n in TEMPLATES if n in templates}
+        elif self._override.is_dir():
             fsio.inside(cfg.root, self._override, what="templates_dir")  # each file: sandbox.ConfinedLoader
             self._overridden = {n for n in TEMPLATES if (self._override / n).exists()}
         self._env: Any = None
@@ -68,7 +74,7 @@ class Renderer:
             from relnotes.render import sandbox  # Jinja (~60 ms) loads with it: overrides only
 
             self._env = sandbox.make_environment(self._override if self._overridden else None,
-                                                 builtin_template_dir(), self.cfg.root)
+                                                 builtin_template_dir(), self.cfg.root, texts=self._texts)
             self._env.filters["indent_body"] = indent_body
         return self._env
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from jinja2 import BaseLoader, TemplateNotFound, nodes
 from jinja2.compiler import CodeGenerator
@@ -76,6 +76,27 @@ class ConfinedLoader(BaseLoader):
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:
             raise ConfigError(f"{shown(path, self.root)}: template is not UTF-8 (byte {e.start})") from None
+        return text, str(path), lambda: True
+
+
+class RevisionLoader(BaseLoader):
+    """Templates given as texts by name — the files of a ``templates_dir`` read from a
+    git revision (``check --base``'s preview renders with its base's, never the pull
+    request's) — shown as the files of ``directory``."""
+
+    def __init__(self, texts: Mapping[str, str], directory: Path, root: Path) -> None:
+        self.texts = texts
+        self.directory = directory
+        self.root = root
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        name = "/".join(split_template_path(template))  # refuses '..'
+        text = self.texts.get(name)
+        path = self.directory / name
+        if text is None:
+            raise TemplateNotFound(template)
+        if len(text.encode("utf-8")) > MAX_TEMPLATE_BYTES:
+            raise ConfigError(f"{shown(path, self.root)}: template is larger than {MAX_TEMPLATE_BYTES} bytes")
         return text, str(path), lambda: True
 
 
@@ -226,16 +247,22 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
         return checked
 
 
-def make_environment(override: Path | None, builtin: Path, root: Path, *, html: bool = False) -> BudgetedSandbox:
+def make_environment(override: Path | None, builtin: Path, root: Path, *, html: bool = False,
+                     texts: Mapping[str, str] | None = None) -> BudgetedSandbox:
     """The environment: the project's overrides (confined) first, then the built-ins,
     which an override may extend as ``builtin/NAME``.  ``html``: the site's pages,
-    autoescaped; otherwise Markdown, kept byte for byte."""
+    autoescaped; otherwise Markdown, kept byte for byte.  ``texts``: the overrides as
+    texts by name (read from a revision, :class:`RevisionLoader`), not from ``override``
+    on disk, which then only names them."""
     from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 
-    if override is not None:
+    loaders: list[Any] = []
+    if override is not None and texts is not None:
+        loaders.append(RevisionLoader(texts, override, root))
+    elif override is not None:
         fsio.inside(root, override, what="templates directory")
+        loaders.append(ConfinedLoader(override, root))
     shipped = FileSystemLoader(str(builtin))
-    loaders: list[Any] = [ConfinedLoader(override, root)] if override is not None else []
     loaders += [shipped, PrefixLoader({"builtin": shipped})]
     return BudgetedSandbox(loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=html,
                            keep_trailing_newline=not html, trim_blocks=True, lstrip_blocks=True)
