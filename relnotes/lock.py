@@ -19,6 +19,9 @@ Waiting: a second command waits up to ``RELNOTES_LOCK_WAIT`` seconds (default 10
 the lock, then fails with :class:`~relnotes.errors.LockedError` (exit 2) naming the
 holder.  Nested use in one process (``release`` runs ``build`` and ``stamp``) is
 re-entrant.
+
+Taking the lock first finishes (or undoes) what an interrupted command left half made
+(:func:`relnotes.transaction.recover`), so every command starts from a whole state.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from relnotes import transaction
 from relnotes.cache import git_dir
 from relnotes.errors import FileSystemError, LockedError
 
@@ -101,6 +105,7 @@ def held(root: Path, command: str = "?"):
         os.write(fd, info.encode("utf-8"))
         _held[key] = 1
         try:
+            transaction.recover(root)  # an interrupted command's change: undone or finished, first
             yield path
         finally:
             _held.pop(key, None)

@@ -14,12 +14,10 @@ from relnotes.errors import ContentError, StateError, UsageError
 from relnotes.flows import retitle, steps
 from relnotes.flows.archive import archive_label
 from relnotes.flows.steps import (
+    apply,
     refuse_keepachangelog,
-    remove_fragments,
     unified_diff,
-    verify_notes,
     version_file_changes,
-    write_all,
 )
 from relnotes.fragments.fragment import pending_fragments
 from relnotes.git.arguments import check_branch
@@ -140,9 +138,7 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     if not resume:
         marker.write_text(branch + "\n")
         repo.create_branch(branch, what=what)
-    write_all(cfg, changes)
-    verify_notes(cfg, changes[cfg.notes_file][1])
-    removed = remove_fragments(cfg, fragments, repo)
+    removed = apply(cfg, changes, fragments, repo, command="cut")  # every file, or none
     sha = steps.commit(cfg, repo, "cut", cfg.commit.cut, str(next_v), sorted(changes)) if commit else None
     marker.unlink(missing_ok=True)  # kept when the commit fails: the rerun resumes this cut
     record.unlink(missing_ok=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from relnotes import fsio
 from relnotes.errors import StateError, UsageError
 from relnotes.flows import steps, versionfiles
 from relnotes.flows.build import BuildResult, build
@@ -82,10 +81,11 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
     tag = new_v.format(cfg.tag)
     version_url = (cfg.link("compare", previous=previous.version.format(cfg.tag), current=tag)
                    if previous is not None else cfg.link("release", current=tag))
+    before = doc.text()
     doc.stamp_unreleased(new_v, when, unreleased_url=cfg.link("compare", previous=tag, current="HEAD"),
                          version_url=version_url)
     if write:
-        fsio.write_text(cfg.root, cfg.notes_path, doc.text())
+        steps.apply(cfg, {cfg.notes_file: (before, doc.text())}, command="stamp")
     return StampResult(str(new_v), when, True, None)
 
 
@@ -111,6 +111,9 @@ def _release(cfg: Config, when: str, version: str | None, repo):
         if repo is not None and newest is not None and steps.released_but_not_committed(cfg, repo, newest.version):
             b = BuildResult(str(newest.version), [], [], [], "", False)
             s = StampResult(str(newest.version), newest.date or "", False, newest.date)
+            # the version files too, should an earlier relnotes have stopped before writing them
+            steps.apply(cfg, versionfiles.rewrite(cfg, newest.version) if cfg.version_files else {},
+                        command="release")
             return ReleaseResult(b, s, steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
                                                steps.release_paths(cfg), marked=True), True)
         raise StateError(f"{cfg.notes_file}:{rel.start + 1}: '## {rel.title}' is empty and no fragments are "
@@ -118,9 +121,11 @@ def _release(cfg: Config, when: str, version: str | None, repo):
                          hint="add fragments with 'relnotes new', or entries under '## [Unreleased]'")
     new_v = choose_version(cfg, doc, fragments, version)  # refused before anything is written
     versions = versionfiles.rewrite(cfg, new_v) if cfg.version_files else {}
-    b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
-    s = stamp(cfg, on=when, version=str(new_v), doc=doc)
-    steps.write_all(cfg, versions)
+    before = doc.text()
+    b = build(cfg, doc=doc, write=False)  # `doc` now holds the built notes: stamp edits it, no re-read
+    s = stamp(cfg, on=when, version=str(new_v), doc=doc, write=False)
+    gone = b.added + b.already_present
+    steps.apply(cfg, {cfg.notes_file: (before, doc.text()), **versions}, gone, repo, command="release")
     sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version, steps.release_paths(cfg),
                   marked=True) if repo is not None else None
     return ReleaseResult(b, s, sha)

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, StateError, UsageError
-from relnotes.flows.steps import refuse_keepachangelog, version_file_changes, write_all
+from relnotes.flows.steps import apply, refuse_keepachangelog, version_file_changes
 from relnotes.notes import formats
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
@@ -42,5 +42,5 @@ def patch(cfg: Config, *, version: str | None = None, dry_run: bool = False) -> 
     changes = {cfg.notes_file: (before, doc.text())}
     changes.update(version_file_changes(cfg, top.version, new_v))
     if not dry_run:
-        write_all(cfg, changes)
+        apply(cfg, changes, command="patch")
     return PatchResult(str(new_v), str(top.version), sorted(changes)), changes

@@ -4,10 +4,9 @@ Idempotent (stamping a stamped release changes nothing), unlike the global ``sed
 replaces; a Keep a Changelog file is stamped by :mod:`relnotes.flows.keepachangelog`.
 """
 
-from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.flows import keepachangelog
-from relnotes.flows.steps import StampResult, parse_date
+from relnotes.flows.steps import StampResult, apply, parse_date
 from relnotes.notes import base as notes
 from relnotes.notes import formats
 
@@ -24,7 +23,8 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
     shown = str(rel.version) if rel.version else rel.title
     if rel.status == "released":
         return StampResult(shown, rel.date or "", False, rel.date)
+    before = doc.text()
     doc.set_status(rel, when)
     if write:
-        fsio.write_text(cfg.root, cfg.notes_path, doc.text())
+        apply(cfg, {cfg.notes_file: (before, doc.text())}, command="stamp")
     return StampResult(shown, when, True, None)
