@@ -116,6 +116,10 @@ def _release(cfg: Config, when: str, version: str | None, repo):
                         command="release")
             return ReleaseResult(b, s, steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
                                                steps.release_paths(cfg), marked=True), True)
+        if newest is not None and version is not None and Version.parse(version) == newest.version:
+            # the same 'release --version X' again (a rerun after it finished): nothing left to do
+            return ReleaseResult(BuildResult(str(newest.version), [], [], [], "", False),
+                                 StampResult(str(newest.version), newest.date or "", False, newest.date), None)
         raise StateError(f"{cfg.notes_file}:{rel.start + 1}: '## {rel.title}' is empty and no fragments are "
                          f"pending in {cfg.fragments_dir}/: there is nothing to release",
                          hint="add fragments with 'relnotes new', or entries under '## [Unreleased]'")

@@ -53,12 +53,16 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
             raise StateError(f"rc runs on a release branch ({cfg.release_branch}), "
                              f"but {'HEAD is detached' if branch is None else branch + ' is checked out'}",
                              hint="git switch to the release branch 'relnotes cut' created")
+        record = repo.git_dir / "relnotes-rc"  # the candidate being committed, until it is
         if commit:
             dirty = repo.dirty_paths()
+            done = _committed_candidate(cfg, repo, record, dirty)
+            if done is not None:  # killed after its commit: that rc is done, not the next one
+                return done
             earlier = _uncommitted_candidate(cfg, repo, dirty)
             if earlier is not None:  # an earlier rc wrote it but did not commit: commit that one
                 return RcResult(str(earlier[1]), str(earlier[0]), sorted(dirty),
-                                _commit_candidate(cfg, repo, earlier[1], sorted(dirty)))
+                                _commit_candidate(cfg, repo, earlier[1], sorted(dirty), record))
             if dirty:
                 raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
                                  hint="commit or stash them; --commit commits only the candidate")
@@ -73,15 +77,36 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
                              hint="candidates come before the release")
         changes = versionfiles.rewrite(cfg, nxt, expect=top.version)
         steps.apply(cfg, changes, command="rc")
-        sha = _commit_candidate(cfg, repo, nxt, sorted(changes)) if commit else None
+        sha = _commit_candidate(cfg, repo, nxt, sorted(changes), record) if commit else None
     return RcResult(str(nxt), str(cur), sorted(changes), sha)
 
 
-def _commit_candidate(cfg: Config, repo, nxt: Version, paths: list[str]) -> str:
-    repo.add(paths)
+def _committed_candidate(cfg: Config, repo, record, dirty: list[str]) -> RcResult | None:
+    """The candidate ``record`` names when HEAD is its commit and nothing changed since (an
+    ``rc --commit`` killed between its commit and the record's removal), else None."""
+    if not record.is_file():
+        return None
+    named = record.read_text(encoding="utf-8").strip()
+    record.unlink(missing_ok=True)
     try:
-        return repo.commit(commit_message(cfg, cfg.commit.rc, str(nxt), marked=True))
+        v = Version.parse(named)
+    except UsageError:
+        return None
+    if dirty or versionfiles.current(cfg) != v or \
+            repo.head_message().strip() != commit_message(cfg, cfg.commit.rc, named, marked=True).strip():
+        return None
+    return RcResult(named, named, [], repo.head_commit())
+
+
+def _commit_candidate(cfg: Config, repo, nxt: Version, paths: list[str], record) -> str:
+    repo.add(paths)
+    record.write_text(f"{nxt}\n", encoding="utf-8")
+    try:
+        sha = repo.commit(commit_message(cfg, cfg.commit.rc, str(nxt), marked=True))
+        record.unlink(missing_ok=True)
+        return sha
     except GitError as e:
+        record.unlink(missing_ok=True)
         raise GitError(f"{e.message}; the version files say {nxt} but nothing was committed",
                        hint="fix what stopped the commit, then rerun 'relnotes rc --commit': it "
                             f"commits {nxt} (not the candidate after it)") from None
