@@ -321,3 +321,47 @@ def test_entry_detection_is_exact_for_any_text(tmp_path_factory, body):
     assert entry in entry_texts(doc, doc.release())
     first = entry.split("\n")[0]
     assert first == entry or first not in entry_texts(doc, doc.release())
+
+
+# -- the journal itself, attacked ------------------------------------------------------------------
+
+
+def test_an_edit_after_a_kill_stops_the_recovery_and_names_the_file(tmp_path, git_env):
+    p, args = make(tmp_path, "edited", "release")
+    assert killed(p, args, "os", "replace", "after", 1) == -9  # the notes renamed, Cargo.toml not yet
+    p.write("Cargo.toml", 'version = "7.7.7"\n')  # someone edits a file of the unfinished change
+    before = p.snapshot_tree()
+    r = p.run(*args)
+    assert r.exit_code == 2, r.output
+    assert "an interrupted 'relnotes release' left its change half made, and Cargo.toml changed since" in r.stderr
+    assert "git checkout -- PATH" in r.stderr and "internal error" not in r.output
+    assert p.snapshot_tree() == before
+    p.git("checkout", "--", "Cargo.toml")  # as the hint says: then the rerun finishes it
+    ref, _ = make(tmp_path, "reference", "release")
+    assert ref.run(*args).exit_code == 0
+    r = p.run(*args)
+    assert r.exit_code == 0, r.output
+    assert state(p) == state(ref)
+
+
+def test_a_torn_journal_is_dropped_and_changes_nothing(project):
+    setup_stamp(project)
+    project.commit("base")
+    journal = transaction.journal_path(project.root)
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    journal.write_text('{"command": "stamp", "writes": [["/etc/pass')  # killed while writing it
+    before = project.snapshot_tree()
+    assert project.run("archive", "--check").exit_code in (0, 1)
+    assert not journal.exists() and project.snapshot_tree() == before
+
+
+def test_a_directory_where_the_staging_file_goes_is_a_message(project):
+    setup_patch(project)
+    (project.root / ".Cargo.toml.relnotes-tmp").mkdir()
+    (project.root / ".Cargo.toml.relnotes-tmp/x").write_text("x")
+    project.commit("base")
+    before = project.snapshot_tree()
+    r = project.run("patch")
+    assert r.exit_code == 2 and "Cargo.toml: cannot write" in r.stderr, r.output
+    assert project.snapshot_tree() == before
+    assert not transaction.journal_path(project.root).exists()
