@@ -365,3 +365,21 @@ def test_a_directory_where_the_staging_file_goes_is_a_message(project):
     assert r.exit_code == 2 and "Cargo.toml: cannot write" in r.stderr, r.output
     assert project.snapshot_tree() == before
     assert not transaction.journal_path(project.root).exists()
+
+
+def test_git_listings_of_paths_read_any_file_name(project):
+    """`git status` and `git log --name-only` quote such names without -z: every listing is -z."""
+    from relnotes.git.history import History
+
+    names = ["changes.d/é x.md", "changes.d/new\nline.md", 'changes.d/q"uote.md', "changes.d/plain.md"]
+    for n in names:
+        project.write(n, "x\n")
+    project.commit("add")
+    head = project.git("rev-parse", "HEAD")
+    for n in names:
+        project.write(n, "y\n")
+    project.write("RELEASES-é.md", "z\n")
+    with Repo(project.root) as repo:
+        assert sorted(repo.dirty_paths()) == sorted(names + ["RELEASES-é.md"])
+        added = History.load(repo).added_in(head, "changes.d")
+    assert {n: added.get(n) for n in names} == {n: head for n in names}
