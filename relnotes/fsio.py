@@ -169,34 +169,68 @@ def read_text(root: Path, p: Path, *, what: str = "file") -> str:
         raise ContentError(f"{p}:{line}: not UTF-8 (offset {e.start})", hint="save it as UTF-8") from None
 
 
-def write_text(root: Path, p: Path, text: str) -> None:
-    """Atomically replace ``p`` with ``text`` (UTF-8, newlines as given)."""
-    import tempfile
+TEMP_SUFFIX = ".relnotes-tmp"
 
-    target = inside(root, p, what="file")
-    if target.is_dir():
-        raise FileSystemError(f"{shown(root, p)}: cannot write: is a directory",
-                              hint="move the directory away, or point relnotes.yaml at a file")
+
+def temp_path(target: Path) -> Path:
+    """Where relnotes stages ``target``'s new content: ``.NAME.relnotes-tmp`` beside it (one
+    fixed name, so a leftover of a killed run is recognised, replaced by the next write
+    and skipped by ``git status`` readers and the fragment listing: :func:`is_temp`)."""
+    return target.with_name(f".{target.name}{TEMP_SUFFIX}")
+
+
+def is_temp(name: str) -> bool:
+    """Whether a file name is one of relnotes' staging files (:func:`temp_path`)."""
+    base = name.rsplit("/", 1)[-1]
+    return base.startswith(".") and base.endswith(TEMP_SUFFIX)
+
+
+def stage_temp(target: Path, text: str) -> Path:
+    """``text`` written, flushed and fsynced to ``target``'s staging file, with ``target``'s
+    permissions.  A file or symbolic link already there (a killed run's, or one a pull
+    request planted) is removed first and never followed (``O_EXCL | O_NOFOLLOW``)."""
+    tmp = temp_path(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as e:
-        raise FileSystemError.from_os(shown(root, p), "write", e) from None
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    try:
+        tmp.unlink()
+    except FileNotFoundError:
+        pass
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        try:
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        except FileNotFoundError:
-            os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)  # the umask narrowed what os.open gave
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def writable_target(root: Path, p: Path) -> Path:
+    """``p`` resolved and confined (:func:`inside`); FileSystemError when it is a directory."""
+    target = inside(root, p, what="file")
+    if target.is_dir():
+        raise FileSystemError(f"{shown(root, p)}: cannot write: is a directory",
+                              hint="move the directory away, or point relnotes.yaml at a file")
+    return target
+
+
+def write_text(root: Path, p: Path, text: str) -> None:
+    """Atomically replace ``p`` with ``text`` (UTF-8, newlines as given)."""
+    target = writable_target(root, p)
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = stage_temp(target, text)
         os.replace(tmp, target)
     except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         if isinstance(e, OSError):
             raise FileSystemError.from_os(shown(root, p), "write", e) from None
         raise

@@ -19,6 +19,9 @@ Waiting: a second command waits up to ``RELNOTES_LOCK_WAIT`` seconds (default 10
 the lock, then fails with :class:`~relnotes.errors.LockedError` (exit 2) naming the
 holder.  Nested use in one process (``release`` runs ``build`` and ``stamp``) is
 re-entrant.
+
+Taking the lock first finishes (or undoes) what an interrupted command left half made
+(:func:`relnotes.transaction.recover`), so every command starts from a whole state.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from relnotes import transaction
 from relnotes.cache import git_dir
 from relnotes.errors import FileSystemError, LockedError
 
@@ -108,6 +112,7 @@ def held(root: Path, command: str = "?") -> Iterator[Path]:
         os.write(fd, info.encode("utf-8"))
         _held[key] = 1
         try:
+            transaction.recover(root)  # an interrupted command's change: undone or finished, first
             yield path
         finally:
             _held.pop(key, None)

@@ -298,25 +298,25 @@ def test_failed_notes_write_leaves_everything(project, monkeypatch):
 
 
 def test_interrupted_cut_is_finished_by_a_rerun(project, monkeypatch):
-    from relnotes.flows import cut, steps
+    from relnotes import transaction
 
     project.write("RELEASES.md", MAIN)
     project.fragment("a.md", "Fixed", "A fix.", prs="[1]")
     project.commit("base")
     calls = {"n": 0}
-    real = steps.remove_fragments
+    real = transaction._finish
 
     class Killed(BaseException):
         """Stands for SIGKILL: not an Exception, so nothing in relnotes handles it."""
 
     def crash_after_notes(*a, **k):
         calls["n"] += 1
-        raise Killed  # between writing the notes and removing fragments
+        raise Killed  # the change is definite (journaled), but no file is renamed or removed yet
 
-    monkeypatch.setattr(cut, "remove_fragments", crash_after_notes)
+    monkeypatch.setattr(transaction, "_finish", crash_after_notes)
     with pytest.raises(Killed):
         project.run("cut")
-    monkeypatch.setattr(cut, "remove_fragments", real)
+    monkeypatch.setattr(transaction, "_finish", real)
     assert project.git("branch", "--list", "release-49.0.0")
     r = project.run("cut")
     assert r.exit_code == 0, r.output

@@ -286,10 +286,19 @@ def test_rc_commit_failure_says_what_is_written(branch):
     hook.chmod(0o755)
     r = branch.run("rc", "--commit")
     assert r.exit_code == 2 and "the version files say 48.0.0-rc.1 but nothing was committed" in r.stderr
-    assert f"with this message:\nRelease Wasmtime 48.0.0-rc.1\n\n{MARKER}" in r.stderr
+    assert "rerun 'relnotes rc --commit': it commits 48.0.0-rc.1 (not the candidate after it)" in r.stderr
     assert branch.read("Cargo.toml").endswith('version = "48.0.0-rc.1"\n')
-    assert branch.run("rc", "--commit").exit_code == 2  # a rerun refuses the dirty tree, never makes rc.2
+    head = branch.git("rev-parse", "HEAD")
+    r = branch.run("rc", "--commit")  # the hook still refuses: still rc.1, never rc.2
+    assert r.exit_code == 2 and "the version files say 48.0.0-rc.1 but nothing was committed" in r.stderr
     assert branch.read("Cargo.toml").endswith('version = "48.0.0-rc.1"\n')
+    hook.unlink()
+    r = branch.run("rc", "--commit")  # the rerun finishes the same candidate, exactly once
+    assert r.exit_code == 0, r.output
+    assert branch.read("Cargo.toml").endswith('version = "48.0.0-rc.1"\n')
+    assert branch.git("rev-parse", "HEAD~1") == head
+    assert branch.git("log", "-1", "--format=%B") == f"Release Wasmtime 48.0.0-rc.1\n\n{MARKER}"
+    assert branch.git("status", "--porcelain") == ""
 
 
 def test_tag_pattern_needs_version_and_schema_lists_the_new_keys(project):

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, Project
 
 NOTES = ("## 3.0.0\n\nUnreleased.\n\n### Fixed\n\n* A fix.\n  [#4](https://github.com/bytecodealliance/wasmtime/pull/4)\n\n"

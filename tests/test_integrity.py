@@ -143,14 +143,14 @@ def test_fragments_are_kept_when_another_program_rewrote_the_notes(project, monk
     project.write("RELEASES.md", MAIN)
     project.fragment("a.md", "Fixed", "A fix.", prs="[1]")
     project.commit("base")
-    real = fsio.write_text
+    real = os.replace
 
-    def and_someone_else_writes(root, p, text):
-        real(root, p, text)
-        if p.name == "RELEASES.md":  # another program rewrites it right after relnotes did
-            p.write_text(MAIN, encoding="utf-8", newline="")
+    def and_someone_else_writes(src, dst):
+        real(src, dst)
+        if str(dst).endswith("RELEASES.md"):  # another program rewrites it right after relnotes did
+            (project.root / "RELEASES.md").write_text(MAIN, encoding="utf-8", newline="")
 
-    monkeypatch.setattr(fsio, "write_text", and_someone_else_writes)
+    monkeypatch.setattr(os, "replace", and_someone_else_writes)
     r = project.run("build")
     assert r.exit_code == 2, r.output
     assert "RELEASES.md was changed by another program" in r.stderr and "no fragment was removed" in r.stderr
@@ -399,14 +399,14 @@ def test_patch_writes_all_files_or_none(project, monkeypatch):
     project.write("Cargo.toml", 'version = "49.0.0"\n')
     project.commit("base")
     before = project.snapshot_tree()
-    real = fsio.write_text
+    real = fsio.stage_temp
 
-    def full_disk_on_cargo(root, p, text):
-        if p.name == "Cargo.toml":
-            raise fsio.FileSystemError("Cargo.toml: cannot write: no space left on the device")
-        return real(root, p, text)
+    def full_disk_on_cargo(target, text):
+        if target.name == "Cargo.toml":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(target, text)
 
-    monkeypatch.setattr(fsio, "write_text", full_disk_on_cargo)
+    monkeypatch.setattr(fsio, "stage_temp", full_disk_on_cargo)
     r = project.run("patch")
     monkeypatch.undo()
     assert r.exit_code == 2 and "Cargo.toml: cannot write" in r.stderr

@@ -175,9 +175,12 @@ def test_patch_opens_next_patch_release(project):
     assert text.startswith("## 24.0.10\n\nUnreleased.\n\n" + "-" * 80
                            + "\n\n## 24.0.9\n\nReleased 2026-05-21.\n")
     assert text.endswith(corpus("history/release-24.0.0-24.0.9-released.RELEASES.md"))
-    r = project.run("patch")  # the top is unreleased now
-    assert r.exit_code == 2 and "the top release 24.0.10 is still unreleased" in r.stderr
+    r = project.run("patch")  # the same patch again (a rerun after a kill): nothing to do
+    assert r.exit_code == 0 and "24.0.10 is already open (Unreleased) above 24.0.9; nothing changed" in r.stdout
     assert project.read("RELEASES.md") == text
+    project.write("RELEASES.md", text.replace("Unreleased.\n", "Unreleased.\n\n### Fixed\n\n* A fix.\n", 1))
+    r = project.run("patch")  # the top holds entries now: it is not a fresh patch release
+    assert r.exit_code == 2 and "the top release 24.0.10 is still unreleased" in r.stderr
 
 
 def test_patch_opens_the_configured_patch_sections_not_the_cut_template(project):

@@ -9,10 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, Project, git
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import ROOT, Project, git
 
 GOOD_TYPES = '[[tool.towncrier.type]]\ndirectory = "feature"\nname = "Features"\nshowcontent = true\n'
 

@@ -81,7 +81,8 @@ def patch(
     if dry_run:
         out(steps.unified_diff(changes).rstrip("\n"))
         return
-    out(f"opened {res.version} (Unreleased) above {res.previous}")
+    out(f"opened {res.version} (Unreleased) above {res.previous}" if res.opened
+        else f"{res.version} is already open (Unreleased) above {res.previous}; nothing changed")
 
 
 @command(mutating=True)

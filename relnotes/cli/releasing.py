@@ -17,6 +17,9 @@ def rc(
 ) -> None:
     """On a release branch: write the next release candidate (-rc.1, -rc.2, ...) to the version files."""
     res = publishing.rc(load_config(), commit=commit)
+    if not res.files:
+        out(f"{res.version} was committed by an earlier run ({(res.commit or '')[:12]}); nothing changed")
+        return
     out(f"{res.previous} -> {res.version} in {', '.join(res.files)}")
     if res.commit:
         out(f"committed {res.commit[:12]}")

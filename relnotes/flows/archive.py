@@ -12,7 +12,7 @@ from typing import NamedTuple
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, StateError
 from relnotes.flows import steps
-from relnotes.flows.steps import refuse_keepachangelog, unified_diff, write_all
+from relnotes.flows.steps import apply, refuse_keepachangelog, unified_diff
 from relnotes.markdown import structure
 from relnotes.notes import formats
 from relnotes.version import Version, version_of_branch
@@ -109,7 +109,7 @@ def archive(cfg: Config, *, check: bool = False, prune: bool = False) -> Archive
     after = doc.text()
     diff = unified_diff({cfg.notes_file: (before, after)}) if before != after else ""
     if before != after and not check:
-        write_all(cfg, {cfg.notes_file: (before, after)})
+        apply(cfg, {cfg.notes_file: (before, after)}, command="archive")
     return ArchiveResult(links, ignored, before != after or bool(unseen), diff,
                          tuple(f"[{link.label}]({link.url})" for link in unseen), fetch)
 

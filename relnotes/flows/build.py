@@ -8,23 +8,26 @@ then are the fragments removed.  ``--draft`` renders and writes nothing.
 from relnotes.config.load import Config
 from relnotes.errors import StateError, ValidationError
 from relnotes.flows import steps
-from relnotes.flows.steps import BuildResult, has_git, remove_fragments, verify_notes
+from relnotes.flows.steps import BuildResult, has_git
 from relnotes.fragments.fragment import Fragment, pending_fragments
 from relnotes.fragments.grouping import category_order, group
 from relnotes.markdown.screen import reference_conflicts
+from relnotes.markdown.structure import strip_eol
 from relnotes.notes import base as notes
-from relnotes.notes import formats, proof
+from relnotes.notes import blocks, formats, proof
 from relnotes.notes.keepachangelog import KeepAChangelogDocument
 from relnotes.render.environment import Renderer
 
 
 def build(cfg: Config, *, draft: bool = False, keep: bool = False,
-          doc: notes.NotesDocument | None = None) -> BuildResult:
+          doc: notes.NotesDocument | None = None, write: bool = True) -> BuildResult:
     """Render pending fragments into the top unreleased section, then remove them.
 
-    Idempotent and crash-safe by content: an entry whose exact text is already in its
-    category (because an interrupted build wrote the notes but did not get to remove
-    the fragments) is not added again; its fragment is just removed.
+    Idempotent and crash-safe by content: an entry whose whole rendered text is already an
+    entry of its category (an earlier run wrote the notes but did not remove the fragment)
+    is not added again; its fragment is just removed.  The notes and the removals are one
+    all-or-nothing step (:func:`relnotes.flows.steps.apply`).  ``write=False`` only edits
+    ``doc`` and returns what would be removed (``release`` writes it with its other files).
     """
     doc = doc or formats.read_for(cfg)
     before = doc.text()
@@ -49,12 +52,11 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     added: list[Fragment] = []
     present: list[Fragment] = []
     merge: list[tuple[str, list[str]]] = []
+    existing = entry_texts(doc, rel)
     for section, items, entries in rendered:
-        cat = rel.category(section)
-        existing = doc.section_text(rel) if cat is not None else ""
         fresh = []
         for frag, entry in zip(items, entries):
-            if cat is not None and _contains_entry(existing, entry):
+            if entry in existing:
                 present.append(frag)
             else:
                 fresh.append(entry)
@@ -65,20 +67,23 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
                            [(section, [proof.PLACEHOLDER] * len(fresh)) for section, fresh in merge],
                            category_order(cfg))
     doc.merge_entries(rel, merge, category_order(cfg))
-    repo = steps.open_repo(cfg) if has_git(cfg) and not keep else None  # git missing: refused before any write
+    gone = [] if keep else added + present
+    if not write:
+        return BuildResult(version, added, present, [f.path for f in gone], draft_text, bool(added))
+    repo = steps.open_repo(cfg) if has_git(cfg) and gone else None  # git missing: refused before any write
     try:
-        if added:
-            steps.write_all(cfg, {cfg.notes_file: (before, doc.text())}, intended=intended.text(),
-                            labels=[label for f in added for label, _ in f.labels])
-        if not keep:
-            verify_notes(cfg, doc.text())
-        removed = [] if keep else remove_fragments(cfg, added + present, repo)
+        removed = steps.apply(cfg, {cfg.notes_file: (before, doc.text())}, gone, repo, command="build",
+                              intended=intended.text() if added else None,
+                              labels=[label for f in added for label, _ in f.labels])
     finally:
         if repo is not None:
             repo.close()
     return BuildResult(version, added, present, removed, draft_text, bool(added))
 
 
-def _contains_entry(section_text: str, entry: str) -> bool:
-    body = section_text.replace("\r\n", "\n")
-    return ("\n" + entry + "\n") in ("\n" + body + "\n")
+def entry_texts(doc: notes.NotesDocument, rel) -> set[str]:
+    """Each entry of release ``rel``'s categories exactly as a rendered entry reads (its lines, without
+    the final line end, ``\n`` between lines): the one test of "is this entry already in the
+    notes?" — the whole entry, byte for byte, never a line of it or a part of a longer one."""
+    return {strip_eol(b.text).replace("\r\n", "\n") for cat in rel.categories
+            for b in blocks.blocks(doc, cat.start + 1, cat.end) if b.kind == "entry"}

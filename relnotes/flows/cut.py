@@ -14,19 +14,17 @@ from relnotes.errors import ContentError, StateError, UsageError
 from relnotes.flows import retitle, steps
 from relnotes.flows.archive import archive_label
 from relnotes.flows.steps import (
+    apply,
     refuse_keepachangelog,
-    remove_fragments,
     unified_diff,
-    verify_notes,
     version_file_changes,
-    write_all,
 )
 from relnotes.fragments.fragment import pending_fragments
 from relnotes.git.arguments import check_branch
 from relnotes.notes import blocks, formats
 from relnotes.policy import bump
 from relnotes.render.environment import Renderer
-from relnotes.version import Version
+from relnotes.version import Version, version_of_branch
 
 
 class CutResult(NamedTuple):
@@ -82,8 +80,11 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
         resume = len(existing) == 1 and existing[0].commit == head
         if resume and not dry_run:
             repo.restore(owned)  # undo the interrupted run's partial writes
-    if recorded and not resume:
+    if recorded and not resume and not dry_run:
+        done = _finished(cfg, repo, recorded, existing, head)
         record.unlink(missing_ok=True)  # a finished or abandoned cut's record
+        if done is not None:  # killed after its commit, before it removed the record: done once
+            return done
     if not resume:
         dirty = repo.dirty_paths()
         if dirty:
@@ -140,13 +141,26 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     if not resume:
         marker.write_text(branch + "\n")
         repo.create_branch(branch, what=what)
-    write_all(cfg, changes)
-    verify_notes(cfg, changes[cfg.notes_file][1])
-    removed = remove_fragments(cfg, fragments, repo)
+    removed = apply(cfg, changes, fragments, repo, command="cut")  # every file, or none
     sha = steps.commit(cfg, repo, "cut", cfg.commit.cut, str(next_v), sorted(changes)) if commit else None
     marker.unlink(missing_ok=True)  # kept when the commit fails: the rerun resumes this cut
     record.unlink(missing_ok=True)
     return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff, retitled, retitle_sha)
+
+
+def _finished(cfg: Config, repo, branch: str, existing: list, head: str) -> CutResult | None:
+    """The cut a record names, when HEAD is its commit (HEAD's parent is the branch's commit and
+    HEAD's message is the cut's): a rerun after a kill between the commit and the record's
+    removal has nothing left to do.  None otherwise."""
+    if len(existing) != 1 or repo.resolve("HEAD^") != existing[0].commit or repo.dirty_paths():
+        return None
+    top = formats.read_for(cfg).release()
+    cut_v = version_of_branch(branch, cfg.release_branch)
+    if top.version is None or cut_v is None or not top.unreleased:
+        return None
+    if repo.head_message().strip() != steps.commit_message(cfg, cfg.commit.cut, str(top.version)).strip():
+        return None
+    return CutResult(branch, str(cut_v), str(top.version), 0, [], head, "")
 
 
 def _old_record(repo, cfg: Config):

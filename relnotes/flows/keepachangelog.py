@@ -93,7 +93,7 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
     kdoc.stamp_unreleased(new_v, when, unreleased_url=cfg.link("compare", previous=tag, current="HEAD"),
                           version_url=version_url)
     if write:  # [unreleased] moves on to compare from the new tag: the one label a release re-points
-        steps.write_all(cfg, {cfg.notes_file: (before, kdoc.text())}, repoint=["unreleased"])
+        steps.apply(cfg, {cfg.notes_file: (before, kdoc.text())}, command="stamp", repoint=["unreleased"])
     return StampResult(str(new_v), when, True, None)
 
 
@@ -116,19 +116,30 @@ def _release(cfg: Config, when: str, version: str | None, repo):
     fragments = pending_fragments(cfg)
     if not fragments and not _has_content(doc, rel):
         newest = doc.newest_release()
-        if repo is not None and newest is not None and steps.released_but_not_committed(cfg, repo, newest.version):
+        if (repo is not None and newest is not None and newest.version is not None
+                and steps.released_but_not_committed(cfg, repo, newest.version)):
             b = BuildResult(str(newest.version), [], [], [], "", False)
             s = StampResult(str(newest.version), newest.date or "", False, newest.date)
+            # the version files too, should an earlier relnotes have stopped before writing them
+            steps.apply(cfg, versionfiles.rewrite(cfg, newest.version) if cfg.version_files else {},
+                        command="release")
             return ReleaseResult(b, s, steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
                                                steps.release_paths(cfg), marked=True), True)
+        if newest is not None and version is not None and Version.parse(version) == newest.version:
+            # the same 'release --version X' again (a rerun after it finished): nothing left to do
+            return ReleaseResult(BuildResult(str(newest.version), [], [], [], "", False),
+                                 StampResult(str(newest.version), newest.date or "", False, newest.date), None)
         raise StateError(f"{cfg.notes_file}:{rel.start + 1}: '## {rel.title}' is empty and no fragments are "
                          f"pending in {cfg.fragments_dir}/: there is nothing to release",
                          hint="add fragments with 'relnotes new', or entries under '## [Unreleased]'")
     new_v = choose_version(cfg, doc, fragments, version)  # refused before anything is written
     versions = versionfiles.rewrite(cfg, new_v) if cfg.version_files else {}
-    b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
-    s = stamp(cfg, on=when, version=str(new_v), doc=doc)
-    steps.write_all(cfg, versions)
+    before = doc.text()
+    b = build(cfg, doc=doc, write=False)  # `doc` now holds the built notes: stamp edits it, no re-read
+    s = stamp(cfg, on=when, version=str(new_v), doc=doc, write=False)
+    gone = b.added + b.already_present
+    steps.apply(cfg, {cfg.notes_file: (before, doc.text()), **versions}, gone, repo, command="release",
+                repoint=["unreleased"])  # a release moves [unreleased] on to compare from its tag
     sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version, steps.release_paths(cfg),
                   marked=True) if repo is not None else None
     return ReleaseResult(b, s, sha)

@@ -5,8 +5,9 @@ from typing import NamedTuple
 
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, StateError, UsageError
-from relnotes.flows.steps import refuse_keepachangelog, version_file_changes, write_all
-from relnotes.notes import formats
+from relnotes.flows import versionfiles
+from relnotes.flows.steps import apply, refuse_keepachangelog, version_file_changes
+from relnotes.notes import blocks, formats
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
 
@@ -15,6 +16,23 @@ class PatchResult(NamedTuple):
     version: str
     previous: str
     files: list[str]
+    opened: bool = True  # False: an earlier run (perhaps interrupted) already opened it
+
+
+def _already_open(cfg: Config, doc, top, version: str | None) -> PatchResult | None:
+    """The patch release an earlier ``patch`` opened, when the top section is exactly that:
+    unreleased, without entries, right above its released predecessor, the version files
+    already at it.  Running ``patch`` again (a rerun after a kill) then changes nothing."""
+    if len(doc.releases) < 2 or top.version is None:
+        return None
+    prev = doc.releases[1]
+    if prev.version is None or prev.unreleased or any(blocks.blocks(doc, c.start + 1, c.end) for c in top.categories):
+        return None
+    if top.version != (Version.parse(version) if version else prev.version.next_patch()):
+        return None
+    if cfg.version_files and versionfiles.current(cfg) != top.version:
+        return None
+    return PatchResult(str(top.version), str(prev.version), [], opened=False)
 
 
 def patch(cfg: Config, *, version: str | None = None, dry_run: bool = False) -> tuple[PatchResult, dict[str, tuple[str, str]]]:
@@ -25,6 +43,9 @@ def patch(cfg: Config, *, version: str | None = None, dry_run: bool = False) -> 
     if top.version is None:
         raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version")
     if top.unreleased:
+        done = _already_open(cfg, doc, top, version)
+        if done is not None:
+            return done, {}
         raise StateError(
             f"{cfg.notes_file}:{top.start + 1}: the top release {top.version} is still unreleased",
             hint="add backport fragments and run 'relnotes build'; 'relnotes patch' opens the next "
@@ -42,5 +63,5 @@ def patch(cfg: Config, *, version: str | None = None, dry_run: bool = False) -> 
     changes = {cfg.notes_file: (before, doc.text())}
     changes.update(version_file_changes(cfg, top.version, new_v))
     if not dry_run:
-        write_all(cfg, changes)
+        apply(cfg, changes, command="patch")
     return PatchResult(str(new_v), str(top.version), sorted(changes)), changes

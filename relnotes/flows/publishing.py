@@ -57,8 +57,16 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
             raise StateError(f"rc runs on a release branch ({cfg.release_branch}), "
                              f"but {'HEAD is detached' if branch is None else branch + ' is checked out'}",
                              hint="git switch to the release branch 'relnotes cut' created")
+        record = repo.git_dir / "relnotes-rc"  # the candidate being committed, until it is
         if commit:
             dirty = repo.dirty_paths()
+            done = _committed_candidate(cfg, repo, record, dirty)
+            if done is not None:  # killed after its commit: that rc is done, not the next one
+                return done
+            earlier = _uncommitted_candidate(cfg, repo, dirty)
+            if earlier is not None:  # an earlier rc wrote it but did not commit: commit that one
+                return RcResult(str(earlier[1]), str(earlier[0]), sorted(dirty),
+                                _commit_candidate(cfg, repo, earlier[1], sorted(dirty), record))
             if dirty:
                 raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
                                  hint="commit or stash them; --commit commits only the candidate")
@@ -73,18 +81,57 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
             raise StateError(f"{cfg.notes_file}:{top.start + 1}: {top.version} is already released",
                              hint="candidates come before the release")
         changes = versionfiles.rewrite(cfg, nxt, expect=top.version)
-        steps.write_all(cfg, changes)
-        sha = None
-        if commit:
-            message = commit_message(cfg, cfg.commit.rc, str(nxt), marked=True)
-            repo.add(sorted(changes))
-            try:
-                sha = repo.commit(message)
-            except GitError as e:  # a rerun would make the candidate after this one: say so
-                raise GitError(f"{e.message}; the version files say {nxt} but nothing was committed",
-                               hint="fix what stopped the commit, then commit the version files "
-                                    "yourself (git commit -a) with this message:\n" + message) from None
+        steps.apply(cfg, changes, command="rc")
+        sha = _commit_candidate(cfg, repo, nxt, sorted(changes), record) if commit else None
     return RcResult(str(nxt), str(cur), sorted(changes), sha)
+
+
+def _committed_candidate(cfg: Config, repo, record, dirty: list[str]) -> RcResult | None:
+    """The candidate ``record`` names when HEAD is its commit and nothing changed since (an
+    ``rc --commit`` killed between its commit and the record's removal), else None."""
+    if not record.is_file():
+        return None
+    named = record.read_text(encoding="utf-8").strip()
+    record.unlink(missing_ok=True)
+    try:
+        v = Version.parse(named)
+    except UsageError:
+        return None
+    if dirty or versionfiles.current(cfg) != v or \
+            repo.head_message().strip() != commit_message(cfg, cfg.commit.rc, named, marked=True).strip():
+        return None
+    return RcResult(named, named, [], repo.head_commit())
+
+
+def _commit_candidate(cfg: Config, repo, nxt: Version, paths: list[str], record) -> str:
+    repo.add(paths)
+    record.write_text(f"{nxt}\n", encoding="utf-8")
+    try:
+        sha = repo.commit(commit_message(cfg, cfg.commit.rc, str(nxt), marked=True))
+        record.unlink(missing_ok=True)
+        return sha
+    except GitError as e:
+        record.unlink(missing_ok=True)
+        raise GitError(f"{e.message}; the version files say {nxt} but nothing was committed",
+                       hint="fix what stopped the commit, then rerun 'relnotes rc --commit': it "
+                            f"commits {nxt} (not the candidate after it)") from None
+
+
+def _uncommitted_candidate(cfg: Config, repo, dirty: list[str]):
+    """``(HEAD's version, the candidate after it)`` when the only changes are the version
+    files and they hold exactly that candidate (an ``rc --commit`` whose commit failed or
+    was killed), else None."""
+    paths = {vf.path for vf in cfg.version_files}
+    if not dirty or not set(dirty) <= paths:
+        return None
+    before = versionfiles.committed(cfg, repo)
+    cur = versionfiles.current(cfg)
+    if before is None or cur is None or not before.pre:
+        return None
+    try:
+        return (before, cur) if versionfiles.next_candidate(before) == cur else None
+    except StateError:  # a pre-release relnotes does not continue
+        return None
 
 
 # -- the release page ------------------------------------------------------------------

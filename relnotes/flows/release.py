@@ -15,7 +15,6 @@ from relnotes.flows.steps import (
     parse_date,
     release_paths,
     released_but_not_committed,
-    write_all,
 )
 from relnotes.notes import formats
 from relnotes.version import Version
@@ -51,13 +50,19 @@ def _release(cfg: Config, when: str, repo, wanted: Version | None = None) -> Rel
         b = BuildResult(str(top.version), [], [], [], "", False)
         s = StampResult(str(top.version), top.date or "", False, top.date)
         if repo is not None and released_but_not_committed(cfg, repo, top.version or top.title):
+            # the version files too, should an earlier relnotes have stamped without writing them
+            steps.apply(cfg, steps.final_version_changes(cfg, top.version), command="release")
             return ReleaseResult(b, s, steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
                                                release_paths(cfg), marked=True), True)
         return ReleaseResult(b, s, None)
+    before = doc.text()
     retitled, why, versions = retitle.for_release(cfg, doc, top, repo, wanted)  # refused before any write
-    b = build(cfg, doc=doc)  # `doc` now holds the built notes: stamp edits it, no re-read
-    s = stamp(cfg, on=when, doc=doc)
-    write_all(cfg, versions)
+    # every file's new content first (the notes built and stamped, the version files),
+    # then one all-or-nothing step writes them and removes the fragments
+    b = build(cfg, doc=doc, write=False)  # `doc` now holds the built notes: stamp edits it, no re-read
+    s = stamp(cfg, on=when, doc=doc, write=False)
+    steps.apply(cfg, {cfg.notes_file: (before, doc.text()), **versions}, b.added + b.already_present, repo,
+                command="release")
     sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version, release_paths(cfg),
                   marked=True) if repo else None
     return ReleaseResult(b, s, sha, retitled_from=retitled, why=why)

@@ -42,7 +42,7 @@ def for_cut(cfg: Config, repo, doc: notes.NotesDocument, top: model.Release, pla
     set_version(doc, top, planned.version)
     changes = {cfg.notes_file: (before, doc.text())}
     changes.update(steps.version_file_changes(cfg, top.version, planned.version))
-    steps.write_all(cfg, changes)
+    steps.apply(cfg, changes, command="cut")
     sha = steps.commit(cfg, repo, "cut", cfg.commit.cut, str(planned.version), sorted(changes))
     return doc, sha
 

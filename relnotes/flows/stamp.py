@@ -26,5 +26,5 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
     before = doc.text()
     doc.set_status(rel, when)
     if write:
-        steps.write_all(cfg, {cfg.notes_file: (before, doc.text())})
+        steps.apply(cfg, {cfg.notes_file: (before, doc.text())}, command="stamp")
     return StampResult(shown, when, True, None)

@@ -2,19 +2,18 @@
 
 Each verb (:mod:`~relnotes.flows.build`, :mod:`~relnotes.flows.cut`, ...) is a short
 sequence of these: checks first, then every file written or none
-(:func:`write_all`), fragments removed only after the notes that hold their entries
-are verified on disk (:func:`verify_notes`), and a commit whose failure says how the
-rerun finishes the job (:func:`commit`).  The records the verbs share
+and fragments removed in one all-or-nothing step (:func:`apply`), and a commit whose
+failure says how the rerun finishes the job (:func:`commit`).  The records the verbs share
 (:class:`StampResult`, :class:`ReleaseResult`) live here so no verb imports another's.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from relnotes import fsio
+from relnotes import transaction
 from relnotes.config.load import Config
-from relnotes.errors import FileSystemError, GitError, RelnotesError, StateError, UsageError
+from relnotes.errors import GitError, RelnotesError, UsageError
 from relnotes.flows import versionfiles
 from relnotes.fragments.fragment import Fragment
 from relnotes.git.repo import Repo
@@ -39,47 +38,31 @@ def has_git(cfg: Config) -> bool:
     return (cfg.root / ".git").exists()
 
 
-def remove_fragments(cfg: Config, fragments: list[Fragment], repo=None) -> list[str]:
-    """Remove fragment files, and drop the tracked ones from the index (``git rm``).
+def apply(cfg: Config, changes: dict[str, tuple[str, str]], fragments: Sequence[Fragment] = (), repo=None,
+          *, command: str, intended: str | None = None, labels: Iterable[str] = (),
+          repoint: Iterable[str] = ()) -> list[str]:
+    """Write every changed file and remove every fragment in one all-or-nothing step
+    (:func:`relnotes.transaction.apply`: a rerun after any interruption finds all of it
+    done or none), then drop the tracked fragments from git's index; the removed paths.
 
-    The files are unlinked, then one ``git update-index --remove --stdin`` call
-    records the removals: linear in the number of fragments, unlike ``git rm`` with
-    thousands of pathspecs.
+    The one place a notes file is written: the new notes must pass
+    :func:`relnotes.notes.proof.prove` first (``intended`` is the same composition with
+    every untrusted entry replaced by :data:`~relnotes.notes.proof.PLACEHOLDER`,
+    ``labels`` the link labels those entries define, ``repoint`` the labels the command
+    itself moves), or nothing is written (exit 1).
     """
+    if cfg.notes_file in changes:
+        before, after = changes[cfg.notes_file]
+        proof.prove(formats.parse_for(cfg, before), formats.parse_for(cfg, after),
+                    None if intended is None else formats.parse_for(cfg, intended),
+                    labels=labels, repoint=repoint)
     paths = [f.path for f in fragments]
-    tracked = repo.tracked_under(cfg.fragments_dir) if repo is not None else set()
-    for d in {(cfg.root / p).parent for p in paths}:  # never remove through a link that leads out
-        fsio.inside(cfg.root, d, what="fragments directory")
-    gone = []
-    try:
-        for p in paths:
-            try:
-                (cfg.root / p).unlink()
-            except FileNotFoundError:
-                pass
-            gone.append(p)
-    except OSError as e:
-        raise FileSystemError(f"{p}: cannot remove the fragment: {e.strerror}",
-                              hint="its entry is already in the notes; fix the permissions and run "
-                                   "'relnotes build' again to remove the rest (no entry is added twice)") from None
-    finally:
-        if repo is not None:
-            repo.remove_from_index([p for p in gone if p in tracked])
+    tracked = repo.tracked_under(cfg.fragments_dir) if repo is not None and paths else set()
+    transaction.apply(cfg.root, {cfg.root / p: change for p, change in changes.items()},
+                      [cfg.root / p for p in paths], command=command)
+    if repo is not None:
+        repo.remove_from_index([p for p in paths if p in tracked])
     return paths
-
-
-def verify_notes(cfg: Config, expected: str) -> None:
-    """Refuse to go on unless the notes file holds exactly ``expected``.
-
-    Called under the repository lock right before fragments are removed: a fragment
-    is deleted only when the notes that include its entry are the ones this process
-    wrote (or read and checked), never after some other program rewrote the file.
-    """
-    if fsio.read_text(cfg.root, cfg.notes_path, what="notes file") != expected:
-        raise StateError(f"{cfg.notes_file} was changed by another program while relnotes was writing it; "
-                         f"no fragment was removed",
-                         hint="check the notes file, then run the command again: an entry that is already "
-                              "in the notes is not added twice")
 
 
 class StampResult(NamedTuple):
@@ -92,35 +75,6 @@ class StampResult(NamedTuple):
 def version_file_changes(cfg: Config, old: Version | None, new_v: Version) -> dict[str, tuple[str, str]]:
     """Each configured version file moved from a stage of ``old`` to ``new_v`` (``-dev`` kept)."""
     return versionfiles.rewrite(cfg, new_v, expect=old, keep_dev=True)
-
-
-def write_all(cfg: Config, changes: dict[str, tuple[str, str]], *, intended: str | None = None,
-              labels: Iterable[str] = (), repoint: Iterable[str] = ()) -> None:
-    """Write every changed file, or none: a failed write puts back the files already written.
-
-    The one place a notes file is written: the new notes must pass
-    :func:`relnotes.notes.proof.prove` first (``intended`` is the same composition with
-    every untrusted entry replaced by :data:`~relnotes.notes.proof.PLACEHOLDER`,
-    ``labels`` the link labels those entries define, ``repoint`` the labels the
-    command itself moves), or nothing is written (exit 1).
-    """
-    if cfg.notes_file in changes:
-        before, after = changes[cfg.notes_file]
-        proof.prove(formats.parse_for(cfg, before), formats.parse_for(cfg, after),
-                    None if intended is None else formats.parse_for(cfg, intended),
-                    labels=labels, repoint=repoint)
-    done: list[tuple[str, str]] = []
-    try:
-        for rel_path, (before, after) in changes.items():
-            fsio.write_text(cfg.root, cfg.root / rel_path, after)
-            done.append((rel_path, before))
-    except RelnotesError:
-        for rel_path, before in reversed(done):
-            try:
-                fsio.write_text(cfg.root, cfg.root / rel_path, before)
-            except RelnotesError:  # pragma: no cover - the disk failed twice; report the first
-                pass
-        raise
 
 
 def unified_diff(changes: dict[str, tuple[str, str]]) -> str:
@@ -156,6 +110,7 @@ def commit(cfg: Config, repo, command: str, pattern: str, version: str, paths: l
             *, marked: bool = False) -> str:
     """Stage ``paths`` and commit; a failure says how the rerun finishes the job."""
     repo.add(paths)
+    repo.add_updates([cfg.fragments_dir])  # removed fragments, even when a killed run left them unstaged
     try:
         return repo.commit(commit_message(cfg, pattern, version, marked=marked))
     except GitError as e:

@@ -84,6 +84,15 @@ def current(cfg: Config) -> Version | None:
     return found[0].version
 
 
+def committed(cfg: Config, repo, rev: str = "HEAD") -> Version | None:
+    """The version the version files agree on at ``rev`` (None: none, missing, or they disagree)."""
+    texts = [repo.show_file(rev, vf.path) for vf in cfg.version_files]
+    found = {pattern_regex(vf.pattern).search(t) if t is not None else None
+             for vf, t in zip(cfg.version_files, texts)}
+    versions = {Version.parse(m["version"]) for m in found if m is not None}
+    return versions.pop() if len(versions) == 1 and None not in found else None
+
+
 def rewrite(cfg: Config, new: Version, *, expect: Version | None = None,
             keep_dev: bool = False) -> dict[str, tuple[str, str]]:
     """``{path: (before, after)}`` with each file's version set to ``new``.

@@ -23,7 +23,7 @@ from relnotes.errors import Problem, ValidationError
 from relnotes.fragments import schema as fragment_schema
 from relnotes.fragments.front_matter import key_lines, simple_front_matter, yaml_load
 from relnotes.fragments.schema import ADVISORY_PATTERN, KEYS  # noqa: F401  (re-exported)
-from relnotes.fsio import escape_problem, list_dir
+from relnotes.fsio import escape_problem, is_temp, list_dir
 from relnotes.markdown.lines import expand_indent_tabs
 from relnotes.markdown.screen import body_problems, normalise_line_ends
 
@@ -212,7 +212,7 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
         name = e.name
         shown = prefix + name
         link = e.is_symlink()
-        if not link and name in IGNORED_NAMES and e.is_file():
+        if not link and (name in IGNORED_NAMES or is_temp(name)) and e.is_file():
             continue
         if not link and not e.is_file():  # opening a FIFO would block until a writer comes
             result.problems.append(_not_a_file(shown, e.is_dir()))

@@ -236,14 +236,19 @@ class GraphQuestions:
                          if k.endswith(f":{directory}") and self.contains(rev_sha, k.split(":", 1)[0])), None)
         found = dict(self.added[base_key]) if base_key else {}
         revs = [rev_sha] + ([f"^{base_key.split(':', 1)[0]}"] if base_key else [])
-        out = self.repo.try_run("log", "--diff-filter=A", "--name-only", "--format=%x00%H", revs=revs,
-                                paths=[directory]) or ""
+        # -z: every path as it is (no quoting of 'é', spaces or newlines), NUL-terminated
+        out = self.repo.try_run("log", "-z", "--diff-filter=A", "--name-only", "--format=%x00%H", revs=revs,
+                                paths=[directory], strip=False) or ""
         newer: dict[str, str] = {}
-        for chunk in out.split("\0"):
-            lines = [ln for ln in chunk.splitlines() if ln.strip()]
-            if lines:
-                for f in lines[1:]:
-                    newer.setdefault(f, lines[0])  # newest first: keep the latest add
+        commit, first, after_empty = None, False, True
+        for field in out.split("\0"):  # '', SHA, '\nPATH', PATH, …, '', '', SHA, '\nPATH', …
+            if after_empty and len(field) in (40, 64) and all(c in "0123456789abcdef" for c in field):
+                commit, first = field, True
+            elif field and commit is not None:
+                path = field[1:] if first and field.startswith("\n") else field
+                first = False
+                newer.setdefault(path, commit)  # newest first: keep the latest add
+            after_empty = not field
         found.update(newer)
         self.added[key] = found
         while len(self.added) > ADDED_KEEP:

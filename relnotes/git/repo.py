@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from relnotes.errors import GitError, StateError
+from relnotes.fsio import is_temp
 from relnotes.git.arguments import check_branch, check_path, check_revision, check_tag
 from relnotes.git.catfile import CatFile
 from relnotes.git.objects import ObjectReading, object_names  # noqa: F401
@@ -247,8 +248,18 @@ class Repo(ObjectReading):
             return b""
 
     def dirty_paths(self) -> list[str]:
-        out = self.run("status", "--porcelain", "--untracked-files=normal", strip=False)
-        return [line[3:] for line in out.splitlines() if line.strip()]
+        """Every changed or untracked path, as it is (``status --porcelain -z``: no quoting,
+        so ``RELEASES-é.md`` or a name with a space or newline is itself); relnotes' own
+        staging files (``fsio.is_temp``) are not changes."""
+        out = self.run("status", "--porcelain", "-z", "--untracked-files=normal", strip=False)
+        paths, fields = [], iter(out.split("\0"))
+        for entry in fields:
+            if len(entry) < 4:
+                continue
+            paths.append(entry[3:])
+            if entry[0] in "RC":  # a rename or copy: its source follows as a field of its own
+                next(fields, None)
+        return [p for p in paths if not is_temp(p)]
 
     # -- questions --------------------------------------------------------------------------
 
@@ -340,6 +351,11 @@ class Repo(ObjectReading):
     def add(self, paths: list[str]) -> None:
         if paths:
             self.run("add", paths=paths)
+
+    def add_updates(self, paths: list[str]) -> None:
+        """``git add -u -- PATHS``: stage the changes and removals of tracked files only."""
+        if paths:
+            self.run("add", "-u", paths=paths)
 
     def commit(self, message: str) -> str:
         self.run("commit", "-q", f"--message={message}")

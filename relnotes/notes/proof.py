@@ -2,7 +2,7 @@
 
 Fragments are screened one by one (:mod:`relnotes.markdown.screen`), but what GitHub
 shows is the *composed* file.  So before any command writes the notes file
-(:func:`relnotes.flows.steps.write_all`, the one place that does), :func:`prove`
+(:func:`relnotes.flows.steps.apply`, the one place that does), :func:`prove`
 parses the whole result with the scanner the document model already runs
 (:func:`relnotes.markdown.blocks.scan`, which follows CommonMark's block rules the way
 GitHub does: tabs as stops of four columns, only ``\\n``, ``\\r\\n`` and ``\\r`` as line
