@@ -7,7 +7,7 @@ and entries whose lines look like structure."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from relnotes.markdown import structure
@@ -85,6 +85,9 @@ ENTRY = st.sampled_from(["* A.", "* B\n  two lines.", "* C [#1](u)", "* D\n\n  p
                          "* A.\n\n### Fixed", "* A.\n\n```", "* A.\n\n" + "-" * 80, "* A.\n  <div>"])
 
 
+@example(notes=("keepachangelog", "# Changelog\n\n## [Unreleased]\n\n"),  # an unclosed fence swallows what follows
+         by_category=[("Added", ["* A.\n\n```"]), ("Changed", ["* A."]), ("Added", ["* A."])],
+         order=["Added", "Changed", "Fixed", "Removed", "Security"])
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 @given(notes_files(), st.lists(st.tuples(st.sampled_from(SECTIONS + ["Internal", "fixed", "Odd"]),
                                          st.lists(ENTRY, max_size=3)), max_size=6),

@@ -101,6 +101,7 @@ class NotesEditing:
         cats = [CategorySpan(c.key, c.start, c.end) for c in rel.categories]
         body_end = rel.body_end
         changed = False
+        exact = False
         for name, entries in by_category:
             if not entries:
                 continue
@@ -134,7 +135,8 @@ class NotesEditing:
                 cats.sort(key=lambda c: c.start)
             if at <= body_end:
                 body_end += n
-            if _may_be_structure(block):  # its lines may open or close blocks: read them as the scan does
+            exact = exact or _may_be_structure(block)
+            if exact:  # an entry may have opened or closed blocks: from here on, read as the scan does
                 self.reindex()
                 rel = self.releases[self._index_of(rel)]
                 cats = [CategorySpan(c.key, c.start, c.end) for c in rel.categories]
