@@ -11,6 +11,7 @@ in one linear pass, and :func:`parse_bounded` refuses text nested deeper than
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from relnotes.errors import ContentError
 from relnotes.markdown import linear
@@ -119,7 +120,7 @@ def shorten_blank_runs(text: str) -> str:
     return re.sub(_BLANK_RUN, "   ", text) if "    " in text else text
 
 
-def escape_dense_markup(lines: list[str], code: list[bool], table: dict[int, str]) -> tuple[list[str], bool]:
+def escape_dense_markup(lines: list[str], code: list[bool], table: Mapping[int, int | str]) -> tuple[list[str], bool]:
     """``lines`` with ``table`` (a :meth:`str.translate` table for ``\\ [ ] * _``)
     applied after the container prefix in each paragraph (lines between blank or code
     lines) that holds more than :data:`MAX_INLINE_MARKUP` of ``[ ] * _``, other

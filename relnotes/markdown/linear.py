@@ -158,7 +158,7 @@ def install() -> None:
                 escaped = False
         return None
 
-    ct.code_pattern = _RememberedSearch(ct.code_pattern)
+    ct.code_pattern = _RememberedSearch(ct.code_pattern)  # type: ignore[assignment]
     ct.shift_whitespace = shift_whitespace
     ct.match_link_dest = match_link_dest
     ct.match_link_title = match_link_title
