@@ -228,7 +228,7 @@ _BODY_LINE = st.one_of(
 def test_markdown_screen_never_hides_a_forbidden_block(lines):
     body = "\n".join(lines)
     if not markdown_screen.may_hold_forbidden_blocks(body):
-        assert markdown_screen.markdown_problems(body, P, 1, links=False)[0] == []
+        assert markdown_screen.markdown_problems(body, P, 1, links=False, html=False)[0] == []
 
 
 @settings(max_examples=200, deadline=None)

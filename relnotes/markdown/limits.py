@@ -11,11 +11,20 @@ in one linear pass, and :func:`parse_bounded` refuses text nested deeper than
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from relnotes.errors import ContentError
+from relnotes.markdown import linear
 
 # Real notes nest lists two or three levels; mistletoe's stack gives out near 200.
 MAX_NESTING = 32
+# mistletoe looks back through a paragraph's open emphasis delimiters at every ']' and
+# marks every earlier '[' at every link: with :mod:`relnotes.markdown.linear` the rest of
+# its inline scan is linear, these stay proportional to the delimiters.  A paragraph of
+# the notes with more of '[ ] * _' than this is rendered with them as text (a fragment
+# may hold 2,000 in all, so no entry made by ``build`` is affected).
+MAX_INLINE_MARKUP = 4000
+_INLINE_MARKUP = "[]*_"
 
 
 class MarkdownTooDeep(ContentError):
@@ -95,6 +104,7 @@ def parse_bounded(document_cls, text: str):
     line = too_deep_line(text)
     if line is not None:
         raise MarkdownTooDeep(line)
+    linear.install()
     try:
         return document_cls(text)
     except RecursionError:
@@ -108,3 +118,23 @@ def shorten_blank_runs(text: str) -> str:
     """Runs of 4+ blanks after text become 3 blanks: the same blocks, links and
     targets for mistletoe, without its quadratic scan of long runs."""
     return re.sub(_BLANK_RUN, "   ", text) if "    " in text else text
+
+
+def escape_dense_markup(lines: list[str], code: list[bool], table: Mapping[int, int | str]) -> tuple[list[str], bool]:
+    """``lines`` with ``table`` (a :meth:`str.translate` table for ``\\ [ ] * _``)
+    applied after the container prefix in each paragraph (lines between blank or code
+    lines) that holds more than :data:`MAX_INLINE_MARKUP` of ``[ ] * _``, other
+    paragraphs unchanged; and whether any changed.  Linear."""
+    out = list(lines)
+    changed = False
+    start = 0
+    for end in range(len(lines) + 1):
+        if end < len(lines) and lines[end].strip() and not code[end]:
+            continue
+        if sum(line.count(c) for line in lines[start:end] for c in _INLINE_MARKUP) > MAX_INLINE_MARKUP:
+            changed = True
+            for i in range(start, end):
+                cut = prefix_end(lines[i])
+                out[i] = lines[i][:cut] + lines[i][cut:].translate(table)
+        start = end + 1
+    return out, changed

@@ -24,7 +24,7 @@ import re
 from urllib.parse import unquote
 
 from relnotes.markdown.blocks import CODE, classify
-from relnotes.markdown.limits import parse_bounded, shorten_blank_runs
+from relnotes.markdown.limits import MAX_INLINE_MARKUP, escape_dense_markup, parse_bounded, shorten_blank_runs
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -86,16 +86,35 @@ def markdown_to_html(markdown: str) -> str:
                 return super().render_image(token)
             return self.render_to_plain(token)
 
+    text, hidden = _outside_code(markdown)
     with _SafeHtmlRenderer(process_html_tokens=False) as renderer:
-        return renderer.render(parse_bounded(Document, _outside_code(markdown)))
+        out = renderer.render(parse_bounded(Document, text))
+    return out.translate(_SHOW) if hidden else out
 
 
-def _outside_code(markdown: str) -> str:
+# A paragraph with more markup than MAX_INLINE_MARKUP is rendered as text: its '\\ [ ] * _'
+# become private-use characters that mistletoe reads as text, put back in the HTML (they
+# need no HTML escaping); when the Markdown holds those characters itself, backslashes.
+_DENSE = "\\[]*_"
+_HIDE = str.maketrans(_DENSE, "\ue000\ue001\ue002\ue003\ue004")
+_SHOW = str.maketrans("\ue000\ue001\ue002\ue003\ue004", _DENSE)
+_ESCAPE = str.maketrans({c: "\\" + c for c in _DENSE})
+
+
+def _outside_code(markdown: str) -> tuple[str, bool]:
     """Long blank runs shortened outside code blocks (mistletoe scans them
-    quadratically; HTML shows a run of blanks as one anyway)."""
-    if "    " not in markdown.lstrip(" "):
-        return markdown
+    quadratically; HTML shows a run of blanks as one anyway), the markup of paragraphs
+    denser than :data:`relnotes.markdown.limits.MAX_INLINE_MARKUP` hidden; and whether
+    the HTML must show hidden markup again."""
+    blanks = "    " in markdown.lstrip(" ")
+    if not blanks and sum(markdown.count(c) for c in "[]*_") <= MAX_INLINE_MARKUP:
+        return markdown, False
 
     lines = markdown.split("\n")
     kinds, _ = classify(lines)
-    return "\n".join(line if kind == CODE else shorten_blank_runs(line) for line, kind in zip(lines, kinds))
+    code = [kind == CODE for kind in kinds]
+    hide = not any(c in markdown for c in "\ue000\ue001\ue002\ue003\ue004")
+    lines, hidden = escape_dense_markup(lines, code, _HIDE if hide else _ESCAPE)
+    if blanks:
+        lines = [line if is_code else shorten_blank_runs(line) for line, is_code in zip(lines, code)]
+    return "\n".join(lines), hidden and hide

@@ -10,7 +10,8 @@ body is refused when
 * rendered as ``build`` renders it, a code fence it opens is not closed by a fence
   line of its own, or one of its lines falls outside the entry's bullet (read by
   :mod:`relnotes.markdown.blocks`, the notes scanner's own tracker);
-* mistletoe finds a heading, thematic break or raw HTML block;
+* mistletoe finds a heading, thematic break or raw HTML block, or raw inline HTML other
+  than :mod:`relnotes.markdown.inline_html`'s allow-list (comments included);
 * a link, image, autolink or link definition targets anything but ``http``,
   ``https``, ``mailto`` or a relative reference (:func:`relnotes.markdown.safehtml.is_safe_url`);
 * its containers nest deeper than :data:`relnotes.markdown.limits.MAX_NESTING`, it
@@ -36,6 +37,7 @@ import re
 from relnotes.errors import Problem
 from relnotes.markdown import structure
 from relnotes.markdown.blocks import TOP, BlockTracker, scan
+from relnotes.markdown import inline_html
 from relnotes.markdown.entry import builtin_entry, split_references
 from relnotes.markdown.limits import (
     MAX_NESTING,
@@ -204,9 +206,9 @@ def _rule_after_bullet(first: str, path: str, line: int) -> list[Problem]:
 # -- mistletoe ---------------------------------------------------------------------------
 
 
-def markdown_problems(body: str, path: str, first_line: int, *, blocks: bool = True,
-                      links: bool = True) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
-    """mistletoe's view: forbidden blocks, unsafe link targets, defined labels."""
+def markdown_problems(body: str, path: str, first_line: int, *, blocks: bool = True, links: bool = True,
+                      html: bool = True) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
+    """mistletoe's view: forbidden blocks, inline HTML, unsafe link targets, defined labels."""
     from mistletoe import Document, block_token, span_token
     from mistletoe.markdown_renderer import MarkdownRenderer
     from mistletoe.utils import traverse
@@ -237,6 +239,9 @@ def markdown_problems(body: str, path: str, first_line: int, *, blocks: bool = T
                 hit = forbidden.get(type(node))
                 if hit is not None:
                     problems.append(Problem(path, line, 1, *hit))
+            found = inline_html.refused(node, r.parent, span_token, block_token) if html else None
+            if found:
+                problems.append(inline_html.problem(text.split("\n"), found, path, first_line, line))
             if not links:
                 continue
             target = None
@@ -301,14 +306,15 @@ def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem],
         return problems, ()
     blocks = not plain and may_hold_forbidden_blocks(body)
     links = _may_hold_links(body)
-    if not (blocks or links):
+    html = "<" in body
+    if not (blocks or links or html):
         return problems, ()
     if len(lines) > MAX_PARSED_LINES:
         problems.append(Problem(path, first_line, 1, "too-long",
                                 f"the text has {len(lines)} lines with Markdown that needs checking; at most "
                                 f"{MAX_PARSED_LINES} can be checked: shorten it or split it into fragments"))
         return problems, ()
-    more, labels = markdown_problems(body, path, first_line, blocks=blocks, links=links)
+    more, labels = markdown_problems(body, path, first_line, blocks=blocks, links=links, html=html)
     # a '## x' line is one problem: mistletoe's heading message is the more helpful one
     said = {p.line for p in more if p.code in ("heading", "thematic-break", "html")}
     problems = [p for p in problems if not (p.code == "structure-line" and p.line in said)]
