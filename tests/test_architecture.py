@@ -281,3 +281,11 @@ def test_no_user_facing_text_names_a_module():
     from relnotes.config.keys import SCHEMA
 
     assert not re.search(r"\brelnotes\.[a-z_]+\.[a-z_]+", str(SCHEMA))
+
+
+def test_the_documents_name_files_that_exist():
+    """README.md and ARCHITECTURE.md point readers at modules by path: each exists."""
+    missing = [f"{doc}: {path}" for doc in ("README.md", "ARCHITECTURE.md")
+               for path in re.findall(r"\brelnotes/[A-Za-z0-9_/]+\.py\b", (ROOT / doc).read_text(encoding="utf-8"))
+               if not (ROOT / path).is_file()]
+    assert missing == []
