@@ -4,7 +4,7 @@ This package is the only code that prints, prompts or exits.  Each command loads
 configuration, calls one library function, and reports its result; every expected
 failure arrives as a RelnotesError and leaves as ``error: …`` on stderr with the
 error's exit code.  Commands live in one module per group (``contributing``,
-``gating``, ``maintaining``, ``showing``, ``releasing``, ``asking``, ``describing``, ``migrating``,
+``gating``, ``building``, ``maintaining``, ``showing``, ``releasing``, ``asking``, ``describing``, ``migrating``,
 ``browsing``) and register on
 ``app`` (``common.py``) when their module is imported.
 
@@ -31,11 +31,11 @@ __all__ = ["COMMANDS", "GROUPS", "app", "app_for", "load_for", "load_groups", "m
 
 # The module of each command, in --help order.  Importing a group's module registers
 # its commands on the app; tests/test_cli.py keeps this table and the modules in step.
-GROUPS = ("contributing", "gating", "maintaining", "showing", "releasing", "asking", "describing", "migrating",
+GROUPS = ("contributing", "gating", "building", "maintaining", "showing", "releasing", "asking", "describing", "migrating",
           "browsing")
 COMMANDS = {
     "init": "contributing", "new": "contributing", "check": "gating",
-    "build": "maintaining", "show": "showing", "cut": "maintaining", "patch": "maintaining",
+    "build": "building", "show": "showing", "cut": "maintaining", "patch": "maintaining",
     "stamp": "maintaining", "release": "maintaining", "archive": "maintaining",
     "rc": "releasing", "tag": "releasing",
     "schedule": "asking", "support": "asking", "backports": "asking", "when": "asking", "next": "asking",
