@@ -6,7 +6,7 @@ content first, then hand the whole change to :func:`apply`:
 
 1. the journal (``relnotes/transaction`` in the git directory, ``.relnotes-transaction``
    outside git) records each target, the hash of its content before and after, and each
-   file to remove, and is fsynced;
+   file to remove — every path relative to the repository root — and is fsynced;
 2. each new content is staged in the target's staging file (``fsio.temp_path``) and fsynced;
 3. a ``commit`` line is appended to the journal and fsynced: from here on the change
    happens, whatever stops this process;
@@ -19,6 +19,15 @@ touched), one with it is finished (the remaining renames and removals).  A targe
 holds neither its before nor its after content (someone edited it since) stops the
 recovery with a message naming it, before anything is changed.  So an interrupted
 command's rerun finds either nothing done or everything done, never half of it.
+
+The journal is a file on disk that outlives the process, so recovery trusts none of it:
+the repository may have been copied or moved since (``cp -a``, a CI cache restore), or
+the file edited.  Its paths are resolved against the root of the repository recovering
+now and confined as every write is (:func:`relnotes.fsio.inside`); an entry that is
+absolute, leads out (``..``, a symbolic link) or into ``.git``, or is malformed stops
+the recovery (StateError, exit 2) naming the journal and the entry, before anything is
+changed.  A journal of an older relnotes (version 1, absolute paths) is recovered only
+when its paths lie inside this repository.
 """
 
 from __future__ import annotations
@@ -26,14 +35,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from relnotes import fsio
 from relnotes.cache import git_dir
-from relnotes.errors import FileSystemError, RelnotesError, StateError
+from relnotes.errors import FileSystemError, RelnotesError, StateError, quoted, shown_name
 
 COMMIT_LINE = "commit\n"
+JOURNAL_VERSION = 2  # 2: paths relative to the root; 1 (no "version" key): absolute paths
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def journal_path(root: Path) -> Path:
@@ -84,14 +96,17 @@ def apply(root: Path, writes: dict[Path, tuple[str | None, str]], removes: Seque
     """
     targets = {fsio.writable_target(root, p): (p, before, after)
                for p, (before, after) in writes.items() if before != after}
-    for d in {p.parent for p in removes}:  # never remove through a link that leads out
-        fsio.inside(root, d, what="directory")
+    parents = {d: fsio.inside(root, d, what="directory")  # never remove through a link that leads out
+               for d in {p.parent for p in removes}}
     if not targets and not removes:
         return
     journal = journal_path(root)
-    plan = {"command": command,
-            "writes": [[str(t), _digest(before), _digest(after)] for t, (_, before, after) in targets.items()],
-            "removes": [[str(p.absolute()), _file_digest(p)] for p in removes]}
+    real_root = Path(root).resolve()
+    plan = {"version": JOURNAL_VERSION, "command": command,
+            "writes": [[t.relative_to(real_root).as_posix(), _digest(before), _digest(after)]
+                       for t, (_, before, after) in targets.items()],
+            "removes": [[(parents[p.parent] / p.name).relative_to(real_root).as_posix(), _file_digest(p)]
+                        for p in removes]}
     staged: list[Path] = []
     try:
         _write_journal(journal, plan)
@@ -155,6 +170,115 @@ def _finish(root: Path, targets: dict[Path, tuple[Path, str | None, str]], remov
     journal.unlink(missing_ok=True)
 
 
+class _Refused(Exception):
+    """Why one entry of the journal cannot be followed (recover turns it into a StateError)."""
+
+
+def _relative(value: object, root: Path, real_root: Path, version: int) -> str:
+    """A journal path as a path relative to the root: version 2 stores it so, version 1
+    stored it absolute (accepted only when it lies inside ``real_root``)."""
+    if not isinstance(value, str) or not value or "\0" in value:
+        raise _Refused("is not a path")
+    if version == 1:
+        if not os.path.isabs(value):
+            raise _Refused("is not an absolute path, as an older relnotes wrote them")
+        for base in (real_root, Path(os.path.abspath(root))):  # removals were stored unresolved
+            try:
+                value = Path(value).relative_to(base).as_posix()
+                break
+            except ValueError:
+                continue
+        else:
+            raise _Refused(f"lies outside this repository ({real_root})")
+    problem = fsio.relative_path_problem(value)
+    if problem:
+        raise _Refused(problem)
+    if value == "." or PurePosixPath(value).as_posix() != value:
+        raise _Refused("is not a plain relative path")
+    return value
+
+
+def _confined(root: Path, rel: str, what: str) -> Path:
+    """``root / rel`` after the confinement check every write passes; _Refused when it fails."""
+    problem = fsio.escape_problem(root, root / rel)  # what fsio.inside refuses, for the message
+    if problem:
+        raise _Refused(problem)
+    try:
+        if what == "file":
+            return fsio.writable_target(root, root / rel)
+        return fsio.inside(root, root / rel, what=what)
+    except RelnotesError as e:  # a directory where the file goes
+        raise _Refused(e.message) from None
+
+
+def _hash(value: object) -> str:
+    if isinstance(value, str) and _DIGEST.fullmatch(value):
+        return value
+    raise _Refused("has no valid content hash")
+
+
+def _hash_or_none(value: object) -> str | None:
+    return None if value is None else _hash(value)
+
+
+def _plan(root: Path, plan: object) -> tuple[str, list[tuple[Path, str | None, str]], list[tuple[Path, str | None]]]:
+    """The command, writes and removes of a parsed journal, every path confined to ``root``."""
+    if not isinstance(plan, dict) or not isinstance(plan.get("writes"), list) \
+            or not isinstance(plan.get("removes"), list):
+        raise _Refused("it is not a relnotes journal")
+    version = plan.get("version", 1)
+    if version not in (1, JOURNAL_VERSION) or isinstance(version, bool):
+        raise _Refused(f"its version {quoted(version)} is not one this relnotes knows")
+    command = plan.get("command", "relnotes")
+    if not isinstance(command, str):
+        raise _Refused("it names no command")
+    real_root = Path(root).resolve()
+    writes: list[tuple[Path, str | None, str]] = []
+    removes: list[tuple[Path, str | None]] = []
+    seen: set[str] = set()
+    for kind, entries in (("writes", plan["writes"]), ("removes", plan["removes"])):
+        for entry in entries:
+            try:
+                if not isinstance(entry, list) or len(entry) != (3 if kind == "writes" else 2):
+                    raise _Refused("is not a journal entry")
+                rel = _relative(entry[0], root, real_root, version)
+                if rel in seen:
+                    raise _Refused("names a file twice")
+                seen.add(rel)
+                if kind == "writes":
+                    before, after = _hash_or_none(entry[1]), _hash(entry[2])
+                    writes.append((_confined(root, rel, "file"), before, after))
+                else:
+                    digest = _hash_or_none(entry[1])
+                    parent = _confined(root, PurePosixPath(rel).parent.as_posix(), "directory")
+                    target = parent / PurePosixPath(rel).name
+                    if target.is_dir() and not target.is_symlink():
+                        raise _Refused("is a directory")
+                    removes.append((target, digest))
+            except _Refused as e:
+                named = entry[0] if isinstance(entry, list) and entry else entry
+                raise _Refused(f"its {'write' if kind == 'writes' else 'removal'} entry {quoted(named)} {e}") from None
+    return command, writes, removes
+
+
+def _refusal(journal: Path, why: str) -> StateError:
+    return StateError(f"{journal}: cannot follow this journal of an interrupted relnotes command: {why}; "
+                      f"nothing was changed",
+                      hint=f"inspect it (cat {journal}): a copy of this repository made elsewhere, another relnotes "
+                           f"version or an edit left it; delete it (rm {journal}) to abandon that change and leave "
+                           f"every file as it is")
+
+
+def _undo_staging(root: Path, writes: list[tuple[Path, str | None, str]]) -> None:
+    for t, _, _ in writes:
+        tmp = fsio.temp_path(t)
+        try:
+            if tmp.is_symlink() or not tmp.is_dir():
+                tmp.unlink(missing_ok=True)
+        except OSError as e:
+            raise FileSystemError.from_os(fsio.shown(root.resolve(), tmp), "remove", e) from None
+
+
 def recover(root: Path) -> str | None:
     """Undo or finish the change an interrupted command left (see the module's docstring);
     the interrupted command's name when there was one, else None.  Called under the lock."""
@@ -166,21 +290,25 @@ def recover(root: Path) -> str | None:
     except (OSError, UnicodeDecodeError) as e:
         raise StateError(f"{journal}: cannot read the journal of an interrupted relnotes command: {e}",
                          hint=f"delete {journal} to abandon that command's change") from None
-    first, _, rest = text.partition("\n")
+    first, newline, rest = text.partition("\n")
     try:
-        plan = json.loads(first)
-        writes = [(Path(t), before, after) for t, before, after in plan["writes"]]
-        removes = [(Path(p), digest) for p, digest in plan["removes"]]
-        command = str(plan.get("command", "relnotes"))
-    except (ValueError, TypeError, KeyError):  # torn while it was first written: nothing was staged
-        journal.unlink(missing_ok=True)
-        return None
-    if rest != COMMIT_LINE:  # not committed: no target was touched
-        for t, _, _ in writes:
-            fsio.temp_path(t).unlink(missing_ok=True)
-        journal.unlink()
+        parsed = json.loads(first)
+    except (ValueError, RecursionError):
+        if not newline:  # torn while it was first written: nothing was staged
+            _drop(journal)
+            return None
+        raise _refusal(journal, "its first line is not JSON") from None
+    if rest != COMMIT_LINE and not COMMIT_LINE.startswith(rest):
+        raise _refusal(journal, f"it ends with {quoted(rest)}, not a commit line")
+    try:
+        command, writes, removes = _plan(root, parsed)
+    except _Refused as e:
+        raise _refusal(journal, str(e)) from None
+    if rest != COMMIT_LINE:  # not committed (the commit line absent or torn): no target was touched
+        _undo_staging(root, writes)
+        _drop(journal)
         return command
-    conflicts = []
+    conflicts: list[Path] = []
     for t, before, after in writes:
         tmp = fsio.temp_path(t)
         now = _file_digest(t)
@@ -191,16 +319,29 @@ def recover(root: Path) -> str | None:
             conflicts.append(t)
     conflicts += [p for p, digest in removes if _file_digest(p) not in (None, digest)]
     if conflicts:
-        listing = ", ".join(fsio.shown(root, p) for p in conflicts)
-        raise StateError(f"an interrupted 'relnotes {command}' left its change half made, and {listing} "
-                         f"changed since; nothing was changed",
+        listing = ", ".join(fsio.shown(root.resolve(), p) for p in conflicts)
+        raise StateError(f"an interrupted 'relnotes {shown_name(command)}' left its change half made, and "
+                         f"{listing} changed since; nothing was changed",
                          hint=f"restore {'it' if len(conflicts) == 1 else 'them'} (git checkout -- PATH) and "
                               f"run again to finish that change, or delete {journal} to abandon it")
     for t, _, _ in writes:
         tmp = fsio.temp_path(t)
         if tmp.is_file() and not tmp.is_symlink():
-            os.replace(tmp, t)
+            try:
+                os.replace(tmp, t)
+            except OSError as e:
+                raise FileSystemError.from_os(fsio.shown(root.resolve(), t), "write", e) from None
     for p, _ in removes:
-        p.unlink(missing_ok=True)
-    journal.unlink()
+        try:
+            p.unlink(missing_ok=True)
+        except OSError as e:
+            raise FileSystemError.from_os(fsio.shown(root.resolve(), p), "remove", e) from None
+    _drop(journal)
     return command
+
+
+def _drop(journal: Path) -> None:
+    try:
+        journal.unlink(missing_ok=True)
+    except OSError as e:
+        raise FileSystemError.from_os(str(journal), "remove the transaction journal", e) from None
