@@ -32,8 +32,6 @@ when its paths lie inside this repository.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 from collections.abc import Sequence
@@ -55,10 +53,14 @@ def journal_path(root: Path) -> Path:
 
 
 def _digest(text: str | None) -> str | None:
+    import hashlib  # stdlib, 2.4 ms to import: only a command that writes pays for it
+
     return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _file_digest(p: Path) -> str | None:
+    import hashlib  # see _digest
+
     try:
         with open(p, "rb", buffering=0) as f:
             return hashlib.file_digest(f, "sha256").hexdigest()
@@ -69,6 +71,8 @@ def _file_digest(p: Path) -> str | None:
 
 
 def _write_journal(path: Path, plan: dict) -> None:
+    import json  # stdlib, 1.5 ms to import: only a command that writes (or recovers) pays for it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -290,6 +294,8 @@ def recover(root: Path) -> str | None:
     except (OSError, UnicodeDecodeError) as e:
         raise StateError(f"{journal}: cannot read the journal of an interrupted relnotes command: {e}",
                          hint=f"delete {journal} to abandon that command's change") from None
+    import json  # see _write_journal
+
     first, newline, rest = text.partition("\n")
     try:
         parsed = json.loads(first)
