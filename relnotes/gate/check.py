@@ -21,7 +21,7 @@ from relnotes.fsio import read_environment_file, read_text
 from relnotes.gate.report import Report
 from relnotes.gate.rules import gate_targets, gate_workspace
 from relnotes.git.repo import Repo
-from relnotes.markdown.screen import reference_conflicts
+from relnotes.markdown.references import reference_conflicts
 from relnotes.markdown.visible import hidden_lines, split_lines
 from relnotes.notes import formats
 
