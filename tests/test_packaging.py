@@ -48,6 +48,44 @@ def test_every_action_input_is_described_and_pip_is_cached():
     assert any(step.get("uses", "").startswith("actions/cache@") for step in action["runs"]["steps"])
 
 
+def _sticky_comment_query() -> str:
+    """The jq program of the action's step that picks the PR comment to edit."""
+    import re
+
+    from ruamel.yaml import YAML
+
+    action = YAML(typ="safe", pure=True).load((ROOT / "action.yml").read_text())
+    [script] = [step["run"] for step in action["runs"]["steps"] if "PATCH" in step.get("run", "")]
+    m = re.search(r"--jq '([^']*)'", script)
+    assert m, script
+    return m[1]
+
+
+def test_the_sticky_comment_is_only_ever_the_bots_own():
+    """Anyone can post a comment that starts with ``<!-- relnotes-preview -->``: the step
+    must edit only the one this workflow's bot wrote, never a planted one."""
+    import json
+    import shutil
+
+    query = _sticky_comment_query()
+    assert '.user.login == "github-actions[bot]"' in query and '.user.type == "Bot"' in query
+    if shutil.which("jq") is None:
+        pytest.skip("jq is not installed")
+    marker = "<!-- relnotes-preview -->\n"
+    comments = [
+        {"id": 1, "user": {"login": "mallory", "type": "User"}, "body": marker + "planted"},
+        {"id": 2, "user": {"login": "github-actions", "type": "User"}, "body": marker + "lookalike"},
+        {"id": 3, "user": {"login": "other-app[bot]", "type": "Bot"}, "body": marker + "another bot"},
+        {"id": 4, "user": {"login": "github-actions[bot]", "type": "Bot"}, "body": "an unrelated comment"},
+        {"id": 5, "user": {"login": "github-actions[bot]", "type": "Bot"}, "body": marker + "ours"},
+    ]
+    r = subprocess.run(["jq", "-r", query], input=json.dumps(comments), capture_output=True, text=True, check=True)
+    assert r.stdout.split() == ["5"]
+    r = subprocess.run(["jq", "-r", query], input=json.dumps(comments[:4]), capture_output=True, text=True,
+                       check=True)
+    assert r.stdout.split() == []  # no comment of ours yet: the step posts a new one
+
+
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_example_workflows_match_the_github_workflow_schema(workflow):
     r = _run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow))

@@ -20,7 +20,7 @@ from test_proof import NOTES, github
 
 from relnotes.fragments.fragment import parse_text
 from relnotes.markdown.entry import builtin_entry
-from relnotes.markdown.screen import reference_conflicts
+from relnotes.markdown.references import reference_conflicts
 from relnotes.notes import formats, proof
 
 SECTIONS = ("Added", "Changed", "Fixed", "Removed", "Security")

@@ -65,7 +65,7 @@ def test_marker_means_same_tokens_on_one_line(marker, text):
     (whitespace between two words required, anywhere else optional) and is not code
     (an indented line after a blank one is; ``test_trust_gate`` holds that against mistletoe)."""
     want = _tokens(marker)
-    lines = text.split("\n")
+    lines = re.split(r"\r\n|\r|\n", text)  # CommonMark's line ends
     expected = bool(want) and any(_tokens(line) == want and not hidden
                                   for line, hidden in zip(lines, hidden_lines(lines)))
     assert has_marker(text, marker) == expected

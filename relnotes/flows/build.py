@@ -11,7 +11,7 @@ from relnotes.flows import steps
 from relnotes.flows.steps import BuildResult, has_git
 from relnotes.fragments.fragment import Fragment, pending_fragments
 from relnotes.fragments.grouping import category_order, group
-from relnotes.markdown.screen import reference_conflicts
+from relnotes.markdown.references import reference_conflicts
 from relnotes.markdown.structure import strip_eol
 from relnotes.notes import base as notes
 from relnotes.notes import blocks, formats, proof

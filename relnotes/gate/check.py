@@ -21,8 +21,8 @@ from relnotes.fsio import read_environment_file, read_text
 from relnotes.gate.report import Report
 from relnotes.gate.rules import gate_targets, gate_workspace
 from relnotes.git.repo import Repo
-from relnotes.markdown.screen import reference_conflicts
-from relnotes.markdown.visible import hidden_lines
+from relnotes.markdown.references import reference_conflicts
+from relnotes.markdown.visible import hidden_lines, split_lines
 from relnotes.notes import formats
 
 # -- globs ---------------------------------------------------------------------------------
@@ -125,15 +125,19 @@ def marker_pattern(marker: str) -> re.Pattern[str]:
 def has_marker(text: str, marker: str) -> bool:
     """The skip marker as a whole line of visible text (case and spacing ignored; see
     ``marker_pattern``): a line in an HTML comment (``<!-- … -->``, which a PR template
-    leaves in every description) or in fenced or indented code does not count, as
-    :func:`relnotes.markdown.visible.hidden_lines` decides for PR descriptions and commit
-    messages alike."""
+    leaves in every description), in fenced or indented code, in a link reference
+    definition (title lines included) or in an HTML block GitHub does not show as text
+    does not count, as :func:`relnotes.markdown.visible.hidden_lines` decides for PR
+    descriptions and commit messages alike.  Lines end where CommonMark ends them: at
+    ``\r\n``, ``\r`` or ``\n``."""
     if not marker.strip() or not text:
         return False
     pattern = marker_pattern(marker)
+    lines = split_lines(text)  # CommonMark's line ends (\r\n, \r, \n), for the search and the scan
+    if "\r" in text:
+        text = "\n".join(lines)
     if pattern.search(text) is None:  # the common case: no candidate line, no scan
         return False
-    lines = text.split("\n")
     return any(not hidden and pattern.search(line) is not None
                for line, hidden in zip(lines, hidden_lines(lines)))
 

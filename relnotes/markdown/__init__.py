@@ -3,7 +3,9 @@
 ``screen`` decides which fragment bodies (and configured strings) may enter the notes;
 ``structure`` is the grammar of the lines that carry a notes file's structure (what the
 screen refuses and the models find); ``entry`` lays a body out as a bullet; ``blocks``
-is the CommonMark block scanner; ``limits`` bounds every parse and ``linear`` makes
+is the CommonMark block scanner (``definitions`` reads link definitions that run over
+lines for it); ``visible`` says which lines a reader sees as text; ``references``
+finds the labels a text uses and decides link-label conflicts; ``limits`` bounds every parse and ``linear`` makes
 mistletoe's inline scans linear; ``inline_html`` is the allow-list of inline tags;
 ``safehtml`` turns untrusted Markdown into HTML.  mistletoe is imported here only, inside the functions
 that parse.  May import: the ground floor (errors, version).

@@ -22,19 +22,25 @@ four columns before the container prefix is read, as GitHub does.
 While it scans, the tracker records the *outline* GitHub would show
 (:class:`Outline`): every heading (ATX or setext) at any depth, every link reference
 definition, every HTML block left open.  :mod:`relnotes.notes.proof` compares outlines.
+With ``comments=True`` (what a reader sees: :mod:`relnotes.markdown.visible`) a link
+definition's lines, its label, destination or title run over several included
+(:mod:`relnotes.markdown.definitions`), and the lines of HTML blocks are HIDDEN.
 """
 
 from __future__ import annotations
 
 import re
 
+from relnotes.markdown import definitions
 from relnotes.markdown.html_blocks import html_kind
+from relnotes.markdown.structure import normalise_label
 
 TOP = "top"  # a line at the top level (no open container), not code
 NESTED = "nested"  # inside a block quote or list item
 CODE = "code"  # part of a fenced or indented code block, fence lines included
 HTML = "html"  # a line of an HTML block after its first
 COMMENT = "comment"  # a line of an HTML block that starts with '<!--' (only with comments=True)
+HIDDEN = "hidden"  # a link definition's line, or any other HTML block's (only with comments=True)
 
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*\Z")
 _DEF = re.compile(r"\[((?:[^\\\[\]]|\\.){1,999})\]:[ \t]*(\S*)")
@@ -122,6 +128,7 @@ class BlockTracker:
         self.html: tuple[int, str, int] | None = None  # kind, end string, line of an open HTML block
         self.para = ""  # the open paragraph's first line (a setext heading's title)
         self.pending_def: str | None = None  # a definition's label whose destination is on the next line
+        self.defining: definitions.State | None = None  # with comments=True: a definition the line before left open
 
     # -- the public part -----------------------------------------------------------------
 
@@ -140,6 +147,8 @@ class BlockTracker:
             if matched == depth:
                 return self._html_line(s)
             self._close_to(matched)
+        elif matched < depth and self.defining is not None and s.strip() and not self._starts_block(s, False):
+            return self._open_blocks(s)  # a lazy line of a definition
         elif matched < depth and self.leaf == "para" and s.strip() and not self._starts_block(s, False):
             # lazy continuation of the paragraph.  The line left the paragraph's
             # container, so the rules for interrupting a paragraph do not apply: any
@@ -187,6 +196,7 @@ class BlockTracker:
         if self.leaf == "fence" and self.fence is not None:
             self.unclosed.append(self.fence[3])
         self._end_html()
+        self.defining = None
         del self.stack[depth:]
         self.leaf = None
         self.fence = None
@@ -209,7 +219,7 @@ class BlockTracker:
         elif end in (s.lower() if kind == 1 else s):
             self.html = None
             self.leaf = None
-        return COMMENT if kind == 2 and self.comments else HTML
+        return (COMMENT if kind == 2 else HIDDEN) if self.comments else HTML
 
     def _definition(self, t: str) -> bool:
         """Record ``t`` as a link reference definition if it starts one."""
@@ -217,7 +227,7 @@ class BlockTracker:
         if m is None or not m[1].strip():
             return False
         if m[2]:
-            self.outline.definitions.append((self.at, _normalise(m[1]), _dest(m[2])))
+            self.outline.definitions.append((self.at, normalise_label(m[1]), definitions.destination(m[2])))
         else:
             self.pending_def = m[1]
         return True
@@ -240,8 +250,10 @@ class BlockTracker:
         if ind > 3:
             return False
         t = s[ind:]
-        if t[:1] == ">" or _ATX.match(t) or _thematic(t) or _HTML_START.match(t):
+        if t[:1] == ">" or _ATX.match(t) or _thematic(t):
             return True
+        if _HTML_START.match(t):  # kind 7 cannot interrupt a paragraph
+            return not interrupting or 0 < html_kind(t)[0] < 7
         if self._fence_open(t) is not None:
             return True
         mk = _list_marker(t)
@@ -262,9 +274,18 @@ class BlockTracker:
 
     def _open_blocks(self, s: str) -> str:
         nested = bool(self.stack)
+        state, self.defining = self.defining, None
+        if state is not None and s.strip() and not self._starts_block(s, True):
+            found = definitions.step(state, s.lstrip(" \t"))
+            if found != definitions.BAD:
+                self.defining = found if isinstance(found, tuple) else None
+                return HIDDEN
+            if state != definitions.TITLE_MAY_FOLLOW:  # an unfinished definition: the lines are text
+                self.leaf = "para"
+                return NESTED if nested else TOP
         pending, self.pending_def = self.pending_def, None
         if pending is not None and s.strip():
-            self.outline.definitions.append((self.at, _normalise(pending), _dest(s.split()[0])))
+            self.outline.definitions.append((self.at, normalise_label(pending), definitions.destination(s.split()[0])))
             self.leaf = None
             return NESTED if nested else TOP
         while True:
@@ -331,24 +352,22 @@ class BlockTracker:
                     if kind >= 6 or end not in rest:
                         self.leaf = "html"
                         self.html = (kind, end, self.at)
-                    if kind == 2 and self.comments:
-                        return COMMENT
+                    if self.comments:
+                        return COMMENT if kind == 2 else HIDDEN
                     return NESTED if nested else TOP
-            if self.leaf != "para" and t[:1] == "[" and self._definition(t):
+            if self.comments and self.leaf != "para" and t[:1] == "[":
+                found = definitions.start(t)
+                if found != definitions.BAD:  # (a label, destination or title may run on)
+                    self.leaf = None
+                    self.defining = found if isinstance(found, tuple) else None
+                    return HIDDEN
+            elif self.leaf != "para" and t[:1] == "[" and self._definition(t):
                 self.leaf = None
                 return NESTED if nested else TOP
             if self.leaf != "para":
                 self.para = t.strip(" \t")
             self.leaf = "para"
             return NESTED if nested else TOP
-
-
-def _normalise(label: str) -> str:
-    return " ".join(label.split()).casefold()
-
-
-def _dest(token: str) -> str:
-    return token[1:-1] if token.startswith("<") and token.endswith(">") else token
 
 
 def classify(lines: list[str]) -> tuple[list[str], list[int]]:

@@ -17,9 +17,11 @@ body is refused when
 * its containers nest deeper than :data:`relnotes.markdown.limits.MAX_NESTING`, it
   holds more than :data:`MAX_MARKUP` delimiter characters, or it needs mistletoe and
   has more than :data:`MAX_PARSED_LINES` lines;
-* (with the notes file at hand, :func:`reference_conflicts`) it defines a link
-  label that the notes file or another fragment already defines: CommonMark's first
-  definition wins, so a new entry could otherwise re-point older releases' links.
+* (with the notes file at hand, :func:`relnotes.markdown.references.reference_conflicts`) it defines a link
+  label that the notes file or another fragment already defines (CommonMark's first
+  definition wins, so a new entry could otherwise re-point older releases' links), or
+  one that text outside it uses as a reference (the definition would turn an older
+  entry's plain ``[RFC 42]`` into a link).
 
 Line ends are normalised before any of this (CRLF and a lone CR are line ends, as
 in CommonMark), so a ``\\r`` cannot hide a line from the checks.
@@ -31,8 +33,6 @@ a cheap screen says it could find something.
 """
 
 from __future__ import annotations
-
-import re
 
 from relnotes.errors import Problem
 from relnotes.markdown import structure
@@ -49,7 +49,7 @@ from relnotes.markdown.limits import (
 )
 from relnotes.markdown.lines import line_end_problems
 from relnotes.markdown.safehtml import is_safe_url
-from relnotes.markdown.structure import ARCHIVE_MARKER, is_release_label, normalise_label
+from relnotes.markdown.structure import ARCHIVE_MARKER
 
 _THEMATIC_CHARS = frozenset("-*_=+.)0123456789 \t")
 # mistletoe's inline parser is superlinear in the number of delimiters in a paragraph
@@ -62,7 +62,6 @@ MAX_MARKUP = 2000
 # may have at most this many lines (real entries have a handful).
 MAX_PARSED_LINES = 1000
 _MARKUP_CHARS = "[]<>*_`"
-_LABEL_DEF = r"\[([^\]\n]{1,999})\]:"
 
 
 def normalise_line_ends(text: str) -> str:
@@ -281,7 +280,8 @@ def _plain(lines: list[str]) -> bool:
 
 def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
     """Every reason ``body`` (line ends normalised) may not be rendered, and the link
-    definitions it makes (normalised label, destination), for :func:`reference_conflicts`."""
+    definitions it makes (normalised label, destination), for
+    :func:`relnotes.markdown.references.reference_conflicts`."""
     lines = body.split("\n")
     disputed = line_end_problems(body, path, first_line)
     if disputed:
@@ -326,69 +326,3 @@ def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem],
         known = {label for label, _ in labels}
         labels = labels + tuple((label, dest) for label, dest in found if label not in known)
     return sorted(problems + more, key=lambda p: p.line), labels
-
-
-# -- link labels against the notes file ------------------------------------------------------
-
-
-def notes_labels(text: str) -> dict[str, str]:
-    """Label → destination of every definition a line of the notes file may make (a
-    superset: lines in code blocks count too; the first definition of a label wins)."""
-    found: dict[str, str] = {}
-    for line in text.split("\n"):
-        if "]:" not in line:
-            continue
-        m = re.compile(_LABEL_DEF).match(line, prefix_end(line))
-        if m:
-            dest = line[m.end():].strip().split(" ", 1)[0]
-            if dest.startswith("<") and dest.endswith(">"):
-                dest = dest[1:-1]
-            found.setdefault(normalise_label(m[1]), dest)
-    return found
-
-
-def reference_conflicts(fragments, notes_text: str, notes_path: str,
-                        notes_format: str = "releases") -> list[Problem]:
-    """A fragment may not define a link label that the notes file or another fragment
-    (earlier by file name) defines with a different destination: the first definition
-    in a Markdown file wins, so the new entry would silently re-point (or be
-    re-pointed by) another entry's links.  The same label for the same destination is
-    harmless (and is what a rerun of an interrupted ``build`` finds).  In a Keep a
-    Changelog file ``[unreleased]`` and version labels are the headings' own, defined
-    at the end of the file by ``release``: no fragment may define them at all."""
-    if not any(f.labels for f in fragments):
-        return []
-    if notes_format == "keepachangelog":
-        reserved = reserved_label_problems(fragments)
-        if reserved:
-            return reserved
-    taken = {label: (dest, notes_path) for label, dest in notes_labels(notes_text).items()}
-    problems = []
-    for f in sorted(fragments, key=lambda f: f.name):
-        for label, dest in f.labels:
-            if label in taken and taken[label][0] != dest:
-                problems.append(Problem(f.path, f.body_line, 1, "link-label-taken",
-                                        f"the link label [{label}] is already defined in {taken[label][1]} "
-                                        f"(as {taken[label][0]}); use an inline link [text](url) or another label"))
-            else:
-                taken.setdefault(label, (dest, f.path))
-    return problems
-
-
-def reserved_label_problems(fragments) -> list[Problem]:
-    """A fragment may not define ``[unreleased]`` or a version label: release headings
-    link through them, and a definition in an entry (above the footer) would win.
-    Each problem is at the definition's line."""
-    out = []
-    for f in sorted(fragments, key=lambda f: f.name):
-        reserved = {label for label, _ in f.labels if is_release_label(label)}
-        if not reserved:
-            continue
-        lines = f.body.split("\n")
-        for label in sorted(reserved):
-            at = next((i for i, line in enumerate(lines) if line.lstrip(" ").startswith("[")
-                       and normalise_label(line.lstrip(" ")[1:].split("]", 1)[0]) == label), 0)
-            out.append(Problem(f.path, f.body_line + at, 1, "link-label-reserved",
-                               f"the link label [{label}] is reserved in a Keep a Changelog file (release "
-                               "headings link through it); use an inline link [text](url) or another label"))
-    return out

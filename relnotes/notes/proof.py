@@ -15,13 +15,17 @@ ends) and refuses it unless
 * it defines no link label that ``intended`` does not (except the entries' own,
   which ``check`` has already compared with the notes), and every label keeps the
   destination it has in ``before`` and ``intended`` (reserved labels included) unless
-  the command re-points it (Keep a Changelog's ``[unreleased]`` on a release);
+  the command re-points it (Keep a Changelog's ``[unreleased]`` on a release); an
+  entry's definition of a label that the text of ``before`` uses as a reference
+  (:func:`relnotes.markdown.references.used_labels`, outside code) re-points that
+  text too: an older entry's plain ``[RFC 42]`` would become a link;
 * it leaves open no HTML block or comment (kinds 1-5, which run to the end of the
   file) that ``before`` did not already leave open;
 * every entry of ``before`` is still there, byte for byte and in order, except those
   of a release the command removes (``cut`` moves the top release to its branch).
 
-Linear: one scan of each text (the model's own), then comparisons of lists.
+Linear: one scan of each text (the model's own; one more of ``before`` when an entry
+defines a new label), then comparisons of lists.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from relnotes.errors import Problem, ValidationError
+from relnotes.markdown.references import used_labels
 from relnotes.notes import blocks
 from relnotes.notes.base import NotesDocument
 
@@ -88,6 +93,7 @@ def problems(before: NotesDocument, after: NotesDocument, intended: NotesDocumen
     allowed = {" ".join(label.split()).casefold() for label in labels}
     moved = {" ".join(label.split()).casefold() for label in repoint}
     old = _first_definitions(before)
+    used: set[str] | None = None  # the labels the old text uses as references, when needed
     base = _first_definitions(expected)
     for label, (dest, line) in _first_definitions(after).items():
         if label in base and base[label][0] != dest:
@@ -102,6 +108,13 @@ def problems(before: NotesDocument, after: NotesDocument, intended: NotesDocumen
             out.append(_problem(path, line, "proof-redefined",
                                 f"the link label [{label}] would be re-pointed from {old[label][0][:60]!r} "
                                 f"to {dest[:60]!r}"))
+        elif label not in old and label not in base:  # an entry's own definition, new to the file
+            if used is None:
+                used = used_labels(before.text())
+            if label in used:  # the old text's plain [label] would become a link
+                out.append(_problem(path, line, "proof-redefined",
+                                    f"the link label [{label}] would re-point text of the old notes that "
+                                    f"uses it as a reference (plain text until now) to {dest[:60]!r}"))
 
     # HTML blocks and comments left open: they swallow the rest of the file
     already = len(before.outline.open_html)
