@@ -22,9 +22,8 @@ four columns before the container prefix is read, as GitHub does.
 While it scans, the tracker records the *outline* GitHub would show
 (:class:`Outline`): every heading (ATX or setext) at any depth, every link reference
 definition, every HTML block left open.  :mod:`relnotes.notes.proof` compares outlines.
-With ``comments=True`` (what a reader sees: :mod:`relnotes.markdown.visible`) a link
-definition's lines, its label, destination or title run over several included
-(:mod:`relnotes.markdown.definitions`), and the lines of HTML blocks are HIDDEN.
+With ``comments=True`` (:mod:`relnotes.markdown.visible`) HTML blocks and link definitions
+over lines (:mod:`relnotes.markdown.definitions`) are HIDDEN; ``shown``: unfinished ones.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ import re
 
 from relnotes.markdown import definitions
 from relnotes.markdown.html_blocks import html_kind
+from relnotes.markdown.outline import Outline
 from relnotes.markdown.structure import normalise_label
 
 TOP = "top"  # a line at the top level (no open container), not code
@@ -45,22 +45,6 @@ HIDDEN = "hidden"  # a link definition's line, or any other HTML block's (only w
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*\Z")
 _DEF = re.compile(r"\[((?:[^\\\[\]]|\\.){1,999})\]:[ \t]*(\S*)")
 
-
-class Outline:
-    """What GitHub shows of a text's structure: headings, link definitions, open HTML.
-
-    ``headings``: (line, level, title) of every ATX and setext heading at any depth;
-    ``definitions``: (line, normalised label, destination) of every link reference
-    definition, in order (the first of a label wins); ``open_html``: the line of every
-    HTML block of kinds 1-5 that nothing closed.  Lines are 1-based.
-    """
-
-    __slots__ = ("headings", "definitions", "open_html")
-
-    def __init__(self) -> None:
-        self.headings: list[tuple[int, int, str]] = []
-        self.definitions: list[tuple[int, str, str]] = []
-        self.open_html: list[int] = []
 
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z", re.S)
 _ORDERED = re.compile(r"(\d{1,9})([.)])")
@@ -129,6 +113,9 @@ class BlockTracker:
         self.para = ""  # the open paragraph's first line (a setext heading's title)
         self.pending_def: str | None = None  # a definition's label whose destination is on the next line
         self.defining: definitions.State | None = None  # with comments=True: a definition the line before left open
+        self.undo_from = 0  # where the open definition (or its title, on a line of its own) began
+        self.interrupted = False  # a block start interrupted an open definition (visible.py hides on)
+        self.shown: list[tuple[int, int]] = []  # (first, last) lines of unfinished definitions: text after all
 
     # -- the public part -----------------------------------------------------------------
 
@@ -164,8 +151,14 @@ class BlockTracker:
         if self.leaf == "fence" and self.fence is not None:
             self.unclosed.append(self.fence[3])
         self._end_html()
+        self._drop_definition(self.number)
         self.leaf = None
         self.fence = None
+
+    def _drop_definition(self, last: int) -> None:
+        if self.defining is not None and self.defining != definitions.TITLE_MAY_FOLLOW:
+            self.shown.append((self.undo_from, last))
+        self.defining = None
 
     # -- containers -------------------------------------------------------------------
 
@@ -196,7 +189,7 @@ class BlockTracker:
         if self.leaf == "fence" and self.fence is not None:
             self.unclosed.append(self.fence[3])
         self._end_html()
-        self.defining = None
+        self._drop_definition(self.number - 1)
         del self.stack[depth:]
         self.leaf = None
         self.fence = None
@@ -274,15 +267,21 @@ class BlockTracker:
 
     def _open_blocks(self, s: str) -> str:
         nested = bool(self.stack)
-        state, self.defining = self.defining, None
-        if state is not None and s.strip() and not self._starts_block(s, True):
-            found = definitions.step(state, s.lstrip(" \t"))
-            if found != definitions.BAD:
-                self.defining = found if isinstance(found, tuple) else None
-                return HIDDEN
-            if state != definitions.TITLE_MAY_FOLLOW:  # an unfinished definition: the lines are text
-                self.leaf = "para"
-                return NESTED if nested else TOP
+        state = self.defining
+        if state is not None:
+            if state == definitions.TITLE_MAY_FOLLOW:
+                self.undo_from = self.number
+            if s.strip() and self._starts_block(s, True):
+                self.defining, self.interrupted = None, True  # (mistletoe reads a title on, to a blank line)
+            else:
+                found = definitions.step(state, s.lstrip(" \t")) if s.strip() else definitions.BAD
+                if found != definitions.BAD:
+                    self.defining = found if isinstance(found, tuple) else None
+                    return HIDDEN
+                self._drop_definition(self.number - 1)  # unfinished: its lines were text
+                if s.strip() and state != definitions.TITLE_MAY_FOLLOW:
+                    self.leaf = "para"
+                    return NESTED if nested else TOP
         pending, self.pending_def = self.pending_def, None
         if pending is not None and s.strip():
             self.outline.definitions.append((self.at, normalise_label(pending), definitions.destination(s.split()[0])))
@@ -358,7 +357,7 @@ class BlockTracker:
             if self.comments and self.leaf != "para" and t[:1] == "[":
                 found = definitions.start(t)
                 if found != definitions.BAD:  # (a label, destination or title may run on)
-                    self.leaf = None
+                    self.leaf, self.undo_from = None, self.number
                     self.defining = found if isinstance(found, tuple) else None
                     return HIDDEN
             elif self.leaf != "para" and t[:1] == "[" and self._definition(t):

@@ -9,7 +9,9 @@ the paragraph; the answer is :data:`BAD` (not a definition: the text is a paragr
 (:data:`TITLE_MAY_FOLLOW`: complete, but a title may start on the next line; anything
 else: the line ends inside the definition).
 
-Each call reads its line once, left to right: linear in the text.
+Where renderers differ, the reading that hides more wins: an unescaped ``(`` inside a
+``(…)`` title ends the definition for CommonMark but not for mistletoe, so here it does
+not.  Each call reads its line once, left to right: linear in the text.
 """
 
 from __future__ import annotations
@@ -124,8 +126,6 @@ def _title(t: str, i: int, closer: str) -> Result:
             continue
         if c == closer:
             return DONE if _blanks(t, i + 1) >= n else BAD
-        if closer == ")" and c == "(":
-            return BAD
         i += 1
     return ("title", closer)
 

@@ -11,7 +11,7 @@ its scan, :meth:`NotesDocument.reindex`; the formats know nothing of each other.
 from __future__ import annotations
 
 from relnotes.errors import ContentError, Problem
-from relnotes.markdown.blocks import Outline
+from relnotes.markdown.outline import Outline
 from relnotes.markdown.structure import split_bom
 from relnotes.notes.editing import NotesEditing
 from relnotes.notes.model import Archive, Release
