@@ -101,3 +101,17 @@ def test_one_pass_equals_the_old_algorithm(notes, by_category, order):
     ours.merge_entries(ours.releases[0], by_category, list(order))
     old_merge(theirs, theirs.releases[0], by_category, list(order))
     assert ours.text() == theirs.text()
+
+
+def test_ordinary_entries_are_merged_with_one_scan():
+    """Entries in the built-in layout (several per category, link lines, two-line texts)
+    never look like structure: the whole merge re-reads the notes once."""
+    doc = formats.parse("## 2.0.0\n\nUnreleased.\n\n### Added\n\n* Old.\n")
+    scans = []
+    real = doc.reindex
+    doc.reindex = lambda: (scans.append(1), real())[1]
+    entry = "* Change: the `x` option\n  now works.\n  [#3](https://example.com/pull/3)"
+    doc.merge_entries(doc.releases[0], [("Added", [entry] * 3), ("Fixed", [entry] * 2), ("Removed", [entry])],
+                      ["Added", "Fixed", "Removed"])
+    assert len(scans) == 1
+    assert doc.text().count("* Change: the `x` option") == 6

@@ -74,7 +74,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     try:
         removed = steps.apply(cfg, {cfg.notes_file: (before, doc.text())}, gone, repo, command="build",
                               intended=intended.text() if added else None,
-                              labels=[label for f in added for label, _ in f.labels])
+                              labels=[label for f in added for label, _ in f.labels], parsed=(doc, intended))
     finally:
         if repo is not None:
             repo.close()

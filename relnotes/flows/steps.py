@@ -18,6 +18,7 @@ from relnotes.flows import versionfiles
 from relnotes.fragments.fragment import Fragment
 from relnotes.git.repo import Repo
 from relnotes.notes import formats, proof
+from relnotes.notes.base import NotesDocument
 from relnotes.version import Version
 
 
@@ -40,7 +41,7 @@ def has_git(cfg: Config) -> bool:
 
 def apply(cfg: Config, changes: dict[str, tuple[str, str]], fragments: Sequence[Fragment] = (), repo=None,
           *, command: str, intended: str | None = None, labels: Iterable[str] = (),
-          repoint: Iterable[str] = ()) -> list[str]:
+          repoint: Iterable[str] = (), parsed: Iterable[NotesDocument] = ()) -> list[str]:
     """Write every changed file and remove every fragment in one all-or-nothing step
     (:func:`relnotes.transaction.apply`: a rerun after any interruption finds all of it
     done or none), then drop the tracked fragments from git's index; the removed paths.
@@ -49,12 +50,17 @@ def apply(cfg: Config, changes: dict[str, tuple[str, str]], fragments: Sequence[
     :func:`relnotes.notes.proof.prove` first (``intended`` is the same composition with
     every untrusted entry replaced by :data:`~relnotes.notes.proof.PLACEHOLDER`,
     ``labels`` the link labels those entries define, ``repoint`` the labels the command
-    itself moves), or nothing is written (exit 1).
+    itself moves), or nothing is written (exit 1).  ``parsed``: documents the caller
+    already holds (a text not among theirs is parsed here).
     """
     if cfg.notes_file in changes:
         before, after = changes[cfg.notes_file]
-        proof.prove(formats.parse_for(cfg, before), formats.parse_for(cfg, after),
-                    None if intended is None else formats.parse_for(cfg, intended),
+        known = {doc.text(): doc for doc in parsed}  # documents the caller already holds, by their text
+
+        def model(text: str) -> NotesDocument:
+            return known.get(text) or formats.parse_for(cfg, text)
+
+        proof.prove(model(before), model(after), None if intended is None else model(intended),
                     labels=labels, repoint=repoint)
     paths = [f.path for f in fragments]
     tracked = repo.tracked_under(cfg.fragments_dir) if repo is not None and paths else set()

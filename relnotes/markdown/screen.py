@@ -35,9 +35,8 @@ a cheap screen says it could find something.
 from __future__ import annotations
 
 from relnotes.errors import Problem
-from relnotes.markdown import structure
+from relnotes.markdown import inline_html, structure
 from relnotes.markdown.blocks import TOP, BlockTracker, scan
-from relnotes.markdown import inline_html
 from relnotes.markdown.entry import builtin_entry, split_references
 from relnotes.markdown.limits import (
     MAX_NESTING,

@@ -17,14 +17,17 @@ from relnotes.notes import model
 from relnotes.notes.model import Archive, Release
 
 
-def _may_be_structure(block: str) -> bool:
-    """Whether a rendered entry has a line that could be (or open) notes structure: one not
-    indented as an entry's continuation, a fence, or an HTML tag at a line's start.  The
-    built-in layout never makes one; a template override can."""
-    for line in block.split("\n")[1:]:
-        if line and not line.startswith("  "):
+def _may_be_structure(entries: list[str]) -> bool:
+    """Whether a rendered entry has a line that could be (or open) notes structure: a line
+    after its first that is not indented as an entry's continuation, a fence, or an HTML
+    tag at a line's start.  The built-in layout never makes one; a template override can."""
+    for entry in entries:
+        for line in entry.split("\n")[1:]:
+            if line and not line.startswith("  "):
+                return True
+        if "```" in entry or "~~~" in entry or "\n  <" in entry or "\n   <" in entry:
             return True
-    return "```" in block or "~~~" in block or "\n  <" in block or "\n   <" in block
+    return False
 
 
 class CategorySpan:
@@ -135,7 +138,7 @@ class NotesEditing:
                 cats.sort(key=lambda c: c.start)
             if at <= body_end:
                 body_end += n
-            exact = exact or _may_be_structure(block)
+            exact = exact or _may_be_structure(entries)
             if exact:  # an entry may have opened or closed blocks: from here on, read as the scan does
                 self.reindex()
                 rel = self.releases[self._index_of(rel)]
