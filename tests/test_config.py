@@ -198,3 +198,11 @@ def test_readme_names_every_cache_file_as_the_code_writes_it():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for name in (cache.NAME, cache.CONFIG_NAME, history.NAME, stitch.CACHE_NAME):
         assert f"`{name}`" in readme, name
+
+
+@pytest.mark.parametrize("text", ["remote: '" + "a-" * 30000 + "'\n", "sections: ['" + "x#" * 30000 + "']\n"])
+def test_a_refused_key_quotes_a_bounded_excerpt(tmp_path, text):
+    """The newer keys' messages quote a value as every message does (errors.quoted)."""
+    with pytest.raises(ConfigError) as e:
+        config.from_text(text, tmp_path / "relnotes.yaml", tmp_path, use_cache=False)
+    assert len(e.value.message) < 400 and "…" in e.value.message

@@ -234,7 +234,7 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
     if kind == "remote":
         if not isinstance(value, str) or not re.match(REMOTE_PATTERN, value):
             raise ConfigError(f"{where}: '{name}' must be the name of a git remote (letters, digits, '_', '-' "
-                              f"and '.', no '/'), not {value!r}", hint="for example remote: origin")
+                              f"and '.', no '/'), not {quoted(value)}", hint="for example remote: origin")
         return value
     if kind == "tag":
         if not isinstance(value, str):
@@ -282,7 +282,7 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
             raise ConfigError(f"{where}: '{name}' must list at least one section")
         for v in value:  # each is written as a '### ' heading: one line, no structure of its own
             if not re.match(HEADING_PATTERN, v):
-                raise ConfigError(f"{where}: '{name}' has {v!r}, which is no heading title: a section name is "
+                raise ConfigError(f"{where}: '{name}' has {quoted(v)}, which is no heading title: a section name is "
                                   f"one line of at most 80 characters without blanks or '#' at its ends, "
                                   f"line breaks, control characters or [ ] ( ) < > ` \\",
                                   hint="a line break would write a heading of its own into the notes; "

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from relnotes import fsio
 from relnotes.config.load import Config, VersionFile
-from relnotes.errors import StateError
+from relnotes.errors import StateError, quoted
 from relnotes.version import Version
 
 # bounded: a version is short, so a hostile file cannot make the search slow
@@ -65,7 +65,7 @@ def read(cfg: Config) -> list[Found]:
     found = []
     for vf, f in zip(cfg.version_files, _read_lenient(cfg)):
         if f is None:
-            raise StateError(f"{vf.path}: no version matching {vf.pattern!r}",
+            raise StateError(f"{vf.path}: no version matching {quoted(vf.pattern)}",
                              hint="fix the file or the 'version_files' pattern in relnotes.yaml")
         found.append(f)
     return found
