@@ -263,6 +263,7 @@ def pr_gate(cfg: Config, report: Report, base: str, labels: list[str], projects=
         merge_base = repo.merge_base(base)
         if merge_base is None:
             raise _diagnose(repo, base)
+        report.merge_base = merge_base
         theirs, warnings = gate_workspace(pr_ws, repo, merge_base, base)
         report.warnings.extend(warnings)
         targets = gate_targets(pr_ws, chosen, theirs)

@@ -134,7 +134,7 @@ def markdown(cfg: Config, report, projects: tuple[Config, ...] = (), *, root: Co
     added: list[str] = []
     notes: list[str] = []
     with Repo(cfg.root) as repo:
-        merge_base = repo.merge_base(report.base) if report.base else None
+        merge_base = report.merge_base or (repo.merge_base(report.base) if report.base else None)
         for p in chosen:
             templates, note = base_templates(repo, p, merge_base, config_files, single=not projects)
             if note and note not in notes:

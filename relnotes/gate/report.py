@@ -17,7 +17,8 @@ class Report:
     module.
     """
 
-    __slots__ = ("problems", "warnings", "fragments", "fragments_changed", "changed_files", "skipped", "base")
+    __slots__ = ("problems", "warnings", "fragments", "fragments_changed", "changed_files", "skipped", "base",
+                 "merge_base")
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -27,6 +28,7 @@ class Report:
         self.changed_files = 0
         self.skipped: str | None = None
         self.base: str | None = None
+        self.merge_base: str | None = None  # the commit --base compared from (the preview reads its templates)
 
     @property
     def ok(self) -> bool:
