@@ -39,7 +39,11 @@ NOTES = "## 0.1.0\n\nUnreleased.\n\n### Added\n\n### Fixed\n\n"
 
 @pytest.fixture
 def mono(git_env, tmp_path) -> Project:
-    root = tmp_path / "mono"
+    return make_mono(tmp_path / "mono")
+
+
+def make_mono(root) -> Project:
+    """A three-package repository (cli, core with its own relnotes.yaml, packages/web), committed."""
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
     p = Project(root)

@@ -402,22 +402,9 @@ def test_the_base_rules_as_a_real_subprocess(repo):
 
 
 def test_a_package_cannot_exempt_itself_in_its_own_relnotes_yaml(git_env, tmp_path):
-    from conftest import Project
-    from conftest import git as run_git
-    from test_monorepo import NOTES, ROOT_CONFIG
+    from test_monorepo import make_mono
 
-    root = tmp_path / "mono"
-    root.mkdir()
-    run_git(root, "init", "-q", "-b", "main")
-    p = Project(root)
-    p.write("relnotes.yaml", ROOT_CONFIG)
-    p.write("core/relnotes.yaml", "project: Core library\nfragments_dir: notes.d\n")
-    for notes, frags in (("cli/RELEASES.md", "cli/changes.d"), ("core/RELEASES.md", "core/notes.d"),
-                         ("packages/web/CHANGELOG.md", "packages/web/changes.d")):
-        p.write(notes, NOTES)
-        p.write(f"{frags}/.gitkeep", "")
-    p.write("core/src/lib.py", "0\n")
-    p.commit("base")
+    p = make_mono(tmp_path / "mono")
     p.git("switch", "-q", "-c", "pr")
     p.write("core/relnotes.yaml", "project: Core library\nfragments_dir: notes.d\ncheck: {exempt_paths: ['**']}\n")
     p.write("core/src/lib.py", "1\n")
