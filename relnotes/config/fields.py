@@ -82,13 +82,13 @@ def check_value(spec: FieldSpec, value: Any, report: Report, screen: Callable[[s
     if kind == "boolean":
         if isinstance(value, bool):
             return value
-        report(f"{name}-type", f"'{name}' must be true or false, not {_short(value)}")
+        report(f"{name}-type", f"'{name}' must be true or false, not {quoted(value)}")
         return None
     if kind == "integer":
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # JSON counts 12.0 as the whole number 12
         if isinstance(value, bool) or not isinstance(value, int):
-            report(f"{name}-type", f"'{name}' must be a whole number, not {_short(value)}")
+            report(f"{name}-type", f"'{name}' must be a whole number, not {quoted(value)}")
             return None
         low, high = INTEGER_RANGE
         if not low <= value <= high:
@@ -102,13 +102,13 @@ def check_value(spec: FieldSpec, value: Any, report: Report, screen: Callable[[s
 
         close = difflib.get_close_matches(str(value), spec.values, n=1, cutoff=0.5) if isinstance(value, str) else []
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        report(f"{name}-value", f"'{name}' must be one of {', '.join(spec.values)}, not {_short(value)}{hint}")
+        report(f"{name}-value", f"'{name}' must be one of {', '.join(spec.values)}, not {quoted(value)}{hint}")
         return None
     if kind == "string":
         return _text(name, value, report, screen)
     if kind == "strings":
         if not isinstance(value, list):
-            report(f"{name}-type", f"'{name}' must be a list of texts, like [a, b], not {_short(value)}")
+            report(f"{name}-type", f"'{name}' must be a list of texts, like [a, b], not {quoted(value)}")
             return None
         if len(value) > MAX_ITEMS:
             report(f"{name}-size", f"'{name}' lists {len(value)} items; at most {MAX_ITEMS} are allowed")
@@ -120,7 +120,7 @@ def check_value(spec: FieldSpec, value: Any, report: Report, screen: Callable[[s
 
 def _text(name: str, value: Any, report: Report, screen) -> str | None:
     if not isinstance(value, str):
-        report(f"{name}-type", f"'{name}' must be text, not {_short(value)}")
+        report(f"{name}-type", f"'{name}' must be text, not {quoted(value)}")
         return None
     if len(value) > MAX_TEXT:
         report(f"{name}-size", f"'{name}' is {len(value)} characters long; at most {MAX_TEXT} are allowed")
@@ -132,10 +132,6 @@ def _text(name: str, value: Any, report: Report, screen) -> str | None:
         report(f"{name}-markup", f"'{name}': {message}")
         return None
     return value
-
-
-def _short(value: Any) -> str:
-    return quoted(value)
 
 
 def value_schema(spec: FieldSpec) -> dict:
@@ -188,7 +184,7 @@ def coerce_config(value: Any, where: str, locate: Callable[[int, int], str]) -> 
     for name, decl in value.items():
         here = at(value, name)
         if not isinstance(name, str) or not re.match(NAME_PATTERN, name):
-            raise ConfigError(f"{here}: field name {_short(name)} is not a safe identifier",
+            raise ConfigError(f"{here}: field name {quoted(name)} is not a safe identifier",
                               hint="use lower-case letters, digits and '_', starting with a letter (at most 32)")
         if name in RESERVED:
             raise ConfigError(f"{here}: field name '{name}' is reserved (a built-in fragment key or a word "
@@ -213,10 +209,10 @@ def _declaration(name: str, decl: Any, where: str, at: Callable[[str], str]) -> 
     kind = decl.get("type")
     if kind not in TYPES:
         raise ConfigError(f"{at('type') if 'type' in decl else where}: '{full}.type' must be one of "
-                          f"{', '.join(TYPES)}, not {_short(kind)}")
+                          f"{', '.join(TYPES)}, not {quoted(kind)}")
     required = decl.get("required", False)
     if not isinstance(required, bool):
-        raise ConfigError(f"{at('required')}: '{full}.required' must be true or false, not {_short(required)}")
+        raise ConfigError(f"{at('required')}: '{full}.required' must be true or false, not {quoted(required)}")
     description = decl.get("description", "")
     if not isinstance(description, str) or len(description) > MAX_DESCRIPTION:
         raise ConfigError(f"{at('description')}: '{full}.description' must be a text of at most "
@@ -247,7 +243,7 @@ def _enum_values(full: str, values: Any, where: str) -> list[str]:
         raise ConfigError(f"{where}: '{full}.values' lists {len(values)} words; at most {MAX_ENUM_VALUES}")
     for v in values:
         if not re.match(ENUM_VALUE_PATTERN, v):
-            raise ConfigError(f"{where}: '{full}.values': {_short(v)} is not a word (letters, digits, '.', "
+            raise ConfigError(f"{where}: '{full}.values': {quoted(v)} is not a word (letters, digits, '.', "
                               f"'_', '-' and '/' only, at most 64 characters)")
     if len(set(values)) != len(values):
         raise ConfigError(f"{where}: '{full}.values' lists a word twice")

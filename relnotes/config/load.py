@@ -386,10 +386,3 @@ def _bump_rules(merged: dict, given: dict, sections: tuple[str, ...], where: str
                                   f"'bump.{level}'; name it in one list")
             levels[key] = level
     return BumpRules(levels, merged["default"], merged["zero_shift"])
-
-
-def _yaml_str(s: str) -> str:
-    """``s`` as a YAML scalar that reads back as exactly ``s`` (a JSON string)."""
-    import json
-
-    return json.dumps(s, ensure_ascii=False)
