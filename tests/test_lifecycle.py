@@ -299,3 +299,19 @@ def test_full_cycle(project, md_snapshot):
     text = "".join(f"<!-- after: relnotes {cmd} -->\n{notes}\n" for cmd, notes in steps)
     assert text == md_snapshot
     assert project.git("branch", "--format=%(refname:short)").split() == ["main", "release-1.0.0", "release-2.0.0"]
+
+
+@pytest.mark.parametrize("command", [["release", "--date", "2026-12-20"], ["build"], ["cut", "--dry-run"]])
+def test_a_top_release_without_a_status_line_is_refused_not_taken_for_released(project, command):
+    """Without 'Unreleased.' the top section is neither released nor unreleased: release once
+    exited 0 having built nothing ('already released (None)'), build and cut said 'already
+    released'.  Each now names the heading and says to add the line (exit 1)."""
+    project.write("RELEASES.md", corpus("main.RELEASES.md").replace("Unreleased.\n", "", 1))
+    project.fragment("a.md", "Fixed", "A fix.", prs="[1]")
+    project.commit("no status line")
+    before = project.snapshot_tree()
+    r = project.run(*command)
+    assert r.exit_code == 1, r.output
+    assert "RELEASES.md:1: '## 49.0.0' has no status line" in r.stderr
+    assert "add 'Unreleased.'" in r.stderr
+    assert project.snapshot_tree() == before

@@ -44,6 +44,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     draft_text = renderer.draft(version, [(s, e) for s, _, e in rendered]) if fragments else ""
     if draft or not fragments:
         return BuildResult(version, [f for _, items, _ in rendered for f in items], [], [], draft_text, False)
+    doc.require_status(rel)
     if not rel.unreleased:
         raise StateError(
             f"{cfg.notes_file}:{rel.start + 1}: the top release '## {rel.title}' is already released",

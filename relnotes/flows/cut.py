@@ -95,6 +95,7 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     if top.version is None:
         raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version",
                            hint="the top section must be '## X.Y.Z' to know which version to cut")
+    doc.require_status(top)
     if not top.unreleased:
         raise StateError(f"{cfg.notes_file}:{top.start + 1}: the top release {top.version} is already released",
                          hint="cut runs on main, whose top section is the unreleased next version")

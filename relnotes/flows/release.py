@@ -46,6 +46,7 @@ def release(cfg: Config, *, on: str | None = None, commit: bool = False,
 def _release(cfg: Config, when: str, repo, wanted: Version | None = None) -> ReleaseResult:
     doc = formats.read_for(cfg)
     top = doc.release()
+    doc.require_status(top)
     if not top.unreleased:
         b = BuildResult(str(top.version), [], [], [], "", False)
         s = StampResult(str(top.version), top.date or "", False, top.date)

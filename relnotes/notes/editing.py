@@ -69,13 +69,20 @@ class NotesEditing:
             self.lines[-1] += self.newline
         self.splice(at, at, self._lines(text))
 
-    def set_status(self, rel: Release, date: str) -> bool:
-        """Stamp ``rel`` released on ``date``; False when it already says exactly that."""
-        if rel.status_line is None:
+    def require_status(self, rel: Release) -> None:
+        """Refuse (exit 1) a release whose status line is missing or unreadable: without one it
+        is neither unreleased nor released, and no command may guess which (``release`` once
+        took it for released and exited 0 having done nothing)."""
+        if rel.status is None or rel.status_line is None:
             raise ContentError(
                 f"{self.path}:{rel.start + 1}: '## {rel.title}' has no status line",
-                hint="add 'Unreleased.' on its own line below the heading",
+                hint="add 'Unreleased.' (or 'Released YYYY-MM-DD.') on its own line below the heading",
             )
+
+    def set_status(self, rel: Release, date: str) -> bool:
+        """Stamp ``rel`` released on ``date``; False when it already says exactly that."""
+        self.require_status(rel)
+        assert rel.status_line is not None  # require_status refused the rest
         old = self.lines[rel.status_line]
         m = structure.STATUS_RE.match(old.strip())
         assert m is not None
