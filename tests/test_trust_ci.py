@@ -326,3 +326,21 @@ def test_fuzz_event_shapes(event):
     if isinstance(event, dict):
         assert isinstance(check.event_labels(event), list)
         assert isinstance(check.event_body(event), str)
+
+
+def test_deeply_nested_yaml_is_refused_at_once(project):
+    """64 KiB of '[' in a fragment's front matter (or relnotes.yaml) took the YAML scanner
+    minutes before it gave up; it is refused where the nesting passes 32, in one pass."""
+    import time
+
+    from relnotes.config.yamlguard import refused_node
+
+    start = time.perf_counter()
+    found = refused_node("prs: " + "[" * 32000 + "]" * 32000 + "\n")
+    assert found is not None and found[:2] == (0, 37) and "nested more than 32 deep" in found[2]
+    assert time.perf_counter() - start < 1
+    assert refused_node("title: '" + "[" * 40 + "'\n# " + "{" * 40 + "\nprs: [1, [2]]\n") is None
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    project.write("changes.d/deep.md", "---\nsection: Fixed\nprs: " + "[" * 20000 + "]" * 20000 + "\n---\nA fix.\n")
+    r = project.run("check")
+    assert r.exit_code == 1 and "changes.d/deep.md:3:" in r.stderr and "nested more than 32 deep" in r.stderr
