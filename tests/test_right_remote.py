@@ -148,3 +148,17 @@ def test_a_hand_written_archive_link_is_not_dropped_silently(project):
     assert r.exit_code == 2 and "[0.1.x](https://example.org/old-notes.html) (line 10)" in r.stderr
     assert project.run("archive", "--prune").exit_code == 0
     assert "example.org" not in project.read("RELEASES.md")
+
+
+def test_the_fetch_hint_is_one_git_command_whatever_the_configured_branch_name():
+    """The hint comes from the configuration: copied into a shell it runs `git fetch` and
+    nothing else (a quote or `$(…)` in release_branch stays inside its argument)."""
+    import shlex
+
+    from relnotes.git.arguments import fetch_release_branches
+
+    hint = fetch_release_branches("origin", "r'$(touch /tmp/pw)'-{version}")
+    assert shlex.split(hint) == ["git", "fetch", "origin",
+                                 "+refs/heads/r'$(touch /tmp/pw)'-*:refs/remotes/origin/r'$(touch /tmp/pw)'-*"]
+    assert fetch_release_branches("origin", "release-{version}") == \
+        "git fetch origin '+refs/heads/release-*:refs/remotes/origin/release-*'"

@@ -13,6 +13,7 @@ from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, StateError
 from relnotes.flows import steps
 from relnotes.flows.steps import apply, refuse_keepachangelog, unified_diff
+from relnotes.git.arguments import fetch_release_branches
 from relnotes.markdown import structure
 from relnotes.notes import formats
 from relnotes.version import Version, version_of_branch
@@ -95,8 +96,7 @@ def archive(cfg: Config, *, check: bool = False, prune: bool = False) -> Archive
         names = [r.branch for r in repo.branches(cfg.remote)]
     links, ignored = archive_links(cfg, names, top.version if top else None)
     unseen = [] if prune else _unseen(cfg, doc, links, set(names))
-    pattern = cfg.release_branch.replace("{version}", "*")
-    fetch = f"git fetch {cfg.remote} '+refs/heads/{pattern}:refs/remotes/{cfg.remote}/{pattern}'"
+    fetch = fetch_release_branches(cfg.remote, cfg.release_branch)
     if unseen and not check:
         shown = ", ".join(f"[{link.label}]({link.url}) (line {link.line + 1})" for link in unseen[:5])
         more = f" and {len(unseen) - 5} more" if len(unseen) > 5 else ""

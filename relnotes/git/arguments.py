@@ -98,3 +98,13 @@ def check_tag(name: str, what: str = "tag name") -> str:
         raise UsageError(f"{what} {name!r} is not a valid tag name: {problem}",
                          hint="see 'git check-ref-format'; for tag, use a pattern like 'v{version}'")
     return name
+
+
+def fetch_release_branches(remote: str, release_branch: str) -> str:
+    """The command a hint gives for fetching every release branch from ``remote``, quoted for
+    a shell: ``release_branch`` comes from a configuration, so a user who copies the hint
+    must run only ``git fetch``, whatever quotes or ``$(…)`` it holds."""
+    import shlex  # stdlib: only a hint pays for it
+
+    pattern = release_branch.replace("{version}", "*")
+    return shlex.join(["git", "fetch", remote, f"+refs/heads/{pattern}:refs/remotes/{remote}/{pattern}"])

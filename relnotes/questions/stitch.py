@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from relnotes.cache import STAMP, cache_file, read_marshal, write_atomic
 from relnotes.config.load import Config
 from relnotes.errors import GitError, StateError
+from relnotes.git.arguments import fetch_release_branches
 from relnotes.git.repo import Repo
 from relnotes.markdown import structure
 from relnotes.notes import base as notes
@@ -31,7 +32,6 @@ from relnotes.notes import formats
 from relnotes.version import Version, version_of_branch
 
 CACHE_NAME = "notes-outline-v1.marshal"
-FETCH_HINT = "git fetch {remote} '+refs/heads/{pattern}:refs/remotes/{remote}/{pattern}'"
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
         why = "this is a shallow clone and " if repo.is_shallow() else ""
         warnings.append(f"{why}git knows no release branch ({pattern}, local or remote-tracking): "
                         f"only {cfg.main_branch}'s notes are listed; fetch them with: "
-                        + FETCH_HINT.format(pattern=pattern, remote=cfg.remote))
+                        + fetch_release_branches(cfg.remote, cfg.release_branch))
     ids = _partial_guard(cfg, repo, len(sources),
                          lambda: repo.blob_ids([f"{commit}:{cfg.notes_file}" for _, commit, _ in sources]))
     # outlines depend on the format a blob is read as: one cache per format
@@ -194,8 +194,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     if not candidates:
         raise StateError(f"no release section found in {cfg.notes_file} on {cfg.main_branch} or any release branch",
                          hint="run relnotes from a clone that has the branches: " +
-                              FETCH_HINT.format(pattern=cfg.release_branch.replace("{version}", "*"),
-                                                                remote=cfg.remote))
+                              fetch_release_branches(cfg.remote, cfg.release_branch))
     chosen = []
     for group in candidates.values():
         group.sort(key=lambda rs: rs[0], reverse=True)
