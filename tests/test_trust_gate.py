@@ -473,3 +473,20 @@ def test_a_fragments_directory_inside_a_nested_package_is_refused(git_env, tmp_p
     assert "the fragments directory of 'outer' (pkg/sub/notes.d) lies inside package 'inner' (pkg/sub)" in r.stderr
     assert "relnotes.yaml:" in r.stderr and "Traceback" not in r.output
     assert p.snapshot_tree() == before
+
+
+def test_an_oversized_configuration_at_the_base_is_refused_as_the_work_trees_is(repo):
+    """The work tree's relnotes.yaml is refused past 256 KiB; the base's, read from git, too
+    (a 50 MB one took over a minute to parse)."""
+    good = repo.read("relnotes.yaml")
+    repo.git("switch", "-q", "main")
+    repo.write("relnotes.yaml", good + "# " + "x" * 300_000 + "\n")
+    repo.commit("grow it")
+    repo.git("switch", "-q", "pr")
+    repo.git("rebase", "-q", "main")
+    repo.write("relnotes.yaml", good)
+    change_code(repo)
+    r = repo.run("check", "--base", "main")
+    assert r.exit_code == 2, r.output
+    assert "bytes is too large for a configuration file (limit 262144)" in r.stderr
+    assert "relnotes.yaml" in r.stderr and "Traceback" not in r.output

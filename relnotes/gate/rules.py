@@ -17,7 +17,7 @@ from pathlib import Path
 
 from relnotes.config import load as config
 from relnotes.config import projects
-from relnotes.config.load import CONFIG_NAME, Config
+from relnotes.config.load import CONFIG_NAME, MAX_CONFIG_BYTES, Config
 from relnotes.config.projects import Workspace
 from relnotes.config.pyproject import may_hold_table, table
 from relnotes.errors import ConfigError, Problem
@@ -36,7 +36,15 @@ class Snapshot:
         return f"{self.commit}:{self.prefix}{path.strip('/')}"
 
     def text(self, path: str) -> str | None:
-        return self.repo.read_blobs([self._spec(path)])[0]
+        """The file's text at the commit (None when absent), held to the work tree's size limit
+        for a configuration file (``config.load.MAX_CONFIG_BYTES``)."""
+        text = self.repo.read_blobs([self._spec(path)])[0]
+        size = len(text.encode("utf-8")) if text is not None else 0
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{self._spec(path)}: {size} bytes is too large for a configuration file "
+                              f"(limit {MAX_CONFIG_BYTES})", hint="the base's configuration is read as the "
+                              "work tree's is; fix it on the base branch")
+        return text
 
     def exists(self, path: str) -> bool:
         return self.repo.blob_ids([self._spec(path)])[0] is not None
