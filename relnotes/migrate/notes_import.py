@@ -79,18 +79,32 @@ def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, li
     return rest, found
 
 
+# '**Breaking:** ', '**BREAKING**: ', '**Breaking change:** ', 'BREAKING: ' at an entry's start:
+# the mark of a breaking entry in real Keep a Changelog files (bounded: one short word group)
+BREAKING_MARK = re.compile(r"^(?:\*\*|__)?breaking(?: changes?)?(?::(?:\*\*|__)|(?:\*\*|__):?|:)[ \t]+",
+                           re.IGNORECASE)
+
+
 def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
                       name: str, references: str = "", order: int = 0) -> tuple[str, bool]:
     """Fragment text for one bullet entry, and whether rebuilding reproduces it.
 
     ``references`` is a block of link reference definitions that followed the entry;
     it becomes the end of the body, which the entry template renders after the links.
+    An entry that starts with a breaking mark (``**Breaking:**``) becomes ``breaking:
+    true`` without it; it rebuilds exactly when the mark is ``breaking_changes.prefix``.
+    The list marker (``-`` or ``*``) is the notes file's, which ``build`` keeps
+    (:meth:`relnotes.notes.editing.NotesEditing.list_style`), so it is not compared.
     """
     raw = block_text.rstrip("\n").replace("\r\n", "\n")
     refs = references.rstrip("\n").replace("\r\n", "\n")
     expected = raw + ("\n\n" + refs if refs else "")
     lines = raw.split("\n")
     first = re.sub(r"^[*-][ \t]+", "", lines[0])
+    mark = BREAKING_MARK.match(first)
+    breaking = mark is not None
+    if mark is not None:
+        first = first[mark.end():]
     dedented = [first] + [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:]]
     attempts = []
     tail = "\n\n" + refs if refs else ""
@@ -100,14 +114,15 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
     attempts.append(("\n".join(dedented) + tail, {"prs": [], "issues": [], "advisories": []}))
     for body, link in attempts:
         text = fragment_text(section, body, prs=link["prs"], issues=link["issues"],
-                             advisories=link["advisories"], order=order)
+                             advisories=link["advisories"], breaking=breaking, order=order)
         frag, problems = parse_text(text, name, cfg.sections, fields=cfg.fields)
         if frag is None:
             continue
-        if renderer.entries([frag])[0] == expected:
+        got = renderer.entries([frag])[0]
+        if got[2:] == expected[2:] and got[:2] in ("- ", "* ") and expected[:2] in ("- ", "* "):
             return text, True
     body, link = attempts[-1]
-    return fragment_text(section, body, order=order), False
+    return fragment_text(section, body, breaking=breaking, order=order), False
 
 
 def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan:
@@ -183,16 +198,25 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release
     "byte for byte" only when that is true.
     """
     skeleton = [doc.lines[rel.start]]
-    if rel.status_line is not None:
+    if rel.status_line is not None and rel.status_line != rel.start:  # Keep a Changelog's is the heading
         skeleton += ["\n", doc.lines[rel.status_line], "\n"]
+    elif rel.start + 1 < len(doc.lines) and not doc.lines[rel.start + 1].strip():
+        skeleton += ["\n"]  # Keep a Changelog: the blank line under the heading, if it has one
     for cat in rel.categories:
         skeleton += [doc.lines[cat.start], "\n"]
-    rebuilt = formats.parse_for(cfg, "".join(skeleton) + "-" * 80 + "\n", doc.path)
+    # RELEASES.md closes a section with its separator line; Keep a Changelog has none (a
+    # '---' there would be a line of the last category)
+    end = "-" * 80 + "\n" if doc.format == "releases" else ""
+    rebuilt = formats.parse_for(cfg, "".join(skeleton) + end, doc.path)
     frags = [f for f in (parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)[0] for p in plan.fragments) if f is not None]
     merge = [(section, renderer.entries(items)) for section, items in group(cfg, frags)]
-    rebuilt.merge_entries(rebuilt.releases[0], merge, category_order(cfg))
+    rebuilt.merge_entries(rebuilt.releases[0], merge, category_order(cfg),
+                          styles=lambda key: doc.list_style(rel, key))  # the original's lists
     original = doc.section_text(rel).replace("\r\n", "\n")
-    out = rebuilt.section_text(rebuilt.releases[0])
+    # the blank lines between this section and the next are the file's, not the entries': import
+    # leaves them and build never writes them, so the rebuilt section ends as the original does
+    out = rebuilt.section_text(rebuilt.releases[0]).rstrip("\n") + "\n"
+    out += "\n" * (len(original) - len(original.rstrip("\n")) - 1) if original.endswith("\n") else ""
     if out == original:
         return None
     a, b = original.split("\n"), out.split("\n")

@@ -37,7 +37,9 @@ from relnotes.markdown.structure import (
     strip_eol,
 )
 from relnotes.notes.base import NotesDocument
-from relnotes.notes.model import Category, Release
+from relnotes.notes.blocks import blocks
+from relnotes.notes.editing import ListStyle
+from relnotes.notes.model import Category, Release, category_key
 from relnotes.version import Version
 
 FORMAT = "keepachangelog"
@@ -183,6 +185,17 @@ class KeepAChangelogDocument(NotesDocument):
 
     # -- editing -----------------------------------------------------------------------
 
+    def list_style(self, rel: Release, category: str) -> ListStyle:
+        """The file's own lists, so that built entries read like the hand-written ones:
+        the category's style when it has entries, else the release's, else the file's
+        (most categories win), else Keep a Changelog's own: ``-`` and tight."""
+        own = [c for c in rel.categories if c.key == category_key(category)]
+        for scope in (own, rel.categories, [c for r in self.releases for c in r.categories]):
+            style = _style_of(self, scope)
+            if style is not None:
+                return style
+        return TIGHT
+
     def stamp_unreleased(self, version: Version, date: str, *, unreleased_url: str | None,
                          version_url: str | None) -> None:
         """``## [Unreleased]`` becomes ``## [VERSION] - DATE`` under a fresh, empty one.
@@ -228,6 +241,44 @@ class KeepAChangelogDocument(NotesDocument):
             self.lines[-1] += nl
         gap = [nl] if at and not is_blank(self.lines[-1]) else []
         self.splice(at, at, gap + added)
+
+
+TIGHT = ListStyle("-", "\n")
+
+
+def _style_of(doc: NotesDocument, categories: list[Category]) -> ListStyle | None:
+    """The style most of ``categories`` write their bullets in (None: no bullets there).
+    A category of one entry says its marker but not whether its list is tight."""
+    markers: dict[str, int] = {}
+    gaps: dict[str, int] = {}
+    for cat in categories:
+        entries = [b for b in blocks(doc, cat.start + 1, cat.end) if b.kind == "entry"]
+        if not entries:
+            continue
+        marker = doc.lines[entries[0].start][0]
+        markers[marker] = markers.get(marker, 0) + 1
+        if len(entries) > 1:
+            loose = any(nxt.start > cur.end for cur, nxt in zip(entries, entries[1:]))
+            gap = "\n\n" if loose else "\n"
+            gaps[gap] = gaps.get(gap, 0) + 1
+    if not markers:
+        return None
+    marker = max(markers, key=lambda m: markers[m])
+    gap = max(gaps, key=lambda g: gaps[g]) if gaps else None
+    if gap is None:  # one entry per category: the file's habit decides, else tight
+        gap = _file_gap(doc) or "\n"
+    return ListStyle(marker, gap)
+
+
+def _file_gap(doc: NotesDocument) -> str | None:
+    gaps: dict[str, int] = {}
+    for rel in doc.releases:
+        for cat in rel.categories:
+            entries = [b for b in blocks(doc, cat.start + 1, cat.end) if b.kind == "entry"]
+            for cur, nxt in zip(entries, entries[1:]):
+                gap = "\n\n" if nxt.start > cur.end else "\n"
+                gaps[gap] = gaps.get(gap, 0) + 1
+    return max(gaps, key=lambda g: gaps[g]) if gaps else None
 
 
 def parse(text: str, path: str = "CHANGELOG.md") -> KeepAChangelogDocument:
