@@ -39,9 +39,9 @@ def has_git(cfg: Config) -> bool:
     return (cfg.root / ".git").exists()
 
 
-def apply(cfg: Config, changes: dict[str, tuple[str, str]], fragments: Sequence[Fragment] = (), repo=None,
+def apply(cfg: Config, changes: dict[str, tuple[str | None, str]], fragments: Sequence[Fragment] = (), repo=None,
           *, command: str, intended: str | None = None, labels: Iterable[str] = (),
-          repoint: Iterable[str] = (), parsed: Iterable[NotesDocument] = ()) -> list[str]:
+          repoint: Iterable[str] = (), parsed: Iterable[NotesDocument] = (), taken: Iterable[str] = ()) -> list[str]:
     """Write every changed file and remove every fragment in one all-or-nothing step
     (:func:`relnotes.transaction.apply`: a rerun after any interruption finds all of it
     done or none), then drop the tracked fragments from git's index; the removed paths.
@@ -50,18 +50,20 @@ def apply(cfg: Config, changes: dict[str, tuple[str, str]], fragments: Sequence[
     :func:`relnotes.notes.proof.prove` first (``intended`` is the same composition with
     every untrusted entry replaced by :data:`~relnotes.notes.proof.PLACEHOLDER`,
     ``labels`` the link labels those entries define, ``repoint`` the labels the command
-    itself moves), or nothing is written (exit 1).  ``parsed``: documents the caller
+    itself moves, ``taken`` the entries it moves out to fragments, which ``changes`` creates
+    with ``None`` as their text before), or nothing is written (exit 1).  ``parsed``: documents the caller
     already holds (a text not among theirs is parsed here).
     """
     if cfg.notes_file in changes:
         before, after = changes[cfg.notes_file]
+        assert before is not None, "the notes file exists before any command changes it"
         known = {doc.text(): doc for doc in parsed}  # documents the caller already holds, by their text
 
         def model(text: str) -> NotesDocument:
             return known.get(text) or formats.parse_for(cfg, text)
 
         proof.prove(model(before), model(after), None if intended is None else model(intended),
-                    labels=labels, repoint=repoint)
+                    labels=labels, repoint=repoint, taken=taken)
     paths = [f.path for f in fragments]
     tracked = repo.tracked_under(cfg.fragments_dir) if repo is not None and paths else set()
     transaction.apply(cfg.root, {cfg.root / p: change for p, change in changes.items()},

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, FileSystemError, UsageError
-from relnotes.flows import new
+from relnotes.flows import new, steps
 from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import Fragment, parse_text
 from relnotes.fragments.grouping import category_order, group
@@ -27,6 +27,7 @@ from relnotes.notes import base as notes
 from relnotes.notes import formats, model
 from relnotes.notes.blocks import Block
 from relnotes.notes.blocks import blocks as split_blocks
+from relnotes.notes.blocks import take_out
 from relnotes.render.environment import Renderer
 
 _LINK_LINE = re.compile(r"^\[(?P<label>#[0-9]{1,12}|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<url>[^)\s]+)\)$")
@@ -49,6 +50,10 @@ class ImportPlan:
     unmapped: list[str] = field(default_factory=list)
     difference: str | None = None  # where build would not give the section back (None: byte for byte)
     source: str = ""  # the notes file, as messages name it
+    consumed: set[int] = field(default_factory=set)  # the blocks (first lines, 0-based) that became fragments
+    # a mid-cycle import of the project's unreleased section: the notes before and after its
+    # entries move out to the fragments, and those entries (write_plan writes all of it at once)
+    move: tuple[str, str, list[str]] | None = None
 
 
 def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, list]]:
@@ -132,8 +137,22 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
     renderer = Renderer(cfg)
     plan = plan_notes_doc(cfg, doc, rel, renderer)
     plan.difference = rebuild_difference(cfg, doc, rel, plan, renderer)
+    if rel.unreleased and os.path.normpath(path) == os.path.normpath(cfg.notes_file) and plan.consumed:
+        plan.move = moved_out(cfg, doc, rel, plan.consumed)
     check_plan(cfg, plan)
     return plan
+
+
+def moved_out(cfg: Config, doc: notes.NotesDocument, rel: model.Release,
+              consumed: set[int]) -> tuple[str, str, list[str]]:
+    """The notes without the unreleased entries that became fragments: (before, after, the
+    entries taken).  An entry must not be both in the file and a fragment: ``build`` would
+    write it a second time."""
+    entries = [b.text for cat in rel.categories for b in split_blocks(doc, cat.start + 1, cat.end)
+               if b.kind == "entry" and b.start in consumed]
+    after = formats.parse_for(cfg, doc.text(), doc.path)
+    take_out(after, after.releases[doc.releases.index(rel)], consumed)
+    return doc.text(), after.text(), entries
 
 
 def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, renderer) -> ImportPlan:
@@ -146,6 +165,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
                               "(required: false, perhaps with a default)")
     path = doc.path
     plan = ImportPlan(str(rel.version) if rel.version else rel.title, source=path)
+    stem = str(rel.version) if rel.version else ("unreleased" if rel.unreleased else new.slug(rel.title, 3) or "notes")
     width = max(3, len(str(sum(len(split_blocks(doc, c.start + 1, c.end)) for c in rel.categories))))
     counter = 0
 
@@ -153,7 +173,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
         nonlocal counter
         counter += 1
 
-        return f"{plan.version}-{counter:0{width}d}-{new.slug(hint, 5) or 'entry'}.md"
+        return f"{stem}-{counter:0{width}d}-{new.slug(hint, 5) or 'entry'}.md"
 
     first_cat = rel.categories[0].start if rel.categories else rel.body_end
     intro_start = (rel.status_line + 1) if rel.status_line is not None else rel.start + 1
@@ -167,8 +187,10 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
         while i < len(blocks):
             b = blocks[i]
             refs = ""
+            taken = [b.start]
             if b.kind == "entry" and i + 1 < len(blocks) and _is_references(blocks[i + 1]):
                 refs = blocks[i + 1].text
+                taken.append(blocks[i + 1].start)
                 i += 1
             i += 1
             if section is None:
@@ -185,6 +207,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
                 plan.unmapped.append(f"{path}:{b.start + 1}: entry cannot be rebuilt byte for byte "
                                      "(irregular indentation or spacing); imported with its text as the body")
             plan.fragments.append(Planned(name, section, cat.title, ftext, b.start + 1, exact))
+            plan.consumed.update(taken)
     return plan
 
 
@@ -259,6 +282,12 @@ def check_plan(cfg: Config, plan: ImportPlan) -> None:
 def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
     """Write the planned fragments, after :func:`check_plan` (nothing is written if it refuses)."""
     check_plan(cfg, plan)
+    if plan.move is not None:  # the entries leave the notes as the fragments arrive: one transaction
+        before, after, entries = plan.move
+        changes: dict[str, tuple[str | None, str]] = {cfg.notes_file: (before, after)}
+        changes.update({f"{cfg.fragments_dir}/{p.name}": (None, p.text) for p in plan.fragments})
+        steps.apply(cfg, changes, command="import notes", taken=entries)
+        return [f"{cfg.fragments_dir}/{p.name}" for p in plan.fragments]
     fsio.make_dir(cfg.root, cfg.fragments_path, what="fragments directory")
     written = []
     for p in plan.fragments:
