@@ -36,7 +36,9 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file, cfg.notes_format)
     if conflicts:
         raise ValidationError(conflicts, "fragments have problems; nothing was changed")
-    rel = doc.unreleased() if isinstance(doc, KeepAChangelogDocument) else doc.release()
+    # a Keep a Changelog file without '## [Unreleased]' (towncrier's) gets one above the newest release
+    rel = doc.open_unreleased() if isinstance(doc, KeepAChangelogDocument) else doc.release()
+    opened = doc.text()  # the notes the entries go into (with that heading)
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)
     grouped = group(cfg, fragments)
@@ -56,14 +58,15 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     existing = entry_texts(doc, rel)
     for section, items, entries in rendered:
         fresh = []
+        style = doc.list_style(rel, section)  # the file's own marker, as merge_entries writes it
         for frag, entry in zip(items, entries):
-            if entry in existing:
+            if style.restyle(entry) in existing:
                 present.append(frag)
             else:
                 fresh.append(entry)
                 added.append(frag)
         merge.append((section, fresh))
-    intended = formats.parse_for(cfg, before)  # the same merge with placeholders: what the proof expects
+    intended = formats.parse_for(cfg, opened)  # the same merge with placeholders: what the proof expects
     intended.merge_entries(intended.releases[doc.releases.index(rel)],
                            [(section, [proof.PLACEHOLDER] * len(fresh)) for section, fresh in merge],
                            category_order(cfg))

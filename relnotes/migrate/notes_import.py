@@ -137,7 +137,10 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
     renderer = Renderer(cfg)
     plan = plan_notes_doc(cfg, doc, rel, renderer)
     plan.difference = rebuild_difference(cfg, doc, rel, plan, renderer)
-    if rel.unreleased and os.path.normpath(path) == os.path.normpath(cfg.notes_file) and plan.consumed:
+    # Keep a Changelog's [Unreleased] is where build writes: its entries move out to the fragments.
+    # (RELEASES.md keeps them: its unreleased top release is the release branch's own history.)
+    if (rel.unreleased and doc.format == "keepachangelog" and plan.consumed
+            and os.path.normpath(path) == os.path.normpath(cfg.notes_file)):
         plan.move = moved_out(cfg, doc, rel, plan.consumed)
     check_plan(cfg, plan)
     return plan

@@ -44,8 +44,13 @@ def read_for(cfg: Config) -> NotesDocument:
     return parse_for(cfg, fsio.read_text(cfg.root, cfg.notes_path, what="notes file"))
 
 
-def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> list[Problem]:
-    """What ``check`` reports about a notes file's structure (all at once), by its format."""
+def structure_problems(doc: NotesDocument, *, need_archive: bool = False, all_history: bool = True) -> list[Problem]:
+    """What ``check`` reports about a notes file's structure (all at once), by its format.
+
+    ``all_history=False``: for a Keep a Changelog file only what relnotes writes (its
+    unreleased section and the newest release's heading), not the history the project
+    wrote before relnotes (:func:`relnotes.notes.keepachangelog_problems.current`)."""
     if isinstance(doc, KeepAChangelogDocument):
-        return keepachangelog_problems.structure_problems(doc)
+        found = keepachangelog_problems.structure_problems(doc)
+        return found if all_history else keepachangelog_problems.current(doc, found)
     return problems.structure_problems(doc, need_archive=need_archive)

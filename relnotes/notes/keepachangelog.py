@@ -8,7 +8,11 @@ reads releases and categories (build, show, check, tag) works on either format:
 * everything before the first ``## `` heading is the preamble (``# Changelog`` …);
 * ``## [Unreleased]`` (or ``## Unreleased``) is the unreleased release;
 * ``## [1.2.0] - 2026-11-30`` is a released one, also spelled ``## 1.2.0 - …``,
-  ``## [v1.2.0] - …`` or with a trailing ``[YANKED]``; its date is its status;
+  ``## [v1.2.0] - …``, linked inline as towncrier's Markdown writes it
+  (``## [1.2.0](https://…) - 2026-11-30``) or with a trailing ``[YANKED]``; its date is
+  its status;
+* a file without ``## [Unreleased]`` (towncrier's) gets one from ``build``, above the
+  newest release (:meth:`KeepAChangelogDocument.open_unreleased`);
 * ``### Added`` … are its categories, as in ``RELEASES.md``;
 * the file's trailing run of link reference definitions, from the first whose label is
   ``unreleased`` or a version (``[1.2.0]: …/compare/v1.1.0...v1.2.0``), is the footer:
@@ -55,6 +59,7 @@ class HeadingParts(NamedTuple):
     bracketed: bool  # written '[1.2.0]': a link whose definition is in the footer
     date: str | None
     yanked: bool
+    url: str | None = None  # written '[1.2.0](URL)' (towncrier's Markdown): an inline link, no definition
 
     @property
     def unreleased(self) -> bool:
@@ -65,9 +70,12 @@ def heading_parts(title: str) -> HeadingParts:
     """Split a release heading's title; string operations only (bounded on any line)."""
     t = title.strip()
     bracketed = False
+    url = None
     if t.startswith("[") and t.find("]") > 1:
         close = t.find("]")
         label, rest, bracketed = t[1:close], t[close + 1:], True
+        if rest.startswith("(") and rest.find(")") > 1:  # '[26.1.0](https://…) - DATE': linked inline
+            url, rest, bracketed = rest[1:rest.find(")")].strip(), rest[rest.find(")") + 1:], False
     else:
         head, _, rest = t.partition(" ")
         label = head
@@ -78,7 +86,7 @@ def heading_parts(title: str) -> HeadingParts:
         token, _, rest = rest.partition(" ")
         date = token or None
     yanked = "[YANKED]" in rest.upper()
-    return HeadingParts(label.strip(), bracketed, date, yanked)
+    return HeadingParts(label.strip(), bracketed, date, yanked, url)
 
 
 class LinkDefinition(NamedTuple):
@@ -196,6 +204,24 @@ class KeepAChangelogDocument(NotesDocument):
                 return style
         return TIGHT
 
+    def open_unreleased(self) -> Release:
+        """The ``## [Unreleased]`` release, added above the newest release heading (below the
+        preamble and a towncrier start marker) when the file has none: a towncrier project's
+        notes list only releases.  Its spelling follows the file: ``## Unreleased`` when the
+        releases are linked inline (stamping links it the same way), else ``## [Unreleased]``."""
+        for rel in self.releases:
+            if rel.status == "unreleased":
+                return rel
+        nl = self.newline
+        inline = bool(self.releases) and heading_parts(self.releases[0].title).url is not None
+        heading = "## Unreleased" if inline else "## [Unreleased]"
+        at = self.releases[0].start if self.releases else (self.footer if self.footer is not None else len(self.lines))
+        if at == len(self.lines) and at and not self.lines[-1].endswith("\n"):
+            self.lines[-1] += nl
+        gap = [nl] if at and not is_blank(self.lines[at - 1]) else []
+        self.splice(at, at, gap + [heading + nl, nl])
+        return self.unreleased()
+
     def stamp_unreleased(self, version: Version, date: str, *, unreleased_url: str | None,
                          version_url: str | None) -> None:
         """``## [Unreleased]`` becomes ``## [VERSION] - DATE`` under a fresh, empty one.
@@ -211,7 +237,10 @@ class KeepAChangelogDocument(NotesDocument):
         parts = heading_parts(rel.title)
         old = self.lines[rel.start]
         nl = self.newline
-        label = f"[{version}]" if parts.bracketed else str(version)
+        newest = self.newest_release()
+        inline = (not parts.bracketed and version_url is not None and newest is not None
+                  and heading_parts(newest.title).url is not None)  # the file links its headings inline
+        label = f"[{version}]" if parts.bracketed else (f"[{version}]({version_url})" if inline else str(version))
         self.lines[rel.start] = f"## {label} - {date}{eol(old, '')}"
         fresh = old if old.endswith("\n") else old + nl
         self.splice(rel.start, rel.start, [fresh, nl])

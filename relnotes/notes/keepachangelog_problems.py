@@ -61,12 +61,27 @@ def structure_problems(doc: KeepAChangelogDocument) -> list[Problem]:
             problems.append(Problem(p, line, 4, "notes-no-link",
                                     f"'[{parts.label}]' has no link definition, so it shows with its brackets: "
                                     f"add '[{parts.label}]: URL' at the end of the file"))
-    if not unreleased:
-        problems.append(Problem(p, doc.releases[0].start + 1, 1, "notes-no-unreleased",
-                                "no '## [Unreleased]' section: add it above the newest release "
-                                "(build collects entries there)"))
+    # no '## [Unreleased]' is no problem: build opens one above the newest release (a towncrier
+    # project's notes list only releases)
     problems.extend(lone_cr_problems(doc, p))
     return problems
+
+
+# what a file's history cannot cause: problems of the whole file, or of what relnotes writes next
+WHOLE_FILE = frozenset({"notes-no-release", "notes-two-unreleased", "notes-unreleased-not-top"})
+
+
+def current(doc: KeepAChangelogDocument, problems: list[Problem]) -> list[Problem]:
+    """The problems of what relnotes will write: the file as a whole, its preamble, the
+    unreleased section and the newest release's heading (the next version and its compare
+    link start from it) — not the years of released sections before relnotes, which
+    ``check --all-history`` lists."""
+    released = [r for r in doc.releases if r.status != "unreleased"]
+    newest = doc.newest_release()
+    boundary = released[0].start + 1 if released else len(doc.lines) + 1
+    if newest is not None:
+        boundary = max(boundary, newest.start + 1)
+    return [q for q in problems if q.code in WHOLE_FILE or q.line <= boundary]
 
 
 def _is_date(text: str) -> bool:
