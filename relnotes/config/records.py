@@ -158,7 +158,7 @@ class Config(Record):
     project: str
     repository: str
     notes_file: str
-    notes_format: str  # "releases" | "keepachangelog" (relnotes.notes.formats.parse reads it)
+    notes_format: str  # "releases" | "keepachangelog" | "rst" (relnotes.notes.formats.parse reads it)
     fragments_dir: str
     templates_dir: str
     sections: tuple[str, ...]
@@ -183,6 +183,12 @@ class Config(Record):
     name: str = ""  # in a monorepo, the project's name (--project NAME); "" for a single project
     base: str = ""  # in a monorepo, the project's directory from the root ("" for the root)
     remote: str = "origin"  # the remote whose remote-tracking branches are release branches
+
+    @property
+    def single_branch(self) -> bool:
+        """Released from one branch: Keep a Changelog and towncrier's rST notes (no release
+        branches, an unreleased section that a release stamps)."""
+        return self.notes_format in ("keepachangelog", "rst")
 
     @property
     def notes_path(self) -> Path:

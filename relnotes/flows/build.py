@@ -15,7 +15,7 @@ from relnotes.markdown.references import reference_conflicts
 from relnotes.markdown.structure import strip_eol
 from relnotes.notes import base as notes
 from relnotes.notes import blocks, formats, proof
-from relnotes.notes.keepachangelog import KeepAChangelogDocument
+from relnotes.notes.base import SingleBranchDocument
 from relnotes.render.environment import Renderer
 
 
@@ -37,7 +37,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     if conflicts:
         raise ValidationError(conflicts, "fragments have problems; nothing was changed")
     # a Keep a Changelog file without '## [Unreleased]' (towncrier's) gets one above the newest release
-    rel = doc.open_unreleased() if isinstance(doc, KeepAChangelogDocument) else doc.release()
+    rel = doc.open_unreleased() if isinstance(doc, SingleBranchDocument) else doc.release()
     opened = doc.text()  # the notes the entries go into (with that heading)
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)

@@ -7,7 +7,7 @@ failure says how the rerun finishes the job (:func:`commit`).  The records the v
 (:class:`StampResult`, :class:`ReleaseResult`) live here so no verb imports another's.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -39,7 +39,7 @@ def has_git(cfg: Config) -> bool:
     return (cfg.root / ".git").exists()
 
 
-def apply(cfg: Config, changes: dict[str, tuple[str | None, str]], fragments: Sequence[Fragment] = (), repo=None,
+def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments: Sequence[Fragment] = (), repo=None,
           *, command: str, intended: str | None = None, labels: Iterable[str] = (),
           repoint: Iterable[str] = (), parsed: Iterable[NotesDocument] = (), taken: Iterable[str] = ()) -> list[str]:
     """Write every changed file and remove every fragment in one all-or-nothing step
@@ -148,7 +148,7 @@ def commit_message(cfg: Config, pattern: str, version: str, *, marked: bool = Fa
 
 
 def refuse_keepachangelog(command: str, cfg: Config) -> None:
-    if cfg.notes_format == "keepachangelog":
+    if cfg.single_branch:
 
         raise not_used(command, cfg)
 
@@ -157,12 +157,12 @@ FORMAT = "keepachangelog"
 
 
 def uses(cfg: Config) -> bool:
-    return cfg.notes_format == FORMAT
+    return cfg.single_branch
 
 
 def not_used(command: str, cfg: Config) -> UsageError:
     """The refusal of a release-branch command on a Keep a Changelog project (exit 2)."""
-    return UsageError(f"'relnotes {command}' is not used with keepachangelog (notes_format in "
+    return UsageError(f"'relnotes {command}' is not used with {cfg.notes_format} (notes_format in "
                       f"{cfg.path.name if cfg.path else 'relnotes.yaml'}): there are no release branches",
                       hint="release from your main branch: 'relnotes release [--version X.Y.Z] --commit', "
                            "then 'relnotes tag'")

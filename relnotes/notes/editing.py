@@ -36,9 +36,12 @@ class ListStyle(NamedTuple):
 
     marker: str | None  # '-' or '*'; None keeps the rendered entry's own
     gap: str  # "\n\n" a loose list (a blank line between entries), "\n" a tight one
+    convert: Callable[[str], str] | None = None  # the rendered Markdown entry in the file's markup (rST)
 
     def restyle(self, entry: str) -> str:
-        """``entry`` (a rendered bullet block) with this list's marker."""
+        """``entry`` (a rendered bullet block) with this list's marker (and markup)."""
+        if self.convert is not None:
+            entry = self.convert(entry)
         if self.marker and entry[:2] in ("- ", "* ") and entry[0] != self.marker:
             return self.marker + entry[1:]
         return entry
@@ -115,6 +118,10 @@ class NotesEditing:
         its file's lists (Keep a Changelog) overrides it; by default loose, as rendered."""
         return LOOSE
 
+    def category_heading(self, name: str) -> str:
+        """The heading of a category that ``merge_entries`` creates (a format may differ)."""
+        return f"### {name}"
+
     def merge_entries(self, rel: Release, by_category: list[tuple[str, list[str]]],
                       order: list[str], styles: Callable[[str], ListStyle] | None = None) -> None:
         """Append rendered entries to ``rel``'s categories, creating missing headings.
@@ -150,12 +157,15 @@ class NotesEditing:
                 last = cat.end - 1
                 while last > cat.start and structure.is_blank(self.lines[last]):
                     last -= 1
-                at, text, new = last + 1, ("\n" if style.gap != "\n" or last == cat.start else "") + block, None
+                blanks = style.gap[1:] or ("\n" if last == cat.start else "")  # as many blank lines as between entries
+                at, text, new = last + 1, blanks + block, None
             else:
                 at = self.new_category_position(cats, body_end, key, rank)
                 prefix = "\n" if at > 0 and not structure.is_blank(self.lines[at - 1]) else ""
                 suffix = "\n" if at < len(self.lines) else ""
-                text, new = f"{prefix}### {name}\n\n{block}{suffix}", (1 if prefix else 0)
+                heading = self.category_heading(name)  # its last line is where the category starts
+                text = f"{prefix}{heading}\n\n{block}{suffix}"
+                new = (1 if prefix else 0) + heading.count("\n")
             if at > 0 and at == len(self.lines) and not self.lines[-1].endswith(("\n", "\r")):
                 self.lines[-1] += self.newline
             added = self._lines(text)

@@ -40,7 +40,7 @@ from relnotes.markdown.structure import (
     normalise_label,
     strip_eol,
 )
-from relnotes.notes.base import NotesDocument
+from relnotes.notes.base import NotesDocument, SingleBranchDocument
 from relnotes.notes.blocks import blocks
 from relnotes.notes.editing import ListStyle
 from relnotes.notes.model import Category, Release, category_key
@@ -95,7 +95,7 @@ class LinkDefinition(NamedTuple):
     url: str
 
 
-class KeepAChangelogDocument(NotesDocument):
+class KeepAChangelogDocument(SingleBranchDocument):
     """A Keep a Changelog file: its lines plus where its releases and footer are."""
 
     format = FORMAT
@@ -223,7 +223,7 @@ class KeepAChangelogDocument(NotesDocument):
         return self.unreleased()
 
     def stamp_unreleased(self, version: Version, date: str, *, unreleased_url: str | None,
-                         version_url: str | None) -> None:
+                         version_url: str | None, project: str = "") -> None:
         """``## [Unreleased]`` becomes ``## [VERSION] - DATE`` under a fresh, empty one.
 
         The fresh heading is the old line itself (its spelling kept); with bracketed
@@ -288,15 +288,14 @@ def _style_of(doc: NotesDocument, categories: list[Category]) -> ListStyle | Non
         markers[marker] = markers.get(marker, 0) + 1
         if len(entries) > 1:
             loose = any(nxt.start > cur.end for cur, nxt in zip(entries, entries[1:]))
-            gap = "\n\n" if loose else "\n"
-            gaps[gap] = gaps.get(gap, 0) + 1
+            found = "\n\n" if loose else "\n"
+            gaps[found] = gaps.get(found, 0) + 1
     if not markers:
         return None
     marker = max(markers, key=lambda m: markers[m])
-    gap = max(gaps, key=lambda g: gaps[g]) if gaps else None
-    if gap is None:  # one entry per category: the file's habit decides, else tight
-        gap = _file_gap(doc) or "\n"
-    return ListStyle(marker, gap)
+    # one entry per category: the file's habit decides, else tight
+    chosen = max(gaps, key=lambda g: gaps[g]) if gaps else (_file_gap(doc) or "\n")
+    return ListStyle(marker, chosen)
 
 
 def _file_gap(doc: NotesDocument) -> str | None:
