@@ -195,9 +195,11 @@ def test_init_writes_the_format_and_check_passes(kproject):
 
 def test_check_reports_structure_with_file_and_line(kproject):
     kproject.write("CHANGELOG.md", "# Changelog\n\n## [1.0.0] - 2026-02-30\n")
-    r = kproject.run("check")
+    r = kproject.run("check")  # a released section is the project's history: --all-history checks it
+    assert r.exit_code == 0 and "1 problem(s) in released sections" in r.output
+    r = kproject.run("check", "--all-history")
     assert r.exit_code == 1
-    assert "CHANGELOG.md:3:4: '2026-02-30' is not a date" in r.output  # the newest release: checked
+    assert "CHANGELOG.md:3:4: '2026-02-30' is not a date" in r.output
     assert "no '## [Unreleased]' section" not in r.output  # build opens one
 
 
@@ -483,7 +485,7 @@ def test_release_counts_entries_already_built_as_next_does(kproject):
 def test_notes_format_and_compare_link_are_validated(kproject):
     kproject.write("relnotes.yaml", KAC_CONFIG + "notes_format: changelog\n")
     r = kproject.run("check")
-    assert r.exit_code == 2 and "relnotes.yaml:4:" in r.output and "'releases' or 'keepachangelog'" in r.output
+    assert r.exit_code == 2 and "relnotes.yaml:4:" in r.output and "'releases', 'keepachangelog' or 'rst'" in r.output
     kproject.write("relnotes.yaml", KAC_CONFIG + "links: {compare: '{repository}/compare/{tag}'}\n")
     r = kproject.run("check")
     assert r.exit_code == 2 and "{tag}" in r.output and "{previous}" in r.output

@@ -129,7 +129,7 @@ def _release(cfg: Config, when: str, version: str | None, repo):
             # the same 'release --version X' again (a rerun after it finished): nothing left to do
             return ReleaseResult(BuildResult(str(newest.version), [], [], [], "", False),
                                  StampResult(str(newest.version), newest.date or "", False, newest.date), None)
-        where = f"{cfg.notes_file}:{rel.start + 1}: '{rel.title}' is empty" if rel is not None else \
+        where = f"{cfg.notes_file}:{rel.start + 1}: '{doc.lines[rel.start].strip()}' is empty" if rel is not None else \
             f"{cfg.notes_file} has no unreleased section"
         raise StateError(f"{where} and no fragments are pending in {cfg.fragments_dir}/: there is nothing to release",
                          hint="add fragments with 'relnotes new', or entries under '## [Unreleased]'")

@@ -23,6 +23,7 @@ from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import Fragment, parse_text
 from relnotes.fragments.grouping import category_order, group
 from relnotes.markdown import entry
+from relnotes.markdown.structure import is_blank
 from relnotes.notes import base as notes
 from relnotes.notes import formats, model
 from relnotes.notes.blocks import Block
@@ -228,8 +229,11 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release
         skeleton += ["\n", doc.lines[rel.status_line], "\n"]
     elif rel.start + 1 < len(doc.lines) and not doc.lines[rel.start + 1].strip():
         skeleton += ["\n"]  # Keep a Changelog: the blank line under the heading, if it has one
-    for cat in rel.categories:
-        skeleton += [doc.lines[cat.start], "\n"]
+    for cat in rel.categories:  # each heading with the blank lines that end its category (towncrier: two)
+        trailing = 0
+        while cat.end - 1 - trailing > cat.start and is_blank(doc.lines[cat.end - 1 - trailing]):
+            trailing += 1
+        skeleton += [doc.lines[cat.start]] + ["\n"] * max(1, trailing)
     # RELEASES.md closes a section with its separator line; Keep a Changelog has none (a
     # '---' there would be a line of the last category)
     end = "-" * 80 + "\n" if doc.format == "releases" else ""
@@ -249,6 +253,23 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release
     n = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     return (f"{doc.path}:{rel.start + n + 1}: the rebuilt section differs here "
             f"(original {a[n] if n < len(a) else '<end>'!r}, rebuilt {b[n] if n < len(b) else '<end>'!r})")
+
+
+def round_trip(cfg: Config, doc: notes.NotesDocument) -> list[tuple[str, str | None]]:
+    """Each released section of ``doc`` imported and rebuilt (nothing is written): its
+    title and where the rebuild differs (None: byte for byte).  What the README's figures
+    on real notes files measure; a section that cannot be imported at all says why."""
+    renderer = Renderer(cfg)
+    out: list[tuple[str, str | None]] = []
+    for rel in doc.releases:
+        if rel.unreleased or rel.version is None:
+            continue
+        try:
+            plan = plan_notes_doc(cfg, doc, rel, renderer)
+            out.append((rel.title, rebuild_difference(cfg, doc, rel, plan, renderer)))
+        except (ContentError, UsageError) as e:
+            out.append((rel.title, e.message))
+    return out
 
 
 def _is_references(block: Block) -> bool:

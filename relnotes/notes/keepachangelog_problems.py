@@ -72,16 +72,15 @@ WHOLE_FILE = frozenset({"notes-no-release", "notes-two-unreleased", "notes-unrel
 
 
 def current(doc: KeepAChangelogDocument, problems: list[Problem]) -> list[Problem]:
-    """The problems of what relnotes will write: the file as a whole, its preamble, the
-    unreleased section and the newest release's heading (the next version and its compare
-    link start from it) — not the years of released sections before relnotes, which
-    ``check --all-history`` lists."""
+    """The problems of what relnotes will write: the file as a whole, its preamble and the
+    unreleased section (everything above the first released section) — not the years of
+    released sections before relnotes, which ``check --all-history`` lists.  Of those,
+    only a first release heading that names no version counts: the next version is read
+    from it."""
     released = [r for r in doc.releases if r.status != "unreleased"]
-    newest = doc.newest_release()
-    boundary = released[0].start + 1 if released else len(doc.lines) + 1
-    if newest is not None:
-        boundary = max(boundary, newest.start + 1)
-    return [q for q in problems if q.code in WHOLE_FILE or q.line <= boundary]
+    first = released[0].start + 1 if released else len(doc.lines) + 1
+    return [q for q in problems if q.code in WHOLE_FILE or q.line < first
+            or (q.line == first and q.code == "notes-bad-heading")]
 
 
 def _is_date(text: str) -> bool:

@@ -73,13 +73,15 @@ def titles(raw: list[str]) -> list[Title]:
     """Every section title at column 0, in order (one pass)."""
     out: list[Title] = []
     i, n = 0, len(raw)
+    used = -1  # the last line a title took: an underline is no overline of the next title
     while i + 1 < n:
         text = raw[i]
         under = _ADORNMENT.match(raw[i + 1])
         if (text.strip() and not text[0].isspace() and under and not _ADORNMENT.match(text)
                 and len(raw[i + 1].rstrip()) >= min(len(text.rstrip()), 3)):
-            over = i > 0 and raw[i - 1].rstrip() == raw[i + 1].rstrip()
+            over = i - 1 > used and raw[i - 1].rstrip() == raw[i + 1].rstrip()
             out.append(Title(text.strip(), i, i - 1 if over else i, i + 1, (under[1], over)))
+            used = i + 1
             i += 2
             continue
         i += 1

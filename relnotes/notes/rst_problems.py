@@ -3,7 +3,7 @@
 Apart from :mod:`relnotes.notes.rst` for the reason the other formats' reports are apart
 from their models: the scan tolerates every file; this says, each at its line, what
 stops relnotes (or a reader) from using it.  By default only what relnotes writes is
-checked (:func:`current`): the unreleased section and the newest release's title.
+checked (:func:`current`): the unreleased section, above the released history.
 """
 
 from __future__ import annotations
@@ -64,12 +64,13 @@ def structure_problems(doc: RstDocument) -> list[Problem]:
 
 
 def current(doc: RstDocument, problems: list[Problem]) -> list[Problem]:
-    """The problems of what relnotes writes: the file as a whole, the preamble, the
-    unreleased section and the newest release's title — not the released history
-    (``check --all-history`` lists that)."""
+    """The problems of what relnotes writes: the file as a whole, the preamble and the
+    unreleased section — not the released history (``check --all-history`` lists it),
+    except a first release title without a version (the next version is read from it)."""
     released = [r for r in doc.releases if r.status != "unreleased"]
-    boundary = released[0].start + 1 if released else len(doc.lines) + 1
-    return [q for q in problems if q.code in WHOLE_FILE or q.line <= boundary]
+    first = released[0].start + 1 if released else len(doc.lines) + 1
+    return [q for q in problems if q.code in WHOLE_FILE or q.line < first
+            or (q.line == first and q.code == "notes-bad-heading")]
 
 
 def _is_date(text: str) -> bool:
