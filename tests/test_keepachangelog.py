@@ -196,7 +196,7 @@ def test_init_writes_the_format_and_check_passes(kproject):
 def test_check_reports_structure_with_file_and_line(kproject):
     kproject.write("CHANGELOG.md", "# Changelog\n\n## [1.0.0] - 2026-02-30\n")
     r = kproject.run("check")  # a released section is the project's history: --all-history checks it
-    assert r.exit_code == 0 and "1 problem(s) in released sections" in r.output
+    assert r.exit_code == 0 and "2 problem(s) in released sections" in r.output  # the date, the link
     r = kproject.run("check", "--all-history")
     assert r.exit_code == 1
     assert "CHANGELOG.md:3:4: '2026-02-30' is not a date" in r.output
