@@ -38,7 +38,6 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
         raise ValidationError(conflicts, "fragments have problems; nothing was changed")
     # a Keep a Changelog file without '## [Unreleased]' (towncrier's) gets one above the newest release
     rel = doc.open_unreleased() if isinstance(doc, SingleBranchDocument) else doc.release()
-    opened = doc.text()  # the notes the entries go into (with that heading)
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)
     grouped = group(cfg, fragments)
@@ -66,7 +65,8 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
                 fresh.append(entry)
                 added.append(frag)
         merge.append((section, fresh))
-    intended = formats.parse_for(cfg, opened)  # the same merge with placeholders: what the proof expects
+    pristine = doc.copy()  # the notes as they are (with an unreleased heading build opened): the proof's base
+    intended = pristine.copy()  # the same merge with placeholders: what the proof expects
     intended.merge_entries(intended.releases[doc.releases.index(rel)],
                            [(section, [proof.PLACEHOLDER] * len(fresh)) for section, fresh in merge],
                            category_order(cfg))
@@ -78,7 +78,8 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     try:
         removed = steps.apply(cfg, {cfg.notes_file: (before, doc.text())}, gone, repo, command="build",
                               intended=intended.text() if added else None,
-                              labels=[label for f in added for label, _ in f.labels], parsed=(doc, intended))
+                              labels=[label for f in added for label, _ in f.labels],
+                              parsed=(doc, intended, pristine))
     finally:
         if repo is not None:
             repo.close()
