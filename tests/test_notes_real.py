@@ -265,6 +265,15 @@ def test_build_and_release_write_rst_into_the_towncrier_file(rst_project, md_sna
     assert text.endswith(real("rst", "pytest-changelog.rst")[real("rst", "pytest-changelog.rst").index("pytest 9.1.1"):])
 
 
+def test_an_rst_draft_previews_the_rst_build_writes(rst_project):
+    rst_project.fragment("a.md", "Bug fixes", "A `bug`.")
+    before = rst_project.snapshot_tree()
+    r = rst_project.run("build", "--draft")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "Unreleased\n==========\n\nBug fixes\n---------\n\n- A ``bug``.\n"
+    assert rst_project.snapshot_tree() == before
+
+
 def test_release_of_an_rst_project_as_a_real_subprocess(rst_project):
     rst_project.fragment("a.md", "Bug fixes", "A bug.")
     r = subprocess.run([sys.executable, "-m", "relnotes", "release", "--version", "9.2.0", "--date", "2026-12-07"],

@@ -43,6 +43,11 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     grouped = group(cfg, fragments)
     rendered = [(section, items, renderer.entries(items)) for section, items in grouped]
     draft_text = renderer.draft(version, [(s, e) for s, _, e in rendered]) if fragments else ""
+    if draft and fragments and doc.format == "rst":  # the preview in the file's own markup, where build writes
+        preview = doc.copy()
+        index = doc.releases.index(rel)
+        preview.merge_entries(preview.releases[index], [(s, e) for s, _, e in rendered], category_order(cfg))
+        draft_text = preview.section_text(preview.releases[index]).rstrip("\n") + "\n"
     if draft or not fragments:
         return BuildResult(version, [f for _, items, _ in rendered for f in items], [], [], draft_text, False)
     doc.require_status(rel)
