@@ -265,6 +265,14 @@ def test_build_and_release_write_rst_into_the_towncrier_file(rst_project, md_sna
     assert text.endswith(real("rst", "pytest-changelog.rst")[real("rst", "pytest-changelog.rst").index("pytest 9.1.1"):])
 
 
+def test_an_rst_notes_file_needs_the_rst_format(rst_project):
+    rst_project.write("relnotes.yaml", RST.replace("notes_format: rst\n", ""))
+    r = rst_project.run("check")
+    assert r.exit_code == 2
+    assert "notes_file 'CHANGELOG.rst' is reStructuredText, but notes_format is 'keepachangelog'" in r.output
+    assert "set notes_format: rst" in r.output
+
+
 def test_an_rst_draft_previews_the_rst_build_writes(rst_project):
     rst_project.fragment("a.md", "Bug fixes", "A `bug`.")
     before = rst_project.snapshot_tree()
