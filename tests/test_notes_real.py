@@ -265,6 +265,15 @@ def test_build_and_release_write_rst_into_the_towncrier_file(rst_project, md_sna
     assert text.endswith(real("rst", "pytest-changelog.rst")[real("rst", "pytest-changelog.rst").index("pytest 9.1.1"):])
 
 
+def test_history_reads_the_rst_notes(rst_project):
+    r = rst_project.run("history", "--format", "table")
+    assert r.exit_code == 0, r.output
+    for version in ("9.1.1", "9.0.3", "8.0.0-rc2", "0.9.1"):
+        assert version in r.stdout
+    r = rst_project.run("history")
+    assert "11 releases" in r.stdout and "pytest 9.0.2 (2025-12-06)\n=========================" in r.stdout
+
+
 def test_an_rst_notes_file_needs_the_rst_format(rst_project):
     rst_project.write("relnotes.yaml", RST.replace("notes_format: rst\n", ""))
     r = rst_project.run("check")
@@ -301,6 +310,14 @@ def test_release_of_an_rst_project_as_a_real_subprocess(rst_project):
 ])
 def test_markdown_entries_become_rst(markdown, rst):
     assert to_rst(markdown) == rst
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.sampled_from(["- ", "  ", "`", "``", "*", "**", "_", "|", "\\", "[", "](", ")", "<", ">", "x",
+                                 "https://x.org", "\n", "\n\n", "```", "> ", "1. ", "#", " "]), max_size=30))
+def test_any_markdown_converts_without_error(pieces):
+    out = to_rst("- " + "".join(pieces))
+    assert isinstance(out, str)
 
 
 _RST_LINES = st.sampled_from([
