@@ -135,6 +135,22 @@ def test_a_mid_cycle_import_moves_the_entries_out_and_build_puts_them_back(kac_p
     assert kac_project.read("CHANGELOG.md") == original  # byte for byte, once
 
 
+def test_a_mid_cycle_import_leaves_what_it_cannot_map_and_build_restores_the_rest(kac_project):
+    """Prose and a category no section matches stay in [Unreleased]; an entry with its own link
+    definition keeps a blank line after it even where the file's lists are tight."""
+    original = ("# Changelog\n\n## [Unreleased]\n\nSome prose.\n\n### Added\n\n- One [x].\n\n[x]: https://x.org\n\n"
+                "- Two.\n\n### Internal\n\n- Kept.\n\n## [1.0.0] - 2026-01-01\n\n### Added\n\n- First.\n")
+    kac_project.write("CHANGELOG.md", original)
+    kac_project.commit("mid-cycle")
+    r = kac_project.run("import", "notes", "CHANGELOG.md")
+    assert r.exit_code == 0 and "moved 2 entries" in r.stdout, r.output
+    assert "category 'Internal' is not one of the configured sections" in r.output
+    assert kac_project.read("CHANGELOG.md") == original.replace("### Added\n\n- One [x].\n\n[x]: https://x.org\n\n"
+                                                                "- Two.\n\n", "", 1)
+    assert kac_project.run("build").exit_code == 0
+    assert kac_project.read("CHANGELOG.md") == original
+
+
 def test_a_mid_cycle_import_as_a_real_subprocess(kac_project):
     kac_project.write("CHANGELOG.md", _mid_cycle())
     kac_project.commit("mid-cycle")

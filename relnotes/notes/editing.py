@@ -38,6 +38,16 @@ class ListStyle(NamedTuple):
     gap: str  # "\n\n" a loose list (a blank line between entries), "\n" a tight one
     convert: Callable[[str], str] | None = None  # the rendered Markdown entry in the file's markup (rST)
 
+    def join(self, entries: list[str]) -> str:
+        """The entries as one block: a tight list keeps a blank line next to an entry of
+        several blocks (a second paragraph, its link definitions), which is loose anyway."""
+        if self.gap != "\n" or len(entries) < 2:
+            return self.gap.join(entries)
+        out = entries[0]
+        for before, entry in zip(entries, entries[1:]):
+            out += ("\n\n" if "\n\n" in before or "\n\n" in entry else "\n") + entry
+        return out
+
     def restyle(self, entry: str) -> str:
         """``entry`` (a rendered bullet block) with this list's marker (and markup)."""
         if self.convert is not None:
@@ -151,7 +161,7 @@ class NotesEditing:
             key = model.category_key(name)
             style = chosen[key]
             entries = [style.restyle(e) for e in entries]
-            block = style.gap.join(entries)
+            block = style.join(entries)
             cat = next((c for c in cats if c.key == key), None)
             if cat is not None:
                 last = cat.end - 1
