@@ -70,6 +70,15 @@ def test_tight_star_lists_are_rebuilt_as_written_and_never_twice(tmp_path):
     assert round_trip(cfg, loose) == [("[1.0.0] - 2026-01-01", None)]
 
 
+def test_blank_lines_under_a_heading_and_between_categories_are_the_files(tmp_path):
+    """rich's 13.7.1 has two blank lines under its heading, towncrier's Markdown two between
+    categories; the rebuilt section has them too."""
+    text = ("## [2.0.0] - 2026-02-01\n\n\n### Added\n\n- A.\n- B.\n\n\n### Fixed\n\n- C.\n\n"
+            "## [1.0.0] - 2026-01-01\n\n### Added\n\n- First.\n")
+    doc = formats.parse(text, "CHANGELOG.md", "keepachangelog")
+    assert [d for _, d in round_trip(cfg_of(tmp_path, KAC), doc)] == [None, None]
+
+
 def test_build_keeps_the_files_list_style(kac_project):
     kac_project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n* A bug.\n")
     kac_project.fragment("a.md", "Fixed", "A bug.")  # already there: not written twice

@@ -227,8 +227,11 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release
     skeleton = [doc.lines[rel.start]]
     if rel.status_line is not None and rel.status_line != rel.start:  # Keep a Changelog's is the heading
         skeleton += ["\n", doc.lines[rel.status_line], "\n"]
-    elif rel.start + 1 < len(doc.lines) and not doc.lines[rel.start + 1].strip():
-        skeleton += ["\n"]  # Keep a Changelog: the blank line under the heading, if it has one
+    else:  # Keep a Changelog: the blank lines under the heading, as many as it has
+        j = rel.start + 1
+        while j < rel.body_end and is_blank(doc.lines[j]):
+            skeleton.append("\n")
+            j += 1
     for cat in rel.categories:  # each heading with the blank lines that end its category (towncrier: two)
         trailing = 0
         while cat.end - 1 - trailing > cat.start and is_blank(doc.lines[cat.end - 1 - trailing]):

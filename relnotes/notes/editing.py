@@ -9,6 +9,7 @@ re-indexes itself, so the index is never stale.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -39,13 +40,13 @@ class ListStyle(NamedTuple):
     convert: Callable[[str], str] | None = None  # the rendered Markdown entry in the file's markup (rST)
 
     def join(self, entries: list[str]) -> str:
-        """The entries as one block: a tight list keeps a blank line next to an entry of
-        several blocks (a second paragraph, its link definitions), which is loose anyway."""
+        """The entries as one block: a tight list keeps a blank line after an entry that ends
+        with its link definitions (at the left margin, they are no part of the item)."""
         if self.gap != "\n" or len(entries) < 2:
             return self.gap.join(entries)
         out = entries[0]
         for before, entry in zip(entries, entries[1:]):
-            out += ("\n\n" if "\n\n" in before or "\n\n" in entry else "\n") + entry
+            out += ("\n\n" if _DEFINITION_AT_MARGIN.match(before.rsplit("\n", 1)[-1]) else "\n") + entry
         return out
 
     def restyle(self, entry: str) -> str:
@@ -58,6 +59,7 @@ class ListStyle(NamedTuple):
 
 
 LOOSE = ListStyle(None, "\n\n")
+_DEFINITION_AT_MARGIN = re.compile(r"^\[[^\]\n]{1,999}\]:")
 
 
 class CategorySpan:
