@@ -135,3 +135,13 @@ def scheme_for(cfg: Config) -> Scheme:
 def parse_version(cfg: Config, text: str, what: str = "") -> Version:
     """``text`` (a ``--version``, a tag's version, a heading's) read by the project's scheme."""
     return scheme_for(cfg).parse(text, what)
+
+
+def scheme_headings(cfg: Config, doc, problems: list) -> list:
+    """``problems`` without the bad-heading ones for headings the project's scheme reads
+    (``## 26.3`` under calver, ``## 1.2.0rc1`` under pep440): the notes model knows semver only."""
+    scheme = scheme_for(cfg)
+    if type(scheme) in (Semver, MajorPerRelease):
+        return problems
+    readable = {rel.start + 1 for rel in doc.releases if rel.version is None and scheme.of_heading(rel.title)}
+    return [p for p in problems if not (p.code == "notes-bad-heading" and p.line in readable)]
