@@ -19,7 +19,7 @@ import datetime
 import re
 
 from relnotes.config.load import Config
-from relnotes.errors import UsageError, quoted
+from relnotes.errors import UsageError
 from relnotes.policy import calver, pep440
 from relnotes.version import Version
 
