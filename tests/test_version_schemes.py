@@ -245,3 +245,17 @@ def test_next_under_calver_as_a_real_process(project):
                           cwd=project.root, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2026.12.07"
+
+
+semver_versions = st.builds(Version, _small, _small, _small,
+                            st.lists(st.from_regex(r"rc|dev|[1-9][0-9]?|alpha", fullmatch=True), max_size=2).map(tuple))
+
+
+@given(semver_versions)
+def test_semver_scheme_round_trip_and_bumps_grow(v):
+    scheme = schemes.Semver()
+    assert scheme.parse(str(v)) == v and str(scheme.parse(str(v))) == str(v)
+    day = datetime.date(2026, 12, 7)
+    for how in ("patch", "minor", "major"):
+        assert scheme.bump(v, how, day) > v
+    assert schemes.MajorPerRelease().bump(v, "patch", day) == v.next_major()
