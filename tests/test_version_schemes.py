@@ -156,7 +156,9 @@ def test_tag_style_comes_from_the_newest_tags(tmp_path):
     assert tags.detect(cfg, ["v2.0.0", "1.9.0"], semver).pattern == "v{version}"  # a tie: the newest
     assert tags.detect(cfg, ["nightly", "latest"], semver).pattern == "v{version}"  # nothing to go by
     explicit = _cfg(tmp_path, PLAIN + "tag: 'v{version}'\n")
-    assert tags.detect(explicit, ["9.1.1", "9.1.0"], semver) == ("v{version}", "the tag key")
+    assert tags.detect(explicit, ["9.1.1", "9.1.0"], semver) == ("v{version}", "the tag key", False)
+    package = explicit._replace(tag="cli-v{version}", tag_explicit=False)  # a monorepo package's own pattern
+    assert tags.detect(package, ["9.1.1", "9.1.0"], semver).pattern == "cli-v{version}"
     assert tags.tag_version("v7.4.3", "{version}", semver) is None
     assert tags.tag_version("9.1.1", "{version}", semver) == Version(9, 1, 1)
 
@@ -259,3 +261,16 @@ def test_semver_scheme_round_trip_and_bumps_grow(v):
     for how in ("patch", "minor", "major"):
         assert scheme.bump(v, how, day) > v
     assert schemes.MajorPerRelease().bump(v, "patch", day) == v.next_major()
+
+
+def test_tag_makes_tags_in_the_repositorys_own_style(project, monkeypatch):
+    project.write("relnotes.yaml", PLAIN)
+    project.write("RELEASES.md", "## 9.2.0\n\nReleased 2026-12-01.\n\n### Fixed\n\n* A fix.\n")
+    _tagged(project, monkeypatch, [("v7.4.3", "2023-10-01"), ("9.1.0", "2025-09-01"), ("9.1.1", "2025-11-01")])
+    r = project.run("tag", "--force")
+    assert r.exit_code == 0, r.output
+    assert r.output.strip() == "9.2.0" and project.git("tag", "-l", "9.2.0") == "9.2.0"
+    project.write("relnotes.yaml", PLAIN + "tag: 'v{version}'\n")  # the key decides when set
+    project.write("RELEASES.md", "## 9.2.1\n\nReleased 2026-12-02.\n\n### Fixed\n\n* A fix.\n")
+    project.commit("9.2.1")
+    assert project.run("tag", "--force").output.strip() == "v9.2.1"

@@ -213,11 +213,11 @@ def _repo(cfg: Config, repo):
 
 def _from_git(cfg: Config, repo, below: Version | None, scheme: schemes.Scheme) -> tuple[Version | None, str]:
     found: list[tuple[Version, str]] = []
-    style = tags.detect(cfg, [] if cfg.tag_explicit else repo.recent_tag_names(tags.RECENT), scheme)
+    style = tags.detect(cfg, repo.recent_tag_names(tags.RECENT), scheme)
     for name in repo.tag_names():
         v = tags.tag_version(name, style.pattern, scheme)
         if v is not None:
-            found.append((v, f"tag {name}" + ("" if cfg.tag_explicit else f" (tags are {style.pattern}: {style.why})")))
+            found.append((v, f"tag {name}" + (f" (tags are {style.pattern}: {style.why})" if style.detected else "")))
     branches = branch_pattern(cfg.release_branch)
     for ref in repo.branches(cfg.remote):
         m = branches.match(ref.branch)

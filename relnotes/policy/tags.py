@@ -23,6 +23,7 @@ _STYLES = ("v{version}", "{version}")
 class TagStyle(NamedTuple):
     pattern: str  # "v{version}", "{version}", or the configured pattern
     why: str  # how it was chosen, for ``relnotes next``
+    detected: bool = True  # False: the configured pattern
 
 
 def style_of(name: str, scheme: Scheme) -> str | None:
@@ -36,11 +37,11 @@ def style_of(name: str, scheme: Scheme) -> str | None:
 
 def detect(cfg: Config, recent: list[str], scheme: Scheme) -> TagStyle:
     """The tag pattern: the configured one when set, else the style of ``recent`` tags (newest first)."""
-    if cfg.tag_explicit:
-        return TagStyle(cfg.tag, "the tag key")
+    if cfg.tag_explicit or cfg.tag not in _STYLES:  # set, or a monorepo package's own (cli-v{version})
+        return TagStyle(cfg.tag, "the tag key", False)
     styles = [s for s in (style_of(n, scheme) for n in recent) if s is not None]
     if not styles:
-        return TagStyle(cfg.tag, "the default tag pattern (no recent tag holds a version)")
+        return TagStyle(cfg.tag, "the default tag pattern (no recent tag holds a version)", False)
     counts = {s: styles.count(s) for s in _STYLES}
     best = max(_STYLES, key=lambda s: (counts[s], s == styles[0]))
     return TagStyle(best, f"{counts[best]} of the {len(styles)} newest version tags")
@@ -54,3 +55,10 @@ def tag_version(name: str, pattern: str, scheme: Scheme) -> Version | None:
     before, after = pattern.split("{version}")
     m = re.fullmatch(re.escape(before) + "(?P<v>[0-9].*)" + re.escape(after), name, re.DOTALL)
     return scheme.try_parse(m["v"]) if m else None
+
+
+def pattern(cfg: Config, repo, scheme: Scheme) -> str:
+    """The pattern a new release tag is made with (``relnotes tag``): :func:`detect` on ``repo``'s newest tags."""
+    if cfg.tag_explicit or cfg.tag not in _STYLES:
+        return cfg.tag
+    return detect(cfg, repo.recent_tag_names(RECENT), scheme).pattern
