@@ -10,12 +10,15 @@ group, or the breaking prefix, counts as breaking), so the answer is the same be
 and after ``build``.
 
 Under ``versioning: major-per-release`` (Wasmtime) the answer is the top section's
-version: every release is the next major, whatever the changes.
+version: every release is the next major, whatever the changes.  Under ``pep440`` the
+bump is semver's on PEP 440 versions; under ``calver`` the version is the calendar's for
+``today`` (:mod:`relnotes.policy.schemes`).
 
 The version the bump starts from (:func:`current_version`) is what is exact: the newest
 release the notes file records as released.  Main's notes after a ``cut`` keep only the
 upcoming section, so when the notes record none, git answers instead (and is only then
-opened): the newest release tag (the ``tag`` pattern) or release branch (a branch is cut,
+opened): the newest release tag (the ``tag`` pattern, or the style of the newest tags:
+:mod:`relnotes.policy.tags`) or release branch (a branch is cut,
 so main's next release comes after it) below the top section's version.
 """
 
@@ -213,7 +216,7 @@ def _repo(cfg: Config, repo):
 
 def _from_git(cfg: Config, repo, below: Version | None, scheme: schemes.Scheme) -> tuple[Version | None, str]:
     found: list[tuple[Version, str]] = []
-    style = tags.detect(cfg, repo.recent_tag_names(tags.RECENT), scheme)
+    style = tags.style(cfg, repo, scheme)
     for name in repo.tag_names():
         v = tags.tag_version(name, style.pattern, scheme)
         if v is not None:

@@ -57,8 +57,13 @@ def tag_version(name: str, pattern: str, scheme: Scheme) -> Version | None:
     return scheme.try_parse(m["v"]) if m else None
 
 
-def pattern(cfg: Config, repo, scheme: Scheme) -> str:
-    """The pattern a new release tag is made with (``relnotes tag``): :func:`detect` on ``repo``'s newest tags."""
+def style(cfg: Config, repo, scheme: Scheme) -> TagStyle:
+    """:func:`detect` on ``repo``'s newest tags (git is asked only when ``tag`` is not set)."""
     if cfg.tag_explicit or cfg.tag not in _STYLES:
-        return cfg.tag
-    return detect(cfg, repo.recent_tag_names(RECENT), scheme).pattern
+        return TagStyle(cfg.tag, "the tag key", False)
+    return detect(cfg, repo.recent_tag_names(RECENT), scheme)
+
+
+def pattern(cfg: Config, repo, scheme: Scheme) -> str:
+    """The pattern a new release tag is made with (``relnotes tag``)."""
+    return style(cfg, repo, scheme).pattern
