@@ -274,3 +274,29 @@ def test_tag_makes_tags_in_the_repositorys_own_style(project, monkeypatch):
     project.write("RELEASES.md", "## 9.2.1\n\nReleased 2026-12-02.\n\n### Fixed\n\n* A fix.\n")
     project.commit("9.2.1")
     assert project.run("tag", "--force").output.strip() == "v9.2.1"
+
+
+@given(semver_versions, pep440_versions)
+def test_a_scheme_version_and_a_plain_one_compare_either_way_without_mixing_orders(plain, v):
+    # the notes model still reads semver headings: a plain Version meets a PEP 440 or calendar one
+    as440 = pep440.try_parse(str(plain))
+    if as440 is not None:
+        assert (plain < v) == (as440 < v) and (v < plain) == (v < as440) and (plain == v) == (as440 == v)
+    assert (plain < v) != (plain >= v)
+    cal = calver.CalVer("YY.N").parse("26.3")
+    assert (plain < cal) == ((plain.major, plain.minor, plain.patch) < (26, 3, 0))
+    assert max([plain, cal]) in (plain, cal)
+
+
+def test_a_keepachangelog_project_releases_under_pep440(project):
+    project.write("relnotes.yaml", PLAIN + "preset: keepachangelog\nversioning: pep440\n")
+    project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - 2026-11-01\n\n### Added\n\n- One.\n")
+    project.commit("start")
+    project.fragment("feature.md", "Added", "A feature.")
+    r = project.run("release", "--date", "2026-12-01")
+    assert r.exit_code == 0, r.output
+    assert "## [1.3.0] - 2026-12-01" in project.read("CHANGELOG.md")
+    project.commit("1.3.0")
+    project.fragment("fix.md", "Fixed", "A fix.")
+    assert project.run("release", "--date", "2026-12-02").exit_code == 0
+    assert "## [1.3.1] - 2026-12-02" in project.read("CHANGELOG.md")

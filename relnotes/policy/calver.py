@@ -16,6 +16,7 @@ patch, or a format without ``N`` — the bug-fix number does.  A :class:`CalVers
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 from typing import Any
 
@@ -58,14 +59,38 @@ class CalVersion(Version):
     def _key(self) -> Any:
         return self.numbers
 
+    # A plain Version (a semver heading the notes model read, 26.3.0) compares by its
+    # numbers; Python asks these methods first, as a subclass's, whichever side it is on.
+    def _cmp(self, other: object, op: Any) -> Any:
+        if isinstance(other, CalVersion):
+            theirs: tuple[int, ...] = other.numbers
+        elif isinstance(other, Version):
+            theirs = (other.major, other.minor, other.patch)
+        else:
+            return NotImplemented
+        width = max(len(self.numbers), len(theirs))
+        return op(self.numbers + (0,) * (width - len(self.numbers)), theirs + (0,) * (width - len(theirs)))
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, CalVersion) and self.numbers == other.numbers
+        return self._cmp(other, operator.eq) if isinstance(other, Version) else False
 
     def __ne__(self, other: object) -> bool:
         return not self == other
 
     def __hash__(self) -> int:
         return hash(self.numbers)
+
+    def __lt__(self, other: object) -> bool:
+        return self._cmp(other, operator.lt)
+
+    def __le__(self, other: object) -> bool:
+        return self._cmp(other, operator.le)
+
+    def __gt__(self, other: object) -> bool:
+        return self._cmp(other, operator.gt)
+
+    def __ge__(self, other: object) -> bool:
+        return self._cmp(other, operator.ge)
 
     @property
     def release(self) -> "CalVersion":

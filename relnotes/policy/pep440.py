@@ -10,6 +10,7 @@ appendix (and ``packaging``) read it — ``1.2.0-RC1``, ``2.0-dev3``, ``1.0-1``,
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any
 
@@ -89,11 +90,42 @@ class Pep440Version(Version):
                                                       for p in self.local))
         return (self.epoch, tuple(numbers), pre, post, dev, local)
 
+    # A plain Version (a semver heading the notes model read) compares as the PEP 440
+    # version it spells (1.2.0-rc.1 as 1.2.0rc1); Python asks these methods first, as a
+    # subclass's, whichever side the plain one is on, so no comparison mixes two orders.
+    def _other(self, other: object) -> Any:
+        if isinstance(other, Pep440Version):
+            return other._key()
+        if isinstance(other, Version):
+            same = try_parse(str(other))
+            return same._key() if same is not None else None
+        return None
+
+    def _cmp(self, other: object, op: Any) -> Any:
+        theirs = self._other(other)
+        if theirs is not None:
+            return op(self._key(), theirs)
+        if isinstance(other, Version):  # a semver pre-release PEP 440 cannot spell: semver's order
+            return op(Version(self.major, self.minor, self.patch, self.pre)._key(), Version._key(other))
+        return NotImplemented
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Pep440Version) and self._key() == other._key()
+        return self._cmp(other, operator.eq) if isinstance(other, Version) else False
 
     def __ne__(self, other: object) -> bool:
         return not self == other
+
+    def __lt__(self, other: object) -> bool:
+        return self._cmp(other, operator.lt)
+
+    def __le__(self, other: object) -> bool:
+        return self._cmp(other, operator.le)
+
+    def __gt__(self, other: object) -> bool:
+        return self._cmp(other, operator.gt)
+
+    def __ge__(self, other: object) -> bool:
+        return self._cmp(other, operator.ge)
 
     def __hash__(self) -> int:
         return hash(self._key())
