@@ -15,13 +15,14 @@ import re
 from typing import Any
 
 from relnotes.errors import UsageError, quoted
+from relnotes.patterns import lazy
 from relnotes.version import MAX_DIGITS, Version
 
 EXAMPLE = "1.2.0, 1.3.0rc1, 2.0.dev3, 1.2.0.post1 or 0.27.0+dev"
 MAX_LENGTH = 128  # a version longer than this is not one a person typed
 MAX_RELEASE_PARTS = 8
 
-_PATTERN = re.compile(
+_PATTERN = lazy(
     r"""^\s*v?
     (?:(?P<epoch>[0-9]+)!)?
     (?P<release>[0-9]+(?:\.[0-9]+)*)
@@ -33,7 +34,7 @@ _PATTERN = re.compile(
     re.VERBOSE | re.IGNORECASE | re.ASCII,
 )
 _PRE_LETTER = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "c": "rc", "pre": "rc", "preview": "rc", "rc": "rc"}
-_TOO_LONG = re.compile(r"[0-9]{%d}" % (MAX_DIGITS + 1))
+_TOO_LONG = lazy(r"[0-9]{%d}" % (MAX_DIGITS + 1))
 
 
 class Pep440Version(Version):

@@ -16,14 +16,14 @@ gives an example.
 from __future__ import annotations
 
 import datetime
-import re
 
 from relnotes.config.load import Config
 from relnotes.errors import UsageError
+from relnotes.patterns import lazy
 from relnotes.policy import calver, pep440
 from relnotes.version import Version
 
-_LEADING = re.compile(r"^\[?(v?[0-9][^\s\]]*)")
+_LEADING = lazy(r"^\[?(v?[0-9][^\s\]]*)")
 
 
 class Scheme:
