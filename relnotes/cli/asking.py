@@ -102,9 +102,12 @@ def when(
 def next_release(
     fmt: Annotated[Literal["text", "json", "version"],
                    typer.Option("--format", help="Output format; 'version' prints the version alone.")] = "text",
+    on: Annotated[Optional[str], typer.Option(
+        "--on", help="The day a calendar version is for (versioning: calver; default: today).")] = None,
 ) -> None:
-    """The next version and why: which changes force the bump (semver), or the next major."""
-    nv = bump.plan(load_config())
+    """The next version and why: which changes force the bump (semver, pep440), today's calendar
+    version (calver), or the next major."""
+    nv = bump.plan(load_config(), today=policy.parse_day(on, "--on"))
     if fmt == "json":
         out(json_text(nv.as_dict()))
     elif fmt == "version":

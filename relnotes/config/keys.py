@@ -98,7 +98,9 @@ SCHEMA: dict[str, Any] = {
                    "Added to release and candidate commits; 'relnotes tag' tags a HEAD that carries it."),
     },
     "tag": ("tag", "v{version}", "Tag name pattern for 'relnotes tag', with {version}; what it makes must be a "
-                                 "valid git tag name (check-ref-format) that does not start with 'refs/'."),
+                                 "valid git tag name (check-ref-format) that does not start with 'refs/'. "
+                                 "When not set, 'next' reads the repository's newest tags to tell "
+                                 "v{version} from {version}."),
     "fields": ("fields", {}, "Custom fragment fields: {name: {type: string|integer|strings|boolean|enum, "
                              "required: false, description: ..., values: [...] (enum), default: ...}}."),
     "credit": {
@@ -112,8 +114,15 @@ SCHEMA: dict[str, Any] = {
                                     "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
     "versioning": ("versioning", "semver",
                    "How the next version is chosen: 'semver' (from the changes: the bump rules and "
-                   "'breaking: true'; relnotes next, cut and release use it) or 'major-per-release' "
-                   "(every release is a new major, Wasmtime's scheme)."),
+                   "'breaking: true'; relnotes next, cut and release use it), 'pep440' (Python's versions: "
+                   "1.2.0rc1, 2.0.dev3, 1.0.post1, 0.27.0+dev, bumped as semver is, written in canonical form), "
+                   "'calver' (calendar versions in the 'calver' format: the next one is today's) or "
+                   "'major-per-release' (every release is a new major, Wasmtime's scheme)."),
+    "calver": ("calver", "YY.N",
+               "The calendar version format under 'versioning: calver': YY.N (pip: 26.0, 26.1, ... a new year "
+               "starts at .0), YYYY.N, YY.N.MICRO, YY.MM, YY.0M, YY.MM.MICRO, YY.0M.MICRO, YYYY.MM.MICRO, "
+               "YYYY.MM.DD or YYYY.0M.0D (0M, 0D: zero-padded). A fix-only release, or a second one in the "
+               "same period, adds or raises a last bug-fix number (26.3.1)."),
     "bump": {
         "major": ("strlist", ["Removed"], "Sections whose entries make a semver major release."),
         "minor": ("strlist", ["Added", "Changed", "Deprecated"],
@@ -162,7 +171,9 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "cadence": ("none", "monthly"),
     "credit_style": ("link", "mention", "none"),
     "notes_format": ("releases", "keepachangelog"),
-    "versioning": ("semver", "major-per-release"),
+    "versioning": ("semver", "pep440", "calver", "major-per-release"),
+    "calver": ("YY.N", "YYYY.N", "YY.N.MICRO", "YY.MM", "YY.0M", "YY.MM.MICRO", "YY.0M.MICRO", "YYYY.MM.MICRO",
+               "YYYY.MM.DD", "YYYY.0M.0D"),
     "bumplevel": ("major", "minor", "patch"),
     "breakingstyle": ("group", "prefix", "none"),
 }

@@ -337,6 +337,8 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         fields=_fields(v["fields"]),
         credit=Credit(**v["credit"]),
         versioning=v["versioning"],
+        calver=v["calver"],
+        tag_explicit="tag" in values or "tag" in presets.PRESETS[preset],
         bump=bump,
         breaking_changes=BreakingChanges(**v["breaking_changes"]),
     )

@@ -177,12 +177,14 @@ class Config(Record):
     tag: str
     fields: tuple  # custom fragment fields (relnotes.config.fields.FieldSpec), in declared order
     credit: Credit
-    versioning: str  # "semver" | "major-per-release"
+    versioning: str  # "semver" | "pep440" | "calver" | "major-per-release"
     bump: BumpRules
     breaking_changes: BreakingChanges
     name: str = ""  # in a monorepo, the project's name (--project NAME); "" for a single project
     base: str = ""  # in a monorepo, the project's directory from the root ("" for the root)
     remote: str = "origin"  # the remote whose remote-tracking branches are release branches
+    calver: str = "YY.N"  # the calendar version format under versioning: calver
+    tag_explicit: bool = False  # whether the configuration sets ``tag`` (else next detects v{version} or {version})
 
     @property
     def notes_path(self) -> Path:

@@ -22,6 +22,7 @@ from relnotes.notes import formats
 from relnotes.notes.base import NotesDocument
 from relnotes.notes.keepachangelog import KeepAChangelogDocument
 from relnotes.notes.model import Release
+from relnotes.policy import schemes, tags
 from relnotes.version import Version, version_of_branch
 
 # -- rc -----------------------------------------------------------------------------------
@@ -246,7 +247,8 @@ def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResu
         if not v.pre and top.unreleased:
             raise StateError(f"{cfg.notes_file}:{top.start + 1}: {top.version} is not stamped as released",
                              hint="run 'relnotes release' first")
-        name = check_tag(v.format(cfg.tag), "the tag pattern (tag in relnotes.yaml) gives")
+        name = check_tag(v.format(tags.pattern(cfg, repo, schemes.scheme_for(cfg))),
+                         "the tag pattern (tag in relnotes.yaml, or the newest tags' style) gives")
         if repo.tag_exists(name):
             raise StateError(f"tag {name} already exists", hint=f"{v} was already tagged; delete the tag to redo it")
         body = page(cfg, str(v)).body
