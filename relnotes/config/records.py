@@ -121,6 +121,11 @@ class CommitMessages(Record):
     marker: str
 
 
+class Hooks(Record):
+    bump: tuple  # commands (each a tuple of arguments) cut, rc, release and patch run
+    timeout: int  # seconds per command
+
+
 class Credit(Record):
     style: str  # link | mention | none
     line: str  # with {authors} once
@@ -183,6 +188,7 @@ class Config(Record):
     name: str = ""  # in a monorepo, the project's name (--project NAME); "" for a single project
     base: str = ""  # in a monorepo, the project's directory from the root ("" for the root)
     remote: str = "origin"  # the remote whose remote-tracking branches are release branches
+    hooks: Hooks = Hooks((), 600)  # commands the bump runs (relnotes.flows.hooks)
 
     @property
     def notes_path(self) -> Path:
