@@ -356,9 +356,9 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
                 raise bad("a list of {path, pattern} mappings")
             vpath = coerce("path", item["path"], f"{name}.path", where)
             pattern = item["pattern"]
-            wrong = vpatterns.problem(pattern) if isinstance(pattern, str) else "a string"
+            wrong = vpatterns.problem(pattern) if isinstance(pattern, str) else "be a string"
             if wrong:
-                raise ConfigError(f"{_item_where(value, len(files), where)}: '{name}.pattern' must be {wrong}")
+                raise ConfigError(f"{_item_where(value, len(files), where)}: '{name}.pattern' must {wrong}")
             files.append({"path": vpath, "pattern": pattern})
         _refuse_overlaps(value, files, name, where)
         return files

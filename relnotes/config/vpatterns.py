@@ -43,13 +43,13 @@ def normal(pattern: str) -> str:
 def problem(pattern: str) -> str | None:
     """Why ``pattern`` is not a version-file pattern, or None."""
     if len(pattern) > MAX_PATTERN:
-        return f"at most {MAX_PATTERN} characters"
-    if not _PLACEHOLDER.search(pattern):
-        return "a placeholder: {version}, or a number such as {major} or {major+87}"
+        return f"be at most {MAX_PATTERN} characters"
     for m in _ATTEMPT.finditer(pattern):
         if not _PLACEHOLDER.fullmatch(m.group()):
-            return (f"only known placeholders, not {m.group()!r} ({{version}}, {{pre}}, or a sum of "
+            return (f"use only known placeholders, not {m.group()!r} ({{version}}, {{pre}}, or a sum of "
                     f"major, minor, patch and whole numbers such as {{major+87}}, without spaces)")
+    if not _PLACEHOLDER.search(pattern):
+        return "contain '{version}' (or a number placeholder such as {major} or {major+87})"
     return None
 
 
