@@ -350,7 +350,7 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
     if kind == "vfiles":
         if not isinstance(value, list):
             raise bad("a list of {path, pattern} mappings")
-        files = []
+        files: list[dict] = []
         for item in value:
             if not isinstance(item, dict) or set(item) != {"path", "pattern"}:
                 raise bad("a list of {path, pattern} mappings")

@@ -107,5 +107,7 @@ def json_schema() -> dict:
                              "refuses exact repeats only); a monthly schedule (schedule.cadence, or "
                              "anchor keys set without it) has both anchor_version and anchor_date, "
                              "from the file or its preset; a field's enum default is one of its values; "
-                             "credit.line passes the screen an entry's body does.")
+                             "credit.line passes the screen an entry's body does; version_files has a "
+                             "{version} pattern, no brace pair that looks like a placeholder and is not one, "
+                             "and no two patterns of one file where one holds the other.")
     return schema
