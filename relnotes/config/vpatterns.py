@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import re
 
+from relnotes.patterns import lazy
 from relnotes.version import Version
 
 _TERM = r"(?:major|minor|patch|[0-9]{1,6})"
 _EXPR = rf"{_TERM}(?:[+-]{_TERM}){{0,7}}"
-_PLACEHOLDER = re.compile(rf"\{{(version|pre|{_EXPR})\}}", re.ASCII)
+_PLACEHOLDER = lazy(rf"\{{(version|pre|{_EXPR})\}}", re.ASCII)
 # a brace pair a person meant as a placeholder: a word, digits and arithmetic, nothing else
-_ATTEMPT = re.compile(r"\{[ \t]*[A-Za-z0-9_][A-Za-z0-9_+\-*/ \t]{0,40}\}", re.ASCII)
+_ATTEMPT = lazy(r"\{[ \t]*[A-Za-z0-9_][A-Za-z0-9_+\-*/ \t]{0,40}\}", re.ASCII)
 _VERSION_SLOT = (r"(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})"
                  r"(?:-[0-9A-Za-z]{1,30}(?:\.[0-9A-Za-z]{1,30}){0,5})?")
 _PRE_SLOT = r"(?:-[0-9A-Za-z]{1,30}(?:\.[0-9A-Za-z]{1,30}){0,5})?"
