@@ -74,6 +74,7 @@ def test_cut_reproduces_the_real_bump_commit(wasmtime, bump):
     # the hook ran with the versions and its files joined the one cut commit
     assert project.read("Cargo.lock") == f'name = "wasmtime"\nversion = "{bump}"\n'
     assert project.read("supply-chain/imports.lock") == f"# vetted {major - 1}.0.0 -> {bump}\n"
+    assert "hooks.bump changed Cargo.lock, supply-chain/\n" in r.stdout  # a new directory, as git status names it
     assert project.git("log", "-1", "--format=%s") == f"Bump Wasmtime to {bump}"
     committed = set(project.git("show", "--format=", "--name-only", "HEAD").split("\n"))
     assert committed == set(after) | {"Cargo.lock", "supply-chain/imports.lock"}

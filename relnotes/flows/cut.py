@@ -37,6 +37,7 @@ class CutResult(NamedTuple):
     diff: str
     retitled_from: str | None = None  # semver: main's heading before the changes set the version
     retitle_commit: str | None = None
+    hooked: tuple[str, ...] = ()  # what hooks.bump changed (it joined the commit)
 
 
 def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commit: bool = False) -> CutResult:
@@ -151,7 +152,8 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
         if commit else None
     marker.unlink(missing_ok=True)  # kept when the commit fails: the rerun resumes this cut
     record.unlink(missing_ok=True)
-    return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff, retitled, retitle_sha)
+    return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff, retitled, retitle_sha,
+                     tuple(hooked))
 
 
 def _finished(cfg: Config, repo, branch: str, existing: list, head: str) -> CutResult | None:

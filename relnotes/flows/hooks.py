@@ -70,7 +70,7 @@ def run_bump(cfg: Config, repo, old: str, new: str, *, command: str) -> list[str
             proc = subprocess.Popen(list(argv), cwd=cfg.root, env=env, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         except OSError as e:
-            problem, err = f"could not start: {e.strerror or e}", b""
+            problem, out, err = f"could not start: {e.strerror or e}", b"", b""
         else:
             try:
                 out, err = proc.communicate(timeout=cfg.hooks.timeout)
@@ -81,8 +81,8 @@ def run_bump(cfg: Config, repo, old: str, new: str, *, command: str) -> list[str
                 out, err = proc.communicate()
                 problem = f"did not finish within hooks.timeout ({cfg.hooks.timeout} s) and was stopped"
         if problem is not None:
-            made = _undo(cfg, repo, dirty, sums)
-            tail = _tail(err)
+            made = _undo(repo, dirty)
+            tail = _tail(err) or _tail(out)
             raise StateError(
                 f"{cfg.path.name if cfg.path else 'relnotes.yaml'}: {where} {problem}; nothing was committed"
                 + (f"\n{tail}" if tail else ""),
@@ -101,7 +101,7 @@ def _kill(proc) -> None:
         proc.kill()
 
 
-def _undo(cfg: Config, repo, dirty: set[str], sums: dict[str, str | None]) -> list[str]:
+def _undo(repo, dirty: set[str]) -> list[str]:
     """Restore from HEAD the tracked files a failed command changed that were clean before it;
     the new files it made (named, not deleted)."""
     changed = [p for p in repo.dirty_paths() if p not in dirty]
