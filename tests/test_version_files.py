@@ -245,3 +245,25 @@ def test_hooks_bump_must_be_argument_lists(project, value):
     project.write("relnotes.yaml", project.read("relnotes.yaml") + f"hooks: {{bump: {json.dumps(value)}}}\n")
     with pytest.raises(ConfigError, match="'hooks.bump' must be a list of at most 20 commands"):
         config.load(project.root / "relnotes.yaml")
+
+
+def test_check_base_never_runs_a_hook_a_pull_request_adds(project):
+    project.write("RELEASES.md", corpus("history/main-2025-08-05-before-bump-37.0.0.RELEASES.md"))
+    project.write("Cargo.toml", 'version = "36.0.0"\n')
+    project.commit("main")
+    project.git("switch", "-q", "-c", "pr")
+    hooked(project)
+    project.fragment("hook.md", "Added", "A hook.")
+    project.commit("a pull request that adds a hook")
+    r = project.run("check", "--base", "main")
+    assert r.exit_code == 0, r.output
+    assert not (project.root / "hook.log").exists()
+
+
+def test_pre_follows_the_stage_in_a_derived_version(project):
+    project.write("Cargo.toml", 'version = "49.0.0-dev"\n')
+    project.write("cranelift.toml", 'version = "0.136.0-dev"\n')
+    cfg = load(project, vfiles(("Cargo.toml", 'version = "{version}"'),
+                               ("cranelift.toml", 'version = "0.{major+87}.{patch}{pre}"')))
+    changes = versionfiles.rewrite(cfg, Version(49, 0, 0, ("rc", "1")), expect=Version(49, 0, 0))
+    assert changes["cranelift.toml"][1] == 'version = "0.136.0-rc.1"\n'
