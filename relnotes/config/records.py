@@ -121,6 +121,11 @@ class CommitMessages(Record):
     marker: str
 
 
+class Hooks(Record):
+    bump: tuple  # commands (each a tuple of arguments) cut, rc, release and patch run
+    timeout: int  # seconds per command
+
+
 class Credit(Record):
     style: str  # link | mention | none
     line: str  # with {authors} once
@@ -185,6 +190,7 @@ class Config(Record):
     remote: str = "origin"  # the remote whose remote-tracking branches are release branches
     calver: str = "YY.N"  # the calendar version format under versioning: calver
     tag_explicit: bool = False  # whether the configuration sets ``tag`` (else next detects v{version} or {version})
+    hooks: Hooks = Hooks((), 600)  # commands the bump runs (relnotes.flows.hooks)
 
     @property
     def notes_path(self) -> Path:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, GitError, StateError, UsageError
-from relnotes.flows import steps, versionfiles
+from relnotes.flows import hooks, steps, versionfiles
 from relnotes.flows.show import show
 from relnotes.flows.steps import commit_message
 from relnotes.git.arguments import check_revision, check_tag
@@ -83,8 +83,10 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
                              hint="candidates come before the release")
         changes = versionfiles.rewrite(cfg, nxt, expect=top.version)
         steps.apply(cfg, changes, command="rc")
-        sha = _commit_candidate(cfg, repo, nxt, sorted(changes), record) if commit else None
-    return RcResult(str(nxt), str(cur), sorted(changes), sha)
+        hooked = hooks.run_or_undo(cfg, repo, str(cur), str(nxt), changes, command="rc")
+        paths = sorted({*changes, *hooked})
+        sha = _commit_candidate(cfg, repo, nxt, paths, record) if commit else None
+    return RcResult(str(nxt), str(cur), paths, sha)
 
 
 def _committed_candidate(cfg: Config, repo, record, dirty: list[str]) -> RcResult | None:

@@ -71,6 +71,13 @@ def apply(cfg: Config, changes: dict[str, tuple[str, str]], fragments: Sequence[
     return paths
 
 
+def undo(cfg: Config, changes: dict[str, tuple[str, str]], *, command: str) -> None:
+    """Write back what :func:`apply` wrote from ``changes`` (each file as it was before), in
+    one all-or-nothing step: a command whose later step failed leaves the tree as it was."""
+    transaction.apply(cfg.root, {cfg.root / p: (after, before) for p, (before, after) in changes.items()},
+                      [], command=command)
+
+
 class StampResult(NamedTuple):
     version: str
     date: str
