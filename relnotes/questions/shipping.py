@@ -328,10 +328,10 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         hit = carrier_in(_tip(h.refs, b))
         if hit is not None:
             shipped.append(_on_branch(cfg, repo, h, b, bv, hit, main_tip))
-        elif n := next((n for n in advisories.earliest_per_line(named) if (bv.major, bv.minor) ==
-                        (n.version.major, n.version.minor)), None):  # named, untagged, no fix commit
-            shipped.append(Shipped(str(n.version), b, "released" if n.status == "released" else "upcoming",
-                                   n.date, tips.get(b, "")))
+        elif un := next((n for n in advisories.earliest_per_line(named) if (bv.major, bv.minor) ==
+                         (n.version.major, n.version.minor)), None):  # named, untagged, no fix commit
+            shipped.append(Shipped(str(un.version), b, "released" if un.status == "released" else "upcoming",
+                                   un.date, tips.get(b, "")))
     # every line found so far names its version (only "the next release" below may not)
     released = sorted((s for s in shipped if s.status == "released"),
                       key=lambda s: (s.date or "", Version.parse(s.version or "")))
