@@ -169,3 +169,36 @@ def test_titles_of_real_messages():
 def test_titles_are_specific_and_bounded(subject, body):
     for t in titles(subject, body):
         assert len(t.split(" ")) >= MIN_WORDS and t == t.strip() and "\n" not in t and len(t) <= 300
+
+
+# -- upgrade: by ancestry, not by version number -------------------------------------------
+
+
+def _groups(project, a: str, b: str) -> tuple[dict, dict]:
+    r = project.run("upgrade", a, b, "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    return data, {g["id"]: [x for e in g["entries"] for x in e["advisories"]] for g in data["groups"]}
+
+
+def test_upgrade_lists_only_fixes_the_target_contains(security_release, project):
+    """24.0.13's fix shipped in 36.0.14, after 36.0.13: upgrading to 36.0.13 does not get it."""
+    data, groups = _groups(project, "24.0.12", "36.0.13")
+    assert "24.0.13" in data["skipped"]
+    assert VQJP not in groups["security"]
+    assert data["latest"] == "36.0.14"
+    assert "Take 36.0.14, the latest patch of 36.0.x" in project.run("upgrade", "24.0.12", "36.0.13").stdout
+    # 48.0.0's notes never name them, but it carries both fixes (f821ba610e)
+    data, groups = _groups(project, "24.0.12", "48.0.0")
+    assert {X84V, VQJP} <= set(groups["security"]) and data["latest"] is None
+
+
+def test_upgrade_names_the_fixes_a_user_would_lose(security_release, project):
+    """36.0.14 has the trailing-slash fix; 46.0.2 (older by date, newer by number) does not."""
+    data, groups = _groups(project, "36.0.14", "46.0.2")
+    assert groups["lost"] == [VQJP]
+    assert "GHSA-hgjw-h833-99q9" not in groups["lost"]  # fixed in 36.0.13 and 46.0.2 alike
+    text = project.run("upgrade", "36.0.14", "46.0.2").stdout
+    assert "## Security fixes you would lose (1)" in text and "Take 46.0.3" in text
+    html = project.run("upgrade", "36.0.14", "46.0.2", "--format", "html").stdout
+    assert 'id="lost"' in html and "Take 46.0.3, the latest patch of 46.0.x" in html

@@ -24,9 +24,10 @@ import re
 from dataclasses import dataclass
 
 from relnotes.config.load import Config
+from relnotes.git.history import History
 from relnotes.git.samechange import read_messages, titles
 from relnotes.notes import formats
-from relnotes.version import Version
+from relnotes.version import Version, version_of_branch
 
 _GHSA = r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"
 ADVISORY_TARGET = re.compile(rf"(?i)(?:{_GHSA}|CVE-\d{{4}}-\d{{4,7}}|RUSTSEC-\d{{4}}-\d{{4}})")
@@ -187,3 +188,24 @@ def carried_by(cfg: Config, repo, h, prs: tuple[int, ...] | list[int], advs: tup
     for ident in advs:
         found += carriers_of(cfg, repo, h, ident, tips, main_tip)[0]
     return list(dict.fromkeys(found))
+
+
+def contained_in(cfg: Config, repo, idents: list[str], version: Version) -> dict[str, bool]:
+    """For each advisory, whether release ``version`` (its tag) contains a commit that
+    carries its fix: by ancestry, never by version number.  Advisories whose fix commits
+    are not found, and all of them when ``version`` has no tag, are left out: the caller
+    decides from the notes."""
+    h = History.load(repo, cfg.remote)
+    tag = h.ref(f"refs/tags/{cfg.tag.format(version=version)}")
+    if tag is None:
+        return {}
+    tips = {full: sha for full, sha in h.refs.items() if full.startswith(("refs/heads/", "refs/remotes/"))
+            and version_of_branch(full.rsplit("/", 1)[-1], cfg.release_branch) is not None}
+    main = h.ref(f"refs/heads/{cfg.main_branch}", f"refs/remotes/{cfg.remote or 'origin'}/{cfg.main_branch}")
+    out = {}
+    for ident in idents:
+        carriers, _ = carriers_of(cfg, repo, h, ident, tips, main)
+        if carriers:  # no fix commit found (an untagged range): the caller decides
+            out[ident] = any(h.contains(tag, c) for c in carriers)
+    h.save_if_changed()
+    return out

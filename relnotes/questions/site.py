@@ -162,7 +162,8 @@ def _guide_context(g: Guide) -> dict:
         if items:
             groups.append({"id": gid, "title": title, "entries": items})
     return {"start": str(g.start), "target": str(g.target), "path": [str(s.version) for s in g.path],
-            "skipped": [str(s.version) for s in g.skipped], "groups": groups}
+            "skipped": [str(s.version) for s in g.skipped], "groups": groups, "latest": g.latest,
+            "line": f"{g.target.major}.{g.target.minor}.x"}
 
 
 def _base(cfg: Config, env: Any, on: date, root: str, standalone: bool = False) -> dict:
