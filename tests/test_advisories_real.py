@@ -202,3 +202,19 @@ def test_upgrade_names_the_fixes_a_user_would_lose(security_release, project):
     assert "## Security fixes you would lose (1)" in text and "Take 46.0.3" in text
     html = project.run("upgrade", "36.0.14", "46.0.2", "--format", "html").stdout
     assert 'id="lost"' in html and "Take 46.0.3, the latest patch of 46.0.x" in html
+
+
+def test_the_preset_writes_a_security_fix_as_wasmtime_does(project):
+    """`new --advisory` without --section: `### Fixed` with the advisory link, as 47.0.4's notes have it."""
+    real = next(e["notes"] for e in HISTORY["events"] if e.get("sha", "").startswith("254cb7a02d"))
+    entry = real.split("### Fixed\n\n", 1)[1].split("\n\n", 1)[0]  # the first entry, verbatim
+    assert X84V in entry
+    project.write("RELEASES.md", "## 49.0.0\n\nUnreleased.\n\n### Added\n\n### Changed\n\n" + "-" * 80 + "\n")
+    project.commit("notes")
+    out = subprocess.run([sys.executable, "-m", "relnotes", "new", "--advisory", X84V, "-m",
+                          "Guest controlled-size host heap allocation through WASIp3 streams."],
+                         cwd=project.root, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr
+    assert "section: Fixed\n" in (project.root / out.stdout.strip()).read_text(encoding="utf-8")
+    draft = project.run("build", "--draft").stdout
+    assert "### Fixed\n\n" + entry + "\n" in draft
