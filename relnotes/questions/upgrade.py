@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, UsageError
 from relnotes.fragments.fragment import load_all
+from relnotes.markdown import linkdefs
 from relnotes.notes import blocks, model
 from relnotes.policy.bump import is_breaking_entry
 from relnotes.questions import advisories
@@ -70,6 +71,7 @@ class Entry:
     group: str
     breaking: bool = False
     pending: bool = False  # from a fragment not yet built into the notes
+    definitions: str = ""  # the release's link reference definitions this entry uses
 
     @property
     def prs(self) -> list[int]:
@@ -82,7 +84,12 @@ class Entry:
     def as_dict(self) -> dict:
         return {"release": self.release, "date": self.date, "category": self.category, "group": self.group,
                 "text": self.text, "prs": self.prs, "advisories": self.advisories,
-                "breaking": self.breaking, "pending": self.pending}
+                "breaking": self.breaking, "pending": self.pending, "definitions": self.definitions}
+
+    @property
+    def markdown(self) -> str:
+        """The entry with the definitions its reference links need, as GitHub would resolve them."""
+        return self.text + ("\n\n" + self.definitions if self.definitions else "")
 
 
 @dataclass
@@ -129,11 +136,19 @@ def section_entries(cfg: Config, history: Stitched, section: Section) -> list[En
     first = rel.categories[0].start if rel.categories else rel.body_end
     intro_from = (rel.status_line if rel.status_line is not None else rel.start) + 1
     spans = [("", intro_from, first)] + [(c.title, c.start + 1, c.end) for c in rel.categories]
-    for title, a, b in spans:
-        for block in blocks.blocks(doc, a, b):
-            text = block.text.rstrip("\r\n")
-            breaking = is_breaking_entry(cfg, title, text)
-            out.append(Entry(ver, section.date, title.strip(), text, group_of(title, text, breaking), breaking))
+    found = [(title, block.text.rstrip("\r\n")) for title, a, b in spans for block in blocks.blocks(doc, a, b)]
+    defined: dict[str, str] = {}
+    texts = []
+    for title, text in found:  # a block of link definitions is no entry: it serves the entries
+        defs = linkdefs.definitions_only(text)
+        if defs is None:
+            texts.append((title, text))
+        else:
+            defined.update((k, v) for k, v in defs.items() if k not in defined)
+    for title, text in texts:
+        breaking = is_breaking_entry(cfg, title, text)
+        out.append(Entry(ver, section.date, title.strip(), text, group_of(title, text, breaking), breaking,
+                         definitions=linkdefs.used_by(text, defined)))
     return out
 
 
@@ -236,7 +251,7 @@ def markdown(g: Guide) -> str:
             if h != heading:
                 lines += ["", h]
                 heading = h
-            lines += ["", e.text]
+            lines += ["", e.markdown]
     if not g.entries:
         lines += ["", "No entries in these releases' notes."]
     if g.latest:
