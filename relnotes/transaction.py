@@ -33,17 +33,17 @@ when its paths lie inside this repository.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from relnotes import fsio
 from relnotes.cache import git_dir
 from relnotes.errors import FileSystemError, RelnotesError, StateError, quoted, shown_name
+from relnotes.patterns import lazy
 
 COMMIT_LINE = "commit\n"
 JOURNAL_VERSION = 2  # 2: paths relative to the root; 1 (no "version" key): absolute paths
-_DIGEST = re.compile(r"[0-9a-f]{64}")
+_DIGEST = lazy(r"[0-9a-f]{64}")
 
 
 def journal_path(root: Path) -> Path:
