@@ -138,10 +138,10 @@ def _keys(subject: str, body: str) -> set[str]:
 
 
 def same_change(repo, h, groups: list[list[str]], branch_tips: list[str], main_tip: str | None,
-                *, bullets: bool = True) -> list[str]:
+                *, bullets: bool = True, near_on_main: bool = True, cache: dict | None = None) -> list[str]:
     """Commits that carry the change of the seed commits ``groups`` under another commit
-    (step 3): off main, a commit listing a seed's title; on main (near the seeds in
-    time), one titled so.  With several groups (the fixes of several patch releases), a
+    (step 3): off main (not reachable from ``main_tip``), a commit listing a seed's
+    title; with ``near_on_main``, on main near the seeds in time, one titled so.  With several groups (the fixes of several patch releases), a
     title counts only when two groups share it: a combined backport also carries
     unrelated changes (a CI tweak) that the other lines did not need."""
     seeds = [s for g in groups for s in g]
@@ -154,11 +154,14 @@ def same_change(repo, h, groups: list[list[str]], branch_tips: list[str], main_t
     if not keys:
         return []
     found: list[str] = []
-    off_main = read_messages(repo, branch_tips, [main_tip] if main_tip else [])
+    cache = {} if cache is None else cache  # one read of the off-main messages per command
+    if "off_main" not in cache:
+        cache["off_main"] = read_messages(repo, branch_tips, [main_tip] if main_tip else [])
+    off_main = cache["off_main"]
     for sha, (subject, body) in off_main.items():
         if sha not in seeds and titles(subject, body) & keys:
             found.append(sha)
-    if main_tip:
+    if main_tip and near_on_main:
         times = [h.commit_time(s) for s in seeds]
         near = read_messages(repo, [main_tip], [], since=min(times) - NEAR, until=max(times) + NEAR)
         for sha, (subject, _) in near.items():
@@ -168,14 +171,14 @@ def same_change(repo, h, groups: list[list[str]], branch_tips: list[str], main_t
 
 
 def carriers_of(cfg: Config, repo, h, ident: str, tips: dict[str, str],
-                main_tip: str | None) -> tuple[list[str], list[Named]]:
+                main_tip: str | None, cache: dict | None = None) -> tuple[list[str], list[Named]]:
     """The commits that carry ``ident``'s fix and the release sections naming it."""
     named = named_in_notes(cfg, repo, tips, ident)
     groups = fix_commits(cfg, h, named)
     msgs = read_messages(repo, [s for g in groups for s in g], [], no_walk=True)
     # the fixes first, the release commits of those ranges after them (both mark the release)
     fixes = sorted((s for g in groups for s in g), key=lambda s: not _keys(*msgs.get(s, ("", ""))))
-    more = same_change(repo, h, groups, list(tips.values()), main_tip)
+    more = same_change(repo, h, groups, list(tips.values()), main_tip, cache=cache)
     return fixes + [c for c in more if c not in fixes], named
 
 
@@ -184,9 +187,10 @@ def carried_by(cfg: Config, repo, h, prs: tuple[int, ...] | list[int], advs: tup
     """Every commit that carries a change known by its PRs and advisories: the PRs' own
     commits, the PR-less backports listing their titles, and each advisory's fixes."""
     own = [c for n in prs for c in h.pr_commits(n) if h.own_pr(c) == n]
-    found = own + same_change(repo, h, [[c] for c in own], list(tips.values()), None, bullets=False)
+    found = own + same_change(repo, h, [[c] for c in own], list(tips.values()), main_tip, bullets=False,
+                              near_on_main=False)
     for ident in advs:
-        found += carriers_of(cfg, repo, h, ident, tips, main_tip)[0]
+        found += carriers_of(cfg, repo, h, ident, tips, main_tip)[0]  # its own cache: main_tip differs
     return list(dict.fromkeys(found))
 
 
@@ -202,9 +206,10 @@ def contained_in(cfg: Config, repo, idents: list[str], version: Version) -> dict
     tips = {full: sha for full, sha in h.refs.items() if full.startswith(("refs/heads/", "refs/remotes/"))
             and version_of_branch(full.rsplit("/", 1)[-1], cfg.release_branch) is not None}
     main = h.ref(f"refs/heads/{cfg.main_branch}", f"refs/remotes/{cfg.remote or 'origin'}/{cfg.main_branch}")
-    out = {}
+    out: dict[str, bool] = {}
+    cache: dict = {}
     for ident in idents:
-        carriers, _ = carriers_of(cfg, repo, h, ident, tips, main)
+        carriers, _ = carriers_of(cfg, repo, h, ident, tips, main, cache)
         if carriers:  # no fix commit found (an untagged range): the caller decides
             out[ident] = any(h.contains(tag, c) for c in carriers)
     h.save_if_changed()

@@ -274,8 +274,8 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
     else:
         commit, number = _target(cfg, repo, h, target, on_main)
         shas = carriers(h, commit, number, on_main)  # then PR-less backports listing its title
-        shas += [c for c in advisories.same_change(repo, h, [[commit]], list(tips.values()), None, bullets=False)
-                 if c not in shas]
+        shas += [c for c in advisories.same_change(repo, h, [[commit]], list(tips.values()), main_rev,
+                                                   bullets=False, near_on_main=False) if c not in shas]
     marks = [(sha, h.descendants(sha)) for sha in shas]
 
     def carrier_in(tip: str | None) -> str | None:
