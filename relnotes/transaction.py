@@ -106,11 +106,13 @@ def apply(root: Path, writes: dict[Path, tuple[str | None, str]], removes: Seque
         return
     journal = journal_path(root)
     real_root = Path(root).resolve()
+    # each directory's path once, not each of 10,000 fragments' through pathlib
+    relative = {d: real.relative_to(real_root).as_posix() + "/" for d, real in parents.items()}
+    relative = {d: "" if rel == "./" else rel for d, rel in relative.items()}
     plan = {"version": JOURNAL_VERSION, "command": command,
             "writes": [[t.relative_to(real_root).as_posix(), _digest(before), _digest(after)]
                        for t, (_, before, after) in targets.items()],
-            "removes": [[(parents[p.parent] / p.name).relative_to(real_root).as_posix(), _file_digest(p)]
-                        for p in removes]}
+            "removes": [[relative[p.parent] + p.name, _file_digest(p)] for p in removes]}
     staged: list[Path] = []
     try:
         _write_journal(journal, plan)
