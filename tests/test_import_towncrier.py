@@ -227,7 +227,10 @@ def test_mypkg_project_version_sections_and_links(mypkg):
     assert str(versionfiles.current(cfg)) == "1.2.0"
     for key in ("title_format", "orphan_prefix", "wrap"):
         assert f"  {key} = " in r.stdout
-    assert "showcontent = false (misc: Misc): not carried over" in r.stdout
+    assert "showcontent = false (misc: Misc): its entries list their references only" in r.stdout
+    assert "+orphan.misc: an empty orphan fragment" in r.stderr
+    assert "bump: major: Breaking Changes; minor: Features; patch: the others" in r.stdout
+    assert [cfg.bump.level(s) for s in cfg.sections] == ["major", "minor", "patch", "patch"]
     draft = mypkg.run("build", "--draft").stdout
     assert draft.index("### Breaking Changes") < draft.index("### Features") < draft.index("### Bug Fixes")
 

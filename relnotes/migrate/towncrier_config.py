@@ -23,6 +23,7 @@ from relnotes.config import pyproject as config_toml
 from relnotes.config import toml_writer
 from relnotes.config.rules import SCHEMA, coerce, link_problem
 from relnotes.errors import ConfigError, ContentError, UsageError
+from relnotes.migrate import towncrier_meaning
 from relnotes.migrate.towncrier import TowncrierConfig
 from relnotes.notes import formats
 from relnotes.version import Version
@@ -59,7 +60,7 @@ class Migration(NamedTuple):
 
 def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir: str,
             mapping: dict[str, str], numbers: str = "issues", repository: str | None = None,
-            remote: str | None = None) -> Migration:
+            remote: str | None = None, bumps: dict[str, str] | None = None) -> Migration:
     """The configuration for a towncrier project, and the summary of how it was made.
 
     ``mapping`` overrides where a type goes (``--map``); every other type becomes a section
@@ -77,11 +78,15 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
     values["project"] = project
     derived.append(f"project: {project} ({where})")
 
+    urls = towncrier_meaning.project_url(doc)
     if repository is None and remote:
         repository = remote
         derived.append(f"repository: {repository} (from the git remote 'origin')")
     elif repository is not None:
         derived.append(f"repository: {repository} (from --repository)")
+    elif urls is not None:
+        repository = urls[1]
+        derived.append(f"repository: {repository} (from [project.urls] {urls[0]})")
     if repository is not None:
         values["repository"] = repository
     else:
@@ -109,6 +114,10 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
     values["sections"] = sections
     values["template_sections"] = []  # towncrier shows only the types that have entries
     derived.append(f"sections: {', '.join(sections)} (the towncrier types, in their order)")
+    values["bump"] = towncrier_meaning.bump_levels(tc, type_sections, bumps or {})
+    derived.append("bump: " + "; ".join(f"{level}: {', '.join(values['bump'][level])}" for level in ("major", "minor")
+                                       if values["bump"][level]) + "; patch: the others (from the towncrier types; "
+                   "--bump TYPE=LEVEL changes one)")
 
     version, vsource, vfile = current_version(root, project_dir, tc)
     if version is not None:
@@ -133,8 +142,8 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
         not_carried.append(f"{key} = {_short(value)}: not carried over, because {reason}")
     for key, (display, show) in tc.types.items():
         if not show:
-            not_carried.append(f"showcontent = false ({key}: {display}): not carried over, because relnotes "
-                               "shows every entry's text (empty fragments were given their type's name)")
+            derived.append(f"showcontent = false ({key}: {display}): its entries list their references only, "
+                           "as towncrier shows them")
     if "notes_file" in values:
         heading = _foreign_heading(root, root / values["notes_file"], values["notes_file"])
         if heading:
@@ -145,6 +154,15 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
         not_carried.append(f"[[tool.towncrier.section]] in {source}: not carried over, because relnotes has one "
                            "fragments directory (each entry starts with its towncrier section's name)")
     return Migration(values, derived, not_carried, version, type_sections)
+
+
+def with_credit_in_text(m: Migration) -> Migration:
+    """``m`` for fragments whose text credits their authors (``-- by :user:`x```, kept as a
+    link): their handles go to ``authors:``, and no credit line repeats them."""
+    values = dict(m.values, credit={"style": "none"})
+    derived = [*m.derived, "credit.style: none (the fragments credit their authors in their text with :user:; "
+                           "the handles are kept in authors:)"]
+    return m._replace(values=values, derived=derived)
 
 
 def _short(value: Any) -> str:
