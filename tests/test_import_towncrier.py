@@ -43,7 +43,8 @@ def test_attrs_migration_carries_over_what_has_a_home(attrs, md_snapshot):
     cfg = yaml_config(attrs)
     assert cfg.project == "attrs"  # towncrier's name, not the directory (attrs-checkout)
     assert cfg.repository == "https://github.com/python-attrs/attrs"
-    assert cfg.notes_file == "CHANGELOG.md"
+    assert cfg.notes_file == "RELEASES.md"  # CHANGELOG.md keeps its linked headings (relnotes cannot read them yet)
+    assert (attrs.root / "RELEASES.md").is_file() and attrs.run("check").exit_code == 0
     assert cfg.sections == ("Backwards-incompatible Changes", "Deprecations", "Changes")  # towncrier's order
     assert "wrote 5 fragment(s) from 5 towncrier fragment(s)" in r.stdout  # the template is not a fragment
     assert md_snapshot == r.stdout
@@ -216,7 +217,7 @@ def test_mypkg_project_version_sections_and_links(mypkg):
     r = mypkg.run("import", "towncrier", "--numbers", "prs")
     assert r.exit_code == 0, r.output
     cfg = yaml_config(mypkg)
-    assert cfg.project == "mypkg" and cfg.notes_file == "CHANGELOG.md"
+    assert cfg.project == "mypkg" and cfg.notes_file == "RELEASES.md"  # CHANGELOG.md's headings are foreign
     assert cfg.sections == ("Breaking Changes", "Features", "Bug Fixes", "Misc")
     assert cfg.repository == "https://github.com/acme/mypkg"
     assert cfg.link("pr", number=12) == "https://github.com/acme/mypkg/pull/12"

@@ -142,9 +142,9 @@ def import_towncrier(
         out(f"wrote {new_cfg.notes_file} (an unreleased {version} section for the imported entries)")
         notes = version
     filename = tc.table.get("filename", "NEWS.rst")
-    if notes != "kept" and not str(filename).endswith((".md", ".markdown")):
-        out(f"note: {filename} (reStructuredText) keeps the releases made with towncrier; relnotes cannot yet "
-            f"write reStructuredText notes, so new releases go to {new_cfg.notes_file}")
+    if notes != "kept" and new_cfg.notes_file != filename:
+        out(f"note: {filename} keeps the releases made with towncrier; relnotes cannot yet write it "
+            f"(reStructuredText, or headings relnotes does not read), so new releases go to {new_cfg.notes_file}")
     out("next: 'relnotes check', then 'relnotes build --draft' to preview the release; "
         "'relnotes new' adds a fragment, 'relnotes release' makes the release")
 

@@ -65,7 +65,7 @@ class TcPlan:
     sections: list[str] = field(default_factory=list)
     sources: int = 0
     listed: int = 0  # entries of a showcontent = false type: their references only
-    named: int = 0  # entries with names that are no issue numbers (not shown, as towncrier's slugs)
+    named: int = 0  # entries with names that are no issue numbers (shown after the text, as towncrier does)
     authors: int = 0  # handles taken from :user: roles into authors:
 
 
@@ -246,8 +246,9 @@ def _plan_entry(cfg: Config, p: TcPlan, tc: TowncrierConfig, mapping: dict[str, 
         if not showcontent:
             p.listed += 1
         nums = []
-    elif others:
+    elif others:  # names that are no issue numbers: towncrier shows them after the text, as written
         p.named += 1
+        body += " (" + ", ".join(others) + ")"
     if sub:
         body = f"{sub}: {body}"
     first = frags[0]

@@ -94,7 +94,12 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
 
     filename = table.get("filename", "NEWS.rst")
     notes = _root_relative(root, project_dir, str(filename))
-    if notes is not None and notes.endswith((".md", ".markdown")):
+    heading = _foreign_heading(root, root / notes, notes) if notes and notes.endswith((".md", ".markdown")) else None
+    if heading:
+        not_carried.append(f"the release headings of {heading}: not carried over, because relnotes writes and "
+                           "reads '## X.Y.Z' headings with an 'Unreleased.' or 'Released DATE.' line; "
+                           f"{filename} keeps the old releases and new ones go to notes_file's default")
+    elif notes is not None and notes.endswith((".md", ".markdown")):
         values["notes_file"] = notes
         derived.append(f"notes_file: {notes} (from filename)")
     else:
@@ -105,7 +110,9 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
     type_sections: dict[str, str] = {}
     sections: list[str] = []
     for key, (display, _show) in tc.types.items():
-        section = mapping.get(key, display)
+        section = mapping.get(key) or towncrier_meaning.section_name(display)
+        if section != display and key not in mapping:
+            derived.append(f"section {section!r}: towncrier's {display!r} (a section name has no brackets)")
         known = next((s for s in sections if s.casefold() == section.casefold()), None)
         if known is None:
             sections.append(section)
@@ -144,12 +151,6 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
         if not show:
             derived.append(f"showcontent = false ({key}: {display}): its entries list their references only, "
                            "as towncrier shows them")
-    if "notes_file" in values:
-        heading = _foreign_heading(root, root / values["notes_file"], values["notes_file"])
-        if heading:
-            not_carried.append(f"the release headings of {heading}: not carried over, because relnotes writes and "
-                               "reads '## X.Y.Z' headings with an 'Unreleased.' or 'Released DATE.' line "
-                               "('relnotes check' lists each; convert them, or keep the old notes in another file)")
     if tc.subdirs != [("", "")] and any(name for name, _ in tc.subdirs):
         not_carried.append(f"[[tool.towncrier.section]] in {source}: not carried over, because relnotes has one "
                            "fragments directory (each entry starts with its towncrier section's name)")

@@ -55,3 +55,12 @@ def project_url(doc: dict) -> tuple[str, str] | None:
         if m and not link_problem(m.group().removesuffix(".git") + "/issues/{number}", "links.issue"):
             return str(label), m.group().removesuffix(".git")
     return None
+
+
+def section_name(display: str) -> str:
+    """A towncrier type's name as a relnotes section (which has no brackets, backquotes or
+    angle brackets): ``Deprecations (removal in next major release)`` → ``Deprecations,
+    removal in next major release``."""
+    name = re.sub(r"\s*\((.*?)\)", r", \1", display)
+    name = re.sub(r"[\[\]()<>`\\#]", "", name)
+    return " ".join(name.split())[:80].strip(" ,") or "Changes"

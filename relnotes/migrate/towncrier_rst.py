@@ -84,11 +84,11 @@ def _role(name: str, body: str, links: Links, authors: list[str]) -> str:
     elif role == "pep":
         n = _number(target)
         if n is not None:
-            return f"[{title or f'PEP {n[0]}'}]({PEP_URL.format(number=n[0])}{n[1]})"
+            return f"[{title or f'PEP {n[0]}{n[1]}'}]({PEP_URL.format(number=n[0])}{n[1]})"
     elif role == "rfc":
         n = _number(target)
         if n is not None:
-            return f"[{title or f'RFC {n[0]}'}]({RFC_URL.format(number=n[0])}{n[1]})"
+            return f"[{title or f'RFC {n[0]}{n[1]}'}]({RFC_URL.format(number=n[0])}{n[1]})"
     elif role in ("user", "gh", "github"):
         handle = target.lstrip("@")
         if HANDLE.fullmatch(handle):
