@@ -190,7 +190,7 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
             except ContentError as e:
                 p.problems.append(e.message)
                 continue
-            content, authors = raw.strip(), ()
+            content, authors = raw.strip(), tuple[str, ...]()
             if f.name.endswith(".rst") or not f.name.endswith((".md", ".markdown")):
                 content, authors = towncrier_rst.convert(content, links)
             found.append(TcFragment(shown, parsed[0], parsed[1], parsed[2], content, sub_name, authors))
@@ -258,8 +258,8 @@ def _plan_entry(cfg: Config, p: TcPlan, tc: TowncrierConfig, mapping: dict[str, 
     while any(name == existing for existing, _ in p.fragments) or (cfg.fragments_path / name).exists():
         name = f"towncrier-{stem}-{n}.md"
         n += 1
-    text = fragment_text(section, body, order=position, authors=authors,
-                         **({"prs": nums} if numbers == "prs" else {"issues": nums}))
+    text = fragment_text(section, body, order=position, authors=authors, prs=nums if numbers == "prs" else (),
+                         issues=nums if numbers != "prs" else ())
     _, problems = parse_text(text, f"{cfg.fragments_dir}/{name}", cfg.sections, fields=cfg.fields)
     if problems:
         p.problems.extend(f"{first.path}: {pr.message}" for pr in problems)
@@ -319,7 +319,7 @@ def upcoming(current: str | None, sections: list[str], bump: dict) -> str:
     v = Version.try_parse(current or "")
     if v is None:
         return "0.1.0"
-    v = v.release() if v.pre else v
+    v = v.release if v.pre else v
     level = 2 if set(sections) & set(bump.get("major", [])) else 1 if set(sections) & set(bump.get("minor", [])) else 0
     if v.major == 0:
         level = max(level - 1, 0)
