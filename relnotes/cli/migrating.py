@@ -125,24 +125,26 @@ def import_towncrier(
         if plan.problems:
             raise typer.Exit(1)
         return
-    written = towncrier.write(new_cfg, plan)
+    files: dict[str, str] = {}
+    if replace:
+        files[target.name] = text
+    version = None
+    if not new_cfg.notes_path.exists():
+        version = towncrier.upcoming(mig.version, plan.sections, mig.values.get("bump", {}))
+        files[new_cfg.notes_file] = scaffold.initial_notes(new_cfg, version)
+    written = towncrier.write(new_cfg, plan, files)  # every file, or none
     out(f"wrote {len(written)} fragment(s) from {plan.sources} towncrier fragment(s) to {new_cfg.fragments_dir}/")
     _summary(mig, source)
     if replace:
-        fsio.write_text(cfg.root, target, text)
         out(f"wrote {target.name}" + (" ([tool.relnotes])" if to == "pyproject" else ""))
         if to == "yaml" and cfg.path is not None and cfg.path.name == config.PYPROJECT_NAME:
             err("note: pyproject.toml's [tool.relnotes] is now ignored (relnotes.yaml wins); remove it")
     else:
         out(f"proposed {target.name} ({cfg.path.name} was kept; --force replaces it):\n" + proposal.rstrip("\n"))
-    notes = "kept"
-    if not new_cfg.notes_path.exists():
-        version = towncrier.upcoming(mig.version, plan.sections, mig.values.get("bump", {}))
-        fsio.write_text(cfg.root, new_cfg.notes_path, scaffold.initial_notes(new_cfg, version))
+    if version is not None:
         out(f"wrote {new_cfg.notes_file} (an unreleased {version} section for the imported entries)")
-        notes = version
     filename = tc.table.get("filename", "NEWS.rst")
-    if notes != "kept" and new_cfg.notes_file != filename:
+    if version is not None and new_cfg.notes_file != filename:
         out(f"note: {filename} keeps the releases made with towncrier; relnotes cannot yet write it "
             f"(reStructuredText, or headings relnotes does not read), so new releases go to {new_cfg.notes_file}")
     out("next: 'relnotes check', then 'relnotes build --draft' to preview the release; "

@@ -21,7 +21,7 @@ from pathlib import Path
 from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, UsageError, ValidationError
-from relnotes.flows import new
+from relnotes.flows import new, steps
 from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import MAX_FRAGMENT_BYTES, parse_text
 from relnotes.migrate import towncrier_order, towncrier_rst, towncrier_types
@@ -297,18 +297,23 @@ def _template_text(tc: TowncrierConfig, project_dir: Path, root: Path) -> str | 
         return None
 
 
-def write(cfg: Config, p: TcPlan) -> list[str]:
+def write(cfg: Config, p: TcPlan, files: dict[str, str] | None = None) -> list[str]:
+    """Write the planned fragments and ``files`` ({path from the root: text}: the
+    configuration, a new notes file) in one all-or-nothing step; the fragments written."""
     if p.problems:
         raise ValidationError([], "the towncrier fragments have problems; nothing was written:\n  "
                               + "\n  ".join(p.problems))
     taken = [n for n, _ in p.fragments if (cfg.fragments_path / n).exists()]
     if taken:
         raise UsageError(f"{cfg.fragments_dir}/{taken[0]} already exists")
-    fsio.make_dir(cfg.root, cfg.fragments_path, what="fragments directory")
-    out = []
-    for name, text in p.fragments:
-        fsio.write_text(cfg.root, cfg.fragments_path / name, text)
-        out.append(f"{cfg.fragments_dir}/{name}")
+    out = [f"{cfg.fragments_dir}/{name}" for name, _ in p.fragments]
+    changes: dict[str, tuple[str | None, str]] = {path: (None, text) for path, (_, text) in zip(out, p.fragments)}
+    for path, text in (files or {}).items():
+        target = cfg.root / path
+        before = fsio.read_text(cfg.root, target, what=path) if target.exists() else None
+        changes[path] = (before, text)
+    notes = changes.get(cfg.notes_file)
+    steps.apply(cfg, changes, command="import towncrier", intended=notes[1] if notes else None)
     return out
 
 
