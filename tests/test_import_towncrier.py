@@ -275,3 +275,57 @@ def test_subprocess_migration_to_pyproject(mypkg):
                        cwd=mypkg.root / "src", capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "section: Bug Fixes" in (mypkg.root / "src" / r.stdout.strip()).read_text()
+
+
+PIP = Path(__file__).resolve().parent / "data" / "towncrier" / "pip"
+
+
+@pytest.fixture
+def pip_project(git_env, tmp_path) -> Project:
+    """pip's towncrier project (vendored, see tests/data/towncrier/README.md), origin on GitHub."""
+    p = _repo(tmp_path, "pip")
+    shutil.copytree(PIP, p.root, dirs_exist_ok=True)
+    (p.root / "towncrier-draft.txt").unlink()
+    p.git("remote", "add", "origin", "https://github.com/pypa/pip.git")
+    return p
+
+
+def test_one_command_migrates_then_check_build_and_release_work(pip_project):
+    p = pip_project
+    r = p.run("import", "towncrier")
+    assert r.exit_code == 0, r.output
+    assert "wrote RELEASES.md (an unreleased 26.3.0 section for the imported entries)" in r.stdout
+    assert "note: NEWS.rst keeps the releases made with towncrier" in r.stdout
+    assert r.stdout.rstrip().splitlines()[-1].startswith("next: 'relnotes check', then 'relnotes build --draft'")
+    assert p.run("check").exit_code == 0
+    draft = p.run("build", "--draft").stdout
+    assert draft.startswith("## 26.3.0")
+    assert "* [#14160](https://github.com/pypa/pip/issues/14160), [#14177](https://github.com/pypa/pip/issues/14177)" \
+        in draft  # showcontent = false: the references only
+    assert "* Upgrade certifi to 2026.7.22 (certifi)" in draft  # a name that is no number stays after the text
+    p.git("add", "-A")
+    p.git("commit", "-qm", "relnotes")
+    rel = p.run("release", "--date", "2026-12-08")
+    assert rel.exit_code == 0, rel.output
+    assert (p.root / "RELEASES.md").read_text().startswith("## 26.3.0\n\nReleased 2026-12-08.\n")
+    assert not [f for f in (p.root / "changes.d").iterdir() if f.name.startswith("towncrier-")]
+
+
+def test_bump_levels_follow_the_types_and_bump_changes_one_in_a_subprocess(pip_project):
+    r = subprocess.run([sys.executable, "-m", "relnotes", "import", "towncrier", "--bump", "vendor=major",
+                        "--bump", "feature=patch"], cwd=pip_project.root, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    cfg = yaml_config(pip_project)
+    levels = {s: cfg.bump.level(s) for s in cfg.sections}
+    assert levels["Deprecations and Removals"] == levels["Vendored Libraries"] == "major"
+    assert levels["Features"] == levels["Bug Fixes"] == "patch"
+    assert "wrote RELEASES.md (an unreleased 27.0.0 section" in r.stdout
+
+
+@pytest.mark.parametrize(("option", "message"), [("nosuch=major", "'nosuch' is not a towncrier type here"),
+                                                 ("doc=huge", "the level must be major, minor or patch"),
+                                                 ("doc", "is not TYPE=LEVEL")])
+def test_a_wrong_bump_is_a_usage_error_and_writes_nothing(pip_project, option, message):
+    r = pip_project.run("import", "towncrier", "--bump", option)
+    assert r.exit_code == 2 and message in r.output
+    assert not (pip_project.root / "relnotes.yaml").exists() and not (pip_project.root / "changes.d").exists()

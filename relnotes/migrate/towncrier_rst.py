@@ -30,7 +30,7 @@ USER_URL = "https://github.com/{handle}"
 # one inline token, in the order reStructuredText reads them: a literal, a role, a hyperlink
 # reference (`text <url>`_ or __), an interpreted text of the default role
 _TOKEN = re.compile(
-    r"(?P<literal>``(?P<lit>[^`]+?)``)"
+    r"(?P<literal>``(?P<lit>(?:[^`]|`(?!`))+?)``)"
     r"|(?P<role>:(?P<name>[A-Za-z][\w+.:-]*?):`(?P<body>[^`]+)`)"
     r"|(?P<link>`(?P<ltext>[^`<]*?)\s*<(?P<url>[^`>]+)>`__?)"
     r"|(?P<ref>`(?P<rtext>[^`]+)`_(?!_))"
