@@ -148,3 +148,18 @@ def test_the_comparison_sees_a_damaged_entry(git_env, tmp_path):
     assert leaked[0][1] != theirs[0][1]
     swapped = entries("### Bug fixes\n\n* B\n  [#10](u)\n* Use `the f function` now.\n  [#2](u)\n", True)
     assert [e[1] for e in swapped] != [e[1] for e in theirs]
+
+
+@pytest.mark.parametrize("name", list(PROJECTS))
+def test_the_stored_draft_is_what_towncrier_writes(tmp_path, name):
+    """towncrier-draft.txt is towncrier's own output for the vendored copy (run again here)."""
+    pytest.importorskip("towncrier")
+    import subprocess
+    import sys
+
+    root = tmp_path / name
+    shutil.copytree(DATA / name, root)
+    r = subprocess.run([sys.executable, "-m", "towncrier", "build", "--draft", "--version", "99.0", "--date",
+                        "2026-12-08", "--name", name], cwd=root, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == (DATA / name / "towncrier-draft.txt").read_text()
