@@ -302,7 +302,7 @@ def test_one_command_migrates_then_check_build_and_release_work(pip_project):
     assert draft.startswith("## 26.3.0")
     assert "* [#14160](https://github.com/pypa/pip/issues/14160), [#14177](https://github.com/pypa/pip/issues/14177)" \
         in draft  # showcontent = false: the references only
-    assert "* Upgrade certifi to 2026.7.22 (certifi)" in draft  # a name that is no number stays after the text
+    assert "* Upgrade certifi to 2026.7.22 (#certifi)" in draft  # a name that is no number, as issue_format shows it
     p.git("add", "-A")
     p.git("commit", "-qm", "relnotes")
     rel = p.run("release", "--date", "2026-12-08")

@@ -163,3 +163,62 @@ def test_the_stored_draft_is_what_towncrier_writes(tmp_path, name):
                         "2026-12-08", "--name", name], cwd=root, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout == (DATA / name / "towncrier-draft.txt").read_text()
+
+
+EDGES = """[project]
+name = "edges"
+version = "1.4.2"
+
+[tool.towncrier]
+directory = "news"
+filename = "NEWS.rst"
+issue_format = "`#{issue} <https://github.com/o/edges/issues/{issue}>`_"
+
+[[tool.towncrier.type]]
+directory = "feature"
+name = "Features"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "bugfix"
+name = "Bug fixes"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "misc"
+name = "Misc"
+showcontent = false
+"""
+# orphans (sorted last, by text), a counter, leading zeros, a name that is no number, the
+# same text under two issues (one entry), showcontent = false with and without an issue
+EDGE_FRAGMENTS = {
+    "+zeta.feature.rst": "Zeta orphan.", "+alpha.feature.rst": "Alpha orphan.", "+.feature.rst": "Bare orphan.",
+    "0042.feature.rst": "Answer, see :pep:`8`.", "7.feature.1.rst": "Seven, first.", "7.feature.2.rst": "Seven, second.",
+    "gh-3.feature.rst": "Named with a digit.", "docs.feature.rst": "Named without.",
+    "12.bugfix.rst": "Same text.", "3.bugfix.rst": "Same text.", "100.bugfix.rst": ":class:`~a.B` fixed.",
+    "5.misc.rst": "hidden", "6.misc.rst": "hidden too", "+x.misc.rst": "An orphan misc keeps its text.",
+}
+
+
+def test_towncrier_s_edge_cases_render_alike(git_env, tmp_path):
+    towncrier = pytest.importorskip("towncrier")
+    import subprocess
+    import sys
+
+    root = tmp_path / "edges"
+    (root / "news").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(EDGES)
+    for name, text in EDGE_FRAGMENTS.items():
+        (root / "news" / name).write_text(text + "\n")
+    r = subprocess.run([sys.executable, "-m", "towncrier", "build", "--draft", "--version", "9.9.9"], cwd=root,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and towncrier, r.stderr
+    git(root, "init", "-q", "-b", "main")
+    git(root, "remote", "add", "origin", "https://github.com/o/edges.git")
+    p = Project(root)
+    assert p.run("import", "towncrier").exit_code == 0
+    draft = p.run("build", "--draft")
+    assert draft.exit_code == 0, draft.output
+    theirs, ours = entries(r.stdout), entries(draft.stdout, markdown=True)
+    assert len(theirs) == 12
+    assert ours == theirs

@@ -14,6 +14,7 @@ written.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,15 +214,18 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
         for index in ranked:
             content, frags = entries[index]
             position += 1
-            _plan_entry(cfg, p, tc, mapping, numbers, links, used_sections, sub, typ, content, frags, position)
+            _plan_entry(cfg, p, tc, mapping, (numbers, issue_format), links, used_sections, sub, typ, content,
+                        frags, position)
     p.sections = used_sections
     return p
 
 
-def _plan_entry(cfg: Config, p: TcPlan, tc: TowncrierConfig, mapping: dict[str, str], numbers: str,
+def _plan_entry(cfg: Config, p: TcPlan, tc: TowncrierConfig, mapping: dict[str, str], how: tuple[str, str | None],
                 links: towncrier_rst.Links, used_sections: list[str], sub: str, typ: str, content: str,
                 frags: list[TcFragment], position: int) -> None:
-    """One towncrier entry (fragments of a type with the same text) as one relnotes fragment."""
+    """One towncrier entry (fragments of a type with the same text) as one relnotes fragment;
+    ``how``: what numbers become (``issues`` or ``prs``) and towncrier's ``issue_format``."""
+    numbers, issue_format = how
     display, showcontent = tc.types[typ]
     section = mapping.get(typ) or cfg.section_name(display) or cfg.section_name(typ)
     if section is None or (canonical := cfg.section_name(section)) is None:
@@ -248,7 +252,7 @@ def _plan_entry(cfg: Config, p: TcPlan, tc: TowncrierConfig, mapping: dict[str, 
         nums = []
     elif others:  # names that are no issue numbers: towncrier shows them after the text, as written
         p.named += 1
-        body += " (" + ", ".join(others) + ")"
+        body += " (" + ", ".join(_shown_name(issue_format, name) for name in others) + ")"
     if sub:
         body = f"{sub}: {body}"
     first = frags[0]
@@ -266,6 +270,14 @@ def _plan_entry(cfg: Config, p: TcPlan, tc: TowncrierConfig, mapping: dict[str, 
         return
     p.authors += len(authors)
     p.fragments.append((name, text))
+
+
+def _shown_name(issue_format: str | None, name: str) -> str:
+    """A name that is no issue number as towncrier shows it (through ``issue_format``), less
+    the link it would make of it (``#docs`` → …/issues/docs leads nowhere)."""
+    shown = towncrier_rst.convert(towncrier_order.render_issue(issue_format, name)).text
+    shown = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", shown)
+    return shown if 0 < len(shown) <= 200 else name
 
 
 def _reference(links: towncrier_rst.Links, numbers: str, number: int) -> str:
