@@ -295,6 +295,7 @@ def test_one_command_migrates_then_check_build_and_release_work(pip_project):
     r = p.run("import", "towncrier")
     assert r.exit_code == 0, r.output
     assert "wrote RELEASES.md (an unreleased 26.3.0 section for the imported entries)" in r.stdout
+    assert "carried: 1 reference-only entry(ies) (showcontent = false), 5 name(s) that are no issue number" in r.stdout
     assert "note: NEWS.rst keeps the releases made with towncrier" in r.stdout
     assert r.stdout.rstrip().splitlines()[-1].startswith("next: 'relnotes check', then 'relnotes build --draft'")
     assert p.run("check").exit_code == 0

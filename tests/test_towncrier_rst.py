@@ -93,3 +93,12 @@ def test_rst_conversion_in_a_subprocess_matches():
                         "print(convert(':pep:`440` and :meth:`~a.B.c`').text)"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert re.fullmatch(r"\[PEP 440\]\(https://peps.python.org/pep-0440/\) and `c`\n", r.stdout)
+
+
+def test_literal_blocks_become_fenced_code_their_text_untouched():
+    rst = ("Use it like this::\n\n    def f():\n        return ``x``\n\nand :func:`g`.\n\n"
+           "- in a list:\n\n  .. code-block:: python\n\n      print(1)\n\n  after.")
+    assert convert(rst).text == ("Use it like this:\n\n```\ndef f():\n    return ``x``\n```\n\nand `g`.\n\n"
+                                 "- in a list:\n\n  ```python\n  print(1)\n  ```\n\n  after.")
+    assert convert("Expanded ::\n\n  x = 1").text == "Expanded\n\n```\nx = 1\n```"
+    assert convert("A colon:: but no block").text == "A colon:: but no block"

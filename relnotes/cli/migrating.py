@@ -133,7 +133,11 @@ def import_towncrier(
         version = towncrier.upcoming(mig.version, plan.sections, mig.values.get("bump", {}))
         files[new_cfg.notes_file] = scaffold.initial_notes(new_cfg, version)
     written = towncrier.write(new_cfg, plan, files)  # every file, or none
-    out(f"wrote {len(written)} fragment(s) from {plan.sources} towncrier fragment(s) to {new_cfg.fragments_dir}/")
+    out(f"wrote {len(written)} fragment(s) from {plan.sources} towncrier fragment(s) to {new_cfg.fragments_dir}/"
+        f" in towncrier's order (order: in each)")
+    if plan.listed or plan.named or plan.authors:
+        out(f"  carried: {plan.listed} reference-only entry(ies) (showcontent = false), {plan.named} name(s) that are "
+            f"no issue number (after the text), {plan.authors} handle(s) from :user: roles (into authors:)")
     _summary(mig, source)
     if replace:
         out(f"wrote {target.name}" + (" ([tool.relnotes])" if to == "pyproject" else ""))

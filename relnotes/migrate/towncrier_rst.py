@@ -15,7 +15,10 @@ reader of the built documentation sees:
 * hyperlinks become Markdown links, the default role (single backquotes) code, and
   literals code.
 
-Nothing else is touched (emphasis, lists and paragraphs read the same in both).
+Literal blocks become fenced code blocks (``.. code-block:: python`` with its language, and
+the indented block after a paragraph ending in ``::``, which keeps one colon), their
+text untouched.  Nothing else is touched (emphasis, lists and paragraphs read the same in
+both).
 """
 
 from __future__ import annotations
@@ -101,8 +104,69 @@ def _role(name: str, body: str, links: Links, authors: list[str]) -> str:
     return code(target.lstrip("!"))
 
 
+_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|sourcecode)::[ \t]*(?P<lang>[\w+-]*)[ \t]*$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _blocks(text: str) -> list[tuple[bool, str]]:
+    """``text`` as (is code, Markdown text) pieces: literal blocks fenced, the rest as written."""
+    lines = text.split("\n")
+    out: list[tuple[bool, str]] = []
+    prose: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        directive = _DIRECTIVE.match(line)
+        literal = not directive and line.rstrip().endswith("::") and not line.lstrip().startswith("..")
+        if not (directive or literal):
+            prose.append(line)
+            i += 1
+            continue
+        base = _indent(line)
+        j = i + 1
+        while j < len(lines) and (not lines[j].strip() or lines[j].startswith(" ") and _indent(lines[j]) > base):
+            j += 1
+        body = lines[i + 1:j]
+        while body and not body[-1].strip():
+            body.pop()
+        while body and not body[0].strip():
+            body.pop(0)
+        code_lines = [ln for ln in body if ln.strip()]
+        if not code_lines or (not directive and j == i + 1):
+            prose.append(line)
+            i += 1
+            continue
+        depth = min(_indent(ln) for ln in code_lines)
+        pad = " " * base
+        if literal:
+            head = line.rstrip()[:-2].rstrip()
+            prose.append(head + ":" if head.strip() and not line.rstrip()[:-2].endswith((" ", "\t")) else head)
+            if not head.strip():
+                prose.pop()
+        lang = directive["lang"] if directive else ""
+        if prose:
+            out.append((False, "\n".join(prose) + "\n"))
+            prose = []
+        fence = "```"
+        while any(fence in ln for ln in body):
+            fence += "`"
+        block = [pad + fence + lang] + [pad + ln[depth:] if ln.strip() else "" for ln in body] + [pad + fence]
+        if out and not out[-1][1].endswith("\n\n") and out[-1][1].strip():
+            block.insert(0, "")
+        if j < len(lines):
+            block.append("")  # the blank line that ended the block
+        out.append((True, "\n".join(block) + "\n"))
+        i = j
+    if prose:
+        out.append((False, "\n".join(prose)))
+    return out
+
+
 def convert(text: str, links: Links = Links()) -> Converted:
-    """``text`` (inline reStructuredText) as Markdown, and the handles its ``:user:`` roles name."""
+    """``text`` (reStructuredText) as Markdown, and the handles its ``:user:`` roles name."""
     authors: list[str] = []
 
     def one(m: re.Match) -> str:
@@ -121,5 +185,5 @@ def convert(text: str, links: Links = Links()) -> Converted:
         title, _target = _title_target(m["dtext"])
         return code(title if title is not None else m["dtext"])
 
-    out = _TOKEN.sub(one, text)
-    return Converted(out, tuple(dict.fromkeys(authors)))
+    out = "".join(piece if is_code else _TOKEN.sub(one, piece) for is_code, piece in _blocks(text))
+    return Converted(out.rstrip("\n") if not text.endswith("\n") else out, tuple(dict.fromkeys(authors)))
