@@ -53,10 +53,11 @@ def test_numbers_without_a_link_pattern_become_code():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list(":<>_~ab#1 .()\n*")), max_size=60),
+@given(st.text(alphabet=st.sampled_from(list(":<>_~ab#1 .()*")), max_size=60),
        st.text(alphabet=st.sampled_from(list("abc.()_ ")), min_size=1, max_size=12))
 def test_a_titled_role_never_leaks_its_target(noise, title):
-    """Whatever text (without backquotes of its own) surrounds it."""
+    """Whatever text of one line (without backquotes of its own) surrounds it; a literal
+    block (a line ending in '::', then indented lines) shows its text verbatim, as Sphinx does."""
     target = "zz.secret.target"
     text = convert(f"{noise} :func:`{title.strip() or 'x'} <{target}>` {noise}").text
     assert target not in text.replace(noise, "")
@@ -102,3 +103,15 @@ def test_literal_blocks_become_fenced_code_their_text_untouched():
                                  "- in a list:\n\n  ```python\n  print(1)\n  ```\n\n  after.")
     assert convert("Expanded ::\n\n  x = 1").text == "Expanded\n\n```\nx = 1\n```"
     assert convert("A colon:: but no block").text == "A colon:: but no block"
+
+
+@pytest.mark.parametrize(("current", "sections", "expected"), [
+    ("1.2.0", ["Bug Fixes"], "1.2.1"), ("1.2.0", ["Features", "Bug Fixes"], "1.3.0"),
+    ("1.2.0", ["Removed", "Features"], "2.0.0"), ("0.4.1", ["Removed"], "0.5.0"), ("0.4.1", ["Features"], "0.4.2"),
+    ("1.3.0rc1", ["Removed"], "1.3.0"), ("1.3.0-rc.1", ["Features"], "1.3.0"), ("26.2", ["Features"], "26.3.0"),
+    (None, ["Removed"], "0.1.0"), ("next", ["Removed"], "0.1.0"),
+])
+def test_the_upcoming_version_of_the_imported_entries(current, sections, expected):
+    from relnotes.migrate.towncrier import upcoming
+
+    assert upcoming(current, sections, {"major": ["Removed"], "minor": ["Features"]}) == expected

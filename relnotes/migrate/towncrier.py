@@ -332,11 +332,15 @@ def write(cfg: Config, p: TcPlan, files: dict[str, str] | None = None) -> list[s
 def upcoming(current: str | None, sections: list[str], bump: dict) -> str:
     """The version the imported entries are released as: ``current`` bumped by the highest
     level of the sections they go to (below 1.0.0 one level less, as ``relnotes next``);
-    0.1.0 without a current version."""
+    the release itself after a pre-release; 0.1.0 without a current version."""
     v = Version.try_parse(current or "")
-    if v is None:
-        return "0.1.0"
-    v = v.release if v.pre else v
+    if v is None:  # PEP 440 spellings (1.3.0rc1, 26.2): their release part
+        m = re.match(r"v?(\d{1,9})\.(\d{1,9})(?:\.(\d{1,9}))?(\D.*)?$", current or "")
+        if m is None:
+            return "0.1.0"
+        v = Version(int(m[1]), int(m[2]), int(m[3] or 0), ("pre",) if m[4] else ())
+    if v.pre:  # a pre-release of the release to come
+        return str(v.release)
     level = 2 if set(sections) & set(bump.get("major", [])) else 1 if set(sections) & set(bump.get("minor", [])) else 0
     if v.major == 0:
         level = max(level - 1, 0)
