@@ -115,3 +115,27 @@ def test_the_upcoming_version_of_the_imported_entries(current, sections, expecte
     from relnotes.migrate.towncrier import upcoming
 
     assert upcoming(current, sections, {"major": ["Removed"], "minor": ["Features"]}) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "a:" * 32768,  # every ':' could start a role name
+    "`a" + " " * 65536 + "<b>",  # a hyperlink's text and its blanks
+    ":a:`" + " " * 65536 + "x <y>`",  # a role's title and its blanks
+    "``x`" * 16384,
+    ("x::\n\n " + "y\n") * 8192,
+])
+def test_a_fragment_built_against_the_patterns_converts_in_linear_time(text):
+    import time
+
+    start = time.perf_counter()
+    convert(text, LINKS)
+    assert time.perf_counter() - start < 3  # each was seconds to a minute with backtracking patterns
+
+
+def test_a_template_built_against_the_order_pattern_is_read_in_linear_time():
+    import time
+
+    start = time.perf_counter()
+    for template in ("for in sections " * 60000, "{% for x in sections|" * 50000):
+        assert not towncrier_order.template_sorts_by_reference(template)
+    assert time.perf_counter() - start < 3

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Sequence
 
-_DICTSORT_BY_VALUE = re.compile(r"""for\s[^%]*\bin\s+sections\b[^%]*\|\s*dictsort\(\s*by\s*=\s*['"]value['"]""")
+_FOR_TAG = re.compile(r"\{%[-+]?\s*for\s([^%]{0,500})[-+]?%\}")  # a Jinja for statement, of bounded length
+_DICTSORT_BY_VALUE = re.compile(r"""\bin\s+sections\b.{0,200}?\|\s*dictsort\(\s*by\s*=\s*['"]value['"]""")
 
 
 class IssueParts(NamedTuple):
@@ -46,7 +47,7 @@ def render_issue(issue_format: str | None, issue: str) -> str:
 
 def template_sorts_by_reference(template: str | None) -> bool:
     """Whether a towncrier template lists a type's entries with ``dictsort(by='value')``."""
-    return bool(template and _DICTSORT_BY_VALUE.search(template))
+    return bool(template) and any(_DICTSORT_BY_VALUE.search(m[1]) for m in _FOR_TAG.finditer(template or ""))
 
 
 def order(entries: Sequence[tuple[str, Sequence[str]]], *, issue_format: str | None = None,

@@ -34,11 +34,13 @@ USER_URL = "https://github.com/{handle}"
 # reference (`text <url>`_ or __), an interpreted text of the default role
 _TOKEN = re.compile(
     r"(?P<literal>``(?P<lit>(?:[^`]|`(?!`))+?)``)"
-    r"|(?P<role>:(?P<name>[A-Za-z][\w+.:-]*?):`(?P<body>[^`]+)`)"
-    r"|(?P<link>`(?P<ltext>[^`<]*?)\s*<(?P<url>[^`>]+)>`__?)"
+    r"|(?P<role>:(?P<name>[A-Za-z][\w+.:-]{0,63}?):`(?P<body>[^`]+)`)"  # a role's name: at most 64
+    r"|(?P<link>`(?P<ltext>[^`<]*)<(?P<url>[^`>]+)>`__?)"
     r"|(?P<ref>`(?P<rtext>[^`]+)`_(?!_))"
     r"|(?P<default>`(?P<dtext>[^`]+)`)")
-_TITLE = re.compile(r"(?s)^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$")
+_TITLE = re.compile(r"^(?P<title>[^<]*)<(?P<target>[^<>]+)>$")
+# (every pattern here is linear in the text: no two unbounded repeats can trade characters,
+# so a 64 KiB fragment built against them converts in milliseconds; tests/test_towncrier_rst.py)
 HANDLE = re.compile(r"@?[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 
@@ -66,8 +68,8 @@ def code(text: str) -> str:
 
 def _title_target(body: str) -> tuple[str | None, str]:
     m = _TITLE.match(body.strip())
-    if m and m["title"]:
-        return m["title"], m["target"]
+    if m and m["title"].strip():
+        return m["title"].strip(), m["target"]
     return None, body.strip()
 
 
