@@ -59,8 +59,8 @@ def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments:
         assert before is not None, "the notes file exists before any command changes it"
         known = {doc.text(): doc for doc in parsed}  # documents the caller already holds, by their text
 
-        def model(text: str) -> NotesDocument:
-            return known.get(text) or formats.parse_for(cfg, text)
+        def model(text: str | None) -> NotesDocument:  # None: a notes file this command creates
+            return known.get(text or "") or formats.parse_for(cfg, text or "")
 
         proof.prove(model(before), model(after), None if intended is None else model(intended),
                     labels=labels, repoint=repoint, taken=taken)
@@ -71,6 +71,13 @@ def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments:
     if repo is not None:
         repo.remove_from_index([p for p in paths if p in tracked])
     return paths
+
+
+def undo(cfg: Config, changes: dict[str, tuple[str, str]], *, command: str) -> None:
+    """Write back what :func:`apply` wrote from ``changes`` (each file as it was before), in
+    one all-or-nothing step: a command whose later step failed leaves the tree as it was."""
+    transaction.apply(cfg.root, {cfg.root / p: (after, before) for p, (before, after) in changes.items()},
+                      [], command=command)
 
 
 class StampResult(NamedTuple):
