@@ -50,13 +50,12 @@ def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments:
     :func:`relnotes.notes.proof.prove` first (``intended`` is the same composition with
     every untrusted entry replaced by :data:`~relnotes.notes.proof.PLACEHOLDER`,
     ``labels`` the link labels those entries define, ``repoint`` the labels the command
-    itself moves, ``taken`` the entries it moves out to fragments, which ``changes`` creates
-    with ``None`` as their text before), or nothing is written (exit 1).  ``parsed``: documents the caller
+    itself moves, ``taken`` the entries it moves out to fragments; a file ``changes`` creates
+    has ``None`` as its text before), or nothing is written (exit 1).  ``parsed``: documents the caller
     already holds (a text not among theirs is parsed here).
     """
     if cfg.notes_file in changes:
         before, after = changes[cfg.notes_file]
-        assert before is not None, "the notes file exists before any command changes it"
         known = {doc.text(): doc for doc in parsed}  # documents the caller already holds, by their text
 
         def model(text: str | None) -> NotesDocument:  # None: a notes file this command creates
