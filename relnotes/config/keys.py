@@ -70,7 +70,9 @@ SCHEMA: dict[str, Any] = {
         "release_day": ("day", 20, "Day of the month releases ship (1 to 28)."),
         "anchor_version": ("optint", None, "A major version whose release date is known (needed by 'monthly')..."),
         "anchor_date": ("date", None, "...and that date (YYYY-MM-DD); one major a month from it."),
-        "weekend": ("weekend", "keep", "'keep' or 'monday': move weekend releases to Monday."),
+        "weekend": ("weekend", "keep",
+                    "A release day on a Saturday or Sunday: 'keep' it, 'next-monday' (the Monday after; "
+                    "'monday' is the same) or 'previous-friday' (the Friday before)."),
     },
     "support": {
         "lts_every": ("optint", None, "Every release whose major is a multiple of this is LTS (empty: no LTS)..."),
@@ -157,7 +159,7 @@ ENTRY_SCHEMA: dict[str, Any] = {
 # Kinds whose value is one of a few words: the check and the JSON Schema's enum read this.
 ENUMS: dict[str, tuple[str, ...]] = {
     "order": ("pr", "file"),
-    "weekend": ("keep", "monday"),
+    "weekend": ("keep", "next-monday", "previous-friday", "monday"),
     "preset": ("plain", "wasmtime", "keepachangelog"),
     "cadence": ("none", "monthly"),
     "credit_style": ("link", "mention", "none"),

@@ -28,6 +28,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "cadence": "monthly",  # a major every month: cut on the 5th, released on the 20th
             "anchor_version": 20,  # 20.0.0 was released on 2024-04-20
             "anchor_date": date(2024, 4, 20),
+            "weekend": "next-monday",  # "or shortly after if that happens to fall on a weekend"
         },
         "support": {
             "lts_every": 12,  # every 12th major is LTS...
