@@ -377,6 +377,25 @@ class Repo(ObjectReading):
         check_tag(name)
         return self.try_run("rev-parse", "--verify", "-q", revs=[f"refs/tags/{name}"]) is not None
 
+    def tag_commit(self, name: str) -> str | None:
+        """The commit tag ``name`` points at, or None when there is no such tag."""
+        check_tag(name)
+        return self.try_run("rev-parse", "--verify", "-q", revs=[f"refs/tags/{name}^{{commit}}"])
+
+    def parents(self, rev: str = "HEAD") -> list[str]:
+        """``rev``'s parent commits (two or more for a merge commit)."""
+        out = self.try_run("rev-list", "--parents", "-n", "1", revs=[rev]) or ""
+        return out.split()[1:]
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        return self.try_run("merge-base", "--is-ancestor", revs=[older, newer]) is not None
+
+    def paths_between(self, older: str, newer: str) -> list[str]:
+        """The paths that differ between two commits."""
+        out = self.run("diff", "--name-only", "-z", "--no-renames", revs=[older, newer], strip=False,
+                       end_of_revisions=True)
+        return [p for p in out.split("\0") if p]
+
     def create_tag(self, name: str, message: str, at: str = "HEAD") -> None:
         """An annotated tag; the message is kept verbatim (its ``## `` lines are not comments)."""
         check_tag(name)
