@@ -91,6 +91,15 @@ SCHEMA: dict[str, Any] = {
         "skip_labels": ("strlist", ["no-release-notes"], "PR labels that skip the check."),
         "skip_marker": ("str", "release-notes: none",
                         "A line in the PR body or a commit message that skips the check."),
+        "mode": ("gatemode", "require",
+                 "What 'check --base' does with a change that needs a fragment and has none: 'require' fails "
+                 "it (exit 1); 'advise' passes it (exit 0) with the same message as a warning, in the preview "
+                 "and the PR comment (for projects that write notes in bulk)."),
+        "require_for": {
+            "paths": ("strlist", [], "With paths or labels set, only a change that touches one of these globs "
+                                     "(or carries one of the labels) must have a fragment; any other is advised."),
+            "labels": ("strlist", [], "PR labels whose changes must have a fragment (see require_for.paths)."),
+        },
     },
     "commit": {
         "cut": ("str", "Bump {project} to {version}", "Commit message for 'cut --commit'."),
@@ -160,6 +169,7 @@ ENTRY_SCHEMA: dict[str, Any] = {
 ENUMS: dict[str, tuple[str, ...]] = {
     "order": ("pr", "file"),
     "weekend": ("keep", "next-monday", "previous-friday", "monday"),
+    "gatemode": ("require", "advise"),
     "preset": ("plain", "wasmtime", "keepachangelog"),
     "cadence": ("none", "monthly"),
     "credit_style": ("link", "mention", "none"),

@@ -112,6 +112,9 @@ class Check(Record):
     exempt_paths: tuple[str, ...]
     skip_labels: tuple[str, ...]
     skip_marker: str
+    mode: str = "require"  # require | advise
+    require_paths: tuple[str, ...] = ()  # check.require_for.paths
+    require_labels: tuple[str, ...] = ()  # check.require_for.labels
 
 
 class CommitMessages(Record):
