@@ -227,10 +227,8 @@ def marked_commits(cfg: Config, repo, since: str | None) -> bool:
     with ``since`` (a push's ``github.event.before``) every commit of ``since..HEAD``, as
     Wasmtime's push-tag reads ``git log before...after``."""
     marker = cfg.commit.marker
-    messages = [repo.head_message()]
-    parents = repo.parents("HEAD")
-    if len(parents) > 1:
-        messages += repo.messages(parents[0]).split("\0")
+    # HEAD^..HEAD: HEAD itself, and when HEAD is a merge commit every commit it brings in
+    messages = [repo.head_message(), *repo.messages("HEAD^").split("\0")]
     if since is not None and since.strip("0"):
         start = repo.resolve(since, "--since")
         if start is None:
@@ -289,9 +287,8 @@ def tag(cfg: Config, *, push: str | None = None, force: bool = False, since: str
             head = repo.head_commit()
             if at == head:
                 return TagResult(None, str(v), bool(v.pre), None, f"{name} already names HEAD; nothing tagged")
-            notes_only = repo.is_ancestor(at, "HEAD") and \
-                set(repo.paths_between(at, "HEAD")) <= {_in_repo(repo, cfg.notes_path)}
-            if notes_only:
+            since_tag = repo.changed_since(at)
+            if since_tag is not None and set(since_tag) <= {_in_repo(repo, cfg.notes_path)}:
                 return TagResult(None, str(v), bool(v.pre), None,
                                  f"{name} already names {at[:12]} and only {cfg.notes_file} changed since: the "
                                  f"notes landed after the tag; nothing tagged. Update the release page: "

@@ -374,26 +374,15 @@ class Repo(ObjectReading):
         return self.run("log", "-1", "--format=%B", "HEAD")
 
     def tag_exists(self, name: str) -> bool:
-        check_tag(name)
-        return self.try_run("rev-parse", "--verify", "-q", revs=[f"refs/tags/{name}"]) is not None
+        return self.tag_commit(name, peel="") is not None
 
-    def tag_commit(self, name: str) -> str | None:
-        """The commit tag ``name`` points at, or None when there is no such tag."""
-        check_tag(name)
-        return self.try_run("rev-parse", "--verify", "-q", revs=[f"refs/tags/{name}^{{commit}}"])
+    def tag_commit(self, name: str, peel: str = "^{commit}") -> str | None:  # what tag ``name`` names, or None
+        return self.try_run("rev-parse", "--verify", "-q", revs=[f"refs/tags/{check_tag(name)}{peel}"])
 
-    def parents(self, rev: str = "HEAD") -> list[str]:
-        """``rev``'s parent commits (two or more for a merge commit)."""
-        out = self.try_run("rev-list", "--parents", "-n", "1", revs=[rev]) or ""
-        return out.split()[1:]
-
-    def is_ancestor(self, older: str, newer: str) -> bool:
-        return self.try_run("merge-base", "--is-ancestor", revs=[older, newer]) is not None
-
-    def paths_between(self, older: str, newer: str) -> list[str]:
-        """The paths that differ between two commits."""
-        out = self.run("diff", "--name-only", "-z", "--no-renames", revs=[older, newer], strip=False,
-                       end_of_revisions=True)
+    def changed_since(self, older: str) -> list[str] | None:  # paths older..HEAD; None: older is no ancestor
+        if self.try_run("merge-base", "--is-ancestor", revs=[older, "HEAD"]) is None:
+            return None
+        out = self.run("diff", "--name-only", "-z", "--no-renames", revs=[older, "HEAD"], end_of_revisions=True)
         return [p for p in out.split("\0") if p]
 
     def create_tag(self, name: str, message: str, at: str = "HEAD") -> None:
@@ -403,8 +392,7 @@ class Repo(ObjectReading):
                  stdin=message.encode("utf-8"))
 
     def push_tag(self, remote: str, name: str) -> None:
-        check_tag(name)
-        self.run("push", "--quiet", revs=[remote, f"refs/tags/{name}"])
+        self.run("push", "--quiet", revs=[remote, f"refs/tags/{check_tag(name)}"])
 
     def read_objects(self, requests: list[bytes]) -> list[tuple[bytes, bytes, bytes] | None]:
         if self._cat is None:
