@@ -52,6 +52,11 @@ SCHEMA: dict[str, Any] = {
                     "keepachangelog: the first release's link definition (there is no previous tag)."),
     },
     "release_branch": ("branch", "release-{version}", "Release branch name pattern, with {version} exactly once."),
+    "release_branches": ("branches", [],
+                         "More names of release branches, each a pattern with {version} exactly once, for the "
+                         "questions that read every release branch (when, history, support, backports, archive, "
+                         "site); {version} may be a major.minor there (Wasmtime's stable-v0.26 under "
+                         "'stable-v{version}'). cut still makes release_branch."),
     "main_branch": ("str", "main", "The development branch that cut works on."),
     "remote": ("remote", "origin",
                "The remote whose release branches history, site, archive, backports and when read (as "

@@ -324,6 +324,7 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         order=v["order"],
         links=Links(**v["links"]),
         release_branch=v["release_branch"],
+        release_branches=tuple(v["release_branches"]),
         main_branch=v["main_branch"],
         remote=v["remote"],
         archive=ArchiveConfig(**v["archive"]),

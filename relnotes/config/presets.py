@@ -20,6 +20,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "wasmtime": {
         "project": "Wasmtime",
         "repository": "https://github.com/bytecodealliance/wasmtime",
+        "release_branches": ["stable-v{version}"],  # stable-v0.26: 0.26.1, the CVE-2021-32629 fix
         "archive": {
             "oldest_suffix": " (and prior)",  # "* [0.32.x (and prior)](…)"
             "since": "0.32.0",  # the oldest release branch RELEASES.md links to

@@ -186,6 +186,12 @@ class Config(Record):
     name: str = ""  # in a monorepo, the project's name (--project NAME); "" for a single project
     base: str = ""  # in a monorepo, the project's directory from the root ("" for the root)
     remote: str = "origin"  # the remote whose remote-tracking branches are release branches
+    release_branches: tuple[str, ...] = ()  # more release branch patterns, for reading (stable-v{version})
+
+    @property
+    def branch_patterns(self) -> tuple[str, ...]:
+        """Every pattern a release branch's name may follow: ``release_branch`` first."""
+        return (self.release_branch, *(p for p in self.release_branches if p != self.release_branch))
 
     @property
     def notes_path(self) -> Path:

@@ -199,7 +199,7 @@ def _from_git(cfg: Config, repo, below: Version | None) -> tuple[Version | None,
             if v is not None:
                 found.append((v, f"tag {name}"))
     for ref in repo.branches(cfg.remote):
-        v = version_of_branch(ref.branch, cfg.release_branch)
+        v = version_of_branch(ref.branch, cfg.branch_patterns)
         if v is not None:
             found.append((v, f"release branch {ref.name}"))
     found = [(v, w) for v, w in found if not v.pre and (below is None or v < below)]
