@@ -239,3 +239,16 @@ def test_when_names_the_release_candidate_and_never_counts_it_as_a_release(scena
     p.git("tag", "v49.0.0", "release-49.0.0")
     w = json.loads(p.run("when", rc_fix, "--format", "json").stdout)
     assert (w["version"], w["status"], w["candidate"]) == ("49.0.0", "released", None)
+
+
+def test_the_anchor_release_keeps_its_given_date(project):
+    """The anchor is a fact: 40.0.0 shipped on Saturday 2025-12-20, and stays there under the
+    weekend rule; the preset's 20.0.0 is Wasmtime's real Monday 2024-04-22."""
+    project.write("relnotes.yaml", project.read("relnotes.yaml")
+                  + "schedule: {anchor_version: 40, anchor_date: 2025-12-20}\n")
+    rows = {r["version"]: r for r in json.loads(project.run("support", "--on", "2026-01-01", "--format",
+                                                              "json").stdout)}
+    assert rows["40.0.0"]["released"] == "2025-12-20"
+    project.write("relnotes.yaml", "preset: wasmtime\n")
+    r = project.run("schedule", "--from", "2024-04-01", "--count", "1", "--format", "json")
+    assert json.loads(r.stdout)[0]["release"] == "2024-04-22"

@@ -27,8 +27,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         },
         "schedule": {
             "cadence": "monthly",  # a major every month: cut on the 5th, released on the 20th
-            "anchor_version": 20,  # 20.0.0 was released on 2024-04-20
-            "anchor_date": date(2024, 4, 20),
+            "anchor_version": 20,  # 20.0.0 was released on Monday 2024-04-22 (the 20th was a Saturday)
+            "anchor_date": date(2024, 4, 22),
             "weekend": "next-monday",  # "or shortly after if that happens to fall on a weekend"
         },
         "support": {

@@ -163,7 +163,11 @@ def scheduled_date(cfg: Config, major: int) -> date:
 
 
 def release_date(cfg: Config, major: int) -> date:
-    """The day major ``major`` ships: its scheduled day, off the weekend by ``schedule.weekend``."""
+    """The day major ``major`` ships: its scheduled day, off the weekend by ``schedule.weekend``;
+    the anchor release on ``anchor_date`` as given (a fact: ``init --first-release``)."""
+    s = calendar_of(cfg)
+    if major == s.anchor_version:
+        return s.anchor_date
     return _weekend(cfg, scheduled_date(cfg, major))
 
 
