@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from relnotes.errors import StateError, UsageError
-from relnotes.flows import steps, versionfiles
+from relnotes.flows import hooks, steps, versionfiles
 from relnotes.flows.build import BuildResult, build
 from relnotes.flows.steps import ReleaseResult, StampResult, parse_date
 from relnotes.fragments.fragment import pending_fragments
@@ -138,10 +138,12 @@ def _release(cfg: Config, when: str, version: str | None, repo):
     b = build(cfg, doc=doc, write=False)  # `doc` now holds the built notes: stamp edits it, no re-read
     s = stamp(cfg, on=when, version=str(new_v), doc=doc, write=False)
     gone = b.added + b.already_present
+    old = hooks.files_version(cfg, new_v) if cfg.hooks.bump else ""
     steps.apply(cfg, {cfg.notes_file: (before, doc.text()), **versions}, gone, repo, command="release",
                 repoint=["unreleased"])  # a release moves [unreleased] on to compare from its tag
-    sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version, steps.release_paths(cfg),
-                  marked=True) if repo is not None else None
+    hooked = hooks.run_in(cfg, repo, old, s.version, command="release")
+    sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
+                       sorted({*steps.release_paths(cfg), *hooked}), marked=True) if repo is not None else None
     return ReleaseResult(b, s, sha)
 
 

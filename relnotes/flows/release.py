@@ -6,7 +6,7 @@ a Changelog project releases through :mod:`relnotes.flows.keepachangelog`.
 """
 
 from relnotes.config.load import Config
-from relnotes.flows import keepachangelog, retitle, steps
+from relnotes.flows import hooks, keepachangelog, retitle, steps
 from relnotes.flows.build import BuildResult, build
 from relnotes.flows.stamp import stamp
 from relnotes.flows.steps import (
@@ -52,9 +52,11 @@ def _release(cfg: Config, when: str, repo, wanted: Version | None = None) -> Rel
         s = StampResult(str(top.version), top.date or "", False, top.date)
         if repo is not None and released_but_not_committed(cfg, repo, top.version or top.title):
             # the version files too, should an earlier relnotes have stamped without writing them
+            old = hooks.files_version(cfg, top.version) if cfg.hooks.bump else ""
             steps.apply(cfg, steps.final_version_changes(cfg, top.version), command="release")
+            hooked = hooks.run_bump(cfg, repo, old, s.version, command="release")  # [] without hooks
             return ReleaseResult(b, s, steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
-                                               release_paths(cfg), marked=True), True)
+                                               sorted({*release_paths(cfg), *hooked}), marked=True), True)
         return ReleaseResult(b, s, None)
     before = doc.text()
     retitled, why, versions = retitle.for_release(cfg, doc, top, repo, wanted)  # refused before any write
@@ -62,8 +64,11 @@ def _release(cfg: Config, when: str, repo, wanted: Version | None = None) -> Rel
     # then one all-or-nothing step writes them and removes the fragments
     b = build(cfg, doc=doc, write=False)  # `doc` now holds the built notes: stamp edits it, no re-read
     s = stamp(cfg, on=when, doc=doc, write=False)
+    old = hooks.files_version(cfg, top.version) if cfg.hooks.bump else ""
     steps.apply(cfg, {cfg.notes_file: (before, doc.text()), **versions}, b.added + b.already_present, repo,
                 command="release")
-    sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version, release_paths(cfg),
-                  marked=True) if repo else None
+    hooked = hooks.run_in(cfg, repo, old, s.version, command="release")
+    sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
+                       sorted({*release_paths(cfg), *hooked}), marked=True) if repo else None
     return ReleaseResult(b, s, sha, retitled_from=retitled, why=why)
+

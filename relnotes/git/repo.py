@@ -294,6 +294,13 @@ class Repo(ObjectReading):
         out = self.run("for-each-ref", "--format=%(refname)", "refs/tags")
         return [line[len("refs/tags/"):] for line in out.splitlines() if line.startswith("refs/tags/")]
 
+    def recent_tag_names(self, count: int = 20) -> list[str]:
+        """The ``count`` newest tags' names, newest first (by the tag's date, or its commit's
+        for a lightweight tag), one for-each-ref call."""
+        out = self.run("for-each-ref", "--sort=-creatordate", f"--count={int(count)}", "--format=%(refname)",
+                       "refs/tags")
+        return [line[len("refs/tags/"):] for line in out.splitlines() if line.startswith("refs/tags/")]
+
     def changed_names(self, base: str) -> str:
         """``diff --name-status -z --find-renames`` from the merge base of ``base``'s commit
         and HEAD (raw ``-z`` output).
@@ -374,16 +381,8 @@ class Repo(ObjectReading):
         return self.run("log", "-1", "--format=%B", "HEAD")
 
     def tag_exists(self, name: str) -> bool:
-        return self.tag_commit(name, peel="") is not None
-
-    def tag_commit(self, name: str, peel: str = "^{commit}") -> str | None:  # what tag ``name`` names, or None
-        return self.try_run("rev-parse", "--verify", "-q", revs=[f"refs/tags/{check_tag(name)}{peel}"])
-
-    def changed_since(self, older: str) -> list[str] | None:  # paths older..HEAD; None: older is no ancestor
-        if self.try_run("merge-base", "--is-ancestor", revs=[older, "HEAD"]) is None:
-            return None
-        out = self.run("diff", "--name-only", "-z", "--no-renames", revs=[older, "HEAD"], end_of_revisions=True)
-        return [p for p in out.split("\0") if p]
+        check_tag(name)
+        return self.try_run("rev-parse", "--verify", "-q", revs=[f"refs/tags/{name}"]) is not None
 
     def create_tag(self, name: str, message: str, at: str = "HEAD") -> None:
         """An annotated tag; the message is kept verbatim (its ``## `` lines are not comments)."""
@@ -392,7 +391,8 @@ class Repo(ObjectReading):
                  stdin=message.encode("utf-8"))
 
     def push_tag(self, remote: str, name: str) -> None:
-        self.run("push", "--quiet", revs=[remote, f"refs/tags/{check_tag(name)}"])
+        check_tag(name)
+        self.run("push", "--quiet", revs=[remote, f"refs/tags/{name}"])
 
     def read_objects(self, requests: list[bytes]) -> list[tuple[bytes, bytes, bytes] | None]:
         if self._cat is None:
