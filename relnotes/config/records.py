@@ -166,7 +166,7 @@ class Config(Record):
     project: str
     repository: str
     notes_file: str
-    notes_format: str  # "releases" | "keepachangelog" (relnotes.notes.formats.parse reads it)
+    notes_format: str  # "releases" | "keepachangelog" | "rst" (relnotes.notes.formats.parse reads it)
     fragments_dir: str
     templates_dir: str
     sections: tuple[str, ...]
@@ -200,6 +200,12 @@ class Config(Record):
     def branch_patterns(self) -> tuple[str, ...]:
         """Every pattern a release branch's name may follow: ``release_branch`` first."""
         return (self.release_branch, *(p for p in self.release_branches if p != self.release_branch))
+
+    @property
+    def single_branch(self) -> bool:
+        """Released from one branch: Keep a Changelog and towncrier's rST notes (no release
+        branches, an unreleased section that a release stamps)."""
+        return self.notes_format in ("keepachangelog", "rst")
 
     @property
     def notes_path(self) -> Path:
