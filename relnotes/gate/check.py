@@ -358,10 +358,7 @@ def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[
             f"of the root relnotes.yaml" + skipping), unowned))
     report.mode = cfg.check.mode
     for problem, paths in found:
-        if required(cfg, paths, labels or set()):
-            report.problems.append(problem)
-        else:
-            report.advice.append(problem)
+        (report.problems if required(cfg, paths, labels or set()) else report.advice).append(problem)
 
 
 def required(cfg: Config, paths: list[str], labels: set[str]) -> bool:
@@ -369,9 +366,8 @@ def required(cfg: Config, paths: list[str], labels: set[str]) -> bool:
     with ``require_for`` set, when it touches one of its path globs or carries one of its
     labels; else when ``mode`` is ``require``.  Otherwise it is advised (exit 0)."""
     rule = cfg.check
-    if rule.require_paths or rule.require_labels:
-        return bool(labels & set(rule.require_labels)) or \
-            any(is_exempt(path, rule.require_paths) for path in paths)  # is_exempt: "matches a glob of"
+    if rule.require_paths or rule.require_labels:  # is_exempt(path, globs): "matches one of the globs"
+        return bool(labels & set(rule.require_labels)) or any(is_exempt(p, rule.require_paths) for p in paths)
     return rule.mode == "require"
 
 
