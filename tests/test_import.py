@@ -96,12 +96,33 @@ def test_import_reports_prose_and_unknown_categories(project):
 
 
 def test_import_refuses_to_overwrite(project):
+    # a released section (24.0.8) stays in the file when imported, so a second import plans the
+    # same fragments again; the unreleased 24.0.9 would have moved out (the test below)
     project.write("RELEASES.md", corpus("history/release-24.0.0-24.0.9-unreleased.RELEASES.md"))
-    assert project.run("import", "notes", "RELEASES.md").exit_code == 0
+    assert project.run("import", "notes", "RELEASES.md", "--version", "24.0.8").exit_code == 0
     before = project.snapshot_tree()
-    r = project.run("import", "notes", "RELEASES.md")
+    r = project.run("import", "notes", "RELEASES.md", "--version", "24.0.8")
     assert r.exit_code == 2 and "already exists" in r.stderr
     assert project.snapshot_tree() == before
+
+
+def test_import_moves_the_unreleased_section_of_releases_md(project):
+    """Mid-cycle, RELEASES.md's unreleased top section is where build writes, as Keep a
+    Changelog's [Unreleased] is: its entries move to fragments (never both), and build then
+    gives the file back byte for byte."""
+    original = corpus("history/release-24.0.0-24.0.9-unreleased.RELEASES.md")
+    project.write("RELEASES.md", original)
+    r = project.run("import", "notes", "RELEASES.md")
+    assert r.exit_code == 0, r.output
+    assert "moved 1 entry of 24.0.9 out of RELEASES.md" in r.stdout
+    moved = project.read("RELEASES.md")
+    assert "GHSA-2r75-cxrj-cmph" not in moved and moved.startswith("## 24.0.9\n\nUnreleased.\n\n-----")
+    assert moved.split("-" * 80, 1)[1] == original.split("-" * 80, 1)[1]  # the released sections untouched
+    assert len(list((project.root / "changes.d").glob("*.md"))) == 1
+    second = project.run("import", "notes", "RELEASES.md")  # nothing left to import twice
+    assert second.exit_code == 0 and "wrote 0 fragment(s)" in second.stdout
+    assert project.run("build").exit_code == 0
+    assert project.read("RELEASES.md") == original
 
 
 # -- towncrier ----------------------------------------------------------------------------------

@@ -138,9 +138,9 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
     renderer = Renderer(cfg)
     plan = plan_notes_doc(cfg, doc, rel, renderer)
     plan.difference = rebuild_difference(cfg, doc, rel, plan, renderer)
-    # Keep a Changelog's [Unreleased] is where build writes: its entries move out to the fragments.
-    # (RELEASES.md keeps them: its unreleased top release is the release branch's own history.)
-    if (rel.unreleased and doc.format == "keepachangelog" and plan.consumed
+    # The unreleased section is where build writes, in every format: its entries move out to
+    # the fragments (kept in both places, build would write each one a second time).
+    if (rel.unreleased and plan.consumed
             and os.path.normpath(path) == os.path.normpath(cfg.notes_file)):
         plan.move = moved_out(cfg, doc, rel, plan.consumed)
     check_plan(cfg, plan)
