@@ -252,11 +252,18 @@ def test_mypkg_version_from_the_package_then_towncrier_then_heading(mypkg):
     assert "current version: 1.1.0 (from the newest heading of CHANGELOG.md)" in r.stdout
 
 
-def test_rst_changelog_is_not_carried_over(mypkg):
+def test_an_rst_changelog_not_yet_written_is_created_with_the_start_marker(mypkg):
     mypkg.write("pyproject.toml", MYPKG.replace('filename = "CHANGELOG.md"', 'filename = "NEWS.rst"'))
-    r = mypkg.run("import", "towncrier", "--dry-run")
-    assert "filename = 'NEWS.rst': not carried over, because relnotes writes Markdown" in r.stdout
-    assert "notes_file" not in r.stdout.split("proposed relnotes.yaml:")[1]
+    r = mypkg.run("import", "towncrier")
+    assert r.exit_code == 0, r.output
+    assert "notes_file: NEWS.rst, notes_format: rst (from filename" in r.stdout
+    assert "wrote NEWS.rst (a title, towncrier's start marker and an unreleased release" in r.stdout
+    assert mypkg.read("NEWS.rst") == ("Changelog\n=========\n\n.. towncrier release notes start\n\n"
+                                      "Unreleased\n==========\n")
+    assert not (mypkg.root / "RELEASES.md").exists()
+    assert mypkg.run("check").exit_code == 0
+    draft = mypkg.run("build", "--draft")
+    assert draft.exit_code == 0 and draft.stdout.startswith("Unreleased\n==========\n\n"), draft.output
 
 
 def test_map_merges_types_into_one_section(mypkg):
@@ -291,24 +298,32 @@ def pip_project(git_env, tmp_path) -> Project:
 
 
 def test_one_command_migrates_then_check_build_and_release_work(pip_project):
+    """pip keeps NEWS.rst: the next release is written into it, in towncrier's layout."""
     p = pip_project
+    before = p.read("NEWS.rst")
     r = p.run("import", "towncrier")
     assert r.exit_code == 0, r.output
-    assert "wrote RELEASES.md (an unreleased 26.3.0 section for the imported entries)" in r.stdout
+    assert "notes_file: NEWS.rst, notes_format: rst (from filename" in r.stdout
+    assert "NEWS.rst stays the notes file (notes_format: rst)" in r.stdout
     assert "carried: 1 reference-only entry(ies) (showcontent = false), 5 name(s) that are no issue number" in r.stdout
-    assert "note: NEWS.rst keeps the releases made with towncrier" in r.stdout
     assert r.stdout.rstrip().splitlines()[-1].startswith("next: 'relnotes check', then 'relnotes build --draft'")
+    assert not (p.root / "RELEASES.md").exists() and p.read("NEWS.rst") == before
     assert p.run("check").exit_code == 0
     draft = p.run("build", "--draft").stdout
-    assert draft.startswith("## 26.3.0")
-    assert "* [#14160](https://github.com/pypa/pip/issues/14160), [#14177](https://github.com/pypa/pip/issues/14177)" \
+    assert draft.startswith("Unreleased\n==========\n\nFeatures\n--------\n\n- Speed up installing a wheel")
+    assert "- `#14160 <https://github.com/pypa/pip/issues/14160>`__, `#14177 <https://github.com/pypa/pip/issues/14177>`__" \
         in draft  # showcontent = false: the references only
-    assert "* Upgrade certifi to 2026.7.22 (#certifi)" in draft  # a name that is no number, as issue_format shows it
+    assert "- Upgrade certifi to 2026.7.22 (#certifi)" in draft  # a name that is no number, as issue_format shows it
+    assert p.read("NEWS.rst") == before  # a draft writes nothing
     p.git("add", "-A")
     p.git("commit", "-qm", "relnotes")
     rel = p.run("release", "--date", "2026-12-08")
     assert rel.exit_code == 0, rel.output
-    assert (p.root / "RELEASES.md").read_text().startswith("## 26.3.0\n\nReleased 2026-12-08.\n")
+    after = p.read("NEWS.rst")
+    marker = ".. towncrier release notes start\n\n"
+    assert after.startswith(before.split(marker)[0] + marker + "26.3.0 (2026-12-08)\n===================\n\n")
+    assert after.endswith(marker.join(before.split(marker)[1:]))  # the old releases, byte for byte
+    assert not (p.root / "RELEASES.md").exists()
     assert not [f for f in (p.root / "changes.d").iterdir() if f.name.startswith("towncrier-")]
 
 
@@ -320,7 +335,7 @@ def test_bump_levels_follow_the_types_and_bump_changes_one_in_a_subprocess(pip_p
     levels = {s: cfg.bump.level(s) for s in cfg.sections}
     assert levels["Deprecations and Removals"] == levels["Vendored Libraries"] == "major"
     assert levels["Features"] == levels["Bug Fixes"] == "patch"
-    assert "wrote RELEASES.md (an unreleased 27.0.0 section" in r.stdout
+    assert "NEWS.rst stays the notes file" in r.stdout
 
 
 @pytest.mark.parametrize(("option", "message"), [("nosuch=major", "'nosuch' is not a towncrier type here"),

@@ -151,12 +151,18 @@ def import_towncrier(
             err("note: pyproject.toml's [tool.relnotes] is now ignored (relnotes.yaml wins); remove it")
     else:
         out(f"proposed {target.name} ({cfg.path.name} was kept; --force replaces it):\n" + proposal.rstrip("\n"))
-    if version is not None:
+    if version is not None and new_cfg.notes_format == "rst":
+        out(f"wrote {new_cfg.notes_file} (a title, towncrier's start marker and an unreleased release below it, "
+            "in towncrier's layout)")
+    elif version is not None:
         out(f"wrote {new_cfg.notes_file} (an unreleased {version} section for the imported entries)")
     filename = tc.table.get("filename", "NEWS.rst")
     if version is not None and new_cfg.notes_file != filename:
-        out(f"note: {filename} keeps the releases made with towncrier; relnotes cannot yet write it "
-            f"(reStructuredText, or headings relnotes does not read), so new releases go to {new_cfg.notes_file}")
+        out(f"note: {filename} keeps the releases made with towncrier; relnotes cannot write it (headings "
+            f"relnotes does not read), so new releases go to {new_cfg.notes_file}")
+    elif replace and new_cfg.notes_format == "rst":
+        out(f"{new_cfg.notes_file} stays the notes file (notes_format: rst): 'relnotes build' writes the next "
+            "release into it in towncrier's layout, below its start marker")
     out("next: 'relnotes check', then 'relnotes build --draft' to preview the release; "
         "'relnotes new' adds a fragment, 'relnotes release' makes the release")
 

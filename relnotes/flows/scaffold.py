@@ -27,6 +27,7 @@ from relnotes.config.rules import BOUNDS, DAYS, SCHEMA
 from relnotes.errors import RelnotesError, UsageError
 from relnotes.flows import keepachangelog
 from relnotes.git.repo import Repo
+from relnotes.notes import rst
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
 
@@ -226,6 +227,8 @@ def initial_notes(cfg, version: str) -> str:
     for the Keep a Changelog format (``notes_format``, helper 19e's) its ``[Unreleased]``."""
     if getattr(cfg, "notes_format", None) == "keepachangelog":
         return keepachangelog.notes_text(cfg.project)
+    if getattr(cfg, "notes_format", None) == "rst":  # the release goes below the marker at 'build'
+        return rst.notes_text()
 
     return Renderer(cfg).notes_file(version)
 

@@ -23,9 +23,8 @@ from relnotes.config import pyproject as config_toml
 from relnotes.config import toml_writer
 from relnotes.config.rules import SCHEMA, coerce, link_problem
 from relnotes.errors import ConfigError, ContentError, UsageError
-from relnotes.migrate import towncrier_meaning
+from relnotes.migrate import towncrier_meaning, towncrier_notes
 from relnotes.migrate.towncrier import TowncrierConfig
-from relnotes.notes import formats
 from relnotes.version import Version
 
 MAX_SOURCE_BYTES = 1024 * 1024  # a package's __init__.py or a changelog read for its version
@@ -93,18 +92,11 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
         derived.append("repository: left out (no 'origin' remote with a web address); set it, or pass --repository URL")
 
     filename = table.get("filename", "NEWS.rst")
-    notes = _root_relative(root, project_dir, str(filename))
-    heading = _foreign_heading(root, root / notes, notes) if notes and notes.endswith((".md", ".markdown")) else None
-    if heading:
-        not_carried.append(f"the release headings of {heading}: not carried over, because relnotes writes and "
-                           "reads '## X.Y.Z' headings with an 'Unreleased.' or 'Released DATE.' line; "
-                           f"{filename} keeps the old releases and new ones go to notes_file's default")
-    elif notes is not None and notes.endswith((".md", ".markdown")):
-        values["notes_file"] = notes
-        derived.append(f"notes_file: {notes} (from filename)")
-    else:
-        not_carried.append(f"filename = {filename!r}: not carried over, because relnotes writes Markdown "
-                           "(notes_file keeps its default; convert the file and set notes_file to it)")
+    chosen = towncrier_notes.choose(root, _root_relative(root, project_dir, str(filename)), str(filename), table,
+                                    project)
+    values.update(chosen.values)
+    derived += chosen.derived
+    not_carried += chosen.not_carried
     values["fragments_dir"] = fragments_dir
 
     type_sections: dict[str, str] = {}
@@ -145,7 +137,10 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
     for key, value in table.items():
         if key in _USED or (key == "issue_format" and link is not None):
             continue
-        reason = NOT_CARRIED.get(key, "relnotes has no equivalent setting")
+        if key in chosen.followed:
+            derived.append(f"{key} = {_short(value)}: followed, because {chosen.followed[key]}")
+            continue
+        reason = chosen.reasons.get(key) or NOT_CARRIED.get(key, "relnotes has no equivalent setting")
         not_carried.append(f"{key} = {_short(value)}: not carried over, because {reason}")
     for key, (display, show) in tc.types.items():
         if not show:
@@ -206,19 +201,6 @@ def _issue_link(issue_format: Any, repository: str | None) -> str | None:
     if repository and link.startswith(repository.rstrip("/") + "/"):
         link = "{repository}" + link[len(repository.rstrip("/")):]
     return None if link_problem(link, "links.issue") else link
-
-
-def _foreign_heading(root: Path, path: Path, shown: str) -> str | None:
-    """``FILE:LINE ('heading')`` of the first release heading relnotes cannot read, or None."""
-    text = _read_or_none(root, path)
-    if not text:
-        return None
-    # the migration writes a releases-format configuration: its notes are read as that format
-    for problem in formats.structure_problems(formats.parse(text, shown, "releases")):
-        if "is not a version heading" in problem.message or "has no status line" in problem.message:
-            line = text.splitlines()[problem.line - 1]
-            return f"{shown}:{problem.line} ({_short(line)})"
-    return None
 
 
 # -- the current version -------------------------------------------------------------------

@@ -69,6 +69,18 @@ def title_version(text: str) -> Version | None:
     return Version.try_parse(text)
 
 
+def notes_text(title: str = "Changelog") -> str:
+    """A new rST notes file: its title, the start marker and below it the unreleased
+    release (in towncrier's default underlines: ``=`` for releases, ``-`` for categories)."""
+    return f"{title}\n{'=' * max(len(title), 3)}\n\n{START_MARKER}\n\n{UNRELEASED.title()}\n{'=' * len(UNRELEASED)}\n"
+
+
+def title_words(text: str) -> str:
+    """The words before the version in a release title (``pytest`` of ``pytest 9.1.1 (…)``)."""
+    m = _VERSION.search(text)
+    return text[:m.start()].strip() if m else ""
+
+
 def titles(raw: list[str]) -> list[Title]:
     """Every section title at column 0, in order (one pass)."""
     out: list[Title] = []
@@ -185,10 +197,7 @@ class RstDocument(SingleBranchDocument):
             raise ContentError(f"{self.path}: a release {version} already exists",
                                hint="release a newer version (--version)")
         newest = self.newest_release()
-        words = project
-        if newest is not None:
-            m = _VERSION.search(newest.title)
-            words = newest.title[:m.start()].strip() if m else project
+        words = title_words(newest.title) if newest is not None else project
         text = f"{words} {version} ({date})".strip()
         raw = [strip_eol(line) for line in self.lines]
         head = next(t for t in titles(raw) if t.start == rel.start)
