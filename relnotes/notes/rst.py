@@ -214,4 +214,46 @@ class RstDocument(SingleBranchDocument):
                 for cur, nxt in zip(found, found[1:]):
                     gaps[nxt.start - cur.end] = gaps.get(nxt.start - cur.end, 0) + 1
         blank = max(gaps, key=lambda g: gaps[g]) if gaps else 1
-        return ListStyle("-", "\n" * (min(blank, 3) + 1), to_rst)
+        layout = reference_layout(self.lines)
+        return ListStyle("-", "\n" * (min(blank, 3) + 1), lambda markdown: entry_rst(markdown, *layout))
+
+
+# An entry's references line as to_rst writes it: `#12 <url>`__ (or a plain #12), comma-separated
+_REFERENCE = r"(?:`[^`<>\n]{1,200} <[^`<>\s]{1,2000}>`__|#\d{1,12})"
+_REFERENCES_LINE = re.compile(rf"^  ({_REFERENCE}(?:,? {_REFERENCE}){{0,200}})$")
+_TEXT_LINE = re.compile(r"^(?:- |  )\S")
+_FIRST = re.compile(r"^[-*] `#\d{1,12} <[^`<>\s]{1,2000}>`__?: ")  # pytest's template: '- `#12 <url>`_: text'
+_AFTER = re.compile(r"\(`#\d{1,12} <[^`<>\s]{1,2000}>`__?\)\s*$")  # towncrier's default: 'text (`#12 <url>`_)'
+_NAMED = re.compile(r"`#\d{1,12} <[^`<>\s]{1,2000}>`_(?!_)")
+
+
+def reference_layout(lines: list[str]) -> tuple[bool, bool]:
+    """(references first, as named ``_`` references) as the file's released entries write
+    them (the majority; towncrier's default — after the text, anonymous — without any)."""
+    first = after = named = anonymous = 0
+    for line in lines:
+        first += bool(_FIRST.match(line))
+        after += bool(_AFTER.search(line))
+        for m in re.finditer(r"`#\d{1,12} <[^`<>\s]{1,2000}>`__?", line):
+            named += bool(_NAMED.match(m[0]))
+            anonymous += not _NAMED.match(m[0])
+    return first > after, named > anonymous
+
+
+def entry_rst(markdown: str, first: bool = False, named: bool = False) -> str:
+    """A rendered Markdown entry in towncrier's rST layout: its references line (when it is
+    the entry's last and the line before is the entry's own text, not a code block, a nested
+    list or a literal block's ``::``) goes after the text in parentheses (``text (`#12
+    <url>`__)``, the default template) or, with ``first``, before it (``- `#12 <url>`_:
+    text``, pytest's); ``named`` writes ``_`` references where the file does."""
+    lines = to_rst(markdown).split("\n")
+    if len(lines) >= 2:
+        refs = _REFERENCES_LINE.match(lines[-1])
+        prev = lines[-2]
+        if refs and _TEXT_LINE.match(prev) and not prev.rstrip().endswith("::") and lines[0].startswith("- "):
+            shown = re.sub(r">`__", ">`_", refs[1]) if named else refs[1]
+            if first:
+                lines = [f"- {shown}: {lines[0][2:]}", *lines[1:-1]]
+            else:
+                lines[-2:] = [f"{prev.rstrip()} ({shown})"]
+    return "\n".join(lines)
