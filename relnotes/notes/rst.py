@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from relnotes.errors import ContentError
 from relnotes.markdown.blocks import scan
-from relnotes.markdown.rst import to_rst
+from relnotes.markdown.rst import escape, safe_lines, to_rst
 from relnotes.markdown.structure import UNRELEASED, is_blank, strip_eol
 from relnotes.notes.base import SingleBranchDocument
 from relnotes.notes.blocks import blocks
@@ -247,6 +247,9 @@ def entry_rst(markdown: str, first: bool = False, named: bool = False) -> str:
     <url>`__)``, the default template) or, with ``first``, before it (``- `#12 <url>`_:
     text``, pytest's); ``named`` writes ``_`` references where the file does."""
     lines = to_rst(markdown).split("\n")
+    if not lines[0].startswith("- "):  # not one bullet ('* *****' is a thematic break): one bullet of its text
+        shown = safe_lines([escape(ln.strip()) for ln in markdown.strip().split("\n")])
+        lines = ["- " + shown[0], *("  " + ln if ln else "" for ln in shown[1:])]
     if len(lines) >= 2:
         refs = _REFERENCES_LINE.match(lines[-1])
         prev = lines[-2]
