@@ -248,15 +248,16 @@ def entry_rst(markdown: str, first: bool = False, named: bool = False) -> str:
     text``, pytest's); ``named`` writes ``_`` references where the file does."""
     lines = to_rst(markdown).split("\n")
     if not lines[0].startswith("- "):  # not one bullet ('* *****' is a thematic break): one bullet of its text
-        shown = safe_lines([escape(ln.strip()) for ln in markdown.strip().split("\n")])
+        text = re.sub(r"^[*+-][ \t]+", "", markdown.strip())  # the rendered entry's own bullet
+        shown = safe_lines([escape(ln.strip()) for ln in text.split("\n")])
         lines = ["- " + shown[0], *("  " + ln if ln else "" for ln in shown[1:])]
     if len(lines) >= 2:
         refs = _REFERENCES_LINE.match(lines[-1])
         prev = lines[-2]
         if refs and _TEXT_LINE.match(prev) and not prev.rstrip().endswith("::") and lines[0].startswith("- "):
-            shown = re.sub(r">`__", ">`_", refs[1]) if named else refs[1]
+            written = re.sub(r">`__", ">`_", refs[1]) if named else refs[1]
             if first:
-                lines = [f"- {shown}: {lines[0][2:]}", *lines[1:-1]]
+                lines = [f"- {written}: {lines[0][2:]}", *lines[1:-1]]
             else:
-                lines[-2:] = [f"{prev.rstrip()} ({shown})"]
+                lines[-2:] = [f"{prev.rstrip()} ({written})"]
     return "\n".join(lines)
