@@ -110,6 +110,14 @@ SCHEMA: dict[str, Any] = {
     },
     "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
                                     "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
+    "branching": ("branching", "one-branch",
+                  "How the project releases: 'one-branch' (every release from the main branch: 'relnotes release' "
+                  "turns the pending fragments into the next version's section, stamped, committed and tagged) "
+                  "or 'release-branches' (cut a release branch, then release and patch on it; Wasmtime's)."),
+    "base_version": ("optversion", "",
+                     "The version the project had when relnotes was set up ('relnotes init' reads it from "
+                     "pyproject.toml, package.json, Cargo.toml or __version__): 'relnotes next' counts from it "
+                     "while the notes have no released section and git no release tag. Empty: none."),
     "versioning": ("versioning", "semver",
                    "How the next version is chosen: 'semver' (from the changes: the bump rules and "
                    "'breaking: true'; relnotes next, cut and release use it) or 'major-per-release' "
@@ -163,6 +171,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "credit_style": ("link", "mention", "none"),
     "notes_format": ("releases", "keepachangelog"),
     "versioning": ("semver", "major-per-release"),
+    "branching": ("one-branch", "release-branches"),
     "bumplevel": ("major", "minor", "patch"),
     "breakingstyle": ("group", "prefix", "none"),
 }

@@ -337,6 +337,8 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         fields=_fields(v["fields"]),
         credit=Credit(**v["credit"]),
         versioning=v["versioning"],
+        branching=v["branching"],
+        base_version=v["base_version"].strip(),
         bump=bump,
         breaking_changes=BreakingChanges(**v["breaking_changes"]),
     )
