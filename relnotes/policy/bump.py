@@ -174,11 +174,19 @@ def current_version(cfg: Config, doc, repo=None) -> tuple[Version | None, str]:
         newest = max(released, key=lambda r: r.version)
         return newest.version, f"the newest released section of {doc.path} (line {newest.start + 1})"
     if not (cfg.root / ".git").exists():
-        return None, f"no released section in {doc.path}, and no git repository"
+        return _recorded(cfg, None, f"no released section in {doc.path}, and no git repository")
     top = doc.releases[0] if doc.releases else None
     below = top.version.release if top is not None and top.version is not None and top.unreleased else None
     with _repo(cfg, repo) as r:
-        return _from_git(cfg, r, below)
+        return _recorded(cfg, *_from_git(cfg, r, below))
+
+
+def _recorded(cfg: Config, found: Version | None, basis: str) -> tuple[Version | None, str]:
+    """``found`` (from git), else ``base_version``: the version ``init`` read from the project's files."""
+    base = Version.try_parse(cfg.base_version) if cfg.base_version else None
+    if base is not None and (found is None or base > found):
+        return base, "base_version in the configuration (the version init found in the project's files)"
+    return found, basis
 
 
 def _repo(cfg: Config, repo):
@@ -236,7 +244,8 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None) -> NextVersion:
         return NextVersion(first, "none", (), None, cfg.versioning, f"{basis}: the first release is {where}")
     built = built_entries(cfg, doc, top) if top.unreleased else []
     nv = next_version(cfg, current, fragments, built)._replace(scheme=cfg.versioning, basis=basis)
-    if nv.bump == "patch" and not any(r.status == "released" for r in doc.releases):
+    if (nv.bump == "patch" and cfg.branching == "release-branches"
+            and not any(r.status == "released" for r in doc.releases)):
         # the notes hold no released section: main (or a branch before its first release) in
         # the release-branch flow, where patch numbers belong to the release branches
         nv = nv._replace(version=bumped(current, "minor"), bump="minor", reasons=(),
