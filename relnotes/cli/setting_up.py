@@ -131,16 +131,14 @@ def _choose(root: Path, g: Given, *, ask: bool, today: date, ident: Identity):
         preset = _ask(f"Preset [1-{len(presets)}]", "plain", lambda a: _pick(presets, a))
     else:
         preset = "plain"
-    words = ENUMS["branching"]
-    by_preset = scaffold.preset_defaults(preset)["branching"]
-    if g.branching is not None:
-        branching = g.branching
-    elif ask:
-        for i, name in enumerate(words, 1):
-            err(f"  {i}) {name}: {BRANCHING_HELP[name]}")
-        branching = _ask(f"Branching [1-{len(words)}]", by_preset, lambda a: _pick(words, a))
-    else:
-        branching = by_preset
+    if preset == "keepachangelog" and g.branching == "release-branches":
+        raise UsageError("--branching release-branches does not go with --preset keepachangelog: a Keep a "
+                         "Changelog file is released from one branch", hint="leave --branching out")
+    # a monthly calendar cuts release branches: asked (or given) after the calendar, so it decides the default
+    wants_calendar = g.cadence == "monthly" or any(d is not None for d in (
+        g.first_release, g.cut_day, g.lts_every, g.lts_months, g.support_months))
+    by_preset = "release-branches" if wants_calendar else scaffold.preset_defaults(preset)["branching"]
+    branching = g.branching or by_preset
     base, vfile = "", None
     if g.version is not None:
         try:
@@ -158,8 +156,19 @@ def _choose(root: Path, g: Given, *, ask: bool, today: date, ident: Identity):
         base, vfile = version, ident.version_file
     else:
         version = _ask("First version", "0.1.0", _version) if ask else "0.1.0"
-    return scaffold.Choices(project, repository, version, preset,
-                            _calendar(g, preset, version, ask=ask, today=today), branching, base, vfile)
+    calendar = _calendar(g, preset, version, ask=ask, today=today)
+    if g.branching is None and calendar is not None:
+        branching = "release-branches"
+    elif g.branching is None and ask and preset == "plain":
+        words = ENUMS["branching"]
+        for i, name in enumerate(words, 1):
+            err(f"  {i}) {name}: {BRANCHING_HELP[name]}")
+        branching = _ask(f"Branching [1-{len(words)}]", branching, lambda a: _pick(words, a))
+    if branching == "release-branches" and base and g.version is None:
+        # main's notes name the version it is making: the next minor after the project's current one
+        cur = Version.parse(base)
+        version = str(Version(cur.major, cur.minor + 1, 0))
+    return scaffold.Choices(project, repository, version, preset, calendar, branching, base, vfile)
 
 
 def _calendar(g: Given, preset: str, version: str, *, ask: bool, today: date):

@@ -205,8 +205,8 @@ def config_text(choices: Choices) -> str:
     else:
         lines.append("# repository: https://github.com/OWNER/REPO   # links #123 to its pull requests")
     branching = choices.branching or base["branching"]
-    lines.append(f"branching: {branching}   # one-branch: 'relnotes release' makes each release; "
-                 f"or release-branches (cut, patch)")
+    if branching != base["branching"]:
+        lines.append(f"branching: {branching}")
     if choices.base_version:
         lines.append(f"base_version: {_yaml(choices.base_version)}   # the version found at init: next counts from it")
     if choices.version_file:
