@@ -56,6 +56,7 @@ def init(
     root = config.find_root()
     package = project_init.target(root, Path.cwd(), path)  # in a subdirectory: never the root by accident
     res: project_init.PackageInit | scaffold.InitResult
+    after: list[str] = []  # what init recorded from the project's files, said after what it created
     if package is not None:
         hold_lock(root)
         res = project_init.init_package(root, package, name=project, repository=repository,
@@ -77,14 +78,15 @@ def init(
                              version_file=choices.version_file)
         if config.CONFIG_NAME in res.created:
             if choices.base_version:
-                out(f"base_version: {choices.base_version} (relnotes next counts from it)")
+                after.append(f"base_version: {choices.base_version} (relnotes next counts from it)")
             if choices.version_file:
-                out(f"version_files: {choices.version_file[0]} ('relnotes release' writes each new version there)")
+                after.append(f"version_files: {choices.version_file[0]} ('relnotes release' writes each new "
+                             f"version there)")
     for p in res.created:
         out(f"created {p}")
     for p in res.kept:
         out(f"kept existing {p}")
-    for line in getattr(res, "notes", ()):
+    for line in [*getattr(res, "notes", ()), *after]:
         out(line)
     if package is None and version:
         cfg = config_mod.load(start=root)

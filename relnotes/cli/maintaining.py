@@ -96,7 +96,8 @@ def release(
         why = f": {res.why}" if res.why else ""
         out(f"set the top section's version to {res.stamp.version} (it said {res.retitled_from}){why}")
     if res.build.added:
-        out(f"added {len(res.build.added)} entries to {res.build.version}")
+        n = len(res.build.added)
+        out(f"added {n} entr{'y' if n == 1 else 'ies'} to {res.build.version}")
     if res.stamp.changed:
         out(f"stamped {res.stamp.version}: Released {res.stamp.date}")
     elif res.finished_earlier:
