@@ -33,17 +33,17 @@ when its paths lie inside this repository.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from relnotes import fsio
 from relnotes.cache import git_dir
 from relnotes.errors import FileSystemError, RelnotesError, StateError, quoted, shown_name
+from relnotes.patterns import lazy
 
 COMMIT_LINE = "commit\n"
 JOURNAL_VERSION = 2  # 2: paths relative to the root; 1 (no "version" key): absolute paths
-_DIGEST = re.compile(r"[0-9a-f]{64}")
+_DIGEST = lazy(r"[0-9a-f]{64}")
 
 
 def journal_path(root: Path) -> Path:
@@ -106,11 +106,13 @@ def apply(root: Path, writes: dict[Path, tuple[str | None, str]], removes: Seque
         return
     journal = journal_path(root)
     real_root = Path(root).resolve()
+    # each directory's path once, not each of 10,000 fragments' through pathlib
+    relative = {d: real.relative_to(real_root).as_posix() + "/" for d, real in parents.items()}
+    relative = {d: "" if rel == "./" else rel for d, rel in relative.items()}
     plan = {"version": JOURNAL_VERSION, "command": command,
             "writes": [[t.relative_to(real_root).as_posix(), _digest(before), _digest(after)]
                        for t, (_, before, after) in targets.items()],
-            "removes": [[(parents[p.parent] / p.name).relative_to(real_root).as_posix(), _file_digest(p)]
-                        for p in removes]}
+            "removes": [[relative[p.parent] + p.name, _file_digest(p)] for p in removes]}
     staged: list[Path] = []
     try:
         _write_journal(journal, plan)

@@ -169,7 +169,7 @@ def test_every_subpackage_says_what_lives_there_and_what_it_may_import():
 
 def test_the_top_level_is_a_small_ground_floor():
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "cache.py", "errors.py", "fsio.py", "lock.py", "transaction.py",
+    assert top == ["__init__.py", "__main__.py", "cache.py", "errors.py", "fsio.py", "lock.py", "patterns.py", "transaction.py",
                    "version.py"]
 
 

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import corpus
@@ -100,6 +101,26 @@ def test_printable_never_lets_a_command_through(text):
     assert runner_commands(shown) == []
     # and it only ever adds a backslash: the text is otherwise the same
     assert shown.replace("\\::", "::").replace("##\\[", "##[") == text
+
+
+_REGEX_PRINTABLE = re.compile(r"((?:^|[\r\n])[^\S\r\n]*)::")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(":#[ \t\r\n\u3000\u00a0\u2028\x85\x1cae%")), max_size=60))
+def test_printable_escapes_exactly_what_the_line_start_pattern_did(text):
+    """The str.find scan escapes the same ``::`` as the regular expression it replaced
+    (one tried at every position: 2.5 ms on 1,000 Rust entries)."""
+    expected = _REGEX_PRINTABLE.sub(lambda m: m[1] + "\\::", text).replace("##[", "##\\[")
+    assert printable(text) == expected
+
+
+def test_printable_is_linear_on_long_text_full_of_double_colons():
+    text = "- `Config::a::b::c` " * 20000 + "\n::error::x\n"
+    started = time.perf_counter()
+    shown = printable(text)
+    assert time.perf_counter() - started < 1.0
+    assert shown.endswith("\n\\::error::x\n")
 
 
 # -- YAML without bombs ------------------------------------------------------------------------

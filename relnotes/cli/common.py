@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
-import re
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -200,7 +199,6 @@ def json_text(data) -> str:
 # blanks, ``::`` (``::error::``, ``::add-mask::``, ``::stop-commands::``, …), with lines
 # ended by ``\r`` as well as ``\n``; and the runner's older ``##[command]`` form, which
 # it looks for anywhere in a line.
-_WORKFLOW_COMMAND = re.compile(r"((?:^|[\r\n])[^\S\r\n]*)::")
 _OLD_WORKFLOW_COMMAND = "##["
 
 
@@ -211,9 +209,27 @@ def printable(text: str, *, commands: bool = False) -> str:
     the command (``\\::error::``, ``##\\[``): Markdown shows ``\\:`` and ``\\[`` as the
     character itself, and the runner no longer sees a command.  ``commands``: the text
     is relnotes' own workflow commands (``check --format github``), whose user-controlled
-    parts are escaped by ``gate.report``; only the older form is still neutralised."""
-    if not commands:
-        text = _WORKFLOW_COMMAND.sub(lambda m: m[1] + "\\::", text)
+    parts are escaped by ``gate.report``; only the older form is still neutralised.
+
+    The ``::`` are found with ``str.find`` and only their own line is looked at: a
+    regular expression tried at every position took 2.5 ms on the notes of 1,000 Rust
+    entries (``Config::thing`` is everywhere), most of ``build --draft``'s own time."""
+    if not commands and "::" in text:
+        parts = []
+        start = 0  # text[start:] is still to copy
+        at = text.find("::")
+        while at >= 0:
+            # both searches stop at this line's start: never a scan back over the text
+            line_start = text.rfind("\n", 0, at) + 1
+            line_start = text.rfind("\r", line_start, at) + 1 or line_start
+            blanks = text[line_start:at]
+            if not blanks or blanks.isspace():
+                parts.append(text[start:at])
+                parts.append("\\::")
+                start = at + 2
+            at = text.find("::", at + 2)
+        parts.append(text[start:])
+        text = "".join(parts)
     return text.replace(_OLD_WORKFLOW_COMMAND, "##\\[")
 
 

@@ -23,18 +23,19 @@ from typing import Any
 
 from relnotes.config.rules import shown
 from relnotes.errors import ConfigError
+from relnotes.patterns import lazy
 
 PYPROJECT_NAME = "pyproject.toml"
 TABLE = ("tool", "relnotes")
 # A header or dotted key that opens relnotes' table: cheap to look for before parsing.
 # Linear: each alternative starts at a word or a line start and scans only that line's blanks
 # (``^\s*`` would rescan every following blank line from every line start: quadratic).
-_MENTION = re.compile(r"""\btool["']?[ \t]*\.[ \t]*["']?relnotes\b|^[ \t]*["']?relnotes["']?[ \t]*[.=]"""
+_MENTION = lazy(r"""\btool["']?[ \t]*\.[ \t]*["']?relnotes\b|^[ \t]*["']?relnotes["']?[ \t]*[.=]"""
                       r"""|\brelnotes[ \t]*=[ \t]*\{""", re.MULTILINE)
 # tomllib builds a dotted key part by part (quadratic in its parts), and a key's parts are
 # on one line: a line with more dots than this is refused before tomllib sees it.
 MAX_DOTS_PER_LINE = 512
-_TOML_ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_ERROR_AT = lazy(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
 def may_hold_table(text: str) -> bool:
@@ -122,9 +123,9 @@ def _located(value: Any, path: tuple, positions: dict, home: tuple[int, int]) ->
 
 # -- where each key is written -----------------------------------------------------------
 
-BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_SCALAR = re.compile(r"[^\s,\]}#]+")
-_DATE_THEN_TIME = re.compile(r"\d{4}-\d{2}-\d{2} (?=\d{2}:)")
+BARE_KEY = lazy(r"[A-Za-z0-9_-]+")
+_SCALAR = lazy(r"[^\s,\]}#]+")
+_DATE_THEN_TIME = lazy(r"\d{4}-\d{2}-\d{2} (?=\d{2}:)")
 _SPACE = " \t"
 
 

@@ -15,13 +15,12 @@ YAML scanner reads in time quadratic in their depth (64 KiB of ``[`` took minute
 
 from __future__ import annotations
 
-import re
-
 from relnotes.errors import ConfigError
+from relnotes.patterns import lazy
 
 MAX_DIGITS = 18
 MAX_FLOW_DEPTH = 32  # no fragment or configuration nests lists or mappings this deep
-_LONG_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]{%d,}|0[xX][0-9a-fA-F_]{%d,})" % (MAX_DIGITS, MAX_DIGITS - 2))
+_LONG_NUMBER = lazy(r"[-+]?(?:[0-9][0-9_]{%d,}|0[xX][0-9a-fA-F_]{%d,})" % (MAX_DIGITS, MAX_DIGITS - 2))
 _SHARED = "YAML anchors, aliases and merge keys ('&', '*', '<<') are not allowed here; write each value out"
 
 

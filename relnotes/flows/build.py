@@ -66,7 +66,8 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
                 fresh.append(entry)
                 added.append(frag)
         merge.append((section, fresh))
-    intended = formats.parse_for(cfg, before)  # the same merge with placeholders: what the proof expects
+    pristine = doc.copy()  # the notes as they are: what the proof compares against
+    intended = pristine.copy()  # the same merge with placeholders: what the proof expects
     intended.merge_entries(intended.releases[doc.releases.index(rel)],
                            [(section, [proof.PLACEHOLDER] * len(fresh)) for section, fresh in merge],
                            category_order(cfg))
@@ -78,7 +79,8 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     try:
         removed = steps.apply(cfg, {cfg.notes_file: (before, doc.text())}, gone, repo, command="build",
                               intended=intended.text() if added else None,
-                              labels=[label for f in added for label, _ in f.labels], parsed=(doc, intended))
+                              labels=[label for f in added for label, _ in f.labels],
+                              parsed=(doc, intended, pristine))
     finally:
         if repo is not None:
             repo.close()

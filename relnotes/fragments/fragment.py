@@ -13,7 +13,6 @@ fast paths agree with the full parsers on generated input.
 """
 
 import os
-import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,6 +25,7 @@ from relnotes.fragments.schema import ADVISORY_PATTERN, KEYS  # noqa: F401  (re-
 from relnotes.fsio import escape_problem, is_temp, list_dir
 from relnotes.markdown.lines import expand_indent_tabs
 from relnotes.markdown.screen import body_problems, normalise_line_ends
+from relnotes.patterns import lazy
 
 MAX_FRAGMENT_BYTES = 64 * 1024
 FRAGMENT_SUFFIX = ".md"
@@ -33,11 +33,9 @@ PLACEHOLDER = "Describe the change for users here, in one or more sentences."
 # Files that may sit in the fragments directory without being fragments.
 IGNORED_NAMES = frozenset({".gitkeep", ".gitignore", "README.md"})
 
-# The patterns below are strings, matched with ``re.match``: ``re`` compiles each on
-# first use and caches it.  They are only needed when a fragment is parsed, and a run
-# whose fragments all come from the parse cache then never pays to compile them
-# (about 1.5 ms on every ``check`` and ``build``).
-_FRONT_MATTER = r"(?s)\A---[ \t]*\n(?P<yaml>(?:.*?\n)??)---[ \t]*(?:\n|\Z)"
+# Compiled on first use (relnotes.patterns): only needed when a fragment is parsed, so a
+# run whose fragments all come from the parse cache never pays to compile it.
+_FRONT_MATTER = lazy(r"(?s)\A---[ \t]*\n(?P<yaml>(?:.*?\n)??)---[ \t]*(?:\n|\Z)")
 
 
 class Fragment(NamedTuple):
@@ -97,7 +95,7 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...], *,
     ``fields``: the custom fields the configuration declares (``cfg.fields``)."""
     text = normalise_line_ends(raw.lstrip("\ufeff"))
     name = os.path.basename(path)
-    m = re.match(_FRONT_MATTER, text)
+    m = _FRONT_MATTER.match(text)
     if not m:
         if text.startswith("---"):
             return None, [Problem(path, 1, 1, "front-matter",

@@ -7,17 +7,18 @@ on anything else, handing the text to ruamel.yaml's safe loader (:func:`yaml_loa
 which is given a depth limit.  A test proves both agree on generated input.
 """
 
-import re
-
 from relnotes.config.yamlguard import refused_node
 from relnotes.errors import Problem
+from relnotes.patterns import lazy
 
 MAX_YAML_DEPTH = 20
 
-_SIMPLE_KEY = r"[A-Za-z_][A-Za-z0-9_]*:"
-_SIMPLE_WORD = r"^[A-Za-z][A-Za-z0-9_ -]*[A-Za-z0-9_]$|^[A-Za-z]$"
-_SIMPLE_ITEM = r"^(?:[1-9][0-9]{0,17}|GHSA(?:-[0-9a-z]{4}){3})$"
-_SIMPLE_HANDLE = r"[A-Za-z][A-Za-z0-9-]{0,38}"  # a word in a list (authors: [octocat, Alice-B])
+_SIMPLE_KEY = lazy(r"[A-Za-z_][A-Za-z0-9_]*:")
+_SIMPLE_WORD = lazy(r"^[A-Za-z][A-Za-z0-9_ -]*[A-Za-z0-9_]$|^[A-Za-z]$")
+_SIMPLE_ITEM = lazy(r"^(?:[1-9][0-9]{0,17}|GHSA(?:-[0-9a-z]{4}){3})$")
+_SIMPLE_HANDLE = lazy(r"[A-Za-z][A-Za-z0-9-]{0,38}")  # a word in a list (authors: [octocat, Alice-B])
+_SIMPLE_NUMBER = lazy(r"[1-9][0-9]{0,17}")
+_TOP_KEY = lazy(r"^([A-Za-z_][\w-]*)\s*:")
 _YAML_SPECIAL_WORDS = frozenset(
     "true True TRUE false False FALSE null Null NULL yes Yes YES no No NO on On ON off Off OFF y Y n N".split()
 )
@@ -28,9 +29,9 @@ def _simple_scalar(text: str) -> tuple[bool, object]:
         return True, True
     if text in ("false", "False", "FALSE"):
         return True, False
-    if re.fullmatch(r"[1-9][0-9]{0,17}", text):
+    if _SIMPLE_NUMBER.fullmatch(text):
         return True, int(text)
-    if re.match(_SIMPLE_WORD, text) and text not in _YAML_SPECIAL_WORDS and "  " not in text:
+    if _SIMPLE_WORD.match(text) and text not in _YAML_SPECIAL_WORDS and "  " not in text:
         return True, text
     return False, None
 
@@ -54,9 +55,9 @@ def simple_front_matter(head: str) -> dict | None:
             if inner:
                 for part in inner.split(","):
                     part = part.strip()
-                    if re.match(_SIMPLE_ITEM, part):
+                    if _SIMPLE_ITEM.match(part):
                         items.append(int(part) if part[0].isdigit() else part)
-                    elif re.fullmatch(_SIMPLE_HANDLE, part) and part not in _YAML_SPECIAL_WORDS:
+                    elif _SIMPLE_HANDLE.fullmatch(part) and part not in _YAML_SPECIAL_WORDS:
                         items.append(part)
                     else:
                         return None
@@ -75,7 +76,7 @@ def _simple_line(line: str) -> tuple[str | None, str | None]:
     String operations after one anchored key match: a single regex for the value and
     its optional comment backtracks quadratically on long runs of blanks.
     """
-    m = re.match(_SIMPLE_KEY, line)
+    m = _SIMPLE_KEY.match(line)
     if not m:
         return None, None
     rest = line[m.end():]
@@ -124,7 +125,7 @@ def key_lines(head: str) -> dict[str, tuple[int, int]]:
     """0-based (line, col) of each top-level key in the front matter, by a plain scan."""
     found: dict[str, tuple[int, int]] = {}
     for i, line in enumerate(head.split("\n")):
-        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        m = _TOP_KEY.match(line)
         if m and m[1] not in found:
             found[m[1]] = (i, 0)
     return found

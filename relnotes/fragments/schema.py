@@ -18,6 +18,7 @@ from typing import Any, Callable, NamedTuple
 
 from relnotes.config.fields import check_value, value_schema
 from relnotes.errors import quoted
+from relnotes.patterns import lazy
 
 # ``(?![\s\S])`` is "the very end" in Python and ECMA-262 alike (Python's ``$`` also
 # matches before a final line break, which the JSON Schema validators written in Python inherit).
@@ -26,6 +27,7 @@ ADVISORY_PATTERN = rf"^{ADVISORY_ID}(?![\s\S])"  # a whole value that is one
 # a GitHub-style handle (letters, digits, single inner hyphens, at most 39), '@' optional:
 # nothing in it Markdown could read as markup, so a credit line made of handles is data
 HANDLE_PATTERN = r"^@?[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?![\s\S])"
+_HANDLE = lazy(HANDLE_PATTERN)  # the string is shared with the JSON Schema
 MAX_AUTHORS = 20
 
 
@@ -206,7 +208,7 @@ def _handles(key: str, value: Any, sections, report: Report) -> tuple[str, ...]:
     good: list[str] = []
     seen: list[Any] = []
     for item in items:
-        if not isinstance(item, str) or not re.match(HANDLE_PATTERN, item):
+        if not isinstance(item, str) or not _HANDLE.match(item):
             shown = quoted(item)
             report(key, "author-handle", f"{shown} is not a handle (letters, digits and single inner "
                                          f"hyphens, at most 39, like octocat or @octocat)")

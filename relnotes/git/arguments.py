@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 from relnotes.errors import UsageError
+from relnotes.patterns import lazy
 
-_BAD_REF_CHARS = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
+_BAD_REF_CHARS = lazy(r"[\x00-\x20\x7f~^:?*\[\\]")
 
 
 def check_revision(rev: str, what: str = "revision", hint: str = "pass a commit, a branch or a tag") -> str:

@@ -25,7 +25,6 @@ GitPython, become :class:`~relnotes.errors.GitError` /
 
 import gc
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,8 +34,9 @@ from relnotes.fsio import is_temp
 from relnotes.git.arguments import check_branch, check_path, check_revision, check_tag
 from relnotes.git.catfile import CatFile
 from relnotes.git.objects import ObjectReading, object_names  # noqa: F401
+from relnotes.patterns import lazy
 
-_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_SHA = lazy(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 class Ref(NamedTuple):

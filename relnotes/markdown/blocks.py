@@ -34,6 +34,7 @@ from relnotes.markdown import definitions
 from relnotes.markdown.html_blocks import html_kind
 from relnotes.markdown.outline import Outline
 from relnotes.markdown.structure import normalise_label
+from relnotes.patterns import lazy
 
 TOP = "top"  # a line at the top level (no open container), not code
 NESTED = "nested"  # inside a block quote or list item
@@ -42,14 +43,14 @@ HTML = "html"  # a line of an HTML block after its first
 COMMENT = "comment"  # a line of an HTML block that starts with '<!--' (only with comments=True)
 HIDDEN = "hidden"  # a link definition's line, or any other HTML block's (only with comments=True)
 
-_SETEXT = re.compile(r"(?:=+|-+)[ \t]*\Z")
-_DEF = re.compile(r"\[((?:[^\\\[\]]|\\.){1,999})\]:[ \t]*(\S*)")
+_SETEXT = lazy(r"(?:=+|-+)[ \t]*\Z")
+_DEF = lazy(r"\[((?:[^\\\[\]]|\\.){1,999})\]:[ \t]*(\S*)")
 
 
-_FENCE = re.compile(r"(`{3,}|~{3,})(.*)\Z", re.S)
-_ORDERED = re.compile(r"(\d{1,9})([.)])")
-_ATX = re.compile(r"#{1,6}(?:[ \t]|\Z)")
-_HTML_START = re.compile(r"<(?:[A-Za-z/!?])")
+_FENCE = lazy(r"(`{3,}|~{3,})(.*)\Z", re.S)
+_ORDERED = lazy(r"(\d{1,9})([.)])")
+_ATX = lazy(r"#{1,6}(?:[ \t]|\Z)")
+_HTML_START = lazy(r"<(?:[A-Za-z/!?])")
 
 
 def _expand(line: str) -> str:

@@ -8,18 +8,18 @@ screen (:mod:`relnotes.markdown.screen`) renders a body into before reading it.
 
 from __future__ import annotations
 
-import re
+from relnotes.patterns import lazy
 
-REF_DEF = re.compile(r"^\[[^\]]+\]:[ \t]*\S")
+REF_DEF = lazy(r"^\[[^\]]+\]:[ \t]*\S")
 
 
-LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+LIST_ITEM = lazy(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 
 
 # A first line that could start a Markdown block (a list, quote, fence, code, HTML, emphasis
 # run, link definition...): the breaking prefix then goes on a line of its own before it, so
 # the body's blocks stay exactly what the fragment screen saw.  Conservative on purpose.
-_BLOCK_START = re.compile(r"^(?:[ \t]|[#>|<=~`*+_-]|\d{1,9}[.)]|\[[^\]\n]*\]:)")
+_BLOCK_START = lazy(r"^(?:[ \t]|[#>|<=~`*+_-]|\d{1,9}[.)]|\[[^\]\n]*\]:)")
 
 
 def breaking_prefix(prefix: str, body: str) -> str:

@@ -7,15 +7,17 @@ line inside an HTML block is never read as notes structure, and the proof
 
 import re
 
+from relnotes.patterns import lazy
+
 # CommonMark's HTML block start conditions 1-5 (each ends at a line holding its end) and
 # the block tag names of condition 6 (which ends at a blank line, as 7 does).
-HTML_1 = re.compile(r"<(?:script|pre|style|textarea)(?:[ \t>]|\Z)", re.I)
+HTML_1 = lazy(r"<(?:script|pre|style|textarea)(?:[ \t>]|\Z)", re.I)
 
 
 HTML_ENDS = (("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>"))
 
 
-HTML_6 = re.compile(
+HTML_6 = lazy(
     r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
     r"dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|"
     r"html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|"
@@ -25,7 +27,7 @@ HTML_6 = re.compile(
 ATTR = r"(?:[ \t]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t]*=[ \t]*(?:[^ \t\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)"
 
 
-HTML_7 = re.compile(r"(?:<[A-Za-z][A-Za-z0-9-]*" + ATTR + r"*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*\Z")
+HTML_7 = lazy(r"(?:<[A-Za-z][A-Za-z0-9-]*" + ATTR + r"*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*\Z")
 
 
 def html_kind(t: str) -> tuple[int, str]:

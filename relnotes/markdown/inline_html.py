@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 
 from relnotes.errors import Problem
+from relnotes.patterns import lazy
 
 ALLOWED_TAGS = ("sub", "sup", "kbd", "code", "em", "strong", "del", "ins")
-_ALLOWED = re.compile(r"<br[ \t]*/?>|</?(?:" + "|".join(ALLOWED_TAGS) + r")[ \t]*>", re.IGNORECASE)
+_ALLOWED = lazy(r"<br[ \t]*/?>|</?(?:" + "|".join(ALLOWED_TAGS) + r")[ \t]*>", re.IGNORECASE)
 
 
 def is_allowed(html: str) -> bool:

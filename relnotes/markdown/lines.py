@@ -10,15 +10,14 @@ so the screen, the notes and GitHub read the same lines.
 
 from __future__ import annotations
 
-import re
-
 from relnotes.errors import Problem
 from relnotes.markdown.limits import prefix_end
+from relnotes.patterns import lazy
 
 # Line ends Python's str.splitlines (so mistletoe) knows and CommonMark (so GitHub and the
 # notes scanner) does not: a body holding one is read as two lines by one parser and as
 # one by the other, which is how a fence or an '<!--' hides from the screen.
-DISPUTED_LINE_ENDS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+DISPUTED_LINE_ENDS = lazy("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _DISPUTED_NAMES = {"\x0b": "a vertical tab", "\x0c": "a form feed", "\x85": "U+0085 (NEXT LINE)",
                    "\u2028": "U+2028 (LINE SEPARATOR)", "\u2029": "U+2029 (PARAGRAPH SEPARATOR)"}
 

@@ -19,15 +19,14 @@ Linear: one scan of the lines, one pass over each paragraph's characters.
 
 from __future__ import annotations
 
-import re
-
 from relnotes.errors import Problem
 from relnotes.markdown.blocks import CODE, classify
 from relnotes.markdown.limits import prefix_end
 from relnotes.markdown.structure import is_release_label, normalise_label
+from relnotes.patterns import lazy
 
-_RUN = re.compile(r"`+")
-_LABEL_DEF = re.compile(r"\[([^\]\n]{1,999})\]:")
+_RUN = lazy(r"`+")
+_LABEL_DEF = lazy(r"\[([^\]\n]{1,999})\]:")
 _MAX_LABEL = 999
 
 

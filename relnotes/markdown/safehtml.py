@@ -19,20 +19,20 @@ so what ``check`` accepts is exactly what renders as a live link.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import unquote
 
 from relnotes.markdown.blocks import CODE, classify
 from relnotes.markdown.limits import MAX_INLINE_MARKUP, escape_dense_markup, parse_bounded, shorten_blank_runs
+from relnotes.patterns import lazy
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # What browsers ignore inside a URL before they look for its scheme: ASCII tab, LF and
 # CR anywhere, and leading C0 controls and spaces.  Removing every C0 control, space,
 # DEL and the invisible format characters anywhere is stricter, never looser.
-_IGNORABLE = re.compile("[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_IGNORABLE = lazy("[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 # A scheme is what stands before the first ':' when no '/', '?' or '#' comes first.
-_SCHEME = re.compile(r"([^/?#]*?):")
+_SCHEME = lazy(r"([^/?#]*?):")
 _MAX_DECODE_ROUNDS = 4
 
 

@@ -11,8 +11,7 @@ Line-ending helpers live here too: every scan of a notes file strips them the sa
 
 from __future__ import annotations
 
-import re
-
+from relnotes.patterns import lazy
 from relnotes.version import Version
 
 SEPARATOR = "-" * 80
@@ -21,10 +20,10 @@ SEPARATOR = "-" * 80
 ARCHIVE_MARKER = "<!-- ARCHIVE_START -->"
 
 
-SEPARATOR_RE = re.compile(r"^-{3,}[ \t]*$")
+SEPARATOR_RE = lazy(r"^-{3,}[ \t]*$")
 
 
-STATUS_RE = re.compile(
+STATUS_RE = lazy(
     r"^(?:(?P<unreleased>Unreleased)|Released[ \t]+(?P<date>\S+?))(?P<dot>\.?)[ \t]*$"
 )
 
