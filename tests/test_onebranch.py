@@ -293,3 +293,52 @@ def test_readme_walkthrough_runs_as_written(git_env, tmp_path):
         want = re.sub(r"committed [0-9a-f]{12}", "committed <sha>", want).replace("2026-12-08", today)
         assert got == want, cmd
     assert git(root, "tag", "--list").split() == ["v1.3.0", "v1.4.0", "v1.4.1", "v2.0.0"]
+
+
+# -- the readers are parsers of untrusted files: hypothesis -------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from relnotes.errors import RelnotesError  # noqa: E402
+from relnotes.flows import identity, versionfiles  # noqa: E402
+from relnotes.version import Version  # noqa: E402
+
+_numbers = st.integers(min_value=0, max_value=10**6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(v=st.tuples(_numbers, _numbers, _numbers), quote=st.sampled_from(['"', "'"]),
+       before=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_dunder_version_is_found_and_its_pattern_writes_it_back(tmp_path_factory, v, quote, before):
+    root = tmp_path_factory.mktemp("pkg")
+    version = Version(*v)
+    text = before.replace("__version__", "_v_") + f"\n__version__ = {quote}{version}{quote}\n"
+    (root / "pkg").mkdir()
+    (root / "pkg" / "__init__.py").write_text(text, encoding="utf-8")
+    found = identity.read(root)
+    assert found.version == version and found.version_file is not None
+    path, pattern = found.version_file
+    m = versionfiles.pattern_regex(pattern).search((root / path).read_text(encoding="utf-8"))
+    assert m is not None and Version.parse(m["version"]) == version
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(["pyproject.toml", "package.json", "Cargo.toml"]),
+       data=st.binary(max_size=300))
+def test_any_project_file_gives_an_identity_or_a_located_error(tmp_path_factory, name, data):
+    root = tmp_path_factory.mktemp("proj")
+    (root / name).write_bytes(data)
+    try:
+        found = identity.read(root)
+    except RelnotesError as e:
+        assert e.exit_code == 2 and f"{name}:" in str(e)  # the file (and line, when it parses that far)
+    else:
+        assert found.version is None or isinstance(found.version, Version)
+
+
+def test_bad_package_json_is_a_located_error(project):
+    (project.root / "relnotes.yaml").unlink()
+    project.write("package.json", '{\n  "name": "widget",\n  "version": 2.1.0\n}\n')
+    r = project.run("init", "--no-ask")
+    assert r.exit_code == 2 and r.stderr.startswith("error: package.json:3: not valid JSON")
