@@ -135,14 +135,14 @@ def test_keepachangelog_version_is_recorded(project):
 # -- 1. one command per release -----------------------------------------------------------------
 
 
-def test_three_releases_three_commands(lib):
+def test_three_releases_three_commands(lib, md_snapshot):
     _init(lib)
     made = []
-    for section, extra, text in (("Added", (), "A `sqrt` function."), ("Fixed", (), "A fix."),
-                                 ("Removed", ("--breaking",), "The `calc` alias is gone.")):
+    for day, (section, extra, text) in enumerate((("Added", (), "A `sqrt` function."), ("Fixed", (), "A fix."),
+                                                  ("Removed", ("--breaking",), "The `calc` alias is gone.")), 1):
         ok(lib, "new", "-s", section, *extra, "-m", text)
         lib.commit(text)
-        out = ok(lib, "release", "--tag")  # the one command
+        out = ok(lib, "release", "--tag", "--date", f"2026-12-0{day}")  # the one command
         made.append(re.search(r"tagged v(\S+)", out)[1])
     assert made == ["1.4.0", "1.4.1", "2.0.0"]
     assert lib.git("tag", "--list").split() == ["v1.3.0", "v1.4.0", "v1.4.1", "v2.0.0"]
@@ -153,6 +153,22 @@ def test_three_releases_three_commands(lib):
     assert "### Changed" not in notes and "Unreleased." not in notes
     assert lib.git("log", "-1", "--format=%s") == "Release tinycalc 2.0.0"
     assert "The `calc` alias is gone." in lib.git("tag", "-l", "--format=%(contents)", "v2.0.0")
+    assert notes == md_snapshot
+
+
+def test_init_asks_with_what_the_files_say_as_defaults(lib):
+    r = lib.run("init", "--ask", input="\n" * 6)
+    assert r.exit_code == 0, r.output
+    for asked in ("Project name [tinycalc]:", "Current version (the next release counts from it) [1.3.0]:",
+                  "Branching [1-2] [one-branch]:"):
+        assert asked in r.output, asked
+    assert 'base_version: "1.3.0"' in lib.read("relnotes.yaml")
+
+
+def test_init_release_branches_with_a_found_version_opens_the_next_minor(lib):
+    _init(lib, "--branching", "release-branches")
+    assert lib.read("RELEASES.md").startswith("## 1.4.0\n\nUnreleased.\n")
+    assert "respective" in lib.read("RELEASES.md") and "branching: release-branches" in lib.read("relnotes.yaml")
 
 
 def test_release_version_flag_and_tag_refused_before_any_write(lib):

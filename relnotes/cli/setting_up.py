@@ -149,7 +149,7 @@ def _choose(root: Path, g: Given, *, ask: bool, today: date, ident: Identity):
             base = version
         elif ident.version is not None and ident.version < Version.parse(version):
             base, vfile = str(ident.version), ident.version_file
-    elif ident.version is not None and branching == "one-branch":
+    elif ident.version is not None and preset != "wasmtime":  # Wasmtime's files name the major main makes
         # the project's files name its current (released) version: the notes start at '## Unreleased'
         version = (_ask("Current version (the next release counts from it)", str(ident.version), _version)
                    if ask else str(ident.version))
@@ -165,9 +165,10 @@ def _choose(root: Path, g: Given, *, ask: bool, today: date, ident: Identity):
             err(f"  {i}) {name}: {BRANCHING_HELP[name]}")
         branching = _ask(f"Branching [1-{len(words)}]", branching, lambda a: _pick(words, a))
     if branching == "release-branches" and base and g.version is None:
-        # main's notes name the version it is making: the next minor after the project's current one
+        # main's notes name the version it is making: the next minor after the project's current one;
+        # its version file says the current one, which cut (expecting main's version) would refuse
         cur = Version.parse(base)
-        version = str(Version(cur.major, cur.minor + 1, 0))
+        version, vfile = str(Version(cur.major, cur.minor + 1, 0)), None
     return scaffold.Choices(project, repository, version, preset, calendar, branching, base, vfile)
 
 
