@@ -59,15 +59,31 @@ def _digest(text: str | None) -> str | None:
 
 
 def _file_digest(p: Path) -> str | None:
+    """The file's SHA-256, or None when it is gone.
+
+    Read with ``os.read`` into one ``sha256``: ``hashlib.file_digest`` zeroes a 256 KiB
+    buffer per call, which for 10,000 removed fragments was 2.6 G instructions of
+    ``memset`` — a third of ``build``'s."""
     import hashlib  # see _digest
 
     try:
-        with open(p, "rb", buffering=0) as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return None
     except OSError as e:
         raise FileSystemError.from_os(str(p), "read", e) from None
+    try:
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, _DIGEST_CHUNK):
+            digest.update(chunk)
+    except OSError as e:
+        raise FileSystemError.from_os(str(p), "read", e) from None
+    finally:
+        os.close(fd)
+    return digest.hexdigest()
+
+
+_DIGEST_CHUNK = 64 * 1024
 
 
 def _write_journal(path: Path, plan: dict) -> None:

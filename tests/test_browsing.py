@@ -147,8 +147,9 @@ def test_upgrade_36_to_48_reads_changed_behaviour_first(git_env, wasmtime, md_sn
     assert res.exit_code == 0, res.output
     text = res.output
     heads = [ln for ln in text.splitlines() if ln.startswith("## ")]
+    # nothing in these notes is marked breaking: Changed entries are listed as Changed
     assert [h.rsplit(" (", 1)[0] for h in heads] == [
-        "## Breaking and changed behaviour", "## Security fixes", "## Fixes", "## Additions"]
+        "## Security fixes", "## Changed", "## Fixes", "## Additions"]
     assert "12 releases on the way: 37.0.0, 38.0.0," in text and "47.0.0, 48.0.0." in text
     assert "### 37.0.0 — Changed (released 2025-09-20)" in text
     assert "[#11380](https://github.com/bytecodealliance/wasmtime/pull/11380)" in text
@@ -157,12 +158,13 @@ def test_upgrade_36_to_48_reads_changed_behaviour_first(git_env, wasmtime, md_sn
 
 def test_upgrade_json_names_each_entrys_release_and_links(git_env, wasmtime):
     data = json.loads(wasmtime.run("upgrade", "36.0.0", "48.0.0", "--format", "json").output)
-    assert [g["id"] for g in data["groups"]] == ["breaking", "security", "fixed", "added", "other"]
+    assert [g["id"] for g in data["groups"]] == ["breaking", "lost", "security", "changed", "fixed", "added", "other"]
+    assert data["groups"][0]["entries"] == [] and data["groups"][1]["entries"] == []
     assert [s["version"] for s in data["path"]] == [f"{v}.0.0" for v in range(37, 49)]
     assert "36.0.14" in data["skipped"] and "48.0.0" not in data["skipped"]
-    first = data["groups"][0]["entries"][0]
+    first = data["groups"][3]["entries"][0]
     assert first["release"] == "37.0.0" and first["category"] == "Changed" and first["prs"] == [11380]
-    security = data["groups"][1]["entries"]
+    security = data["groups"][2]["entries"]
     advisories = [a for e in security for a in e["advisories"]]
     assert advisories and len(advisories) == len(set(advisories))  # each advisory once
     assert all(e["advisories"] or "security" in e["category"].lower() for e in security)

@@ -43,7 +43,8 @@ def test_attrs_migration_carries_over_what_has_a_home(attrs, md_snapshot):
     cfg = yaml_config(attrs)
     assert cfg.project == "attrs"  # towncrier's name, not the directory (attrs-checkout)
     assert cfg.repository == "https://github.com/python-attrs/attrs"
-    assert cfg.notes_file == "CHANGELOG.md"
+    assert cfg.notes_file == "RELEASES.md"  # CHANGELOG.md keeps its linked headings (relnotes cannot read them yet)
+    assert (attrs.root / "RELEASES.md").is_file() and attrs.run("check").exit_code == 0
     assert cfg.sections == ("Backwards-incompatible Changes", "Deprecations", "Changes")  # towncrier's order
     assert "wrote 5 fragment(s) from 5 towncrier fragment(s)" in r.stdout  # the template is not a fragment
     assert md_snapshot == r.stdout
@@ -216,7 +217,7 @@ def test_mypkg_project_version_sections_and_links(mypkg):
     r = mypkg.run("import", "towncrier", "--numbers", "prs")
     assert r.exit_code == 0, r.output
     cfg = yaml_config(mypkg)
-    assert cfg.project == "mypkg" and cfg.notes_file == "CHANGELOG.md"
+    assert cfg.project == "mypkg" and cfg.notes_file == "RELEASES.md"  # CHANGELOG.md's headings are foreign
     assert cfg.sections == ("Breaking Changes", "Features", "Bug Fixes", "Misc")
     assert cfg.repository == "https://github.com/acme/mypkg"
     assert cfg.link("pr", number=12) == "https://github.com/acme/mypkg/pull/12"
@@ -227,7 +228,10 @@ def test_mypkg_project_version_sections_and_links(mypkg):
     assert str(versionfiles.current(cfg)) == "1.2.0"
     for key in ("title_format", "orphan_prefix", "wrap"):
         assert f"  {key} = " in r.stdout
-    assert "showcontent = false (misc: Misc): not carried over" in r.stdout
+    assert "showcontent = false (misc: Misc): its entries list their references only" in r.stdout
+    assert "+orphan.misc: an empty orphan fragment" in r.stderr
+    assert "bump: major: Breaking Changes; minor: Features; patch: the others" in r.stdout
+    assert [cfg.bump.level(s) for s in cfg.sections] == ["major", "minor", "patch", "patch"]
     draft = mypkg.run("build", "--draft").stdout
     assert draft.index("### Breaking Changes") < draft.index("### Features") < draft.index("### Bug Fixes")
 
@@ -271,3 +275,58 @@ def test_subprocess_migration_to_pyproject(mypkg):
                        cwd=mypkg.root / "src", capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "section: Bug Fixes" in (mypkg.root / "src" / r.stdout.strip()).read_text()
+
+
+PIP = Path(__file__).resolve().parent / "data" / "towncrier" / "pip"
+
+
+@pytest.fixture
+def pip_project(git_env, tmp_path) -> Project:
+    """pip's towncrier project (vendored, see tests/data/towncrier/README.md), origin on GitHub."""
+    p = _repo(tmp_path, "pip")
+    shutil.copytree(PIP, p.root, dirs_exist_ok=True)
+    (p.root / "towncrier-draft.txt").unlink()
+    p.git("remote", "add", "origin", "https://github.com/pypa/pip.git")
+    return p
+
+
+def test_one_command_migrates_then_check_build_and_release_work(pip_project):
+    p = pip_project
+    r = p.run("import", "towncrier")
+    assert r.exit_code == 0, r.output
+    assert "wrote RELEASES.md (an unreleased 26.3.0 section for the imported entries)" in r.stdout
+    assert "carried: 1 reference-only entry(ies) (showcontent = false), 5 name(s) that are no issue number" in r.stdout
+    assert "note: NEWS.rst keeps the releases made with towncrier" in r.stdout
+    assert r.stdout.rstrip().splitlines()[-1].startswith("next: 'relnotes check', then 'relnotes build --draft'")
+    assert p.run("check").exit_code == 0
+    draft = p.run("build", "--draft").stdout
+    assert draft.startswith("## 26.3.0")
+    assert "* [#14160](https://github.com/pypa/pip/issues/14160), [#14177](https://github.com/pypa/pip/issues/14177)" \
+        in draft  # showcontent = false: the references only
+    assert "* Upgrade certifi to 2026.7.22 (#certifi)" in draft  # a name that is no number, as issue_format shows it
+    p.git("add", "-A")
+    p.git("commit", "-qm", "relnotes")
+    rel = p.run("release", "--date", "2026-12-08")
+    assert rel.exit_code == 0, rel.output
+    assert (p.root / "RELEASES.md").read_text().startswith("## 26.3.0\n\nReleased 2026-12-08.\n")
+    assert not [f for f in (p.root / "changes.d").iterdir() if f.name.startswith("towncrier-")]
+
+
+def test_bump_levels_follow_the_types_and_bump_changes_one_in_a_subprocess(pip_project):
+    r = subprocess.run([sys.executable, "-m", "relnotes", "import", "towncrier", "--bump", "vendor=major",
+                        "--bump", "feature=patch"], cwd=pip_project.root, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    cfg = yaml_config(pip_project)
+    levels = {s: cfg.bump.level(s) for s in cfg.sections}
+    assert levels["Deprecations and Removals"] == levels["Vendored Libraries"] == "major"
+    assert levels["Features"] == levels["Bug Fixes"] == "patch"
+    assert "wrote RELEASES.md (an unreleased 27.0.0 section" in r.stdout
+
+
+@pytest.mark.parametrize(("option", "message"), [("nosuch=major", "'nosuch' is not a towncrier type here"),
+                                                 ("doc=huge", "the level must be major, minor or patch"),
+                                                 ("doc", "is not TYPE=LEVEL")])
+def test_a_wrong_bump_is_a_usage_error_and_writes_nothing(pip_project, option, message):
+    r = pip_project.run("import", "towncrier", "--bump", option)
+    assert r.exit_code == 2 and message in r.output
+    assert not (pip_project.root / "relnotes.yaml").exists() and not (pip_project.root / "changes.d").exists()

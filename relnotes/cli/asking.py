@@ -67,33 +67,35 @@ def backports(
 
 @command()
 def when(
-    target: Annotated[str, typer.Argument(help="A commit, branch, tag, or #PR.")],
+    target: Annotated[str, typer.Argument(help="A commit, branch, tag, #PR, or advisory (GHSA-…, CVE-…, RUSTSEC-…).")],
     fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="Output format.")] = "text",
 ) -> None:
     """The earliest release that shipped a commit or PR (or a backport of it), and the others carrying it."""
     res = shipping.when(load_config(), target)
+    name = res.advisory or res.commit[:12]  # an advisory: every line names its fix commit
     if fmt == "json":
         out(json_text(res.as_dict()))
     elif res.status == "unknown":
-        out(f"{res.commit[:12]} is not on {load_config().main_branch} or any release branch yet")
+        out(f"{name} is not on {load_config().main_branch} or any release branch yet")
     elif res.status == "released":
         via = res.releases[0].commit if res.releases else res.commit
         how = f", as backport {via[:12]}" if via != res.commit else ""
-        out(f"{res.commit[:12]} shipped in {res.version} ({res.branch or 'tag'}{how}), released {res.date}")
+        how = f", fixed by {via[:12]}" if res.advisory and via else how
+        out(f"{name} shipped in {res.version} ({res.branch or 'tag'}{how}), released {res.date}")
     elif res.candidate:
         when_ = f" on {res.date}" if res.date else ""
-        out(f"{res.commit[:12]} is in {res.candidate}, to be released as {res.version} from {res.branch}{when_}")
+        out(f"{name} is in {res.candidate}, to be released as {res.version} from {res.branch}{when_}")
     elif res.branch is None and res.date is None:  # on main; no calendar dates the next release
         cfg = load_config()
         named = f" ({res.version} in {cfg.notes_file})" if res.version else ""
-        out(f"{res.commit[:12]} will ship in the next release{named}")
+        out(f"{name} will ship in the next release{named}")
     else:
         when_ = f", expected {res.date}" if res.date else ""
-        out(f"{res.commit[:12]} will ship in {res.version}{' from ' + res.branch if res.branch else ' (next cut)'}{when_}")
+        out(f"{name} will ship in {res.version}{' from ' + res.branch if res.branch else ' (next cut)'}{when_}")
     others = res.releases[1:]
     if fmt != "json" and others:
         shown = [f"{r.version}{'' if r.status == 'released' else ' (upcoming)'}"
-                 + (f" as backport {r.commit[:12]}" if r.commit != res.commit else "") for r in others[:8]]
+                 + (f" as backport {r.commit[:12]}" if r.commit != res.commit and not res.advisory else "") for r in others[:8]]
         more = f" and {len(others) - 8} later line(s)" if len(others) > 8 else ""
         out(f"  also in: {', '.join(shown)}{more}")
 
@@ -102,9 +104,12 @@ def when(
 def next_release(
     fmt: Annotated[Literal["text", "json", "version"],
                    typer.Option("--format", help="Output format; 'version' prints the version alone.")] = "text",
+    on: Annotated[Optional[str], typer.Option(
+        "--on", help="The day a calendar version is for (versioning: calver; default: today).")] = None,
 ) -> None:
-    """The next version and why: which changes force the bump (semver), or the next major."""
-    nv = bump.plan(load_config())
+    """The next version and why: which changes force the bump (semver, pep440), today's calendar
+    version (calver), or the next major."""
+    nv = bump.plan(load_config(), today=policy.parse_day(on, "--on"))
     if fmt == "json":
         out(json_text(nv.as_dict()))
     elif fmt == "version":

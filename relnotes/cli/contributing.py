@@ -97,7 +97,7 @@ def init(
 
 @command(mutating=True)
 def new(
-    section: Annotated[Optional[str], typer.Option("--section", "-s", help="Section, e.g. Added, Changed, Fixed.")] = None,
+    section: Annotated[Optional[str], typer.Option("--section", "-s", help="Section, e.g. Added, Changed, Fixed (with --advisory: Fixed, or Security in Keep a Changelog).")] = None,
     pr: Annotated[Optional[list[int]], typer.Option("--pr", help="PR number (repeatable).")] = None,
     issue: Annotated[Optional[list[int]], typer.Option("--issue", help="Issue number (repeatable).")] = None,
     advisory: Annotated[Optional[list[str]], typer.Option("--advisory", help="GHSA id (repeatable).")] = None,
@@ -125,6 +125,10 @@ def new(
         path = composing.compose(cfg, section=section, prs=tuple(pr or ()), message=message, edit=edit, **keys)
         out(os.path.relpath(path))
         return
+    if section is None and advisory:  # Wasmtime's way: "### Fixed" with the advisory link;
+        # Keep a Changelog's: its "Security" type
+        wanted = "Security" if cfg.notes_format == "keepachangelog" else "Fixed"
+        section = wanted if wanted in cfg.sections else None
     if section is None:
         raise UsageError("missing --section", hint=f"one of: {', '.join(cfg.sections)}")
     if message is None and not edit:

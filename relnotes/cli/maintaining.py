@@ -44,6 +44,8 @@ def cut(
         out(f"main's notes now start {res.next_version}")
     if res.removed:
         out(f"removed {len(res.removed)} fragment(s) from main; they stay pending on {res.branch}")
+    if res.hooked:
+        out(f"hooks.bump changed {', '.join(res.hooked[:10])}{' …' if len(res.hooked) > 10 else ''}")
     if res.commit:
         out(f"committed {res.commit[:12]}")
 

@@ -55,6 +55,8 @@ def import_towncrier(
         "--to", help="Write the configuration to relnotes.yaml or as [tool.relnotes] in pyproject.toml.")] = "yaml",
     repository: Annotated[Optional[str], typer.Option(
         "--repository", metavar="URL", help="The repository's web address for links (default: from the git remote).")] = None,
+    bump: Annotated[Optional[list[str]], typer.Option(
+        "--bump", help="TYPE=LEVEL (repeatable): the bump level of a type's entries, e.g. doc=minor.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing relnotes configuration.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
 ) -> None:
@@ -71,6 +73,12 @@ def import_towncrier(
         if not sep or not key.strip() or not value.strip():
             raise UsageError(f"--map {item!r} is not TYPE=SECTION", hint="for example --map doc=Changed")
         chosen[key.strip()] = value.strip()
+    bumps: dict[str, str] = {}
+    for item in bump or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"--bump {item!r} is not TYPE=LEVEL", hint="for example --bump doc=minor")
+        bumps[key.strip()] = value.strip()
     address = None
     if repository is not None:
         problem = scaffold.repository_problem(repository) or (None if repository else "must not be empty")
@@ -82,24 +90,21 @@ def import_towncrier(
     fsio.inside(cfg.root, src)
     tc = towncrier.read_config(src, cfg.root)
     mig = migration.propose(cfg.root, src, tc, fragments_dir=cfg.fragments_dir, mapping=chosen, numbers=numbers,
-                            repository=address, remote=None if address else scaffold.repository_from_remote(cfg.root))
+                            repository=address, remote=None if address else scaffold.repository_from_remote(cfg.root),
+                            bumps=bumps)
     source = f"{Path(tc.source).name} [tool.towncrier]"
     target = cfg.root / (config.CONFIG_NAME if to == "yaml" else config.PYPROJECT_NAME)
     replace = cfg.path is None or force
     if replace and to == "pyproject" and (cfg.root / config.CONFIG_NAME).exists():
         raise UsageError(f"{config.CONFIG_NAME} exists and would still be read instead of [tool.relnotes]; "
                          "nothing was written", hint="use --to yaml, or remove relnotes.yaml first")
-    if to == "yaml":
-        text = proposal = migration.yaml_text(mig, source)
-    elif replace:
-        existing = fsio.read_text(cfg.root, target, what="pyproject.toml") if target.exists() else None
-        text = migration.pyproject_text(existing, mig, source, replace=force)
-        proposal = _table_only(text)
-    else:
-        text = proposal = migration.table_text(mig, source)
+    text, proposal = _render(mig, source, to, force if replace else None, cfg, target)
     if replace:
         new_cfg = config.from_text(text, target, cfg.root, use_cache=False)
         plan = towncrier.plan(new_cfg, src, mig.type_sections, numbers, tc=tc)
+        if plan.authors:  # the text already credits them (-- by :user:`x`): no second credit line
+            mig = migration.with_credit_in_text(mig)
+            text, proposal = _render(mig, source, to, force, cfg, target)
     else:
         new_cfg = cfg
         # into the configuration kept: a type goes where --map says, else to the section
@@ -120,16 +125,48 @@ def import_towncrier(
         if plan.problems:
             raise typer.Exit(1)
         return
-    written = towncrier.write(new_cfg, plan)
-    out(f"wrote {len(written)} fragment(s) from {plan.sources} towncrier fragment(s) to {new_cfg.fragments_dir}/")
+    files: dict[str, str] = {}
+    if replace:
+        files[target.name] = text
+    version = None
+    if not new_cfg.notes_path.exists():
+        version = towncrier.upcoming(mig.version, plan.sections, mig.values.get("bump", {}))
+        files[new_cfg.notes_file] = scaffold.initial_notes(new_cfg, version)
+    written = towncrier.write(new_cfg, plan, files)  # every file, or none
+    out(f"wrote {len(written)} fragment(s) from {plan.sources} towncrier fragment(s) to {new_cfg.fragments_dir}/"
+        f" in towncrier's order (order: in each)")
+    if plan.listed or plan.named or plan.authors:
+        out(f"  carried: {plan.listed} reference-only entry(ies) (showcontent = false), {plan.named} name(s) that are "
+            f"no issue number (after the text), {plan.authors} handle(s) from :user: roles (into authors:)")
     _summary(mig, source)
     if replace:
-        fsio.write_text(cfg.root, target, text)
         out(f"wrote {target.name}" + (" ([tool.relnotes])" if to == "pyproject" else ""))
         if to == "yaml" and cfg.path is not None and cfg.path.name == config.PYPROJECT_NAME:
             err("note: pyproject.toml's [tool.relnotes] is now ignored (relnotes.yaml wins); remove it")
     else:
         out(f"proposed {target.name} ({cfg.path.name} was kept; --force replaces it):\n" + proposal.rstrip("\n"))
+    if version is not None:
+        out(f"wrote {new_cfg.notes_file} (an unreleased {version} section for the imported entries)")
+    filename = tc.table.get("filename", "NEWS.rst")
+    if version is not None and new_cfg.notes_file != filename:
+        out(f"note: {filename} keeps the releases made with towncrier; relnotes cannot yet write it "
+            f"(reStructuredText, or headings relnotes does not read), so new releases go to {new_cfg.notes_file}")
+    out("next: 'relnotes check', then 'relnotes build --draft' to preview the release; "
+        "'relnotes new' adds a fragment, 'relnotes release' makes the release")
+
+
+def _render(mig, source: str, to: str, force: bool | None, cfg, target: Path) -> tuple[str, str]:
+    """(the configuration file's new text, what a dry run shows); ``force`` None keeps the
+    existing configuration (the proposal is only shown)."""
+    if to == "yaml":
+        text = migration.yaml_text(mig, source)
+        return text, text
+    if force is None:
+        text = migration.table_text(mig, source)
+        return text, text
+    existing = fsio.read_text(cfg.root, target, what="pyproject.toml") if target.exists() else None
+    text = migration.pyproject_text(existing, mig, source, replace=force)
+    return text, _table_only(text)
 
 
 def _summary(mig, source: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 # key: (type, default, description).  A dict value instead of a tuple is a nested table.
 # Types: "str", "repository", "int", "optint", "day", "bool", "date", "path", "link", "branch", "tag", "version",
-# "strlist", "sections", "headings", "line", "vfiles", "inline", "heading", and the one-word kinds of ENUMS ("order", "weekend", "cadence", "versioning", …).  Each kind's rule is written once as a
+# "strlist", "sections", "headings", "line", "vfiles", "argvs", "inline", "heading", and the one-word kinds of ENUMS ("order", "weekend", "cadence", "versioning", …).  Each kind's rule is written once as a
 # pattern or bound that both coerce and json_schema read (tests/test_schema_agreement.py).
 SCHEMA: dict[str, Any] = {
     "preset": ("preset", "plain",
@@ -98,7 +98,9 @@ SCHEMA: dict[str, Any] = {
                    "Added to release and candidate commits; 'relnotes tag' tags a HEAD that carries it."),
     },
     "tag": ("tag", "v{version}", "Tag name pattern for 'relnotes tag', with {version}; what it makes must be a "
-                                 "valid git tag name (check-ref-format) that does not start with 'refs/'."),
+                                 "valid git tag name (check-ref-format) that does not start with 'refs/'. "
+                                 "When not set, 'next' reads the repository's newest tags to tell "
+                                 "v{version} from {version}."),
     "fields": ("fields", {}, "Custom fragment fields: {name: {type: string|integer|strings|boolean|enum, "
                              "required: false, description: ..., values: [...] (enum), default: ...}}."),
     "credit": {
@@ -110,6 +112,14 @@ SCHEMA: dict[str, Any] = {
     },
     "version_files": ("vfiles", [], "Files whose version string cut and patch rewrite: "
                                     "[{path: Cargo.toml, pattern: 'version = \"{version}-dev\"'}]."),
+    "hooks": {
+        "bump": ("argvs", [], "Commands cut, rc, release and patch run (never check, build or show) after "
+                              "writing the version files, each an argument list run without a shell in the "
+                              "repository root with RELNOTES_OLD_VERSION and RELNOTES_NEW_VERSION set; the "
+                              "files they change join the release commit: [[cargo, update, --workspace, "
+                              "--offline]]."),
+        "timeout": ("int", 600, "Seconds each 'hooks.bump' command may run before it is stopped (a failure)."),
+    },
     "branching": ("branching", "one-branch",
                   "How the project releases: 'one-branch' (every release from the main branch: 'relnotes release' "
                   "turns the pending fragments into the next version's section, stamped, committed and tagged) "
@@ -120,8 +130,15 @@ SCHEMA: dict[str, Any] = {
                      "while the notes have no released section and git no release tag. Empty: none."),
     "versioning": ("versioning", "semver",
                    "How the next version is chosen: 'semver' (from the changes: the bump rules and "
-                   "'breaking: true'; relnotes next, cut and release use it) or 'major-per-release' "
-                   "(every release is a new major, Wasmtime's scheme)."),
+                   "'breaking: true'; relnotes next, cut and release use it), 'pep440' (Python's versions: "
+                   "1.2.0rc1, 2.0.dev3, 1.0.post1, 0.27.0+dev, bumped as semver is, written in canonical form), "
+                   "'calver' (calendar versions in the 'calver' format: the next one is today's) or "
+                   "'major-per-release' (every release is a new major, Wasmtime's scheme)."),
+    "calver": ("calver", "YY.N",
+               "The calendar version format under 'versioning: calver': YY.N (pip: 26.0, 26.1, ... a new year "
+               "starts at .0), YYYY.N, YY.N.MICRO, YY.MM, YY.0M, YY.MM.MICRO, YY.0M.MICRO, YYYY.MM.MICRO, "
+               "YYYY.MM.DD or YYYY.0M.0D (0M, 0D: zero-padded). A fix-only release, or a second one in the "
+               "same period, adds or raises a last bug-fix number (26.3.1)."),
     "bump": {
         "major": ("strlist", ["Removed"], "Sections whose entries make a semver major release."),
         "minor": ("strlist", ["Added", "Changed", "Deprecated"],
@@ -170,7 +187,9 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "cadence": ("none", "monthly"),
     "credit_style": ("link", "mention", "none"),
     "notes_format": ("releases", "keepachangelog"),
-    "versioning": ("semver", "major-per-release"),
+    "versioning": ("semver", "pep440", "calver", "major-per-release"),
+    "calver": ("YY.N", "YYYY.N", "YY.N.MICRO", "YY.MM", "YY.0M", "YY.MM.MICRO", "YY.0M.MICRO", "YYYY.MM.MICRO",
+               "YYYY.MM.DD", "YYYY.0M.0D"),
     "branching": ("one-branch", "release-branches"),
     "bumplevel": ("major", "minor", "patch"),
     "breakingstyle": ("group", "prefix", "none"),
@@ -182,6 +201,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
 BOUNDS: dict[str, tuple[int, int]] = {
     "schedule.anchor_version": (0, 100_000),
     "support.lts_every": (1, 1000),
+    "hooks.timeout": (1, 86_400),
     "support.lts_months": (1, 1200),
     "support.normal_months": (1, 1200),
     "support.lts_releases": (1, 1000),
@@ -202,6 +222,9 @@ VERSION_PATTERN = (r"^\s*v?(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]
                    r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$")
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\s\S])"  # the very end, as in ECMA-262
 VFILE_PATTERN = r"\{version\}"
+# a version file's pattern holds a placeholder (relnotes.config.vpatterns: the whole language)
+ARGV_LIMITS = (20, 100, 4096)  # hooks.bump: commands, arguments per command, characters per argument
+VFILE_SLOT_PATTERN = r"\{(?:version|pre|(?:major|minor|patch|[0-9]{1,6})(?:[+-](?:major|minor|patch|[0-9]{1,6})){0,7})\}"
 # one line of literal text (doubled braces for a brace) with {authors} exactly once
 CREDIT_PATTERN = (r"^(?:[^{}\r\n]|\{\{|\}\})*\{authors\}(?:[^{}\r\n]|\{\{|\}\})*(?![\s\S])")
 CREDIT_MAX = 200

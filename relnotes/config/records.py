@@ -121,6 +121,11 @@ class CommitMessages(Record):
     marker: str
 
 
+class Hooks(Record):
+    bump: tuple  # commands (each a tuple of arguments) cut, rc, release and patch run
+    timeout: int  # seconds per command
+
+
 class Credit(Record):
     style: str  # link | mention | none
     line: str  # with {authors} once
@@ -177,7 +182,7 @@ class Config(Record):
     tag: str
     fields: tuple  # custom fragment fields (relnotes.config.fields.FieldSpec), in declared order
     credit: Credit
-    versioning: str  # "semver" | "major-per-release"
+    versioning: str  # "semver" | "pep440" | "calver" | "major-per-release"
     branching: str  # "one-branch" | "release-branches"
     base_version: str  # the version init found in the project's files ("" none): next's base without releases
     bump: BumpRules
@@ -185,6 +190,9 @@ class Config(Record):
     name: str = ""  # in a monorepo, the project's name (--project NAME); "" for a single project
     base: str = ""  # in a monorepo, the project's directory from the root ("" for the root)
     remote: str = "origin"  # the remote whose remote-tracking branches are release branches
+    calver: str = "YY.N"  # the calendar version format under versioning: calver
+    tag_explicit: bool = False  # whether the configuration sets ``tag`` (else next detects v{version} or {version})
+    hooks: Hooks = Hooks((), 600)  # commands the bump runs (relnotes.flows.hooks)
 
     @property
     def notes_path(self) -> Path:

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from relnotes.config import vpatterns
 from relnotes.config.fields import coerce_config
 from relnotes.config.keys import (  # noqa: F401 (re-exported for the loader and the tests)
     BOUNDS,
@@ -33,6 +34,8 @@ from relnotes.config.keys import (  # noqa: F401 (re-exported for the loader and
     SCHEMA,
     VERSION_PATTERN,
     VFILE_PATTERN,
+    VFILE_SLOT_PATTERN,
+    ARGV_LIMITS,
 )
 from relnotes.errors import ConfigError, quoted, shown_name
 from relnotes.fsio import relative_path_problem
@@ -338,17 +341,51 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         if not isinstance(value, str) or not re.match(pattern, value):
             raise bad(what)
         return value
+    if kind == "argvs":
+        most, args, chars = ARGV_LIMITS
+        if (not isinstance(value, list) or len(value) > most
+                or not all(isinstance(c, list) and 1 <= len(c) <= args for c in value)
+                or not all(isinstance(a, str) and len(a) <= chars and "\0" not in a for c in value for a in c)):
+            raise bad(f"a list of at most {most} commands, each a non-empty list of at most {args} strings "
+                      f"(no NUL, at most {chars} characters), e.g. [[cargo, update, --workspace]]")
+        return [[str(a) for a in c] for c in value]
     if kind == "vfiles":
         if not isinstance(value, list):
             raise bad("a list of {path, pattern} mappings")
-        files = []
+        files: list[dict] = []
         for item in value:
             if not isinstance(item, dict) or set(item) != {"path", "pattern"}:
                 raise bad("a list of {path, pattern} mappings")
             vpath = coerce("path", item["path"], f"{name}.path", where)
             pattern = item["pattern"]
-            if not isinstance(pattern, str) or not re.search(VFILE_PATTERN, pattern):
-                raise ConfigError(f"{where}: '{name}.pattern' must contain '{{version}}'")
+            wrong = vpatterns.problem(pattern) if isinstance(pattern, str) else "be a string"
+            if wrong:
+                raise ConfigError(f"{_item_where(value, len(files), where)}: '{name}.pattern' must {wrong}")
             files.append({"path": vpath, "pattern": pattern})
+        _refuse_overlaps(value, files, name, where)
         return files
     raise AssertionError(kind)  # pragma: no cover
+
+
+def _item_where(items: Any, i: int, where: str) -> str:
+    """``file:line`` of item ``i`` of a YAML list (ruamel keeps its line), else ``where``."""
+    lc = getattr(items, "lc", None)
+    try:
+        return f"{where.rsplit(':', 2)[0]}:{lc.item(i)[0] + 1}" if lc is not None else where
+    except (KeyError, IndexError, AttributeError):  # pragma: no cover - ruamel always records it
+        return where
+
+
+def _refuse_overlaps(items: Any, files: list[dict], name: str, where: str) -> None:
+    """Two patterns of one file that can claim the same text, or no {version} anywhere: refused."""
+    for j, b in enumerate(files):
+        for i, a in enumerate(files[:j]):
+            if a["path"] == b["path"] and vpatterns.overlap(a["pattern"], b["pattern"]):
+                raise ConfigError(
+                    f"{_item_where(items, j, where)}: '{name}' patterns {quoted(a['pattern'])} and "
+                    f"{quoted(b['pattern'])} for {a['path']} overlap (entry {i + 1} at "
+                    f"{_item_where(items, i, where).rsplit(':', 1)[-1]}): both would rewrite the same text",
+                    hint="drop one, or make one more specific so that neither holds the other")
+    if files and not any(vpatterns.has_version(f["pattern"]) for f in files):
+        raise ConfigError(f"{where}: '{name}' needs one pattern with {{version}}: it says which version "
+                          f"the files are at", hint="for example {path: Cargo.toml, pattern: 'version = \"{version}\"'}")

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from relnotes.config.fields import config_schema
+from relnotes.config.vpatterns import MAX_PATTERN
 from relnotes.config.rules import (
     BOUNDS,
     BRANCH_PATTERN,
@@ -26,6 +27,8 @@ from relnotes.config.rules import (
     SCHEMA,
     VERSION_PATTERN,
     VFILE_PATTERN,
+    VFILE_SLOT_PATTERN,
+    ARGV_LIMITS,
     link_pattern,
 )
 
@@ -80,9 +83,13 @@ def json_schema() -> dict:
                              "minItems": 1, "uniqueItems": True},
                 "headings": {"type": "array", "items": {"type": "string", "pattern": HEADING_PATTERN}},
                 "line": {"type": "string", "pattern": LINE_PATTERN},
+                "argvs": {"type": "array", "maxItems": ARGV_LIMITS[0], "items": {
+                    "type": "array", "minItems": 1, "maxItems": ARGV_LIMITS[1],
+                    "items": {"type": "string", "maxLength": ARGV_LIMITS[2], "pattern": "^[^\\x00]*(?![\\s\\S])"}}},
                 "vfiles": {"type": "array", "items": {
                     "type": "object", "additionalProperties": False, "required": ["path", "pattern"],
-                    "properties": {"path": path, "pattern": {"type": "string", "pattern": VFILE_PATTERN}}}},
+                    "properties": {"path": path, "pattern": {"type": "string", "pattern": VFILE_SLOT_PATTERN,
+                                                              "maxLength": MAX_PATTERN}}}},
             }
             base = bases[kind]
         base = dict(base, description=desc)
@@ -103,5 +110,7 @@ def json_schema() -> dict:
                              "refuses exact repeats only); a monthly schedule (schedule.cadence, or "
                              "anchor keys set without it) has both anchor_version and anchor_date, "
                              "from the file or its preset; a field's enum default is one of its values; "
-                             "credit.line passes the screen an entry's body does.")
+                             "credit.line passes the screen an entry's body does; version_files has a "
+                             "{version} pattern, no brace pair that looks like a placeholder and is not one, "
+                             "and no two patterns of one file where one holds the other.")
     return schema

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from relnotes.config.load import Config
 from relnotes.config.projects import pattern_makes
 from relnotes.errors import ContentError, StateError, UsageError
-from relnotes.flows import retitle, steps
+from relnotes.flows import hooks, retitle, steps
 from relnotes.flows.archive import archive_label
 from relnotes.flows.steps import (
     apply,
@@ -37,6 +37,7 @@ class CutResult(NamedTuple):
     diff: str
     retitled_from: str | None = None  # semver: main's heading before the changes set the version
     retitle_commit: str | None = None
+    hooked: tuple[str, ...] = ()  # what hooks.bump changed (it joined the commit)
 
 
 def cut(cfg: Config, *, version: str | None = None, dry_run: bool = False, commit: bool = False) -> CutResult:
@@ -142,11 +143,17 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
     if not resume:
         marker.write_text(branch + "\n")
         repo.create_branch(branch, what=what)
+    old = hooks.files_version(cfg, cut_v) if cfg.hooks.bump else ""
     removed = apply(cfg, changes, fragments, repo, command="cut")  # every file, or none
-    sha = steps.commit(cfg, repo, "cut", cfg.commit.cut, str(next_v), sorted(changes)) if commit else None
+    # a failing command leaves the crash record: the rerun restores the files and finishes this cut
+    hooked = hooks.run_bump(cfg, repo, old, hooks.files_version(cfg, next_v), command="cut") \
+        if cfg.hooks.bump else []
+    sha = steps.commit(cfg, repo, "cut", cfg.commit.cut, str(next_v), sorted({*changes, *hooked})) \
+        if commit else None
     marker.unlink(missing_ok=True)  # kept when the commit fails: the rerun resumes this cut
     record.unlink(missing_ok=True)
-    return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff, retitled, retitle_sha)
+    return CutResult(branch, str(cut_v), str(next_v), moved, removed, sha, diff, retitled, retitle_sha,
+                     tuple(hooked))
 
 
 def _finished(cfg: Config, repo, branch: str, existing: list, head: str) -> CutResult | None:

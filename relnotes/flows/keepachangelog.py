@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from relnotes.errors import StateError, UsageError
-from relnotes.flows import onebranch, steps, versionfiles
+from relnotes.flows import hooks, onebranch, steps, versionfiles
 from relnotes.flows.build import BuildResult, build
 from relnotes.flows.steps import ReleaseResult, StampResult, parse_date
 from relnotes.fragments.fragment import pending_fragments
@@ -64,7 +64,11 @@ def choose_version(cfg: Config, doc: KeepAChangelogDocument, fragments: list[Fra
         chosen = Version.parse(version, "--version")
     else:
         cur = versionfiles.current(cfg) if cfg.version_files else None
-        if cur is not None and (newest is None or cur.release > newest.version):
+        # the version files name the next version only when past the newest release (or, before
+        # the first one, past base_version: the version init found there, already released)
+        floor = newest.version if newest is not None else (
+            Version.try_parse(cfg.base_version) if cfg.base_version else None)
+        if cur is not None and (floor is None or cur.release > floor):
             chosen = cur.release  # the project already says which version comes next
         else:
             chosen = bump.plan(cfg, doc, fragments).version
@@ -142,10 +146,12 @@ def _release(cfg: Config, when: str, version: str | None, repo, *, tag: bool = F
     s = stamp(cfg, on=when, version=str(new_v), doc=doc, write=False)
     onebranch.drop_empty_categories(doc, doc.release(str(new_v)))
     gone = b.added + b.already_present
+    old = hooks.files_version(cfg, new_v) if cfg.hooks.bump else ""
     steps.apply(cfg, {cfg.notes_file: (before, doc.text()), **versions}, gone, repo, command="release",
                 repoint=["unreleased"])  # a release moves [unreleased] on to compare from its tag
-    sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version, steps.release_paths(cfg),
-                  marked=True) if repo is not None else None
+    hooked = hooks.run_in(cfg, repo, old, s.version, command="release")
+    sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
+                       sorted({*steps.release_paths(cfg), *hooked}), marked=True) if repo is not None else None
     return ReleaseResult(b, s, sha)
 
 

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, StateError, UsageError
-from relnotes.flows import versionfiles
+from relnotes.flows import hooks, versionfiles
 from relnotes.flows.steps import apply, refuse_keepachangelog, version_file_changes
 from relnotes.notes import blocks, formats
 from relnotes.render.environment import Renderer
@@ -62,6 +62,10 @@ def patch(cfg: Config, *, version: str | None = None, dry_run: bool = False) -> 
     doc.insert_text(top.start, section + "\n")
     changes = {cfg.notes_file: (before, doc.text())}
     changes.update(version_file_changes(cfg, top.version, new_v))
+    hooked: list[str] = []
     if not dry_run:
+        old = hooks.files_version(cfg, top.version) if cfg.hooks.bump else ""
         apply(cfg, changes, command="patch")
-    return PatchResult(str(new_v), str(top.version), sorted(changes)), changes
+        hooked = hooks.run_or_undo(cfg, None, old, hooks.files_version(cfg, new_v) if cfg.hooks.bump else "",
+                                   changes, command="patch")
+    return PatchResult(str(new_v), str(top.version), sorted({*changes, *hooked})), changes

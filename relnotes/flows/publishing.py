@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, GitError, StateError, UsageError
-from relnotes.flows import steps, versionfiles
+from relnotes.flows import hooks, steps, versionfiles
 from relnotes.flows.show import show
 from relnotes.flows.steps import commit_message
 from relnotes.git.arguments import check_revision, check_tag
@@ -22,6 +22,7 @@ from relnotes.notes import formats
 from relnotes.notes.base import NotesDocument
 from relnotes.notes.keepachangelog import KeepAChangelogDocument
 from relnotes.notes.model import Release
+from relnotes.policy import schemes, tags
 from relnotes.version import Version, version_of_branch
 
 # -- rc -----------------------------------------------------------------------------------
@@ -82,8 +83,10 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
                              hint="candidates come before the release")
         changes = versionfiles.rewrite(cfg, nxt, expect=top.version)
         steps.apply(cfg, changes, command="rc")
-        sha = _commit_candidate(cfg, repo, nxt, sorted(changes), record) if commit else None
-    return RcResult(str(nxt), str(cur), sorted(changes), sha)
+        hooked = hooks.run_or_undo(cfg, repo, str(cur), str(nxt), changes, command="rc")
+        paths = sorted({*changes, *hooked})
+        sha = _commit_candidate(cfg, repo, nxt, paths, record) if commit else None
+    return RcResult(str(nxt), str(cur), paths, sha)
 
 
 def _committed_candidate(cfg: Config, repo, record, dirty: list[str]) -> RcResult | None:
@@ -246,7 +249,8 @@ def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResu
         if not v.pre and top.unreleased:
             raise StateError(f"{cfg.notes_file}:{top.start + 1}: {top.version} is not stamped as released",
                              hint="run 'relnotes release' first")
-        name = check_tag(v.format(cfg.tag), "the tag pattern (tag in relnotes.yaml) gives")
+        name = check_tag(v.format(tags.pattern(cfg, repo, schemes.scheme_for(cfg))),
+                         "the tag pattern (tag in relnotes.yaml, or the newest tags' style) gives")
         if repo.tag_exists(name):
             raise StateError(f"tag {name} already exists", hint=f"{v} was already tagged; delete the tag to redo it")
         body = page(cfg, str(v)).body

@@ -10,7 +10,7 @@ A released section keeps no empty category.
 
 from relnotes.config.load import Config
 from relnotes.errors import StateError
-from relnotes.flows import keepachangelog, onebranch, retitle, steps
+from relnotes.flows import hooks, keepachangelog, onebranch, retitle, steps
 from relnotes.flows.build import BuildResult, build
 from relnotes.flows.publishing import page
 from relnotes.flows.stamp import stamp
@@ -79,9 +79,11 @@ def _release(cfg: Config, when: str, repo, wanted: Version | None = None, *, tag
         s = StampResult(str(top.version), top.date or "", False, top.date)
         if repo is not None and released_but_not_committed(cfg, repo, top.version or top.title):
             # the version files too, should an earlier relnotes have stamped without writing them
+            old = hooks.files_version(cfg, top.version) if cfg.hooks.bump else ""
             steps.apply(cfg, steps.final_version_changes(cfg, top.version), command="release")
+            hooked = hooks.run_bump(cfg, repo, old, s.version, command="release")  # [] without hooks
             return ReleaseResult(b, s, steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
-                                               release_paths(cfg), marked=True), True)
+                                               sorted({*release_paths(cfg), *hooked}), marked=True), True)
         if pending_fragments(cfg):  # never exit 0 having left pending fragments unreleased
             raise StateError(f"{cfg.notes_file}:{top.start + 1}: the top release {top.title} is already released "
                              f"and fragments are pending in {cfg.fragments_dir}/",
@@ -103,8 +105,11 @@ def _release(cfg: Config, when: str, repo, wanted: Version | None = None, *, tag
     b = build(cfg, doc=doc, write=False)  # `doc` now holds the built notes: stamp edits it, no re-read
     s = stamp(cfg, on=when, doc=doc, write=False)
     onebranch.drop_empty_categories(doc, doc.release(s.version))
+    old = hooks.files_version(cfg, top.version) if cfg.hooks.bump else ""
     steps.apply(cfg, {cfg.notes_file: (before, doc.text()), **versions}, b.added + b.already_present, repo,
                 command="release")
-    sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version, release_paths(cfg),
-                  marked=True) if repo else None
+    hooked = hooks.run_in(cfg, repo, old, s.version, command="release")
+    sha = steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
+                       sorted({*release_paths(cfg), *hooked}), marked=True) if repo else None
     return ReleaseResult(b, s, sha, retitled_from=retitled, why=why)
+

@@ -7,7 +7,7 @@ failure says how the rerun finishes the job (:func:`commit`).  The records the v
 (:class:`StampResult`, :class:`ReleaseResult`) live here so no verb imports another's.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -39,7 +39,7 @@ def has_git(cfg: Config) -> bool:
     return (cfg.root / ".git").exists()
 
 
-def apply(cfg: Config, changes: dict[str, tuple[str, str]], fragments: Sequence[Fragment] = (), repo=None,
+def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments: Sequence[Fragment] = (), repo=None,
           *, command: str, intended: str | None = None, labels: Iterable[str] = (),
           repoint: Iterable[str] = (), parsed: Iterable[NotesDocument] = ()) -> list[str]:
     """Write every changed file and remove every fragment in one all-or-nothing step
@@ -57,8 +57,8 @@ def apply(cfg: Config, changes: dict[str, tuple[str, str]], fragments: Sequence[
         before, after = changes[cfg.notes_file]
         known = {doc.text(): doc for doc in parsed}  # documents the caller already holds, by their text
 
-        def model(text: str) -> NotesDocument:
-            return known.get(text) or formats.parse_for(cfg, text)
+        def model(text: str | None) -> NotesDocument:  # None: a notes file this command creates
+            return known.get(text or "") or formats.parse_for(cfg, text or "")
 
         proof.prove(model(before), model(after), None if intended is None else model(intended),
                     labels=labels, repoint=repoint)
@@ -69,6 +69,13 @@ def apply(cfg: Config, changes: dict[str, tuple[str, str]], fragments: Sequence[
     if repo is not None:
         repo.remove_from_index([p for p in paths if p in tracked])
     return paths
+
+
+def undo(cfg: Config, changes: dict[str, tuple[str, str]], *, command: str) -> None:
+    """Write back what :func:`apply` wrote from ``changes`` (each file as it was before), in
+    one all-or-nothing step: a command whose later step failed leaves the tree as it was."""
+    transaction.apply(cfg.root, {cfg.root / p: (after, before) for p, (before, after) in changes.items()},
+                      [], command=command)
 
 
 class StampResult(NamedTuple):

@@ -24,6 +24,7 @@ from relnotes.git.repo import Repo
 from relnotes.markdown.references import reference_conflicts
 from relnotes.markdown.visible import hidden_lines, split_lines
 from relnotes.notes import formats
+from relnotes.policy import schemes
 
 # -- globs ---------------------------------------------------------------------------------
 
@@ -161,7 +162,7 @@ def lint(cfg: Config, report: Report) -> None:
         report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-unreadable", e.message))
         return
     doc = formats.parse_for(cfg, text)
-    report.problems.extend(formats.structure_problems(doc))
+    report.problems.extend(schemes.scheme_headings(cfg, doc, formats.structure_problems(doc)))
 
     report.problems.extend(reference_conflicts(res.fragments, text, cfg.notes_file, cfg.notes_format))
 

@@ -294,6 +294,13 @@ class Repo(ObjectReading):
         out = self.run("for-each-ref", "--format=%(refname)", "refs/tags")
         return [line[len("refs/tags/"):] for line in out.splitlines() if line.startswith("refs/tags/")]
 
+    def recent_tag_names(self, count: int = 20) -> list[str]:
+        """The ``count`` newest tags' names, newest first (by the tag's date, or its commit's
+        for a lightweight tag), one for-each-ref call."""
+        out = self.run("for-each-ref", "--sort=-creatordate", f"--count={int(count)}", "--format=%(refname)",
+                       "refs/tags")
+        return [line[len("refs/tags/"):] for line in out.splitlines() if line.startswith("refs/tags/")]
+
     def changed_names(self, base: str) -> str:
         """``diff --name-status -z --find-renames`` from the merge base of ``base``'s commit
         and HEAD (raw ``-z`` output).

@@ -22,11 +22,11 @@ from pathlib import Path
 from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, UsageError, ValidationError
-from relnotes.flows import new
+from relnotes.flows import new, steps
 from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import MAX_FRAGMENT_BYTES, parse_text
-from relnotes.migrate import towncrier_types
-from relnotes.version import whole_number
+from relnotes.migrate import towncrier_order, towncrier_rst, towncrier_types
+from relnotes.version import Version, whole_number
 
 # towncrier's built-in types: (key, display name)
 DEFAULT_TYPES = [("feature", "Features"), ("bugfix", "Bugfixes"), ("doc", "Improved Documentation"),
@@ -54,6 +54,7 @@ class TcFragment:
     counter: int
     content: str
     subsection: str
+    authors: tuple[str, ...] = ()
 
 
 @dataclass
@@ -64,6 +65,9 @@ class TcPlan:
     notes: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
     sources: int = 0
+    listed: int = 0  # entries of a showcontent = false type: their references only
+    named: int = 0  # entries with names that are no issue numbers (shown after the text, as towncrier does)
+    authors: int = 0  # handles taken from :user: roles into authors:
 
 
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -118,21 +122,21 @@ def _parse_config(tc: dict, path: Path, project_dir: Path) -> TowncrierConfig:
     return TowncrierConfig(str(path), project_dir / directory, types, subdirs)
 
 
-def parse_name(name: str, types: dict) -> tuple[str | None, str, int] | None:
-    """``123.feature.1.md`` → ("123", "feature", 1); None when no known type is in it."""
-    base = name
-    for ext in EXTENSIONS:
-        if base.endswith(ext):
-            base = base[: -len(ext)]
-            break
-    parts = base.split(".")
-    counter = 0
-    if len(parts) >= 3 and whole_number(parts[-1], 18) is not None and parts[-2] in types:
-        counter = int(parts[-1])
-        parts = parts[:-1]
-    if len(parts) >= 2 and parts[-1] in types:
-        issue = ".".join(parts[:-1])
-        return (None if issue.startswith("+") else issue), parts[-1], counter
+def parse_name(name: str, types: dict, orphan_prefix: str = "+") -> tuple[str | None, str, int] | None:
+    """``123.feature.1.md`` → ("123", "feature", 1), as towncrier reads a name
+    (``_builder.parse_newfragment_basename``): the last part that is a known type is the
+    type, what comes before it the issue (a number without its leading zeros), the part
+    after it the counter when it is a number; an orphan (``+…``) has no issue.  None when
+    no known type is in it."""
+    parts = name.split(".")
+    for i in reversed(range(1, len(parts))):
+        if parts[i] in types:
+            issue = ".".join(parts[:i]).strip()
+            if issue.isdigit():
+                issue = str(int(issue))
+            counter = int(parts[i + 1]) if len(parts) > i + 1 and parts[i + 1].isdigit() else 0
+            orphan = bool(orphan_prefix) and issue.startswith(orphan_prefix)
+            return (None if orphan or not issue else issue), parts[i], counter
     return None
 
 
@@ -151,14 +155,6 @@ def _not_fragments(tc: TowncrierConfig, project_dir: Path):
     return skip
 
 
-def rst_to_markdown(text: str) -> str:
-    """The inline reStructuredText towncrier fragments use, as Markdown."""
-    text = re.sub(r"`([^`<]+?)\s*<([^>]+)>`__?", r"[\1](\2)", text)
-    text = re.sub(r":[a-z:]+:`~?([^`]+)`", r"`\1`", text)
-    text = re.sub(r"``([^`]+)``", r"`\1`", text)
-    return text
-
-
 def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str = "issues",
          tc: TowncrierConfig | None = None) -> TcPlan:
     root = cfg.root
@@ -169,7 +165,9 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
         raise ConfigError(f"{tc.directory}: the towncrier fragments directory does not exist",
                           hint=f"set 'directory' in {tc.source}")
     found: list[TcFragment] = []
+    links = towncrier_rst.Links(issue=link_pattern(cfg, "issue"), pr=link_pattern(cfg, "pr"))
     skip = _not_fragments(tc, project_dir)
+    orphan = tc.table.get("orphan_prefix", "+") if isinstance(tc.table.get("orphan_prefix", "+"), str) else "+"
     for sub_name, sub_path in tc.subdirs:
         d = tc.directory / sub_path if sub_path else tc.directory
         for entry in fsio.list_dir(root, d, what="towncrier fragments directory"):
@@ -180,7 +178,7 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
                                              "template.md", "template.jinja") or skip(f):
                 continue
             shown = os.path.relpath(f, project_dir).replace(os.sep, "/")
-            parsed = parse_name(f.name, tc.types)
+            parsed = parse_name(f.name, tc.types, orphan)
             if parsed is None:
                 p.problems.append(f"{shown}: unknown fragment type (known: {', '.join(tc.types)}); "
                                   "towncrier would silently drop it")
@@ -193,65 +191,161 @@ def plan(cfg: Config, project_dir: Path, mapping: dict[str, str], numbers: str =
             except ContentError as e:
                 p.problems.append(e.message)
                 continue
-            content = raw.strip()
+            content, authors = raw.strip(), tuple[str, ...]()
             if f.name.endswith(".rst") or not f.name.endswith((".md", ".markdown")):
-                content = rst_to_markdown(content)
-            found.append(TcFragment(shown, parsed[0], parsed[1], parsed[2], content, sub_name))
+                content, authors = towncrier_rst.convert(content, links)
+            found.append(TcFragment(shown, parsed[0], parsed[1], parsed[2], content, sub_name, authors))
     p.sources = len(found)
-    # towncrier renders fragments of one type with the same text as one entry with all their issues
-    groups: dict[tuple[str, str, str], list[TcFragment]] = {}
+    by_reference = towncrier_order.template_sorts_by_reference(_template_text(tc, project_dir, root))
+    issue_format = tc.table.get("issue_format") if isinstance(tc.table.get("issue_format"), str) else None
+    # towncrier renders fragments of one type with the same text as one entry with all their
+    # issues; a type with showcontent = false shows only the issues of the fragments that have one
+    groups: dict[tuple[str, str], dict[str, list[TcFragment]]] = {}
     for frag in found:
-        groups.setdefault((frag.subsection, frag.type, frag.content), []).append(frag)
-    used_sections = []
-    for (sub, typ, content), frags in groups.items():
-        display, showcontent = tc.types[typ]
-        section = mapping.get(typ) or cfg.section_name(display) or cfg.section_name(typ)
-        if section is None or (canonical := cfg.section_name(section)) is None:
-            p.problems.append(f"{frags[0].path}: no relnotes section for towncrier type '{typ}' ({display}); "
-                              f"map it with --map {typ}=SECTION (sections: {', '.join(cfg.sections)})")
-            continue
-        section = canonical
-        if section not in used_sections:
-            used_sections.append(section)
-        nums = sorted({n for f in frags if f.issue and (n := whole_number(f.issue)) is not None})
-        others = sorted({f.issue for f in frags if f.issue and whole_number(f.issue) is None})
-        body = content
-        if not body:
-            body = f"{display}."
-            p.notes.append(f"{frags[0].path}: empty fragment ({display}, showcontent={showcontent}); "
-                           f"imported with the text '{body}'")
-        if sub:
-            body = f"{sub}: {body}"
-        if others:
-            body += "\n\n(" + ", ".join(others) + ")"
-        first = frags[0]
-        stem = new.slug(f"{first.issue or 'orphan'} {typ} {content}", 8) or "towncrier"
-        name = f"towncrier-{stem}.md"
-        n = 2
-        while any(name == existing for existing, _ in p.fragments) or (cfg.fragments_path / name).exists():
-            name = f"towncrier-{stem}-{n}.md"
-            n += 1
-        text = (fragment_text(section, body, prs=nums) if numbers == "prs"
-                else fragment_text(section, body, issues=nums))
-        _, problems = parse_text(text, f"{cfg.fragments_dir}/{name}", cfg.sections, fields=cfg.fields)
-        if problems:
-            p.problems.extend(f"{first.path}: {pr.message}" for pr in problems)
-            continue
-        p.fragments.append((name, text))
+        text = "" if frag.issue and not tc.types[frag.type][1] else frag.content
+        groups.setdefault((frag.subsection, frag.type), {}).setdefault(text, []).append(frag)
+    order_keys = {key: i for i, key in enumerate((s, t) for s, _ in tc.subdirs for t in tc.types)}
+    used_sections: list[str] = []
+    position = 0
+    for (sub, typ) in sorted(groups, key=lambda k: order_keys.get(k, len(order_keys))):
+        entries = list(groups[sub, typ].items())
+        ranked = towncrier_order.order([(text, [f.issue for f in frags if f.issue]) for text, frags in entries],
+                                       issue_format=issue_format, by_reference=by_reference)
+        for index in ranked:
+            content, frags = entries[index]
+            position += 1
+            _plan_entry(cfg, p, tc, mapping, (numbers, issue_format), links, used_sections, sub, typ, content,
+                        frags, position)
     p.sections = used_sections
     return p
 
 
-def write(cfg: Config, p: TcPlan) -> list[str]:
+def _plan_entry(cfg: Config, p: TcPlan, tc: TowncrierConfig, mapping: dict[str, str], how: tuple[str, str | None],
+                links: towncrier_rst.Links, used_sections: list[str], sub: str, typ: str, content: str,
+                frags: list[TcFragment], position: int) -> None:
+    """One towncrier entry (fragments of a type with the same text) as one relnotes fragment;
+    ``how``: what numbers become (``issues`` or ``prs``) and towncrier's ``issue_format``."""
+    numbers, issue_format = how
+    display, showcontent = tc.types[typ]
+    section = mapping.get(typ) or cfg.section_name(display) or cfg.section_name(typ)
+    if section is None or (canonical := cfg.section_name(section)) is None:
+        p.problems.append(f"{frags[0].path}: no relnotes section for towncrier type '{typ}' ({display}); "
+                          f"map it with --map {typ}=SECTION (sections: {', '.join(cfg.sections)})")
+        return
+    section = canonical
+    if section not in used_sections:
+        used_sections.append(section)
+    nums = sorted({n for f in frags if f.issue and (n := whole_number(f.issue)) is not None})
+    others = sorted({f.issue for f in frags if f.issue and whole_number(f.issue) is None},
+                    key=towncrier_order.issue_key)
+    authors = tuple(dict.fromkeys(a for f in frags for a in f.authors))
+    body = content
+    if not body:
+        if not nums and not others:
+            p.notes.append(f"{frags[0].path}: an empty orphan fragment; towncrier shows an empty bullet, "
+                           "relnotes has no entry for it")
+            return
+        # towncrier lists only the references: relnotes writes them as the entry's text
+        body = ", ".join([_reference(links, numbers, n) for n in nums] + others)
+        if not showcontent:
+            p.listed += 1
+        nums = []
+    elif others:  # names that are no issue numbers: towncrier shows them after the text, as written
+        p.named += 1
+        body += " (" + ", ".join(_shown_name(issue_format, name) for name in others) + ")"
+    if sub:
+        body = f"{sub}: {body}"
+    first = frags[0]
+    stem = new.slug(f"{first.issue or 'orphan'} {typ} {content}", 8) or "towncrier"
+    name = f"towncrier-{stem}.md"
+    n = 2
+    while any(name == existing for existing, _ in p.fragments) or (cfg.fragments_path / name).exists():
+        name = f"towncrier-{stem}-{n}.md"
+        n += 1
+    text = fragment_text(section, body, order=position, authors=authors, prs=nums if numbers == "prs" else (),
+                         issues=nums if numbers != "prs" else ())
+    _, problems = parse_text(text, f"{cfg.fragments_dir}/{name}", cfg.sections, fields=cfg.fields)
+    if problems:
+        p.problems.extend(f"{first.path}: {pr.message}" for pr in problems)
+        return
+    p.authors += len(authors)
+    p.fragments.append((name, text))
+
+
+def _shown_name(issue_format: str | None, name: str) -> str:
+    """A name that is no issue number as towncrier shows it (through ``issue_format``), less
+    the link it would make of it (``#docs`` → …/issues/docs leads nowhere)."""
+    shown = towncrier_rst.convert(towncrier_order.render_issue(issue_format, name)).text
+    shown = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", shown)
+    return shown if 0 < len(shown) <= 200 else name
+
+
+def _reference(links: towncrier_rst.Links, numbers: str, number: int) -> str:
+    pattern = links.pr if numbers == "prs" else links.issue
+    return f"[#{number}]({pattern.replace('{number}', str(number))})" if pattern else f"#{number}"
+
+
+def link_pattern(cfg: Config, kind: str) -> str | None:
+    """The configured issue or PR link with the repository filled in; None when it needs a
+    repository the configuration does not name."""
+    pattern = getattr(cfg.links, kind)
+    if "{repository}" in pattern:
+        if not cfg.repository:
+            return None
+        pattern = pattern.replace("{repository}", cfg.repository.rstrip("/"))
+    return pattern
+
+
+def _template_text(tc: TowncrierConfig, project_dir: Path, root: Path) -> str | None:
+    """The project's towncrier template, when it is a readable file (for its entry order)."""
+    template = tc.table.get("template")
+    if not isinstance(template, str) or ":" in template:
+        return None
+    path = project_dir / template
+    try:
+        fsio.inside(root, path, what="towncrier template")
+        return fsio.read_bytes(root, path, what="towncrier template", limit=MAX_CONFIG_BYTES).decode("utf-8")
+    except (ContentError, UsageError, ConfigError, OSError, UnicodeDecodeError):
+        return None
+
+
+def write(cfg: Config, p: TcPlan, files: dict[str, str] | None = None) -> list[str]:
+    """Write the planned fragments and ``files`` ({path from the root: text}: the
+    configuration, a new notes file) in one all-or-nothing step; the fragments written."""
     if p.problems:
         raise ValidationError([], "the towncrier fragments have problems; nothing was written:\n  "
                               + "\n  ".join(p.problems))
     taken = [n for n, _ in p.fragments if (cfg.fragments_path / n).exists()]
     if taken:
         raise UsageError(f"{cfg.fragments_dir}/{taken[0]} already exists")
-    fsio.make_dir(cfg.root, cfg.fragments_path, what="fragments directory")
-    out = []
-    for name, text in p.fragments:
-        fsio.write_text(cfg.root, cfg.fragments_path / name, text)
-        out.append(f"{cfg.fragments_dir}/{name}")
+    out = [f"{cfg.fragments_dir}/{name}" for name, _ in p.fragments]
+    changes: dict[str, tuple[str | None, str]] = {path: (None, text) for path, (_, text) in zip(out, p.fragments)}
+    for path, text in (files or {}).items():
+        target = cfg.root / path
+        before = fsio.read_text(cfg.root, target, what=path) if target.exists() else None
+        changes[path] = (before, text)
+    notes = changes.get(cfg.notes_file)
+    steps.apply(cfg, changes, command="import towncrier", intended=notes[1] if notes else None)
     return out
+
+
+def upcoming(current: str | None, sections: list[str], bump: dict) -> str:
+    """The version the imported entries are released as: ``current`` bumped by the highest
+    level of the sections they go to (below 1.0.0 one level less, as ``relnotes next``);
+    the release itself after a pre-release; 0.1.0 without a current version."""
+    v = Version.try_parse(current or "")
+    if v is None:  # PEP 440 spellings (1.3.0rc1, 26.2): their release part
+        m = re.match(r"v?(\d{1,9})\.(\d{1,9})(?:\.(\d{1,9}))?(\D.*)?$", current or "")
+        if m is None:
+            return "0.1.0"
+        v = Version(int(m[1]), int(m[2]), int(m[3] or 0), ("pre",) if m[4] else ())
+    if v.pre:  # a pre-release of the release to come
+        return str(v.release)
+    level = 2 if set(sections) & set(bump.get("major", [])) else 1 if set(sections) & set(bump.get("minor", [])) else 0
+    if v.major == 0:
+        level = max(level - 1, 0)
+    if level == 2:
+        return str(Version(v.major + 1, 0, 0))
+    if level == 1:
+        return str(Version(v.major, v.minor + 1, 0))
+    return str(v.next_patch())

@@ -23,6 +23,7 @@ from relnotes.config import pyproject as config_toml
 from relnotes.config import toml_writer
 from relnotes.config.rules import SCHEMA, coerce, link_problem
 from relnotes.errors import ConfigError, ContentError, UsageError
+from relnotes.migrate import towncrier_meaning
 from relnotes.migrate.towncrier import TowncrierConfig
 from relnotes.notes import formats
 from relnotes.version import Version
@@ -59,7 +60,7 @@ class Migration(NamedTuple):
 
 def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir: str,
             mapping: dict[str, str], numbers: str = "issues", repository: str | None = None,
-            remote: str | None = None) -> Migration:
+            remote: str | None = None, bumps: dict[str, str] | None = None) -> Migration:
     """The configuration for a towncrier project, and the summary of how it was made.
 
     ``mapping`` overrides where a type goes (``--map``); every other type becomes a section
@@ -77,11 +78,15 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
     values["project"] = project
     derived.append(f"project: {project} ({where})")
 
+    urls = towncrier_meaning.project_url(doc)
     if repository is None and remote:
         repository = remote
         derived.append(f"repository: {repository} (from the git remote 'origin')")
     elif repository is not None:
         derived.append(f"repository: {repository} (from --repository)")
+    elif urls is not None:
+        repository = urls[1]
+        derived.append(f"repository: {repository} (from [project.urls] {urls[0]})")
     if repository is not None:
         values["repository"] = repository
     else:
@@ -89,7 +94,12 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
 
     filename = table.get("filename", "NEWS.rst")
     notes = _root_relative(root, project_dir, str(filename))
-    if notes is not None and notes.endswith((".md", ".markdown")):
+    heading = _foreign_heading(root, root / notes, notes) if notes and notes.endswith((".md", ".markdown")) else None
+    if heading:
+        not_carried.append(f"the release headings of {heading}: not carried over, because relnotes writes and "
+                           "reads '## X.Y.Z' headings with an 'Unreleased.' or 'Released DATE.' line; "
+                           f"{filename} keeps the old releases and new ones go to notes_file's default")
+    elif notes is not None and notes.endswith((".md", ".markdown")):
         values["notes_file"] = notes
         derived.append(f"notes_file: {notes} (from filename)")
     else:
@@ -100,7 +110,9 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
     type_sections: dict[str, str] = {}
     sections: list[str] = []
     for key, (display, _show) in tc.types.items():
-        section = mapping.get(key, display)
+        section = mapping.get(key) or towncrier_meaning.section_name(display)
+        if section != display and key not in mapping:
+            derived.append(f"section {section!r}: towncrier's {display!r} (a section name has no brackets)")
         known = next((s for s in sections if s.casefold() == section.casefold()), None)
         if known is None:
             sections.append(section)
@@ -109,6 +121,10 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
     values["sections"] = sections
     values["template_sections"] = []  # towncrier shows only the types that have entries
     derived.append(f"sections: {', '.join(sections)} (the towncrier types, in their order)")
+    values["bump"] = towncrier_meaning.bump_levels(tc, type_sections, bumps or {})
+    derived.append("bump: " + "; ".join(f"{level}: {', '.join(values['bump'][level])}" for level in ("major", "minor")
+                                       if values["bump"][level]) + "; patch: the others (from the towncrier types; "
+                   "--bump TYPE=LEVEL changes one)")
 
     version, vsource, vfile = current_version(root, project_dir, tc)
     if version is not None:
@@ -133,18 +149,21 @@ def propose(root: Path, project_dir: Path, tc: TowncrierConfig, *, fragments_dir
         not_carried.append(f"{key} = {_short(value)}: not carried over, because {reason}")
     for key, (display, show) in tc.types.items():
         if not show:
-            not_carried.append(f"showcontent = false ({key}: {display}): not carried over, because relnotes "
-                               "shows every entry's text (empty fragments were given their type's name)")
-    if "notes_file" in values:
-        heading = _foreign_heading(root, root / values["notes_file"], values["notes_file"])
-        if heading:
-            not_carried.append(f"the release headings of {heading}: not carried over, because relnotes writes and "
-                               "reads '## X.Y.Z' headings with an 'Unreleased.' or 'Released DATE.' line "
-                               "('relnotes check' lists each; convert them, or keep the old notes in another file)")
+            derived.append(f"showcontent = false ({key}: {display}): its entries list their references only, "
+                           "as towncrier shows them")
     if tc.subdirs != [("", "")] and any(name for name, _ in tc.subdirs):
         not_carried.append(f"[[tool.towncrier.section]] in {source}: not carried over, because relnotes has one "
                            "fragments directory (each entry starts with its towncrier section's name)")
     return Migration(values, derived, not_carried, version, type_sections)
+
+
+def with_credit_in_text(m: Migration) -> Migration:
+    """``m`` for fragments whose text credits their authors (``-- by :user:`x```, kept as a
+    link): their handles go to ``authors:``, and no credit line repeats them."""
+    values = dict(m.values, credit={"style": "none"})
+    derived = [*m.derived, "credit.style: none (the fragments credit their authors in their text with :user:; "
+                           "the handles are kept in authors:)"]
+    return m._replace(values=values, derived=derived)
 
 
 def _short(value: Any) -> str:

@@ -10,18 +10,22 @@ group, or the breaking prefix, counts as breaking), so the answer is the same be
 and after ``build``.
 
 Under ``versioning: major-per-release`` (Wasmtime) the answer is the top section's
-version: every release is the next major, whatever the changes.
+version: every release is the next major, whatever the changes.  Under ``pep440`` the
+bump is semver's on PEP 440 versions; under ``calver`` the version is the calendar's for
+``today`` (:mod:`relnotes.policy.schemes`).
 
 The version the bump starts from (:func:`current_version`) is what is exact: the newest
 release the notes file records as released.  Main's notes after a ``cut`` keep only the
 upcoming section, so when the notes record none, git answers instead (and is only then
-opened): the newest release tag (the ``tag`` pattern) or release branch (a branch is cut,
+opened): the newest release tag (the ``tag`` pattern, or the style of the newest tags:
+:mod:`relnotes.policy.tags`) or release branch (a branch is cut,
 so main's next release comes after it) below the top section's version.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, NamedTuple
+import datetime
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 from relnotes.config.load import Config
 from relnotes.fragments.fragment import pending_fragments
@@ -29,7 +33,8 @@ from relnotes.git.repo import Repo
 from relnotes.notes import formats
 from relnotes.notes.blocks import blocks
 from relnotes.notes.model import category_key
-from relnotes.version import Version, version_of_branch
+from relnotes.policy import schemes, tags
+from relnotes.version import Version, branch_pattern, version_of_branch
 
 LEVELS = ("patch", "minor", "major")  # by rank
 _SHIFTED = {"major": "minor", "minor": "patch", "patch": "patch"}
@@ -72,12 +77,13 @@ class NextVersion(NamedTuple):
     others: int = 0  # changes that ask for less than ``bump``
     kept_heading: bool = False  # the top section's version is kept (see ``note``)
     note: str = ""
+    on: str = ""  # under versioning: calver, the day the calendar version is for (ISO)
 
     def as_dict(self) -> dict:
         return {"version": str(self.version), "bump": self.bump, "scheme": self.scheme,
                 "current": str(self.current) if self.current else None, "basis": self.basis,
                 "reasons": [r.as_dict() for r in self.reasons], "others": self.others,
-                "kept_heading": self.kept_heading, "note": self.note}
+                "kept_heading": self.kept_heading, "note": self.note, **({"on": self.on} if self.on else {})}
 
 
 def level(cfg: Config, section: str, breaking: bool, current: Version) -> str:
@@ -103,7 +109,8 @@ def bumped(current: Version, how: str) -> Version:
 
 
 def next_version(cfg: Config, current: Version, fragments: Iterable = (),
-                 unreleased_categories: Mapping[str, int] | Iterable[Built] = ()) -> NextVersion:
+                 unreleased_categories: Mapping[str, int] | Iterable[Built] = (),
+                 scheme: schemes.Scheme | None = None, today: datetime.date | None = None) -> NextVersion:
     """The semver release after ``current`` that the changes need.
 
     ``fragments``: pending :class:`~relnotes.fragments.fragment.Fragment` objects (``section``,
@@ -111,7 +118,12 @@ def next_version(cfg: Config, current: Version, fragments: Iterable = (),
     the unreleased section, as :class:`Built` items (:func:`built_entries` reads them
     from the notes) or simply ``{category: number of entries}``.  Without any change
     the release is still at least ``bump.default`` (a release always changes the version).
+    ``scheme`` (default semver) raises the version, on ``today`` for calendar versions.
     """
+    up: Callable[[Version, str], Version] = bumped
+    if scheme is not None:
+        on = today or datetime.date.today()
+        up = lambda v, how: scheme.bump(v, how, on)  # noqa: E731
     asks: list[Reason] = []
     for f in fragments:
         asks.append(Reason(f.path, f.section, f.breaking, level(cfg, f.section, f.breaking, current)))
@@ -121,10 +133,10 @@ def next_version(cfg: Config, current: Version, fragments: Iterable = (),
                            level(cfg, section, b.breaking, current), built=True))
     if not asks:
         how = level(cfg, "", False, current)  # no section: bump.default
-        return NextVersion(bumped(current, how), how, (), current)
+        return NextVersion(up(current, how), how, (), current)
     how = max((r.bump for r in asks), key=LEVELS.index)
     forcing = tuple(r for r in asks if r.bump == how)
-    return NextVersion(bumped(current, how), how, forcing, current, others=len(asks) - len(forcing))
+    return NextVersion(up(current, how), how, forcing, current, others=len(asks) - len(forcing))
 
 
 def _built(cfg: Config, given: Mapping[str, int] | Iterable[Built]) -> list[Built]:
@@ -167,26 +179,39 @@ def built_entries(cfg: Config, doc, rel) -> list[Built]:
 # -- where the bump starts: the current version -----------------------------------------------
 
 
-def current_version(cfg: Config, doc, repo=None) -> tuple[Version | None, str]:
+def current_version(cfg: Config, doc, repo=None,
+                    scheme: schemes.Scheme | None = None) -> tuple[Version | None, str]:
     """The newest release, and where that answer comes from (see the module docstring)."""
-    released = [r for r in doc.releases if r.status == "released" and r.version is not None]
+    scheme = scheme or schemes.scheme_for(cfg)
+    released = [(v, r) for r in doc.releases if r.status == "released"
+                for v in (version_of(scheme, r),) if v is not None]
     if released:
-        newest = max(released, key=lambda r: r.version)
-        return newest.version, f"the newest released section of {doc.path} (line {newest.start + 1})"
+        newest, rel = max(released, key=lambda p: p[0])
+        return newest, f"the newest released section of {doc.path} (line {rel.start + 1})"
     if not (cfg.root / ".git").exists():
-        return _recorded(cfg, None, f"no released section in {doc.path}, and no git repository")
+        return _recorded(cfg, None, f"no released section in {doc.path}, and no git repository", scheme)
     top = doc.releases[0] if doc.releases else None
-    below = top.version.release if top is not None and top.version is not None and top.unreleased else None
+    top_v = version_of(scheme, top) if top is not None else None
+    below = top_v.release if top is not None and top_v is not None and top.unreleased else None
     with _repo(cfg, repo) as r:
-        return _recorded(cfg, *_from_git(cfg, r, below))
+        return _recorded(cfg, *_from_git(cfg, r, below, scheme), scheme=scheme)
 
 
-def _recorded(cfg: Config, found: Version | None, basis: str) -> tuple[Version | None, str]:
+def _recorded(cfg: Config, found: Version | None, basis: str,
+              scheme: schemes.Scheme | None = None) -> tuple[Version | None, str]:
     """``found`` (from git), else ``base_version``: the version ``init`` read from the project's files."""
-    base = Version.try_parse(cfg.base_version) if cfg.base_version else None
+    scheme = scheme or schemes.scheme_for(cfg)
+    base = scheme.try_parse(cfg.base_version) if cfg.base_version else None
     if base is not None and (found is None or base > found):
         return base, "base_version in the configuration (the version init found in the project's files)"
     return found, basis
+
+
+def version_of(scheme: schemes.Scheme, rel) -> Version | None:
+    """A release section's version as the scheme reads its heading (semver: as the notes read it)."""
+    if type(scheme) in (schemes.Semver, schemes.MajorPerRelease):
+        return rel.version
+    return scheme.of_heading(rel.title)
 
 
 def _repo(cfg: Config, repo):
@@ -199,15 +224,17 @@ def _repo(cfg: Config, repo):
     return Repo(cfg.root)
 
 
-def _from_git(cfg: Config, repo, below: Version | None) -> tuple[Version | None, str]:
+def _from_git(cfg: Config, repo, below: Version | None, scheme: schemes.Scheme) -> tuple[Version | None, str]:
     found: list[tuple[Version, str]] = []
-    if cfg.tag.count("{version}") == 1:
-        for name in repo.tag_names():
-            v = version_of_branch(name, cfg.tag)
-            if v is not None:
-                found.append((v, f"tag {name}"))
+    style = tags.style(cfg, repo, scheme)
+    for name in repo.tag_names():
+        v = tags.tag_version(name, style.pattern, scheme)
+        if v is not None:
+            found.append((v, f"tag {name}" + (f" (tags are {style.pattern}: {style.why})" if style.detected else "")))
+    branches = branch_pattern(cfg.release_branch)
     for ref in repo.branches(cfg.remote):
-        v = version_of_branch(ref.branch, cfg.release_branch)
+        m = branches.match(ref.branch)
+        v = scheme.try_parse(m["version"]) if m else None
         if v is not None:
             found.append((v, f"release branch {ref.name}"))
     found = [(v, w) for v, w in found if not v.pre and (below is None or v < below)]
@@ -220,13 +247,16 @@ def _from_git(cfg: Config, repo, below: Version | None) -> tuple[Version | None,
 # -- the whole question, as next / cut / release ask it -----------------------------------------
 
 
-def plan(cfg: Config, doc=None, fragments=None, repo=None) -> NextVersion:
+def plan(cfg: Config, doc=None, fragments=None, repo=None, today: datetime.date | None = None) -> NextVersion:
     """The next release for the notes and fragments as they are (``relnotes next``; ``cut``
     and ``release`` under semver).  ``repo``: an open :class:`~relnotes.git.repo.Repo` to use
-    when git must answer (else one is opened only then)."""
+    when git must answer (else one is opened only then).  ``today``: the day a calendar
+    version is for (default: the clock's)."""
     doc = doc if doc is not None else formats.read_for(cfg)
+    scheme = schemes.scheme_for(cfg)
     top = doc.release()
-    heading = top.version.release if top.unreleased and top.version is not None else None
+    top_v = version_of(scheme, top)
+    heading = top_v.release if top.unreleased and top_v is not None else None
     if cfg.versioning == "major-per-release":
         released = [r.version for r in doc.releases if r.status == "released" and r.version is not None]
         current = max(released) if released else None
@@ -237,18 +267,25 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None) -> NextVersion:
         return NextVersion(base.next_major(), "major", (), current, cfg.versioning,
                            "every release is a new major")
     fragments = pending_fragments(cfg) if fragments is None else fragments
-    current, basis = current_version(cfg, doc, repo)
+    current, basis = current_version(cfg, doc, repo, scheme)
+    day = today or datetime.date.today()
+    on = day.isoformat() if scheme.from_calendar() else ""
     if current is None:
-        first = heading or Version(0, 1, 0)
-        where = (f"the unreleased top section of {doc.path} (line {top.start + 1})" if heading else "a first 0.1.0")
-        return NextVersion(first, "none", (), None, cfg.versioning, f"{basis}: the first release is {where}")
+        first = heading or scheme.first(day)
+        where = (f"the unreleased top section of {doc.path} (line {top.start + 1})" if heading else f"a first {first}")
+        return NextVersion(first, "none", (), None, cfg.versioning, f"{basis}: the first release is {where}", on=on)
     built = built_entries(cfg, doc, top) if top.unreleased else []
-    nv = next_version(cfg, current, fragments, built)._replace(scheme=cfg.versioning, basis=basis)
+    nv = next_version(cfg, current, fragments, built, scheme, day)._replace(scheme=cfg.versioning, basis=basis, on=on)
+    if scheme.from_calendar():
+        if heading is not None and heading > nv.version:
+            return nv._replace(version=heading, kept_heading=True,
+                               note=f"the top section already says {heading}, later than the calendar's; kept")
+        return nv
     if (nv.bump == "patch" and cfg.branching == "release-branches"
             and not any(r.status == "released" for r in doc.releases)):
         # the notes hold no released section: main (or a branch before its first release) in
         # the release-branch flow, where patch numbers belong to the release branches
-        nv = nv._replace(version=bumped(current, "minor"), bump="minor", reasons=(),
+        nv = nv._replace(version=scheme.bump(current, "minor", day), bump="minor", reasons=(),
                          others=nv.others + len(nv.reasons),
                          note="a release cut from the main branch starts a release line (X.Y.0): at least "
                               "a minor bump, since patch releases are made on the release branches")
@@ -281,11 +318,12 @@ def describe(nv: NextVersion) -> str:
     if nv.scheme == "major-per-release":
         lines.append(f"versioning: major-per-release (every release is a new major); {nv.basis}")
         return "\n".join(lines) + "\n"
+    scheme = nv.scheme + (f", the calendar on {nv.on}" if nv.on else "")
     if nv.current is None:
-        lines.append(f"versioning: semver; {nv.basis}")
+        lines.append(f"versioning: {scheme}; {nv.basis}")
         return "\n".join(lines) + "\n"
-    lines[0] += f" ({nv.bump} bump from {nv.current})"
-    lines.append(f"versioning: semver; {nv.current} is {nv.basis}")
+    lines[0] += f" ({nv.bump} bump from {nv.current})" if not nv.on else f" (from {nv.current})"
+    lines.append(f"versioning: {scheme}; {nv.current} is {nv.basis}")
     if nv.note:
         lines.append(nv.note)
     if nv.reasons:

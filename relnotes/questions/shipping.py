@@ -21,6 +21,7 @@ from relnotes.git.history import History
 from relnotes.git.repo import Repo
 from relnotes.notes import formats
 from relnotes.policy import calendar as policy
+from relnotes.questions import advisories
 from relnotes.version import Version, version_of_branch
 
 _PR_LINK = re.compile(r"/pull/(\d+)\)")
@@ -137,11 +138,14 @@ def _backports(cfg: Config, on: date, repo, h) -> tuple[list[BackportRow], list[
         carried = {n for sha in only for n in h.carries(sha)}  # squash-merged backports name their originals
         have[b] = (prs, advs, picked, carried)
     rows = []
+    tips = {b: t for b in branches.values() if (t := _tip(h.refs, b))}
     for f, source, commit in cands:
         row = BackportRow(_label(f), f.path, source)
+        same = advisories.carried_by(cfg, repo, h, f.prs, f.advisories, tips, h.ref(f"refs/heads/{cfg.main_branch}"))
         for b in targets:
             prs, advs, picked, carried = have[b]
             present = (bool(set(f.prs) & (prs | carried)) or bool(set(f.advisories) & advs)
+                       or any(h.contains(_tip(h.refs, b), c) for c in same)  # PR-less, by title or advisory
                        or (commit is not None and h.own_pr(commit) in carried)
                        or (commit is not None and h.contains(_tip(h.refs, b), commit))
                        or (commit is not None and any(commit.startswith(p) or p.startswith(commit)
@@ -176,11 +180,12 @@ class WhenResult:
     date: str | None
     releases: list[Shipped] = field(default_factory=list)  # every line carrying it, earliest first
     candidate: str | None = None  # upcoming and already in a release candidate: its version
+    advisory: str | None = None  # asked about an advisory: its id (``commit`` is one fix commit)
 
     def as_dict(self) -> dict:
         return {"commit": self.commit, "version": self.version, "branch": self.branch,
                 "status": self.status, "date": self.date, "candidate": self.candidate,
-                "releases": [r.as_dict() for r in self.releases]}
+                "advisory": self.advisory, "releases": [r.as_dict() for r in self.releases]}
 
 
 def _notes_date(cfg: Config, repo, rev: str | None, version: Version) -> tuple[str | None, str | None]:
@@ -256,15 +261,27 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
     def on_main(c: str) -> bool:
         return c in h.index and bool(on_main_mask[h.index[c]])
 
-    commit, number = _target(cfg, repo, h, target, on_main)
-    shas = carriers(h, commit, number, on_main)
+    branches = release_branches(cfg, h.refs)
+    tips = {b: t for b in branches.values() if (t := _tip(h.refs, b))}
+    ident = advisories.advisory_id(target)
+    named: list[advisories.Named] = []
+    if ident:  # the fixes the notes' patch releases added for it, and the same change elsewhere
+        shas, named = advisories.carriers_of(cfg, repo, h, ident, tips, main_tip)
+        if not shas and not named:
+            raise StateError(f"no release section of {cfg.notes_file} on any release branch names {ident}",
+                             hint="fetch the release branches and tags, or check the advisory id")
+        commit = next((c for c in shas if on_main(c)), shas[0] if shas else "")
+    else:
+        commit, number = _target(cfg, repo, h, target, on_main)
+        shas = carriers(h, commit, number, on_main)  # then PR-less backports listing its title
+        shas += [c for c in advisories.same_change(repo, h, [[commit]], list(tips.values()), main_rev,
+                                                   bullets=False, near_on_main=False) if c not in shas]
     marks = [(sha, h.descendants(sha)) for sha in shas]
 
     def carrier_in(tip: str | None) -> str | None:
         i = h.index.get(tip) if tip else None
         return next((sha for sha, m in marks if m[i]), None) if i is not None else None
 
-    branches = release_branches(cfg, h.refs)
     # released: per release line, the first tag that contains the change or a backport;
     # a release candidate's tag (X.Y.Z-rc.N) is never a release, only noted for X.Y.Z
     tagged: dict[tuple[int, int], tuple[Version, str, str]] = {}
@@ -286,6 +303,11 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         hit = carrier_in(sha)
         if hit is not None:
             tagged[line] = (v, sha, hit)
+    for n in advisories.earliest_per_line(named):  # the notes name it: no later than that
+        line = (n.version.major, n.version.minor)
+        tag = h.ref(f"refs/tags/{cfg.tag.format(version=n.version)}")
+        if tag and (line not in tagged or n.version < tagged[line][0]):
+            tagged[line] = (n.version, tag, tagged[line][2] if line in tagged else tag)
     shipped: list[Shipped] = []
     tag_names = {name[len("refs/tags/"):] for name in h.refs if name.startswith("refs/tags/")}
     for line, (v, tag_sha, hit) in tagged.items():
@@ -306,6 +328,10 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         hit = carrier_in(_tip(h.refs, b))
         if hit is not None:
             shipped.append(_on_branch(cfg, repo, h, b, bv, hit, main_tip))
+        elif un := next((n for n in advisories.earliest_per_line(named) if (bv.major, bv.minor) ==
+                         (n.version.major, n.version.minor)), None):  # named, untagged, no fix commit
+            shipped.append(Shipped(str(un.version), b, "released" if un.status == "released" else "upcoming",
+                                   un.date, tips.get(b, "")))
     # every line found so far names its version (only "the next release" below may not)
     released = sorted((s for s in shipped if s.status == "released"),
                       key=lambda s: (s.date or "", Version.parse(s.version or "")))
@@ -326,7 +352,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         s.candidate = str(rc) if rc is not None else None
     ordered = released + upcoming
     if not ordered:
-        return WhenResult(commit, None, None, "unknown", None, [])
+        return WhenResult(commit, None, None, "unknown", None, [], advisory=ident)
     soonest = ordered[0]
     if soonest.status == "released" and soonest.branch:
         v = Version.parse(soonest.version or "")
@@ -334,7 +360,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         if stamped:
             soonest.date = stamped
     return WhenResult(commit, soonest.version, soonest.branch, soonest.status, soonest.date, ordered,
-                      soonest.candidate)
+                      soonest.candidate, ident)
 
 
 def _in_any_branch(h, branches: dict[Version, str], marks) -> bool:

@@ -81,14 +81,15 @@ def slug(text: str) -> str:
     return _SLUG.sub("-", text.casefold()).strip("-") or "notes"
 
 
-def entry_html(text: str) -> Any:
-    """One entry's HTML: the bullet marker and its two-space indent removed, then safe Markdown."""
+def entry_html(text: str, definitions: str = "") -> Any:
+    """One entry's HTML: the bullet marker and its two-space indent removed, then safe
+    Markdown, with the release's link definitions it uses (which render as nothing)."""
     from markupsafe import Markup
 
     lines = text.split("\n")
     if lines and lines[0][:2] in ("* ", "- "):
         lines = [lines[0][2:]] + [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:]]
-    return Markup(markdown_to_html("\n".join(lines)))
+    return Markup(markdown_to_html("\n".join(lines) + ("\n\n" + definitions if definitions else "")))
 
 
 def plain(text: str) -> str:
@@ -148,7 +149,7 @@ def _release_context(cfg: Config, history: Stitched, section: Section) -> tuple[
             groups.append({"title": e.category, "entries": []})
         key = slug(e.category)
         counts[key] = counts.get(key, 0) + 1
-        groups[-1]["entries"].append({"id": f"{key}-{counts[key]}", "html": entry_html(e.text),
+        groups[-1]["entries"].append({"id": f"{key}-{counts[key]}", "html": entry_html(e.text, e.definitions),
                                       "category": e.category, "plain": plain(e.text)})
     return groups, entries
 
@@ -156,13 +157,14 @@ def _release_context(cfg: Config, history: Stitched, section: Section) -> tuple[
 def _guide_context(g: Guide) -> dict:
     groups = []
     for gid, title, entries in g.grouped():
-        items = [{"id": f"{gid}-{i}", "html": entry_html(e.text), "release": e.release, "category": e.category,
+        items = [{"id": f"{gid}-{i}", "html": entry_html(e.text, e.definitions), "release": e.release, "category": e.category,
                   "date": e.date, "pending": e.pending}
                  for i, e in enumerate(sorted(entries, key=lambda e: Version.parse(e.release)), 1)]
         if items:
             groups.append({"id": gid, "title": title, "entries": items})
     return {"start": str(g.start), "target": str(g.target), "path": [str(s.version) for s in g.path],
-            "skipped": [str(s.version) for s in g.skipped], "groups": groups}
+            "skipped": [str(s.version) for s in g.skipped], "groups": groups, "latest": g.latest,
+            "line": f"{g.target.major}.{g.target.minor}.x"}
 
 
 def _base(cfg: Config, env: Any, on: date, root: str, standalone: bool = False) -> dict:

@@ -16,13 +16,15 @@ first, then security fixes, then fixes, then additions — each keeping its text
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, UsageError
 from relnotes.fragments.fragment import load_all
+from relnotes.markdown import linkdefs
 from relnotes.notes import blocks, model
 from relnotes.policy.bump import is_breaking_entry
+from relnotes.questions import advisories
 from relnotes.questions.shipping import ADVISORY_RE
 from relnotes.questions.stitch import Section, Stitched
 from relnotes.render.environment import Renderer
@@ -31,20 +33,26 @@ from relnotes.version import Version
 _PR = re.compile(r"\[#(\d+)\]\([^)\s]*/pull/\d+\)")
 
 GROUPS = (
-    ("breaking", "Breaking and changed behaviour"),
+    ("breaking", "Breaking changes"),
+    ("lost", "Security fixes you would lose"),
     ("security", "Security fixes"),
+    ("changed", "Changed"),
     ("fixed", "Fixes"),
     ("added", "Additions"),
     ("other", "Other notes"),
 )
-_BREAKING = {"changed", "removed", "deprecated", "breaking changes", "breaking"}
+_BREAKING = {"breaking changes", "breaking"}  # besides `breaking: true` and the configured section
+_CHANGED = {"changed", "removed", "deprecated"}
 
 
 def group_of(category: str, text: str, breaking: bool = False) -> str:
-    """The group an entry goes in, from its category, its advisory links and ``breaking``."""
+    """The group an entry goes in, from its category, its advisory links and ``breaking``:
+    "breaking" only for what is marked breaking, a ``Changed`` entry is listed as changed."""
     key = model.category_key(category)
     if breaking or key in _BREAKING:
         return "breaking"
+    if key in _CHANGED:
+        return "changed"
     if "security" in key or ADVISORY_RE.search(text):
         return "security"
     if key.startswith(("fix", "bug")):
@@ -63,6 +71,7 @@ class Entry:
     group: str
     breaking: bool = False
     pending: bool = False  # from a fragment not yet built into the notes
+    definitions: str = ""  # the release's link reference definitions this entry uses
 
     @property
     def prs(self) -> list[int]:
@@ -75,7 +84,12 @@ class Entry:
     def as_dict(self) -> dict:
         return {"release": self.release, "date": self.date, "category": self.category, "group": self.group,
                 "text": self.text, "prs": self.prs, "advisories": self.advisories,
-                "breaking": self.breaking, "pending": self.pending}
+                "breaking": self.breaking, "pending": self.pending, "definitions": self.definitions}
+
+    @property
+    def markdown(self) -> str:
+        """The entry with the definitions its reference links need, as GitHub would resolve them."""
+        return self.text + ("\n\n" + self.definitions if self.definitions else "")
 
 
 @dataclass
@@ -86,12 +100,13 @@ class Guide:
     path: list[Section]
     skipped: list[Section]
     entries: list[Entry] = field(default_factory=list)
+    latest: str | None = None  # the newest patch of the target's line, when newer than the target
 
     def grouped(self) -> list[tuple[str, str, list[Entry]]]:
         return [(gid, title, [e for e in self.entries if e.group == gid]) for gid, title in GROUPS]
 
     def as_dict(self) -> dict:
-        return {"project": self.project, "from": str(self.start), "to": str(self.target),
+        return {"project": self.project, "from": str(self.start), "to": str(self.target), "latest": self.latest,
                 "path": [s.as_dict() for s in self.path], "skipped": [str(s.version) for s in self.skipped],
                 "groups": [{"id": gid, "title": title, "entries": [e.as_dict() for e in es]}
                            for gid, title, es in self.grouped()]}
@@ -121,11 +136,19 @@ def section_entries(cfg: Config, history: Stitched, section: Section) -> list[En
     first = rel.categories[0].start if rel.categories else rel.body_end
     intro_from = (rel.status_line if rel.status_line is not None else rel.start) + 1
     spans = [("", intro_from, first)] + [(c.title, c.start + 1, c.end) for c in rel.categories]
-    for title, a, b in spans:
-        for block in blocks.blocks(doc, a, b):
-            text = block.text.rstrip("\r\n")
-            breaking = is_breaking_entry(cfg, title, text)
-            out.append(Entry(ver, section.date, title.strip(), text, group_of(title, text, breaking), breaking))
+    found = [(title, block.text.rstrip("\r\n")) for title, a, b in spans for block in blocks.blocks(doc, a, b)]
+    defined: dict[str, str] = {}
+    texts = []
+    for title, text in found:  # a block of link definitions is no entry: it serves the entries
+        defs = linkdefs.definitions_only(text)
+        if defs is None:
+            texts.append((title, text))
+        else:
+            defined.update((k, v) for k, v in defs.items() if k not in defined)
+    for title, text in texts:
+        breaking = is_breaking_entry(cfg, title, text)
+        out.append(Entry(ver, section.date, title.strip(), text, group_of(title, text, breaking), breaking,
+                         definitions=linkdefs.used_by(text, defined)))
     return out
 
 
@@ -154,7 +177,12 @@ def guide(cfg: Config, history: Stitched, start: str, target: str, *, pending: b
     g = Guide(cfg.project, lo, hi, chosen, skipped)
     for s in chosen:
         g.entries += section_entries(cfg, history, s)
-    g.entries += _advisories_off_path(cfg, history, skipped, g.entries)
+    off_path = _advisories_off_path(cfg, history, skipped, g.entries)
+    lost = [replace(e, group="lost") for v, s in ordered if (v.major, v.minor) == (lo.major, lo.minor) and v <= lo
+            for e in section_entries(cfg, history, s) if e.group == "security"]
+    g.entries += _contained(cfg, history, hi, off_path, keep=True) + _contained(cfg, history, hi, lost, keep=False)
+    newer = [v for v in known if (v.major, v.minor) == (hi.major, hi.minor) and v > hi and not v.pre]
+    g.latest = str(max(newer)) if newer else None
     top = history.sections[0] if history.sections else None
     if pending and top is not None and top in chosen and top.status == "unreleased" and _on_main(cfg, history):
         g.entries += [Entry(str(top.version), None, e.category, e.text, e.group, e.breaking, True)
@@ -162,13 +190,29 @@ def guide(cfg: Config, history: Stitched, start: str, target: str, *, pending: b
     return g
 
 
+def _contained(cfg: Config, history: Stitched, target: Version, entries: list[Entry], *, keep: bool) -> list[Entry]:
+    """The security entries whose advisories ``target`` contains (``keep``) or lacks (not
+    ``keep``), by ancestry of its tag; without a tag or a repository, by release date: a
+    fix published after the target was released cannot be in it."""
+    if not entries:
+        return []
+    idents = list(dict.fromkeys(a for e in entries for a in e.advisories))
+    has = advisories.contained_in(cfg, history.repo, idents, target) if history.repo is not None else {}
+    when = next((s.date for s in history.sections if s.version == target), None)
+    out = []
+    for e in entries:
+        known = [has[a] for a in e.advisories if a in has]
+        inside = all(known) if known else not (e.date and when and e.date > when)
+        if inside == keep:
+            out.append(e)
+    return out
+
+
 def _advisories_off_path(cfg: Config, history: Stitched, skipped: list[Section], have: list[Entry]) -> list[Entry]:
     """Security fixes that only patch releases of other lines name: a user of FROM is exposed to
     them, so the guide lists each advisory once (from the oldest release that fixed it).
     A fix its release line marks breaking is still a security fix here: its breaking change
     is that line's, not one on the way to TO, so it is listed among the security fixes."""
-    from dataclasses import replace
-
     seen = {a for e in have for a in e.advisories}
     out = []
     for s in skipped:
@@ -207,7 +251,10 @@ def markdown(g: Guide) -> str:
             if h != heading:
                 lines += ["", h]
                 heading = h
-            lines += ["", e.text]
+            lines += ["", e.markdown]
     if not g.entries:
         lines += ["", "No entries in these releases' notes."]
+    if g.latest:
+        lines += ["", f"Take {g.latest}, the latest patch of {g.target.major}.{g.target.minor}.x, rather "
+                      f"than {g.target}: its fixes (security fixes among them) are not in {g.target}."]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+Make sanity check for web-handler return value working in release mode

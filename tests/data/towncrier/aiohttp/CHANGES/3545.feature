@@ -1,0 +1,1 @@
+Drop custom router support

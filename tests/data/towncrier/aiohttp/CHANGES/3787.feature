@@ -1,0 +1,1 @@
+Added ability to use contextvars in logger

@@ -1,0 +1,1 @@
+Multidict > 5 is now supported
