@@ -358,3 +358,13 @@ def test_bad_package_json_is_a_located_error(project):
     project.write("package.json", '{\n  "name": "widget",\n  "version": 2.1.0\n}\n')
     r = project.run("init", "--no-ask")
     assert r.exit_code == 2 and r.stderr.startswith("error: package.json:3: not valid JSON")
+
+
+def test_keepachangelog_with_a_found_version_releases_the_next_one(lib):
+    """The version file says the current (released) 1.3.0: not the next release's version."""
+    _init(lib, "--preset", "keepachangelog", "--repository", "https://github.com/acme/tinycalc")
+    lib.fragment("a.md", "Fixed", "A fix.")
+    lib.commit("fix")
+    out = ok(lib, "release", "--tag", "--date", "2026-12-01")
+    assert "stamped 1.3.1" in out and "tagged v1.3.1" in out
+    assert "## [1.3.1] - 2026-12-01" in lib.read("CHANGELOG.md") and 'version = "1.3.1"' in lib.read("pyproject.toml")
