@@ -25,7 +25,9 @@ SCHEMA: dict[str, Any] = {
     "notes_format": ("notes_format", "releases",
                      "The notes file's format: 'releases' (Wasmtime's RELEASES.md: '## X.Y.Z', a status line, "
                      "release branches) or 'keepachangelog' (Keep a Changelog 1.1.0: '## [Unreleased]', "
-                     "'## [X.Y.Z] - DATE', compare links at the bottom; released from one branch)."),
+                     "'## [X.Y.Z] - DATE', compare links at the bottom; released from one branch) or 'rst' "
+                     "(reStructuredText in towncrier's layout: 'project X.Y.Z (DATE)' titles below "
+                     "'.. towncrier release notes start'; entries converted from Markdown; one branch)."),
     "fragments_dir": ("path", "changes.d", "Where fragments live, relative to the root."),
     "templates_dir": ("path", "templates", "Template overrides (built-ins ship in the package)."),
     "sections": ("sections", ["Added", "Changed", "Fixed", "Removed", "Deprecated", "Security"],
@@ -186,7 +188,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "preset": ("plain", "wasmtime", "keepachangelog"),
     "cadence": ("none", "monthly"),
     "credit_style": ("link", "mention", "none"),
-    "notes_format": ("releases", "keepachangelog"),
+    "notes_format": ("releases", "keepachangelog", "rst"),
     "versioning": ("semver", "pep440", "calver", "major-per-release"),
     "calver": ("YY.N", "YYYY.N", "YY.N.MICRO", "YY.MM", "YY.0M", "YY.MM.MICRO", "YY.0M.MICRO", "YYYY.MM.MICRO",
                "YYYY.MM.DD", "YYYY.0M.0D"),

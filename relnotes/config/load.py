@@ -307,6 +307,10 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
             if s.casefold() not in folded:
                 raise ConfigError(f"{where}: {what} section '{s}' is not one of 'sections' "
                                   f"({', '.join(sections)})")
+    if v["notes_file"].casefold().endswith(".rst") and v["notes_format"] != "rst":
+        # read as Markdown, towncrier's NEWS.rst would be all problems and no release
+        raise ConfigError(f"{where}: notes_file '{v['notes_file']}' is reStructuredText, but notes_format "
+                          f"is '{v['notes_format']}'", hint="set notes_format: rst (towncrier's layout)")
     given = presets.overlay(presets.PRESETS[preset].get("bump", {}), values.get("bump", {}))
     bump = _bump_rules(v["bump"], given, sections, where)
     return Config(

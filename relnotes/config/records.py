@@ -163,7 +163,7 @@ class Config(Record):
     project: str
     repository: str
     notes_file: str
-    notes_format: str  # "releases" | "keepachangelog" (relnotes.notes.formats.parse reads it)
+    notes_format: str  # "releases" | "keepachangelog" | "rst" (relnotes.notes.formats.parse reads it)
     fragments_dir: str
     templates_dir: str
     sections: tuple[str, ...]
@@ -193,6 +193,12 @@ class Config(Record):
     calver: str = "YY.N"  # the calendar version format under versioning: calver
     tag_explicit: bool = False  # whether the configuration sets ``tag`` (else next detects v{version} or {version})
     hooks: Hooks = Hooks((), 600)  # commands the bump runs (relnotes.flows.hooks)
+
+    @property
+    def single_branch(self) -> bool:
+        """Released from one branch: Keep a Changelog and towncrier's rST notes (no release
+        branches, an unreleased section that a release stamps)."""
+        return self.notes_format in ("keepachangelog", "rst")
 
     @property
     def notes_path(self) -> Path:

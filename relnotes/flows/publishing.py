@@ -19,8 +19,7 @@ from relnotes.flows.show import show
 from relnotes.flows.steps import commit_message
 from relnotes.git.arguments import check_revision, check_tag
 from relnotes.notes import formats
-from relnotes.notes.base import NotesDocument
-from relnotes.notes.keepachangelog import KeepAChangelogDocument
+from relnotes.notes.base import NotesDocument, SingleBranchDocument
 from relnotes.notes.model import Release
 from relnotes.policy import schemes, tags
 from relnotes.version import Version, version_of_branch
@@ -39,7 +38,7 @@ def _top_release(cfg: Config) -> tuple[NotesDocument, Release, Version]:
     """The notes, the release being published and its version."""
     doc = formats.read_for(cfg)
     top = doc.release()
-    if isinstance(doc, KeepAChangelogDocument):  # [Unreleased] stays on top: the newest release is what ships
+    if isinstance(doc, SingleBranchDocument):  # [Unreleased] stays on top: the newest release is what ships
         top = doc.newest_release() or top
     if top.version is None:
         raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version")

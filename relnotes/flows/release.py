@@ -42,7 +42,7 @@ def release(cfg: Config, *, on: str | None = None, commit: bool = False,
     release commit ``tag`` in relnotes.yaml (``v{version}``), its message the release's notes.
     """
     commit = commit or tag
-    if cfg.notes_format == "keepachangelog":
+    if cfg.single_branch:  # Keep a Changelog, rST: the one-branch lifecycle
         res = keepachangelog.release(cfg, on=on, version=version, commit=commit, tag=tag)
         return _tagged(cfg, res) if tag and res.commit else res
     when = parse_date(on)  # refuse a bad date before changing anything

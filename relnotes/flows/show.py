@@ -9,7 +9,8 @@ from relnotes.flows.build import build
 from relnotes.fragments.credit import show_fields
 from relnotes.notes import base as notes
 from relnotes.notes import blocks, formats, model
-from relnotes.notes.keepachangelog import KeepAChangelogDocument, heading_parts
+from relnotes.notes.base import SingleBranchDocument
+from relnotes.notes.keepachangelog import heading_parts
 from relnotes.policy.bump import is_breaking_entry
 from relnotes.render.environment import Renderer
 
@@ -17,7 +18,7 @@ from relnotes.render.environment import Renderer
 def release_to_show(doc: notes.NotesDocument, version: str | None) -> model.Release:
     """The release ``show`` means by ``version`` in every output format (the page too):
     in a Keep a Changelog file the newest release by default, not ``[Unreleased]``."""
-    if isinstance(doc, KeepAChangelogDocument):
+    if isinstance(doc, SingleBranchDocument):  # Keep a Changelog, rST
 
         return show_release(doc, version)
     return doc.release(version)
@@ -63,7 +64,7 @@ def pending(cfg: Config, doc: notes.NotesDocument) -> tuple[notes.NotesDocument,
     """The unreleased section with the pending fragments built in, as the next release will
     read (nothing is written): Keep a Changelog's ``[Unreleased]``, the top section while it
     is unreleased, else (its release is out) a fresh ``## Unreleased`` above it."""
-    if isinstance(doc, KeepAChangelogDocument):
+    if isinstance(doc, SingleBranchDocument):
         build(cfg, doc=doc, write=False)
         return doc, doc.unreleased()
     top = doc.release()
@@ -76,7 +77,7 @@ def pending(cfg: Config, doc: notes.NotesDocument) -> tuple[notes.NotesDocument,
 UNRELEASED = "Unreleased"
 
 
-def show_release(doc: KeepAChangelogDocument, version: str | None):
+def show_release(doc: SingleBranchDocument, version: str | None):
     """The release ``show`` prints: the newest release by default (what a release page
     wants once [Unreleased] was stamped), ``unreleased`` for the pending section."""
     if version is not None and version.strip().strip("[]").casefold() == "unreleased":

@@ -146,8 +146,10 @@ def has_marker(text: str, marker: str) -> bool:
 # -- the check -----------------------------------------------------------------------------
 
 
-def lint(cfg: Config, report: Report) -> None:
-    """Validate every fragment and the notes file's structure."""
+def lint(cfg: Config, report: Report, *, all_history: bool = False) -> None:
+    """Validate every fragment and the notes file's structure: what relnotes writes, or with
+    ``all_history`` every released section too (a Keep a Changelog file's old history is
+    the project's, written before relnotes: it is counted in a warning, not failed)."""
     res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
     report.fragments = len(res.fragments)
     report.problems.extend(res.problems)
@@ -162,7 +164,15 @@ def lint(cfg: Config, report: Report) -> None:
         report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-unreadable", e.message))
         return
     doc = formats.parse_for(cfg, text)
-    report.problems.extend(schemes.scheme_headings(cfg, doc, formats.structure_problems(doc)))
+    # headings the project's version scheme reads (## 26.3 under calver) are no problem
+    every = schemes.scheme_headings(cfg, doc, formats.structure_problems(doc))
+    found = every if all_history else [q for q in formats.structure_problems(doc, all_history=False) if q in every]
+    report.problems.extend(found)
+    if len(found) < len(every):
+        first = next(q for q in every if q not in found)
+        report.warnings.append(Problem(first.path, first.line, first.col, "notes-history",
+                                       f"{len(every) - len(found)} problem(s) in released sections written "
+                                       f"before relnotes are not checked; 'relnotes check --all-history' lists them"))
 
     report.problems.extend(reference_conflicts(res.fragments, text, cfg.notes_file, cfg.notes_format))
 
@@ -352,7 +362,7 @@ def _listed(paths: list[str]) -> str:
 
 
 def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None, workspace=None,
-        chosen=None) -> Report:
+        chosen=None, all_history: bool = False) -> Report:
     """Lint and, with ``base``, gate.  In a monorepo (``workspace``), every project of
     ``chosen`` (default: all) is linted and must have a fragment for its own changes."""
     report = Report()
@@ -360,7 +370,7 @@ def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None
     configuration_warnings(cfg, report)
     total = 0
     for target in targets:
-        lint(target, report)
+        lint(target, report, all_history=all_history)
         total += report.fragments
     report.fragments = total
     if base is not None:  # an empty --base (an unset $BASE in CI) is refused, never a skipped gate

@@ -141,7 +141,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     repo = repo or Repo(cfg.root)
     sources = _sources(cfg, repo)
     warnings: list[str] = []
-    single_branch = cfg.notes_format == "keepachangelog"  # releases from one branch: none to fetch
+    single_branch = cfg.single_branch  # releases from one branch: none to fetch
     if not single_branch and not any(v is not None for _, _, v in sources):
         pattern = cfg.release_branch.replace("{version}", "*")
         why = "this is a shallow clone and " if repo.is_shallow() else ""
