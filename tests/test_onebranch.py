@@ -52,7 +52,7 @@ def test_init_reads_name_version_and_version_file_from_pyproject(lib):
     assert "found version 1.3.0 from pyproject.toml [project]" in out
     text = lib.read("relnotes.yaml")
     assert "project: tinycalc\n" in text and 'base_version: "1.3.0"' in text
-    assert 'version_files: [{path: pyproject.toml, pattern: "version = \\"{version}\\""}]' in text
+    assert 'version_files: [{path: pyproject.toml, pattern: "\\nversion = \\"{version}\\""}]' in text
     notes = lib.read("RELEASES.md")
     assert notes.startswith("## Unreleased\n\nUnreleased.\n") and "0.1.0" not in notes
     assert "respective" not in notes and "ARCHIVE_START" not in notes  # no release branches to point to
@@ -85,6 +85,10 @@ def test_dynamic_version_comes_from_the_newest_version_tag(lib):
 
 
 @pytest.mark.parametrize("name, text, found", [
+    ("pyproject.toml", '[tool.poetry]\nname = "widget"\nversion = "2.1.0"\n\n[tool.poetry.dependencies]\n'
+                       'requests = { version = "2.1.0" }\n', "version 2.1.0 from pyproject.toml [tool.poetry]"),
+    ("Cargo.toml", '[package]\nname = "widget"\nversion = "2.1.0"\n\n[dependencies]\nserde = { version = "2.1.0" }\n',
+     "version 2.1.0 from Cargo.toml [package]"),
     ("package.json", '{"name": "widget", "version": "2.1.0"}\n', "version 2.1.0 from package.json"),
     ("Cargo.toml", '[package]\nname = "widget"\nversion = "2.1.0"\n', "version 2.1.0 from Cargo.toml [package]"),
     ("Cargo.toml", '[workspace]\nmembers = ["a"]\n\n[workspace.package]\nversion = "2.1.0"\n',
@@ -100,7 +104,9 @@ def test_init_reads_package_json_and_cargo(project, name, text, found):
     project.fragment("a.md", "Added", "A feature.")
     assert "next version: 2.2.0" in ok(project, "next")
     ok(project, "release", "--commit")
-    assert '2.2.0"' in project.read(name) and "2.1.0" not in project.read(name)
+    after = project.read(name)
+    assert '"version": "2.2.0"' in after or '\nversion = "2.2.0"' in after
+    assert after.count("2.1.0") == text.count("2.1.0") - 1  # a dependency's version is not the project's
 
 
 def test_init_reads_a_packages_dunder_version(project):

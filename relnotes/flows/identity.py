@@ -2,7 +2,7 @@
 version and the file (and pattern) the version lives in.
 
 Read in this order, the first that names a version wins: ``pyproject.toml``
-(``[project]`` ``name``/``version``; ``dynamic = ["version"]`` → the newest version tag
+(``[project]``, else Poetry's ``[tool.poetry]``, ``name``/``version``; ``dynamic = ["version"]`` → the newest version tag
 and, when the package has one, its ``__init__.py``'s ``__version__``), ``package.json``,
 ``Cargo.toml`` (``[package]``, or ``[workspace.package]``), and a package's
 ``__init__.py`` (``__version__ = "X.Y.Z"``).  Files are read bounded and parsed
@@ -27,6 +27,8 @@ from relnotes.version import Version
 LIMIT = 1024 * 1024  # a project file larger than this is not read
 _INIT_VERSION = re.compile(r"^__version__[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(?P<q>[\"'])(?P<v>[^\"'\n]{1,64})(?P=q)",
                            re.MULTILINE)
+# at a line's start: a dependency's inline 'requests = { version = "2.1.0" }' is not the project's
+TOML_PATTERN = '\nversion = "{version}"'
 _TAG = re.compile(r"^v?(?P<v>\d{1,9}\.\d{1,9}\.\d{1,9})$", re.ASCII)
 
 
@@ -83,11 +85,14 @@ def _pyproject(root: Path) -> Identity | None:
     data = _toml(root, "pyproject.toml")
     if data is None:
         return None
-    project = data.get("project")
+    project, table = data.get("project"), "[project]"
+    if not isinstance(project, dict):  # Poetry before PEP 621: [tool.poetry]
+        tool = data.get("tool")
+        project, table = (tool.get("poetry") if isinstance(tool, dict) else None), "[tool.poetry]"
     if not isinstance(project, dict):
         return None
     name = project.get("name") if isinstance(project.get("name"), str) else None
-    found = [f"name {name!r} from pyproject.toml [project]"] if name else []
+    found = [f"name {name!r} from pyproject.toml {table}"] if name else []
     dynamic = project.get("dynamic")
     if isinstance(dynamic, list) and "version" in dynamic:
         tag = newest_tag(root)
@@ -102,8 +107,8 @@ def _pyproject(root: Path) -> Identity | None:
     v = _version(project.get("version"))
     if v is None:
         return Identity(name, None, "", None, tuple(found))
-    found.append(f"version {v} from pyproject.toml [project]")
-    return Identity(name, v, "pyproject.toml [project] version", ("pyproject.toml", 'version = "{version}"'),
+    found.append(f"version {v} from pyproject.toml {table}")
+    return Identity(name, v, f"pyproject.toml {table} version", ("pyproject.toml", TOML_PATTERN),
                     tuple(found))
 
 
@@ -142,7 +147,7 @@ def _cargo(root: Path) -> Identity | None:
         found = ([f"name {name!r} from Cargo.toml {key}"] if name else []) + (
             [f"version {v} from Cargo.toml {key}"] if v else [])
         return Identity(name, v, f"Cargo.toml {key} version" if v else "",
-                        ("Cargo.toml", 'version = "{version}"') if v else None, tuple(found))
+                        ("Cargo.toml", TOML_PATTERN) if v else None, tuple(found))
     return None
 
 
