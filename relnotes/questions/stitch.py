@@ -122,7 +122,7 @@ def _sources(cfg: Config, repo) -> list[tuple[str, str, Version | None]]:
     for ref in sorted(repo.branches(cfg.remote), key=lambda r: r.remote):  # local before remote-tracking
         if ref.branch in seen:
             continue
-        v = version_of_branch(ref.branch, cfg.release_branch)
+        v = version_of_branch(ref.branch, cfg.branch_patterns)
         if v is not None or ref.branch == cfg.main_branch:
             seen.add(ref.branch)
             out.append((ref.name, ref.commit, v))
