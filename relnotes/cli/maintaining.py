@@ -104,6 +104,8 @@ def release(
         out(f"stamped {res.stamp.version}: Released {res.stamp.date}")
     elif res.finished_earlier:
         out(f"{res.stamp.version} was released ({res.stamp.previous}) by an earlier run that did not commit")
+    elif res.tag:
+        out(f"{res.stamp.version} was released and committed by an earlier run that did not tag it")
     else:
         out(f"{res.stamp.version} is already released ({res.stamp.previous}); nothing changed")
     if res.commit:

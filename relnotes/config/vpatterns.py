@@ -33,6 +33,8 @@ _VERSION_SLOT = (r"(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})"
                  r"(?:-[0-9A-Za-z]{1,30}(?:\.[0-9A-Za-z]{1,30}){0,5})?")
 _PRE_SLOT = r"(?:-[0-9A-Za-z]{1,30}(?:\.[0-9A-Za-z]{1,30}){0,5})?"
 _NUMBER_SLOT = r"(?:0|[1-9]\d{0,8})"
+# any scheme's version (PEP 440's 1.2.0rc1, 0.27.0+dev; CalVer's 26.3), read then by the scheme
+ANY_VERSION_SLOT = r"[0-9](?:[0-9A-Za-z!+_-]|\.(?=[0-9A-Za-z])){0,63}"
 MAX_PATTERN = 500  # characters: a pattern is a line or two of a file
 
 
@@ -95,15 +97,16 @@ def _guards(pattern: str) -> tuple[str, str]:
     return left, (r"(?![\w.+-])" if ends else "")
 
 
-def finder(pattern: str) -> re.Pattern[str]:
-    """A regex for ``pattern`` with any version: its first ``{version}`` is group ``version``."""
+def finder(pattern: str, slot: str | None = None) -> re.Pattern[str]:
+    """A regex for ``pattern`` with any version: its first ``{version}`` is group ``version``
+    (``slot`` what a version looks like: semver's by default, :data:`ANY_VERSION_SLOT`)."""
     rx, seen, pos = [], False, 0
     p = normal(pattern)
     for m in _PLACEHOLDER.finditer(p):
         rx.append(re.escape(p[pos:m.start()]))
         name = m.group(1)
         if name == "version":
-            rx.append("(?P=version)" if seen else f"(?P<version>{_VERSION_SLOT})")
+            rx.append("(?P=version)" if seen else f"(?P<version>{slot or _VERSION_SLOT})")
             seen = True
         else:
             rx.append(_PRE_SLOT if name == "pre" else _NUMBER_SLOT)

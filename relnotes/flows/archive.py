@@ -15,7 +15,7 @@ from relnotes.flows import steps
 from relnotes.flows.steps import apply, refuse_keepachangelog, unified_diff
 from relnotes.git.arguments import fetch_release_branches
 from relnotes.markdown import structure
-from relnotes.notes import formats
+from relnotes.policy import schemes
 from relnotes.version import Version, version_of_branch
 
 
@@ -87,7 +87,7 @@ def archive(cfg: Config, *, check: bool = False, prune: bool = False) -> Archive
     """Rewrite the archive list from the release branches git knows (the local ones and
     ``remote``'s); ``prune`` also drops links to branches git does not know."""
     refuse_keepachangelog("archive", cfg)
-    doc = formats.read_for(cfg)
+    doc = schemes.read_notes(cfg)
     if doc.archive is None and cfg.branching == "one-branch":
         raise UsageError(f"'relnotes archive' lists the notes of release branches; this project releases from one "
                          f"branch (branching: one-branch), so {cfg.notes_file} keeps every release itself and has "

@@ -14,8 +14,9 @@ from relnotes.fragments.grouping import category_order, group
 from relnotes.markdown.references import reference_conflicts
 from relnotes.markdown.structure import strip_eol
 from relnotes.notes import base as notes
-from relnotes.notes import blocks, formats, proof
+from relnotes.notes import blocks, proof
 from relnotes.notes.base import SingleBranchDocument
+from relnotes.policy import schemes
 from relnotes.render.environment import Renderer
 
 
@@ -29,7 +30,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     all-or-nothing step (:func:`relnotes.flows.steps.apply`).  ``write=False`` only edits
     ``doc`` and returns what would be removed (``release`` writes it with its other files).
     """
-    doc = doc or formats.read_for(cfg)
+    doc = doc or schemes.read_notes(cfg)
     before = doc.text()
     fragments = pending_fragments(cfg)
 

@@ -18,9 +18,8 @@ from relnotes.flows import hooks, onebranch, steps, versionfiles
 from relnotes.flows.build import BuildResult, build
 from relnotes.flows.steps import ReleaseResult, StampResult, parse_date
 from relnotes.fragments.fragment import pending_fragments
-from relnotes.notes import formats
 from relnotes.notes.base import SingleBranchDocument
-from relnotes.policy import bump
+from relnotes.policy import bump, schemes
 from relnotes.version import Version
 
 if TYPE_CHECKING:
@@ -61,18 +60,18 @@ def choose_version(cfg: Config, doc: SingleBranchDocument, fragments: list[Fragm
     :func:`relnotes.policy.bump.plan` computes (the one rule ``relnotes next`` prints)."""
     newest = doc.newest_release()
     if version is not None:
-        chosen = Version.parse(version, "--version")
+        chosen = schemes.parse_version(cfg, version, "--version")
     else:
         cur = versionfiles.current(cfg) if cfg.version_files else None
         # the version files name the next version only when past the newest release (or, before
         # the first one, past base_version: the version init found there, already released)
         floor = newest.version if newest is not None else (
-            Version.try_parse(cfg.base_version) if cfg.base_version else None)
+            schemes.scheme_for(cfg).try_parse(cfg.base_version) if cfg.base_version else None)
         if cur is not None and (floor is None or cur.release > floor):
             chosen = cur.release  # the project already says which version comes next
         else:
             chosen = bump.plan(cfg, doc, fragments).version
-    if chosen.pre:
+    if chosen.pre and schemes.reader(cfg) is None:  # semver; PEP 440's 1.4.0rc1 is a release of its own
         raise UsageError(f"--version {chosen} is a pre-release; a Keep a Changelog release is X.Y.Z")
     if newest is not None and chosen <= newest.version:
         raise UsageError(f"--version {chosen} is not newer than the newest release {newest.version}",
@@ -87,7 +86,7 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
           doc: NotesDocument | None = None, write: bool = True, fragments=()):
     """``## [Unreleased]`` → ``## [VERSION] - DATE`` with a fresh ``[Unreleased]`` and links."""
     when = parse_date(on)
-    kdoc = _keepachangelog(doc or formats.read_for(cfg))
+    kdoc = _keepachangelog(doc or schemes.read_notes(cfg))
     new_v = choose_version(cfg, kdoc, list(fragments), version)
     previous = kdoc.newest_release()
     tag = new_v.format(cfg.tag)
@@ -108,7 +107,7 @@ def release(cfg: Config, *, on: str | None = None, version: str | None = None, c
     with the release marker (a rerun after a failed commit commits what it left)."""
     when = parse_date(on)  # refuse a bad date or version before changing anything
     if version is not None:
-        Version.parse(version)
+        schemes.parse_version(cfg, version, "--version")
     if not commit:
         return _release(cfg, when, version, None)
     with steps.open_repo(cfg) as repo:  # not a git repository: refused before any write
@@ -116,7 +115,7 @@ def release(cfg: Config, *, on: str | None = None, version: str | None = None, c
 
 
 def _release(cfg: Config, when: str, version: str | None, repo, *, tag: bool = False):
-    doc = _keepachangelog(formats.read_for(cfg))
+    doc = _keepachangelog(schemes.read_notes(cfg))
     rel = next((r for r in doc.releases if r.unreleased), None)  # build opens one when there is none
     fragments = pending_fragments(cfg)
     if not fragments and (rel is None or not _has_content(doc, rel)):
@@ -130,7 +129,7 @@ def _release(cfg: Config, when: str, version: str | None, repo, *, tag: bool = F
                         command="release")
             return ReleaseResult(b, s, steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
                                                steps.release_paths(cfg), marked=True), True)
-        if newest is not None and version is not None and Version.parse(version) == newest.version:
+        if newest is not None and version is not None and schemes.parse_version(cfg, version) == newest.version:
             # the same 'release --version X' again (a rerun after it finished): nothing left to do
             return ReleaseResult(BuildResult(str(newest.version), [], [], [], "", False),
                                  StampResult(str(newest.version), newest.date or "", False, newest.date), None)

@@ -23,7 +23,7 @@ from relnotes.git.arguments import check_tag
 from relnotes.notes import blocks
 from relnotes.notes.base import NotesDocument
 from relnotes.notes.model import Release
-from relnotes.policy import bump
+from relnotes.policy import bump, schemes
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
 
@@ -82,7 +82,7 @@ def prepare(cfg: Config, doc: NotesDocument, top: Release, repo, wanted: Version
 
 def tag_name(cfg: Config, repo, version: Version | str) -> str:
     """The tag ``release --tag`` makes; refused (before anything is written) when it exists."""
-    v = version if isinstance(version, Version) else Version.parse(version)
+    v = version if isinstance(version, Version) else schemes.parse_version(cfg, version)
     name = check_tag(v.format(cfg.tag), "the tag pattern (tag in relnotes.yaml) gives")
     if repo.tag_exists(name):
         raise StateError(f"tag {name} already exists", hint=f"{v} was already tagged: release another version "

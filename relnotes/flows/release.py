@@ -22,7 +22,8 @@ from relnotes.flows.steps import (
     released_but_not_committed,
 )
 from relnotes.fragments.fragment import pending_fragments
-from relnotes.notes import formats
+from relnotes.git.arguments import check_tag
+from relnotes.policy import schemes
 from relnotes.version import Version
 
 
@@ -44,14 +45,14 @@ def release(cfg: Config, *, on: str | None = None, commit: bool = False,
     commit = commit or tag
     if cfg.single_branch:  # Keep a Changelog, rST: the one-branch lifecycle
         res = keepachangelog.release(cfg, on=on, version=version, commit=commit, tag=tag)
-        return _tagged(cfg, res) if tag and res.commit else res
+        return _tagged(cfg, res) if tag and res.commit else _untagged(cfg, res) if tag else res
     when = parse_date(on)  # refuse a bad date before changing anything
-    wanted = Version.parse(version, "--version") if version else None
+    wanted = schemes.parse_version(cfg, version, "--version") if version else None
     if not commit:
         return _release(cfg, when, None, wanted)
     with steps.open_repo(cfg) as repo:  # not a git repository: refused before any write
         res = _release(cfg, when, repo, wanted, tag=tag)
-    return _tagged(cfg, res) if tag and res.commit else res
+    return _tagged(cfg, res) if tag and res.commit else _untagged(cfg, res) if tag else res
 
 
 def _tagged(cfg: Config, res: ReleaseResult) -> ReleaseResult:
@@ -62,8 +63,26 @@ def _tagged(cfg: Config, res: ReleaseResult) -> ReleaseResult:
     return res._replace(tag=name)
 
 
+def _untagged(cfg: Config, res: ReleaseResult) -> ReleaseResult:
+    """A rerun of ``release --tag`` whose earlier run committed the release but did not tag
+    it (the tag step failed, or was killed): HEAD is that release commit, its tag missing,
+    so the rerun tags it, once.  Anything else is left as it is (nothing to finish)."""
+    version = res.stamp.version
+    if not version or res.stamp.changed:
+        return res
+    with steps.open_repo(cfg) as repo:
+        expected = steps.commit_message(cfg, cfg.commit.release, version, marked=True).strip()
+        if repo.head_message().strip() != expected or repo.dirty_paths():
+            return res
+        name = check_tag(schemes.parse_version(cfg, version).format(cfg.tag),
+                         "the tag pattern (tag in relnotes.yaml) gives")
+        if repo.tag_exists(name):
+            return res
+    return _tagged(cfg, res)
+
+
 def _release(cfg: Config, when: str, repo, wanted: Version | None = None, *, tag: bool = False) -> ReleaseResult:
-    doc = formats.read_for(cfg)
+    doc = schemes.read_notes(cfg)
     top = doc.release()
     doc.require_status(top)
     before = doc.text()

@@ -8,9 +8,10 @@ from relnotes.config.load import Config
 from relnotes.flows.build import build
 from relnotes.fragments.credit import show_fields
 from relnotes.notes import base as notes
-from relnotes.notes import blocks, formats, model
+from relnotes.notes import blocks, model
 from relnotes.notes.base import SingleBranchDocument
 from relnotes.notes.keepachangelog import heading_parts
+from relnotes.policy import schemes
 from relnotes.policy.bump import is_breaking_entry
 from relnotes.render.environment import Renderer
 
@@ -29,7 +30,7 @@ def show(cfg: Config, version: str | None = None) -> dict:
 
     Each category lists its ``entries`` as text and again as ``items`` with whether each
     is marked breaking (in the breaking-changes group, or with the breaking prefix)."""
-    doc = formats.read_for(cfg)
+    doc = schemes.read_notes(cfg)
     extra: dict = {}
     if is_unreleased(version):
         doc, rel = pending(cfg, doc)

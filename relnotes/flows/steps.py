@@ -17,8 +17,9 @@ from relnotes.errors import GitError, RelnotesError, UsageError
 from relnotes.flows import versionfiles
 from relnotes.fragments.fragment import Fragment
 from relnotes.git.repo import Repo
-from relnotes.notes import formats, proof
+from relnotes.notes import proof
 from relnotes.notes.base import NotesDocument
+from relnotes.policy import schemes
 from relnotes.version import Version
 
 
@@ -59,7 +60,7 @@ def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments:
         known = {doc.text(): doc for doc in parsed}  # documents the caller already holds, by their text
 
         def model(text: str | None) -> NotesDocument:  # None: a notes file this command creates
-            return known.get(text or "") or formats.parse_for(cfg, text or "")
+            return known.get(text or "") or schemes.parse_notes(cfg, text or "")
 
         proof.prove(model(before), model(after), None if intended is None else model(intended),
                     labels=labels, repoint=repoint, taken=taken)
@@ -115,7 +116,7 @@ def released_but_not_committed(cfg: Config, repo, version) -> bool:
     if head is None:
         return True
     try:
-        return formats.parse_for(cfg, head).release(str(version)).unreleased
+        return schemes.parse_notes(cfg, head).release(str(version)).unreleased
     except RelnotesError:
         return True  # HEAD's notes lack the release (or do not parse): it is not committed
 

@@ -30,7 +30,6 @@ from typing import Callable, Iterable, Mapping, NamedTuple
 from relnotes.config.load import Config
 from relnotes.fragments.fragment import pending_fragments
 from relnotes.git.repo import Repo
-from relnotes.notes import formats
 from relnotes.notes.blocks import blocks
 from relnotes.notes.model import category_key
 from relnotes.policy import schemes, tags
@@ -252,7 +251,7 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None, today: datetime.date 
     and ``release`` under semver).  ``repo``: an open :class:`~relnotes.git.repo.Repo` to use
     when git must answer (else one is opened only then).  ``today``: the day a calendar
     version is for (default: the clock's)."""
-    doc = doc if doc is not None else formats.read_for(cfg)
+    doc = doc if doc is not None else schemes.read_notes(cfg)
     scheme = schemes.scheme_for(cfg)
     top = doc.release()
     top_v = version_of(scheme, top)

@@ -19,6 +19,8 @@ import datetime
 
 from relnotes.config.load import Config
 from relnotes.errors import UsageError
+from relnotes.notes import formats
+from relnotes.notes.base import NotesDocument
 from relnotes.patterns import lazy
 from relnotes.policy import calver, pep440
 from relnotes.version import Version
@@ -135,6 +137,24 @@ def scheme_for(cfg: Config) -> Scheme:
 def parse_version(cfg: Config, text: str, what: str = "") -> Version:
     """``text`` (a ``--version``, a tag's version, a heading's) read by the project's scheme."""
     return scheme_for(cfg).parse(text, what)
+
+
+def reader(cfg: Config) -> formats.Reader | None:
+    """How the notes read a heading's version: None (semver, the notes model's own) for
+    semver and major-per-release, else the scheme's ``try_parse`` (``## 26.3``, ``## 1.2.0rc1``)."""
+    scheme = scheme_for(cfg)
+    return None if type(scheme) in (Semver, MajorPerRelease) else scheme.try_parse
+
+
+def read_notes(cfg: Config) -> NotesDocument:
+    """The working tree's notes file, its headings read by the project's scheme: every
+    reader of the notes above the notes layer goes through here or :func:`parse_notes`."""
+    return formats.read_for(cfg, reader(cfg))
+
+
+def parse_notes(cfg: Config, text: str, path: str | None = None) -> NotesDocument:
+    """``text`` (the notes at a commit, on a branch) read as :func:`read_notes` reads the file."""
+    return formats.parse_for(cfg, text, path, reader(cfg))
 
 
 def scheme_headings(cfg: Config, doc, problems: list) -> list:

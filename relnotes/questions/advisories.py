@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from relnotes.config.load import Config
 from relnotes.git.history import History
 from relnotes.git.samechange import read_messages, titles
-from relnotes.notes import formats
+from relnotes.policy import schemes
 from relnotes.version import Version, version_of_branch
 
 _GHSA = r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"
@@ -72,7 +72,7 @@ def named_in_notes(cfg: Config, repo, tips: dict[str, str], ident: str) -> list[
     for b, text in zip(names, texts):
         if not text or not needle.search(text):
             continue
-        doc = formats.parse_for(cfg, text)
+        doc = schemes.parse_notes(cfg, text)
         for rel in doc.releases:
             if rel.version is None:
                 continue

@@ -19,8 +19,8 @@ from relnotes.fragments.fragment import FRAGMENT_SUFFIX, IGNORED_NAMES, Fragment
 from relnotes.fragments.schema import ADVISORY_ID
 from relnotes.git.history import History
 from relnotes.git.repo import Repo
-from relnotes.notes import formats
 from relnotes.policy import calendar as policy
+from relnotes.policy import schemes
 from relnotes.questions import advisories
 from relnotes.version import Version, version_of_branch
 
@@ -192,7 +192,7 @@ def _notes_date(cfg: Config, repo, rev: str | None, version: Version) -> tuple[s
     text = repo.show_file(rev, cfg.notes_file) if rev is not None else None
     if text is None:
         return None, None
-    doc = formats.parse_for(cfg, text)
+    doc = schemes.parse_notes(cfg, text)
     for r in doc.releases:
         if r.version == version:
             return r.status, r.date
@@ -340,7 +340,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
     if on_main(commit) and not any(s.branch is not None and s.status == "upcoming" for s in upcoming) \
             and not _in_any_branch(h, branches, marks):
         text = repo.show_file(main_tip or "HEAD", cfg.notes_file)
-        releases = formats.parse_for(cfg, text).releases if text else []
+        releases = schemes.parse_notes(cfg, text).releases if text else []
         top = releases[0] if releases else None
         # the next release: main's top section names it (if it has a version at all), and
         # only a configured calendar dates it (an X.0.0: policy.expected_release)
@@ -375,7 +375,7 @@ def _on_branch(cfg: Config, repo, h, b: str, bv: Version, sha: str, main_tip: st
     """A release line with no tag carrying ``sha``: what the branch's notes say."""
     b_tip = _tip(h.refs, b)  # git is asked by commit, never by a branch name
     text = repo.show_file(b_tip, cfg.notes_file)
-    releases = formats.parse_for(cfg, text).releases if text else []
+    releases = schemes.parse_notes(cfg, text).releases if text else []
     if releases and releases[0].version is not None:
         in_cut = h.contains(main_tip, sha)  # on main too: it was there when the branch was cut
         rel = releases[-1] if in_cut and releases[-1].version else releases[0]
