@@ -16,8 +16,8 @@ from relnotes.config import load as config
 from relnotes.config import load as config_mod
 from relnotes.config.fields import cli_values
 from relnotes.errors import UsageError
-from relnotes.flows import new as new_flow
 from relnotes.flows import identity, project_init, scaffold
+from relnotes.flows import new as new_flow
 
 
 @command(mutating=True)
@@ -75,13 +75,18 @@ def init(
         res = scaffold.init(root, project=choices.project, repository=choices.repository,
                              version=choices.version, preset=choices.preset, calendar=choices.calendar,
                              branching=choices.branching, base_version=choices.base_version,
-                             version_file=choices.version_file)
+                             version_file=choices.version_file, versioning=choices.versioning,
+                             calver=choices.calver, more_version_files=choices.more_version_files)
         if config.CONFIG_NAME in res.created:
             if choices.base_version:
                 after.append(f"base_version: {choices.base_version} (relnotes next counts from it)")
             if choices.version_file:
-                after.append(f"version_files: {choices.version_file[0]} ('relnotes release' writes each new "
-                             f"version there)")
+                paths = " and ".join(p for p, _ in (choices.version_file, *choices.more_version_files))
+                after.append(f"version_files: {paths} ('relnotes release' writes each new version there)")
+            if choices.versioning != "semver":
+                after.append(f"versioning: {choices.versioning}"
+                             + (f" (calver: {choices.calver})" if choices.calver else "")
+                             + ": the version's scheme, from what init found above")
     for p in res.created:
         out(f"created {p}")
     for p in res.kept:

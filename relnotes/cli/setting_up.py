@@ -19,6 +19,7 @@ from relnotes.errors import UsageError
 from relnotes.flows import scaffold
 from relnotes.flows.identity import Identity
 from relnotes.flows.scaffold import repository_problem
+from relnotes.policy import schemes
 from relnotes.version import Version, whole_number
 
 PRESET_HELP = {
@@ -78,6 +79,17 @@ def _version(answer: str) -> str:
     if v is None:
         raise typer.BadParameter(f"{answer.strip()!r} is not a version; type one like 1.0.0")
     return str(v)
+
+
+def _version_in(scheme: schemes.Scheme) -> Callable[[str], str]:
+    """:func:`_version` in the scheme the project's files write (PEP 440's ``1.2rc1``, CalVer's ``26.3``)."""
+    def parse(answer: str) -> str:
+        v = scheme.try_parse(answer.strip())
+        if v is None:
+            raise typer.BadParameter(f"{answer.strip()!r} is not a version (versioning: {scheme.name}); "
+                                     f"type one like {scheme.example}")
+        return str(v)
+    return parse if scheme.name != "semver" else _version
 
 
 def _repository(answer: str) -> str:
@@ -140,18 +152,20 @@ def _choose(root: Path, g: Given, *, ask: bool, today: date, ident: Identity):
     by_preset = "release-branches" if wants_calendar else scaffold.preset_defaults(preset)["branching"]
     branching = g.branching or by_preset
     base, vfile = "", None
+    scheme = schemes.scheme_named(ident.versioning, ident.calver)  # semver unless the files say otherwise
+    read = _version_in(scheme)
     if g.version is not None:
         try:
-            version = _version(g.version)
+            version = read(g.version)
         except typer.BadParameter as e:
             raise UsageError(f"--version {e.message}") from None
         if preset == "keepachangelog":  # its notes have no place for a version: the configuration records it
             base = version
-        elif ident.version is not None and ident.version < Version.parse(version):
+        elif ident.version is not None and ident.version < scheme.parse(version):
             base, vfile = str(ident.version), ident.version_file
     elif ident.version is not None and preset != "wasmtime":  # Wasmtime's files name the major main makes
         # the project's files name its current (released) version: the notes start at '## Unreleased'
-        version = (_ask("Current version (the next release counts from it)", str(ident.version), _version)
+        version = (_ask("Current version (the next release counts from it)", str(ident.version), read)
                    if ask else str(ident.version))
         base, vfile = version, ident.version_file
     else:
@@ -167,9 +181,9 @@ def _choose(root: Path, g: Given, *, ask: bool, today: date, ident: Identity):
     if branching == "release-branches" and base and g.version is None:
         # main's notes name the version it is making: the next minor after the project's current one;
         # its version file says the current one, which cut (expecting main's version) would refuse
-        cur = Version.parse(base)
-        version, vfile = str(Version(cur.major, cur.minor + 1, 0)), None
-    return scaffold.Choices(project, repository, version, preset, calendar, branching, base, vfile)
+        version, vfile = str(scheme.bump(scheme.parse(base), "minor", today)), None
+    return scaffold.Choices(project, repository, version, preset, calendar, branching, base, vfile,
+                            ident.versioning, ident.calver, ident.more_version_files if vfile else ())
 
 
 def _calendar(g: Given, preset: str, version: str, *, ask: bool, today: date):

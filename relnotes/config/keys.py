@@ -239,6 +239,8 @@ REMOTE_PATTERN = r"^(?![\s\S]*\.\.)(?![\s\S]*\.lock(?![\s\S]))[A-Za-z0-9_][A-Za-
 BRANCH_PATTERN = r"^(?:(?!\{version\})[\s\S])*\{version\}(?:(?!\{version\})[\s\S])*$"
 VERSION_PATTERN = (r"^\s*v?(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)"
                    r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$")
+# a version in any scheme (semver's, PEP 440's 1.2.0rc1, CalVer's 26.3): read then by the scheme
+ANY_VERSION_PATTERN = r"^\s*v?[0-9](?:[0-9A-Za-z!+_-]|\.(?=[0-9A-Za-z])){0,63}\s*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\s\S])"  # the very end, as in ECMA-262
 VFILE_PATTERN = r"\{version\}"
 # a version file's pattern holds a placeholder (relnotes.config.vpatterns: the whole language)

@@ -16,6 +16,8 @@ from typing import Any
 from relnotes.config import vpatterns
 from relnotes.config.fields import coerce_config
 from relnotes.config.keys import (  # noqa: F401 (re-exported for the loader and the tests)
+    ANY_VERSION_PATTERN,
+    ARGV_LIMITS,
     BOUNDS,
     BRANCH_PATTERN,
     CREDIT_MAX,
@@ -35,7 +37,6 @@ from relnotes.config.keys import (  # noqa: F401 (re-exported for the loader and
     VERSION_PATTERN,
     VFILE_PATTERN,
     VFILE_SLOT_PATTERN,
-    ARGV_LIMITS,
 )
 from relnotes.errors import ConfigError, quoted, shown_name
 from relnotes.fsio import relative_path_problem
@@ -280,8 +281,9 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         return value
     if kind == "optversion" and value in ("", None):
         return ""
-    if kind in ("version", "optversion"):
-        if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):
+    if kind in ("version", "optversion"):  # optversion (base_version): any scheme's, read by versioning's
+        if not isinstance(value, str) or not re.match(VERSION_PATTERN if kind == "version" else ANY_VERSION_PATTERN,
+                                                      value):
             raise ConfigError(f"{where}: '{name}' must be a version like 0.32.0, not {quoted(value)}")
         return value
     if kind in ("sections", "headings"):

@@ -22,6 +22,7 @@ from relnotes import fsio
 from relnotes.config import pyproject
 from relnotes.errors import ConfigError, RelnotesError
 from relnotes.git.repo import Repo
+from relnotes.policy import calver, pep440, tags
 from relnotes.version import Version
 
 LIMIT = 1024 * 1024  # a project file larger than this is not read
@@ -30,6 +31,9 @@ _INIT_VERSION = re.compile(r"^__version__[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(?P<q
 # at a line's start: a dependency's inline 'requests = { version = "2.1.0" }' is not the project's
 TOML_PATTERN = '\nversion = "{version}"'
 _TAG = re.compile(r"^v?(?P<v>\d{1,9}\.\d{1,9}\.\d{1,9})$", re.ASCII)
+# pip's calendar versions: YY.N, with a bug-fix number after (24.1.2); the year a recent one
+_YY_N = re.compile(r"^v?(?P<yy>[1-9][0-9])\.(?:0|[1-9][0-9]{0,8})(?:\.(?:0|[1-9][0-9]{0,8}))?$", re.ASCII)
+RECENT_YEARS = 10  # a YY.N version reads as calendar when its year is at most this many years back
 
 
 class Identity(NamedTuple):
@@ -40,10 +44,43 @@ class Identity(NamedTuple):
     source: str = ""  # where the version was read, for the user: 'pyproject.toml [project] version'
     version_file: tuple[str, str] | None = None  # (path, pattern) for version_files
     found: tuple[str, ...] = ()  # one line per fact, for init to print
+    versioning: str = "semver"  # the scheme the version is written in (pep440, calver)
+    calver: str = ""  # with versioning calver: its format (YY.N)
+    more_version_files: tuple[tuple[str, str], ...] = ()  # the same version in another file (__init__.py)
+
+
+class Read(NamedTuple):
+    """A version text read: the version, the scheme it is in, and what init says about it."""
+
+    version: Version | None
+    versioning: str = "semver"
+    calver: str = ""
+    note: str = ""  # why that scheme, or (version None) why none was chosen
 
 
 def read(root: Path) -> Identity:
     """The project's identity from its files in ``root`` (an empty one when none says anything)."""
+    ident = _read(root)
+    if ident.version_file and ident.version_file[0] == "pyproject.toml":  # the package may say it again
+        return _same_in_init_py(root, ident)
+    return ident
+
+
+def _same_in_init_py(root: Path, ident: Identity) -> Identity:
+    """``ident`` with the package's ``__init__.py`` as a second version file when its
+    ``__version__`` is the same version; said either way."""
+    init = _init_py(root, ident.name)
+    if init is None or init.version_file is None:
+        return ident
+    if init.version == ident.version and str(init.version) == str(ident.version):
+        return ident._replace(more_version_files=(init.version_file,),
+                              found=ident.found + (f"the same version in {init.source} (a second version file)",))
+    return ident._replace(found=ident.found + (f"{init.source} says {init.version}, not {ident.version}: "
+                                               f"not configured as a version file (make them agree, then add "
+                                               f"it to version_files)",))
+
+
+def _read(root: Path) -> Identity:
     for reader in (_pyproject, _package_json, _cargo):
         ident = reader(root)
         if ident is not None and (ident.version is not None or ident.name):
@@ -81,6 +118,63 @@ def _version(value: object) -> Version | None:
     return Version.try_parse(value.strip()) if isinstance(value, str) else None
 
 
+def python_version(root: Path, value: object, where: str) -> Read:
+    """A Python project's version text read in the scheme it is written in: semver when it
+    is ``X.Y.Z[-pre]``; CalVer ``YY.N`` when its year is recent *and* the repository's
+    newest version tags are all such versions (pip's ``26.3``); else PEP 440 when only PEP
+    440 reads it (``1.2rc1``, ``0.27.0+dev``).  A ``YY.N`` the tags do not confirm could be
+    either: no scheme is guessed (version None, the note says how to choose)."""
+    if not isinstance(value, str):
+        return Read(None)
+    text = value.strip()
+    semver = Version.try_parse(text)
+    if semver is not None and "+" not in text:
+        return Read(semver)
+    m = _YY_N.match(text)
+    if m and _recent_year(int(m["yy"])):
+        recent = _recent_version_tags(root)
+        if recent and all(_YY_N.match(t) for t in recent):
+            shown = ", ".join(recent[:3]) + (", …" if len(recent) > 3 else "")
+            return Read(calver.CalVer("YY.N").parse(text), "calver", "YY.N",
+                        f"versioning: calver (YY.N): {text} in {where} and the {len(recent)} newest version "
+                        f"tag{'s' if len(recent) > 1 else ''} ({shown}) are calendar versions; if they are not, "
+                        f"set versioning: pep440 in relnotes.yaml")
+        return Read(None, note=f"{where} says {text}, a calendar version (YY.N) or a PEP 440 one, and no "
+                               f"release tags tell which: kept versioning: semver; set versioning: calver "
+                               f"(calver: YY.N) or versioning: pep440, and base_version: \"{text}\", in "
+                               f"relnotes.yaml")
+    v = pep440.try_parse(text)
+    if v is not None:
+        return Read(v, "pep440", "", f"versioning: pep440: {text} in {where} is a PEP 440 version "
+                                     f"(semver does not read it); written back as {v}")
+    return Read(None)
+
+
+def _recent_year(yy: int) -> bool:
+    import datetime
+
+    this = datetime.date.today().year - 2000
+    return this - RECENT_YEARS <= yy <= this + 1
+
+
+def _recent_version_tags(root: Path) -> list[str]:
+    """The newest tags (:data:`relnotes.policy.tags.RECENT`) that hold a version of any
+    scheme, a leading ``v`` dropped; [] outside a git repository."""
+    if not (root / ".git").exists():
+        return []
+    try:
+        with Repo(root) as repo:
+            names = repo.recent_tag_names(tags.RECENT)
+    except RelnotesError:
+        return []
+    out = []
+    for n in names:
+        bare = n[1:] if n[:1] == "v" else n
+        if bare[:1].isdigit() and pep440.try_parse(bare) is not None:
+            out.append(bare)
+    return out
+
+
 def _pyproject(root: Path) -> Identity | None:
     data = _toml(root, "pyproject.toml")
     if data is None:
@@ -102,14 +196,17 @@ def _pyproject(root: Path) -> Identity | None:
             found.append(f"version {tag[1]} from the newest version tag {tag[0]} (pyproject.toml: dynamic version)")
         elif init is not None:
             found.append(f"version {init.version} from {init.source} (pyproject.toml: dynamic version)")
+        scheme = (init.versioning, init.calver) if init is not None and not tag else ("semver", "")
         return Identity(name, version, "the newest version tag" if tag else (init.source if init else ""),
-                        init.version_file if init else None, tuple(found))
-    v = _version(project.get("version"))
-    if v is None:
-        return Identity(name, None, "", None, tuple(found))
-    found.append(f"version {v} from pyproject.toml {table}")
-    return Identity(name, v, f"pyproject.toml {table} version", ("pyproject.toml", TOML_PATTERN),
-                    tuple(found))
+                        init.version_file if init else None, tuple(found), *scheme)
+    r = python_version(root, project.get("version"), f"pyproject.toml {table}")
+    if r.version is None:
+        return Identity(name, None, "", None, tuple(found) + ((r.note,) if r.note else ()))
+    found.append(f"version {r.version} from pyproject.toml {table}")
+    if r.note:
+        found.append(r.note)
+    return Identity(name, r.version, f"pyproject.toml {table} version", ("pyproject.toml", TOML_PATTERN),
+                    tuple(found), r.versioning, r.calver)
 
 
 def _package_json(root: Path) -> Identity | None:
@@ -173,11 +270,12 @@ def _init_py(root: Path, name: str | None) -> Identity | None:
         except (UnicodeDecodeError, RelnotesError):
             continue
         m = _INIT_VERSION.search(text)
-        v = _version(m["v"]) if m else None
-        if m and v is not None:
-            hits.append(Identity(path.parent.name if name is None else None, v, f"{rel} __version__",
+        r = python_version(root, m["v"], rel) if m else Read(None)
+        if m and r.version is not None:
+            hits.append(Identity(path.parent.name if name is None else None, r.version, f"{rel} __version__",
                                  (rel, f"__version__ = {m['q']}{{version}}{m['q']}"),
-                                 (f"version {v} from {rel} (__version__)",)))
+                                 (f"version {r.version} from {rel} (__version__)",) + ((r.note,) if r.note else ()),
+                                 r.versioning, r.calver))
     return hits[0] if len(hits) == 1 or (hits and name) else None
 
 

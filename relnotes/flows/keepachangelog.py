@@ -11,6 +11,7 @@ Like every flow: checks first, then writes; nothing prints or exits.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from relnotes.errors import StateError, UsageError
@@ -55,7 +56,7 @@ def _has_content(doc: SingleBranchDocument, rel) -> bool:
 
 
 def choose_version(cfg: Config, doc: SingleBranchDocument, fragments: list[Fragment],
-                   version: str | None) -> Version:
+                   version: str | None, when: str | None = None) -> Version:
     """``--version``, else the version files' unreleased version, else the semver release
     :func:`relnotes.policy.bump.plan` computes (the one rule ``relnotes next`` prints)."""
     newest = doc.newest_release()
@@ -70,7 +71,7 @@ def choose_version(cfg: Config, doc: SingleBranchDocument, fragments: list[Fragm
         if cur is not None and (floor is None or cur.release > floor):
             chosen = cur.release  # the project already says which version comes next
         else:
-            chosen = bump.plan(cfg, doc, fragments).version
+            chosen = bump.plan(cfg, doc, fragments, today=date.fromisoformat(when) if when else None).version
     if chosen.pre and schemes.reader(cfg) is None:  # semver; PEP 440's 1.4.0rc1 is a release of its own
         raise UsageError(f"--version {chosen} is a pre-release; a Keep a Changelog release is X.Y.Z")
     if newest is not None and chosen <= newest.version:
@@ -87,7 +88,7 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
     """``## [Unreleased]`` → ``## [VERSION] - DATE`` with a fresh ``[Unreleased]`` and links."""
     when = parse_date(on)
     kdoc = _keepachangelog(doc or schemes.read_notes(cfg))
-    new_v = choose_version(cfg, kdoc, list(fragments), version)
+    new_v = choose_version(cfg, kdoc, list(fragments), version, when)
     previous = kdoc.newest_release()
     tag = new_v.format(cfg.tag)
     version_url = (cfg.link("compare", previous=previous.version.format(cfg.tag), current=tag)
@@ -137,7 +138,7 @@ def _release(cfg: Config, when: str, version: str | None, repo, *, tag: bool = F
             f"{cfg.notes_file} has no unreleased section"
         raise StateError(f"{where} and no fragments are pending in {cfg.fragments_dir}/: there is nothing to release",
                          hint="add fragments with 'relnotes new', or entries under '## [Unreleased]'")
-    new_v = choose_version(cfg, doc, fragments, version)  # refused before anything is written
+    new_v = choose_version(cfg, doc, fragments, version, when)  # refused before anything is written
     if tag and repo is not None:
         onebranch.tag_name(cfg, repo, new_v)
     versions = versionfiles.rewrite(cfg, new_v) if cfg.version_files else {}

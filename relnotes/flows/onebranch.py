@@ -13,6 +13,7 @@ released section keeps (no empty category), and the pending section as it will r
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
 from relnotes.config.load import Config
@@ -23,7 +24,7 @@ from relnotes.git.arguments import check_tag
 from relnotes.notes import blocks
 from relnotes.notes.base import NotesDocument
 from relnotes.notes.model import Release
-from relnotes.policy import bump, schemes
+from relnotes.policy import bump, schemes, tags
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
 
@@ -44,7 +45,7 @@ def has_entries(doc: NotesDocument, rel: Release) -> bool:
 
 
 def prepare(cfg: Config, doc: NotesDocument, top: Release, repo, wanted: Version | None,
-            fragments: list[Fragment] | None = None) -> Prepared | None:
+            fragments: list[Fragment] | None = None, today: date | None = None) -> Prepared | None:
     """Give ``doc`` the section the release fills: the next version's above a released top
     section, or the version in the heading of an unversioned unreleased one.  None when the
     top section already names its version (the release-day step needs nothing more) or
@@ -62,7 +63,7 @@ def prepare(cfg: Config, doc: NotesDocument, top: Release, repo, wanted: Version
     if wanted is not None:
         version, why = wanted, "--version"
     else:
-        planned = bump.plan(cfg, doc=doc, fragments=fragments, repo=repo)
+        planned = bump.plan(cfg, doc=doc, fragments=fragments, repo=repo, today=today)  # calver: the release's day
         version = planned.version
         why = planned.note or "; ".join(r.describe() for r in planned.reasons[:3]) or planned.basis
     released = [r.version for r in doc.releases if r.status == "released" and r.version is not None]
@@ -83,7 +84,8 @@ def prepare(cfg: Config, doc: NotesDocument, top: Release, repo, wanted: Version
 def tag_name(cfg: Config, repo, version: Version | str) -> str:
     """The tag ``release --tag`` makes; refused (before anything is written) when it exists."""
     v = version if isinstance(version, Version) else schemes.parse_version(cfg, version)
-    name = check_tag(v.format(cfg.tag), "the tag pattern (tag in relnotes.yaml) gives")
+    name = check_tag(v.format(tags.pattern(cfg, repo, schemes.scheme_for(cfg))),
+                     "the tag pattern (tag in relnotes.yaml, or the style of the repository's tags) gives")
     if repo.tag_exists(name):
         raise StateError(f"tag {name} already exists", hint=f"{v} was already tagged: release another version "
                                                             f"(--version), or delete the tag to redo it")

@@ -8,6 +8,8 @@ version's section first (:mod:`relnotes.flows.onebranch`), and ``--tag`` tags th
 A released section keeps no empty category.
 """
 
+from datetime import date
+
 from relnotes.config.load import Config
 from relnotes.errors import StateError
 from relnotes.flows import hooks, keepachangelog, onebranch, retitle, steps
@@ -22,7 +24,6 @@ from relnotes.flows.steps import (
     released_but_not_committed,
 )
 from relnotes.fragments.fragment import pending_fragments
-from relnotes.git.arguments import check_tag
 from relnotes.policy import schemes
 from relnotes.version import Version
 
@@ -74,9 +75,9 @@ def _untagged(cfg: Config, res: ReleaseResult) -> ReleaseResult:
         expected = steps.commit_message(cfg, cfg.commit.release, version, marked=True).strip()
         if repo.head_message().strip() != expected or repo.dirty_paths():
             return res
-        name = check_tag(schemes.parse_version(cfg, version).format(cfg.tag),
-                         "the tag pattern (tag in relnotes.yaml) gives")
-        if repo.tag_exists(name):
+        try:
+            onebranch.tag_name(cfg, repo, version)
+        except StateError:  # tagged already: nothing to finish
             return res
     return _tagged(cfg, res)
 
@@ -89,7 +90,7 @@ def _release(cfg: Config, when: str, repo, wanted: Version | None = None, *, tag
     prepared = None
     if onebranch.uses(cfg):
         fragments = pending_fragments(cfg)
-        prepared = onebranch.prepare(cfg, doc, top, repo, wanted, fragments)
+        prepared = onebranch.prepare(cfg, doc, top, repo, wanted, fragments, date.fromisoformat(when))
         if prepared is not None:
             top = doc.release()
             wanted = prepared.version

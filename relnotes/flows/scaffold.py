@@ -27,6 +27,7 @@ from relnotes.config.rules import BOUNDS, DAYS, SCHEMA
 from relnotes.errors import RelnotesError, UsageError
 from relnotes.flows import keepachangelog
 from relnotes.git.repo import Repo
+from relnotes.policy import schemes
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
 
@@ -64,6 +65,9 @@ class Choices(NamedTuple):
     branching: str | None = None  # None: the preset's (one-branch, or wasmtime's release-branches)
     base_version: str = ""  # the version the project's files name (already released): next counts from it
     version_file: tuple[str, str] | None = None  # (path, pattern) where that version lives
+    versioning: str = "semver"  # the scheme the project's files write their version in
+    calver: str = ""  # with versioning calver: its format
+    more_version_files: tuple[tuple[str, str], ...] = ()  # the same version in other files (__init__.py)
 
 
 # -- the repository -------------------------------------------------------------------
@@ -209,9 +213,14 @@ def config_text(choices: Choices) -> str:
         lines.append(f"branching: {branching}")
     if choices.base_version:
         lines.append(f"base_version: {_yaml(choices.base_version)}   # the version found at init: next counts from it")
+    if choices.versioning != "semver":
+        lines.append(f"versioning: {choices.versioning}   # found at init (README, Version schemes)")
+        if choices.versioning == "calver":
+            lines.append(f"calver: {_yaml(choices.calver or 'YY.N')}")
     if choices.version_file:
-        path, pattern = choices.version_file
-        lines.append(f"version_files: [{{path: {_yaml(path)}, pattern: {_yaml(pattern)}}}]   # release rewrites it")
+        files = ", ".join(f"{{path: {_yaml(path)}, pattern: {_yaml(pattern)}}}"
+                          for path, pattern in (choices.version_file, *choices.more_version_files))
+        lines.append(f"version_files: [{files}]   # release rewrites it")
     if choices.preset != "keepachangelog":  # that preset says the rest (one file, no branches)
         lines += [f"notes_file: {_yaml(base['notes_file'])}",
                   f"fragments_dir: {_yaml(base['fragments_dir'])}",
@@ -260,12 +269,13 @@ class InitResult(NamedTuple):
 
 def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.0", preset: str = "plain",
          calendar=None, branching: str | None = None, base_version: str = "",
-         version_file: tuple[str, str] | None = None) -> InitResult:
+         version_file: tuple[str, str] | None = None, versioning: str = "semver", calver: str = "",
+         more_version_files: tuple[tuple[str, str], ...] = ()) -> InitResult:
     """Scaffold relnotes.yaml, the fragments directory and the notes file; never overwrite.
 
     ``calendar`` (a :class:`Calendar`) turns on a monthly release
     calendar; without it the project has none, whatever the preset's."""
-    v = Version.parse(version)
+    v = schemes.scheme_named(versioning, calver).parse(version)
     res = InitResult([], [])
     cfg_path = root / config_mod.CONFIG_NAME
     pyproject = root / config_mod.PYPROJECT_NAME
@@ -279,7 +289,7 @@ def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.
         cfg = config_mod.load(pyproject)
     else:
         text = config_text(Choices(project, repository, str(v), preset, calendar, branching, base_version,
-                                   version_file))
+                                   version_file, versioning, calver, more_version_files))
         cfg = config_mod.from_text(text, cfg_path, root)
     notes_text = initial_notes(cfg, str(v))
     if text is not None:

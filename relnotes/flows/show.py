@@ -5,13 +5,16 @@ Read-only: the release ``show`` picks (the top one, a version, Keep a Changelog'
 """
 
 from relnotes.config.load import Config
+from relnotes.errors import RelnotesError
+from relnotes.flows import onebranch, retitle
 from relnotes.flows.build import build
 from relnotes.fragments.credit import show_fields
+from relnotes.fragments.fragment import pending_fragments
 from relnotes.notes import base as notes
 from relnotes.notes import blocks, model
 from relnotes.notes.base import SingleBranchDocument
 from relnotes.notes.keepachangelog import heading_parts
-from relnotes.policy import schemes
+from relnotes.policy import bump, schemes
 from relnotes.policy.bump import is_breaking_entry
 from relnotes.render.environment import Renderer
 
@@ -70,9 +73,29 @@ def pending(cfg: Config, doc: notes.NotesDocument) -> tuple[notes.NotesDocument,
         return doc, doc.unreleased()
     top = doc.release()
     if not top.unreleased:
-        doc.insert_text(top.start, Renderer(cfg).release_section(UNRELEASED, ()).rstrip("\n") + "\n")
+        title = next_title(cfg, doc)
+        doc.insert_text(top.start, Renderer(cfg).release_section(title, ()).rstrip("\n") + "\n")
+    elif top.version is None and onebranch.uses(cfg):  # '## Unreleased': the version release will give it
+        title = next_title(cfg, doc)
+        if title != UNRELEASED:
+            retitle.set_version(doc, top, schemes.parse_version(cfg, title))
     build(cfg, doc=doc, write=False)
     return doc, doc.release()
+
+
+def next_title(cfg: Config, doc: notes.NotesDocument) -> str:
+    """The pending section's title on a one-branch project: the version ``release`` would
+    give it (``relnotes next``'s answer), else — no pending change, another branching, or a
+    version that cannot be computed — ``Unreleased``."""
+    if not onebranch.uses(cfg):
+        return UNRELEASED
+    fragments = pending_fragments(cfg)
+    if not fragments and not (doc.release().unreleased and onebranch.has_entries(doc, doc.release())):
+        return UNRELEASED
+    try:
+        return str(bump.plan(cfg, doc=doc.copy(), fragments=fragments).version)
+    except RelnotesError:
+        return UNRELEASED
 
 
 UNRELEASED = "Unreleased"

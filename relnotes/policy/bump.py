@@ -200,7 +200,7 @@ def _recorded(cfg: Config, found: Version | None, basis: str,
               scheme: schemes.Scheme | None = None) -> tuple[Version | None, str]:
     """``found`` (from git), else ``base_version``: the version ``init`` read from the project's files."""
     scheme = scheme or schemes.scheme_for(cfg)
-    base = scheme.try_parse(cfg.base_version) if cfg.base_version else None
+    base = scheme.parse(cfg.base_version, "base_version") if cfg.base_version else None
     if base is not None and (found is None or base > found):
         return base, "base_version in the configuration (the version init found in the project's files)"
     return found, basis

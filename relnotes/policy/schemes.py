@@ -125,11 +125,16 @@ class CalendarScheme(Scheme):
 
 def scheme_for(cfg: Config) -> Scheme:
     """The scheme ``versioning`` (and, for ``calver``, the ``calver`` format) names."""
-    if cfg.versioning == "pep440":
+    return scheme_named(cfg.versioning, cfg.calver)
+
+
+def scheme_named(versioning: str, fmt: str = "YY.N") -> Scheme:
+    """The scheme of a ``versioning`` value (``init`` asks before any Config exists)."""
+    if versioning == "pep440":
         return Pep440()
-    if cfg.versioning == "calver":
-        return CalendarScheme(cfg.calver)
-    if cfg.versioning == "major-per-release":
+    if versioning == "calver":
+        return CalendarScheme(fmt or "YY.N")
+    if versioning == "major-per-release":
         return MajorPerRelease()
     return Semver()
 
