@@ -52,7 +52,10 @@ def test_init_reads_name_version_and_version_file_from_pyproject(lib):
     assert "found version 1.3.0 from pyproject.toml [project]" in out
     text = lib.read("relnotes.yaml")
     assert "project: tinycalc\n" in text and 'base_version: "1.3.0"' in text
-    assert 'version_files: [{path: pyproject.toml, pattern: "\\nversion = \\"{version}\\""}]' in text
+    # the package's __init__.py holds the same version: both files are configured (issue 28)
+    assert ('version_files: [{path: pyproject.toml, pattern: "\\nversion = \\"{version}\\""}, '
+            '{path: "tinycalc/__init__.py", pattern: "__version__ = \\"{version}\\""}]') in text
+    assert "found the same version in tinycalc/__init__.py __version__ (a second version file)" in out
     notes = lib.read("RELEASES.md")
     assert notes.startswith("## Unreleased\n\nUnreleased.\n") and "0.1.0" not in notes
     assert "respective" not in notes and "ARCHIVE_START" not in notes  # no release branches to point to
@@ -273,7 +276,15 @@ def test_show_unreleased_after_a_release(lib):
     ok(lib, "release", "--commit")
     lib.fragment("b.md", "Fixed", "A later fix.")
     out = ok(lib, "show", "unreleased")
-    assert out.startswith("## Unreleased\n") and "A later fix." in out and "A feature." not in out
+    # titled with the version 'release' would give it (1.4.0 + a fix), not "Unreleased"
+    assert out.startswith("## 1.4.1\n") and "A later fix." in out and "A feature." not in out
+
+
+def test_show_unreleased_keeps_unreleased_without_pending_changes(lib):
+    _init(lib)
+    lib.fragment("a.md", "Added", "A feature.")
+    ok(lib, "release", "--commit")
+    assert ok(lib, "show", "unreleased").startswith("## Unreleased\n")  # nothing pending: no version to compute
 
 
 # -- 5. the README walkthrough, as written ------------------------------------------------------
