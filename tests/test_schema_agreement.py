@@ -285,7 +285,9 @@ CONFIGS: list[tuple[str, dict, str]] = [
     ("branching trunk", {"branching": "trunk"}, BAD),
     ("base_version", {"base_version": "1.3.0"}, OK),
     ("base_version empty", {"base_version": ""}, OK),
-    ("base_version not a version", {"base_version": "1.3"}, BAD),
+    ("base_version another scheme's", {"base_version": "26.3"}, OK),  # calver, pep440: read by versioning's
+    ("base_version not a version", {"base_version": "1.3 beta"}, BAD),
+    ("base_version a word", {"base_version": "latest"}, BAD),
     ("base_version a number", {"base_version": 1}, BAD),
     ("bump lists", {"bump": {"major": ["Removed", "Changed"], "minor": ["Added"], "default": "minor"}}, OK),
     ("bump default unknown", {"bump": {"default": "huge"}}, BAD),
