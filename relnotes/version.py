@@ -100,6 +100,20 @@ class Version(NamedTuple):
     def next_patch(self) -> "Version":
         return Version(self.major, self.minor, self.patch + 1)
 
+    def bumped(self, how: str) -> "Version":
+        """Raised by one semver level (``major``, ``minor``, ``patch``).  From a
+        pre-release, the release it leads to is enough when it already is that big a
+        step (``2.0.0-rc.1`` + major = ``2.0.0``)."""
+        if self.pre:
+            r = self.release
+            if how == "patch" or (how == "minor" and r.patch == 0) or (how == "major" and r.minor == r.patch == 0):
+                return r
+        if how == "major":
+            return Version(self.major + 1, 0, 0)
+        if how == "minor":
+            return Version(self.major, self.minor + 1, 0)
+        return Version(self.major, self.minor, self.patch + 1)
+
     def format(self, pattern: str) -> str:
         """Fill ``{version} {major} {minor} {patch}`` placeholders of a config pattern."""
         return (
