@@ -132,9 +132,21 @@ def branch_pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"^{rx}$")
 
 
-def version_of_branch(name: str, template: str) -> "Version | None":
-    """``release-48.0.0`` → 48.0.0 under ``release-{version}``; None when it does not fit."""
-    m = branch_pattern(template).match(name)
-    if not m:
-        return None
-    return Version.try_parse(m["version"])
+def version_of_branch(name: str, template: "str | tuple[str, ...]") -> "Version | None":
+    """``release-48.0.0`` → 48.0.0 under ``release-{version}``; None when it does not fit.
+
+    ``template`` may be several patterns (``Config.branch_patterns``): the first names
+    branches as ``cut`` makes them, with a whole version; the others may also name a
+    line by its major.minor, as Wasmtime's ``stable-v0.26`` (0.26.0, whose 0.26.1
+    carries the CVE-2021-32629 fix) under ``stable-v{version}``."""
+    patterns = (template,) if isinstance(template, str) else template
+    for i, pattern in enumerate(patterns):
+        m = branch_pattern(pattern).match(name)
+        if not m:
+            continue
+        v = Version.try_parse(m["version"])
+        if v is None and i > 0 and re.fullmatch(r"[0-9]{1,9}\.[0-9]{1,9}", m["version"]):
+            v = Version.try_parse(m["version"] + ".0")
+        if v is not None:
+            return v
+    return None

@@ -193,10 +193,11 @@ def test_towncrier_import_then_build_has_every_text_once(tc_project):
         "An orphan fragment with no issue.": 1,
         "Hardened the loader.": 1,
         "Upgraded vendored urllib3 to 2.0.": 1,
-        "Trivial.": 1,
     }
     for text, count in texts.items():
         assert draft.count(text) == count, text
+    # showcontent = false: towncrier lists only the references, and so does the import
+    assert draft.count("[#129]") == 1 and "Trivial." not in draft
     shared = draft[draft.index("Same text shared"):]
     assert "[#125](https://github.com/bytecodealliance/wasmtime/issues/125)\n  [#126]" in shared
     assert draft.index("### Added") < draft.index("An orphan") < draft.index("### Changed")

@@ -72,9 +72,9 @@ def test_real_keep_a_changelog_file_is_read_as_its_structure():
 
 def test_real_files_problems_are_located():
     rich = {(p.line, p.code) for p in structure_problems(kac(real("rich.md"), "rich.md"))}
-    assert rich == {(8, "notes-no-link"), (14, "notes-no-link"), (8, "notes-no-unreleased")}
+    assert rich == {(8, "notes-no-link"), (14, "notes-no-link")}  # no [Unreleased]: build opens one
     derive = structure_problems(kac(real("derive_more.md"), "derive_more.md"))
-    assert [(p.line, p.code) for p in derive] == [(8, "notes-bad-heading"), (8, "notes-no-unreleased")]
+    assert [(p.line, p.code) for p in derive] == [(8, "notes-bad-heading")]
     assert "'## master' is neither '[Unreleased]' nor a version" in derive[0].message
 
 
@@ -82,8 +82,11 @@ def test_unbracketed_yanked_heading_is_a_release():
     doc = kac(real("derive_more.md"))
     yanked = [r for r in doc.releases if r.version == Version.parse("0.99.4")][0]
     assert (yanked.status, yanked.date, heading_parts(yanked.title).yanked) == ("released", "2020-03-28", True)
-    assert heading_parts("[1.2.0] - 2026-11-30 [YANKED]") == ("1.2.0", True, "2026-11-30", True)
-    assert heading_parts("1.2.0 \u2013 2026-11-30") == ("1.2.0", False, "2026-11-30", False)
+    assert heading_parts("[1.2.0] - 2026-11-30 [YANKED]") == ("1.2.0", True, "2026-11-30", True, None)
+    assert heading_parts("1.2.0 \u2013 2026-11-30") == ("1.2.0", False, "2026-11-30", False, None)
+    # towncrier's Markdown links the version inline: no definition needed
+    assert heading_parts("[26.1.0](https://x/tree/26.1.0) - 2026-03-19") == (
+        "26.1.0", False, "2026-03-19", False, "https://x/tree/26.1.0")
     assert heading_parts("[Unreleased]").unreleased and heading_parts("unreleased").unreleased
 
 
@@ -192,10 +195,12 @@ def test_init_writes_the_format_and_check_passes(kproject):
 
 def test_check_reports_structure_with_file_and_line(kproject):
     kproject.write("CHANGELOG.md", "# Changelog\n\n## [1.0.0] - 2026-02-30\n")
-    r = kproject.run("check")
+    r = kproject.run("check")  # a released section is the project's history: --all-history checks it
+    assert r.exit_code == 0 and "2 problem(s) in released sections" in r.output  # the date, the link
+    r = kproject.run("check", "--all-history")
     assert r.exit_code == 1
     assert "CHANGELOG.md:3:4: '2026-02-30' is not a date" in r.output
-    assert "CHANGELOG.md:3:1: no '## [Unreleased]' section" in r.output
+    assert "no '## [Unreleased]' section" not in r.output  # build opens one
 
 
 def test_build_renders_into_unreleased_in_section_order(kproject, md_snapshot):
@@ -480,7 +485,7 @@ def test_release_counts_entries_already_built_as_next_does(kproject):
 def test_notes_format_and_compare_link_are_validated(kproject):
     kproject.write("relnotes.yaml", KAC_CONFIG + "notes_format: changelog\n")
     r = kproject.run("check")
-    assert r.exit_code == 2 and "relnotes.yaml:4:" in r.output and "'releases' or 'keepachangelog'" in r.output
+    assert r.exit_code == 2 and "relnotes.yaml:4:" in r.output and "'releases', 'keepachangelog' or 'rst'" in r.output
     kproject.write("relnotes.yaml", KAC_CONFIG + "links: {compare: '{repository}/compare/{tag}'}\n")
     r = kproject.run("check")
     assert r.exit_code == 2 and "{tag}" in r.output and "{previous}" in r.output
@@ -588,14 +593,19 @@ def test_version_files_name_the_first_release(kproject):
     assert 'version = "0.3.1"' in kproject.read("Cargo.toml")
 
 
-def test_build_without_an_unreleased_section_is_located(kproject):
+def test_build_without_an_unreleased_section_opens_one_above_the_newest_release(kproject):
+    """A file that lists only releases (rich's, towncrier's) gets '## [Unreleased]' from build,
+    above the newest release; a draft previews there and changes nothing."""
     kproject.write("CHANGELOG.md", real("rich.md"))
     kproject.fragment("a.md", "Fixed", "A bug.")
     before = kproject.snapshot_tree()
-    r = kproject.run("build")
-    assert r.exit_code == 1 and "CHANGELOG.md: no '## [Unreleased]' section" in r.output
-    assert "add '## [Unreleased]' above the newest release" in r.output
+    r = kproject.run("build", "--draft")
+    assert r.exit_code == 0 and r.stdout.startswith("## [Unreleased] (draft)"), r.output
     assert kproject.snapshot_tree() == before
+    r = kproject.run("build")
+    assert r.exit_code == 0, r.output
+    text = kproject.read("CHANGELOG.md")
+    assert text == real("rich.md").replace("## [14.3.3]", "## [Unreleased]\n\n### Fixed\n\n- A bug.\n\n## [14.3.3]", 1)
 
 
 def test_init_says_where_its_version_goes(project):

@@ -49,13 +49,37 @@ def test_rfc_2022_policy_is_configuration(project):
 
 
 def test_schedule(project):
+    """The wasmtime preset moves a weekend release to the Monday after (issue 30): 49.0.0's
+    20th, 2026-09-20, is a Sunday, so it is expected Monday 2026-09-21."""
     r = project.run("schedule", "--from", "2026-08-06", "--count", "2", "--format", "json")
     assert json.loads(r.stdout) == [
         {"version": "48.0.0", "cut": "2026-08-05", "release": "2026-08-20"},
-        {"version": "49.0.0", "cut": "2026-09-05", "release": "2026-09-20"}]
-    project.write("relnotes.yaml", project.read("relnotes.yaml") + "schedule: {weekend: monday}\n")
+        {"version": "49.0.0", "cut": "2026-09-05", "release": "2026-09-21"}]
+
+
+@pytest.mark.parametrize(("rule", "day"), [("keep", "2026-09-20"), ("next-monday", "2026-09-21"),
+                                           ("monday", "2026-09-21"), ("previous-friday", "2026-09-18")])
+def test_weekend_rule_is_configuration(project, rule, day):
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + f"schedule: {{weekend: {rule}}}\n")
     r = project.run("schedule", "--from", "2026-09-01", "--count", "1", "--format", "json")
-    assert json.loads(r.stdout)[0]["release"] == "2026-09-21"  # 2026-09-20 is a Sunday
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)[0]["release"] == day  # 2026-09-20 is a Sunday
+
+
+def test_weekend_release_keeps_its_support_window_and_when(project):
+    """46.0.0 (Saturday 2026-06-20) ships Monday 2026-06-22, as the real one did; its two months
+    of support still end on the 20th, and 'when' gives the moved date for a change on main."""
+    rows = {r["version"]: r for r in json.loads(project.run("support", "--on", "2026-07-01", "--format",
+                                                              "json").stdout)}
+    assert rows["46.0.0"]["released"] == "2026-06-22" and rows["46.0.0"]["end_of_support"] == "2026-08-20"
+    r = project.run("support", "--on", "2026-06-21", "--format", "json")
+    assert "46.0.0" not in [row["version"] for row in json.loads(r.stdout)]  # not out on the Sunday
+
+
+def test_weekend_rule_unknown_is_refused(project):
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + "schedule: {weekend: sunday}\n")
+    r = project.run("schedule")
+    assert r.exit_code == 2 and "next-monday" in r.stderr
 
 
 def test_support_svg_is_a_timeline(project):
@@ -183,7 +207,7 @@ def test_when_for_each_kind_of_commit(scenario, project):
     w = when("#10")
     assert w["commit"] == scenario["feature"] and w["version"] == "48.0.0"
     w = when(scenario["later"])  # only on main: ships with the next cut
-    assert (w["version"], w["branch"], w["status"], w["date"]) == ("49.0.0", None, "upcoming", "2026-09-20")
+    assert (w["version"], w["branch"], w["status"], w["date"]) == ("49.0.0", None, "upcoming", "2026-09-21")  # a Sunday: the Monday after
     # cherry-picked to 47 after 47.0.0 was released: the next patch of the oldest branch with it
     w = when(scenario["fix"])
     assert (w["version"], w["branch"], w["status"], w["date"]) == ("47.0.1", "release-47.0.0", "upcoming", None)
@@ -215,3 +239,16 @@ def test_when_names_the_release_candidate_and_never_counts_it_as_a_release(scena
     p.git("tag", "v49.0.0", "release-49.0.0")
     w = json.loads(p.run("when", rc_fix, "--format", "json").stdout)
     assert (w["version"], w["status"], w["candidate"]) == ("49.0.0", "released", None)
+
+
+def test_the_anchor_release_keeps_its_given_date(project):
+    """The anchor is a fact: 40.0.0 shipped on Saturday 2025-12-20, and stays there under the
+    weekend rule; the preset's 20.0.0 is Wasmtime's real Monday 2024-04-22."""
+    project.write("relnotes.yaml", project.read("relnotes.yaml")
+                  + "schedule: {anchor_version: 40, anchor_date: 2025-12-20}\n")
+    rows = {r["version"]: r for r in json.loads(project.run("support", "--on", "2026-01-01", "--format",
+                                                              "json").stdout)}
+    assert rows["40.0.0"]["released"] == "2025-12-20"
+    project.write("relnotes.yaml", "preset: wasmtime\n")
+    r = project.run("schedule", "--from", "2024-04-01", "--count", "1", "--format", "json")
+    assert json.loads(r.stdout)[0]["release"] == "2024-04-22"

@@ -286,7 +286,8 @@ def valid_configs(draw) -> dict:
                           "label": draw(_lines)}
     if draw(st.booleans()):
         cfg["version_files"] = draw(st.lists(st.fixed_dictionaries({
-            "path": _paths, "pattern": st.sampled_from(['version = "{version}"', "v{version}-dev"])}), max_size=2))
+            "path": _paths, "pattern": st.sampled_from(['version = "{version}"', "v{version}-dev"])}), max_size=2,
+            unique_by=lambda f: f["path"]))  # one pattern per file: two in one file may overlap (refused)
     return cfg
 
 

@@ -24,6 +24,8 @@ import pytest
 from conftest import ROOT, corpus, git
 
 WORKFLOW = ROOT / "examples" / "release-process.yml"
+PUBLISH = ROOT / "examples" / "publish-release.yml"
+REPOSITORY = "bytecodealliance/wasmtime"  # the repository the examples' fork guards name
 MARKER = "[automatically-tag-and-release-this-commit]"
 RELNOTES = shutil.which("relnotes", path=str(Path(sys.executable).parent)) or shutil.which("relnotes")
 
@@ -34,10 +36,10 @@ _CONDITION = re.compile(r"^([\w.-]+) (==|!=) '([^']*)'$")
 _EXPRESSION = re.compile(r"^\$\{\{ *([\w.-]+) *\}\}$")
 
 
-def _workflow() -> dict:
+def _workflow(path: Path = WORKFLOW) -> dict:
     from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=True).load(WORKFLOW.read_text())
+    return YAML(typ="safe", pure=True).load(path.read_text())
 
 
 def parse_github_output(text: str) -> dict[str, str]:
@@ -89,15 +91,25 @@ class Runner:
     def calls(self, tool: str = "gh") -> list[dict]:
         return [c for c in map(json.loads, self.gh_log.read_text().splitlines()) if c["tool"] == tool]
 
-    def run_job(self, job: str, *, event: str, ref: str, env: dict[str, str]) -> dict:
-        spec = _workflow()["jobs"][job]
+    def job_runs(self, job: str, *, event: str, workflow: Path = WORKFLOW, **context: str) -> bool:
+        """Whether the job's ``if:`` lets it run (``context``: ``github.repository`` etc., dots as ``__``)."""
+        ctx = {"github.event_name": event, "github.repository": REPOSITORY,
+               **{k.replace("__", "."): v for k, v in context.items()}}
+        return self._true(_workflow(workflow)["jobs"][job]["if"], ctx)
+
+    def run_job(self, job: str, *, event: str, ref: str, env: dict[str, str], workflow: Path = WORKFLOW) -> dict:
+        spec = _workflow(workflow)["jobs"][job]
         self.runs += 1
         work = self.tmp / f"run-{self.runs}"
         git(self.tmp, "clone", "-q", str(self.origin), str(work))  # actions/checkout, fetch-depth 0
         git(work, "checkout", "-q", ref)
         temp = self.tmp / f"runner-temp-{self.runs}"
         temp.mkdir()
-        context = {"github.event_name": event, "github.ref_name": ref}
+        context = {"github.event_name": event, "github.ref_name": ref, "github.repository": REPOSITORY}
+        if event == "workflow_run":  # CI succeeded on a push to the branch: the run names the commit it tested
+            context.update({"github.event.workflow_run.conclusion": "success",
+                            "github.event.workflow_run.event": "push",
+                            "github.event.workflow_run.head_sha": git(work, "rev-parse", "HEAD")})
         assert self._true(spec["if"], context), f"job {job} does not run on {event}"
         job_env = {k: env.get(k, self._value(v, context)) for k, v in spec.get("env", {}).items()}
         context.update({f"env.{k}": v for k, v in job_env.items()})
@@ -131,10 +143,14 @@ class Runner:
 
     @staticmethod
     def _true(condition: str, context: dict) -> bool:
-        m = _CONDITION.match(condition.strip())
-        assert m, f"the test cannot evaluate if: {condition}"
-        left = context.get(m[1], "")
-        return (left == m[3]) if m[2] == "==" else (left != m[3])
+        """``a == 'x' && b != 'y' || …``: comparisons joined by && (binding tighter) and ||."""
+        def atom(text: str) -> bool:
+            m = _CONDITION.match(text.strip())
+            assert m, f"the test cannot evaluate if: {condition}"
+            left = context.get(m[1], "")
+            return (left == m[3]) if m[2] == "==" else (left != m[3])
+
+        return any(all(atom(a) for a in alt.split("&&")) for alt in condition.split("||"))
 
 
 # -- the month ------------------------------------------------------------------------------
@@ -187,6 +203,15 @@ def origin(git_env, tmp_path) -> Path:
     return bare
 
 
+def _tag_and_publish(actions: Runner, branch: str) -> dict:
+    """CI succeeded on ``branch``: the tag job runs; a tag it pushes starts publish-release.yml."""
+    out = actions.run_job("tag", event="workflow_run", ref=branch, env={"PUSH_TOKEN": "t"})
+    if out["tag"]["tag"]:
+        out.update(actions.run_job("publish", event="push", ref=out["tag"]["tag"], env={"GH_TOKEN": "t"},
+                                   workflow=PUBLISH))
+    return out
+
+
 def test_one_month_cut_candidates_backport_release_tag_and_patch(origin, tmp_path):
     actions = Runner(tmp_path, origin)
     gh = actions.calls
@@ -213,7 +238,7 @@ def test_one_month_cut_candidates_backport_release_tag_and_patch(origin, tmp_pat
     # -- both PRs merged; the candidate's merge is tagged and published as a pre-release ----
     _merge(origin, bump)
     assert _show(origin, "main", "Cargo.toml").startswith('[workspace.package]\nversion = "50.0.0-dev"')
-    out = actions.run_job("tag", event="push", ref=_merge(origin, rc1), env={"GH_TOKEN": "t"})
+    out = _tag_and_publish(actions, _merge(origin, rc1))
     assert out["tag"] == {"tag": "v49.0.0-rc.1"}
     assert out["page"]["prerelease"] == "true"
     assert git(origin, "rev-parse", "v49.0.0-rc.1^{commit}") == git(origin, "rev-parse", "release-49.0.0")
@@ -228,7 +253,7 @@ def test_one_month_cut_candidates_backport_release_tag_and_patch(origin, tmp_pat
         "changes.d/fix-mpk.md": "---\nsection: Fixed\nprs: [11950]\n---\nEnabling MPK with CoW images has been fixed.\n",
     }, "[49.0.0] Fix MPK with CoW images (#11950) (#11960)")
     n = len(gh())
-    assert actions.run_job("tag", event="push", ref="release-49.0.0", env={"GH_TOKEN": "t"})["tag"] == {"tag": ""}
+    assert _tag_and_publish(actions, "release-49.0.0")["tag"] == {"tag": ""}
     assert len(gh()) == n and git(origin, "tag") == "v49.0.0-rc.1"
 
     # -- on demand: rc.2 of the newest branch ------------------------------------------------
@@ -238,7 +263,7 @@ def test_one_month_cut_candidates_backport_release_tag_and_patch(origin, tmp_pat
     assert rc2["args"][:6] == ["pr", "create", "--base", "release-49.0.0", "--head", "ci/release-49.0.0-rc.2"]
     assert git(origin, "log", "-1", "--format=%B", "ci/release-49.0.0-rc.2") == \
         f"Release Wasmtime 49.0.0-rc.2\n\n{MARKER}"
-    out = actions.run_job("tag", event="push", ref=_merge(origin, rc2), env={"GH_TOKEN": "t"})
+    out = _tag_and_publish(actions, _merge(origin, rc2))
     assert out["tag"]["tag"] == "v49.0.0-rc.2" and gh()[-1]["args"][-1] == "--prerelease"
 
     # -- the 20th: the release PR, merged, tagged, published ---------------------------------
@@ -255,7 +280,7 @@ def test_one_month_cut_candidates_backport_release_tag_and_patch(origin, tmp_pat
                             "  [#11950](https://github.com/bytecodealliance/wasmtime/pull/11950)\n\n---")
     assert _show(origin, "ci/release-49.0.0", "Cargo.toml").startswith('[workspace.package]\nversion = "49.0.0"\n')
     assert git(origin, "ls-tree", "--name-only", "ci/release-49.0.0", "changes.d/") == ""  # fragments built
-    out = actions.run_job("tag", event="push", ref=_merge(origin, final), env={"GH_TOKEN": "t"})
+    out = _tag_and_publish(actions, _merge(origin, final))
     assert out["tag"]["tag"] == "v49.0.0" and out["page"]["prerelease"] == "false"
     published = gh()[-1]["args"]
     assert published[:3] == ["release", "create", "v49.0.0"] and "--prerelease" not in published
@@ -267,7 +292,7 @@ def test_one_month_cut_candidates_backport_release_tag_and_patch(origin, tmp_pat
         "src/lib.rs": "// fixed twice\n",
         "changes.d/fix-wasi.md": "---\nsection: Fixed\nprs: [12001]\n---\n`path_open(TRUNCATE)` checks `FilePerms::WRITE`.\n",
     }, "[49.0.0] Fix path_open(TRUNCATE) (#12001) (#12010)")
-    actions.run_job("tag", event="push", ref="release-49.0.0", env={"GH_TOKEN": "t"})  # unmarked: nothing
+    assert _tag_and_publish(actions, "release-49.0.0")["tag"] == {"tag": ""}  # unmarked: nothing
     actions.run_job("release-process", event="workflow_dispatch", ref="release-49.0.0",
                     env={"ACTION": "release-patch", "GH_TOKEN": "t"})
     patch = gh()[-1]
@@ -279,7 +304,7 @@ def test_one_month_cut_candidates_backport_release_tag_and_patch(origin, tmp_pat
     assert "### Fixed\n\n* `path_open(TRUNCATE)` checks `FilePerms::WRITE`.\n" in top
     assert f"## 49.0.0\n\nReleased {today}.\n" in patched
     assert 'version = "49.0.1"' in _show(origin, "ci/release-49.0.1", "Cargo.toml")
-    out = actions.run_job("tag", event="push", ref=_merge(origin, patch), env={"GH_TOKEN": "t"})
+    out = _tag_and_publish(actions, _merge(origin, patch))
     assert out["tag"]["tag"] == "v49.0.1"
     assert gh()[-1]["args"][:3] == ["release", "create", "v49.0.1"]
 
@@ -301,3 +326,79 @@ def test_parse_github_output_reads_what_show_writes(tmp_path):
     assert parse_github_output("tag=\n" + github_output_text(page)) == {
         "tag": "v1.0.0-rc.1", "title": "v1.0.0-rc.1", "version": "1.0.0-rc.1", "prerelease": "true",
         "body": "## 1.0.0\n\nbody<<EOF\nEOF"}  # the runner drops the last line break
+
+
+# -- publishing that runs (issue 30): tokens, CI first, forks, the dispatched ref, late notes --
+
+
+def test_jobs_run_only_after_ci_and_only_in_the_real_repository(origin, tmp_path):
+    actions = Runner(tmp_path, origin)
+    ci = {"github__event__workflow_run__event": "push"}
+    assert actions.job_runs("tag", event="workflow_run", github__event__workflow_run__conclusion="success", **ci)
+    assert not actions.job_runs("tag", event="workflow_run", github__event__workflow_run__conclusion="failure", **ci)
+    assert not actions.job_runs("tag", event="workflow_run", github__event__workflow_run__conclusion="success",
+                                github__repository="someone/wasmtime", **ci)
+    assert not actions.job_runs("tag", event="workflow_run", github__event__workflow_run__conclusion="success",
+                                github__event__workflow_run__event="pull_request")
+    assert actions.job_runs("release-process", event="schedule")
+    assert not actions.job_runs("release-process", event="schedule", github__repository="someone/wasmtime")
+    assert actions.job_runs("release-process", event="workflow_dispatch", github__repository="someone/wasmtime")
+    assert not actions.job_runs("release-process", event="workflow_run")
+    assert not actions.job_runs("publish", event="push", workflow=PUBLISH, github__repository="someone/wasmtime")
+    on = _workflow()["on"]
+    assert "push" not in on and on["workflow_run"]["types"] == ["completed"]
+    assert _workflow(PUBLISH)["on"] == {"push": {"tags": ["v*"]}}
+    # the GitHub release is made once, by the publish workflow that the tag push starts
+    assert "gh release create" not in WORKFLOW.read_text() and "gh release create" in PUBLISH.read_text()
+
+
+def test_tags_are_pushed_with_a_token_that_starts_workflows(origin, tmp_path):
+    """A tag pushed with GITHUB_TOKEN starts no workflow: without RELNOTES_PUSH_TOKEN both jobs stop."""
+    actions = Runner(tmp_path, origin)
+    spec = _workflow()["jobs"]
+    assert spec["tag"]["env"]["PUSH_TOKEN"] == "${{ secrets.RELNOTES_PUSH_TOKEN }}"
+    assert spec["tag"]["steps"][0]["with"]["token"] == "${{ secrets.RELNOTES_PUSH_TOKEN }}"
+    assert "github.token" not in str(spec["release-process"])
+    with pytest.raises(AssertionError, match="set the RELNOTES_PUSH_TOKEN secret"):
+        actions.run_job("tag", event="workflow_run", ref="main", env={"PUSH_TOKEN": ""})
+    with pytest.raises(AssertionError, match="set the RELNOTES_PUSH_TOKEN secret"):
+        actions.run_job("release-process", event="schedule", ref="main", env={"ACTION": "cut", "GH_TOKEN": ""})
+
+
+def test_release_rc_uses_the_branch_it_was_dispatched_on(origin, tmp_path):
+    actions = Runner(tmp_path, origin)
+    actions.run_job("release-process", event="schedule", ref="main", env={"ACTION": "cut", "GH_TOKEN": "t"})
+    _merge(origin, actions.calls()[1])  # rc.1
+    git(origin, "branch", "release-50.0.0", "main")  # a newer branch exists
+    actions.run_job("release-process", event="workflow_dispatch", ref="release-49.0.0",
+                    env={"ACTION": "release-rc", "GH_TOKEN": "t"})
+    pr = actions.calls()[-1]
+    assert pr["args"][:6] == ["pr", "create", "--base", "release-49.0.0", "--head", "ci/release-49.0.0-rc.2"]
+
+
+def test_notes_that_land_after_the_patch_bump_are_tagged_with_it(origin, tmp_path):
+    """The real 47.0.4 flow: the version bump, marked, without notes; then the notes, pushed
+    with an unmarked commit after them. The bump is not tagged; the tag job's range (since
+    the last tag) finds the marker, tags the tested commit and the publish workflow runs."""
+    actions = Runner(tmp_path, origin)
+    actions.run_job("release-process", event="schedule", ref="main", env={"ACTION": "cut", "GH_TOKEN": "t"})
+    _merge(origin, actions.calls()[1])
+    actions.run_job("release-process", event="schedule", ref="main", env={"ACTION": "release-latest", "GH_TOKEN": "t"})
+    assert _tag_and_publish(actions, _merge(origin, actions.calls()[-1]))["tag"]["tag"] == "v49.0.0"
+    notes = _show(origin, "release-49.0.0", "RELEASES.md")
+    cargo = _show(origin, "release-49.0.0", "Cargo.toml").replace('"49.0.0"', '"49.0.1"') + "\n"
+    _contribute(tmp_path, origin, "release-49.0.0", "bump", {"Cargo.toml": cargo},
+                f"Release Wasmtime 49.0.1 (#14171)\n\n{MARKER}")
+    out = _tag_and_publish(actions, "release-49.0.0")
+    assert out["tag"] == {"tag": ""} and git(origin, "tag", "-l", "v49.0.1") == ""
+    section = "## 49.0.1\n\nReleased 2026-08-20.\n\n### Fixed\n\n* A security fix.\n\n" + "-" * 80 + "\n\n"
+    _contribute(tmp_path, origin, "release-49.0.0", "notes", {"RELEASES.md": section + notes},
+                f"Add release notes (#14183)\n\n{MARKER}")
+    _contribute(tmp_path, origin, "release-49.0.0", "later", {"ci/x.yml": "x\n"}, "An unmarked commit on top")
+    n = len(actions.calls())
+    out = _tag_and_publish(actions, "release-49.0.0")
+    assert out["tag"]["tag"] == "v49.0.1"
+    assert git(origin, "rev-parse", "v49.0.1^{commit}") == git(origin, "rev-parse", "release-49.0.0")
+    published = actions.calls()[n]["args"]
+    assert published[:3] == ["release", "create", "v49.0.1"]
+    assert published[published.index("--notes") + 1].endswith("* A security fix.")

@@ -31,15 +31,15 @@ __all__ = ["COMMANDS", "GROUPS", "app", "app_for", "load_for", "load_groups", "m
 
 # The module of each command, in --help order.  Importing a group's module registers
 # its commands on the app; tests/test_cli.py keeps this table and the modules in step.
-GROUPS = ("contributing", "gating", "building", "maintaining", "showing", "releasing", "asking", "describing", "migrating",
-          "browsing")
+GROUPS = ("contributing", "gating", "building", "maintaining", "showing", "releasing", "asking", "describing", "catalog",
+          "migrating", "browsing")
 COMMANDS = {
     "init": "contributing", "new": "contributing", "check": "gating",
     "build": "building", "show": "showing", "cut": "maintaining", "patch": "maintaining",
     "stamp": "maintaining", "release": "maintaining", "archive": "maintaining",
     "rc": "releasing", "tag": "releasing",
     "schedule": "asking", "support": "asking", "backports": "asking", "when": "asking", "next": "asking",
-    "schema": "describing", "templates": "describing", "import": "migrating",
+    "schema": "describing", "templates": "catalog", "import": "migrating",
     "history": "browsing", "upgrade": "browsing", "site": "browsing",
 }
 

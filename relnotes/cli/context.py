@@ -8,7 +8,7 @@ Apart from :mod:`relnotes.cli.common` so that commands that need no project
 from __future__ import annotations
 
 from relnotes import lock
-from relnotes.cli.common import state
+from relnotes.cli.common import err, state
 from relnotes.config import projects
 
 
@@ -16,6 +16,8 @@ def load_config():
     """The configuration of the project the command works on (in a monorepo: ``--project``,
     else the working directory's); a mutating command holds the repository lock from here on."""
     workspace = projects.load(state["config"])
+    if workspace.note:
+        err(f"note: {workspace.note}")
     cfg = projects.select(workspace, projects.selected_name(state["project"]))
     hold_lock(cfg.root)
     return cfg
@@ -24,6 +26,8 @@ def load_config():
 def load_workspace():
     """Every project (``relnotes.config.projects.Workspace``) and the name ``--project`` gives, if any."""
     workspace = projects.load(state["config"])
+    if workspace.note:
+        err(f"note: {workspace.note}")
     hold_lock(workspace.root.root)
     return workspace, projects.selected_name(state["project"])
 

@@ -75,7 +75,7 @@ def init(
         out(line)
     if package is None and version:
         cfg = config_mod.load(start=root)
-        if cfg.notes_format == "keepachangelog":  # the file names no version until a release does
+        if cfg.single_branch:  # the file names no version until a release does
             out(f"note: {cfg.notes_file} starts with [Unreleased]; the first release takes its version "
                 f"when you release: relnotes release --version {version}")
 

@@ -1,5 +1,5 @@
-"""What relnotes can describe without a project: ``schema`` (JSON Schemas for editors)
-and ``templates`` (the built-in templates and what each receives)."""
+"""``schema``: JSON Schemas for editors (the fragment schema follows the project's
+sections and fields); ``templates`` is in :mod:`relnotes.cli.catalog`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from relnotes.cli.context import load_config
 from relnotes.config import schema as config_schema
 from relnotes.errors import UsageError
 from relnotes.fragments import fragment
-from relnotes.render import catalog as template_catalog
 
 
 @command()
@@ -28,9 +27,3 @@ def schema(
         out(json_text(schemas[which]))
     else:
         raise UsageError(f"unknown schema {which!r}", hint="use fragment, config or all")
-
-
-@command()
-def templates() -> None:
-    """List the built-in templates, the variables each receives, and how to override one."""
-    out(template_catalog.as_text().rstrip("\n"))

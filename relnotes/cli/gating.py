@@ -28,6 +28,9 @@ def check(
     label: Annotated[Optional[list[str]], typer.Option("--label", help="A PR label (repeatable; skip labels skip the check).")] = None,
     preview: Annotated[Optional[Path], typer.Option(
         "--preview", metavar="FILE", help="With --base: also write the PR preview (Markdown) to FILE.")] = None,
+    all_history: Annotated[bool, typer.Option(
+        "--all-history", help="Also check the released sections of a Keep a Changelog file "
+                              "(by default only what relnotes writes).")] = False,
 ) -> None:
     """Validate fragments and the notes file; with --base, fail a change without a fragment.
 
@@ -38,7 +41,7 @@ def check(
     chosen = projects.select_for_check(workspace, name)
     report = check_mod.run(workspace.root, base=base, labels=list(label or []),
                            workspace=workspace if workspace.packages else None,
-                           chosen=chosen if workspace.packages else None)
+                           chosen=chosen if workspace.packages else None, all_history=all_history)
     if base and (preview is not None or os.environ.get("GITHUB_STEP_SUMMARY")):
         summary = preview_mod.markdown(chosen[0], report, chosen if workspace.packages else (),
                                        root=workspace.root)

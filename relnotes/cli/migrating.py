@@ -35,11 +35,17 @@ def import_notes(
     if dry_run:
         for p in plan.fragments:
             out(f"would write {cfg.fragments_dir}/{p.name} ({p.section}, from line {p.source_line})")
+        if plan.move is not None:
+            out(f"would move {len(plan.move[2])} entr{'y' if len(plan.move[2]) == 1 else 'ies'} "
+                f"of {plan.version} out of {cfg.notes_file} (they become the fragments)")
         return
     written = importer.write_plan(cfg, plan)
     exact = sum(p.exact for p in plan.fragments)
     out(f"wrote {len(written)} fragment(s) for {plan.version} to {cfg.fragments_dir}/; "
         f"{exact} rebuild their entry exactly")
+    if plan.move is not None:
+        out(f"moved {len(plan.move[2])} entr{'y' if len(plan.move[2]) == 1 else 'ies'} of {plan.version} "
+            f"out of {cfg.notes_file}: they are fragments now, and 'relnotes build' writes them back")
     if plan.difference is None:
         out(f"'relnotes build' rebuilds the {plan.version} section byte for byte under this configuration")
     else:

@@ -29,13 +29,18 @@ def rc(
 def tag(
     push: Annotated[Optional[str], typer.Option("--push", metavar="REMOTE", help="Push the tag to this remote.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Tag even when HEAD's message lacks the marker.")] = False,
+    since: Annotated[Optional[str], typer.Option(
+        "--since", metavar="REV",
+        help="Also look for the marker in every commit of REV..HEAD (a push's github.event.before).")] = None,
 ) -> None:
     """Tag HEAD (v{version}, annotated with the release's notes) when its commit carries the release marker.
 
-    Prints the tag on stdout, or nothing (exit 0) when HEAD is not marked, so a job
-    that runs on every push can test the output.
+    The marker counts on HEAD, on the commits a merge commit at HEAD brings in, and with
+    --since on every pushed commit. Prints the tag on stdout, or nothing (exit 0) when
+    nothing is marked or the notes have not landed yet, so a job that runs on every push
+    can test the output.
     """
-    res = publishing.tag(load_config(), push=push, force=force)
+    res = publishing.tag(load_config(), push=push, force=force, since=since)
     if res.tag is None:
         err(res.reason)
         return

@@ -25,7 +25,9 @@ SCHEMA: dict[str, Any] = {
     "notes_format": ("notes_format", "releases",
                      "The notes file's format: 'releases' (Wasmtime's RELEASES.md: '## X.Y.Z', a status line, "
                      "release branches) or 'keepachangelog' (Keep a Changelog 1.1.0: '## [Unreleased]', "
-                     "'## [X.Y.Z] - DATE', compare links at the bottom; released from one branch)."),
+                     "'## [X.Y.Z] - DATE', compare links at the bottom; released from one branch) or 'rst' "
+                     "(reStructuredText in towncrier's layout: 'project X.Y.Z (DATE)' titles below "
+                     "'.. towncrier release notes start'; entries converted from Markdown; one branch)."),
     "fragments_dir": ("path", "changes.d", "Where fragments live, relative to the root."),
     "templates_dir": ("path", "templates", "Template overrides (built-ins ship in the package)."),
     "sections": ("sections", ["Added", "Changed", "Fixed", "Removed", "Deprecated", "Security"],
@@ -52,6 +54,11 @@ SCHEMA: dict[str, Any] = {
                     "keepachangelog: the first release's link definition (there is no previous tag)."),
     },
     "release_branch": ("branch", "release-{version}", "Release branch name pattern, with {version} exactly once."),
+    "release_branches": ("branches", [],
+                         "More names of release branches, each a pattern with {version} exactly once, for the "
+                         "questions that read every release branch (when, history, support, backports, archive, "
+                         "site); {version} may be a major.minor there (Wasmtime's stable-v0.26 under "
+                         "'stable-v{version}'). cut still makes release_branch."),
     "main_branch": ("str", "main", "The development branch that cut works on."),
     "remote": ("remote", "origin",
                "The remote whose release branches history, site, archive, backports and when read (as "
@@ -70,7 +77,9 @@ SCHEMA: dict[str, Any] = {
         "release_day": ("day", 20, "Day of the month releases ship (1 to 28)."),
         "anchor_version": ("optint", None, "A major version whose release date is known (needed by 'monthly')..."),
         "anchor_date": ("date", None, "...and that date (YYYY-MM-DD); one major a month from it."),
-        "weekend": ("weekend", "keep", "'keep' or 'monday': move weekend releases to Monday."),
+        "weekend": ("weekend", "keep",
+                    "A release day on a Saturday or Sunday: 'keep' it, 'next-monday' (the Monday after; "
+                    "'monday' is the same) or 'previous-friday' (the Friday before)."),
     },
     "support": {
         "lts_every": ("optint", None, "Every release whose major is a multiple of this is LTS (empty: no LTS)..."),
@@ -89,6 +98,15 @@ SCHEMA: dict[str, Any] = {
         "skip_labels": ("strlist", ["no-release-notes"], "PR labels that skip the check."),
         "skip_marker": ("str", "release-notes: none",
                         "A line in the PR body or a commit message that skips the check."),
+        "mode": ("gatemode", "require",
+                 "What 'check --base' does with a change that needs a fragment and has none: 'require' fails "
+                 "it (exit 1); 'advise' passes it (exit 0) with the same message as a warning, in the preview "
+                 "and the PR comment (for projects that write notes in bulk)."),
+        "require_for": {
+            "paths": ("strlist", [], "With paths or labels set, only a change that touches one of these globs "
+                                     "(or carries one of the labels) must have a fragment; any other is advised."),
+            "labels": ("strlist", [], "PR labels whose changes must have a fragment (see require_for.paths)."),
+        },
     },
     "commit": {
         "cut": ("str", "Bump {project} to {version}", "Commit message for 'cut --commit'."),
@@ -174,11 +192,12 @@ ENTRY_SCHEMA: dict[str, Any] = {
 # Kinds whose value is one of a few words: the check and the JSON Schema's enum read this.
 ENUMS: dict[str, tuple[str, ...]] = {
     "order": ("pr", "file"),
-    "weekend": ("keep", "monday"),
+    "weekend": ("keep", "next-monday", "previous-friday", "monday"),
+    "gatemode": ("require", "advise"),
     "preset": ("plain", "wasmtime", "keepachangelog"),
     "cadence": ("none", "monthly"),
     "credit_style": ("link", "mention", "none"),
-    "notes_format": ("releases", "keepachangelog"),
+    "notes_format": ("releases", "keepachangelog", "rst"),
     "versioning": ("semver", "pep440", "calver", "major-per-release"),
     "calver": ("YY.N", "YYYY.N", "YY.N.MICRO", "YY.MM", "YY.0M", "YY.MM.MICRO", "YY.0M.MICRO", "YYYY.MM.MICRO",
                "YYYY.MM.DD", "YYYY.0M.0D"),

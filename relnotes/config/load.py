@@ -307,6 +307,10 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
             if s.casefold() not in folded:
                 raise ConfigError(f"{where}: {what} section '{s}' is not one of 'sections' "
                                   f"({', '.join(sections)})")
+    if v["notes_file"].casefold().endswith(".rst") and v["notes_format"] != "rst":
+        # read as Markdown, towncrier's NEWS.rst would be all problems and no release
+        raise ConfigError(f"{where}: notes_file '{v['notes_file']}' is reStructuredText, but notes_format "
+                          f"is '{v['notes_format']}'", hint="set notes_format: rst (towncrier's layout)")
     given = presets.overlay(presets.PRESETS[preset].get("bump", {}), values.get("bump", {}))
     bump = _bump_rules(v["bump"], given, sections, where)
     return Config(
@@ -325,13 +329,15 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         order=v["order"],
         links=Links(**v["links"]),
         release_branch=v["release_branch"],
+        release_branches=tuple(v["release_branches"]),
         main_branch=v["main_branch"],
         remote=v["remote"],
         archive=ArchiveConfig(**v["archive"]),
         schedule=Schedule(**v["schedule"]),
         support=Support(**v["support"]),
         check=Check(tuple(v["check"]["exempt_paths"]), tuple(v["check"]["skip_labels"]),
-                    v["check"]["skip_marker"]),
+                    v["check"]["skip_marker"], v["check"]["mode"], tuple(v["check"]["require_for"]["paths"]),
+                    tuple(v["check"]["require_for"]["labels"])),
         commit=CommitMessages(**v["commit"]),
         version_files=tuple(VersionFile(**f) for f in v["version_files"]),
         hooks=Hooks(tuple(tuple(c) for c in v["hooks"]["bump"]), v["hooks"]["timeout"]),

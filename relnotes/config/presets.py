@@ -20,14 +20,16 @@ PRESETS: dict[str, dict[str, Any]] = {
     "wasmtime": {
         "project": "Wasmtime",
         "repository": "https://github.com/bytecodealliance/wasmtime",
+        "release_branches": ["stable-v{version}"],  # stable-v0.26: 0.26.1, the CVE-2021-32629 fix
         "archive": {
             "oldest_suffix": " (and prior)",  # "* [0.32.x (and prior)](…)"
             "since": "0.32.0",  # the oldest release branch RELEASES.md links to
         },
         "schedule": {
             "cadence": "monthly",  # a major every month: cut on the 5th, released on the 20th
-            "anchor_version": 20,  # 20.0.0 was released on 2024-04-20
-            "anchor_date": date(2024, 4, 20),
+            "anchor_version": 20,  # 20.0.0 was released on Monday 2024-04-22 (the 20th was a Saturday)
+            "anchor_date": date(2024, 4, 22),
+            "weekend": "next-monday",  # "or shortly after if that happens to fall on a weekend"
         },
         "support": {
             "lts_every": 12,  # every 12th major is LTS...

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from relnotes import fsio
 from relnotes.config import load as config
 from relnotes.config import presets
+from relnotes.config.inherited import from_default_branch
 from relnotes.config.load import CONFIG_NAME, Config, VersionFile
 from relnotes.config.rules import PROJECT_NAME_PATTERN, coerce
 from relnotes.errors import ConfigError, RelnotesError, UsageError, quoted
@@ -44,6 +45,7 @@ class Workspace(NamedTuple):
     packages: tuple[Config, ...]
     root_has_notes: bool
     values: dict  # what the root relnotes.yaml sets (for init to extend)
+    note: str = ""  # said on stderr: the configuration came from elsewhere (config.inherited)
 
     @property
     def projects(self) -> tuple[Config, ...]:
@@ -96,7 +98,11 @@ def load(config_path: Path | str | None = None, start: Path | None = None) -> Wo
     here = (start or Path.cwd()).resolve()
     found = config.find_config(here)
     if found is None:
-        return Workspace(config.defaults(config.find_root(here)), (), True, {})
+        root = config.find_root(here)
+        inherited = from_default_branch(root)
+        if inherited is not None:  # a release branch cut before relnotes.yaml: main's, said so
+            return assemble(root, None, inherited.values)._replace(note=inherited.note)
+        return Workspace(config.defaults(root), (), True, {})
     top = _git_root(here)
     if top is None or found.parent == top:
         return _from_file(found.parent, found)

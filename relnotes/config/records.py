@@ -112,6 +112,9 @@ class Check(Record):
     exempt_paths: tuple[str, ...]
     skip_labels: tuple[str, ...]
     skip_marker: str
+    mode: str = "require"  # require | advise
+    require_paths: tuple[str, ...] = ()  # check.require_for.paths
+    require_labels: tuple[str, ...] = ()  # check.require_for.labels
 
 
 class CommitMessages(Record):
@@ -163,7 +166,7 @@ class Config(Record):
     project: str
     repository: str
     notes_file: str
-    notes_format: str  # "releases" | "keepachangelog" (relnotes.notes.formats.parse reads it)
+    notes_format: str  # "releases" | "keepachangelog" | "rst" (relnotes.notes.formats.parse reads it)
     fragments_dir: str
     templates_dir: str
     sections: tuple[str, ...]
@@ -191,6 +194,18 @@ class Config(Record):
     calver: str = "YY.N"  # the calendar version format under versioning: calver
     tag_explicit: bool = False  # whether the configuration sets ``tag`` (else next detects v{version} or {version})
     hooks: Hooks = Hooks((), 600)  # commands the bump runs (relnotes.flows.hooks)
+    release_branches: tuple[str, ...] = ()  # more release branch patterns, for reading (stable-v{version})
+
+    @property
+    def branch_patterns(self) -> tuple[str, ...]:
+        """Every pattern a release branch's name may follow: ``release_branch`` first."""
+        return (self.release_branch, *(p for p in self.release_branches if p != self.release_branch))
+
+    @property
+    def single_branch(self) -> bool:
+        """Released from one branch: Keep a Changelog and towncrier's rST notes (no release
+        branches, an unreleased section that a release stamps)."""
+        return self.notes_format in ("keepachangelog", "rst")
 
     @property
     def notes_path(self) -> Path:

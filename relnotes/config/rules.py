@@ -227,6 +227,10 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         if not low <= value <= (high if high is not None else value):
             raise ConfigError(f"{where}: '{name}' must be from {low} to {high}, not {value}")
         return int(value)
+    if kind == "branches":
+        if not isinstance(value, list):
+            raise bad("a list of branch name patterns such as 'stable-v{version}'")
+        return [coerce("branch", item, f"{name}[{i}]", where) for i, item in enumerate(value)]
     if kind == "branch":
         if not isinstance(value, str):
             raise bad("a string")

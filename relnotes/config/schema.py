@@ -67,6 +67,7 @@ def json_schema() -> dict:
                 "projname": {"type": "string", "pattern": PROJECT_NAME_PATTERN},
                 "path": path,
                 "branch": {"type": "string", "pattern": BRANCH_PATTERN},
+                "branches": {"type": "array", "items": {"type": "string", "pattern": BRANCH_PATTERN}},
                 "remote": {"type": "string", "pattern": REMOTE_PATTERN},
                 "tag": {"type": "string", "pattern": VFILE_PATTERN},
                 "version": {"type": "string", "pattern": VERSION_PATTERN},

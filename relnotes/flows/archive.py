@@ -62,7 +62,7 @@ def archive_links(cfg: Config, branch_names: list[str], below: Version | None) -
     found: dict[Version, str] = {}
     ignored = []
     for name in sorted(set(branch_names)):
-        v = version_of_branch(name, cfg.release_branch)
+        v = version_of_branch(name, cfg.branch_patterns)
         if v is None:
             if prefix and name.startswith(prefix):
                 ignored.append(name)  # reported: looks like a release branch but has no version
@@ -122,7 +122,7 @@ def _keeping(cfg: Config, links: list[tuple[str, str]], unseen: list) -> list[tu
 
     def version(url: str) -> Version:
         branch = link_branch(cfg, url)
-        v = version_of_branch(branch, cfg.release_branch) if branch else None
+        v = version_of_branch(branch, cfg.branch_patterns) if branch else None
         return v or Version(0, 0, 0)
 
     merged = [(version(url), i, (label, url)) for i, (label, url) in enumerate(links)]

@@ -15,7 +15,7 @@ from relnotes.markdown.references import reference_conflicts
 from relnotes.markdown.structure import strip_eol
 from relnotes.notes import base as notes
 from relnotes.notes import blocks, formats, proof
-from relnotes.notes.keepachangelog import KeepAChangelogDocument
+from relnotes.notes.base import SingleBranchDocument
 from relnotes.render.environment import Renderer
 
 
@@ -36,12 +36,18 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file, cfg.notes_format)
     if conflicts:
         raise ValidationError(conflicts, "fragments have problems; nothing was changed")
-    rel = doc.unreleased() if isinstance(doc, KeepAChangelogDocument) else doc.release()
+    # a Keep a Changelog file without '## [Unreleased]' (towncrier's) gets one above the newest release
+    rel = doc.open_unreleased() if isinstance(doc, SingleBranchDocument) else doc.release()
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)
     grouped = group(cfg, fragments)
     rendered = [(section, items, renderer.entries(items)) for section, items in grouped]
     draft_text = renderer.draft(version, [(s, e) for s, _, e in rendered]) if fragments else ""
+    if draft and fragments and doc.format == "rst":  # the preview in the file's own markup, where build writes
+        preview = doc.copy()
+        index = doc.releases.index(rel)
+        preview.merge_entries(preview.releases[index], [(s, e) for s, _, e in rendered], category_order(cfg))
+        draft_text = preview.section_text(preview.releases[index]).rstrip("\n") + "\n"
     if draft or not fragments:
         return BuildResult(version, [f for _, items, _ in rendered for f in items], [], [], draft_text, False)
     doc.require_status(rel)
@@ -56,14 +62,15 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     existing = entry_texts(doc, rel)
     for section, items, entries in rendered:
         fresh = []
+        style = doc.list_style(rel, section)  # the file's own marker, as merge_entries writes it
         for frag, entry in zip(items, entries):
-            if entry in existing:
+            if style.restyle(entry) in existing:
                 present.append(frag)
             else:
                 fresh.append(entry)
                 added.append(frag)
         merge.append((section, fresh))
-    pristine = doc.copy()  # the notes as they are: what the proof compares against
+    pristine = doc.copy()  # the notes as they are (with an unreleased heading build opened): the proof's base
     intended = pristine.copy()  # the same merge with placeholders: what the proof expects
     intended.merge_entries(intended.releases[doc.releases.index(rel)],
                            [(section, [proof.PLACEHOLDER] * len(fresh)) for section, fresh in merge],

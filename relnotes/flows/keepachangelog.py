@@ -19,7 +19,7 @@ from relnotes.flows.build import BuildResult, build
 from relnotes.flows.steps import ReleaseResult, StampResult, parse_date
 from relnotes.fragments.fragment import pending_fragments
 from relnotes.notes import formats
-from relnotes.notes.keepachangelog import KeepAChangelogDocument
+from relnotes.notes.base import SingleBranchDocument
 from relnotes.policy import bump
 from relnotes.version import Version
 
@@ -44,18 +44,18 @@ def notes_text(project: str) -> str:
     )
 
 
-def _keepachangelog(doc: NotesDocument) -> KeepAChangelogDocument:
-    """A ``notes_format: keepachangelog`` project's notes (:func:`relnotes.notes.formats.parse_for`
-    picks the model by that format)."""
-    assert isinstance(doc, KeepAChangelogDocument)
+def _keepachangelog(doc: NotesDocument) -> SingleBranchDocument:
+    """A single-branch project's notes (``notes_format: keepachangelog`` or ``rst``;
+    :func:`relnotes.notes.formats.parse_for` picks the model by that format)."""
+    assert isinstance(doc, SingleBranchDocument)
     return doc
 
 
-def _has_content(doc: KeepAChangelogDocument, rel) -> bool:
+def _has_content(doc: SingleBranchDocument, rel) -> bool:
     return any(line.strip() for line in doc.lines[rel.start + 1:rel.body_end])
 
 
-def choose_version(cfg: Config, doc: KeepAChangelogDocument, fragments: list[Fragment],
+def choose_version(cfg: Config, doc: SingleBranchDocument, fragments: list[Fragment],
                    version: str | None) -> Version:
     """``--version``, else the version files' unreleased version, else the semver release
     :func:`relnotes.policy.bump.plan` computes (the one rule ``relnotes next`` prints)."""
@@ -91,7 +91,7 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
                    if previous is not None and previous.version is not None else cfg.link("release", current=tag))
     before = kdoc.text()
     kdoc.stamp_unreleased(new_v, when, unreleased_url=cfg.link("compare", previous=tag, current="HEAD"),
-                          version_url=version_url)
+                          version_url=version_url, project=cfg.project)
     if write:  # [unreleased] moves on to compare from the new tag: the one label a release re-points
         steps.apply(cfg, {cfg.notes_file: (before, kdoc.text())}, command="stamp", repoint=["unreleased"])
     return StampResult(str(new_v), when, True, None)
@@ -112,9 +112,9 @@ def release(cfg: Config, *, on: str | None = None, version: str | None = None, c
 
 def _release(cfg: Config, when: str, version: str | None, repo):
     doc = _keepachangelog(formats.read_for(cfg))
-    rel = doc.unreleased()
+    rel = next((r for r in doc.releases if r.unreleased), None)  # build opens one when there is none
     fragments = pending_fragments(cfg)
-    if not fragments and not _has_content(doc, rel):
+    if not fragments and (rel is None or not _has_content(doc, rel)):
         newest = doc.newest_release()
         if (repo is not None and newest is not None and newest.version is not None
                 and steps.released_but_not_committed(cfg, repo, newest.version)):
@@ -129,8 +129,9 @@ def _release(cfg: Config, when: str, version: str | None, repo):
             # the same 'release --version X' again (a rerun after it finished): nothing left to do
             return ReleaseResult(BuildResult(str(newest.version), [], [], [], "", False),
                                  StampResult(str(newest.version), newest.date or "", False, newest.date), None)
-        raise StateError(f"{cfg.notes_file}:{rel.start + 1}: '## {rel.title}' is empty and no fragments are "
-                         f"pending in {cfg.fragments_dir}/: there is nothing to release",
+        where = f"{cfg.notes_file}:{rel.start + 1}: '{doc.lines[rel.start].strip()}' is empty" if rel is not None else \
+            f"{cfg.notes_file} has no unreleased section"
+        raise StateError(f"{where} and no fragments are pending in {cfg.fragments_dir}/: there is nothing to release",
                          hint="add fragments with 'relnotes new', or entries under '## [Unreleased]'")
     new_v = choose_version(cfg, doc, fragments, version)  # refused before anything is written
     versions = versionfiles.rewrite(cfg, new_v) if cfg.version_files else {}

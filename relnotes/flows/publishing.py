@@ -17,10 +17,10 @@ from relnotes.errors import ConfigError, ContentError, GitError, StateError, Usa
 from relnotes.flows import hooks, steps, versionfiles
 from relnotes.flows.show import show
 from relnotes.flows.steps import commit_message
+from relnotes.git import ranges
 from relnotes.git.arguments import check_revision, check_tag
 from relnotes.notes import formats
-from relnotes.notes.base import NotesDocument
-from relnotes.notes.keepachangelog import KeepAChangelogDocument
+from relnotes.notes.base import NotesDocument, SingleBranchDocument
 from relnotes.notes.model import Release
 from relnotes.policy import schemes, tags
 from relnotes.version import Version, version_of_branch
@@ -39,7 +39,7 @@ def _top_release(cfg: Config) -> tuple[NotesDocument, Release, Version]:
     """The notes, the release being published and its version."""
     doc = formats.read_for(cfg)
     top = doc.release()
-    if isinstance(doc, KeepAChangelogDocument):  # [Unreleased] stays on top: the newest release is what ships
+    if isinstance(doc, SingleBranchDocument):  # [Unreleased] stays on top: the newest release is what ships
         top = doc.newest_release() or top
     if top.version is None:
         raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version")
@@ -217,23 +217,53 @@ def carries_marker(message: str, marker: str) -> bool:
     return bool(wanted) and any(line.strip(" \t\r") == wanted for line in message.split("\n"))
 
 
-def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResult:
-    """Tag HEAD ``v{version}`` when its message carries ``commit.marker`` (or ``force``).
+def _in_repo(repo, path) -> str:
+    import os
+    from pathlib import Path
 
-    Refused (nothing created): a dirty tree, a tag that exists, a version that is not
-    the top release or one of its candidates, a final version whose notes are not
-    stamped.  The tag is annotated; its message is the release's notes, verbatim.
+    return Path(os.path.relpath(os.path.realpath(path), os.path.realpath(repo.root))).as_posix()
+
+
+def marked_commits(cfg: Config, repo, since: str | None) -> bool:
+    """Whether the change being published carries ``commit.marker``: HEAD's message, the
+    commits a merge commit at HEAD brings in (a release PR merged with a merge commit), and
+    with ``since`` (a push's ``github.event.before``) every commit of ``since..HEAD``, as
+    Wasmtime's push-tag reads ``git log before...after``."""
+    marker = cfg.commit.marker
+    # HEAD^..HEAD: HEAD itself, and when HEAD is a merge commit every commit it brings in
+    messages = [repo.head_message(), *repo.messages("HEAD^").split("\0")]
+    if since is not None and since.strip("0"):
+        start = repo.resolve(since, "--since")
+        if start is None:
+            raise GitError(f"--since {since!r} is not a commit in this checkout",
+                           hint="fetch full history ('fetch-depth: 0' in actions/checkout) so the push's "
+                                "'before' commit is there")
+        messages += repo.messages(start).split("\0")
+    return any(carries_marker(m, marker) for m in messages)
+
+
+def tag(cfg: Config, *, push: str | None = None, force: bool = False, since: str | None = None) -> TagResult:
+    """Tag HEAD ``v{version}`` when the change carries ``commit.marker`` (or ``force``):
+    HEAD's message, a merge's merged commits, and with ``since`` every pushed commit.
+
+    Refused (nothing created): a dirty tree, a tag that exists elsewhere, a version that is
+    not the top release or one of its candidates, a final version whose notes are not
+    stamped.  Not refused, but nothing tagged (exit 0): the version files name a patch
+    release whose notes have not landed yet (the notes PR that follows is tagged, as
+    Wasmtime's 47.0.4 was), and a tag that already names an ancestor of HEAD where only the
+    notes file changed since (the notes landed after the tag: ``reason`` says how to
+    update the release page).  The tag is annotated; its message is the release's notes.
     """
     if push is not None:
         check_revision(push, "--push remote", hint="name a remote, e.g. --push origin")
     with steps.open_repo(cfg) as repo:
         if repo.head_commit() is None:
             raise StateError("the repository has no commits yet")
-        message = repo.head_message()
         marker = cfg.commit.marker
-        if not force and not carries_marker(message, marker):
+        if not force and not marked_commits(cfg, repo, since):
+            where = "HEAD" if since is None else f"no commit since {since[:12]}"
             return TagResult(None, None, False, None,
-                             f"HEAD does not carry {marker!r} on a line of its own; nothing tagged" if marker
+                             f"{where} does not carry {marker!r} on a line of its own; nothing tagged" if marker
                              else "commit.marker is empty; nothing tagged (use --force)")
         dirty = repo.dirty_paths()
         if dirty:
@@ -242,6 +272,11 @@ def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResu
         _, top, top_version = _top_release(cfg)
         cur = versionfiles.current(cfg) if cfg.version_files else None
         v = top_version if cur is None else cur
+        if not v.pre and v.release > top_version.release and not top.unreleased:
+            return TagResult(None, str(v), False, None,
+                             f"the version files say {v} but {cfg.notes_file} has no section for it yet (its "
+                             f"top release is {top.version}); nothing tagged: the commit that adds {v}'s notes "
+                             f"with the marker line is tagged")
         if v.release != top.version or (v.pre and not versionfiles.is_candidate(v)):
             raise StateError(f"the version files say {v}, which is neither {top.version} (the top release in "
                              f"{cfg.notes_file}) nor one of its candidates",
@@ -251,7 +286,18 @@ def tag(cfg: Config, *, push: str | None = None, force: bool = False) -> TagResu
                              hint="run 'relnotes release' first")
         name = check_tag(v.format(tags.pattern(cfg, repo, schemes.scheme_for(cfg))),
                          "the tag pattern (tag in relnotes.yaml, or the newest tags' style) gives")
-        if repo.tag_exists(name):
+        at = ranges.tag_commit(repo, name)
+        if at is not None:
+            head = repo.head_commit()
+            if at == head:
+                return TagResult(None, str(v), bool(v.pre), None, f"{name} already names HEAD; nothing tagged")
+            since_tag = ranges.changed_since(repo, at)
+            if since_tag is not None and set(since_tag) <= {_in_repo(repo, cfg.notes_path)}:
+                return TagResult(None, str(v), bool(v.pre), None,
+                                 f"{name} already names {at[:12]} and only {cfg.notes_file} changed since: the "
+                                 f"notes landed after the tag; nothing tagged. Update the release page: "
+                                 f"relnotes show {v} --format md > notes.md && gh release edit {name} "
+                                 f"--notes-file notes.md")
             raise StateError(f"tag {name} already exists", hint=f"{v} was already tagged; delete the tag to redo it")
         body = page(cfg, str(v)).body
         repo.create_tag(name, f"{cfg.project} {v}\n\n{body}")

@@ -33,7 +33,7 @@ def release(cfg: Config, *, on: str | None = None, commit: bool = False,
     ``version`` names the release a Keep a Changelog project makes; in RELEASES.md it
     replaces the top section's version.
     """
-    if cfg.notes_format == "keepachangelog":
+    if cfg.single_branch:  # Keep a Changelog, rST: the one-branch lifecycle
         return keepachangelog.release(cfg, on=on, version=version, commit=commit)
     when = parse_date(on)  # refuse a bad date before changing anything
     wanted = Version.parse(version) if version else None

@@ -8,14 +8,15 @@ from relnotes.config.load import Config
 from relnotes.fragments.credit import show_fields
 from relnotes.notes import base as notes
 from relnotes.notes import blocks, formats, model
-from relnotes.notes.keepachangelog import KeepAChangelogDocument, heading_parts
+from relnotes.notes.base import SingleBranchDocument
+from relnotes.notes.keepachangelog import heading_parts
 from relnotes.policy.bump import is_breaking_entry
 
 
 def release_to_show(doc: notes.NotesDocument, version: str | None) -> model.Release:
     """The release ``show`` means by ``version`` in every output format (the page too):
     in a Keep a Changelog file the newest release by default, not ``[Unreleased]``."""
-    if isinstance(doc, KeepAChangelogDocument):
+    if isinstance(doc, SingleBranchDocument):  # Keep a Changelog, rST
 
         return show_release(doc, version)
     return doc.release(version)
@@ -50,7 +51,7 @@ def show(cfg: Config, version: str | None = None) -> dict:
     }
 
 
-def show_release(doc: KeepAChangelogDocument, version: str | None):
+def show_release(doc: SingleBranchDocument, version: str | None):
     """The release ``show`` prints: the newest release by default (what a release page
     wants once [Unreleased] was stamped), ``unreleased`` for the pending section."""
     if version is not None and version.strip().strip("[]").casefold() == "unreleased":

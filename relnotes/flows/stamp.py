@@ -14,7 +14,7 @@ from relnotes.notes import formats
 def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
           doc: notes.NotesDocument | None = None, write: bool = True) -> StampResult:
     """Mark exactly one release (the top one, or ``version``) as released on a date."""
-    if cfg.notes_format == "keepachangelog":  # [Unreleased] becomes VERSION: its own edit
+    if cfg.single_branch:  # [Unreleased] becomes VERSION: its own edit
 
         return keepachangelog.stamp(cfg, on=on, version=version, doc=doc, write=write)
     when = parse_date(on)

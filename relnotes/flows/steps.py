@@ -41,7 +41,7 @@ def has_git(cfg: Config) -> bool:
 
 def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments: Sequence[Fragment] = (), repo=None,
           *, command: str, intended: str | None = None, labels: Iterable[str] = (),
-          repoint: Iterable[str] = (), parsed: Iterable[NotesDocument] = ()) -> list[str]:
+          repoint: Iterable[str] = (), parsed: Iterable[NotesDocument] = (), taken: Iterable[str] = ()) -> list[str]:
     """Write every changed file and remove every fragment in one all-or-nothing step
     (:func:`relnotes.transaction.apply`: a rerun after any interruption finds all of it
     done or none), then drop the tracked fragments from git's index; the removed paths.
@@ -50,7 +50,8 @@ def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments:
     :func:`relnotes.notes.proof.prove` first (``intended`` is the same composition with
     every untrusted entry replaced by :data:`~relnotes.notes.proof.PLACEHOLDER`,
     ``labels`` the link labels those entries define, ``repoint`` the labels the command
-    itself moves), or nothing is written (exit 1).  ``parsed``: documents the caller
+    itself moves, ``taken`` the entries it moves out to fragments; a file ``changes`` creates
+    has ``None`` as its text before), or nothing is written (exit 1).  ``parsed``: documents the caller
     already holds (a text not among theirs is parsed here).
     """
     if cfg.notes_file in changes:
@@ -61,7 +62,7 @@ def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments:
             return known.get(text or "") or formats.parse_for(cfg, text or "")
 
         proof.prove(model(before), model(after), None if intended is None else model(intended),
-                    labels=labels, repoint=repoint)
+                    labels=labels, repoint=repoint, taken=taken)
     paths = [f.path for f in fragments]
     tracked = repo.tracked_under(cfg.fragments_dir) if repo is not None and paths else set()
     transaction.apply(cfg.root, {cfg.root / p: change for p, change in changes.items()},
@@ -153,7 +154,7 @@ def commit_message(cfg: Config, pattern: str, version: str, *, marked: bool = Fa
 
 
 def refuse_keepachangelog(command: str, cfg: Config) -> None:
-    if cfg.notes_format == "keepachangelog":
+    if cfg.single_branch:
 
         raise not_used(command, cfg)
 
@@ -162,12 +163,12 @@ FORMAT = "keepachangelog"
 
 
 def uses(cfg: Config) -> bool:
-    return cfg.notes_format == FORMAT
+    return cfg.single_branch
 
 
 def not_used(command: str, cfg: Config) -> UsageError:
     """The refusal of a release-branch command on a Keep a Changelog project (exit 2)."""
-    return UsageError(f"'relnotes {command}' is not used with keepachangelog (notes_format in "
+    return UsageError(f"'relnotes {command}' is not used with {cfg.notes_format} (notes_format in "
                       f"{cfg.path.name if cfg.path else 'relnotes.yaml'}): there are no release branches",
                       hint="release from your main branch: 'relnotes release [--version X.Y.Z] --commit', "
                            "then 'relnotes tag'")

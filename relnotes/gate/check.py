@@ -146,8 +146,10 @@ def has_marker(text: str, marker: str) -> bool:
 # -- the check -----------------------------------------------------------------------------
 
 
-def lint(cfg: Config, report: Report) -> None:
-    """Validate every fragment and the notes file's structure."""
+def lint(cfg: Config, report: Report, *, all_history: bool = False) -> None:
+    """Validate every fragment and the notes file's structure: what relnotes writes, or with
+    ``all_history`` every released section too (a Keep a Changelog file's old history is
+    the project's, written before relnotes: it is counted in a warning, not failed)."""
     res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
     report.fragments = len(res.fragments)
     report.problems.extend(res.problems)
@@ -162,7 +164,15 @@ def lint(cfg: Config, report: Report) -> None:
         report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-unreadable", e.message))
         return
     doc = formats.parse_for(cfg, text)
-    report.problems.extend(schemes.scheme_headings(cfg, doc, formats.structure_problems(doc)))
+    # headings the project's version scheme reads (## 26.3 under calver) are no problem
+    every = schemes.scheme_headings(cfg, doc, formats.structure_problems(doc))
+    found = every if all_history else [q for q in formats.structure_problems(doc, all_history=False) if q in every]
+    report.problems.extend(found)
+    if len(found) < len(every):
+        first = next(q for q in every if q not in found)
+        report.warnings.append(Problem(first.path, first.line, first.col, "notes-history",
+                                       f"{len(every) - len(found)} problem(s) in released sections written "
+                                       f"before relnotes are not checked; 'relnotes check --all-history' lists them"))
 
     report.problems.extend(reference_conflicts(res.fragments, text, cfg.notes_file, cfg.notes_format))
 
@@ -270,7 +280,7 @@ def pr_gate(cfg: Config, report: Report, base: str, labels: list[str], projects=
         targets = gate_targets(pr_ws, chosen, theirs)
         skip = sorted(all_labels & set(theirs.root.check.skip_labels))
         _gate(theirs.root, report, repo, base, event, skip, (theirs, targets) if theirs.packages else None,
-              changes)
+              changes, all_labels)
 
 
 def _is_fragment(status: str, path: str) -> bool:
@@ -302,7 +312,7 @@ def _needs(cfg: Config, changes, workspace, wanted) -> tuple[dict, dict]:
 
 
 def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[str], projects=None,
-          changes=None) -> None:
+          changes=None, labels: set[str] | None = None) -> None:
     workspace, chosen = projects if projects is not None else (None, (cfg,))
     changes = changed_files(repo, base) if changes is None else changes
     wanted = {p.name for p in chosen}
@@ -330,21 +340,35 @@ def _gate(cfg: Config, report: Report, repo, base: str, event: dict, skip: list[
     if marker:
         how_to_skip.append(f"put a line '{marker}' in the PR description or a commit message")
     skipping = f". If users will not notice the change, {' or '.join(how_to_skip)}." if how_to_skip else "."
+    found: list[tuple[Problem, list[str]]] = []  # each problem with the paths that make it
     for p in lacking:
         which = f" (project {p.name})" if p.name else ""
         option = f"--project {p.name} " if p.name else ""
-        report.problems.append(Problem(
+        found.append((Problem(
             p.fragments_dir, 1, 1, "missing-fragment",
             f"this change touches {_listed(needs[p.name])}{which} but adds no fragment to {p.fragments_dir}/. "
             f"Add one with: relnotes new {option}--section <{'|'.join(p.sections[:3])}|…> --pr <number> "
-            f"-m \"what changed for users\"" + skipping))
+            f"-m \"what changed for users\"" + skipping), needs[p.name]))
     if unowned and workspace is not None:  # only a workspace has paths no project owns
-        report.problems.append(Problem(
+        found.append((Problem(
             unowned[0], 1, 1, "missing-fragment",
             f"this change touches {_listed(unowned)}, which belongs to no project, and adds no fragment. "
             f"Add one to the project it changes (relnotes new --project NAME …; projects: "
             f"{', '.join(p.name for p in workspace.projects)}), or list the path in check.exempt_paths "
-            f"of the root relnotes.yaml" + skipping))
+            f"of the root relnotes.yaml" + skipping), unowned))
+    report.mode = cfg.check.mode
+    for problem, paths in found:
+        (report.problems if required(cfg, paths, labels or set()) else report.advice).append(problem)
+
+
+def required(cfg: Config, paths: list[str], labels: set[str]) -> bool:
+    """Whether a change that needs a fragment fails without one (the base's ``check``):
+    with ``require_for`` set, when it touches one of its path globs or carries one of its
+    labels; else when ``mode`` is ``require``.  Otherwise it is advised (exit 0)."""
+    rule = cfg.check
+    if rule.require_paths or rule.require_labels:  # is_exempt(path, globs): "matches one of the globs"
+        return bool(labels & set(rule.require_labels)) or any(is_exempt(p, rule.require_paths) for p in paths)
+    return rule.mode == "require"
 
 
 def _listed(paths: list[str]) -> str:
@@ -352,7 +376,7 @@ def _listed(paths: list[str]) -> str:
 
 
 def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None, workspace=None,
-        chosen=None) -> Report:
+        chosen=None, all_history: bool = False) -> Report:
     """Lint and, with ``base``, gate.  In a monorepo (``workspace``), every project of
     ``chosen`` (default: all) is linted and must have a fragment for its own changes."""
     report = Report()
@@ -360,7 +384,7 @@ def run(cfg: Config, *, base: str | None = None, labels: list[str] | None = None
     configuration_warnings(cfg, report)
     total = 0
     for target in targets:
-        lint(target, report)
+        lint(target, report, all_history=all_history)
         total += report.fragments
     report.fragments = total
     if base is not None:  # an empty --base (an unset $BASE in CI) is refused, never a skipped gate

@@ -148,6 +148,13 @@ def markdown(cfg: Config, report, projects: tuple[Config, ...] = (), *, root: Co
         lines += [f"No release-notes entry: the requirement is skipped ({report.skipped}).", ""]
     else:
         lines += ["This pull request adds no release-notes entry.", ""]
+    if report.advice:
+        # the same message the check prints, as advice: in this project notes may be written later
+        listed = "\n".join(p.format_text() for p in report.advice)
+        fence = _fence(listed)
+        lines += ["### A fragment is advised", "", "This project does not require one for this change "
+                  "(check.mode / check.require_for at the base), but the notes will need an entry:", "",
+                  fence + "text", listed, fence, ""]
     if report.problems:
         n = len(report.problems)
         lines += [f"### {n} problem{'s' if n != 1 else ''}", ""]

@@ -17,12 +17,14 @@ class Report:
     module.
     """
 
-    __slots__ = ("problems", "warnings", "fragments", "fragments_changed", "changed_files", "skipped", "base",
-                 "merge_base")
+    __slots__ = ("problems", "warnings", "advice", "mode", "fragments", "fragments_changed", "changed_files",
+                 "skipped", "base", "merge_base")
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []  # worth saying, but no reason to fail
+        self.advice: list[Problem] = []  # a missing fragment the gate advises, not requires (check.mode)
+        self.mode: str | None = None  # the base's check.mode, once the gate ran
         self.fragments = 0
         self.fragments_changed: list[str] = []
         self.changed_files = 0
@@ -52,22 +54,27 @@ def format_report(report: Report, fmt: str) -> str:
             "warnings": [p.as_dict() for p in report.warnings],
             "fragments": report.fragments,
             "fragments_changed": report.fragments_changed,
+            "advice": [p.as_dict() for p in report.advice],
             "skipped": report.skipped,
             "base": report.base,
         }, indent=2, ensure_ascii=False) + "\n"
     lines = []
     if fmt == "github":
-        for level, found in (("warning", report.warnings), ("error", report.problems)):
+        for level, found in (("warning", report.warnings), ("warning", report.advice), ("error", report.problems)):
             for p in found:
                 lines.append(f"::{level} file={gh_escape(p.path, True)},line={p.line},col={p.col},"
                              f"title={gh_escape('relnotes ' + p.code, True)}::{gh_escape(p.message)}")
     else:
         lines.extend(p.format_text() for p in report.problems)  # warnings: format_warnings, to stderr
+        lines.extend(f"{p.format_text()} (advised, not required)" for p in report.advice)
     if report.ok:
         summary = f"ok: {report.fragments} fragment(s) valid"
         if report.base:
             if report.skipped:
                 summary += f"; fragment requirement skipped ({report.skipped})"
+            elif report.advice:
+                summary += ("; this change adds no fragment, which is advised, not required (the base's check."
+                            + ("require_for" if report.mode == "require" else "mode: advise") + ")")
             elif report.fragments_changed:
                 summary += f"; this change adds or edits {len(report.fragments_changed)} fragment(s)"
             elif not report.changed_files:  # BASE...HEAD is empty: nothing was compared

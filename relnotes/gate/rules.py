@@ -2,7 +2,8 @@
 
 ``check --base`` decides whether a pull request needs a fragment, and a pull request
 can edit the configuration that says so: ``check.exempt_paths: ['**']``, another
-``fragments_dir``, ``projects``, ``check.skip_labels`` or ``check.skip_marker``.  So the
+``fragments_dir``, ``projects``, ``check.skip_labels``, ``check.skip_marker``,
+``check.mode: advise`` or ``check.require_for``.  So the
 gate reads those rules from the configuration file's blob at the merge base (through
 the git layer), never from the work tree; the lint of fragments keeps the PR's own
 configuration (its sections, fields, ...).  When the PR changes the gate's rules, the
@@ -71,6 +72,8 @@ def _rules(ws: Workspace) -> dict[str, object]:
         "check.exempt_paths": tuple(p.check.exempt_paths for p in everyone),
         "check.skip_labels": ws.root.check.skip_labels,
         "check.skip_marker": ws.root.check.skip_marker,
+        "check.mode": ws.root.check.mode,
+        "check.require_for": (ws.root.check.require_paths, ws.root.check.require_labels),
     }
 
 

@@ -7,6 +7,6 @@ is the CommonMark block scanner (``definitions`` reads link definitions that run
 lines for it); ``visible`` says which lines a reader sees as text; ``references``
 finds the labels a text uses and decides link-label conflicts; ``limits`` bounds every parse and ``linear`` makes
 mistletoe's inline scans linear; ``inline_html`` is the allow-list of inline tags;
-``safehtml`` turns untrusted Markdown into HTML.  mistletoe is imported here only, inside the functions
+``safehtml`` turns untrusted Markdown into HTML and ``rst`` a rendered entry into reStructuredText.  mistletoe is imported here only, inside the functions
 that parse.  May import: the ground floor (errors, version).
 """

@@ -18,15 +18,17 @@ from dataclasses import dataclass, field
 from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, FileSystemError, UsageError
-from relnotes.flows import new
+from relnotes.flows import new, steps
 from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import Fragment, parse_text
 from relnotes.fragments.grouping import category_order, group
 from relnotes.markdown import entry
+from relnotes.markdown.structure import is_blank
 from relnotes.notes import base as notes
 from relnotes.notes import formats, model
 from relnotes.notes.blocks import Block
 from relnotes.notes.blocks import blocks as split_blocks
+from relnotes.notes.blocks import take_out
 from relnotes.render.environment import Renderer
 
 _LINK_LINE = re.compile(r"^\[(?P<label>#[0-9]{1,12}|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<url>[^)\s]+)\)$")
@@ -49,6 +51,10 @@ class ImportPlan:
     unmapped: list[str] = field(default_factory=list)
     difference: str | None = None  # where build would not give the section back (None: byte for byte)
     source: str = ""  # the notes file, as messages name it
+    consumed: set[int] = field(default_factory=set)  # the blocks (first lines, 0-based) that became fragments
+    # a mid-cycle import of the project's unreleased section: the notes before and after its
+    # entries move out to the fragments, and those entries (write_plan writes all of it at once)
+    move: tuple[str, str, list[str]] | None = None
 
 
 def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, list]]:
@@ -79,18 +85,32 @@ def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, li
     return rest, found
 
 
+# '**Breaking:** ', '**BREAKING**: ', '**Breaking change:** ', 'BREAKING: ' at an entry's start:
+# the mark of a breaking entry in real Keep a Changelog files (bounded: one short word group)
+BREAKING_MARK = re.compile(r"^(?:\*\*|__)?breaking(?: changes?)?(?::(?:\*\*|__)|(?:\*\*|__):?|:)[ \t]+",
+                           re.IGNORECASE)
+
+
 def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
                       name: str, references: str = "", order: int = 0) -> tuple[str, bool]:
     """Fragment text for one bullet entry, and whether rebuilding reproduces it.
 
     ``references`` is a block of link reference definitions that followed the entry;
     it becomes the end of the body, which the entry template renders after the links.
+    An entry that starts with a breaking mark (``**Breaking:**``) becomes ``breaking:
+    true`` without it; it rebuilds exactly when the mark is ``breaking_changes.prefix``.
+    The list marker (``-`` or ``*``) is the notes file's, which ``build`` keeps
+    (:meth:`relnotes.notes.editing.NotesEditing.list_style`), so it is not compared.
     """
     raw = block_text.rstrip("\n").replace("\r\n", "\n")
     refs = references.rstrip("\n").replace("\r\n", "\n")
     expected = raw + ("\n\n" + refs if refs else "")
     lines = raw.split("\n")
     first = re.sub(r"^[*-][ \t]+", "", lines[0])
+    mark = BREAKING_MARK.match(first)
+    breaking = mark is not None
+    if mark is not None:
+        first = first[mark.end():]
     dedented = [first] + [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:]]
     attempts = []
     tail = "\n\n" + refs if refs else ""
@@ -100,14 +120,15 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
     attempts.append(("\n".join(dedented) + tail, {"prs": [], "issues": [], "advisories": []}))
     for body, link in attempts:
         text = fragment_text(section, body, prs=link["prs"], issues=link["issues"],
-                             advisories=link["advisories"], order=order)
+                             advisories=link["advisories"], breaking=breaking, order=order)
         frag, problems = parse_text(text, name, cfg.sections, fields=cfg.fields)
         if frag is None:
             continue
-        if renderer.entries([frag])[0] == expected:
+        got = renderer.entries([frag])[0]
+        if got[2:] == expected[2:] and got[:2] in ("- ", "* ") and expected[:2] in ("- ", "* "):
             return text, True
     body, link = attempts[-1]
-    return fragment_text(section, body, order=order), False
+    return fragment_text(section, body, breaking=breaking, order=order), False
 
 
 def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan:
@@ -117,8 +138,25 @@ def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan
     renderer = Renderer(cfg)
     plan = plan_notes_doc(cfg, doc, rel, renderer)
     plan.difference = rebuild_difference(cfg, doc, rel, plan, renderer)
+    # Keep a Changelog's [Unreleased] is where build writes: its entries move out to the fragments.
+    # (RELEASES.md keeps them: its unreleased top release is the release branch's own history.)
+    if (rel.unreleased and doc.format == "keepachangelog" and plan.consumed
+            and os.path.normpath(path) == os.path.normpath(cfg.notes_file)):
+        plan.move = moved_out(cfg, doc, rel, plan.consumed)
     check_plan(cfg, plan)
     return plan
+
+
+def moved_out(cfg: Config, doc: notes.NotesDocument, rel: model.Release,
+              consumed: set[int]) -> tuple[str, str, list[str]]:
+    """The notes without the unreleased entries that became fragments: (before, after, the
+    entries taken).  An entry must not be both in the file and a fragment: ``build`` would
+    write it a second time."""
+    entries = [b.text for cat in rel.categories for b in split_blocks(doc, cat.start + 1, cat.end)
+               if b.kind == "entry" and b.start in consumed]
+    after = formats.parse_for(cfg, doc.text(), doc.path)
+    take_out(after, after.releases[doc.releases.index(rel)], consumed)
+    return doc.text(), after.text(), entries
 
 
 def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, renderer) -> ImportPlan:
@@ -131,6 +169,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
                               "(required: false, perhaps with a default)")
     path = doc.path
     plan = ImportPlan(str(rel.version) if rel.version else rel.title, source=path)
+    stem = str(rel.version) if rel.version else ("unreleased" if rel.unreleased else new.slug(rel.title, 3) or "notes")
     width = max(3, len(str(sum(len(split_blocks(doc, c.start + 1, c.end)) for c in rel.categories))))
     counter = 0
 
@@ -138,7 +177,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
         nonlocal counter
         counter += 1
 
-        return f"{plan.version}-{counter:0{width}d}-{new.slug(hint, 5) or 'entry'}.md"
+        return f"{stem}-{counter:0{width}d}-{new.slug(hint, 5) or 'entry'}.md"
 
     first_cat = rel.categories[0].start if rel.categories else rel.body_end
     intro_start = (rel.status_line + 1) if rel.status_line is not None else rel.start + 1
@@ -152,8 +191,10 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
         while i < len(blocks):
             b = blocks[i]
             refs = ""
+            taken = [b.start]
             if b.kind == "entry" and i + 1 < len(blocks) and _is_references(blocks[i + 1]):
                 refs = blocks[i + 1].text
+                taken.append(blocks[i + 1].start)
                 i += 1
             i += 1
             if section is None:
@@ -170,6 +211,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
                 plan.unmapped.append(f"{path}:{b.start + 1}: entry cannot be rebuilt byte for byte "
                                      "(irregular indentation or spacing); imported with its text as the body")
             plan.fragments.append(Planned(name, section, cat.title, ftext, b.start + 1, exact))
+            plan.consumed.update(taken)
     return plan
 
 
@@ -183,22 +225,54 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release
     "byte for byte" only when that is true.
     """
     skeleton = [doc.lines[rel.start]]
-    if rel.status_line is not None:
+    if rel.status_line is not None and rel.status_line != rel.start:  # Keep a Changelog's is the heading
         skeleton += ["\n", doc.lines[rel.status_line], "\n"]
-    for cat in rel.categories:
-        skeleton += [doc.lines[cat.start], "\n"]
-    rebuilt = formats.parse_for(cfg, "".join(skeleton) + "-" * 80 + "\n", doc.path)
+    else:  # Keep a Changelog: the blank lines under the heading, as many as it has
+        j = rel.start + 1
+        while j < rel.body_end and is_blank(doc.lines[j]):
+            skeleton.append("\n")
+            j += 1
+    for cat in rel.categories:  # each heading with the blank lines that end its category (towncrier: two)
+        trailing = 0
+        while cat.end - 1 - trailing > cat.start and is_blank(doc.lines[cat.end - 1 - trailing]):
+            trailing += 1
+        skeleton += [doc.lines[cat.start]] + ["\n"] * max(1, trailing)
+    # RELEASES.md closes a section with its separator line; Keep a Changelog has none (a
+    # '---' there would be a line of the last category)
+    end = "-" * 80 + "\n" if doc.format == "releases" else ""
+    rebuilt = formats.parse_for(cfg, "".join(skeleton) + end, doc.path)
     frags = [f for f in (parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)[0] for p in plan.fragments) if f is not None]
     merge = [(section, renderer.entries(items)) for section, items in group(cfg, frags)]
-    rebuilt.merge_entries(rebuilt.releases[0], merge, category_order(cfg))
+    rebuilt.merge_entries(rebuilt.releases[0], merge, category_order(cfg),
+                          styles=lambda key: doc.list_style(rel, key))  # the original's lists
     original = doc.section_text(rel).replace("\r\n", "\n")
-    out = rebuilt.section_text(rebuilt.releases[0])
+    # the blank lines between this section and the next are the file's, not the entries': import
+    # leaves them and build never writes them, so the rebuilt section ends as the original does
+    out = rebuilt.section_text(rebuilt.releases[0]).rstrip("\n") + "\n"
+    out += "\n" * (len(original) - len(original.rstrip("\n")) - 1) if original.endswith("\n") else ""
     if out == original:
         return None
     a, b = original.split("\n"), out.split("\n")
     n = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     return (f"{doc.path}:{rel.start + n + 1}: the rebuilt section differs here "
             f"(original {a[n] if n < len(a) else '<end>'!r}, rebuilt {b[n] if n < len(b) else '<end>'!r})")
+
+
+def round_trip(cfg: Config, doc: notes.NotesDocument) -> list[tuple[str, str | None]]:
+    """Each released section of ``doc`` imported and rebuilt (nothing is written): its
+    title and where the rebuild differs (None: byte for byte).  What the README's figures
+    on real notes files measure; a section that cannot be imported at all says why."""
+    renderer = Renderer(cfg)
+    out: list[tuple[str, str | None]] = []
+    for rel in doc.releases:
+        if rel.unreleased or rel.version is None:
+            continue
+        try:
+            plan = plan_notes_doc(cfg, doc, rel, renderer)
+            out.append((rel.title, rebuild_difference(cfg, doc, rel, plan, renderer)))
+        except (ContentError, UsageError) as e:
+            out.append((rel.title, e.message))
+    return out
 
 
 def _is_references(block: Block) -> bool:
@@ -235,6 +309,12 @@ def check_plan(cfg: Config, plan: ImportPlan) -> None:
 def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
     """Write the planned fragments, after :func:`check_plan` (nothing is written if it refuses)."""
     check_plan(cfg, plan)
+    if plan.move is not None:  # the entries leave the notes as the fragments arrive: one transaction
+        before, after, entries = plan.move
+        changes: dict[str, tuple[str | None, str]] = {cfg.notes_file: (before, after)}
+        changes.update({f"{cfg.fragments_dir}/{p.name}": (None, p.text) for p in plan.fragments})
+        steps.apply(cfg, changes, command="import notes", taken=entries)
+        return [f"{cfg.fragments_dir}/{p.name}" for p in plan.fragments]
     fsio.make_dir(cfg.root, cfg.fragments_path, what="fragments directory")
     written = []
     for p in plan.fragments:

@@ -95,6 +95,31 @@ class NotesDocument(NotesEditing):
         return self.section_text(rel).rstrip() + "\n"
 
 
+class SingleBranchDocument(NotesDocument):
+    """A notes file released from one branch (Keep a Changelog, towncrier's rST): new entries
+    go into its unreleased section, which a release stamps as the next version; there are no
+    status lines, release branches or archive list.  The lifecycle
+    (:mod:`relnotes.flows.keepachangelog`) asks only these questions of it."""
+
+    def unreleased(self) -> Release:
+        """The unreleased release; ContentError naming the fix when there is none."""
+        raise NotImplementedError
+
+    def open_unreleased(self) -> Release:
+        """The unreleased release, added where the format puts it when the file has none."""
+        raise NotImplementedError
+
+    def newest_release(self) -> Release | None:
+        """The highest released version."""
+        raise NotImplementedError
+
+    def stamp_unreleased(self, version: Version, date: str, *, unreleased_url: str | None,
+                         version_url: str | None, project: str = "") -> None:
+        """The unreleased release becomes ``version`` released on ``date``, under a fresh one
+        where the format keeps one."""
+        raise NotImplementedError
+
+
 def lone_cr_problems(doc: NotesDocument, path: str) -> list[Problem]:
     """A carriage return inside a line, in either notes format (Markdown reads it as a line end)."""
     return [Problem(path, i + 1, line.index("\r") + 1, "notes-lone-cr",

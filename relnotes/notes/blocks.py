@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from relnotes.markdown.structure import is_blank, strip_eol
 from relnotes.notes.base import NotesDocument
+from relnotes.notes.model import Release
 
 
 class Block(NamedTuple):
@@ -61,3 +62,32 @@ def blocks(doc: NotesDocument, start: int, end: int) -> list[Block]:
         i += 1
     flush()
     return out
+
+
+def take_out(doc: NotesDocument, rel: Release, starts: set[int]) -> int:
+    """Remove from ``rel``'s categories the blocks that start at the lines ``starts``
+    (0-based), and each category heading left without a block; the blocks removed.
+
+    What a mid-cycle import does to ``## [Unreleased]``: its entries move to fragments,
+    so the file must not keep them too (``build`` would write them twice).  Prose and
+    entries of other categories stay; the blank lines around what is left stay as the
+    file had them.
+    """
+    doomed: set[int] = set()
+    taken = 0
+    for cat in rel.categories:
+        found = blocks(doc, cat.start + 1, cat.end)
+        gone = [k for k, b in enumerate(found) if b.start in starts]
+        taken += len(gone)
+        if gone and len(gone) == len(found):  # nothing left under the heading: it goes too
+            doomed.update(range(cat.start, cat.end))
+            continue
+        for k in gone:
+            b = found[k]
+            if k + 1 < len(found):  # the block and the blank lines after it
+                doomed.update(range(b.start, found[k + 1].start))
+            else:  # the last: the blank lines before it, so the category ends as it did
+                doomed.update(range(found[k - 1].end if k else b.start, b.end))
+    if doomed:
+        doc.splice(0, len(doc.lines), [line for i, line in enumerate(doc.lines) if i not in doomed])
+    return taken

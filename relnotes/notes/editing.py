@@ -9,7 +9,9 @@ re-indexes itself, so the index is never stale.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
 
 from relnotes.errors import ContentError
 from relnotes.markdown import structure
@@ -28,6 +30,36 @@ def _may_be_structure(entries: list[str]) -> bool:
         if "```" in entry or "~~~" in entry or "\n  <" in entry or "\n   <" in entry:
             return True
     return False
+
+
+class ListStyle(NamedTuple):
+    """How a category's bullets are written: the marker and what goes between two entries."""
+
+    marker: str | None  # '-' or '*'; None keeps the rendered entry's own
+    gap: str  # "\n\n" a loose list (a blank line between entries), "\n" a tight one
+    convert: Callable[[str], str] | None = None  # the rendered Markdown entry in the file's markup (rST)
+
+    def join(self, entries: list[str]) -> str:
+        """The entries as one block: a tight list keeps a blank line after an entry that ends
+        with its link definitions (at the left margin, they are no part of the item)."""
+        if self.gap != "\n" or len(entries) < 2:
+            return self.gap.join(entries)
+        out = entries[0]
+        for before, entry in zip(entries, entries[1:]):
+            out += ("\n\n" if _DEFINITION_AT_MARGIN.match(before.rsplit("\n", 1)[-1]) else "\n") + entry
+        return out
+
+    def restyle(self, entry: str) -> str:
+        """``entry`` (a rendered bullet block) with this list's marker (and markup)."""
+        if self.convert is not None:
+            entry = self.convert(entry)
+        if self.marker and entry[:2] in ("- ", "* ") and entry[0] != self.marker:
+            return self.marker + entry[1:]
+        return entry
+
+
+LOOSE = ListStyle(None, "\n\n")
+_DEFINITION_AT_MARGIN = re.compile(r"^\[[^\]\n]{1,999}\]:")
 
 
 class CategorySpan:
@@ -93,14 +125,25 @@ class NotesEditing:
         self.reindex()
         return True
 
+    def list_style(self, rel: Release, category: str) -> ListStyle:
+        """How entries merged into ``rel``'s ``category`` are written: a format that learns
+        its file's lists (Keep a Changelog) overrides it; by default loose, as rendered."""
+        return LOOSE
+
+    def category_heading(self, name: str) -> str:
+        """The heading of a category that ``merge_entries`` creates (a format may differ)."""
+        return f"### {name}"
+
     def merge_entries(self, rel: Release, by_category: list[tuple[str, list[str]]],
-                      order: list[str]) -> None:
+                      order: list[str], styles: Callable[[str], ListStyle] | None = None) -> None:
         """Append rendered entries to ``rel``'s categories, creating missing headings.
 
         ``by_category`` is ``[(category, [entry_text, …]), …]``; each entry is a bullet
         block without a final newline.  Entries go after the category's last non-blank
         line, one blank line between entries, so hand-written entries stay where they
-        are.  A missing category heading is created after the last existing category
+        are.  The list's style (:meth:`list_style`, or ``styles`` by category key: the
+        original's, when import rebuilds a section) picks the marker and whether a blank
+        line goes between entries.  A missing category heading is created after the last existing category
         that precedes it in ``order`` (or before the first that follows it).
         """
         rank = {model.category_key(name): i for i, name in enumerate(order)}
@@ -112,22 +155,29 @@ class NotesEditing:
         body_end = rel.body_end
         changed = False
         exact = False
+        chosen = {model.category_key(name): (styles or (lambda key: self.list_style(rel, key)))(
+            model.category_key(name)) for name, _ in by_category}  # read before any line moves
         for name, entries in by_category:
             if not entries:
                 continue
-            block = "\n\n".join(entries)
             key = model.category_key(name)
+            style = chosen[key]
+            entries = [style.restyle(e) for e in entries]
+            block = style.join(entries)
             cat = next((c for c in cats if c.key == key), None)
             if cat is not None:
                 last = cat.end - 1
                 while last > cat.start and structure.is_blank(self.lines[last]):
                     last -= 1
-                at, text, new = last + 1, "\n" + block, None
+                blanks = style.gap[1:] or ("\n" if last == cat.start else "")  # as many blank lines as between entries
+                at, text, new = last + 1, blanks + block, None
             else:
                 at = self.new_category_position(cats, body_end, key, rank)
                 prefix = "\n" if at > 0 and not structure.is_blank(self.lines[at - 1]) else ""
                 suffix = "\n" if at < len(self.lines) else ""
-                text, new = f"{prefix}### {name}\n\n{block}{suffix}", (1 if prefix else 0)
+                heading = self.category_heading(name)  # its last line is where the category starts
+                text = f"{prefix}{heading}\n\n{block}{suffix}"
+                new = (1 if prefix else 0) + heading.count("\n")
             if at > 0 and at == len(self.lines) and not self.lines[-1].endswith(("\n", "\r")):
                 self.lines[-1] += self.newline
             added = self._lines(text)

@@ -2,7 +2,8 @@
 
 ``notes_format: releases`` is Wasmtime's ``RELEASES.md`` (:mod:`relnotes.notes.releases`),
 ``keepachangelog`` a Keep a Changelog ``CHANGELOG.md``
-(:mod:`relnotes.notes.keepachangelog`).  Every reader of a project's notes file, and
+(:mod:`relnotes.notes.keepachangelog`), ``rst`` a reStructuredText file in towncrier's
+layout (:mod:`relnotes.notes.rst`; :func:`format_for_path` picks it for a ``.rst`` file).  Every reader of a project's notes file, and
 ``check``'s structure report, goes through here, so no caller picks a model itself.
 """
 
@@ -12,10 +13,11 @@ from typing import TYPE_CHECKING
 
 from relnotes import fsio
 from relnotes.errors import Problem
-from relnotes.notes import keepachangelog_problems, problems
+from relnotes.notes import keepachangelog_problems, problems, rst_problems
 from relnotes.notes.base import NotesDocument
 from relnotes.notes.keepachangelog import KeepAChangelogDocument
 from relnotes.notes.releases import ReleasesDocument
+from relnotes.notes.rst import RstDocument
 
 if TYPE_CHECKING:
     from relnotes.config.records import Config
@@ -26,7 +28,16 @@ def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesD
     ``fmt`` is for text that is no configured project's (a towncrier project being migrated)."""
     if fmt == "keepachangelog":
         return KeepAChangelogDocument(text, path)
+    if fmt == "rst":
+        return RstDocument(text, path)
     return ReleasesDocument(text, path)
+
+
+def format_for_path(path: str, fmt: str = "releases") -> str:
+    """The format a notes file is read in: ``rst`` for a ``.rst`` file (towncrier's
+    reStructuredText layout, whatever ``fmt`` says), else ``fmt``.  The entry point for a
+    migration that meets a project's ``NEWS.rst`` or ``CHANGES.rst``."""
+    return "rst" if path.casefold().endswith(".rst") else fmt
 
 
 def parse_for(cfg: Config, text: str, path: str | None = None) -> NotesDocument:
@@ -44,8 +55,16 @@ def read_for(cfg: Config) -> NotesDocument:
     return parse_for(cfg, fsio.read_text(cfg.root, cfg.notes_path, what="notes file"))
 
 
-def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> list[Problem]:
-    """What ``check`` reports about a notes file's structure (all at once), by its format."""
+def structure_problems(doc: NotesDocument, *, need_archive: bool = False, all_history: bool = True) -> list[Problem]:
+    """What ``check`` reports about a notes file's structure (all at once), by its format.
+
+    ``all_history=False``: for a Keep a Changelog file only what relnotes writes (its
+    unreleased section and the newest release's heading), not the history the project
+    wrote before relnotes (:func:`relnotes.notes.keepachangelog_problems.current`)."""
     if isinstance(doc, KeepAChangelogDocument):
-        return keepachangelog_problems.structure_problems(doc)
+        found = keepachangelog_problems.structure_problems(doc)
+        return found if all_history else keepachangelog_problems.current(doc, found)
+    if isinstance(doc, RstDocument):
+        found = rst_problems.structure_problems(doc)
+        return found if all_history else rst_problems.current(doc, found)
     return problems.structure_problems(doc, need_archive=need_archive)

@@ -8,7 +8,11 @@ reads releases and categories (build, show, check, tag) works on either format:
 * everything before the first ``## `` heading is the preamble (``# Changelog`` …);
 * ``## [Unreleased]`` (or ``## Unreleased``) is the unreleased release;
 * ``## [1.2.0] - 2026-11-30`` is a released one, also spelled ``## 1.2.0 - …``,
-  ``## [v1.2.0] - …`` or with a trailing ``[YANKED]``; its date is its status;
+  ``## [v1.2.0] - …``, linked inline as towncrier's Markdown writes it
+  (``## [1.2.0](https://…) - 2026-11-30``) or with a trailing ``[YANKED]``; its date is
+  its status;
+* a file without ``## [Unreleased]`` (towncrier's) gets one from ``build``, above the
+  newest release (:meth:`KeepAChangelogDocument.open_unreleased`);
 * ``### Added`` … are its categories, as in ``RELEASES.md``;
 * the file's trailing run of link reference definitions, from the first whose label is
   ``unreleased`` or a version (``[1.2.0]: …/compare/v1.1.0...v1.2.0``), is the footer:
@@ -36,8 +40,10 @@ from relnotes.markdown.structure import (
     normalise_label,
     strip_eol,
 )
-from relnotes.notes.base import NotesDocument
-from relnotes.notes.model import Category, Release
+from relnotes.notes.base import NotesDocument, SingleBranchDocument
+from relnotes.notes.blocks import blocks
+from relnotes.notes.editing import ListStyle
+from relnotes.notes.model import Category, Release, category_key
 from relnotes.version import Version
 
 FORMAT = "keepachangelog"
@@ -53,6 +59,7 @@ class HeadingParts(NamedTuple):
     bracketed: bool  # written '[1.2.0]': a link whose definition is in the footer
     date: str | None
     yanked: bool
+    url: str | None = None  # written '[1.2.0](URL)' (towncrier's Markdown): an inline link, no definition
 
     @property
     def unreleased(self) -> bool:
@@ -63,9 +70,12 @@ def heading_parts(title: str) -> HeadingParts:
     """Split a release heading's title; string operations only (bounded on any line)."""
     t = title.strip()
     bracketed = False
+    url = None
     if t.startswith("[") and t.find("]") > 1:
         close = t.find("]")
         label, rest, bracketed = t[1:close], t[close + 1:], True
+        if rest.startswith("(") and rest.find(")") > 1:  # '[26.1.0](https://…) - DATE': linked inline
+            url, rest, bracketed = rest[1:rest.find(")")].strip(), rest[rest.find(")") + 1:], False
     else:
         head, _, rest = t.partition(" ")
         label = head
@@ -76,7 +86,7 @@ def heading_parts(title: str) -> HeadingParts:
         token, _, rest = rest.partition(" ")
         date = token or None
     yanked = "[YANKED]" in rest.upper()
-    return HeadingParts(label.strip(), bracketed, date, yanked)
+    return HeadingParts(label.strip(), bracketed, date, yanked, url)
 
 
 class LinkDefinition(NamedTuple):
@@ -85,7 +95,7 @@ class LinkDefinition(NamedTuple):
     url: str
 
 
-class KeepAChangelogDocument(NotesDocument):
+class KeepAChangelogDocument(SingleBranchDocument):
     """A Keep a Changelog file: its lines plus where its releases and footer are."""
 
     format = FORMAT
@@ -183,8 +193,37 @@ class KeepAChangelogDocument(NotesDocument):
 
     # -- editing -----------------------------------------------------------------------
 
+    def list_style(self, rel: Release, category: str) -> ListStyle:
+        """The file's own lists, so that built entries read like the hand-written ones:
+        the category's style when it has entries, else the release's, else the file's
+        (most categories win), else Keep a Changelog's own: ``-`` and tight."""
+        own = [c for c in rel.categories if c.key == category_key(category)]
+        for scope in (own, rel.categories, [c for r in self.releases for c in r.categories]):
+            style = _style_of(self, scope)
+            if style is not None:
+                return style
+        return TIGHT
+
+    def open_unreleased(self) -> Release:
+        """The ``## [Unreleased]`` release, added above the newest release heading (below the
+        preamble and a towncrier start marker) when the file has none: a towncrier project's
+        notes list only releases.  Its spelling follows the file: ``## Unreleased`` when the
+        releases are linked inline (stamping links it the same way), else ``## [Unreleased]``."""
+        for rel in self.releases:
+            if rel.status == "unreleased":
+                return rel
+        nl = self.newline
+        inline = bool(self.releases) and heading_parts(self.releases[0].title).url is not None
+        heading = "## Unreleased" if inline else "## [Unreleased]"
+        at = self.releases[0].start if self.releases else (self.footer if self.footer is not None else len(self.lines))
+        if at == len(self.lines) and at and not self.lines[-1].endswith("\n"):
+            self.lines[-1] += nl
+        gap = [nl] if at and not is_blank(self.lines[at - 1]) else []
+        self.splice(at, at, gap + [heading + nl, nl])
+        return self.unreleased()
+
     def stamp_unreleased(self, version: Version, date: str, *, unreleased_url: str | None,
-                         version_url: str | None) -> None:
+                         version_url: str | None, project: str = "") -> None:
         """``## [Unreleased]`` becomes ``## [VERSION] - DATE`` under a fresh, empty one.
 
         The fresh heading is the old line itself (its spelling kept); with bracketed
@@ -198,7 +237,10 @@ class KeepAChangelogDocument(NotesDocument):
         parts = heading_parts(rel.title)
         old = self.lines[rel.start]
         nl = self.newline
-        label = f"[{version}]" if parts.bracketed else str(version)
+        newest = self.newest_release()
+        inline = (not parts.bracketed and version_url is not None and newest is not None
+                  and heading_parts(newest.title).url is not None)  # the file links its headings inline
+        label = f"[{version}]" if parts.bracketed else (f"[{version}]({version_url})" if inline else str(version))
         self.lines[rel.start] = f"## {label} - {date}{eol(old, '')}"
         fresh = old if old.endswith("\n") else old + nl
         self.splice(rel.start, rel.start, [fresh, nl])
@@ -228,6 +270,43 @@ class KeepAChangelogDocument(NotesDocument):
             self.lines[-1] += nl
         gap = [nl] if at and not is_blank(self.lines[-1]) else []
         self.splice(at, at, gap + added)
+
+
+TIGHT = ListStyle("-", "\n")
+
+
+def _style_of(doc: NotesDocument, categories: list[Category]) -> ListStyle | None:
+    """The style most of ``categories`` write their bullets in (None: no bullets there).
+    A category of one entry says its marker but not whether its list is tight."""
+    markers: dict[str, int] = {}
+    gaps: dict[str, int] = {}
+    for cat in categories:
+        entries = [b for b in blocks(doc, cat.start + 1, cat.end) if b.kind == "entry"]
+        if not entries:
+            continue
+        marker = doc.lines[entries[0].start][0]
+        markers[marker] = markers.get(marker, 0) + 1
+        if len(entries) > 1:
+            loose = any(nxt.start > cur.end for cur, nxt in zip(entries, entries[1:]))
+            found = "\n\n" if loose else "\n"
+            gaps[found] = gaps.get(found, 0) + 1
+    if not markers:
+        return None
+    marker = max(markers, key=lambda m: markers[m])
+    # one entry per category: the file's habit decides, else tight
+    chosen = max(gaps, key=lambda g: gaps[g]) if gaps else (_file_gap(doc) or "\n")
+    return ListStyle(marker, chosen)
+
+
+def _file_gap(doc: NotesDocument) -> str | None:
+    gaps: dict[str, int] = {}
+    for rel in doc.releases:
+        for cat in rel.categories:
+            entries = [b for b in blocks(doc, cat.start + 1, cat.end) if b.kind == "entry"]
+            for cur, nxt in zip(entries, entries[1:]):
+                gap = "\n\n" if nxt.start > cur.end else "\n"
+                gaps[gap] = gaps.get(gap, 0) + 1
+    return max(gaps, key=lambda g: gaps[g]) if gaps else None
 
 
 def parse(text: str, path: str = "CHANGELOG.md") -> KeepAChangelogDocument:

@@ -61,12 +61,26 @@ def structure_problems(doc: KeepAChangelogDocument) -> list[Problem]:
             problems.append(Problem(p, line, 4, "notes-no-link",
                                     f"'[{parts.label}]' has no link definition, so it shows with its brackets: "
                                     f"add '[{parts.label}]: URL' at the end of the file"))
-    if not unreleased:
-        problems.append(Problem(p, doc.releases[0].start + 1, 1, "notes-no-unreleased",
-                                "no '## [Unreleased]' section: add it above the newest release "
-                                "(build collects entries there)"))
+    # no '## [Unreleased]' is no problem: build opens one above the newest release (a towncrier
+    # project's notes list only releases)
     problems.extend(lone_cr_problems(doc, p))
     return problems
+
+
+# what a file's history cannot cause: problems of the whole file, or of what relnotes writes next
+WHOLE_FILE = frozenset({"notes-no-release", "notes-two-unreleased", "notes-unreleased-not-top"})
+
+
+def current(doc: KeepAChangelogDocument, problems: list[Problem]) -> list[Problem]:
+    """The problems of what relnotes will write: the file as a whole, its preamble and the
+    unreleased section (everything above the first released section) — not the years of
+    released sections before relnotes, which ``check --all-history`` lists.  Of those,
+    only a first release heading that names no version counts: the next version is read
+    from it."""
+    released = [r for r in doc.releases if r.status != "unreleased"]
+    first = released[0].start + 1 if released else len(doc.lines) + 1
+    return [q for q in problems if q.code in WHOLE_FILE or q.line < first
+            or (q.line == first and q.code == "notes-bad-heading")]
 
 
 def _is_date(text: str) -> bool:

@@ -22,7 +22,8 @@ ends) and refuses it unless
 * it leaves open no HTML block or comment (kinds 1-5, which run to the end of the
   file) that ``before`` did not already leave open;
 * every entry of ``before`` is still there, byte for byte and in order, except those
-  of a release the command removes (``cut`` moves the top release to its branch).
+  of a release the command removes (``cut`` moves the top release to its branch) and
+  those it moves to fragments (``taken``: a mid-cycle ``import notes``).
 
 Linear: one scan of each text (the model's own; one more of ``before`` when an entry
 defines a new label), then comparisons of lists.
@@ -67,7 +68,7 @@ def _first_definitions(doc: NotesDocument) -> dict[str, tuple[str, int]]:
 
 
 def problems(before: NotesDocument, after: NotesDocument, intended: NotesDocument | None = None, *,
-             labels: Iterable[str] = (), repoint: Iterable[str] = ()) -> list[Problem]:
+             labels: Iterable[str] = (), repoint: Iterable[str] = (), taken: Iterable[str] = ()) -> list[Problem]:
     """Why ``after`` may not replace ``before`` (see the module's rules); [] when it may."""
     path = after.path
     expected = intended if intended is not None else after
@@ -126,6 +127,15 @@ def problems(before: NotesDocument, after: NotesDocument, intended: NotesDocumen
     # every old entry still there, byte for byte, in order (but those of removed releases)
     titles = Counter(r.title for r in after.releases)
     kept = _entries(before, lambda title: titles[title] > 0)
+    if taken:
+        moved_out = Counter(taken)
+        still = []
+        for text in kept:
+            if moved_out[text] > 0:
+                moved_out[text] -= 1
+            else:
+                still.append(text)
+        kept = still
     now = iter(_entries(after, lambda title: True))
     for text in kept:
         if not any(text == other for other in now):
@@ -136,9 +146,9 @@ def problems(before: NotesDocument, after: NotesDocument, intended: NotesDocumen
 
 
 def prove(before: NotesDocument, after: NotesDocument, intended: NotesDocument | None = None, *,
-          labels: Iterable[str] = (), repoint: Iterable[str] = ()) -> None:
+          labels: Iterable[str] = (), repoint: Iterable[str] = (), taken: Iterable[str] = ()) -> None:
     """Refuse (exit 1, every problem located in the result) a notes file that fails the proof."""
-    found = problems(before, after, intended, labels=labels, repoint=repoint)
+    found = problems(before, after, intended, labels=labels, repoint=repoint, taken=taken)
     if found:
         raise ValidationError(found, f"{after.path} was not written: the result does not keep the notes' "
                                      f"structure ({_HINT})")

@@ -140,16 +140,35 @@ def parse_day(text: str | None, flag: str = "--on") -> date:
         raise UsageError(f"{flag} {quoted(text)} is not a real date", hint="use YYYY-MM-DD") from None
 
 
+def on_weekday(rule: str, d: date) -> date:
+    """``d`` moved off a weekend by ``schedule.weekend``: ``next-monday`` (or ``monday``) the
+    Monday after, ``previous-friday`` the Friday before, ``keep`` as it is.  Wasmtime ships
+    on the 20th "or shortly after if that happens to fall on a weekend" (46.0.0 on Monday
+    2026-06-22)."""
+    if d.weekday() < 5 or rule == "keep":
+        return d
+    if rule == "previous-friday":
+        return add_days(d, 4 - d.weekday())
+    return add_days(d, 7 - d.weekday())
+
+
 def _weekend(cfg: Config, d: date) -> date:
-    if calendar_of(cfg).weekend == "monday" and d.weekday() >= 5:
-        return add_days(d, 7 - d.weekday())
-    return d
+    return on_weekday(calendar_of(cfg).weekend, d)
+
+
+def scheduled_date(cfg: Config, major: int) -> date:
+    """Major ``major``'s release day in the calendar (the 20th), before the weekend rule."""
+    s = calendar_of(cfg)
+    return add_months(s.anchor_date, major - s.anchor_version, s.release_day)
 
 
 def release_date(cfg: Config, major: int) -> date:
+    """The day major ``major`` ships: its scheduled day, off the weekend by ``schedule.weekend``;
+    the anchor release on ``anchor_date`` as given (a fact: ``init --first-release``)."""
     s = calendar_of(cfg)
-    d = add_months(s.anchor_date, major - s.anchor_version, s.release_day)
-    return _weekend(cfg, d)
+    if major == s.anchor_version:
+        return s.anchor_date
+    return _weekend(cfg, scheduled_date(cfg, major))
 
 
 def cut_date(cfg: Config, major: int) -> date:
@@ -218,7 +237,9 @@ def end_of_support(cfg: Config, major: int) -> date:
     months = sp.lts_months if lts else sp.normal_months
     if months is None:  # nothing said: supported until the next release comes out
         return add_days(release_date(cfg, major + 1), -1)
-    return add_months(release_date(cfg, major), months)
+    # months count from the scheduled day: a release moved off a Sunday to Monday still
+    # ends its support on the 20th, as the policy's table says
+    return add_months(scheduled_date(cfg, major), months)
 
 
 def window(cfg: Config, major: int) -> Supported:

@@ -204,7 +204,7 @@ def contained_in(cfg: Config, repo, idents: list[str], version: Version) -> dict
     if tag is None:
         return {}
     tips = {full: sha for full, sha in h.refs.items() if full.startswith(("refs/heads/", "refs/remotes/"))
-            and version_of_branch(full.rsplit("/", 1)[-1], cfg.release_branch) is not None}
+            and version_of_branch(full.rsplit("/", 1)[-1], cfg.branch_patterns) is not None}
     main = h.ref(f"refs/heads/{cfg.main_branch}", f"refs/remotes/{cfg.remote or 'origin'}/{cfg.main_branch}")
     out: dict[str, bool] = {}
     cache: dict = {}

@@ -35,7 +35,7 @@ def release_branches(cfg: Config, refs: dict[str, str]) -> dict[Version, str]:
         for full in refs:
             if full.startswith(prefix):
                 name = full[len(prefix):]
-                v = version_of_branch(name.partition("/")[2] if remote else name, cfg.release_branch)
+                v = version_of_branch(name.partition("/")[2] if remote else name, cfg.branch_patterns)
                 if v is not None and v not in found:
                     found[v] = name
     return found

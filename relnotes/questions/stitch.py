@@ -122,7 +122,7 @@ def _sources(cfg: Config, repo) -> list[tuple[str, str, Version | None]]:
     for ref in sorted(repo.branches(cfg.remote), key=lambda r: r.remote):  # local before remote-tracking
         if ref.branch in seen:
             continue
-        v = version_of_branch(ref.branch, cfg.release_branch)
+        v = version_of_branch(ref.branch, cfg.branch_patterns)
         if v is not None or ref.branch == cfg.main_branch:
             seen.add(ref.branch)
             out.append((ref.name, ref.commit, v))
@@ -141,7 +141,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     repo = repo or Repo(cfg.root)
     sources = _sources(cfg, repo)
     warnings: list[str] = []
-    single_branch = cfg.notes_format == "keepachangelog"  # releases from one branch: none to fetch
+    single_branch = cfg.single_branch  # releases from one branch: none to fetch
     if not single_branch and not any(v is not None for _, _, v in sources):
         pattern = cfg.release_branch.replace("{version}", "*")
         why = "this is a shallow clone and " if repo.is_shallow() else ""

@@ -64,7 +64,7 @@ class Renderer:
         self.native = {n for n in NATIVE if fast and not (self._overridden & ({n} | NATIVE_USES.get(n, set())))}
         self.fast_entries = "entry.md.j2" in self.native
         # Keep a Changelog writes '- ' bullets (its own file does); RELEASES.md '* '
-        self.bullet = "-" if cfg.notes_format == "keepachangelog" else "*"
+        self.bullet = "-" if cfg.single_branch else "*"  # rST: towncrier's '- ' too
 
     @property
     def env(self) -> Any:
