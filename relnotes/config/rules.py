@@ -281,7 +281,9 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
                                   "label's links in the whole notes file",
                                   hint="use an inline link [text](url), or put words before the '['")
         return value
-    if kind == "version":
+    if kind == "optversion" and value in ("", None):
+        return ""
+    if kind in ("version", "optversion"):
         if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):
             raise ConfigError(f"{where}: '{name}' must be a version like 0.32.0, not {quoted(value)}")
         return value

@@ -190,3 +190,4 @@ class ReleaseResult(NamedTuple):
     finished_earlier: bool = False  # the commit completes an earlier run whose commit failed
     retitled_from: str | None = None  # the top section's version before the computed (or --version) one
     why: str = ""  # what set the version (semver: the changes that force the bump)
+    tag: str | None = None  # the tag 'release --tag' made

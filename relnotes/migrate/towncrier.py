@@ -132,9 +132,10 @@ def parse_name(name: str, types: dict, orphan_prefix: str = "+") -> tuple[str | 
     for i in reversed(range(1, len(parts))):
         if parts[i] in types:
             issue = ".".join(parts[:i]).strip()
-            if issue.isdigit():
-                issue = str(int(issue))
-            counter = int(parts[i + 1]) if len(parts) > i + 1 and parts[i + 1].isdigit() else 0
+            if issue.isascii() and issue.isdigit():  # '²' is a digit to isdigit(), not to int()
+                issue = issue.lstrip("0") or "0"  # towncrier's int(): no leading zeros
+            after = parts[i + 1] if len(parts) > i + 1 else ""
+            counter = int(after) if after.isascii() and after.isdigit() and len(after) <= 18 else 0
             orphan = bool(orphan_prefix) and issue.startswith(orphan_prefix)
             return (None if orphan or not issue else issue), parts[i], counter
     return None
