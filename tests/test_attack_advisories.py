@@ -75,6 +75,16 @@ def test_new_advisory_refuses_what_is_no_advisory_id(demo, ident):
     assert demo.snapshot_tree() == before
 
 
+@pytest.mark.parametrize("ident", [f"{GHSA}]\nbreaking: true\nprs: [1", f"{GHSA}, CVE-2024-1234]\nbackport: true\nx: [",
+                                   f"{GHSA}\nsection: Security"])
+def test_new_advisory_cannot_inject_front_matter_keys(demo, ident):
+    before = demo.snapshot_tree()
+    r = demo.run("new", "--advisory", ident, "-m", "Fixed a hole.")
+    assert r.exit_code == 1, r.output
+    assert "is not a GitHub advisory id" in r.output and "nothing was written" in r.output
+    assert demo.snapshot_tree() == before
+
+
 HOSTILE_DEFS = """## 1.0.0
 
 Released 2026-01-01.

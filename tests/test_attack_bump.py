@@ -55,6 +55,21 @@ def test_a_version_file_symlinked_outside_is_never_written(project, tmp_path):
     assert outside.read_text() == 'version = "36.0.0"\n'
 
 
+def test_a_version_file_inside_the_git_directory_or_through_a_symlinked_directory_is_refused(project, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "Cargo.toml").write_text('version = "36.0.0"\n')
+    os.symlink(tmp_path / "elsewhere", project.root / "crates")
+    for path in (".git/config", "crates/Cargo.toml"):
+        project.write("relnotes.yaml", "preset: wasmtime\nproject: Wasmtime\nrepository: https://github.com/bytecodealliance/wasmtime\n")
+        on_main(project, extra=vfiles(("Cargo.toml", 'version = "{version}"'), (path, '{version}')))
+        git_config = (project.root / ".git" / "config").read_bytes()
+        r = project.run("cut", "--commit")
+        assert r.exit_code == 2, r.output
+        assert path.split("/")[0] in r.output and "internal error" not in r.output
+        assert (project.root / ".git" / "config").read_bytes() == git_config
+        assert (tmp_path / "elsewhere" / "Cargo.toml").read_text() == 'version = "36.0.0"\n'
+
+
 # -- patterns: bounded work --------------------------------------------------------------------
 
 @pytest.mark.parametrize("pattern", [
