@@ -165,3 +165,12 @@ def test_import_as_a_subprocess_refuses_a_nested_toml(tc):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2, r.stdout + r.stderr
     assert "TOML nested too deeply" in r.stderr
+
+
+def test_a_changelog_symlinked_outside_is_never_written(tc, tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Changelog\n\n## 1.1.0 (2026-01-05)\n\n### Features\n\n- Something.\n")
+    before = outside.read_bytes()
+    os.symlink(outside, tc.root / "CHANGELOG.md")
+    refused(tc, code=2, says="CHANGELOG.md: file resolves outside the repository")
+    assert outside.read_bytes() == before
