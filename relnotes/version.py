@@ -18,6 +18,7 @@ _VERSION_RE = re.compile(
 )
 MAX_DIGITS = 18  # per number of a version (and numeric pre-release part): fits in 64 bits
 _TOO_LONG = re.compile(r"[0-9]{%d}" % (MAX_DIGITS + 1))
+MAX_LENGTH = 255  # characters of a whole version: a tag or branch made from it is a file name
 
 
 class Version(NamedTuple):
@@ -33,6 +34,12 @@ class Version(NamedTuple):
         """Parse ``X.Y.Z[-pre][+build]`` (a leading ``v`` is accepted); UsageError if not.
 
         ``what`` names where the text came from (``--from``, ``FROM``) for the message."""
+        if isinstance(text, str) and len(text.strip()) > MAX_LENGTH:
+            raise UsageError(
+                f"{what + ' ' if what else ''}{quoted(text)} is not a version: it is longer than "
+                f"{MAX_LENGTH} characters",
+                hint="versions look like 1.2.0, 1.3.0-dev or 1.3.0-rc.1",
+            )
         m = _VERSION_RE.match(text.strip()) if isinstance(text, str) else None
         if not m:
             raise UsageError(
