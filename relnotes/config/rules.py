@@ -254,6 +254,9 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         # and tag messages as well as given to git
 
         problem = branch_name_problem(value.replace("{version}", "1.2.3-rc.1"))
+        stray = re.sub(r"\{(?:version|major|minor|patch)\}", "", value)
+        if problem is None and ("{" in stray or "}" in stray):
+            problem = "it has a brace that is not one of {version}, {major}, {minor}, {patch}"
         if problem is None and value.startswith("refs/"):
             problem = "it names a full ref; give the short tag name"
         if problem:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from relnotes import transaction
 from relnotes.config.load import Config
-from relnotes.errors import GitError, RelnotesError, UsageError
+from relnotes.errors import GitError, RelnotesError, UsageError, quoted
 from relnotes.flows import versionfiles
 from relnotes.fragments.fragment import Fragment
 from relnotes.git.repo import Repo
@@ -29,7 +29,7 @@ def parse_date(text: str | None) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise UsageError(f"--date {text!r} is not a real date", hint="use YYYY-MM-DD, e.g. 2026-08-20") from None
+        raise UsageError(f"--date {quoted(text)} is not a real date", hint="use YYYY-MM-DD, e.g. 2026-08-20") from None
 
 
 def open_repo(cfg: Config):

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from relnotes import fsio
+from relnotes.config import pyproject
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, UsageError, ValidationError
 from relnotes.flows import new, steps
@@ -84,9 +84,9 @@ def read_config(project_dir: Path, root: Path | None = None) -> TowncrierConfig:
         raw = fsio.read_bytes(root, path, what="towncrier configuration", limit=MAX_CONFIG_BYTES)
         try:
             text = raw.decode("utf-8")
-            data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        except UnicodeDecodeError as e:
             raise ConfigError(f"{path}: invalid TOML: {e}") from None
+        data = pyproject.parse(text, path)  # located errors; bounded nesting and dotted keys
         tc = towncrier_types.check_document(data, path, text)  # every setting read is of its type
         if tc is None:
             continue

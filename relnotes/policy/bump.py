@@ -94,17 +94,8 @@ def level(cfg: Config, section: str, breaking: bool, current: Version) -> str:
 
 
 def bumped(current: Version, how: str) -> Version:
-    """``current`` raised by one level.  From a pre-release, the release it leads to is
-    enough when it already is that big a step (``2.0.0-rc.1`` + major = ``2.0.0``)."""
-    if current.pre:
-        r = current.release
-        if how == "patch" or (how == "minor" and r.patch == 0) or (how == "major" and r.minor == r.patch == 0):
-            return r
-    if how == "major":
-        return Version(current.major + 1, 0, 0)
-    if how == "minor":
-        return Version(current.major, current.minor + 1, 0)
-    return Version(current.major, current.minor, current.patch + 1)
+    """``current`` raised by one level under semver (:meth:`relnotes.version.Version.bumped`)."""
+    return Version.bumped(current, how)
 
 
 def next_version(cfg: Config, current: Version, fragments: Iterable = (),
