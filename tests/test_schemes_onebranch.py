@@ -41,9 +41,10 @@ def _python_project(p, name: str, version: str, *tags: str) -> None:
         p.git("tag", t)
 
 
-def _versions(p, name: str) -> tuple[str, str]:
+def _versions(p, package: str) -> tuple[str, str]:
+    """The version in pyproject.toml and in the package's ``__init__.py`` (``package`` its directory)."""
     return p.read("pyproject.toml").split('version = "')[1].split('"')[0], \
-        p.read(f"{name}/__init__.py").split('__version__ = "')[1].split('"')[0]
+        p.read(f"{package}/__init__.py").split('__version__ = "')[1].split('"')[0]
 
 
 # -- PEP 440: 1.3.0 → 1.4.0rc1 → 1.4.0 → 1.4.1 ----------------------------------------------------
@@ -107,7 +108,7 @@ def test_pep440_release_refuses_an_older_version_naming_the_scheme(pep):
 def cal(project):
     _python_project(project, "pipish", "26.2", "26.1", "26.2")
     out = ok(project, "init", "--no-ask")
-    assert ("found versioning: calver (YY.N): 26.2 in pyproject.toml [project] and the 2 newest version tags "
+    assert ("found versioning: calver (YY.N): 26.2 in pyproject.toml [project] and the 2 newest final version tags "
             in out)
     assert "version_files: pyproject.toml and pipish/__init__.py" in out
     text = project.read("relnotes.yaml")
@@ -252,3 +253,53 @@ def test_init_reads_every_plain_semver_version_as_semver(a, b, c):
 def test_init_never_crashes_on_a_version_text(text):
     r = identity.python_version(Path("/nonexistent"), text, "pyproject.toml")
     assert r.version is None or r.versioning in ("semver", "pep440", "calver")
+
+
+# -- real tags (tests/data/tags/: pip, trio, pytest), replayed with their dates ----------------------
+
+
+def _real_project(p, name: str, version: str, tags_of: str) -> str:
+    from test_version_schemes_real import _replay, _tags
+
+    (p.root / "relnotes.yaml").unlink()
+    (p.root / "changes.d" / ".gitkeep").unlink()
+    (p.root / "changes.d").rmdir()
+    _replay(p.root, _tags(tags_of))
+    p.write("pyproject.toml", f'[project]\nname = "{name}"\nversion = "{version}"\n')
+    p.write(f"src/{name}/__init__.py", f'__version__ = "{version}"\n')
+    p.commit(f"{name} {version}")
+    out = ok(p, "init", "--no-ask")
+    p.commit("Set up relnotes")
+    return out
+
+
+def test_pips_real_tags_make_init_choose_calver_and_release_26_3(project):
+    out = _real_project(project, "pip", "26.2.1", "pip")  # pip's newest release; 26.2.1 is also semver's
+    assert ("found versioning: calver (YY.N): 26.2.1 in pyproject.toml [project] and the 19 newest final version "
+            "tags (26.2.1, 26.2, 26.1.2, …) are calendar versions") in out
+    assert "version_files: pyproject.toml and src/pip/__init__.py" in out
+    project.fragment("feat.md", "Added", "A feature.")
+    assert "next version: 26.3 (from 26.2.1)" in ok(project, "next", "--on", "2026-12-07")
+    assert "tagged 26.3" in ok(project, "release", "--tag", "--date", "2026-12-07")  # pip's bare tags
+    assert _versions(project, "src/pip") == ("26.3", "26.3")
+
+
+def test_trios_dev_version_makes_init_choose_pep440(project):
+    out = _real_project(project, "trio", "0.34.0+dev", "trio")  # trio's main after v0.34.0
+    assert "found versioning: pep440: 0.34.0+dev in pyproject.toml [project]" in out
+    project.fragment("fix.md", "Fixed", "A fix.")
+    assert "next version: 0.34.1" in ok(project, "next")
+    assert "tagged v0.34.1" in ok(project, "release", "--tag")  # trio's v-prefixed tags
+    assert _versions(project, "src/trio") == ("0.34.1", "0.34.1")
+
+
+def test_pytests_real_tags_keep_semver(project):
+    out = _real_project(project, "pytest", "9.1.1", "pytest")  # year-like? 9 is not a recent year
+    assert "versioning" not in out and "found version 9.1.1" in out
+    assert "versioning:" not in project.read("relnotes.yaml")
+
+
+def test_a_semver_project_with_year_sized_majors_stays_semver(project):
+    _python_project(project, "big", "26.0.0", "24.0.0", "25.0.0", "26.0.0")  # no two-number tag
+    out = ok(project, "init", "--no-ask")
+    assert "versioning:" not in project.read("relnotes.yaml") and "found version 26.0.0" in out

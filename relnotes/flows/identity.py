@@ -119,30 +119,35 @@ def _version(value: object) -> Version | None:
 
 
 def python_version(root: Path, value: object, where: str) -> Read:
-    """A Python project's version text read in the scheme it is written in: semver when it
-    is ``X.Y.Z[-pre]``; CalVer ``YY.N`` when its year is recent *and* the repository's
-    newest version tags are all such versions (pip's ``26.3``); else PEP 440 when only PEP
-    440 reads it (``1.2rc1``, ``0.27.0+dev``).  A ``YY.N`` the tags do not confirm could be
+    """A Python project's version text read in the scheme it is written in: CalVer ``YY.N``
+    when its year is recent *and* the repository's newest final version tags are all such
+    versions, one of them a two-number one semver cannot read (pip's ``26.2.1`` beside
+    ``26.2``); else semver when it is ``X.Y.Z[-pre]``; else PEP 440 when only PEP 440 reads
+    it (``1.2rc1``, ``0.27.0+dev``).  A two-number ``YY.N`` the tags do not confirm could be
     either: no scheme is guessed (version None, the note says how to choose)."""
     if not isinstance(value, str):
         return Read(None)
     text = value.strip()
-    semver = Version.try_parse(text)
-    if semver is not None and "+" not in text:
-        return Read(semver)
+    semver = Version.try_parse(text) if "+" not in text else None
     m = _YY_N.match(text)
     if m and _recent_year(int(m["yy"])):
-        recent = _recent_version_tags(root)
-        if recent and all(_YY_N.match(t) for t in recent):
+        # pip's 26.2.1 is also semver's: the tags decide, and only when they cannot be semver's
+        # (a two-number 26.1 among them), so a project at 24.0.0, 25.0.0 stays semver
+        recent = [t for t in _recent_version_tags(root) if not pep440.parse(t).is_prerelease]
+        if recent and all(_YY_N.match(t) for t in recent) and any(t.count(".") == 1 for t in recent):
             shown = ", ".join(recent[:3]) + (", …" if len(recent) > 3 else "")
             return Read(calver.CalVer("YY.N").parse(text), "calver", "YY.N",
-                        f"versioning: calver (YY.N): {text} in {where} and the {len(recent)} newest version "
-                        f"tag{'s' if len(recent) > 1 else ''} ({shown}) are calendar versions; if they are not, "
-                        f"set versioning: pep440 in relnotes.yaml")
+                        f"versioning: calver (YY.N): {text} in {where} and the {len(recent)} newest final "
+                        f"version tag{'s' if len(recent) > 1 else ''} ({shown}) are calendar versions; if they "
+                        f"are not, set versioning: {'semver' if semver else 'pep440'} in relnotes.yaml")
+        if semver is not None:
+            return Read(semver)
         return Read(None, note=f"{where} says {text}, a calendar version (YY.N) or a PEP 440 one, and no "
                                f"release tags tell which: kept versioning: semver; set versioning: calver "
                                f"(calver: YY.N) or versioning: pep440, and base_version: \"{text}\", in "
                                f"relnotes.yaml")
+    if semver is not None:
+        return Read(semver)
     v = pep440.try_parse(text)
     if v is not None:
         return Read(v, "pep440", "", f"versioning: pep440: {text} in {where} is a PEP 440 version "
