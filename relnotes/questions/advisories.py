@@ -57,6 +57,7 @@ class Named:
     status: str | None
     date: str | None
     other_prs: frozenset[int]  # PRs linked by the section's entries that do not name it
+    other_advisories: frozenset[str] = frozenset()  # the other advisories the section names (lowercase)
 
 
 def _entries(section: str) -> list[str]:
@@ -89,14 +90,16 @@ def named_in_notes_of(cfg: Config, repo, tips: dict[str, str], idents: list[str]
                 continue
             section = doc.section_text(rel)
             entries = _entries(section)
-            named_by = [{m.lower() for m in _ADVISORY_WORD.findall(e)} & wanted.keys() for e in entries]
+            every = [{m.lower() for m in _ADVISORY_WORD.findall(e)} for e in entries]
+            named_by = [ids & wanted.keys() for ids in every]
             own_line = b.endswith(f"{rel.version.major}.{rel.version.minor}.0")
             for key in set().union(*named_by):
                 ident = wanted[key]
                 others = frozenset(int(n) for e, ids in zip(entries, named_by) if key not in ids
                                    for n in _PR_LINK.findall(e))
                 if rel.version not in found[ident] or own_line:
-                    found[ident][rel.version] = Named(rel.version, b, rel.status, rel.date, others)
+                    found[ident][rel.version] = Named(rel.version, b, rel.status, rel.date, others,
+                                                      frozenset(set().union(*every) - {key}))
     return {i: sorted(f.values(), key=lambda n: n.version) for i, f in found.items()}
 
 
@@ -149,7 +152,8 @@ def _keys(subject: str, body: str) -> set[str]:
 
 
 def same_change(repo, h, groups: list[list[str]], branch_tips: list[str], main_tip: str | None,
-                *, bullets: bool = True, near_on_main: bool = True, cache: dict | None = None) -> list[str]:
+                *, bullets: bool = True, near_on_main: bool = True, cache: dict | None = None,
+                foreign: frozenset[str] = frozenset()) -> list[str]:
     """Commits that carry the change of the seed commits ``groups`` under another commit
     (step 3): off main (not reachable from ``main_tip``), a commit listing a seed's
     title; with ``near_on_main``, on main near the seeds in time, one titled so.  With several groups (the fixes of several patch releases), a
@@ -162,7 +166,7 @@ def same_change(repo, h, groups: list[list[str]], branch_tips: list[str], main_t
     msgs = _seed_messages(repo, seeds, cache)
     per_group = [set().union(*(_keys(*msgs.get(s, ("", ""))) if bullets else
                                titles(msgs.get(s, ("", ""))[0], bullets=False) for s in g)) for g in groups]
-    keys = {k for k in set().union(*per_group) if len(groups) < 2 or sum(k in g for g in per_group) >= 2}
+    keys = {k for k in set().union(*per_group) if len(groups) < 2 or sum(k in g for g in per_group) >= 2} - foreign
     if not keys:
         return []
     found: list[str] = []
@@ -207,6 +211,25 @@ def prepare(repo, h, groups: list[list[str]], main_tip: str | None, cache: dict)
         cache["near_main"] = (lo, hi, read_messages(repo, [main_tip], [], since=lo, until=hi))
 
 
+def _foreign_titles(cfg: Config, repo, h, named: list[Named], tips: dict[str, str], cache: dict) -> frozenset[str]:
+    """The titles another advisory's fix has: one combined backport lists the fixes of all
+    the advisories its release names, so a title that a patch release *not* naming this
+    advisory also shipped (0.9.1 fixing only B, where 1.0.1 fixed A and B together) is the
+    other advisory's, and matching it would call 0.9.1 a carrier of A."""
+    mine = {n.version for n in named}
+    others = sorted({o for n in named for o in n.other_advisories})
+    if not others:
+        return frozenset()
+    known = cache.setdefault("named", {})
+    missing = [o for o in others if o not in known]
+    if missing:  # one pass over the notes for all of them (upgrade has most in its cache already)
+        known.update(named_in_notes_of(cfg, repo, tips, missing))
+    theirs = {m.version: m for o in others for m in known[o] if m.version not in mine}
+    groups = fix_commits(cfg, h, sorted(theirs.values(), key=lambda m: m.version))
+    msgs = _seed_messages(repo, [s for g in groups for s in g], cache)
+    return frozenset(k for g in groups for s in g for k in _keys(*msgs.get(s, ("", ""))))
+
+
 def carriers_of(cfg: Config, repo, h, ident: str, tips: dict[str, str],
                 main_tip: str | None, cache: dict | None = None,
                 named: list[Named] | None = None,
@@ -218,7 +241,8 @@ def carriers_of(cfg: Config, repo, h, ident: str, tips: dict[str, str],
     msgs = _seed_messages(repo, [s for g in groups for s in g], {} if cache is None else cache)
     # the fixes first, the release commits of those ranges after them (both mark the release)
     fixes = sorted((s for g in groups for s in g), key=lambda s: not _keys(*msgs.get(s, ("", ""))))
-    more = same_change(repo, h, groups, list(tips.values()), main_tip, cache=cache)
+    foreign = _foreign_titles(cfg, repo, h, named, tips, {} if cache is None else cache)
+    more = same_change(repo, h, groups, list(tips.values()), main_tip, cache=cache, foreign=foreign)
     return fixes + [c for c in more if c not in fixes], named
 
 
@@ -249,8 +273,12 @@ def contained_in(cfg: Config, repo, idents: list[str], version: Version) -> dict
     out: dict[str, bool] = {}
     cache: dict = {}
     named = named_in_notes_of(cfg, repo, tips, idents)  # one pass for all: upgrade asks about dozens
+    cache["named"] = {i.lower(): v for i, v in named.items()}
+    others = sorted({o for v in named.values() for n in v for o in n.other_advisories} - cache["named"].keys())
+    cache["named"].update(named_in_notes_of(cfg, repo, tips, others))  # their titles are foreign: read them too
     groups = {i: fix_commits(cfg, h, named[i]) for i in idents}
-    prepare(repo, h, [g for i in idents for g in groups[i]], main, cache)
+    foreign = [g for o in others for g in fix_commits(cfg, h, cache["named"][o])]
+    prepare(repo, h, [g for i in idents for g in groups[i]] + foreign, main, cache)
     for ident in idents:
         carriers, _ = carriers_of(cfg, repo, h, ident, tips, main, cache, named[ident], groups[ident])
         if carriers:  # no fix commit found (an untagged range): the caller decides
