@@ -253,6 +253,9 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         # and tag messages as well as given to git
 
         problem = branch_name_problem(value.replace("{version}", "1.2.3-rc.1"))
+        stray = re.sub(r"\{(?:version|major|minor|patch)\}", "", value)
+        if problem is None and ("{" in stray or "}" in stray):
+            problem = "it has a brace that is not one of {version}, {major}, {minor}, {patch}"
         if problem is None and value.startswith("refs/"):
             problem = "it names a full ref; give the short tag name"
         if problem:
@@ -278,7 +281,9 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
                                   "label's links in the whole notes file",
                                   hint="use an inline link [text](url), or put words before the '['")
         return value
-    if kind == "version":
+    if kind == "optversion" and value in ("", None):
+        return ""
+    if kind in ("version", "optversion"):
         if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):
             raise ConfigError(f"{where}: '{name}' must be a version like 0.32.0, not {quoted(value)}")
         return value

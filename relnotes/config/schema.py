@@ -58,6 +58,9 @@ def json_schema() -> dict:
             entry = {"type": "object", "additionalProperties": False, "required": ["path"],
                      "properties": {k: one(s, k) for k, s in ENTRY_SCHEMA.items()}}
             base = {"type": "array", "items": {"anyOf": [path, entry]}}
+        elif kind == "optversion":  # "" (none) or a version
+            base = {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 0},
+                              {"type": "string", "pattern": VERSION_PATTERN}]}
         elif kind == "link":
             base = {"type": "string", "pattern": link_pattern(name.split(".")[-1])}
         else:

@@ -51,7 +51,52 @@ def problem(pattern: str) -> str | None:
                     f"major, minor, patch and whole numbers such as {{major+87}}, without spaces)")
     if not _PLACEHOLDER.search(pattern):
         return "contain '{version}' (or a number placeholder such as {major} or {major+87})"
+    joins = _ambiguous_joins(normal(pattern))
+    if len(joins) > 1:
+        return (f"separate its placeholders: {joins[0]!r} and {joins[1]!r} can each end in more than "
+                f"one place (a number placeholder holds digits, {{version}} and {{pre}} letters, digits, "
+                f"'.' and '-'), so a search would try every split; put a character they cannot hold "
+                f"between two placeholders, as in '{{major}}.{{minor}}.{{patch}}'")
     return None
+
+
+_DIGITS = frozenset("0123456789")
+_WORDISH = _DIGITS | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-")
+
+
+def _ambiguous_joins(pattern: str) -> list[str]:
+    """The places where a placeholder's slot could end in more than one place: the character
+    that may follow it is one the slot itself can hold.  One such place costs a search a
+    bounded factor; a chain of them (``{major}{major}…``, ``{major}1{major}1…``) costs every
+    split of a digit run, exponential in the chain's length, so :func:`problem` allows one."""
+    parts: list[tuple[str, str]] = []  # (kind, text): kind "lit", "num", "version" or "pre"
+    pos = 0
+    for m in _PLACEHOLDER.finditer(pattern):
+        parts.append(("lit", pattern[pos:m.start()]))
+        name = m.group(1)
+        parts.append((name if name in ("version", "pre") else "num", m.group()))
+        pos = m.end()
+    parts.append(("lit", pattern[pos:]))
+    found = []
+    for i, (kind, text) in enumerate(parts):
+        if kind == "lit":
+            continue
+        holds = _DIGITS if kind == "num" else _WORDISH
+        follows: set[str] = set()
+        for nkind, ntext in parts[i + 1:]:
+            if nkind == "lit":
+                if ntext:
+                    follows.add(ntext[0])
+                    break
+                continue
+            if nkind == "pre":  # optional: what comes after it may follow too
+                follows.add("-")
+                continue
+            follows |= _DIGITS
+            break
+        if follows & holds:
+            found.append(text)
+    return found
 
 
 def has_version(pattern: str) -> bool:

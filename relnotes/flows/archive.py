@@ -10,7 +10,7 @@ import re
 from typing import NamedTuple
 
 from relnotes.config.load import Config
-from relnotes.errors import ConfigError, ContentError, StateError
+from relnotes.errors import ConfigError, ContentError, StateError, UsageError
 from relnotes.flows import steps
 from relnotes.flows.steps import apply, refuse_keepachangelog, unified_diff
 from relnotes.git.arguments import fetch_release_branches
@@ -88,6 +88,11 @@ def archive(cfg: Config, *, check: bool = False, prune: bool = False) -> Archive
     ``remote``'s); ``prune`` also drops links to branches git does not know."""
     refuse_keepachangelog("archive", cfg)
     doc = formats.read_for(cfg)
+    if doc.archive is None and cfg.branching == "one-branch":
+        raise UsageError(f"'relnotes archive' lists the notes of release branches; this project releases from one "
+                         f"branch (branching: one-branch), so {cfg.notes_file} keeps every release itself and has "
+                         f"no archive list", hint="nothing to do; a project that cuts release branches sets "
+                                                  f"'branching: release-branches' and adds '{structure.ARCHIVE_MARKER}'")
     if doc.archive is None:
         raise ContentError(f"{cfg.notes_file}: no '{structure.ARCHIVE_MARKER}' line",
                            hint=f"add '{structure.ARCHIVE_MARKER}' on its own line where the archive list goes")

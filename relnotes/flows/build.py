@@ -54,8 +54,11 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     if not rel.unreleased:
         raise StateError(
             f"{cfg.notes_file}:{rel.start + 1}: the top release '## {rel.title}' is already released",
-            hint="on a release branch run 'relnotes patch' to open the next patch release; "
-                 "on main, 'relnotes cut' opens the next version")
+            hint="run 'relnotes release': it builds the pending fragments into the next version's section "
+                 "('relnotes next' says which; 'relnotes show unreleased' shows how they will read)"
+            if cfg.branching == "one-branch" else
+            "on a release branch run 'relnotes patch' to open the next patch release; "
+            "on main, 'relnotes cut' opens the next version")
     added: list[Fragment] = []
     present: list[Fragment] = []
     merge: list[tuple[str, list[str]]] = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from relnotes.errors import StateError, UsageError
-from relnotes.flows import hooks, steps, versionfiles
+from relnotes.flows import hooks, onebranch, steps, versionfiles
 from relnotes.flows.build import BuildResult, build
 from relnotes.flows.steps import ReleaseResult, StampResult, parse_date
 from relnotes.fragments.fragment import pending_fragments
@@ -64,7 +64,11 @@ def choose_version(cfg: Config, doc: SingleBranchDocument, fragments: list[Fragm
         chosen = Version.parse(version, "--version")
     else:
         cur = versionfiles.current(cfg) if cfg.version_files else None
-        if cur is not None and (newest is None or cur.release > newest.version):
+        # the version files name the next version only when past the newest release (or, before
+        # the first one, past base_version: the version init found there, already released)
+        floor = newest.version if newest is not None else (
+            Version.try_parse(cfg.base_version) if cfg.base_version else None)
+        if cur is not None and (floor is None or cur.release > floor):
             chosen = cur.release  # the project already says which version comes next
         else:
             chosen = bump.plan(cfg, doc, fragments).version
@@ -97,7 +101,8 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
     return StampResult(str(new_v), when, True, None)
 
 
-def release(cfg: Config, *, on: str | None = None, version: str | None = None, commit: bool = False):
+def release(cfg: Config, *, on: str | None = None, version: str | None = None, commit: bool = False,
+            tag: bool = False):
     """Build pending fragments into [Unreleased], stamp it as the next version, write the
     version files; ``commit`` commits the notes, version files and removed fragments
     with the release marker (a rerun after a failed commit commits what it left)."""
@@ -107,10 +112,10 @@ def release(cfg: Config, *, on: str | None = None, version: str | None = None, c
     if not commit:
         return _release(cfg, when, version, None)
     with steps.open_repo(cfg) as repo:  # not a git repository: refused before any write
-        return _release(cfg, when, version, repo)
+        return _release(cfg, when, version, repo, tag=tag)
 
 
-def _release(cfg: Config, when: str, version: str | None, repo):
+def _release(cfg: Config, when: str, version: str | None, repo, *, tag: bool = False):
     doc = _keepachangelog(formats.read_for(cfg))
     rel = next((r for r in doc.releases if r.unreleased), None)  # build opens one when there is none
     fragments = pending_fragments(cfg)
@@ -134,10 +139,13 @@ def _release(cfg: Config, when: str, version: str | None, repo):
         raise StateError(f"{where} and no fragments are pending in {cfg.fragments_dir}/: there is nothing to release",
                          hint="add fragments with 'relnotes new', or entries under '## [Unreleased]'")
     new_v = choose_version(cfg, doc, fragments, version)  # refused before anything is written
+    if tag and repo is not None:
+        onebranch.tag_name(cfg, repo, new_v)
     versions = versionfiles.rewrite(cfg, new_v) if cfg.version_files else {}
     before = doc.text()
     b = build(cfg, doc=doc, write=False)  # `doc` now holds the built notes: stamp edits it, no re-read
     s = stamp(cfg, on=when, version=str(new_v), doc=doc, write=False)
+    onebranch.drop_empty_categories(doc, doc.release(str(new_v)))
     gone = b.added + b.already_present
     old = hooks.files_version(cfg, new_v) if cfg.hooks.bump else ""
     steps.apply(cfg, {cfg.notes_file: (before, doc.text()), **versions}, gone, repo, command="release",

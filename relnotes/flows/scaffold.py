@@ -61,6 +61,9 @@ class Choices(NamedTuple):
     version: str = "0.1.0"
     preset: str = "plain"
     calendar: Calendar | None = None  # None: no calendar (cadence none)
+    branching: str | None = None  # None: the preset's (one-branch, or wasmtime's release-branches)
+    base_version: str = ""  # the version the project's files name (already released): next counts from it
+    version_file: tuple[str, str] | None = None  # (path, pattern) where that version lives
 
 
 # -- the repository -------------------------------------------------------------------
@@ -201,13 +204,22 @@ def config_text(choices: Choices) -> str:
         lines.append(f"repository: {_yaml(choices.repository.rstrip('/'))}")
     else:
         lines.append("# repository: https://github.com/OWNER/REPO   # links #123 to its pull requests")
+    branching = choices.branching or base["branching"]
+    if branching != base["branching"]:
+        lines.append(f"branching: {branching}")
+    if choices.base_version:
+        lines.append(f"base_version: {_yaml(choices.base_version)}   # the version found at init: next counts from it")
+    if choices.version_file:
+        path, pattern = choices.version_file
+        lines.append(f"version_files: [{{path: {_yaml(path)}, pattern: {_yaml(pattern)}}}]   # release rewrites it")
     if choices.preset != "keepachangelog":  # that preset says the rest (one file, no branches)
         lines += [f"notes_file: {_yaml(base['notes_file'])}",
                   f"fragments_dir: {_yaml(base['fragments_dir'])}",
                   f"sections: {_yaml(base['sections'])}",
-                  f"template_sections: {_yaml(base['template_sections'])}",
-                  "# the archive lists release branches from the first one on",
-                  f"archive: {_flow({'since': choices.version.lstrip('v'), 'oldest_suffix': ''})}"]
+                  f"template_sections: {_yaml(base['template_sections'])}"]
+        if branching == "release-branches":
+            lines += ["# the archive lists release branches from the first one on",
+                      f"archive: {_flow({'since': choices.version.lstrip('v'), 'oldest_suffix': ''})}"]
     schedule, support = wanted_tables(choices)
     if choices.calendar is None:
         if schedule:
@@ -223,11 +235,19 @@ def config_text(choices: Choices) -> str:
 
 def initial_notes(cfg, version: str) -> str:
     """The first notes file for ``cfg``'s format: one release section for ``version``, or
-    for the Keep a Changelog format (``notes_format``, helper 19e's) its ``[Unreleased]``."""
+    for the Keep a Changelog format (``notes_format``, helper 19e's) its ``[Unreleased]``.
+
+    A one-branch project whose files already name a released version (``base_version``)
+    starts with ``## Unreleased``: its next version is what the changes make, which
+    ``relnotes release`` puts in the heading."""
     if getattr(cfg, "notes_format", None) == "keepachangelog":
         return keepachangelog.notes_text(cfg.project)
-
+    if getattr(cfg, "base_version", "") and cfg.branching == "one-branch":
+        return Renderer(cfg).notes_file(UNVERSIONED)
     return Renderer(cfg).notes_file(version)
+
+
+UNVERSIONED = "Unreleased"  # the heading of a one-branch project's pending section before it has a version
 
 
 # -- init ----------------------------------------------------------------------------------
@@ -239,7 +259,8 @@ class InitResult(NamedTuple):
 
 
 def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.0", preset: str = "plain",
-         calendar=None) -> InitResult:
+         calendar=None, branching: str | None = None, base_version: str = "",
+         version_file: tuple[str, str] | None = None) -> InitResult:
     """Scaffold relnotes.yaml, the fragments directory and the notes file; never overwrite.
 
     ``calendar`` (a :class:`Calendar`) turns on a monthly release
@@ -257,7 +278,8 @@ def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.
         res.kept.append(config_mod.PYPROJECT_NAME + " [tool.relnotes]")
         cfg = config_mod.load(pyproject)
     else:
-        text = config_text(Choices(project, repository, str(v), preset, calendar))
+        text = config_text(Choices(project, repository, str(v), preset, calendar, branching, base_version,
+                                   version_file))
         cfg = config_mod.from_text(text, cfg_path, root)
     notes_text = initial_notes(cfg, str(v))
     if text is not None:

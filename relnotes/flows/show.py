@@ -5,12 +5,14 @@ Read-only: the release ``show`` picks (the top one, a version, Keep a Changelog'
 """
 
 from relnotes.config.load import Config
+from relnotes.flows.build import build
 from relnotes.fragments.credit import show_fields
 from relnotes.notes import base as notes
 from relnotes.notes import blocks, formats, model
 from relnotes.notes.base import SingleBranchDocument
 from relnotes.notes.keepachangelog import heading_parts
 from relnotes.policy.bump import is_breaking_entry
+from relnotes.render.environment import Renderer
 
 
 def release_to_show(doc: notes.NotesDocument, version: str | None) -> model.Release:
@@ -29,7 +31,10 @@ def show(cfg: Config, version: str | None = None) -> dict:
     is marked breaking (in the breaking-changes group, or with the breaking prefix)."""
     doc = formats.read_for(cfg)
     extra: dict = {}
-    rel = release_to_show(doc, version)
+    if is_unreleased(version):
+        doc, rel = pending(cfg, doc)
+    else:
+        rel = release_to_show(doc, version)
     if doc.format == "keepachangelog":
         extra["yanked"] = heading_parts(rel.title).yanked  # Keep a Changelog's '[YANKED]'
     text = doc.release_text(rel)
@@ -49,6 +54,27 @@ def show(cfg: Config, version: str | None = None) -> dict:
         **show_fields(cfg, rel is doc.releases[0] and rel.status == "unreleased", cats),
         **extra,
     }
+
+
+def is_unreleased(version: str | None) -> bool:
+    return version is not None and version.strip().strip("[]").casefold() == "unreleased"
+
+
+def pending(cfg: Config, doc: notes.NotesDocument) -> tuple[notes.NotesDocument, model.Release]:
+    """The unreleased section with the pending fragments built in, as the next release will
+    read (nothing is written): Keep a Changelog's ``[Unreleased]``, the top section while it
+    is unreleased, else (its release is out) a fresh ``## Unreleased`` above it."""
+    if isinstance(doc, SingleBranchDocument):
+        build(cfg, doc=doc, write=False)
+        return doc, doc.unreleased()
+    top = doc.release()
+    if not top.unreleased:
+        doc.insert_text(top.start, Renderer(cfg).release_section(UNRELEASED, ()).rstrip("\n") + "\n")
+    build(cfg, doc=doc, write=False)
+    return doc, doc.release()
+
+
+UNRELEASED = "Unreleased"
 
 
 def show_release(doc: SingleBranchDocument, version: str | None):

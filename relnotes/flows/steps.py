@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from relnotes import transaction
 from relnotes.config.load import Config
-from relnotes.errors import GitError, RelnotesError, UsageError
+from relnotes.errors import GitError, RelnotesError, UsageError, quoted
 from relnotes.flows import versionfiles
 from relnotes.fragments.fragment import Fragment
 from relnotes.git.repo import Repo
@@ -28,7 +28,7 @@ def parse_date(text: str | None) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise UsageError(f"--date {text!r} is not a real date", hint="use YYYY-MM-DD, e.g. 2026-08-20") from None
+        raise UsageError(f"--date {quoted(text)} is not a real date", hint="use YYYY-MM-DD, e.g. 2026-08-20") from None
 
 
 def open_repo(cfg: Config):
@@ -190,3 +190,4 @@ class ReleaseResult(NamedTuple):
     finished_earlier: bool = False  # the commit completes an earlier run whose commit failed
     retitled_from: str | None = None  # the top section's version before the computed (or --version) one
     why: str = ""  # what set the version (semver: the changes that force the bump)
+    tag: str | None = None  # the tag 'release --tag' made

@@ -95,17 +95,8 @@ def level(cfg: Config, section: str, breaking: bool, current: Version) -> str:
 
 
 def bumped(current: Version, how: str) -> Version:
-    """``current`` raised by one level.  From a pre-release, the release it leads to is
-    enough when it already is that big a step (``2.0.0-rc.1`` + major = ``2.0.0``)."""
-    if current.pre:
-        r = current.release
-        if how == "patch" or (how == "minor" and r.patch == 0) or (how == "major" and r.minor == r.patch == 0):
-            return r
-    if how == "major":
-        return Version(current.major + 1, 0, 0)
-    if how == "minor":
-        return Version(current.major, current.minor + 1, 0)
-    return Version(current.major, current.minor, current.patch + 1)
+    """``current`` raised by one level under semver (:meth:`relnotes.version.Version.bumped`)."""
+    return Version.bumped(current, how)
 
 
 def next_version(cfg: Config, current: Version, fragments: Iterable = (),
@@ -189,12 +180,22 @@ def current_version(cfg: Config, doc, repo=None,
         newest, rel = max(released, key=lambda p: p[0])
         return newest, f"the newest released section of {doc.path} (line {rel.start + 1})"
     if not (cfg.root / ".git").exists():
-        return None, f"no released section in {doc.path}, and no git repository"
+        return _recorded(cfg, None, f"no released section in {doc.path}, and no git repository", scheme)
     top = doc.releases[0] if doc.releases else None
     top_v = version_of(scheme, top) if top is not None else None
     below = top_v.release if top is not None and top_v is not None and top.unreleased else None
     with _repo(cfg, repo) as r:
-        return _from_git(cfg, r, below, scheme)
+        return _recorded(cfg, *_from_git(cfg, r, below, scheme), scheme=scheme)
+
+
+def _recorded(cfg: Config, found: Version | None, basis: str,
+              scheme: schemes.Scheme | None = None) -> tuple[Version | None, str]:
+    """``found`` (from git), else ``base_version``: the version ``init`` read from the project's files."""
+    scheme = scheme or schemes.scheme_for(cfg)
+    base = scheme.try_parse(cfg.base_version) if cfg.base_version else None
+    if base is not None and (found is None or base > found):
+        return base, "base_version in the configuration (the version init found in the project's files)"
+    return found, basis
 
 
 def version_of(scheme: schemes.Scheme, rel) -> Version | None:
@@ -269,7 +270,8 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None, today: datetime.date 
             return nv._replace(version=heading, kept_heading=True,
                                note=f"the top section already says {heading}, later than the calendar's; kept")
         return nv
-    if nv.bump == "patch" and not any(r.status == "released" for r in doc.releases):
+    if (nv.bump == "patch" and cfg.branching == "release-branches"
+            and not any(r.status == "released" for r in doc.releases)):
         # the notes hold no released section: main (or a branch before its first release) in
         # the release-branch flow, where patch numbers belong to the release branches
         nv = nv._replace(version=scheme.bump(current, "minor", day), bump="minor", reasons=(),

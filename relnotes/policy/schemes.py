@@ -64,15 +64,7 @@ class Scheme:
 
 
 def _semver_bumped(current: Version, how: str) -> Version:
-    if current.pre:
-        r = current.release
-        if how == "patch" or (how == "minor" and r.patch == 0) or (how == "major" and r.minor == r.patch == 0):
-            return r
-    if how == "major":
-        return Version(current.major + 1, 0, 0)
-    if how == "minor":
-        return Version(current.major, current.minor + 1, 0)
-    return Version(current.major, current.minor, current.patch + 1)
+    return Version.bumped(current, how)
 
 
 class Semver(Scheme):

@@ -264,7 +264,7 @@ def contained_in(cfg: Config, repo, idents: list[str], version: Version) -> dict
     are not found, and all of them when ``version`` has no tag, are left out: the caller
     decides from the notes."""
     h = History.load(repo, cfg.remote)
-    tag = h.ref(f"refs/tags/{cfg.tag.format(version=version)}")
+    tag = h.ref(f"refs/tags/{version.format(cfg.tag)}")
     if tag is None:
         return {}
     tips = {full: sha for full, sha in h.refs.items() if full.startswith(("refs/heads/", "refs/remotes/"))

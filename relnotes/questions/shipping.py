@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from relnotes.config.load import Config
-from relnotes.errors import StateError, UsageError
+from relnotes.errors import StateError, UsageError, quoted
 from relnotes.fragments.fragment import FRAGMENT_SUFFIX, IGNORED_NAMES, Fragment, load_all, parse_text
 from relnotes.fragments.schema import ADVISORY_ID
 from relnotes.git.history import History
@@ -213,6 +213,9 @@ def when(cfg: Config, target: str) -> WhenResult:
 def _target(cfg: Config, repo, h, target: str, on_main) -> tuple[str, int]:
     """The commit asked about and its PR number (0 when it has none)."""
     if re.fullmatch(r"#\d+", target.strip()):
+        if len(target.strip()) > 13:  # '#' and twelve digits: more than any forge has numbered
+            raise UsageError(f"{quoted(target.strip())} is no pull request number (at most 12 digits)",
+                             hint="pass #N with the pull request's number, a commit, a branch or a tag")
         n = int(target.strip()[1:])
         named = h.pr_commits(n)  # its own merge commit, and backports that name it
         own = [c for c in named if h.own_pr(c) == n]
@@ -223,7 +226,7 @@ def _target(cfg: Config, repo, h, target: str, on_main) -> tuple[str, int]:
         return pick[0], n
     commit = repo.resolve(target, "REV")  # refuses a value git would read as an option
     if commit is None:
-        raise UsageError(f"{target!r} is not a commit in this repository",
+        raise UsageError(f"{quoted(target)} is not a commit in this repository",
                          hint="pass a commit, a branch, a tag, or #PR")
     return commit, h.own_pr(commit)
 
@@ -305,7 +308,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
             tagged[line] = (v, sha, hit)
     for n in advisories.earliest_per_line(named):  # the notes name it: no later than that
         line = (n.version.major, n.version.minor)
-        tag = h.ref(f"refs/tags/{cfg.tag.format(version=n.version)}")
+        tag = h.ref(f"refs/tags/{n.version.format(cfg.tag)}")
         if tag and (line not in tagged or n.version < tagged[line][0]):
             tagged[line] = (n.version, tag, tagged[line][2] if line in tagged else tag)
     shipped: list[Shipped] = []
