@@ -101,7 +101,7 @@ def archive(cfg: Config, *, check: bool = False, prune: bool = False) -> Archive
         names = [r.branch for r in repo.branches(cfg.remote)]
     links, ignored = archive_links(cfg, names, top.version if top else None)
     unseen = [] if prune else _unseen(cfg, doc, links, set(names))
-    fetch = fetch_release_branches(cfg.remote, cfg.release_branch)
+    fetch = fetch_release_branches(cfg.remote, cfg.branch_patterns)
     if unseen and not check:
         shown = ", ".join(f"[{link.label}]({link.url}) (line {link.line + 1})" for link in unseen[:5])
         more = f" and {len(unseen) - 5} more" if len(unseen) > 5 else ""

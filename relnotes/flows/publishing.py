@@ -53,8 +53,8 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
                                "to relnotes.yaml")
     with steps.open_repo(cfg) as repo:
         branch = repo.current_branch()
-        if branch is None or version_of_branch(branch, cfg.release_branch) is None:
-            raise StateError(f"rc runs on a release branch ({cfg.release_branch}), "
+        if branch is None or version_of_branch(branch, cfg.branch_patterns) is None:
+            raise StateError(f"rc runs on a release branch ({', '.join(cfg.branch_patterns)}), "
                              f"but {'HEAD is detached' if branch is None else branch + ' is checked out'}",
                              hint="git switch to the release branch 'relnotes cut' created")
         record = repo.git_dir / "relnotes-rc"  # the candidate being committed, until it is

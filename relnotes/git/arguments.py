@@ -104,11 +104,13 @@ def check_tag(name: str, what: str = "tag name") -> str:
     return name
 
 
-def fetch_release_branches(remote: str, release_branch: str) -> str:
-    """The command a hint gives for fetching every release branch from ``remote``, quoted for
-    a shell: ``release_branch`` comes from a configuration, so a user who copies the hint
-    must run only ``git fetch``, whatever quotes or ``$(…)`` it holds."""
+def fetch_release_branches(remote: str, release_branch: str | tuple[str, ...]) -> str:
+    """The command a hint gives for fetching every release branch from ``remote`` (one
+    refspec per pattern: ``release_branch`` and ``release_branches``), quoted for a shell:
+    the patterns come from a configuration, so a user who copies the hint must run only
+    ``git fetch``, whatever quotes or ``$(…)`` they hold."""
     import shlex  # stdlib: only a hint pays for it
 
-    pattern = release_branch.replace("{version}", "*")
-    return shlex.join(["git", "fetch", remote, f"+refs/heads/{pattern}:refs/remotes/{remote}/{pattern}"])
+    patterns = (release_branch,) if isinstance(release_branch, str) else release_branch
+    globs = dict.fromkeys(p.replace("{version}", "*") for p in patterns)
+    return shlex.join(["git", "fetch", remote, *(f"+refs/heads/{g}:refs/remotes/{remote}/{g}" for g in globs)])

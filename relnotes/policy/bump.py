@@ -221,10 +221,8 @@ def _from_git(cfg: Config, repo, below: Version | None, scheme: schemes.Scheme) 
         v = tags.tag_version(name, style.pattern, scheme)
         if v is not None:
             found.append((v, f"tag {name}" + (f" (tags are {style.pattern}: {style.why})" if style.detected else "")))
-    branches = branch_pattern(cfg.release_branch)
     for ref in repo.branches(cfg.remote):
-        m = branches.match(ref.branch)
-        v = scheme.try_parse(m["version"]) if m else None
+        v = branch_version(cfg, scheme, ref.branch)
         if v is not None:
             found.append((v, f"release branch {ref.name}"))
     found = [(v, w) for v, w in found if not v.pre and (below is None or v < below)]
@@ -293,13 +291,27 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None, today: datetime.date 
     return nv
 
 
+def branch_version(cfg: Config, scheme: schemes.Scheme, name: str) -> Version | None:
+    """The version a release branch's name gives under any of ``cfg.branch_patterns``
+    (``release_branch`` and ``release_branches``: Wasmtime's ``stable-v0.26`` is 0.26.0), read
+    in the project's scheme; None for any other branch."""
+    for pattern in cfg.branch_patterns:
+        m = branch_pattern(pattern).match(name)
+        v = scheme.try_parse(m["version"]) if m else None
+        if v is not None:
+            return v
+    v = version_of_branch(name, cfg.branch_patterns)  # a line named by its major.minor
+    return scheme.try_parse(str(v)) if v is not None else None
+
+
 def _release_branch(cfg: Config, repo) -> str | None:
-    """The checked-out branch when it is a release branch (by ``release_branch``), else None."""
+    """The checked-out branch when it is a release branch (by ``release_branch`` or
+    ``release_branches``), else None."""
     if repo is None and not (cfg.root / ".git").exists():
         return None
     with _repo(cfg, repo) as r:
         name = r.current_branch()
-    return name if name and version_of_branch(name, cfg.release_branch) is not None else None
+    return name if name and version_of_branch(name, cfg.branch_patterns) is not None else None
 
 
 def describe(nv: NextVersion) -> str:

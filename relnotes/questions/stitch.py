@@ -145,11 +145,11 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     warnings: list[str] = []
     single_branch = cfg.single_branch  # releases from one branch: none to fetch
     if not single_branch and not any(v is not None for _, _, v in sources):
-        pattern = cfg.release_branch.replace("{version}", "*")
+        pattern = ", ".join(p.replace("{version}", "*") for p in cfg.branch_patterns)
         why = "this is a shallow clone and " if repo.is_shallow() else ""
         warnings.append(f"{why}git knows no release branch ({pattern}, local or remote-tracking): "
                         f"only {cfg.main_branch}'s notes are listed; fetch them with: "
-                        + fetch_release_branches(cfg.remote, cfg.release_branch))
+                        + fetch_release_branches(cfg.remote, cfg.branch_patterns))
     ids = _partial_guard(cfg, repo, len(sources),
                          lambda: repo.blob_ids([f"{commit}:{cfg.notes_file}" for _, commit, _ in sources]))
     # outlines depend on the format a blob is read as: one cache per format
@@ -199,7 +199,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     if not candidates:
         raise StateError(f"no release section found in {cfg.notes_file} on {cfg.main_branch} or any release branch",
                          hint="run relnotes from a clone that has the branches: " +
-                              fetch_release_branches(cfg.remote, cfg.release_branch))
+                              fetch_release_branches(cfg.remote, cfg.branch_patterns))
     chosen = []
     for group in candidates.values():
         group.sort(key=lambda rs: rs[0], reverse=True)
