@@ -270,10 +270,11 @@ def release_branch_project(rn: Run, root: Path, env: dict[str, str]) -> None:
 
 def one_branch_projects(rn: Run, root: Path, env: dict[str, str]) -> None:
     """The plain preset and Keep a Changelog: one branch, release stamps the next version."""
-    # Keep a Changelog starts at 0.1.0 whatever init's --version says, and needs a
-    # repository for the link definitions of its version headings
+    # plain: init's --version is the first section's; Keep a Changelog's file has no place
+    # for it, so it is recorded as the current version (base_version) that next counts
+    # from; it needs a repository for the link definitions of its version headings
     for preset, notes, first, breaking in (("plain", "RELEASES.md", "1.0.0", "2.0.0"),
-                                           ("keepachangelog", "CHANGELOG.md", "0.1.0", "0.2.0")):
+                                           ("keepachangelog", "CHANGELOG.md", "1.1.0", "2.0.0")):
         repo = new_repo(root / f"{preset}-project", env)
         rn(repo, "init", "--preset", preset, "--version", "1.0.0", "--repository", "https://github.com/example/demo",
            "--no-ask")

@@ -11,7 +11,7 @@ git config user.name "Demo" && git config user.email "demo@example.org"
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 
-step relnotes init --project Demo --repository https://github.com/example/demo --version 1.0.0
+step relnotes init --project Demo --repository https://github.com/example/demo --version 1.0.0 --branching release-branches
 git add -A && git commit -qm "Set up relnotes"
 
 step relnotes new --section Added --pr 101 -m "A \`--json\` flag prints machine-readable output."

@@ -18,6 +18,7 @@ _VERSION_RE = re.compile(
 )
 MAX_DIGITS = 18  # per number of a version (and numeric pre-release part): fits in 64 bits
 _TOO_LONG = re.compile(r"[0-9]{%d}" % (MAX_DIGITS + 1))
+MAX_LENGTH = 255  # characters of a whole version: a tag or branch made from it is a file name
 
 
 class Version(NamedTuple):
@@ -33,6 +34,12 @@ class Version(NamedTuple):
         """Parse ``X.Y.Z[-pre][+build]`` (a leading ``v`` is accepted); UsageError if not.
 
         ``what`` names where the text came from (``--from``, ``FROM``) for the message."""
+        if isinstance(text, str) and len(text.strip()) > MAX_LENGTH:
+            raise UsageError(
+                f"{what + ' ' if what else ''}{quoted(text)} is not a version: it is longer than "
+                f"{MAX_LENGTH} characters",
+                hint="versions look like 1.2.0, 1.3.0-dev or 1.3.0-rc.1",
+            )
         m = _VERSION_RE.match(text.strip()) if isinstance(text, str) else None
         if not m:
             raise UsageError(
@@ -98,6 +105,20 @@ class Version(NamedTuple):
         return Version(self.major + 1, 0, 0)
 
     def next_patch(self) -> "Version":
+        return Version(self.major, self.minor, self.patch + 1)
+
+    def bumped(self, how: str) -> "Version":
+        """Raised by one semver level (``major``, ``minor``, ``patch``).  From a
+        pre-release, the release it leads to is enough when it already is that big a
+        step (``2.0.0-rc.1`` + major = ``2.0.0``)."""
+        if self.pre:
+            r = self.release
+            if how == "patch" or (how == "minor" and r.patch == 0) or (how == "major" and r.minor == r.patch == 0):
+                return r
+        if how == "major":
+            return Version(self.major + 1, 0, 0)
+        if how == "minor":
+            return Version(self.major, self.minor + 1, 0)
         return Version(self.major, self.minor, self.patch + 1)
 
     def format(self, pattern: str) -> str:

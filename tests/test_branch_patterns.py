@@ -69,3 +69,51 @@ def test_version_of_branch_takes_major_minor_only_from_the_extra_patterns():
     assert version_of_branch("release-48.0.0", patterns) == Version(48, 0, 0)
     assert version_of_branch("stable-v0.26.1", patterns) == Version(0, 26, 1)
     assert version_of_branch("stable-vx", patterns) is None
+
+
+# -- rc, cut's version lookup and the fetch hints read every pattern (issue 30's gaps) ---------
+
+VFILES = 'version_files: [{path: Cargo.toml, pattern: \'version = "{version}"\'}]\n'
+
+
+def test_rc_runs_on_a_branch_of_an_extra_pattern(project):
+    project.write("RELEASES.md", "## 48.0.0\n\nUnreleased.\n\n### Added\n\n* Things.\n")
+    project.write("Cargo.toml", 'version = "48.0.0-dev"\n')
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + VFILES)
+    project.commit("state")
+    project.git("switch", "-q", "-c", "stable-v48.0.0")
+    r = project.run("rc")
+    assert r.exit_code == 0, r.output
+    assert project.read("Cargo.toml") == 'version = "48.0.0-rc.1"\n'
+
+
+def test_rc_elsewhere_names_every_pattern(project):
+    project.write("Cargo.toml", 'version = "48.0.0-dev"\n')
+    project.write("relnotes.yaml", project.read("relnotes.yaml") + VFILES)
+    project.commit("state")
+    project.git("switch", "-q", "-c", "topic")
+    r = project.run("rc")
+    assert r.exit_code == 2
+    assert "rc runs on a release branch (release-{version}, stable-v{version}), but topic is checked out" in r.stderr
+
+
+def test_the_next_version_sees_branches_of_every_pattern(repo):
+    from relnotes.config.load import load
+    from relnotes.policy import bump, schemes
+
+    cfg = load(start=repo.root)
+    scheme = schemes.scheme_for(cfg)
+    assert bump.branch_version(cfg, scheme, "stable-v0.26") == Version.parse("0.26.0")
+    assert bump.branch_version(cfg, scheme, "release-0.27.0") == Version.parse("0.27.0")
+    assert bump.branch_version(cfg, scheme, "release-0.27") is None  # cut's own pattern: whole versions
+    assert bump.branch_version(cfg, scheme, "topic") is None
+
+
+def test_the_fetch_hint_fetches_every_pattern(project):
+    project.write("RELEASES.md", "## 1.0.0\n\nUnreleased.\n")
+    project.commit("main")
+    r = project.run("history")
+    assert r.exit_code == 0, r.output
+    assert ("git knows no release branch (release-*, stable-v*, local or remote-tracking)" in r.stderr
+            and "git fetch origin '+refs/heads/release-*:refs/remotes/origin/release-*' "
+                "'+refs/heads/stable-v*:refs/remotes/origin/stable-v*'" in r.stderr), r.stderr

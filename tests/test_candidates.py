@@ -101,7 +101,7 @@ def test_rc_writes_the_next_candidate_and_commits_with_the_marker(branch):
 
 
 @pytest.mark.parametrize("setup, message", [
-    ("on-main", "rc runs on a release branch (release-{version}), but main is checked out"),
+    ("on-main", "rc runs on a release branch (release-{version}, stable-v{version}), but main is checked out"),
     ("no-version-files", "none are configured"),
     ("released", "the version files say 48.0.0, which is released"),
     ("dirty", "the working tree has uncommitted changes"),

@@ -72,3 +72,41 @@ def test_as_a_real_subprocess(repo):
                        cwd=repo.root, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "using the one at main" in r.stderr
+
+
+# -- monorepo packages: a package's release branch cut before the root's relnotes.yaml --------
+
+
+@pytest.fixture
+def mono_branch(git_env, tmp_path):
+    """Mono's cli package had a release branch (cli-release-0.1.0) before relnotes.yaml arrived."""
+    from test_monorepo import make_mono
+
+    p = make_mono(tmp_path / "mono")
+    config = p.read("relnotes.yaml")
+    p.git("rm", "-q", "relnotes.yaml")
+    p.commit("before relnotes")
+    p.git("branch", "cli-release-0.1.0")
+    p.git("branch", "web-0.1.0")
+    p.git("branch", "feature")
+    p.write("relnotes.yaml", config)
+    p.commit("adopt relnotes")
+    return p
+
+
+@pytest.mark.parametrize("branch, project", [("cli-release-0.1.0", "cli"), ("web-0.1.0", "web")])
+def test_a_package_release_branch_uses_mains_configuration(mono_branch, branch, project):
+    mono_branch.git("switch", "-q", branch)
+    mono_branch.write(f"{'packages/web' if project == 'web' else 'cli'}/changes.d/fix.md",
+                      "---\nsection: Fixed\nprs: [7]\n---\nA fix.\n")
+    r = mono_branch.run("--project", project, "build", "--draft")
+    assert r.exit_code == 0, r.output
+    assert f"note: {branch} has no relnotes.yaml: using the one at main (commit" in r.stderr
+    assert "[#7](https://github.com/example/mono/pull/7)" in r.stdout  # main's repository: linked
+
+
+def test_another_branch_of_a_monorepo_keeps_the_defaults(mono_branch):
+    mono_branch.git("switch", "-q", "feature")
+    r = mono_branch.run("--project", "cli", "check")
+    assert "has no relnotes.yaml: using the one at" not in r.stderr
+    assert r.exit_code == 2 and "cli" in r.stderr  # no projects without a configuration

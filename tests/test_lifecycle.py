@@ -274,7 +274,8 @@ def test_full_cycle(project, md_snapshot):
         steps.append((" ".join(args), project.read("RELEASES.md")))
 
     (project.root / "relnotes.yaml").unlink()
-    ok("init", "--project", "Demo", "--repository", "https://example.org/demo", "--version", "1.0.0")
+    ok("init", "--project", "Demo", "--repository", "https://example.org/demo", "--version", "1.0.0",
+       "--branching", "release-branches")
     # every release a major (Wasmtime's scheme); tests/test_semver.py runs the semver cycle
     project.write("relnotes.yaml", project.read("relnotes.yaml") + "versioning: major-per-release\n")
     project.commit("init")

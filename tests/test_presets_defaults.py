@@ -166,7 +166,12 @@ def test_site_without_a_policy_has_no_timeline_or_support_columns(plain):
     _assert_honest(index)
 
 
-def test_archive_without_a_repository_says_to_set_one(plain):
+def test_archive_without_a_repository_says_to_set_one(project):
+    (project.root / "relnotes.yaml").unlink()
+    shutil.rmtree(project.root / "changes.d")
+    assert project.run("init", "--version", "1.0.0", "--branching", "release-branches").exit_code == 0
+    project.commit("Set up relnotes (#1)")
+    plain = project
     plain.run("new", "-s", "Added", "--pr", "2", "-m", "Second.")
     plain.run("build")
     plain.commit("Notes (#2)")
@@ -319,10 +324,12 @@ def test_init_asks_for_what_is_not_given(project):
 
 def test_init_prompts_offer_the_defaults_and_enter_takes_them(project):
     (project.root / "relnotes.yaml").unlink()
-    r = project.run("init", "--ask", input="\n" * 5)
+    r = project.run("init", "--ask", input="\n" * 6)
     assert r.exit_code == 0, r.output
+    assert "Branching [1-2] [one-branch]:" in r.output  # no calendar: asked, one branch by default
     text = project.read("relnotes.yaml")
     assert f"project: {project.root.name}\n" in text and "preset: plain\n" in text
+    assert "branching" not in text  # the plain preset's own
     assert not re.search(r"^(schedule|support):", text, re.M)
     assert "## 0.1.0\n" in project.read("RELEASES.md")
 
@@ -357,6 +364,7 @@ def test_init_at_a_terminal_asks_and_writes(project, tmp_path):
     text = project.read("relnotes.yaml")
     assert "preset: wasmtime\nproject: Demo\n" in text and "support" not in text  # the preset's own policy
     assert "anchor_version: 3, anchor_date: 2030-06-20}" in text
+    assert "branching" not in text and "Branching" not in t.seen  # the preset's release branches: not asked
 
 
 def test_init_cancelled_at_a_prompt_writes_nothing(project):

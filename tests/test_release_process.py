@@ -275,7 +275,7 @@ def test_one_month_cut_candidates_backport_release_tag_and_patch(origin, tmp_pat
     notes = _show(origin, "ci/release-49.0.0", "RELEASES.md")
     today = date.today().isoformat()
     assert notes.startswith(f"## 49.0.0\n\nReleased {today}.\n\n### Added\n\n* Component-model async is on by default.\n"
-                            "  [#11900](https://github.com/bytecodealliance/wasmtime/pull/11900)\n\n### Changed\n\n"
+                            "  [#11900](https://github.com/bytecodealliance/wasmtime/pull/11900)\n\n"  # no empty Changed
                             "### Fixed\n\n* Enabling MPK with CoW images has been fixed.\n"
                             "  [#11950](https://github.com/bytecodealliance/wasmtime/pull/11950)\n\n---")
     assert _show(origin, "ci/release-49.0.0", "Cargo.toml").startswith('[workspace.package]\nversion = "49.0.0"\n')

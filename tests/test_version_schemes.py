@@ -201,11 +201,14 @@ def test_next_under_pep440_reads_headings_and_tags_and_writes_canonical(project,
 
 
 def test_next_under_pep440_from_a_trio_style_tag(project, monkeypatch):
-    project.write("relnotes.yaml", PLAIN + "versioning: pep440\n")
+    # release branches: main's next release starts a new line (a one-branch project's is 0.27.1)
+    project.write("relnotes.yaml", PLAIN + "versioning: pep440\nbranching: release-branches\n")
     project.write("RELEASES.md", NOTES_UNRELEASED)
     _tagged(project, monkeypatch, [("v0.26.2", "2025-01-01"), ("v0.27.0", "2025-06-01")])
     project.fragment("fix.md", "Fixed", "A fix.")
     assert project.run("next", "--format", "version").output.strip() == "0.28.0"  # main: a new line
+    project.write("relnotes.yaml", PLAIN + "versioning: pep440\n")  # one branch: a fix is a patch
+    assert project.run("next", "--format", "version").output.strip() == "0.27.1"
 
 
 def test_next_under_calver_is_the_calendars_for_the_day(project):

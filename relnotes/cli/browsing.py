@@ -10,11 +10,11 @@ import typer
 from relnotes.cli.common import command, err, json_text, out
 from relnotes.cli.context import load_config
 from relnotes.policy import calendar as policy
+from relnotes.policy.schemes import parse_version
 from relnotes.questions import site as site_lib
 from relnotes.questions import site as site_question
 from relnotes.questions import stitch
 from relnotes.questions import upgrade as up
-from relnotes.version import Version
 
 
 def _stitched(cfg):
@@ -32,8 +32,8 @@ def history(
 ) -> None:
     """Every release section from every release branch (and main), newest first."""
     cfg = load_config()
-    lo = Version.parse(start, "--from") if start else None
-    hi = Version.parse(end, "--to") if end else None
+    lo = parse_version(cfg, start, "--from") if start else None
+    hi = parse_version(cfg, end, "--to") if end else None
     h = _stitched(cfg)
     sections = h.between(lo, hi) if lo or hi else h.sections
     if fmt == "json":

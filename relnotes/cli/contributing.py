@@ -16,8 +16,8 @@ from relnotes.config import load as config
 from relnotes.config import load as config_mod
 from relnotes.config.fields import cli_values
 from relnotes.errors import UsageError
+from relnotes.flows import identity, project_init, scaffold
 from relnotes.flows import new as new_flow
-from relnotes.flows import project_init, scaffold
 
 
 @command(mutating=True)
@@ -39,6 +39,9 @@ def init(
     lts_months: Annotated[Optional[int], typer.Option(metavar="M", help="Months an LTS release is supported.")] = None,
     support_months: Annotated[Optional[int], typer.Option(
         metavar="M", help="Months other releases are supported (0: until the next release).")] = None,
+    branching: Annotated[Optional[Literal["one-branch", "release-branches"]], typer.Option(
+        help="How releases are made: one-branch ('relnotes release' makes each one) or release-branches "
+             "(cut, patch; the wasmtime preset's). Default: the preset's.")] = None,
     ask: Annotated[Optional[bool], typer.Option(
         "--ask/--no-ask", help="Ask for what is not given (default: when input is a terminal).")] = None,
     path: Annotated[Optional[str], typer.Option(
@@ -53,6 +56,7 @@ def init(
     root = config.find_root()
     package = project_init.target(root, Path.cwd(), path)  # in a subdirectory: never the root by accident
     res: project_init.PackageInit | scaffold.InitResult
+    after: list[str] = []  # what init recorded from the project's files, said after what it created
     if package is not None:
         hold_lock(root)
         res = project_init.init_package(root, package, name=project, repository=repository,
@@ -62,22 +66,38 @@ def init(
         res = scaffold.init(root, project=project or root.name, version=version or "0.1.0")
     else:
         given = setting_up.Given(project, repository, version, preset, cadence, first_release, cut_day,
-                                 lts_every, lts_months, support_months)
-        choices = setting_up.choose(root, given, ask=sys.stdin.isatty() if ask is None else ask)
+                                 lts_every, lts_months, support_months, branching)
+        found = identity.read(root)  # the project's own files: name, version, where it lives
+        for line in found.found:
+            out(f"found {line}")
+        choices = setting_up.choose(root, given, ask=sys.stdin.isatty() if ask is None else ask, found=found)
         hold_lock(root)  # after the questions: other relnotes commands need not wait for the answers
         res = scaffold.init(root, project=choices.project, repository=choices.repository,
-                             version=choices.version, preset=choices.preset, calendar=choices.calendar)
+                             version=choices.version, preset=choices.preset, calendar=choices.calendar,
+                             branching=choices.branching, base_version=choices.base_version,
+                             version_file=choices.version_file, versioning=choices.versioning,
+                             calver=choices.calver, more_version_files=choices.more_version_files)
+        if config.CONFIG_NAME in res.created:
+            if choices.base_version:
+                after.append(f"base_version: {choices.base_version} (relnotes next counts from it)")
+            if choices.version_file:
+                paths = " and ".join(p for p, _ in (choices.version_file, *choices.more_version_files))
+                after.append(f"version_files: {paths} ('relnotes release' writes each new version there)")
+            if choices.versioning != "semver":
+                after.append(f"versioning: {choices.versioning}"
+                             + (f" (calver: {choices.calver})" if choices.calver else "")
+                             + ": the version's scheme, from what init found above")
     for p in res.created:
         out(f"created {p}")
     for p in res.kept:
         out(f"kept existing {p}")
-    for line in getattr(res, "notes", ()):
+    for line in [*getattr(res, "notes", ()), *after]:
         out(line)
     if package is None and version:
         cfg = config_mod.load(start=root)
         if cfg.single_branch:  # the file names no version until a release does
-            out(f"note: {cfg.notes_file} starts with [Unreleased]; the first release takes its version "
-                f"when you release: relnotes release --version {version}")
+            out(f"note: {cfg.notes_file} starts with [Unreleased]; relnotes next counts from {version}, or "
+                f"name the first release yourself: relnotes release --version {version}")
 
 
 @command(mutating=True)

@@ -86,22 +86,32 @@ def release(
     version: Annotated[Optional[str], typer.Option(
         "--version", help="The release's version (default: the top section's; under semver the one the "
                           "changes make; keepachangelog: the version [Unreleased] becomes).")] = None,
+    tag: Annotated[bool, typer.Option("--tag", help="Also tag the release commit (tag in relnotes.yaml, "
+                                                    "v{version}); implies --commit.")] = False,
 ) -> None:
-    """Release day: build pending fragments, then stamp the top release (under semver, with the version the changes make)."""
-    res = release_flow.release(load_config(), on=date, commit=commit, version=version)
+    """Release day: build pending fragments, then stamp the top release (under semver, with the version the changes make).
+
+    On a one-branch project (branching: one-branch) the pending fragments become the next
+    version's section (relnotes next says which), stamped, with the version files written."""
+    res = release_flow.release(load_config(), on=date, commit=commit, version=version, tag=tag)
     if res.retitled_from:
         why = f": {res.why}" if res.why else ""
         out(f"set the top section's version to {res.stamp.version} (it said {res.retitled_from}){why}")
     if res.build.added:
-        out(f"added {len(res.build.added)} entries to {res.build.version}")
+        n = len(res.build.added)
+        out(f"added {n} entr{'y' if n == 1 else 'ies'} to {res.build.version}")
     if res.stamp.changed:
         out(f"stamped {res.stamp.version}: Released {res.stamp.date}")
     elif res.finished_earlier:
         out(f"{res.stamp.version} was released ({res.stamp.previous}) by an earlier run that did not commit")
+    elif res.tag:
+        out(f"{res.stamp.version} was released and committed by an earlier run that did not tag it")
     else:
         out(f"{res.stamp.version} is already released ({res.stamp.previous}); nothing changed")
     if res.commit:
         out(f"committed {res.commit[:12]}")
+    if res.tag:
+        out(f"tagged {res.tag}")
 
 
 @command(mutating=True)

@@ -17,7 +17,9 @@ from relnotes.cli.common import err
 from relnotes.config.rules import BOUNDS, ENUMS
 from relnotes.errors import UsageError
 from relnotes.flows import scaffold
+from relnotes.flows.identity import Identity
 from relnotes.flows.scaffold import repository_problem
+from relnotes.policy import schemes
 from relnotes.version import Version, whole_number
 
 PRESET_HELP = {
@@ -40,6 +42,7 @@ class Given(NamedTuple):
     lts_every: int | None = None
     lts_months: int | None = None
     support_months: int | None = None
+    branching: str | None = None
 
 
 def _pick(words: tuple[str, ...], answer: str) -> str:
@@ -78,6 +81,17 @@ def _version(answer: str) -> str:
     return str(v)
 
 
+def _version_in(scheme: schemes.Scheme) -> Callable[[str], str]:
+    """:func:`_version` in the scheme the project's files write (PEP 440's ``1.2rc1``, CalVer's ``26.3``)."""
+    def parse(answer: str) -> str:
+        v = scheme.try_parse(answer.strip())
+        if v is None:
+            raise typer.BadParameter(f"{answer.strip()!r} is not a version (versioning: {scheme.name}); "
+                                     f"type one like {scheme.example}")
+        return str(v)
+    return parse if scheme.name != "semver" else _version
+
+
 def _repository(answer: str) -> str:
     text = answer.strip()
     problem = repository_problem(text)
@@ -92,17 +106,25 @@ def _ask(text: str, default: Any, proc: Callable[[str], Any]) -> Any:
     return typer.prompt(text, default=shown, show_default=bool(shown), value_proc=proc, err=True)
 
 
-def choose(root: Path, given: Given, *, ask: bool, today: date | None = None):
+BRANCHING_HELP = {
+    "one-branch": "every release from the main branch: 'relnotes release' makes it, in one command",
+    "release-branches": "cut a release branch, then release and patch on it (Wasmtime's way)",
+}
+
+
+def choose(root: Path, given: Given, *, ask: bool, today: date | None = None, found: Identity | None = None):
     """The :class:`relnotes.flows.scaffold.Choices` for ``init``: each flag, else the answer to
-    a prompt (``ask``), else the default (the plain preset, no calendar)."""
+    a prompt (``ask``), else what the project's files say (``found``), else the default (the
+    plain preset, one branch, no calendar)."""
     try:
-        return _choose(root, given, ask=ask, today=today or date.today())
+        return _choose(root, given, ask=ask, today=today or date.today(), ident=found or Identity())
     except typer.Abort:
         raise UsageError("cancelled; nothing was written") from None
 
 
-def _choose(root: Path, g: Given, *, ask: bool, today: date):
-    project = g.project or (_ask("Project name", root.name, lambda a: a.strip() or root.name) if ask else root.name)
+def _choose(root: Path, g: Given, *, ask: bool, today: date, ident: Identity):
+    named = ident.name if ident.name and ident.name.strip() and ident.name.isprintable() else root.name
+    project = g.project or (_ask("Project name", named, lambda a: a.strip() or named) if ask else named)
     if g.repository is not None:
         problem = scaffold.repository_problem(g.repository.strip())
         if problem:
@@ -121,15 +143,47 @@ def _choose(root: Path, g: Given, *, ask: bool, today: date):
         preset = _ask(f"Preset [1-{len(presets)}]", "plain", lambda a: _pick(presets, a))
     else:
         preset = "plain"
+    if preset == "keepachangelog" and g.branching == "release-branches":
+        raise UsageError("--branching release-branches does not go with --preset keepachangelog: a Keep a "
+                         "Changelog file is released from one branch", hint="leave --branching out")
+    # a monthly calendar cuts release branches: asked (or given) after the calendar, so it decides the default
+    wants_calendar = g.cadence == "monthly" or any(d is not None for d in (
+        g.first_release, g.cut_day, g.lts_every, g.lts_months, g.support_months))
+    by_preset = "release-branches" if wants_calendar else scaffold.preset_defaults(preset)["branching"]
+    branching = g.branching or by_preset
+    base, vfile = "", None
+    scheme = schemes.scheme_named(ident.versioning, ident.calver)  # semver unless the files say otherwise
+    read = _version_in(scheme)
     if g.version is not None:
         try:
-            version = _version(g.version)
+            version = read(g.version)
         except typer.BadParameter as e:
             raise UsageError(f"--version {e.message}") from None
+        if preset == "keepachangelog":  # its notes have no place for a version: the configuration records it
+            base = version
+        elif ident.version is not None and ident.version < scheme.parse(version):
+            base, vfile = str(ident.version), ident.version_file
+    elif ident.version is not None and preset != "wasmtime":  # Wasmtime's files name the major main makes
+        # the project's files name its current (released) version: the notes start at '## Unreleased'
+        version = (_ask("Current version (the next release counts from it)", str(ident.version), read)
+                   if ask else str(ident.version))
+        base, vfile = version, ident.version_file
     else:
         version = _ask("First version", "0.1.0", _version) if ask else "0.1.0"
-    return scaffold.Choices(project, repository, version, preset,
-                            _calendar(g, preset, version, ask=ask, today=today))
+    calendar = _calendar(g, preset, version, ask=ask, today=today)
+    if g.branching is None and calendar is not None:
+        branching = "release-branches"
+    elif g.branching is None and ask and preset == "plain":
+        words = ENUMS["branching"]
+        for i, name in enumerate(words, 1):
+            err(f"  {i}) {name}: {BRANCHING_HELP[name]}")
+        branching = _ask(f"Branching [1-{len(words)}]", branching, lambda a: _pick(words, a))
+    if branching == "release-branches" and base and g.version is None:
+        # main's notes name the version it is making: the next minor after the project's current one;
+        # its version file says the current one, which cut (expecting main's version) would refuse
+        version, vfile = str(scheme.bump(scheme.parse(base), "minor", today)), None
+    return scaffold.Choices(project, repository, version, preset, calendar, branching, base, vfile,
+                            ident.versioning, ident.calver, ident.more_version_files if vfile else ())
 
 
 def _calendar(g: Given, preset: str, version: str, *, ask: bool, today: date):

@@ -13,7 +13,7 @@ says so (:attr:`Inherited.note`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from relnotes.config import load as config
 from relnotes.config.load import CONFIG_NAME, MAX_CONFIG_BYTES
@@ -30,8 +30,12 @@ class Inherited(NamedTuple):
     note: str
 
 
-def from_default_branch(root: Path) -> Inherited | None:
-    """Main's configuration when ``root`` has none and HEAD is on a release branch; else None."""
+def from_default_branch(root: Path, workspace: Callable[[dict], Any] | None = None) -> Inherited | None:
+    """Main's configuration when ``root`` has none and HEAD is on a release branch; else None.
+
+    ``workspace``: builds a monorepo's workspace from main's values (``projects.assemble``,
+    which imports this module), so that a package's own release branch
+    (``cli-release-{version}``) counts too."""
     if not (root / ".git").exists():
         return None
     with Repo(root) as repo:
@@ -54,8 +58,20 @@ def from_default_branch(root: Path) -> Inherited | None:
                                        f"add one to {branch}")
             values = config.values_from_text(text, root / CONFIG_NAME, root)
             patterns = config.build(root, None, values).branch_patterns
-            if version_of_branch(branch, patterns) is None:
+            if version_of_branch(branch, patterns) is None and not _makes(branch, values, workspace):
                 return None
             return Inherited(values, f"{branch} has no {CONFIG_NAME}: using the one at {ref} (commit "
                                      f"{commit[:12]}); add one to {branch} to change that")
     return None
+
+
+def _makes(branch: str, values: dict, workspace: Callable[[dict], Any] | None) -> bool:
+    """Whether a package of main's ``projects:`` makes ``branch`` its release branch (a
+    workspace main's values cannot make here, e.g. a package file the branch lacks: no)."""
+    if workspace is None or not values.get("projects"):
+        return False
+    try:
+        packages = workspace(values).packages
+    except ConfigError:
+        return False
+    return any(version_of_branch(branch, p.branch_patterns) is not None for p in packages)

@@ -138,6 +138,14 @@ SCHEMA: dict[str, Any] = {
                               "--offline]]."),
         "timeout": ("int", 600, "Seconds each 'hooks.bump' command may run before it is stopped (a failure)."),
     },
+    "branching": ("branching", "one-branch",
+                  "How the project releases: 'one-branch' (every release from the main branch: 'relnotes release' "
+                  "turns the pending fragments into the next version's section, stamped, committed and tagged) "
+                  "or 'release-branches' (cut a release branch, then release and patch on it; Wasmtime's)."),
+    "base_version": ("optversion", "",
+                     "The version the project had when relnotes was set up ('relnotes init' reads it from "
+                     "pyproject.toml, package.json, Cargo.toml or __version__): 'relnotes next' counts from it "
+                     "while the notes have no released section and git no release tag. Empty: none."),
     "versioning": ("versioning", "semver",
                    "How the next version is chosen: 'semver' (from the changes: the bump rules and "
                    "'breaking: true'; relnotes next, cut and release use it), 'pep440' (Python's versions: "
@@ -201,6 +209,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "versioning": ("semver", "pep440", "calver", "major-per-release"),
     "calver": ("YY.N", "YYYY.N", "YY.N.MICRO", "YY.MM", "YY.0M", "YY.MM.MICRO", "YY.0M.MICRO", "YYYY.MM.MICRO",
                "YYYY.MM.DD", "YYYY.0M.0D"),
+    "branching": ("one-branch", "release-branches"),
     "bumplevel": ("major", "minor", "patch"),
     "breakingstyle": ("group", "prefix", "none"),
 }
@@ -230,6 +239,8 @@ REMOTE_PATTERN = r"^(?![\s\S]*\.\.)(?![\s\S]*\.lock(?![\s\S]))[A-Za-z0-9_][A-Za-
 BRANCH_PATTERN = r"^(?:(?!\{version\})[\s\S])*\{version\}(?:(?!\{version\})[\s\S])*$"
 VERSION_PATTERN = (r"^\s*v?(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)"
                    r"(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\s*$")
+# a version in any scheme (semver's, PEP 440's 1.2.0rc1, CalVer's 26.3): read then by the scheme
+ANY_VERSION_PATTERN = r"^\s*v?[0-9](?:[0-9A-Za-z!+_-]|\.(?=[0-9A-Za-z])){0,63}\s*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?![\s\S])"  # the very end, as in ECMA-262
 VFILE_PATTERN = r"\{version\}"
 # a version file's pattern holds a placeholder (relnotes.config.vpatterns: the whole language)

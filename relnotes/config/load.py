@@ -345,6 +345,8 @@ def _build(root: Path, path: Path | None, values: dict) -> Config:
         fields=_fields(v["fields"]),
         credit=Credit(**v["credit"]),
         versioning=v["versioning"],
+        branching=v["branching"],
+        base_version=v["base_version"].strip(),
         calver=v["calver"],
         tag_explicit="tag" in values or "tag" in presets.PRESETS[preset],
         bump=bump,

@@ -40,6 +40,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "credit": {"style": "none"},  # Wasmtime's notes credit nobody by name
         "versioning": "major-per-release",  # a new major every month, whatever the changes
         "breaking_changes": {"style": "none"},  # Wasmtime's RELEASES.md marks no entry as breaking
+        "branching": "release-branches",  # cut on the 5th, release and patch on the branch
     },
     # The relnotes format without any release calendar or support policy.
     "plain": {},

@@ -99,7 +99,7 @@ def load(config_path: Path | str | None = None, start: Path | None = None) -> Wo
     found = config.find_config(here)
     if found is None:
         root = config.find_root(here)
-        inherited = from_default_branch(root)
+        inherited = from_default_branch(root, lambda values: assemble(root, None, values))
         if inherited is not None:  # a release branch cut before relnotes.yaml: main's, said so
             return assemble(root, None, inherited.values)._replace(note=inherited.note)
         return Workspace(config.defaults(root), (), True, {})

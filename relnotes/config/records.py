@@ -186,6 +186,8 @@ class Config(Record):
     fields: tuple  # custom fragment fields (relnotes.config.fields.FieldSpec), in declared order
     credit: Credit
     versioning: str  # "semver" | "pep440" | "calver" | "major-per-release"
+    branching: str  # "one-branch" | "release-branches"
+    base_version: str  # the version init found in the project's files ("" none): next's base without releases
     bump: BumpRules
     breaking_changes: BreakingChanges
     name: str = ""  # in a monorepo, the project's name (--project NAME); "" for a single project

@@ -16,6 +16,8 @@ from typing import Any
 from relnotes.config import vpatterns
 from relnotes.config.fields import coerce_config
 from relnotes.config.keys import (  # noqa: F401 (re-exported for the loader and the tests)
+    ANY_VERSION_PATTERN,
+    ARGV_LIMITS,
     BOUNDS,
     BRANCH_PATTERN,
     CREDIT_MAX,
@@ -35,7 +37,6 @@ from relnotes.config.keys import (  # noqa: F401 (re-exported for the loader and
     VERSION_PATTERN,
     VFILE_PATTERN,
     VFILE_SLOT_PATTERN,
-    ARGV_LIMITS,
 )
 from relnotes.errors import ConfigError, quoted, shown_name
 from relnotes.fsio import relative_path_problem
@@ -253,6 +254,9 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
         # and tag messages as well as given to git
 
         problem = branch_name_problem(value.replace("{version}", "1.2.3-rc.1"))
+        stray = re.sub(r"\{(?:version|major|minor|patch)\}", "", value)
+        if problem is None and ("{" in stray or "}" in stray):
+            problem = "it has a brace that is not one of {version}, {major}, {minor}, {patch}"
         if problem is None and value.startswith("refs/"):
             problem = "it names a full ref; give the short tag name"
         if problem:
@@ -278,8 +282,11 @@ def coerce(kind: str, value: Any, name: str, where: str) -> Any:
                                   "label's links in the whole notes file",
                                   hint="use an inline link [text](url), or put words before the '['")
         return value
-    if kind == "version":
-        if not isinstance(value, str) or not re.match(VERSION_PATTERN, value):
+    if kind == "optversion" and value in ("", None):
+        return ""
+    if kind in ("version", "optversion"):  # optversion (base_version): any scheme's, read by versioning's
+        if not isinstance(value, str) or not re.match(VERSION_PATTERN if kind == "version" else ANY_VERSION_PATTERN,
+                                                      value):
             raise ConfigError(f"{where}: '{name}' must be a version like 0.32.0, not {quoted(value)}")
         return value
     if kind in ("sections", "headings"):

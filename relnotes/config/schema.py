@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any
 
 from relnotes.config.fields import config_schema
-from relnotes.config.vpatterns import MAX_PATTERN
 from relnotes.config.rules import (
+    ANY_VERSION_PATTERN,
+    ARGV_LIMITS,
     BOUNDS,
     BRANCH_PATTERN,
     CREDIT_MAX,
@@ -28,9 +29,9 @@ from relnotes.config.rules import (
     VERSION_PATTERN,
     VFILE_PATTERN,
     VFILE_SLOT_PATTERN,
-    ARGV_LIMITS,
     link_pattern,
 )
+from relnotes.config.vpatterns import MAX_PATTERN
 
 
 def json_schema() -> dict:
@@ -58,6 +59,9 @@ def json_schema() -> dict:
             entry = {"type": "object", "additionalProperties": False, "required": ["path"],
                      "properties": {k: one(s, k) for k, s in ENTRY_SCHEMA.items()}}
             base = {"type": "array", "items": {"anyOf": [path, entry]}}
+        elif kind == "optversion":  # "" (none) or a version
+            base = {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 0},
+                              {"type": "string", "pattern": ANY_VERSION_PATTERN}]}
         elif kind == "link":
             base = {"type": "string", "pattern": link_pattern(name.split(".")[-1])}
         else:

@@ -33,6 +33,8 @@ _VERSION_SLOT = (r"(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})\.(?:0|[1-9]\d{0,8})"
                  r"(?:-[0-9A-Za-z]{1,30}(?:\.[0-9A-Za-z]{1,30}){0,5})?")
 _PRE_SLOT = r"(?:-[0-9A-Za-z]{1,30}(?:\.[0-9A-Za-z]{1,30}){0,5})?"
 _NUMBER_SLOT = r"(?:0|[1-9]\d{0,8})"
+# any scheme's version (PEP 440's 1.2.0rc1, 0.27.0+dev; CalVer's 26.3), read then by the scheme
+ANY_VERSION_SLOT = r"[0-9](?:[0-9A-Za-z!+_-]|\.(?=[0-9A-Za-z])){0,63}"
 MAX_PATTERN = 500  # characters: a pattern is a line or two of a file
 
 
@@ -51,7 +53,52 @@ def problem(pattern: str) -> str | None:
                     f"major, minor, patch and whole numbers such as {{major+87}}, without spaces)")
     if not _PLACEHOLDER.search(pattern):
         return "contain '{version}' (or a number placeholder such as {major} or {major+87})"
+    joins = _ambiguous_joins(normal(pattern))
+    if len(joins) > 1:
+        return (f"separate its placeholders: {joins[0]!r} and {joins[1]!r} can each end in more than "
+                f"one place (a number placeholder holds digits, {{version}} and {{pre}} letters, digits, "
+                f"'.' and '-'), so a search would try every split; put a character they cannot hold "
+                f"between two placeholders, as in '{{major}}.{{minor}}.{{patch}}'")
     return None
+
+
+_DIGITS = frozenset("0123456789")
+_WORDISH = _DIGITS | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-")
+
+
+def _ambiguous_joins(pattern: str) -> list[str]:
+    """The places where a placeholder's slot could end in more than one place: the character
+    that may follow it is one the slot itself can hold.  One such place costs a search a
+    bounded factor; a chain of them (``{major}{major}…``, ``{major}1{major}1…``) costs every
+    split of a digit run, exponential in the chain's length, so :func:`problem` allows one."""
+    parts: list[tuple[str, str]] = []  # (kind, text): kind "lit", "num", "version" or "pre"
+    pos = 0
+    for m in _PLACEHOLDER.finditer(pattern):
+        parts.append(("lit", pattern[pos:m.start()]))
+        name = m.group(1)
+        parts.append((name if name in ("version", "pre") else "num", m.group()))
+        pos = m.end()
+    parts.append(("lit", pattern[pos:]))
+    found = []
+    for i, (kind, text) in enumerate(parts):
+        if kind == "lit":
+            continue
+        holds = _DIGITS if kind == "num" else _WORDISH
+        follows: set[str] = set()
+        for nkind, ntext in parts[i + 1:]:
+            if nkind == "lit":
+                if ntext:
+                    follows.add(ntext[0])
+                    break
+                continue
+            if nkind == "pre":  # optional: what comes after it may follow too
+                follows.add("-")
+                continue
+            follows |= _DIGITS
+            break
+        if follows & holds:
+            found.append(text)
+    return found
 
 
 def has_version(pattern: str) -> bool:
@@ -95,15 +142,16 @@ def _guards(pattern: str) -> tuple[str, str]:
     return left, (r"(?![\w.+-])" if ends else "")
 
 
-def finder(pattern: str) -> re.Pattern[str]:
-    """A regex for ``pattern`` with any version: its first ``{version}`` is group ``version``."""
+def finder(pattern: str, slot: str | None = None) -> re.Pattern[str]:
+    """A regex for ``pattern`` with any version: its first ``{version}`` is group ``version``
+    (``slot`` what a version looks like: semver's by default, :data:`ANY_VERSION_SLOT`)."""
     rx, seen, pos = [], False, 0
     p = normal(pattern)
     for m in _PLACEHOLDER.finditer(p):
         rx.append(re.escape(p[pos:m.start()]))
         name = m.group(1)
         if name == "version":
-            rx.append("(?P=version)" if seen else f"(?P<version>{_VERSION_SLOT})")
+            rx.append("(?P=version)" if seen else f"(?P<version>{slot or _VERSION_SLOT})")
             seen = True
         else:
             rx.append(_PRE_SLOT if name == "pre" else _NUMBER_SLOT)

@@ -10,12 +10,12 @@ import re
 from typing import NamedTuple
 
 from relnotes.config.load import Config
-from relnotes.errors import ConfigError, ContentError, StateError
+from relnotes.errors import ConfigError, ContentError, StateError, UsageError
 from relnotes.flows import steps
 from relnotes.flows.steps import apply, refuse_keepachangelog, unified_diff
 from relnotes.git.arguments import fetch_release_branches
 from relnotes.markdown import structure
-from relnotes.notes import formats
+from relnotes.policy import schemes
 from relnotes.version import Version, version_of_branch
 
 
@@ -87,7 +87,12 @@ def archive(cfg: Config, *, check: bool = False, prune: bool = False) -> Archive
     """Rewrite the archive list from the release branches git knows (the local ones and
     ``remote``'s); ``prune`` also drops links to branches git does not know."""
     refuse_keepachangelog("archive", cfg)
-    doc = formats.read_for(cfg)
+    doc = schemes.read_notes(cfg)
+    if doc.archive is None and cfg.branching == "one-branch":
+        raise UsageError(f"'relnotes archive' lists the notes of release branches; this project releases from one "
+                         f"branch (branching: one-branch), so {cfg.notes_file} keeps every release itself and has "
+                         f"no archive list", hint="nothing to do; a project that cuts release branches sets "
+                                                  f"'branching: release-branches' and adds '{structure.ARCHIVE_MARKER}'")
     if doc.archive is None:
         raise ContentError(f"{cfg.notes_file}: no '{structure.ARCHIVE_MARKER}' line",
                            hint=f"add '{structure.ARCHIVE_MARKER}' on its own line where the archive list goes")
@@ -96,7 +101,7 @@ def archive(cfg: Config, *, check: bool = False, prune: bool = False) -> Archive
         names = [r.branch for r in repo.branches(cfg.remote)]
     links, ignored = archive_links(cfg, names, top.version if top else None)
     unseen = [] if prune else _unseen(cfg, doc, links, set(names))
-    fetch = fetch_release_branches(cfg.remote, cfg.release_branch)
+    fetch = fetch_release_branches(cfg.remote, cfg.branch_patterns)
     if unseen and not check:
         shown = ", ".join(f"[{link.label}]({link.url}) (line {link.line + 1})" for link in unseen[:5])
         more = f" and {len(unseen) - 5} more" if len(unseen) > 5 else ""

@@ -14,8 +14,9 @@ from relnotes.fragments.grouping import category_order, group
 from relnotes.markdown.references import reference_conflicts
 from relnotes.markdown.structure import strip_eol
 from relnotes.notes import base as notes
-from relnotes.notes import blocks, formats, proof
+from relnotes.notes import blocks, proof
 from relnotes.notes.base import SingleBranchDocument
+from relnotes.policy import schemes
 from relnotes.render.environment import Renderer
 
 
@@ -29,7 +30,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     all-or-nothing step (:func:`relnotes.flows.steps.apply`).  ``write=False`` only edits
     ``doc`` and returns what would be removed (``release`` writes it with its other files).
     """
-    doc = doc or formats.read_for(cfg)
+    doc = doc or schemes.read_notes(cfg)
     before = doc.text()
     fragments = pending_fragments(cfg)
 
@@ -54,8 +55,11 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     if not rel.unreleased:
         raise StateError(
             f"{cfg.notes_file}:{rel.start + 1}: the top release '## {rel.title}' is already released",
-            hint="on a release branch run 'relnotes patch' to open the next patch release; "
-                 "on main, 'relnotes cut' opens the next version")
+            hint="run 'relnotes release': it builds the pending fragments into the next version's section "
+                 "('relnotes next' says which; 'relnotes show unreleased' shows how they will read)"
+            if cfg.branching == "one-branch" else
+            "on a release branch run 'relnotes patch' to open the next patch release; "
+            "on main, 'relnotes cut' opens the next version")
     added: list[Fragment] = []
     present: list[Fragment] = []
     merge: list[tuple[str, list[str]]] = []

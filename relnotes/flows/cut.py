@@ -21,8 +21,8 @@ from relnotes.flows.steps import (
 )
 from relnotes.fragments.fragment import pending_fragments
 from relnotes.git.arguments import check_branch
-from relnotes.notes import blocks, formats
-from relnotes.policy import bump
+from relnotes.notes import blocks
+from relnotes.policy import bump, schemes
 from relnotes.render.environment import Renderer
 from relnotes.version import Version, version_of_branch
 
@@ -91,7 +91,7 @@ def _cut(cfg: Config, repo, *, version: str | None, dry_run: bool, commit: bool)
         if dirty:
             raise StateError(f"the working tree has uncommitted changes ({', '.join(dirty[:5])})",
                              hint="commit or stash them; the release branch is cut from HEAD as committed")
-    doc = formats.read_for(cfg)
+    doc = schemes.read_notes(cfg)
     top = doc.release()
     if top.version is None:
         raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version",
@@ -162,7 +162,7 @@ def _finished(cfg: Config, repo, branch: str, existing: list, head: str) -> CutR
     removal has nothing left to do.  None otherwise."""
     if len(existing) != 1 or repo.resolve("HEAD^") != existing[0].commit or repo.dirty_paths():
         return None
-    top = formats.read_for(cfg).release()
+    top = schemes.read_notes(cfg).release()
     cut_v = version_of_branch(branch, cfg.release_branch)
     if top.version is None or cut_v is None or not top.unreleased:
         return None

@@ -11,16 +11,16 @@ Like every flow: checks first, then writes; nothing prints or exits.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from relnotes.errors import StateError, UsageError
-from relnotes.flows import hooks, steps, versionfiles
+from relnotes.flows import hooks, onebranch, steps, versionfiles
 from relnotes.flows.build import BuildResult, build
 from relnotes.flows.steps import ReleaseResult, StampResult, parse_date
 from relnotes.fragments.fragment import pending_fragments
-from relnotes.notes import formats
 from relnotes.notes.base import SingleBranchDocument
-from relnotes.policy import bump
+from relnotes.policy import bump, schemes
 from relnotes.version import Version
 
 if TYPE_CHECKING:
@@ -56,19 +56,23 @@ def _has_content(doc: SingleBranchDocument, rel) -> bool:
 
 
 def choose_version(cfg: Config, doc: SingleBranchDocument, fragments: list[Fragment],
-                   version: str | None) -> Version:
+                   version: str | None, when: str | None = None) -> Version:
     """``--version``, else the version files' unreleased version, else the semver release
     :func:`relnotes.policy.bump.plan` computes (the one rule ``relnotes next`` prints)."""
     newest = doc.newest_release()
     if version is not None:
-        chosen = Version.parse(version, "--version")
+        chosen = schemes.parse_version(cfg, version, "--version")
     else:
         cur = versionfiles.current(cfg) if cfg.version_files else None
-        if cur is not None and (newest is None or cur.release > newest.version):
+        # the version files name the next version only when past the newest release (or, before
+        # the first one, past base_version: the version init found there, already released)
+        floor = newest.version if newest is not None else (
+            schemes.scheme_for(cfg).try_parse(cfg.base_version) if cfg.base_version else None)
+        if cur is not None and (floor is None or cur.release > floor):
             chosen = cur.release  # the project already says which version comes next
         else:
-            chosen = bump.plan(cfg, doc, fragments).version
-    if chosen.pre:
+            chosen = bump.plan(cfg, doc, fragments, today=date.fromisoformat(when) if when else None).version
+    if chosen.pre and schemes.reader(cfg) is None:  # semver; PEP 440's 1.4.0rc1 is a release of its own
         raise UsageError(f"--version {chosen} is a pre-release; a Keep a Changelog release is X.Y.Z")
     if newest is not None and chosen <= newest.version:
         raise UsageError(f"--version {chosen} is not newer than the newest release {newest.version}",
@@ -83,8 +87,8 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
           doc: NotesDocument | None = None, write: bool = True, fragments=()):
     """``## [Unreleased]`` → ``## [VERSION] - DATE`` with a fresh ``[Unreleased]`` and links."""
     when = parse_date(on)
-    kdoc = _keepachangelog(doc or formats.read_for(cfg))
-    new_v = choose_version(cfg, kdoc, list(fragments), version)
+    kdoc = _keepachangelog(doc or schemes.read_notes(cfg))
+    new_v = choose_version(cfg, kdoc, list(fragments), version, when)
     previous = kdoc.newest_release()
     tag = new_v.format(cfg.tag)
     version_url = (cfg.link("compare", previous=previous.version.format(cfg.tag), current=tag)
@@ -97,21 +101,22 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
     return StampResult(str(new_v), when, True, None)
 
 
-def release(cfg: Config, *, on: str | None = None, version: str | None = None, commit: bool = False):
+def release(cfg: Config, *, on: str | None = None, version: str | None = None, commit: bool = False,
+            tag: bool = False):
     """Build pending fragments into [Unreleased], stamp it as the next version, write the
     version files; ``commit`` commits the notes, version files and removed fragments
     with the release marker (a rerun after a failed commit commits what it left)."""
     when = parse_date(on)  # refuse a bad date or version before changing anything
     if version is not None:
-        Version.parse(version)
+        schemes.parse_version(cfg, version, "--version")
     if not commit:
         return _release(cfg, when, version, None)
     with steps.open_repo(cfg) as repo:  # not a git repository: refused before any write
-        return _release(cfg, when, version, repo)
+        return _release(cfg, when, version, repo, tag=tag)
 
 
-def _release(cfg: Config, when: str, version: str | None, repo):
-    doc = _keepachangelog(formats.read_for(cfg))
+def _release(cfg: Config, when: str, version: str | None, repo, *, tag: bool = False):
+    doc = _keepachangelog(schemes.read_notes(cfg))
     rel = next((r for r in doc.releases if r.unreleased), None)  # build opens one when there is none
     fragments = pending_fragments(cfg)
     if not fragments and (rel is None or not _has_content(doc, rel)):
@@ -125,7 +130,7 @@ def _release(cfg: Config, when: str, version: str | None, repo):
                         command="release")
             return ReleaseResult(b, s, steps.commit(cfg, repo, "release", cfg.commit.release, s.version,
                                                steps.release_paths(cfg), marked=True), True)
-        if newest is not None and version is not None and Version.parse(version) == newest.version:
+        if newest is not None and version is not None and schemes.parse_version(cfg, version) == newest.version:
             # the same 'release --version X' again (a rerun after it finished): nothing left to do
             return ReleaseResult(BuildResult(str(newest.version), [], [], [], "", False),
                                  StampResult(str(newest.version), newest.date or "", False, newest.date), None)
@@ -133,11 +138,14 @@ def _release(cfg: Config, when: str, version: str | None, repo):
             f"{cfg.notes_file} has no unreleased section"
         raise StateError(f"{where} and no fragments are pending in {cfg.fragments_dir}/: there is nothing to release",
                          hint="add fragments with 'relnotes new', or entries under '## [Unreleased]'")
-    new_v = choose_version(cfg, doc, fragments, version)  # refused before anything is written
+    new_v = choose_version(cfg, doc, fragments, version, when)  # refused before anything is written
+    if tag and repo is not None:
+        onebranch.tag_name(cfg, repo, new_v)
     versions = versionfiles.rewrite(cfg, new_v) if cfg.version_files else {}
     before = doc.text()
     b = build(cfg, doc=doc, write=False)  # `doc` now holds the built notes: stamp edits it, no re-read
     s = stamp(cfg, on=when, version=str(new_v), doc=doc, write=False)
+    onebranch.drop_empty_categories(doc, doc.release(str(new_v)))
     gone = b.added + b.already_present
     old = hooks.files_version(cfg, new_v) if cfg.hooks.bump else ""
     steps.apply(cfg, {cfg.notes_file: (before, doc.text()), **versions}, gone, repo, command="release",

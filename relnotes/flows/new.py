@@ -33,7 +33,10 @@ def fragment_text(section: str, body: str, *, prs=(), issues=(), advisories=(),
     if issues:
         lines.append(f"issues: [{', '.join(str(n) for n in issues)}]")
     if advisories:
-        lines.append(f"advisories: [{', '.join(advisories)}]")
+        # a well-formed id is written bare; anything else as a JSON string, so a value such
+        # as 'GHSA-…]\nbreaking: true' stays one (refused) id and never adds a key
+        ids = (a if re.fullmatch(r"[A-Za-z0-9-]{1,64}", a) else json.dumps(a) for a in advisories)
+        lines.append(f"advisories: [{', '.join(ids)}]")
     if breaking:
         lines.append("breaking: true")
     if backport:

@@ -7,7 +7,8 @@ from relnotes.config.load import Config
 from relnotes.errors import ContentError, StateError, UsageError
 from relnotes.flows import hooks, versionfiles
 from relnotes.flows.steps import apply, refuse_keepachangelog, version_file_changes
-from relnotes.notes import blocks, formats
+from relnotes.notes import blocks
+from relnotes.policy import schemes
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
 
@@ -38,7 +39,7 @@ def _already_open(cfg: Config, doc, top, version: str | None) -> PatchResult | N
 def patch(cfg: Config, *, version: str | None = None, dry_run: bool = False) -> tuple[PatchResult, dict[str, tuple[str, str]]]:
     """Open ``## X.Y.(Z+1)`` / ``Unreleased.`` above the top (released) section."""
     refuse_keepachangelog("patch", cfg)
-    doc = formats.read_for(cfg)
+    doc = schemes.read_notes(cfg)
     top = doc.release()
     if top.version is None:
         raise ContentError(f"{cfg.notes_file}:{top.start + 1}: top heading '## {top.title}' is not a version")

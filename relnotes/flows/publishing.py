@@ -19,7 +19,6 @@ from relnotes.flows.show import show
 from relnotes.flows.steps import commit_message
 from relnotes.git import ranges
 from relnotes.git.arguments import check_revision, check_tag
-from relnotes.notes import formats
 from relnotes.notes.base import NotesDocument, SingleBranchDocument
 from relnotes.notes.model import Release
 from relnotes.policy import schemes, tags
@@ -37,7 +36,7 @@ class RcResult(NamedTuple):
 
 def _top_release(cfg: Config) -> tuple[NotesDocument, Release, Version]:
     """The notes, the release being published and its version."""
-    doc = formats.read_for(cfg)
+    doc = schemes.read_notes(cfg)
     top = doc.release()
     if isinstance(doc, SingleBranchDocument):  # [Unreleased] stays on top: the newest release is what ships
         top = doc.newest_release() or top
@@ -54,8 +53,8 @@ def rc(cfg: Config, *, commit: bool = False) -> RcResult:
                                "to relnotes.yaml")
     with steps.open_repo(cfg) as repo:
         branch = repo.current_branch()
-        if branch is None or version_of_branch(branch, cfg.release_branch) is None:
-            raise StateError(f"rc runs on a release branch ({cfg.release_branch}), "
+        if branch is None or version_of_branch(branch, cfg.branch_patterns) is None:
+            raise StateError(f"rc runs on a release branch ({', '.join(cfg.branch_patterns)}), "
                              f"but {'HEAD is detached' if branch is None else branch + ' is checked out'}",
                              hint="git switch to the release branch 'relnotes cut' created")
         record = repo.git_dir / "relnotes-rc"  # the candidate being committed, until it is
@@ -97,7 +96,7 @@ def _committed_candidate(cfg: Config, repo, record, dirty: list[str]) -> RcResul
     named = record.read_text(encoding="utf-8").strip()
     record.unlink(missing_ok=True)
     try:
-        v = Version.parse(named)
+        v = schemes.parse_version(cfg, named)
     except UsageError:
         return None
     if dirty or versionfiles.current(cfg) != v or \
@@ -151,9 +150,9 @@ def page(cfg: Config, version: str | None = None) -> ReleasePage:
     """What a GitHub release shows for ``version`` (default: the top release, as the
     candidate the version files name when they name one of it): its tag, whether it
     is a pre-release, and its notes (a candidate shows its release's notes)."""
-    asked = Version.parse(version) if version else None
-    data = show(cfg, str(asked.release) if asked is not None else None)
-    published = Version.parse(data["version"]) if data["version"] else None
+    asked = schemes.parse_version(cfg, version, "VERSION") if version else None
+    data = show(cfg, _section_for(cfg, asked))
+    published = schemes.parse_version(cfg, data["version"]) if data["version"] else None
     if published is None:
         raise ContentError(f"{cfg.notes_file}: '## {data['title']}' is not a version: it has no release page")
     if asked is not None and versionfiles.is_candidate(asked):
@@ -163,6 +162,16 @@ def page(cfg: Config, version: str | None = None) -> ReleasePage:
         if cur is not None and cur.release == published and versionfiles.is_candidate(cur):
             published = cur
     return ReleasePage(str(published), published.format(cfg.tag), bool(published.pre), data["markdown"])
+
+
+def _section_for(cfg: Config, asked: Version | None) -> str | None:
+    """The section a page shows: the asked version's own (a one-branch ``1.4.0rc1`` has one),
+    else its release's (a release branch's candidate shows its release's notes)."""
+    if asked is None:
+        return None
+    if asked.release != asked and any(r.version == asked for r in schemes.read_notes(cfg).releases):
+        return str(asked)
+    return str(asked.release)
 
 
 def github_output_text(p: ReleasePage, delimiter: str | None = None) -> str:

@@ -55,7 +55,7 @@ def for_release(cfg: Config, doc: notes.NotesDocument, top: model.Release, repo,
         planned = bump.plan(cfg, doc=doc, repo=repo)
         wanted = planned.version
         why = planned.note or "; ".join(r.describe() for r in planned.reasons[:3])
-    if wanted is None or top.version is None or wanted == top.version.release:
+    if wanted is None or top.version is None or wanted in (top.version, top.version.release):
         return None, why, steps.final_version_changes(cfg, top.version)
     if any(r.version == wanted for r in doc.releases):
         raise ContentError(f"{cfg.notes_file}: '## {wanted}' already exists",

@@ -28,6 +28,7 @@ from relnotes.errors import RelnotesError, UsageError
 from relnotes.flows import keepachangelog
 from relnotes.git.repo import Repo
 from relnotes.notes import rst
+from relnotes.policy import schemes
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
 
@@ -62,6 +63,12 @@ class Choices(NamedTuple):
     version: str = "0.1.0"
     preset: str = "plain"
     calendar: Calendar | None = None  # None: no calendar (cadence none)
+    branching: str | None = None  # None: the preset's (one-branch, or wasmtime's release-branches)
+    base_version: str = ""  # the version the project's files name (already released): next counts from it
+    version_file: tuple[str, str] | None = None  # (path, pattern) where that version lives
+    versioning: str = "semver"  # the scheme the project's files write their version in
+    calver: str = ""  # with versioning calver: its format
+    more_version_files: tuple[tuple[str, str], ...] = ()  # the same version in other files (__init__.py)
 
 
 # -- the repository -------------------------------------------------------------------
@@ -202,13 +209,27 @@ def config_text(choices: Choices) -> str:
         lines.append(f"repository: {_yaml(choices.repository.rstrip('/'))}")
     else:
         lines.append("# repository: https://github.com/OWNER/REPO   # links #123 to its pull requests")
+    branching = choices.branching or base["branching"]
+    if branching != base["branching"]:
+        lines.append(f"branching: {branching}")
+    if choices.base_version:
+        lines.append(f"base_version: {_yaml(choices.base_version)}   # the version found at init: next counts from it")
+    if choices.versioning != "semver":
+        lines.append(f"versioning: {choices.versioning}   # found at init (README, Version schemes)")
+        if choices.versioning == "calver":
+            lines.append(f"calver: {_yaml(choices.calver or 'YY.N')}")
+    if choices.version_file:
+        files = ", ".join(f"{{path: {_yaml(path)}, pattern: {_yaml(pattern)}}}"
+                          for path, pattern in (choices.version_file, *choices.more_version_files))
+        lines.append(f"version_files: [{files}]   # release rewrites it")
     if choices.preset != "keepachangelog":  # that preset says the rest (one file, no branches)
         lines += [f"notes_file: {_yaml(base['notes_file'])}",
                   f"fragments_dir: {_yaml(base['fragments_dir'])}",
                   f"sections: {_yaml(base['sections'])}",
-                  f"template_sections: {_yaml(base['template_sections'])}",
-                  "# the archive lists release branches from the first one on",
-                  f"archive: {_flow({'since': choices.version.lstrip('v'), 'oldest_suffix': ''})}"]
+                  f"template_sections: {_yaml(base['template_sections'])}"]
+        if branching == "release-branches":
+            lines += ["# the archive lists release branches from the first one on",
+                      f"archive: {_flow({'since': choices.version.lstrip('v'), 'oldest_suffix': ''})}"]
     schedule, support = wanted_tables(choices)
     if choices.calendar is None:
         if schedule:
@@ -224,13 +245,21 @@ def config_text(choices: Choices) -> str:
 
 def initial_notes(cfg, version: str) -> str:
     """The first notes file for ``cfg``'s format: one release section for ``version``, or
-    for the Keep a Changelog format (``notes_format``, helper 19e's) its ``[Unreleased]``."""
+    for the Keep a Changelog format (``notes_format``, helper 19e's) its ``[Unreleased]``.
+
+    A one-branch project whose files already name a released version (``base_version``)
+    starts with ``## Unreleased``: its next version is what the changes make, which
+    ``relnotes release`` puts in the heading."""
     if getattr(cfg, "notes_format", None) == "keepachangelog":
         return keepachangelog.notes_text(cfg.project)
-    if getattr(cfg, "notes_format", None) == "rst":  # the release goes below the marker at 'build'
+    if getattr(cfg, "notes_format", None) == "rst":  # the unreleased release, below the start marker
         return rst.notes_text()
-
+    if getattr(cfg, "base_version", "") and cfg.branching == "one-branch":
+        return Renderer(cfg).notes_file(UNVERSIONED)
     return Renderer(cfg).notes_file(version)
+
+
+UNVERSIONED = "Unreleased"  # the heading of a one-branch project's pending section before it has a version
 
 
 # -- init ----------------------------------------------------------------------------------
@@ -242,12 +271,14 @@ class InitResult(NamedTuple):
 
 
 def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.0", preset: str = "plain",
-         calendar=None) -> InitResult:
+         calendar=None, branching: str | None = None, base_version: str = "",
+         version_file: tuple[str, str] | None = None, versioning: str = "semver", calver: str = "",
+         more_version_files: tuple[tuple[str, str], ...] = ()) -> InitResult:
     """Scaffold relnotes.yaml, the fragments directory and the notes file; never overwrite.
 
     ``calendar`` (a :class:`Calendar`) turns on a monthly release
     calendar; without it the project has none, whatever the preset's."""
-    v = Version.parse(version)
+    v = schemes.scheme_named(versioning, calver).parse(version)
     res = InitResult([], [])
     cfg_path = root / config_mod.CONFIG_NAME
     pyproject = root / config_mod.PYPROJECT_NAME
@@ -260,7 +291,8 @@ def init(root: Path, *, project: str, repository: str = "", version: str = "0.1.
         res.kept.append(config_mod.PYPROJECT_NAME + " [tool.relnotes]")
         cfg = config_mod.load(pyproject)
     else:
-        text = config_text(Choices(project, repository, str(v), preset, calendar))
+        text = config_text(Choices(project, repository, str(v), preset, calendar, branching, base_version,
+                                   version_file, versioning, calver, more_version_files))
         cfg = config_mod.from_text(text, cfg_path, root)
     notes_text = initial_notes(cfg, str(v))
     if text is not None:

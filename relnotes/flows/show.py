@@ -5,12 +5,18 @@ Read-only: the release ``show`` picks (the top one, a version, Keep a Changelog'
 """
 
 from relnotes.config.load import Config
+from relnotes.errors import RelnotesError
+from relnotes.flows import onebranch, retitle
+from relnotes.flows.build import build
 from relnotes.fragments.credit import show_fields
+from relnotes.fragments.fragment import pending_fragments
 from relnotes.notes import base as notes
-from relnotes.notes import blocks, formats, model
+from relnotes.notes import blocks, model
 from relnotes.notes.base import SingleBranchDocument
 from relnotes.notes.keepachangelog import heading_parts
+from relnotes.policy import bump, schemes
 from relnotes.policy.bump import is_breaking_entry
+from relnotes.render.environment import Renderer
 
 
 def release_to_show(doc: notes.NotesDocument, version: str | None) -> model.Release:
@@ -27,9 +33,12 @@ def show(cfg: Config, version: str | None = None) -> dict:
 
     Each category lists its ``entries`` as text and again as ``items`` with whether each
     is marked breaking (in the breaking-changes group, or with the breaking prefix)."""
-    doc = formats.read_for(cfg)
+    doc = schemes.read_notes(cfg)
     extra: dict = {}
-    rel = release_to_show(doc, version)
+    if is_unreleased(version):
+        doc, rel = pending(cfg, doc)
+    else:
+        rel = release_to_show(doc, version)
     if doc.format == "keepachangelog":
         extra["yanked"] = heading_parts(rel.title).yanked  # Keep a Changelog's '[YANKED]'
     text = doc.release_text(rel)
@@ -49,6 +58,47 @@ def show(cfg: Config, version: str | None = None) -> dict:
         **show_fields(cfg, rel is doc.releases[0] and rel.status == "unreleased", cats),
         **extra,
     }
+
+
+def is_unreleased(version: str | None) -> bool:
+    return version is not None and version.strip().strip("[]").casefold() == "unreleased"
+
+
+def pending(cfg: Config, doc: notes.NotesDocument) -> tuple[notes.NotesDocument, model.Release]:
+    """The unreleased section with the pending fragments built in, as the next release will
+    read (nothing is written): Keep a Changelog's ``[Unreleased]``, the top section while it
+    is unreleased, else (its release is out) a fresh ``## Unreleased`` above it."""
+    if isinstance(doc, SingleBranchDocument):
+        build(cfg, doc=doc, write=False)
+        return doc, doc.unreleased()
+    top = doc.release()
+    if not top.unreleased:
+        title = next_title(cfg, doc)
+        doc.insert_text(top.start, Renderer(cfg).release_section(title, ()).rstrip("\n") + "\n")
+    elif top.version is None and onebranch.uses(cfg):  # '## Unreleased': the version release will give it
+        title = next_title(cfg, doc)
+        if title != UNRELEASED:
+            retitle.set_version(doc, top, schemes.parse_version(cfg, title))
+    build(cfg, doc=doc, write=False)
+    return doc, doc.release()
+
+
+def next_title(cfg: Config, doc: notes.NotesDocument) -> str:
+    """The pending section's title on a one-branch project: the version ``release`` would
+    give it (``relnotes next``'s answer), else — no pending change, another branching, or a
+    version that cannot be computed — ``Unreleased``."""
+    if not onebranch.uses(cfg):
+        return UNRELEASED
+    fragments = pending_fragments(cfg)
+    if not fragments and not (doc.release().unreleased and onebranch.has_entries(doc, doc.release())):
+        return UNRELEASED
+    try:
+        return str(bump.plan(cfg, doc=doc.copy(), fragments=fragments).version)
+    except RelnotesError:
+        return UNRELEASED
+
+
+UNRELEASED = "Unreleased"
 
 
 def show_release(doc: SingleBranchDocument, version: str | None):

@@ -8,7 +8,7 @@ from relnotes.config.load import Config
 from relnotes.flows import keepachangelog, steps
 from relnotes.flows.steps import StampResult, parse_date
 from relnotes.notes import base as notes
-from relnotes.notes import formats
+from relnotes.policy import schemes
 
 
 def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
@@ -18,7 +18,7 @@ def stamp(cfg: Config, *, on: str | None = None, version: str | None = None,
 
         return keepachangelog.stamp(cfg, on=on, version=version, doc=doc, write=write)
     when = parse_date(on)
-    doc = doc or formats.read_for(cfg)
+    doc = doc or schemes.read_notes(cfg)
     rel = doc.release(version)
     shown = str(rel.version) if rel.version else rel.title
     if rel.status == "released":

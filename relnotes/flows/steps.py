@@ -13,12 +13,13 @@ from typing import NamedTuple
 
 from relnotes import transaction
 from relnotes.config.load import Config
-from relnotes.errors import GitError, RelnotesError, UsageError
+from relnotes.errors import GitError, RelnotesError, UsageError, quoted
 from relnotes.flows import versionfiles
 from relnotes.fragments.fragment import Fragment
 from relnotes.git.repo import Repo
-from relnotes.notes import formats, proof
+from relnotes.notes import proof
 from relnotes.notes.base import NotesDocument
+from relnotes.policy import schemes
 from relnotes.version import Version
 
 
@@ -28,7 +29,7 @@ def parse_date(text: str | None) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise UsageError(f"--date {text!r} is not a real date", hint="use YYYY-MM-DD, e.g. 2026-08-20") from None
+        raise UsageError(f"--date {quoted(text)} is not a real date", hint="use YYYY-MM-DD, e.g. 2026-08-20") from None
 
 
 def open_repo(cfg: Config):
@@ -59,7 +60,7 @@ def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments:
         known = {doc.text(): doc for doc in parsed}  # documents the caller already holds, by their text
 
         def model(text: str | None) -> NotesDocument:  # None: a notes file this command creates
-            return known.get(text or "") or formats.parse_for(cfg, text or "")
+            return known.get(text or "") or schemes.parse_notes(cfg, text or "")
 
         proof.prove(model(before), model(after), None if intended is None else model(intended),
                     labels=labels, repoint=repoint, taken=taken)
@@ -115,7 +116,7 @@ def released_but_not_committed(cfg: Config, repo, version) -> bool:
     if head is None:
         return True
     try:
-        return formats.parse_for(cfg, head).release(str(version)).unreleased
+        return schemes.parse_notes(cfg, head).release(str(version)).unreleased
     except RelnotesError:
         return True  # HEAD's notes lack the release (or do not parse): it is not committed
 
@@ -190,3 +191,4 @@ class ReleaseResult(NamedTuple):
     finished_earlier: bool = False  # the commit completes an earlier run whose commit failed
     retitled_from: str | None = None  # the top section's version before the computed (or --version) one
     why: str = ""  # what set the version (semver: the changes that force the bump)
+    tag: str | None = None  # the tag 'release --tag' made

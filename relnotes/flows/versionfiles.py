@@ -24,7 +24,8 @@ from typing import NamedTuple
 from relnotes import fsio
 from relnotes.config import vpatterns
 from relnotes.config.load import Config, VersionFile
-from relnotes.errors import StateError, quoted
+from relnotes.errors import StateError, UsageError, quoted
+from relnotes.policy import schemes
 from relnotes.version import Version
 
 _HINT = "fix the file or the 'version_files' pattern in relnotes.yaml"
@@ -64,11 +65,13 @@ def _version(cfg: Config, texts: dict[str, str | None]) -> list[Found]:
     """The version the files are at, as each ``{version}`` pattern's occurrence of it;
     StateError when a pattern finds no version or they find none in common."""
     seen: list[tuple[VersionFile, list]] = []
+    scheme = schemes.scheme_for(cfg)  # semver reads its own slot; pep440 and calver any version-like text
+    slot = vpatterns.ANY_VERSION_SLOT if schemes.reader(cfg) is not None else None
     for vf in cfg.version_files:
         text = texts.get(vf.path)
         if not vpatterns.has_version(vf.pattern):
             continue
-        matches = list(vpatterns.finder(vf.pattern).finditer(text)) if text is not None else []
+        matches = list(vpatterns.finder(vf.pattern, slot).finditer(text)) if text is not None else []
         if not matches:
             raise _NoVersion(f"{vf.path}: no version matching {quoted(vf.pattern)}", hint=_HINT)
         seen.append((vf, matches))
@@ -84,7 +87,11 @@ def _version(cfg: Config, texts: dict[str, str | None]) -> list[Found]:
     found = []
     for vf, ms in seen:
         m = next(m for m in ms if m["version"] == chosen)
-        found.append(Found(vf.path, Version.parse(chosen), m.string, m.start("version"), m.end("version")))
+        try:
+            v = scheme.parse(chosen, f"{vf.path}:")
+        except UsageError as e:
+            raise StateError(e.message, hint=e.hint) from None
+        found.append(Found(vf.path, v, m.string, m.start("version"), m.end("version")))
     return found
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from relnotes.config.load import Config, shadowed_pyproject
 from relnotes.config.projects import Workspace
-from relnotes.errors import ContentError, GitError, Problem, UsageError
+from relnotes.errors import ContentError, GitError, Problem, UsageError, quoted
 from relnotes.fragments.fragment import load_all
 from relnotes.fsio import read_environment_file, read_text
 from relnotes.gate.report import Report
@@ -235,7 +235,7 @@ def _diagnose(repo, base: str) -> GitError:
     if repo.head_commit() is None:
         return GitError("HEAD has no commit to compare", hint="commit your change first")
     if base.endswith("/"):  # no ref ends with '/': the variable after it was empty
-        return GitError(f"--base {base!r} ends with '/': it names no branch (was the variable after it empty? "
+        return GitError(f"--base {quoted(base)} ends with '/': it names no branch (was the variable after it empty? "
                         f"GitHub sets github.base_ref on pull_request events only)",
                         hint=f"name the branch, e.g. --base {base}main")
     shallow = repo.is_shallow()
@@ -243,7 +243,7 @@ def _diagnose(repo, base: str) -> GitError:
         hint = f"fetch it first: 'git fetch origin {base.split('/')[-1]}'"
         if shallow:
             hint += f"; this is a shallow clone, so also {fix_depth}"
-        return GitError(f"--base {base!r} is not a known commit or branch in this checkout", hint=hint)
+        return GitError(f"--base {quoted(base)} is not a known commit or branch in this checkout", hint=hint)
     if shallow:
         return GitError(f"this shallow clone does not contain the merge base of {base} and HEAD",
                         hint=fix_depth)
@@ -262,7 +262,7 @@ def pr_gate(cfg: Config, report: Report, base: str, labels: list[str], projects=
     the base's: :func:`relnotes.gate.rules.gate_workspace` reads them at the merge base."""
     report.base = base
     if base.startswith("^"):  # git would read '^main' as "not main": no one commit to compare with
-        raise UsageError(f"--base {base!r} starts with '^', which excludes a commit; --base names the one "
+        raise UsageError(f"--base {quoted(base)} starts with '^', which excludes a commit; --base names the one "
                          f"commit the change is compared with",
                          hint=f"--base {base.lstrip('^')}" if base.lstrip("^").strip() else
                          "pass a commit, a branch or a tag")

@@ -25,7 +25,7 @@ from relnotes.errors import ContentError, RelnotesError, StateError
 from relnotes.fragments.fragment import load_all
 from relnotes.fragments.grouping import group
 from relnotes.git.repo import Repo
-from relnotes.notes import formats
+from relnotes.policy import schemes
 from relnotes.render.environment import TEMPLATES, Renderer
 
 # what the action looks for to update its one comment instead of adding another
@@ -39,7 +39,7 @@ def _fence(text: str) -> str:
 
 def _top_title(cfg: Config) -> str:
     try:
-        return formats.read_for(cfg).release().title
+        return schemes.read_notes(cfg).release().title
     except ContentError:
         return "the next release"
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 
-from relnotes.errors import UsageError
+from relnotes.errors import UsageError, quoted
 from relnotes.patterns import lazy
 
 _BAD_REF_CHARS = lazy(r"[\x00-\x20\x7f~^:?*\[\\]")
+MAX_REVISION = 1024  # characters: a ref is a path below .git, and no revision of any use is longer
 
 
 def check_revision(rev: str, what: str = "revision", hint: str = "pass a commit, a branch or a tag") -> str:
@@ -27,11 +28,13 @@ def check_revision(rev: str, what: str = "revision", hint: str = "pass a commit,
     """
     if not isinstance(rev, str) or not rev.strip():
         raise UsageError(f"{what} is empty", hint=hint)
+    if len(rev) > MAX_REVISION:
+        raise UsageError(f"{what} {quoted(rev)} is longer than {MAX_REVISION} characters", hint=hint)
     if "\0" in rev or "\n" in rev or "\r" in rev:
-        raise UsageError(f"{what} {rev!r} contains a line break or NUL", hint=hint)
+        raise UsageError(f"{what} {quoted(rev)} contains a line break or NUL", hint=hint)
     parts = re.split(r"\.\.\.?", rev[1:] if rev.startswith("^") else rev)
     if any(p.startswith("-") for p in parts) or rev.startswith("-"):
-        raise UsageError(f"{what} {rev!r} starts with '-': relnotes never passes it to git, where it "
+        raise UsageError(f"{what} {quoted(rev)} starts with '-': relnotes never passes it to git, where it "
                          f"would be read as an option",
                          hint="pass a commit, a branch or a tag; for a ref whose name starts with '-', "
                               "use its full name (refs/heads/…) or its commit")
@@ -101,11 +104,13 @@ def check_tag(name: str, what: str = "tag name") -> str:
     return name
 
 
-def fetch_release_branches(remote: str, release_branch: str) -> str:
-    """The command a hint gives for fetching every release branch from ``remote``, quoted for
-    a shell: ``release_branch`` comes from a configuration, so a user who copies the hint
-    must run only ``git fetch``, whatever quotes or ``$(…)`` it holds."""
+def fetch_release_branches(remote: str, release_branch: str | tuple[str, ...]) -> str:
+    """The command a hint gives for fetching every release branch from ``remote`` (one
+    refspec per pattern: ``release_branch`` and ``release_branches``), quoted for a shell:
+    the patterns come from a configuration, so a user who copies the hint must run only
+    ``git fetch``, whatever quotes or ``$(…)`` they hold."""
     import shlex  # stdlib: only a hint pays for it
 
-    pattern = release_branch.replace("{version}", "*")
-    return shlex.join(["git", "fetch", remote, f"+refs/heads/{pattern}:refs/remotes/{remote}/{pattern}"])
+    patterns = (release_branch,) if isinstance(release_branch, str) else release_branch
+    globs = dict.fromkeys(p.replace("{version}", "*") for p in patterns)
+    return shlex.join(["git", "fetch", remote, *(f"+refs/heads/{g}:refs/remotes/{remote}/{g}" for g in globs)])

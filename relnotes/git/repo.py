@@ -29,7 +29,7 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from relnotes.errors import GitError, StateError
+from relnotes.errors import GitError, StateError, quoted
 from relnotes.fsio import is_temp
 from relnotes.git.arguments import check_branch, check_path, check_revision, check_tag
 from relnotes.git.catfile import CatFile
@@ -313,7 +313,7 @@ class Repo(ObjectReading):
         if ".." in base:  # git would split BASE^{commit}...HEAD at the first '..' (as in ^{/a..b})
             commit = self.resolve(base, "--base")
             if commit is None:
-                raise GitError(f"--base {base!r} is not a commit")
+                raise GitError(f"--base {quoted(base)} is not a commit")
             base = commit
         # "--" ends the revisions: a BASE that git cannot resolve is an error, never a
         # path (a change could add a file named "origin/main^{commit}...HEAD")

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from relnotes import fsio
+from relnotes.config import pyproject
 from relnotes.config.load import Config
 from relnotes.errors import ConfigError, ContentError, UsageError, ValidationError
 from relnotes.flows import new, steps
@@ -84,9 +84,9 @@ def read_config(project_dir: Path, root: Path | None = None) -> TowncrierConfig:
         raw = fsio.read_bytes(root, path, what="towncrier configuration", limit=MAX_CONFIG_BYTES)
         try:
             text = raw.decode("utf-8")
-            data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        except UnicodeDecodeError as e:
             raise ConfigError(f"{path}: invalid TOML: {e}") from None
+        data = pyproject.parse(text, path)  # located errors; bounded nesting and dotted keys
         tc = towncrier_types.check_document(data, path, text)  # every setting read is of its type
         if tc is None:
             continue
@@ -132,9 +132,10 @@ def parse_name(name: str, types: dict, orphan_prefix: str = "+") -> tuple[str | 
     for i in reversed(range(1, len(parts))):
         if parts[i] in types:
             issue = ".".join(parts[:i]).strip()
-            if issue.isdigit():
-                issue = str(int(issue))
-            counter = int(parts[i + 1]) if len(parts) > i + 1 and parts[i + 1].isdigit() else 0
+            if issue.isascii() and issue.isdigit():  # '²' is a digit to isdigit(), not to int()
+                issue = issue.lstrip("0") or "0"  # towncrier's int(): no leading zeros
+            after = parts[i + 1] if len(parts) > i + 1 else ""
+            counter = int(after) if after.isascii() and after.isdigit() and len(after) <= 18 else 0
             orphan = bool(orphan_prefix) and issue.startswith(orphan_prefix)
             return (None if orphan or not issue else issue), parts[i], counter
     return None

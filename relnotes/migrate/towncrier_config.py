@@ -271,12 +271,10 @@ def _read_or_none(root: Path, path: Path) -> str | None:
 
 
 def _toml_or_empty(root: Path, path: Path) -> dict:
-    import tomllib
-
     text = _read_or_none(root, path)
     try:
-        return tomllib.loads(text) if text else {}
-    except tomllib.TOMLDecodeError:
+        return config_toml.parse(text, path) if text else {}
+    except ConfigError:  # invalid, or nested too deeply: no version from it
         return {}
 
 
@@ -332,7 +330,7 @@ def pyproject_text(existing: str | None, m: Migration, source: str, *, replace: 
     import tomllib
 
     table = table_text(m, source)
-    before = tomllib.loads(existing) if existing else {}
+    before = config_toml.parse(existing, Path("pyproject.toml")) if existing else {}
     if existing and isinstance(before.get("tool"), dict) and "relnotes" in before["tool"]:
         if not replace:
             raise UsageError("pyproject.toml already has [tool.relnotes]; it was kept",

@@ -25,20 +25,27 @@ class IssueParts(NamedTuple):
     number: int
 
 
+_HUGE = 10 ** 18  # a file name's number past 18 digits sorts last: int() of 5,000 digits raises
+
+
+def _number(digits: str) -> int:
+    return int(digits) if len(digits) <= 18 else _HUGE
+
+
 def issue_key(issue: str) -> IssueParts:
     """towncrier's key for one issue name (``_builder.issue_key``)."""
-    if issue.isdigit():
-        return IssueParts(True, True, "", int(issue))
+    if issue.isascii() and issue.isdigit():
+        return IssueParts(True, True, "", _number(issue))
     m = re.search(r"\d+", issue)
     if not m:
         return IssueParts(False, False, issue, -1)
-    return IssueParts(False, True, issue[: m.start()] + issue[m.end():], int(m.group()))
+    return IssueParts(False, True, issue[: m.start()] + issue[m.end():], _number(m.group()))
 
 
 def render_issue(issue_format: str | None, issue: str) -> str:
     """An issue as towncrier writes it (``_builder.render_issue``)."""
     if issue_format is None:
-        return "#" + issue if issue.isdigit() else issue
+        return "#" + issue if issue.isascii() and issue.isdigit() else issue
     try:
         return issue_format.format(issue=issue)
     except (KeyError, IndexError, ValueError):

@@ -11,6 +11,7 @@ its scan, :meth:`NotesDocument.reindex`; the formats know nothing of each other.
 from __future__ import annotations
 
 import copy
+from typing import Callable
 
 from relnotes.errors import ContentError, Problem
 from relnotes.markdown.outline import Outline
@@ -27,9 +28,14 @@ class NotesDocument(NotesEditing):
     releases: list[Release]
     archive: Archive | None
     outline: Outline  # what GitHub shows of the structure, from the same scan (reindex)
+    # How a heading's version text is read: None is semver (Version.try_parse); a project's
+    # version scheme (pep440, calver) passes its own through relnotes.notes.formats.parse.
+    read_version: Callable[[str], Version | None] | None = None
 
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, text: str, path: str, read_version: Callable[[str], Version | None] | None = None) -> None:
         self.path = path
+        if read_version is not None:
+            self.read_version = read_version
         self.bom, text = split_bom(text)  # kept apart from line 1, written back by text()
         # Split on "\n" only (str.splitlines would also split on \x0c, \u2028, …).
         parts = text.split("\n")
@@ -77,7 +83,7 @@ class NotesDocument(NotesEditing):
             )
         if version is None:
             return self.releases[0]
-        want = Version.parse(str(version))
+        want = version if isinstance(version, Version) else self.version_of(str(version))
         for rel in self.releases:
             if rel.version == want:
                 return rel
@@ -85,6 +91,20 @@ class NotesDocument(NotesEditing):
             f"{self.path}: no '## {want}' section",
             hint="available: " + ", ".join(r.title for r in self.releases[:8]),
         )
+
+    def version_of(self, text: str) -> Version:
+        """``text`` (a version a person asked for) read as this document reads its headings."""
+        if self.read_version is None:
+            return Version.parse(text)
+        found = self.read_version(text.strip())
+        if found is None:
+            raise ContentError(f"{self.path}: {text!r} is not a version this project's scheme reads",
+                               hint="available: " + ", ".join(r.title for r in self.releases[:8]))
+        return found
+
+    def heading_version(self, text: str) -> Version | None:
+        """The version a heading's label names, by the document's reader (semver by default)."""
+        return Version.try_parse(text) if self.read_version is None else self.read_version(text)
 
     def section_text(self, rel: Release, *, with_heading: bool = True) -> str:
         start = rel.start if with_heading else rel.start + 1

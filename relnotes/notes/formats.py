@@ -9,7 +9,7 @@ layout (:mod:`relnotes.notes.rst`; :func:`format_for_path` picks it for a ``.rst
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from relnotes import fsio
 from relnotes.errors import Problem
@@ -18,19 +18,22 @@ from relnotes.notes.base import NotesDocument
 from relnotes.notes.keepachangelog import KeepAChangelogDocument
 from relnotes.notes.releases import ReleasesDocument
 from relnotes.notes.rst import RstDocument
+from relnotes.version import Version
+
+Reader = Callable[[str], Version | None]  # a version scheme's try_parse (None: semver)
 
 if TYPE_CHECKING:
     from relnotes.config.records import Config
 
 
-def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases") -> NotesDocument:
+def parse(text: str, path: str = "RELEASES.md", fmt: str = "releases", reader: Reader | None = None) -> NotesDocument:
     """The document model for ``fmt``.  A project's own notes go through :func:`parse_for`;
     ``fmt`` is for text that is no configured project's (a towncrier project being migrated)."""
     if fmt == "keepachangelog":
-        return KeepAChangelogDocument(text, path)
+        return KeepAChangelogDocument(text, path, reader)
     if fmt == "rst":
-        return RstDocument(text, path)
-    return ReleasesDocument(text, path)
+        return RstDocument(text, path, reader)
+    return ReleasesDocument(text, path, reader)
 
 
 def format_for_path(path: str, fmt: str = "releases") -> str:
@@ -40,19 +43,21 @@ def format_for_path(path: str, fmt: str = "releases") -> str:
     return "rst" if path.casefold().endswith(".rst") else fmt
 
 
-def parse_for(cfg: Config, text: str, path: str | None = None) -> NotesDocument:
+def parse_for(cfg: Config, text: str, path: str | None = None, reader: Reader | None = None) -> NotesDocument:
     """``text`` read as the configured project's notes, in its ``notes_format``.
 
     The one place that picks the model for a project's notes, wherever the text came
     from (working tree, branch, commit): a caller that picked it itself once read a Keep
     a Changelog ``CHANGELOG.md`` as ``RELEASES.md`` and found no release in it.
-    ``path`` names the text in messages (default: the configured ``notes_file``)."""
-    return parse(text, cfg.notes_file if path is None else path, cfg.notes_format)
+    ``path`` names the text in messages (default: the configured ``notes_file``).
+    ``reader`` reads the versions in headings: the project's scheme
+    (:func:`relnotes.policy.schemes.parse_notes` passes it); None reads semver."""
+    return parse(text, cfg.notes_file if path is None else path, cfg.notes_format, reader)
 
 
-def read_for(cfg: Config) -> NotesDocument:
+def read_for(cfg: Config, reader: Reader | None = None) -> NotesDocument:
     """The working tree's notes file, read inside the repository, by :func:`parse_for`."""
-    return parse_for(cfg, fsio.read_text(cfg.root, cfg.notes_path, what="notes file"))
+    return parse_for(cfg, fsio.read_text(cfg.root, cfg.notes_path, what="notes file"), reader=reader)
 
 
 def structure_problems(doc: NotesDocument, *, need_archive: bool = False, all_history: bool = True) -> list[Problem]:

@@ -27,7 +27,7 @@ out of order, missing definitions): the scan tolerates all of it and
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from relnotes.errors import ContentError
 from relnotes.markdown.blocks import TOP, scan
@@ -100,8 +100,8 @@ class KeepAChangelogDocument(SingleBranchDocument):
 
     format = FORMAT
 
-    def __init__(self, text: str, path: str = "CHANGELOG.md") -> None:
-        super().__init__(text, path)
+    def __init__(self, text: str, path: str = "CHANGELOG.md", read_version: "Callable[[str], Version | None] | None" = None) -> None:
+        super().__init__(text, path, read_version)
 
     def reindex(self) -> None:
         lines = self.lines
@@ -120,7 +120,7 @@ class KeepAChangelogDocument(SingleBranchDocument):
                          if kinds[i] == TOP and heading_title(raw[i], 3) is not None]
             ends = [line for _, line in cat_heads[1:]] + [body_end]
             cats = [Category(t or "", line, end) for (t, line), end in zip(cat_heads, ends)]
-            version = None if parts.unreleased else Version.try_parse(parts.label)
+            version = None if parts.unreleased else self.heading_version(parts.label)
             status = "unreleased" if parts.unreleased else ("released" if version is not None else None)
             releases.append(Release(title=title, version=version, start=start, body_end=body_end,
                                     end=body_end, separator=None, status_line=start, status=status,

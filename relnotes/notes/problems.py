@@ -12,6 +12,13 @@ from relnotes.notes.base import NotesDocument, lone_cr_problems
 from relnotes.version import Version
 
 
+MAX_SHOWN = 100  # characters of a heading or date a message repeats: the line number locates the rest
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
+
+
 def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> list[Problem]:
     """What ``check`` reports about the structure of a ``RELEASES.md`` (all at once);
     :func:`relnotes.notes.formats.structure_problems` picks this or Keep a Changelog's."""
@@ -29,7 +36,7 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
         if rel.version is None:
             if rel.title.strip().lower() != "unreleased":
                 problems.append(Problem(p, line, 4, "notes-bad-heading",
-                                        f"'## {rel.title}' is not a version heading (expected '## X.Y.Z')"))
+                                        f"'## {_short(rel.title)}' is not a version heading (expected '## X.Y.Z')"))
         elif rel.version in seen:
             problems.append(Problem(p, line, 4, "notes-duplicate-version",
                                     f"version {rel.version} appears twice (first at line {seen[rel.version]})"))
@@ -38,13 +45,13 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
         if rel.status is None or rel.status_line is None:
             if rel is top:
                 problems.append(Problem(p, line, 1, "notes-no-status",
-                                        f"'## {rel.title}' has no status line: add 'Unreleased.' or "
+                                        f"'## {_short(rel.title)}' has no status line: add 'Unreleased.' or "
                                         "'Released YYYY-MM-DD.' below it"))
         elif rel.status == "unreleased":
             unreleased += 1
             if unreleased > 1:
                 problems.append(Problem(p, rel.status_line + 1, 1, "notes-two-unreleased",
-                                        f"'## {rel.title}' is a second unreleased release; only the top one may be unreleased"))
+                                        f"'## {_short(rel.title)}' is a second unreleased release; only the top one may be unreleased"))
         else:
             from datetime import date
 
@@ -52,7 +59,7 @@ def structure_problems(doc: NotesDocument, *, need_archive: bool = False) -> lis
                 date.fromisoformat(rel.date or "")
             except ValueError:
                 problems.append(Problem(p, rel.status_line + 1, 10, "notes-bad-date",
-                                        f"'{rel.date}' is not a date (expected YYYY-MM-DD)"))
+                                        f"'{_short(rel.date or '')}' is not a date (expected YYYY-MM-DD)"))
     if unreleased and not top.unreleased:
         problems.append(Problem(p, top.start + 1, 1, "notes-unreleased-not-top",
                                 "an unreleased release is below a released one; the top release must be the unreleased one"))

@@ -16,7 +16,7 @@ project's file is :mod:`relnotes.notes.formats`' choice.
 """
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from relnotes.markdown.blocks import TOP, scan
 from relnotes.markdown.structure import (
@@ -33,6 +33,7 @@ from relnotes.version import Version
 
 _ARCHIVE_LINK_RE = re.compile(r"^\*[ \t]+\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)[ \t]*$")
 _VERSION_IN_TITLE_RE = re.compile(r"^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b", re.ASCII)
+_SCHEME_VERSION_RE = re.compile(r"^(v?[0-9][^\s\]]{0,127})(?:\s|$)", re.ASCII)
 
 
 def _indent(line: str) -> int:
@@ -44,8 +45,14 @@ class ReleasesDocument(NotesDocument):
 
     format = "releases"  # config's notes_format; relnotes.notes.keepachangelog has the other one
 
-    def __init__(self, text: str, path: str = "RELEASES.md") -> None:
-        super().__init__(text, path)
+    def __init__(self, text: str, path: str = "RELEASES.md", read_version: "Callable[[str], Version | None] | None" = None) -> None:
+        super().__init__(text, path, read_version)
+
+    def _title_version(self, title: str, vm: "re.Match[str] | None") -> Version | None:
+        if self.read_version is None:
+            return Version.try_parse(vm[1]) if vm else None
+        m = _SCHEME_VERSION_RE.match(title)  # the scheme reads '26.3', '1.2.0rc1'
+        return self.read_version(m[1]) if m else None
 
     def reindex(self) -> None:
         """Scan the lines once and record releases, categories and the archive."""
@@ -111,7 +118,7 @@ class ReleasesDocument(NotesDocument):
                 vm = _VERSION_IN_TITLE_RE.match(title)
                 cur = {
                     "title": title,
-                    "version": Version.try_parse(vm[1]) if vm else None,
+                    "version": self._title_version(title, vm),
                     "start": i,
                     "sep": None,
                     "status_line": None,

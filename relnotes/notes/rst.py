@@ -25,7 +25,7 @@ Entries are Markdown fragments rendered and converted to rST as they go in
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from relnotes.errors import ContentError
 from relnotes.markdown.blocks import scan
@@ -105,8 +105,12 @@ class RstDocument(SingleBranchDocument):
 
     format = FORMAT
 
-    def __init__(self, text: str, path: str = "NEWS.rst") -> None:
-        super().__init__(text, path)
+    def __init__(self, text: str, path: str = "NEWS.rst", read_version: "Callable[[str], Version | None] | None" = None) -> None:
+        super().__init__(text, path, read_version)
+
+    def _scheme_version(self, text: str) -> Version | None:
+        m = _VERSION.search(text)  # the project's scheme reads it ('26.3', '1.2.0rc1')
+        return self.read_version(m[1]) if m and self.read_version else None
 
     def reindex(self) -> None:
         raw = [strip_eol(line) for line in self.lines]
@@ -126,7 +130,7 @@ class RstDocument(SingleBranchDocument):
                       and t.style == self.category_style]
             ends = [t.start for t in cats_t[1:]] + [body_end]
             cats = [Category(t.text, t.underline, end) for t, end in zip(cats_t, ends)]
-            version = title_version(head.text)
+            version = title_version(head.text) if self.read_version is None else self._scheme_version(head.text)
             date = _DATE.search(head.text)
             unreleased = UNRELEASED in head.text.casefold()
             status = "unreleased" if unreleased else ("released" if date is not None else None)

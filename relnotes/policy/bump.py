@@ -30,7 +30,6 @@ from typing import Callable, Iterable, Mapping, NamedTuple
 from relnotes.config.load import Config
 from relnotes.fragments.fragment import pending_fragments
 from relnotes.git.repo import Repo
-from relnotes.notes import formats
 from relnotes.notes.blocks import blocks
 from relnotes.notes.model import category_key
 from relnotes.policy import schemes, tags
@@ -95,17 +94,8 @@ def level(cfg: Config, section: str, breaking: bool, current: Version) -> str:
 
 
 def bumped(current: Version, how: str) -> Version:
-    """``current`` raised by one level.  From a pre-release, the release it leads to is
-    enough when it already is that big a step (``2.0.0-rc.1`` + major = ``2.0.0``)."""
-    if current.pre:
-        r = current.release
-        if how == "patch" or (how == "minor" and r.patch == 0) or (how == "major" and r.minor == r.patch == 0):
-            return r
-    if how == "major":
-        return Version(current.major + 1, 0, 0)
-    if how == "minor":
-        return Version(current.major, current.minor + 1, 0)
-    return Version(current.major, current.minor, current.patch + 1)
+    """``current`` raised by one level under semver (:meth:`relnotes.version.Version.bumped`)."""
+    return Version.bumped(current, how)
 
 
 def next_version(cfg: Config, current: Version, fragments: Iterable = (),
@@ -189,12 +179,22 @@ def current_version(cfg: Config, doc, repo=None,
         newest, rel = max(released, key=lambda p: p[0])
         return newest, f"the newest released section of {doc.path} (line {rel.start + 1})"
     if not (cfg.root / ".git").exists():
-        return None, f"no released section in {doc.path}, and no git repository"
+        return _recorded(cfg, None, f"no released section in {doc.path}, and no git repository", scheme)
     top = doc.releases[0] if doc.releases else None
     top_v = version_of(scheme, top) if top is not None else None
     below = top_v.release if top is not None and top_v is not None and top.unreleased else None
     with _repo(cfg, repo) as r:
-        return _from_git(cfg, r, below, scheme)
+        return _recorded(cfg, *_from_git(cfg, r, below, scheme), scheme=scheme)
+
+
+def _recorded(cfg: Config, found: Version | None, basis: str,
+              scheme: schemes.Scheme | None = None) -> tuple[Version | None, str]:
+    """``found`` (from git), else ``base_version``: the version ``init`` read from the project's files."""
+    scheme = scheme or schemes.scheme_for(cfg)
+    base = scheme.parse(cfg.base_version, "base_version") if cfg.base_version else None
+    if base is not None and (found is None or base > found):
+        return base, "base_version in the configuration (the version init found in the project's files)"
+    return found, basis
 
 
 def version_of(scheme: schemes.Scheme, rel) -> Version | None:
@@ -221,10 +221,8 @@ def _from_git(cfg: Config, repo, below: Version | None, scheme: schemes.Scheme) 
         v = tags.tag_version(name, style.pattern, scheme)
         if v is not None:
             found.append((v, f"tag {name}" + (f" (tags are {style.pattern}: {style.why})" if style.detected else "")))
-    branches = branch_pattern(cfg.release_branch)
     for ref in repo.branches(cfg.remote):
-        m = branches.match(ref.branch)
-        v = scheme.try_parse(m["version"]) if m else None
+        v = branch_version(cfg, scheme, ref.branch)
         if v is not None:
             found.append((v, f"release branch {ref.name}"))
     found = [(v, w) for v, w in found if not v.pre and (below is None or v < below)]
@@ -242,7 +240,7 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None, today: datetime.date 
     and ``release`` under semver).  ``repo``: an open :class:`~relnotes.git.repo.Repo` to use
     when git must answer (else one is opened only then).  ``today``: the day a calendar
     version is for (default: the clock's)."""
-    doc = doc if doc is not None else formats.read_for(cfg)
+    doc = doc if doc is not None else schemes.read_notes(cfg)
     scheme = schemes.scheme_for(cfg)
     top = doc.release()
     top_v = version_of(scheme, top)
@@ -271,7 +269,8 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None, today: datetime.date 
             return nv._replace(version=heading, kept_heading=True,
                                note=f"the top section already says {heading}, later than the calendar's; kept")
         return nv
-    if nv.bump == "patch" and not any(r.status == "released" for r in doc.releases):
+    if (nv.bump == "patch" and cfg.branching == "release-branches"
+            and not any(r.status == "released" for r in doc.releases)):
         # the notes hold no released section: main (or a branch before its first release) in
         # the release-branch flow, where patch numbers belong to the release branches
         nv = nv._replace(version=scheme.bump(current, "minor", day), bump="minor", reasons=(),
@@ -292,13 +291,27 @@ def plan(cfg: Config, doc=None, fragments=None, repo=None, today: datetime.date 
     return nv
 
 
+def branch_version(cfg: Config, scheme: schemes.Scheme, name: str) -> Version | None:
+    """The version a release branch's name gives under any of ``cfg.branch_patterns``
+    (``release_branch`` and ``release_branches``: Wasmtime's ``stable-v0.26`` is 0.26.0), read
+    in the project's scheme; None for any other branch."""
+    for pattern in cfg.branch_patterns:
+        m = branch_pattern(pattern).match(name)
+        v = scheme.try_parse(m["version"]) if m else None
+        if v is not None:
+            return v
+    v = version_of_branch(name, cfg.branch_patterns)  # a line named by its major.minor
+    return scheme.try_parse(str(v)) if v is not None else None
+
+
 def _release_branch(cfg: Config, repo) -> str | None:
-    """The checked-out branch when it is a release branch (by ``release_branch``), else None."""
+    """The checked-out branch when it is a release branch (by ``release_branch`` or
+    ``release_branches``), else None."""
     if repo is None and not (cfg.root / ".git").exists():
         return None
     with _repo(cfg, repo) as r:
         name = r.current_branch()
-    return name if name and version_of_branch(name, cfg.release_branch) is not None else None
+    return name if name and version_of_branch(name, cfg.branch_patterns) is not None else None
 
 
 def describe(nv: NextVersion) -> str:

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, cast
 
 from relnotes.config.load import Config
-from relnotes.errors import ConfigError, UsageError
+from relnotes.errors import ConfigError, UsageError, quoted
 from relnotes.version import Version
 
 MAX_COUNT = 1000  # releases one ``schedule`` lists
@@ -137,7 +137,7 @@ def parse_day(text: str | None, flag: str = "--on") -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{flag} {text!r} is not a real date", hint="use YYYY-MM-DD") from None
+        raise UsageError(f"{flag} {quoted(text)} is not a real date", hint="use YYYY-MM-DD") from None
 
 
 def on_weekday(rule: str, d: date) -> date:

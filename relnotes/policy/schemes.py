@@ -19,6 +19,8 @@ import datetime
 
 from relnotes.config.load import Config
 from relnotes.errors import UsageError
+from relnotes.notes import formats
+from relnotes.notes.base import NotesDocument
 from relnotes.patterns import lazy
 from relnotes.policy import calver, pep440
 from relnotes.version import Version
@@ -64,15 +66,7 @@ class Scheme:
 
 
 def _semver_bumped(current: Version, how: str) -> Version:
-    if current.pre:
-        r = current.release
-        if how == "patch" or (how == "minor" and r.patch == 0) or (how == "major" and r.minor == r.patch == 0):
-            return r
-    if how == "major":
-        return Version(current.major + 1, 0, 0)
-    if how == "minor":
-        return Version(current.major, current.minor + 1, 0)
-    return Version(current.major, current.minor, current.patch + 1)
+    return Version.bumped(current, how)
 
 
 class Semver(Scheme):
@@ -123,11 +117,16 @@ class CalendarScheme(Scheme):
 
 def scheme_for(cfg: Config) -> Scheme:
     """The scheme ``versioning`` (and, for ``calver``, the ``calver`` format) names."""
-    if cfg.versioning == "pep440":
+    return scheme_named(cfg.versioning, cfg.calver)
+
+
+def scheme_named(versioning: str, fmt: str = "YY.N") -> Scheme:
+    """The scheme of a ``versioning`` value (``init`` asks before any Config exists)."""
+    if versioning == "pep440":
         return Pep440()
-    if cfg.versioning == "calver":
-        return CalendarScheme(cfg.calver)
-    if cfg.versioning == "major-per-release":
+    if versioning == "calver":
+        return CalendarScheme(fmt or "YY.N")
+    if versioning == "major-per-release":
         return MajorPerRelease()
     return Semver()
 
@@ -135,6 +134,24 @@ def scheme_for(cfg: Config) -> Scheme:
 def parse_version(cfg: Config, text: str, what: str = "") -> Version:
     """``text`` (a ``--version``, a tag's version, a heading's) read by the project's scheme."""
     return scheme_for(cfg).parse(text, what)
+
+
+def reader(cfg: Config) -> formats.Reader | None:
+    """How the notes read a heading's version: None (semver, the notes model's own) for
+    semver and major-per-release, else the scheme's ``try_parse`` (``## 26.3``, ``## 1.2.0rc1``)."""
+    scheme = scheme_for(cfg)
+    return None if type(scheme) in (Semver, MajorPerRelease) else scheme.try_parse
+
+
+def read_notes(cfg: Config) -> NotesDocument:
+    """The working tree's notes file, its headings read by the project's scheme: every
+    reader of the notes above the notes layer goes through here or :func:`parse_notes`."""
+    return formats.read_for(cfg, reader(cfg))
+
+
+def parse_notes(cfg: Config, text: str, path: str | None = None) -> NotesDocument:
+    """``text`` (the notes at a commit, on a branch) read as :func:`read_notes` reads the file."""
+    return formats.parse_for(cfg, text, path, reader(cfg))
 
 
 def scheme_headings(cfg: Config, doc, problems: list) -> list:

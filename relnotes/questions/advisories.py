@@ -26,11 +26,13 @@ from dataclasses import dataclass
 from relnotes.config.load import Config
 from relnotes.git.history import History
 from relnotes.git.samechange import read_messages, titles
-from relnotes.notes import formats
+from relnotes.policy import schemes
 from relnotes.version import Version, version_of_branch
 
 _GHSA = r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"
 ADVISORY_TARGET = re.compile(rf"(?i)(?:{_GHSA}|CVE-\d{{4}}-\d{{4,7}}|RUSTSEC-\d{{4}}-\d{{4}})")
+# an advisory id as a word of its own (not inside a longer name); matched ids are compared lowercased
+_ADVISORY_WORD = re.compile(rf"(?i)(?<![\w-])(?:{_GHSA}|CVE-\d{{4}}-\d{{4,7}}|RUSTSEC-\d{{4}}-\d{{4}})(?![\w-])")
 _PR_LINK = re.compile(r"/pull/(\d{1,9})\)")
 _PREFIXED = re.compile(r"^\s*\[[^\]\n]{1,40}\]")
 _RELEASE_SUBJECT = re.compile(r"(?i)^\s*(?:\[[^\]]{1,40}\]\s*)?(?:release|bump)\s")
@@ -55,6 +57,7 @@ class Named:
     status: str | None
     date: str | None
     other_prs: frozenset[int]  # PRs linked by the section's entries that do not name it
+    other_advisories: frozenset[str] = frozenset()  # the other advisories the section names (lowercase)
 
 
 def _entries(section: str) -> list[str]:
@@ -65,28 +68,39 @@ def _entries(section: str) -> list[str]:
 def named_in_notes(cfg: Config, repo, tips: dict[str, str], ident: str) -> list[Named]:
     """Every release section naming ``ident`` in the notes of the branches ``tips``
     (branch -> commit), one per version (its own line's branch preferred)."""
+    return named_in_notes_of(cfg, repo, tips, [ident])[ident]
+
+
+def named_in_notes_of(cfg: Config, repo, tips: dict[str, str], idents: list[str]) -> dict[str, list[Named]]:
+    """:func:`named_in_notes` for several advisories in one pass: one read of the notes
+    files, each parsed once, each section scanned once for every advisory id it names."""
     names = sorted(tips)
     texts = repo.read_blobs([f"{tips[b]}:{cfg.notes_file}" for b in names])
-    found: dict[Version, Named] = {}
-    needle = re.compile(rf"(?i)(?<![\w-]){re.escape(ident)}(?![\w-])")
+    wanted = {i.lower(): i for i in idents}
+    found: dict[str, dict[Version, Named]] = {i: {} for i in idents}
     for b, text in zip(names, texts):
-        if not text or not needle.search(text):
+        if not text:
             continue
-        doc = formats.parse_for(cfg, text)
+        low = text.lower()
+        if not any(w in low for w in wanted):
+            continue
+        doc = schemes.parse_notes(cfg, text)
         for rel in doc.releases:
             if rel.version is None:
                 continue
             section = doc.section_text(rel)
-            if not needle.search(section):
-                continue
-            others = frozenset(int(n) for e in _entries(section) if not needle.search(e)
-                               for n in _PR_LINK.findall(e))
-            named = Named(rel.version, b, rel.status, rel.date, others)
-            old = found.get(rel.version)
+            entries = _entries(section)
+            every = [{m.lower() for m in _ADVISORY_WORD.findall(e)} for e in entries]
+            named_by = [ids & wanted.keys() for ids in every]
             own_line = b.endswith(f"{rel.version.major}.{rel.version.minor}.0")
-            if old is None or own_line:
-                found[rel.version] = named
-    return sorted(found.values(), key=lambda n: n.version)
+            for key in set().union(*named_by):
+                ident = wanted[key]
+                others = frozenset(int(n) for e, ids in zip(entries, named_by) if key not in ids
+                                   for n in _PR_LINK.findall(e))
+                if rel.version not in found[ident] or own_line:
+                    found[ident][rel.version] = Named(rel.version, b, rel.status, rel.date, others,
+                                                      frozenset(set().union(*every) - {key}))
+    return {i: sorted(f.values(), key=lambda n: n.version) for i, f in found.items()}
 
 
 def earliest_per_line(named: list[Named]) -> list[Named]:
@@ -138,7 +152,8 @@ def _keys(subject: str, body: str) -> set[str]:
 
 
 def same_change(repo, h, groups: list[list[str]], branch_tips: list[str], main_tip: str | None,
-                *, bullets: bool = True, near_on_main: bool = True, cache: dict | None = None) -> list[str]:
+                *, bullets: bool = True, near_on_main: bool = True, cache: dict | None = None,
+                foreign: frozenset[str] = frozenset()) -> list[str]:
     """Commits that carry the change of the seed commits ``groups`` under another commit
     (step 3): off main (not reachable from ``main_tip``), a commit listing a seed's
     title; with ``near_on_main``, on main near the seeds in time, one titled so.  With several groups (the fixes of several patch releases), a
@@ -147,38 +162,87 @@ def same_change(repo, h, groups: list[list[str]], branch_tips: list[str], main_t
     seeds = [s for g in groups for s in g]
     if not seeds:
         return []
-    msgs = read_messages(repo, seeds, [], no_walk=True)
+    cache = {} if cache is None else cache  # one read of each kind of messages per command
+    msgs = _seed_messages(repo, seeds, cache)
     per_group = [set().union(*(_keys(*msgs.get(s, ("", ""))) if bullets else
                                titles(msgs.get(s, ("", ""))[0], bullets=False) for s in g)) for g in groups]
-    keys = {k for k in set().union(*per_group) if len(groups) < 2 or sum(k in g for g in per_group) >= 2}
+    keys = {k for k in set().union(*per_group) if len(groups) < 2 or sum(k in g for g in per_group) >= 2} - foreign
     if not keys:
         return []
     found: list[str] = []
-    cache = {} if cache is None else cache  # one read of the off-main messages per command
     if "off_main" not in cache:
         cache["off_main"] = read_messages(repo, branch_tips, [main_tip] if main_tip else [])
-    off_main = cache["off_main"]
-    for sha, (subject, body) in off_main.items():
-        if sha not in seeds and titles(subject, body) & keys:
+    if "off_main_titles" not in cache:  # each message's titles once, for every advisory
+        cache["off_main_titles"] = {sha: titles(subject, body) for sha, (subject, body) in cache["off_main"].items()}
+    for sha, found_titles in cache["off_main_titles"].items():
+        if sha not in seeds and found_titles & keys:
             found.append(sha)
     if main_tip and near_on_main:
         times = [h.commit_time(s) for s in seeds]
-        near = read_messages(repo, [main_tip], [], since=min(times) - NEAR, until=max(times) + NEAR)
-        for sha, (subject, _) in near.items():
-            if sha not in seeds and titles(subject, bullets=False) & keys:
+        lo, hi = min(times) - NEAR, max(times) + NEAR
+        near = cache.get("near_main")  # (since, until, messages): main's commits over a wider window
+        if near is None or not near[0] <= lo <= hi <= near[1]:
+            near = (lo, hi, read_messages(repo, [main_tip], [], since=lo, until=hi))
+        for sha, (subject, _) in near[2].items():
+            if sha not in seeds and titles(subject, bullets=False) & keys and lo <= h.commit_time(sha) <= hi:
                 found.append(sha)
     return found
 
 
+def _seed_messages(repo, seeds: list[str], cache: dict) -> dict[str, tuple[str, str]]:
+    """The messages of ``seeds``: from ``cache["seeds"]`` when it has them all (one read for
+    every advisory of a command), else one read."""
+    have = cache.get("seeds", {})
+    if all(s in have for s in seeds):
+        return have
+    return read_messages(repo, seeds, [], no_walk=True)
+
+
+def prepare(repo, h, groups: list[list[str]], main_tip: str | None, cache: dict) -> None:
+    """Read once, into ``cache``, what :func:`same_change` reads for each of several
+    advisories' fix ``groups``: the seeds' messages and main's near them in time."""
+    seeds = sorted({s for g in groups for s in g})
+    if not seeds:
+        return
+    cache["seeds"] = read_messages(repo, seeds, [], no_walk=True)
+    if main_tip:
+        times = [h.commit_time(s) for s in seeds]
+        lo, hi = min(times) - NEAR, max(times) + NEAR
+        cache["near_main"] = (lo, hi, read_messages(repo, [main_tip], [], since=lo, until=hi))
+
+
+def _foreign_titles(cfg: Config, repo, h, named: list[Named], tips: dict[str, str], cache: dict) -> frozenset[str]:
+    """The titles another advisory's fix has: one combined backport lists the fixes of all
+    the advisories its release names, so a title that a patch release *not* naming this
+    advisory also shipped (0.9.1 fixing only B, where 1.0.1 fixed A and B together) is the
+    other advisory's, and matching it would call 0.9.1 a carrier of A."""
+    mine = {n.version for n in named}
+    others = sorted({o for n in named for o in n.other_advisories})
+    if not others:
+        return frozenset()
+    known = cache.setdefault("named", {})
+    missing = [o for o in others if o not in known]
+    if missing:  # one pass over the notes for all of them (upgrade has most in its cache already)
+        known.update(named_in_notes_of(cfg, repo, tips, missing))
+    theirs = {m.version: m for o in others for m in known[o] if m.version not in mine}
+    groups = fix_commits(cfg, h, sorted(theirs.values(), key=lambda m: m.version))
+    msgs = _seed_messages(repo, [s for g in groups for s in g], cache)
+    return frozenset(k for g in groups for s in g for k in _keys(*msgs.get(s, ("", ""))))
+
+
 def carriers_of(cfg: Config, repo, h, ident: str, tips: dict[str, str],
-                main_tip: str | None, cache: dict | None = None) -> tuple[list[str], list[Named]]:
-    """The commits that carry ``ident``'s fix and the release sections naming it."""
-    named = named_in_notes(cfg, repo, tips, ident)
-    groups = fix_commits(cfg, h, named)
-    msgs = read_messages(repo, [s for g in groups for s in g], [], no_walk=True)
+                main_tip: str | None, cache: dict | None = None,
+                named: list[Named] | None = None,
+                groups: list[list[str]] | None = None) -> tuple[list[str], list[Named]]:
+    """The commits that carry ``ident``'s fix and the release sections naming it
+    (``named`` and its ``groups`` of fix commits when the caller has them already)."""
+    named = named_in_notes(cfg, repo, tips, ident) if named is None else named
+    groups = fix_commits(cfg, h, named) if groups is None else groups
+    msgs = _seed_messages(repo, [s for g in groups for s in g], {} if cache is None else cache)
     # the fixes first, the release commits of those ranges after them (both mark the release)
     fixes = sorted((s for g in groups for s in g), key=lambda s: not _keys(*msgs.get(s, ("", ""))))
-    more = same_change(repo, h, groups, list(tips.values()), main_tip, cache=cache)
+    foreign = _foreign_titles(cfg, repo, h, named, tips, {} if cache is None else cache)
+    more = same_change(repo, h, groups, list(tips.values()), main_tip, cache=cache, foreign=foreign)
     return fixes + [c for c in more if c not in fixes], named
 
 
@@ -200,7 +264,7 @@ def contained_in(cfg: Config, repo, idents: list[str], version: Version) -> dict
     are not found, and all of them when ``version`` has no tag, are left out: the caller
     decides from the notes."""
     h = History.load(repo, cfg.remote)
-    tag = h.ref(f"refs/tags/{cfg.tag.format(version=version)}")
+    tag = h.ref(f"refs/tags/{version.format(cfg.tag)}")
     if tag is None:
         return {}
     tips = {full: sha for full, sha in h.refs.items() if full.startswith(("refs/heads/", "refs/remotes/"))
@@ -208,8 +272,15 @@ def contained_in(cfg: Config, repo, idents: list[str], version: Version) -> dict
     main = h.ref(f"refs/heads/{cfg.main_branch}", f"refs/remotes/{cfg.remote or 'origin'}/{cfg.main_branch}")
     out: dict[str, bool] = {}
     cache: dict = {}
+    named = named_in_notes_of(cfg, repo, tips, idents)  # one pass for all: upgrade asks about dozens
+    cache["named"] = {i.lower(): v for i, v in named.items()}
+    others = sorted({o for v in named.values() for n in v for o in n.other_advisories} - cache["named"].keys())
+    cache["named"].update(named_in_notes_of(cfg, repo, tips, others))  # their titles are foreign: read them too
+    groups = {i: fix_commits(cfg, h, named[i]) for i in idents}
+    foreign = [g for o in others for g in fix_commits(cfg, h, cache["named"][o])]
+    prepare(repo, h, [g for i in idents for g in groups[i]] + foreign, main, cache)
     for ident in idents:
-        carriers, _ = carriers_of(cfg, repo, h, ident, tips, main, cache)
+        carriers, _ = carriers_of(cfg, repo, h, ident, tips, main, cache, named[ident], groups[ident])
         if carriers:  # no fix commit found (an untagged range): the caller decides
             out[ident] = any(h.contains(tag, c) for c in carriers)
     h.save_if_changed()

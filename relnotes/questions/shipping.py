@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from relnotes.config.load import Config
-from relnotes.errors import StateError, UsageError
+from relnotes.errors import StateError, UsageError, quoted
 from relnotes.fragments.fragment import FRAGMENT_SUFFIX, IGNORED_NAMES, Fragment, load_all, parse_text
 from relnotes.fragments.schema import ADVISORY_ID
 from relnotes.git.history import History
 from relnotes.git.repo import Repo
-from relnotes.notes import formats
 from relnotes.policy import calendar as policy
+from relnotes.policy import schemes
 from relnotes.questions import advisories
 from relnotes.version import Version, version_of_branch
 
@@ -192,7 +192,7 @@ def _notes_date(cfg: Config, repo, rev: str | None, version: Version) -> tuple[s
     text = repo.show_file(rev, cfg.notes_file) if rev is not None else None
     if text is None:
         return None, None
-    doc = formats.parse_for(cfg, text)
+    doc = schemes.parse_notes(cfg, text)
     for r in doc.releases:
         if r.version == version:
             return r.status, r.date
@@ -213,6 +213,9 @@ def when(cfg: Config, target: str) -> WhenResult:
 def _target(cfg: Config, repo, h, target: str, on_main) -> tuple[str, int]:
     """The commit asked about and its PR number (0 when it has none)."""
     if re.fullmatch(r"#\d+", target.strip()):
+        if len(target.strip()) > 13:  # '#' and twelve digits: more than any forge has numbered
+            raise UsageError(f"{quoted(target.strip())} is no pull request number (at most 12 digits)",
+                             hint="pass #N with the pull request's number, a commit, a branch or a tag")
         n = int(target.strip()[1:])
         named = h.pr_commits(n)  # its own merge commit, and backports that name it
         own = [c for c in named if h.own_pr(c) == n]
@@ -223,7 +226,7 @@ def _target(cfg: Config, repo, h, target: str, on_main) -> tuple[str, int]:
         return pick[0], n
     commit = repo.resolve(target, "REV")  # refuses a value git would read as an option
     if commit is None:
-        raise UsageError(f"{target!r} is not a commit in this repository",
+        raise UsageError(f"{quoted(target)} is not a commit in this repository",
                          hint="pass a commit, a branch, a tag, or #PR")
     return commit, h.own_pr(commit)
 
@@ -305,7 +308,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
             tagged[line] = (v, sha, hit)
     for n in advisories.earliest_per_line(named):  # the notes name it: no later than that
         line = (n.version.major, n.version.minor)
-        tag = h.ref(f"refs/tags/{cfg.tag.format(version=n.version)}")
+        tag = h.ref(f"refs/tags/{n.version.format(cfg.tag)}")
         if tag and (line not in tagged or n.version < tagged[line][0]):
             tagged[line] = (n.version, tag, tagged[line][2] if line in tagged else tag)
     shipped: list[Shipped] = []
@@ -340,7 +343,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
     if on_main(commit) and not any(s.branch is not None and s.status == "upcoming" for s in upcoming) \
             and not _in_any_branch(h, branches, marks):
         text = repo.show_file(main_tip or "HEAD", cfg.notes_file)
-        releases = formats.parse_for(cfg, text).releases if text else []
+        releases = schemes.parse_notes(cfg, text).releases if text else []
         top = releases[0] if releases else None
         # the next release: main's top section names it (if it has a version at all), and
         # only a configured calendar dates it (an X.0.0: policy.expected_release)
@@ -375,7 +378,7 @@ def _on_branch(cfg: Config, repo, h, b: str, bv: Version, sha: str, main_tip: st
     """A release line with no tag carrying ``sha``: what the branch's notes say."""
     b_tip = _tip(h.refs, b)  # git is asked by commit, never by a branch name
     text = repo.show_file(b_tip, cfg.notes_file)
-    releases = formats.parse_for(cfg, text).releases if text else []
+    releases = schemes.parse_notes(cfg, text).releases if text else []
     if releases and releases[0].version is not None:
         in_cut = h.contains(main_tip, sha)  # on main too: it was there when the branch was cut
         rel = releases[-1] if in_cut and releases[-1].version else releases[0]

@@ -31,8 +31,8 @@ from relnotes.config.load import Config
 from relnotes.errors import StateError
 from relnotes.flows.show import release_to_show
 from relnotes.markdown.safehtml import is_safe_url, markdown_to_html
-from relnotes.notes import formats
 from relnotes.policy import calendar as policy
+from relnotes.policy import schemes
 from relnotes.questions.stitch import Section, Stitched, one_file, stitch
 from relnotes.questions.upgrade import Entry, Guide, guide, section_entries
 from relnotes.render.environment import builtin_template_dir
@@ -184,7 +184,7 @@ def upgrade_page(cfg: Config, g: Guide, on: date | None = None) -> str:
 def release_page(cfg: Config, version: str | None = None, on: date | None = None) -> str:
     """A standalone HTML page for one release of the working tree's notes file
     (``show --format page``): the site's release page, without links to other pages."""
-    doc = formats.read_for(cfg)  # in the configured notes_format, as every other command reads it
+    doc = schemes.read_notes(cfg)  # in the configured notes_format, as every other command reads it
     rel = release_to_show(doc, version)
     history = one_file(doc)
     section = next(s for s in history.sections if s.start == rel.start)

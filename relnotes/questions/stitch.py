@@ -29,6 +29,7 @@ from relnotes.git.repo import Repo
 from relnotes.markdown import structure
 from relnotes.notes import base as notes
 from relnotes.notes import formats
+from relnotes.policy import schemes
 from relnotes.version import Version, version_of_branch
 
 CACHE_NAME = "notes-outline-v1.marshal"
@@ -66,6 +67,7 @@ class Stitched:
     _texts: dict[str, list[str]] = field(default_factory=dict)
     _docs: dict[str, notes.NotesDocument] = field(default_factory=dict)
     fmt: str = "releases"  # the notes files' format (notes_format): keepachangelog headings differ
+    reader: formats.Reader | None = None  # the version scheme's, when not semver (schemes.reader)
 
     def lines(self, blob: str) -> list[str]:
         """The lines of a notes file read for this history (one batch for all on first use)."""
@@ -85,7 +87,7 @@ class Stitched:
         doc = self._docs.get(section.blob)
         if doc is None:
             doc = self._docs[section.blob] = formats.parse("".join(self.lines(section.blob)), section.branch,
-                                                          self.fmt)
+                                                          self.fmt, self.reader)
         return doc
 
     def describe(self) -> str:
@@ -110,7 +112,7 @@ def _split(text: str) -> list[str]:
 
 
 def _outline(cfg: Config, text: str) -> list[tuple]:
-    doc = formats.parse_for(cfg, text)
+    doc = schemes.parse_notes(cfg, text)
     return [(str(r.version) if r.version else None, r.title, r.status or "unknown", r.date, r.start, r.body_end)
             for r in doc.releases]
 
@@ -143,15 +145,18 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     warnings: list[str] = []
     single_branch = cfg.single_branch  # releases from one branch: none to fetch
     if not single_branch and not any(v is not None for _, _, v in sources):
-        pattern = cfg.release_branch.replace("{version}", "*")
+        pattern = ", ".join(p.replace("{version}", "*") for p in cfg.branch_patterns)
         why = "this is a shallow clone and " if repo.is_shallow() else ""
         warnings.append(f"{why}git knows no release branch ({pattern}, local or remote-tracking): "
                         f"only {cfg.main_branch}'s notes are listed; fetch them with: "
-                        + fetch_release_branches(cfg.remote, cfg.release_branch))
+                        + fetch_release_branches(cfg.remote, cfg.branch_patterns))
     ids = _partial_guard(cfg, repo, len(sources),
                          lambda: repo.blob_ids([f"{commit}:{cfg.notes_file}" for _, commit, _ in sources]))
     # outlines depend on the format a blob is read as: one cache per format
-    path = cache_file(cfg.root, CACHE_NAME if cfg.notes_format == "releases" else f"{cfg.notes_format}-{CACHE_NAME}")
+    # and the scheme its headings are read by (a calver '## 26.3' is no semver version)
+    scheme = schemes.scheme_for(cfg)
+    kind = cfg.notes_format + ("" if schemes.reader(cfg) is None else f"-{cfg.versioning}-{cfg.calver}")
+    path = cache_file(cfg.root, CACHE_NAME if kind == "releases" else f"{kind}-{CACHE_NAME}")
     data = read_marshal(path) if path is not None else None
     known: dict[str, list] = data.get("outlines", {}) if data else {}
     if not isinstance(known, dict):
@@ -179,7 +184,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
         used[blob] = known[blob]
         read_from.append(name)
         for ver, title, status, date, start, end in known[blob]:
-            v = Version.try_parse(ver) if ver else None
+            v = scheme.try_parse(ver) if ver else None
             if v is None and source[2] is not None:
                 continue  # a heading that is no version on a release branch: not a release
             total += 1
@@ -194,7 +199,7 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     if not candidates:
         raise StateError(f"no release section found in {cfg.notes_file} on {cfg.main_branch} or any release branch",
                          hint="run relnotes from a clone that has the branches: " +
-                              fetch_release_branches(cfg.remote, cfg.release_branch))
+                              fetch_release_branches(cfg.remote, cfg.branch_patterns))
     chosen = []
     for group in candidates.values():
         group.sort(key=lambda rs: rs[0], reverse=True)
@@ -202,7 +207,8 @@ def stitch(cfg: Config, repo=None) -> Stitched:
     chosen.sort(key=lambda s: (s.version is not None, s.version or Version(0, 0, 0)), reverse=True)
     chosen.sort(key=lambda s: s.version is not None)  # version-less (## Unreleased) first
     main = next((name for name, _, v in sources if v is None and name in read_from), None)
-    return Stitched(chosen, read_from, main, total, warnings, repo, texts, fmt=cfg.notes_format)
+    return Stitched(chosen, read_from, main, total, warnings, repo, texts, fmt=cfg.notes_format,
+                    reader=schemes.reader(cfg))
 
 
 def one_file(doc: notes.NotesDocument) -> Stitched:
@@ -210,7 +216,7 @@ def one_file(doc: notes.NotesDocument) -> Stitched:
     no other branch (``show --format page`` renders one release from it)."""
     sections = [Section(r.version, r.title, r.status or "unknown", r.date, doc.path, "", r.start, r.body_end)
                 for r in doc.releases]
-    history = Stitched(sections, [doc.path], None, len(sections), fmt=doc.format)
+    history = Stitched(sections, [doc.path], None, len(sections), fmt=doc.format, reader=doc.read_version)
     history._texts[""] = list(doc.lines)
     history._docs[""] = doc
     return history

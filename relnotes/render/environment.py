@@ -176,8 +176,8 @@ class Renderer:
         return self.render("release.md.j2", version=version, sections=list(chosen), separator="-" * 80)
 
     def notes_file(self, version: str) -> str:
-        return self.render("notes.md.j2", version=version,
-                           sections=list(self.cfg.template_sections), separator="-" * 80)
+        return self.render("notes.md.j2", version=version, sections=list(self.cfg.template_sections),
+                           separator="-" * 80, branching=self.cfg.branching)
 
     def draft(self, version: str, categories: list[tuple[str, list[str]]]) -> str:
         return self.render("draft.md.j2", version=version,
@@ -204,6 +204,8 @@ def builtin_release(c: dict) -> str:
 
 def builtin_notes(c: dict) -> str:
     """``templates/notes.md.j2`` (which includes ``release.md.j2``)."""
+    if c["branching"] != "release-branches":  # one branch: no release branches to point to
+        return builtin_release(c)
     return (builtin_release(c) + f"\nRelease notes for previous releases of {c['project']} can be found on the "
             f"respective\nrelease branches of the {c['project']} repository.\n\n<!-- ARCHIVE_START -->\n")
 
