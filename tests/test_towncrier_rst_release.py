@@ -89,3 +89,26 @@ def test_release_writes_what_towncrier_build_writes(git_env, tmp_path, name):
     minus, plus = sum(d[0] == "-" for d in diff), sum(d[0] == "+" for d in diff)
     print(f"{name}: towncrier {len(new_theirs)} lines, relnotes {len(new_ours)}; differing -{minus} +{plus}")
     assert minus <= MEASURED[name][0] and plus <= MEASURED[name][1]
+
+
+@pytest.mark.parametrize(("name", "followed"), [
+    ("trio", "underlines = ['-', '~', '^']: followed, because docs/source/history.rst underlines its releases with "
+             "'-' and categories with '~'"),
+    ("pytest", "title_format = 'pytest {version} ({project_date})': followed, because doc/en/changelog.rst's newest "
+               "title 'pytest 9.1.1 (2026-06-19)' has its words"),
+])
+def test_the_summary_says_which_towncrier_settings_the_file_follows(git_env, tmp_path, name, followed):
+    p = Project(_copy(tmp_path, "relnotes", name))
+    r = p.run("import", "towncrier", "--dry-run")
+    assert r.exit_code == 0, r.output
+    assert followed in r.stdout
+    assert "notes_format: \"rst\"" in r.stdout and "RELEASES.md" not in r.stdout
+
+
+def test_a_title_format_the_file_does_not_follow_is_reported(git_env, tmp_path):
+    p = Project(_copy(tmp_path, "relnotes", "pytest"))
+    p.write("pyproject.toml", p.read("pyproject.toml").replace('title_format = "pytest {version} ({project_date})"',
+                                                               'title_format = "v{version} ({project_date})"'))
+    r = p.run("import", "towncrier", "--dry-run")
+    assert r.exit_code == 0, r.output
+    assert "title_format = 'v{version} ({project_date})': not carried over" in r.stdout

@@ -37,7 +37,7 @@ def _read(root: Path, path: Path) -> str | None:
     if not path.is_file():
         return None
     try:
-        return fsio.read_bytes(root, path, what="notes file", limit=MAX_NOTES_BYTES).decode("utf-8")
+        return fsio.read_bytes(root, path, what="file", limit=MAX_NOTES_BYTES).decode("utf-8")
     except (ContentError, UnicodeDecodeError):
         return None
 
