@@ -134,6 +134,11 @@ class NotesEditing:
         """The heading of a category that ``merge_entries`` creates (a format may differ)."""
         return f"### {name}"
 
+    def blank_lines_before_category(self) -> int:
+        """How many blank lines go between a category's last entry and the next category's
+        heading that ``merge_entries`` creates (a format may learn it from the file)."""
+        return 1
+
     def merge_entries(self, rel: Release, by_category: list[tuple[str, list[str]]],
                       order: list[str], styles: Callable[[str], ListStyle] | None = None) -> None:
         """Append rendered entries to ``rel``'s categories, creating missing headings.
@@ -157,6 +162,7 @@ class NotesEditing:
         exact = False
         chosen = {model.category_key(name): (styles or (lambda key: self.list_style(rel, key)))(
             model.category_key(name)) for name, _ in by_category}  # read before any line moves
+        category_gap = self.blank_lines_before_category()  # so is this
         for name, entries in by_category:
             if not entries:
                 continue
@@ -173,11 +179,17 @@ class NotesEditing:
                 at, text, new = last + 1, blanks + block, None
             else:
                 at = self.new_category_position(cats, body_end, key, rank)
-                prefix = "\n" if at > 0 and not structure.is_blank(self.lines[at - 1]) else ""
+                blank = 0
+                while at - blank > 0 and structure.is_blank(self.lines[at - blank - 1]):
+                    blank += 1
+                after_entry = at - blank > 0 and (at - blank - 1) > rel.start + 1 and any(
+                    c.start < at - blank - 1 < c.end for c in cats)
+                wanted = category_gap if after_entry else 1
+                prefix = "\n" * max(wanted - blank, 0) if at > 0 else ""
                 suffix = "\n" if at < len(self.lines) else ""
                 heading = self.category_heading(name)  # its last line is where the category starts
                 text = f"{prefix}{heading}\n\n{block}{suffix}"
-                new = (1 if prefix else 0) + heading.count("\n")
+                new = len(prefix) + heading.count("\n")
             if at > 0 and at == len(self.lines) and not self.lines[-1].endswith(("\n", "\r")):
                 self.lines[-1] += self.newline
             added = self._lines(text)

@@ -208,6 +208,20 @@ class RstDocument(SingleBranchDocument):
         new = self._adorned(text, head.style, "=")
         self.splice(head.start, head.underline + 1, new)
 
+    def blank_lines_before_category(self) -> int:
+        """The blank lines the file's released categories have between their last entry and
+        the next category's title (towncrier's default template: 2; pytest's: 3), at most 3."""
+        raw = [strip_eol(line) for line in self.lines]
+        gaps: dict[int, int] = {}
+        for r in self.releases:
+            for cat in r.categories[1:]:  # (an unreleased one's too: what build wrote the same way)
+                over = cat.start >= 2 and raw[cat.start - 2] == raw[cat.start] and not is_blank(self.lines[cat.start])
+                k = top = cat.start - (2 if over else 1)  # the title's first line (its overline, if any)
+                while k > r.start and is_blank(self.lines[k - 1]):
+                    k -= 1
+                gaps[top - k] = gaps.get(top - k, 0) + 1
+        return min(max(gaps, key=lambda g: gaps[g]), 3) if gaps else 1
+
     def list_style(self, rel: Release, category: str) -> ListStyle:
         """The file's bullets and the blank lines between them (towncrier writes two), with
         each Markdown entry converted to rST."""
