@@ -139,6 +139,11 @@ class NotesEditing:
         heading that ``merge_entries`` creates (a format may learn it from the file)."""
         return 1
 
+    def blank_lines_before_release(self) -> int:
+        """How many blank lines a category ``merge_entries`` adds at a release's end leaves
+        before the next release's heading."""
+        return 1
+
     def merge_entries(self, rel: Release, by_category: list[tuple[str, list[str]]],
                       order: list[str], styles: Callable[[str], ListStyle] | None = None) -> None:
         """Append rendered entries to ``rel``'s categories, creating missing headings.
@@ -162,7 +167,8 @@ class NotesEditing:
         exact = False
         chosen = {model.category_key(name): (styles or (lambda key: self.list_style(rel, key)))(
             model.category_key(name)) for name, _ in by_category}  # read before any line moves
-        category_gap = self.blank_lines_before_category()  # so is this
+        category_gap = self.blank_lines_before_category()  # so are these
+        release_gap = self.blank_lines_before_release()
         for name, entries in by_category:
             if not entries:
                 continue
@@ -186,7 +192,7 @@ class NotesEditing:
                     c.start < at - blank - 1 < c.end for c in cats)
                 wanted = category_gap if after_entry else 1
                 prefix = "\n" * max(wanted - blank, 0) if at > 0 else ""
-                suffix = "\n" if at < len(self.lines) else ""
+                suffix = "" if at >= len(self.lines) else "\n" * (release_gap if at == body_end else 1)
                 heading = self.category_heading(name)  # its last line is where the category starts
                 text = f"{prefix}{heading}\n\n{block}{suffix}"
                 new = len(prefix) + heading.count("\n")

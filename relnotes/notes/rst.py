@@ -222,6 +222,16 @@ class RstDocument(SingleBranchDocument):
                 gaps[top - k] = gaps.get(top - k, 0) + 1
         return min(max(gaps, key=lambda g: gaps[g]), 3) if gaps else 1
 
+    def blank_lines_before_release(self) -> int:
+        """The blank lines the file has above its release titles (after the first), at most 3."""
+        gaps: dict[int, int] = {}
+        for r in self.releases[1:]:
+            k = r.start
+            while k > 0 and is_blank(self.lines[k - 1]):
+                k -= 1
+            gaps[r.start - k] = gaps.get(r.start - k, 0) + 1
+        return min(max(gaps, key=lambda g: gaps[g]), 3) if gaps else 1
+
     def list_style(self, rel: Release, category: str) -> ListStyle:
         """The file's bullets and the blank lines between them (towncrier writes two), with
         each Markdown entry converted to rST."""
