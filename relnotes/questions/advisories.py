@@ -246,15 +246,32 @@ def carriers_of(cfg: Config, repo, h, ident: str, tips: dict[str, str],
     return fixes + [c for c in more if c not in fixes], named
 
 
+def own_commits(h, prs: tuple[int, ...] | list[int]) -> list[str]:
+    """The commits that are the PRs ``prs`` themselves (merged or squashed under their number)."""
+    return [c for n in prs for c in h.pr_commits(n) if h.own_pr(c) == n]
+
+
+def read_seeds(repo, seeds: list[str], cache: dict) -> None:
+    """Read the messages of ``seeds`` into ``cache`` in one ``git log``, for a command that
+    asks :func:`carried_by` about many changes (``backports``: one read, not one per fragment)."""
+    have = cache.setdefault("seeds", {})
+    missing = sorted({s for s in seeds if s not in have})
+    if missing:
+        have.update(read_messages(repo, missing, [], no_walk=True))
+
+
 def carried_by(cfg: Config, repo, h, prs: tuple[int, ...] | list[int], advs: tuple[str, ...] | list[str],
-               tips: dict[str, str], main_tip: str | None) -> list[str]:
+               tips: dict[str, str], main_tip: str | None, cache: dict | None = None) -> list[str]:
     """Every commit that carries a change known by its PRs and advisories: the PRs' own
-    commits, the PR-less backports listing their titles, and each advisory's fixes."""
-    own = [c for n in prs for c in h.pr_commits(n) if h.own_pr(c) == n]
+    commits, the PR-less backports listing their titles, and each advisory's fixes.
+    ``cache``: shared by the calls of one command, whose tips and main tip are the same
+    (the messages off main are then read once, not once per change)."""
+    cache = {} if cache is None else cache
+    own = own_commits(h, prs)
     found = own + same_change(repo, h, [[c] for c in own], list(tips.values()), main_tip, bullets=False,
-                              near_on_main=False)
+                              near_on_main=False, cache=cache)
     for ident in advs:
-        found += carriers_of(cfg, repo, h, ident, tips, main_tip)[0]  # its own cache: main_tip differs
+        found += carriers_of(cfg, repo, h, ident, tips, main_tip, cache)[0]
     return list(dict.fromkeys(found))
 
 

@@ -139,9 +139,11 @@ def _backports(cfg: Config, on: date, repo, h) -> tuple[list[BackportRow], list[
         have[b] = (prs, advs, picked, carried)
     rows = []
     tips = {b: t for b in branches.values() if (t := _tip(h.refs, b))}
+    main_tip, shared = h.ref(f"refs/heads/{cfg.main_branch}"), dict[str, object]()  # one read for all candidates
+    advisories.read_seeds(repo, [c for f, _, _ in cands for c in advisories.own_commits(h, f.prs)], shared)
     for f, source, commit in cands:
         row = BackportRow(_label(f), f.path, source)
-        same = advisories.carried_by(cfg, repo, h, f.prs, f.advisories, tips, h.ref(f"refs/heads/{cfg.main_branch}"))
+        same = advisories.carried_by(cfg, repo, h, f.prs, f.advisories, tips, main_tip, shared)
         for b in targets:
             prs, advs, picked, carried = have[b]
             present = (bool(set(f.prs) & (prs | carried)) or bool(set(f.advisories) & advs)
@@ -285,8 +287,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         i = h.index.get(tip) if tip else None
         return next((sha for sha, m in marks if m[i]), None) if i is not None else None
 
-    # released: per release line, the first tag that contains the change or a backport;
-    # a release candidate's tag (X.Y.Z-rc.N) is never a release, only noted for X.Y.Z
+    # released: per line, the first tag containing the change or a backport (an rc tag only noted)
     tagged: dict[tuple[int, int], tuple[Version, str, str]] = {}
     candidates: dict[str, Version] = {}  # release version -> its first candidate with the change
     for name, sha in h.refs.items():
@@ -345,8 +346,7 @@ def _when(cfg: Config, repo, h, target: str) -> WhenResult:
         text = repo.show_file(main_tip or "HEAD", cfg.notes_file)
         releases = schemes.parse_notes(cfg, text).releases if text else []
         top = releases[0] if releases else None
-        # the next release: main's top section names it (if it has a version at all), and
-        # only a configured calendar dates it (an X.0.0: policy.expected_release)
+        # the next release: main's top section names it; only a calendar dates it (policy.expected_release)
         nxt = top.version.release if top is not None and top.version is not None else None
         upcoming.append(Shipped(str(nxt) if nxt else None, None, "upcoming",
                                 _expected(cfg, nxt) if nxt else None, commit))
