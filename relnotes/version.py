@@ -9,15 +9,16 @@ import re
 from typing import NamedTuple
 
 from relnotes.errors import UsageError, quoted
+from relnotes.patterns import lazy
 
-_VERSION_RE = re.compile(
+_VERSION_RE = lazy(
     r"^v?(?P<major>0|[1-9]\d*)\.(?P<minor>0|[1-9]\d*)\.(?P<patch>0|[1-9]\d*)"
     r"(?:-(?P<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
     r"(?:\+(?P<build>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$",
     re.ASCII,
 )
 MAX_DIGITS = 18  # per number of a version (and numeric pre-release part): fits in 64 bits
-_TOO_LONG = re.compile(r"[0-9]{%d}" % (MAX_DIGITS + 1))
+_TOO_LONG = lazy(r"[0-9]{%d}" % (MAX_DIGITS + 1))
 MAX_LENGTH = 255  # characters of a whole version: a tag or branch made from it is a file name
 
 

@@ -12,7 +12,6 @@ whatever they answer, their text stays in the fragment file (the same rule as
 from __future__ import annotations
 
 import os
-import re
 from functools import partial
 from pathlib import Path
 
@@ -23,9 +22,10 @@ from relnotes.cli.common import err
 from relnotes.config.fields import check_value
 from relnotes.errors import UsageError, ValidationError, quoted
 from relnotes.flows import new
+from relnotes.patterns import lazy
 from relnotes.version import whole_number
 
-_NUMBER = re.compile(r"#?([1-9][0-9]{0,11})")  # PR numbers: at most 12 digits
+_NUMBER = lazy(r"#?([1-9][0-9]{0,11})")  # PR numbers: at most 12 digits
 
 
 def section_choice(sections: tuple[str, ...], answer: str) -> str:

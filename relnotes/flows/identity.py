@@ -22,17 +22,18 @@ from relnotes import fsio
 from relnotes.config import pyproject
 from relnotes.errors import ConfigError, RelnotesError
 from relnotes.git.repo import Repo
+from relnotes.patterns import lazy
 from relnotes.policy import calver, pep440, tags
 from relnotes.version import Version
 
 LIMIT = 1024 * 1024  # a project file larger than this is not read
-_INIT_VERSION = re.compile(r"^__version__[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(?P<q>[\"'])(?P<v>[^\"'\n]{1,64})(?P=q)",
+_INIT_VERSION = lazy(r"^__version__[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(?P<q>[\"'])(?P<v>[^\"'\n]{1,64})(?P=q)",
                            re.MULTILINE)
 # at a line's start: a dependency's inline 'requests = { version = "2.1.0" }' is not the project's
 TOML_PATTERN = '\nversion = "{version}"'
-_TAG = re.compile(r"^v?(?P<v>\d{1,9}\.\d{1,9}\.\d{1,9})$", re.ASCII)
+_TAG = lazy(r"^v?(?P<v>\d{1,9}\.\d{1,9}\.\d{1,9})$", re.ASCII)
 # pip's calendar versions: YY.N, with a bug-fix number after (24.1.2); the year a recent one
-_YY_N = re.compile(r"^v?(?P<yy>[1-9][0-9])\.(?:0|[1-9][0-9]{0,8})(?:\.(?:0|[1-9][0-9]{0,8}))?$", re.ASCII)
+_YY_N = lazy(r"^v?(?P<yy>[1-9][0-9])\.(?:0|[1-9][0-9]{0,8})(?:\.(?:0|[1-9][0-9]{0,8}))?$", re.ASCII)
 RECENT_YEARS = 10  # a YY.N version reads as calendar when its year is at most this many years back
 
 

@@ -28,6 +28,7 @@ from relnotes.errors import RelnotesError, UsageError
 from relnotes.flows import keepachangelog
 from relnotes.git.repo import Repo
 from relnotes.notes import rst
+from relnotes.patterns import lazy
 from relnotes.policy import schemes
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
@@ -73,10 +74,10 @@ class Choices(NamedTuple):
 
 # -- the repository -------------------------------------------------------------------
 
-_SCP = re.compile(r"^[A-Za-z0-9._-]+@(?P<host>[A-Za-z0-9.-]+):(?P<path>(?!/)[^\s:]+)$")
-_URL = re.compile(r"^(?P<scheme>https?|ssh|git|git\+ssh)://(?:[^@/\s]*@)?(?P<host>[A-Za-z0-9.-]+)"
+_SCP = lazy(r"^[A-Za-z0-9._-]+@(?P<host>[A-Za-z0-9.-]+):(?P<path>(?!/)[^\s:]+)$")
+_URL = lazy(r"^(?P<scheme>https?|ssh|git|git\+ssh)://(?:[^@/\s]*@)?(?P<host>[A-Za-z0-9.-]+)"
                   r"(?::(?P<port>[0-9]{1,5}))?(?P<path>/[^\s?#]*)$")
-_WEB = re.compile(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
+_WEB = lazy(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?"
                   r"(?:/(?!\.)[A-Za-z0-9._~-]+)+$")  # no '.', '..' or hidden path segment
 
 

@@ -24,17 +24,19 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from relnotes.patterns import lazy
+
 MAX_MESSAGE = 64 * 1024  # longer messages are cut: the references are in the first lines
 MAX_NUMBER = 10 ** 9  # PR numbers with more digits are not PR numbers
 
-_SUBJECT_REF = re.compile(r"\(#(\d{1,9})\)")
+_SUBJECT_REF = lazy(r"\(#(\d{1,9})\)")
 # a squashed commit's headline as GitHub writes it in the body: "* Title (#N)"
-_BULLET_REF = re.compile(r"^[ \t]*[*-][ \t]+\S[^\n]*\(#(\d{1,9})\)[ \t]*\r?$", re.M)
+_BULLET_REF = lazy(r"^[ \t]*[*-][ \t]+\S[^\n]*\(#(\d{1,9})\)[ \t]*\r?$", re.M)
 # prose that says what the commit backports; the numbers on that line are originals
-_BACKPORT_WORD = re.compile(r"(?i)\b(?:back-?port(?:s|ed|ing)?|cherry[- ]pick(?:s|ed)?|semi-backport)\b")
-_LINE_REF = re.compile(r"(?:(?<![\w/&])#|/pull/)(\d{1,9})\b")
-_COMMIT_REF = re.compile(r"(?:cherry picked from commit|\b[Pp]ort of) ([0-9a-f]{7,40})\b")
-_BRANCH_PREFIX = re.compile(r"^[ \t]*\[(?:v?\d{1,6}\.\d{1,6}(?:\.(?:\d{1,6}|x))?(?:\.x)?)\]")
+_BACKPORT_WORD = lazy(r"(?i)\b(?:back-?port(?:s|ed|ing)?|cherry[- ]pick(?:s|ed)?|semi-backport)\b")
+_LINE_REF = lazy(r"(?:(?<![\w/&])#|/pull/)(\d{1,9})\b")
+_COMMIT_REF = lazy(r"(?:cherry picked from commit|\b[Pp]ort of) ([0-9a-f]{7,40})\b")
+_BRANCH_PREFIX = lazy(r"^[ \t]*\[(?:v?\d{1,6}\.\d{1,6}(?:\.(?:\d{1,6}|x))?(?:\.x)?)\]")
 
 
 class Carried(NamedTuple):

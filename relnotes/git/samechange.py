@@ -20,16 +20,17 @@ import re
 from typing import TYPE_CHECKING
 
 from relnotes.git.backports import MAX_MESSAGE
+from relnotes.patterns import lazy
 
 if TYPE_CHECKING:
     from relnotes.git.repo import Repo
 
 MIN_WORDS = 4  # a shorter title names no particular change
 MAX_TITLE = 300  # characters; longer lines are prose, not titles
-_PREFIX = re.compile(r"^\s*\[[^\]\n]{1,40}\]:?\s*")
-_REFS = re.compile(r"\s*\(#\d{1,9}\)")
-_BULLET = re.compile(r"^[*-][ \t]+(\S[^\r\n]*)", re.M)  # top level only: nested bullets are details
-_SPACE = re.compile(r"\s+")
+_PREFIX = lazy(r"^\s*\[[^\]\n]{1,40}\]:?\s*")
+_REFS = lazy(r"\s*\(#\d{1,9}\)")
+_BULLET = lazy(r"^[*-][ \t]+(\S[^\r\n]*)", re.M)  # top level only: nested bullets are details
+_SPACE = lazy(r"\s+")
 
 
 def title_key(line: str) -> str | None:

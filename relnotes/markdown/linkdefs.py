@@ -11,13 +11,12 @@ them with it (a definition renders as nothing).
 
 from __future__ import annotations
 
-import re
-
 from relnotes.markdown import definitions
 from relnotes.markdown.references import used_labels
 from relnotes.markdown.structure import normalise_label
+from relnotes.patterns import lazy
 
-_LABEL = re.compile(r"^ {0,3}\[((?:[^\]\\\n]|\\.){1,999})\]:")
+_LABEL = lazy(r"^ {0,3}\[((?:[^\]\\\n]|\\.){1,999})\]:")
 MAX_BLOCK = 64 * 1024  # characters: a longer block is not read as definitions
 
 

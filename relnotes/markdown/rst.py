@@ -15,19 +15,18 @@ parsed with :func:`relnotes.markdown.limits.parse_bounded` (already screened fra
 
 from __future__ import annotations
 
-import re
-
 from relnotes.markdown.limits import parse_bounded
+from relnotes.patterns import lazy
 
-_SPECIAL = re.compile(r"([\\*`|])|(_)(?=\W|$)")
+_SPECIAL = lazy(r"([\\*`|])|(_)(?=\W|$)")
 # What rST reads as structure at the start of a line of text, and is text in Markdown:
-_EXPLICIT = re.compile(r"^(\s*)(?=\.\.(?:\s|$))")  # '.. raw:: html', '.. _target:', '.. |sub| …', '..'
-_ADORNMENT = re.compile(r"^(\s*)(?=([!-/:-@\[-`{-~])\2*\s*$)")  # '=====' under a line: a section title
+_EXPLICIT = lazy(r"^(\s*)(?=\.\.(?:\s|$))")  # '.. raw:: html', '.. _target:', '.. |sub| …', '..'
+_ADORNMENT = lazy(r"^(\s*)(?=([!-/:-@\[-`{-~])\2*\s*$)")  # '=====' under a line: a section title
 # at a paragraph's start: a list, enumeration, field, option or doctest block ('a) x', ':f: x', '-x  y', '>>>')
-_STARTER = re.compile(r"^(\s*)(?=(?:[-+*\u2022\u2023\u2043]|\(?(?:[A-Za-z]|[0-9]{1,9}|[ivxlcdmIVXLCDM]{1,9}|#)[.)])"
+_STARTER = lazy(r"^(\s*)(?=(?:[-+*\u2022\u2023\u2043]|\(?(?:[A-Za-z]|[0-9]{1,9}|[ivxlcdmIVXLCDM]{1,9}|#)[.)])"
                       r"(?:\s|$)|>>>|:|(?:--?|/|\+)\w)")
-_LITERAL_MARK = re.compile(r"::(\s*)$")  # a paragraph ending '::' introduces a literal block
-_LANGUAGE = re.compile(r"[\w+#.-]{1,40}")
+_LITERAL_MARK = lazy(r"::(\s*)$")  # a paragraph ending '::' introduces a literal block
+_LANGUAGE = lazy(r"[\w+#.-]{1,40}")
 
 
 def escape(text: str) -> str:

@@ -8,13 +8,14 @@ does not count.
 import re
 
 from relnotes.markdown.blocks import CODE, COMMENT, HIDDEN, BlockTracker
+from relnotes.patterns import lazy
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END = lazy(r"\r\n|\r|\n")
 
 
 # what opens text a browser does not show, to its closer: a comment, or an element whose
 # content is raw text (GitHub's sanitiser drops it, and one left open swallows the rest)
-_OPENER = re.compile(r"<!--|<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)(?![\w-])",
+_OPENER = lazy(r"<!--|<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)(?![\w-])",
                      re.I)
 
 

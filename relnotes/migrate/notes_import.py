@@ -26,12 +26,12 @@ from relnotes.markdown import entry
 from relnotes.markdown.structure import is_blank
 from relnotes.notes import base as notes
 from relnotes.notes import formats, model
-from relnotes.notes.blocks import Block
+from relnotes.notes.blocks import Block, take_out
 from relnotes.notes.blocks import blocks as split_blocks
-from relnotes.notes.blocks import take_out
+from relnotes.patterns import lazy
 from relnotes.render.environment import Renderer
 
-_LINK_LINE = re.compile(r"^\[(?P<label>#[0-9]{1,12}|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<url>[^)\s]+)\)$")
+_LINK_LINE = lazy(r"^\[(?P<label>#[0-9]{1,12}|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<url>[^)\s]+)\)$")
 
 
 @dataclass
@@ -87,7 +87,7 @@ def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, li
 
 # '**Breaking:** ', '**BREAKING**: ', '**Breaking change:** ', 'BREAKING: ' at an entry's start:
 # the mark of a breaking entry in real Keep a Changelog files (bounded: one short word group)
-BREAKING_MARK = re.compile(r"^(?:\*\*|__)?breaking(?: changes?)?(?::(?:\*\*|__)|(?:\*\*|__):?|:)[ \t]+",
+BREAKING_MARK = lazy(r"^(?:\*\*|__)?breaking(?: changes?)?(?::(?:\*\*|__)|(?:\*\*|__):?|:)[ \t]+",
                            re.IGNORECASE)
 
 

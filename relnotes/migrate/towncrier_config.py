@@ -25,6 +25,7 @@ from relnotes.config.rules import SCHEMA, coerce, link_problem
 from relnotes.errors import ConfigError, ContentError, UsageError
 from relnotes.migrate import towncrier_meaning, towncrier_notes
 from relnotes.migrate.towncrier import TowncrierConfig
+from relnotes.patterns import lazy
 from relnotes.version import Version
 
 MAX_SOURCE_BYTES = 1024 * 1024  # a package's __init__.py or a changelog read for its version
@@ -187,7 +188,7 @@ def _root_relative(root: Path, project_dir: Path, name: str) -> str | None:
         return None
 
 
-_URL_IN = re.compile(r"https?://[^\s<>()`'\"\]\[]*\{issue\}[^\s<>()`'\"\]\[]*")
+_URL_IN = lazy(r"https?://[^\s<>()`'\"\]\[]*\{issue\}[^\s<>()`'\"\]\[]*")
 
 
 def _issue_link(issue_format: Any, repository: str | None) -> str | None:
@@ -205,10 +206,10 @@ def _issue_link(issue_format: Any, repository: str | None) -> str | None:
 
 # -- the current version -------------------------------------------------------------------
 
-_DUNDER = re.compile(r"""^(?P<text>__version__[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(?P<q>["'])(?P<v>[^"'\n]{1,64})(?P=q))""",
+_DUNDER = lazy(r"""^(?P<text>__version__[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(?P<q>["'])(?P<v>[^"'\n]{1,64})(?P=q))""",
                      re.MULTILINE)
-_VERSION_WORD = re.compile(r"(?<![\w.])v?(\d{1,9}\.\d{1,9}(?:\.\d{1,9})?(?:[-.]?(?:a|b|rc|dev|post|alpha|beta)\.?\d*)*)(?![\w])")
-_RST_UNDERLINE = re.compile(r"^([=\-~^\"'`#*+<>:._])\1{2,}[ \t]*$")
+_VERSION_WORD = lazy(r"(?<![\w.])v?(\d{1,9}\.\d{1,9}(?:\.\d{1,9})?(?:[-.]?(?:a|b|rc|dev|post|alpha|beta)\.?\d*)*)(?![\w])")
+_RST_UNDERLINE = lazy(r"^([=\-~^\"'`#*+<>:._])\1{2,}[ \t]*$")
 
 
 def current_version(root: Path, project_dir: Path, tc: TowncrierConfig) -> tuple[str | None, str, dict | None]:

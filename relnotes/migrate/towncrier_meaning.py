@@ -15,6 +15,7 @@ from typing import Any
 from relnotes.config.rules import link_problem
 from relnotes.errors import UsageError
 from relnotes.migrate.towncrier import TowncrierConfig
+from relnotes.patterns import lazy
 
 # the bump level of a towncrier type's entries (any other type: patch); --bump TYPE=LEVEL overrides
 DEFAULT_BUMPS = {"breaking": "major", "removal": "major", "feature": "minor"}
@@ -39,7 +40,7 @@ def bump_levels(tc: TowncrierConfig, type_sections: dict[str, str], bumps: dict[
     return out
 
 
-_REPO_URL = re.compile(r"https://(?:github\.com|gitlab\.com|codeberg\.org)/[\w.-]+/[\w.-]+")
+_REPO_URL = lazy(r"https://(?:github\.com|gitlab\.com|codeberg\.org)/[\w.-]+/[\w.-]+")
 
 
 def project_url(doc: dict) -> tuple[str, str] | None:

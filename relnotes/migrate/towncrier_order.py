@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Sequence
 
-_FOR_TAG = re.compile(r"\{%[-+]?\s*for\s([^%]{0,500})[-+]?%\}")  # a Jinja for statement, of bounded length
-_DICTSORT_BY_VALUE = re.compile(r"""\bin\s+sections\b.{0,200}?\|\s*dictsort\(\s*by\s*=\s*['"]value['"]""")
+from relnotes.patterns import lazy
+
+_FOR_TAG = lazy(r"\{%[-+]?\s*for\s([^%]{0,500})[-+]?%\}")  # a Jinja for statement, of bounded length
+_DICTSORT_BY_VALUE = lazy(r"""\bin\s+sections\b.{0,200}?\|\s*dictsort\(\s*by\s*=\s*['"]value['"]""")
 
 
 class IssueParts(NamedTuple):

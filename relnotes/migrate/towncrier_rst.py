@@ -26,22 +26,24 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from relnotes.patterns import lazy
+
 PEP_URL = "https://peps.python.org/pep-{number:04d}/"
 RFC_URL = "https://datatracker.ietf.org/doc/html/rfc{number}.html"
 USER_URL = "https://github.com/{handle}"
 
 # one inline token, in the order reStructuredText reads them: a literal, a role, a hyperlink
 # reference (`text <url>`_ or __), an interpreted text of the default role
-_TOKEN = re.compile(
+_TOKEN = lazy(
     r"(?P<literal>``(?P<lit>(?:[^`]|`(?!`))+?)``)"
     r"|(?P<role>:(?P<name>[A-Za-z][\w+.:-]{0,63}?):`(?P<body>[^`]+)`)"  # a role's name: at most 64
     r"|(?P<link>`(?P<ltext>[^`<]*)<(?P<url>[^`>]+)>`__?)"
     r"|(?P<ref>`(?P<rtext>[^`]+)`_(?!_))"
     r"|(?P<default>`(?P<dtext>[^`]+)`)")
-_TITLE = re.compile(r"^(?P<title>[^<]*)<(?P<target>[^<>]+)>$")
+_TITLE = lazy(r"^(?P<title>[^<]*)<(?P<target>[^<>]+)>$")
 # (every pattern here is linear in the text: no two unbounded repeats can trade characters,
 # so a 64 KiB fragment built against them converts in milliseconds; tests/test_towncrier_rst.py)
-HANDLE = re.compile(r"@?[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
+HANDLE = lazy(r"@?[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 
 
 class Links(NamedTuple):
@@ -106,7 +108,7 @@ def _role(name: str, body: str, links: Links, authors: list[str]) -> str:
     return code(target.lstrip("!"))
 
 
-_DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|sourcecode)::[ \t]*(?P<lang>[\w+-]*)[ \t]*$")
+_DIRECTIVE = lazy(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?:code-block|code|sourcecode)::[ \t]*(?P<lang>[\w+-]*)[ \t]*$")
 
 
 def _indent(line: str) -> int:

@@ -5,12 +5,12 @@ releases and categories are; reading what a category *holds* — which lines for
 entry — is what importing, upgrading and moving entries need, and the model does not.
 """
 
-import re
 from typing import NamedTuple
 
 from relnotes.markdown.structure import is_blank, strip_eol
 from relnotes.notes.base import NotesDocument
 from relnotes.notes.model import Release
+from relnotes.patterns import lazy
 
 
 class Block(NamedTuple):
@@ -22,7 +22,7 @@ class Block(NamedTuple):
     text: str
 
 
-_BULLET_RE = re.compile(r"^[*-][ \t]+")
+_BULLET_RE = lazy(r"^[*-][ \t]+")
 
 
 def blocks(doc: NotesDocument, start: int, end: int) -> list[Block]:

@@ -9,7 +9,6 @@ re-indexes itself, so the index is never stale.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -17,6 +16,7 @@ from relnotes.errors import ContentError
 from relnotes.markdown import structure
 from relnotes.notes import model
 from relnotes.notes.model import Archive, Release
+from relnotes.patterns import lazy
 
 
 def _may_be_structure(entries: list[str]) -> bool:
@@ -59,7 +59,7 @@ class ListStyle(NamedTuple):
 
 
 LOOSE = ListStyle(None, "\n\n")
-_DEFINITION_AT_MARGIN = re.compile(r"^\[[^\]\n]{1,999}\]:")
+_DEFINITION_AT_MARGIN = lazy(r"^\[[^\]\n]{1,999}\]:")
 
 
 class CategorySpan:

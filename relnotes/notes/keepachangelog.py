@@ -26,7 +26,6 @@ out of order, missing definitions): the scan tolerates all of it and
 
 from __future__ import annotations
 
-import re
 from typing import Callable, NamedTuple
 
 from relnotes.errors import ContentError
@@ -44,11 +43,12 @@ from relnotes.notes.base import NotesDocument, SingleBranchDocument
 from relnotes.notes.blocks import blocks
 from relnotes.notes.editing import ListStyle
 from relnotes.notes.model import Category, Release, category_key
+from relnotes.patterns import lazy
 from relnotes.version import Version
 
 FORMAT = "keepachangelog"
 # A link reference definition at the top level; the label is bounded as CommonMark's is (999).
-_DEFINITION_RE = re.compile(r"^ {0,3}\[(?P<label>[^\]\n]{1,999})\]:[ \t]*(?P<url>\S*)")
+_DEFINITION_RE = lazy(r"^ {0,3}\[(?P<label>[^\]\n]{1,999})\]:[ \t]*(?P<url>\S*)")
 _DASHES = "-\u2013\u2014"  # '-', en dash, em dash: real files use all three between version and date
 
 

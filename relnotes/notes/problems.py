@@ -11,7 +11,6 @@ from relnotes.markdown.structure import ARCHIVE_MARKER, is_blank
 from relnotes.notes.base import NotesDocument, lone_cr_problems
 from relnotes.version import Version
 
-
 MAX_SHOWN = 100  # characters of a heading or date a message repeats: the line number locates the rest
 
 

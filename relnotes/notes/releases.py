@@ -29,11 +29,12 @@ from relnotes.markdown.structure import (
 )
 from relnotes.notes.base import NotesDocument
 from relnotes.notes.model import Archive, ArchiveLink, Category, Release
+from relnotes.patterns import lazy
 from relnotes.version import Version
 
-_ARCHIVE_LINK_RE = re.compile(r"^\*[ \t]+\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)[ \t]*$")
-_VERSION_IN_TITLE_RE = re.compile(r"^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b", re.ASCII)
-_SCHEME_VERSION_RE = re.compile(r"^(v?[0-9][^\s\]]{0,127})(?:\s|$)", re.ASCII)
+_ARCHIVE_LINK_RE = lazy(r"^\*[ \t]+\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)[ \t]*$")
+_VERSION_IN_TITLE_RE = lazy(r"^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\b", re.ASCII)
+_SCHEME_VERSION_RE = lazy(r"^(v?[0-9][^\s\]]{0,127})(?:\s|$)", re.ASCII)
 
 
 def _indent(line: str) -> int:

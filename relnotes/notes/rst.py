@@ -35,15 +35,16 @@ from relnotes.notes.base import SingleBranchDocument
 from relnotes.notes.blocks import blocks
 from relnotes.notes.editing import ListStyle
 from relnotes.notes.model import Category, Release
+from relnotes.patterns import lazy
 from relnotes.version import Version
 
 FORMAT = "rst"
 START_MARKER = ".. towncrier release notes start"
-_ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}[ \t]*$")  # a line of one punctuation character, 3 or more
+_ADORNMENT = lazy(r"^([!-/:-@\[-`{-~])\1{2,}[ \t]*$")  # a line of one punctuation character, 3 or more
 # A version in a title: '9.1.1', 'v0.34.0', '25.2', '1.0.0rc1'; bounded, on one title line
-_VERSION = re.compile(r"(?<![\w.])v?(\d{1,9}(?:\.\d{1,9}){1,3}(?:[-.]?(?:a|b|rc|dev|post|alpha|beta)\.?\d{0,9})?)(?![\w.])")
-_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\b")  # '(2026-06-19)', '(2018-10-15 - not published …)'
-_PEP440 = re.compile(r"^(?P<base>\d{1,9}\.\d{1,9}(?:\.\d{1,9})?)(?:[-.]?(?P<pre>a|b|rc|alpha|beta)\.?(?P<n>\d{0,9}))?$")
+_VERSION = lazy(r"(?<![\w.])v?(\d{1,9}(?:\.\d{1,9}){1,3}(?:[-.]?(?:a|b|rc|dev|post|alpha|beta)\.?\d{0,9})?)(?![\w.])")
+_DATE = lazy(r"\((\d{4}-\d{2}-\d{2})\b")  # '(2026-06-19)', '(2018-10-15 - not published …)'
+_PEP440 = lazy(r"^(?P<base>\d{1,9}\.\d{1,9}(?:\.\d{1,9})?)(?:[-.]?(?P<pre>a|b|rc|alpha|beta)\.?(?P<n>\d{0,9}))?$")
 
 
 class Title(NamedTuple):
@@ -248,11 +249,11 @@ class RstDocument(SingleBranchDocument):
 
 # An entry's references line as to_rst writes it: `#12 <url>`__ (or a plain #12), comma-separated
 _REFERENCE = r"(?:`[^`<>\n]{1,200} <[^`<>\s]{1,2000}>`__|#\d{1,12})"
-_REFERENCES_LINE = re.compile(rf"^  ({_REFERENCE}(?:,? {_REFERENCE}){{0,200}})$")
-_TEXT_LINE = re.compile(r"^(?:- |  )\S")
-_FIRST = re.compile(r"^[-*] `#\d{1,12} <[^`<>\s]{1,2000}>`__?: ")  # pytest's template: '- `#12 <url>`_: text'
-_AFTER = re.compile(r"\(`#\d{1,12} <[^`<>\s]{1,2000}>`__?\)\s*$")  # towncrier's default: 'text (`#12 <url>`_)'
-_NAMED = re.compile(r"`#\d{1,12} <[^`<>\s]{1,2000}>`_(?!_)")
+_REFERENCES_LINE = lazy(rf"^  ({_REFERENCE}(?:,? {_REFERENCE}){{0,200}})$")
+_TEXT_LINE = lazy(r"^(?:- |  )\S")
+_FIRST = lazy(r"^[-*] `#\d{1,12} <[^`<>\s]{1,2000}>`__?: ")  # pytest's template: '- `#12 <url>`_: text'
+_AFTER = lazy(r"\(`#\d{1,12} <[^`<>\s]{1,2000}>`__?\)\s*$")  # towncrier's default: 'text (`#12 <url>`_)'
+_NAMED = lazy(r"`#\d{1,12} <[^`<>\s]{1,2000}>`_(?!_)")
 
 
 def reference_layout(lines: list[str]) -> tuple[bool, bool]:

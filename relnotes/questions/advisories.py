@@ -26,16 +26,17 @@ from dataclasses import dataclass
 from relnotes.config.load import Config
 from relnotes.git.history import History
 from relnotes.git.samechange import read_messages, titles
+from relnotes.patterns import lazy
 from relnotes.policy import schemes
 from relnotes.version import Version, version_of_branch
 
 _GHSA = r"GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}"
-ADVISORY_TARGET = re.compile(rf"(?i)(?:{_GHSA}|CVE-\d{{4}}-\d{{4,7}}|RUSTSEC-\d{{4}}-\d{{4}})")
+ADVISORY_TARGET = lazy(rf"(?i)(?:{_GHSA}|CVE-\d{{4}}-\d{{4,7}}|RUSTSEC-\d{{4}}-\d{{4}})")
 # an advisory id as a word of its own (not inside a longer name); matched ids are compared lowercased
-_ADVISORY_WORD = re.compile(rf"(?i)(?<![\w-])(?:{_GHSA}|CVE-\d{{4}}-\d{{4,7}}|RUSTSEC-\d{{4}}-\d{{4}})(?![\w-])")
-_PR_LINK = re.compile(r"/pull/(\d{1,9})\)")
-_PREFIXED = re.compile(r"^\s*\[[^\]\n]{1,40}\]")
-_RELEASE_SUBJECT = re.compile(r"(?i)^\s*(?:\[[^\]]{1,40}\]\s*)?(?:release|bump)\s")
+_ADVISORY_WORD = lazy(rf"(?i)(?<![\w-])(?:{_GHSA}|CVE-\d{{4}}-\d{{4,7}}|RUSTSEC-\d{{4}}-\d{{4}})(?![\w-])")
+_PR_LINK = lazy(r"/pull/(\d{1,9})\)")
+_PREFIXED = lazy(r"^\s*\[[^\]\n]{1,40}\]")
+_RELEASE_SUBJECT = lazy(r"(?i)^\s*(?:\[[^\]]{1,40}\]\s*)?(?:release|bump)\s")
 NEAR = 30 * 86400  # seconds: a fix lands on main within this long of its backports
 MAX_FIXES = 64  # fix commits per advisory: more means the range was not a security release
 

@@ -3,8 +3,7 @@
 Both combine the policy (which releases are supported, when a version ships) with
 the commit graph of every branch and tag (``relnotes.git.history``: read once, kept up
 to date in the git directory, answered in memory), plus a few batched reads: each
-supported branch's fragments and all the notes and fragment texts they need (one
-persistent ``cat-file --batch`` for all of them).
+supported branch's fragments, notes and fragment texts (one ``cat-file --batch``).
 """
 
 from __future__ import annotations
@@ -19,13 +18,14 @@ from relnotes.fragments.fragment import FRAGMENT_SUFFIX, IGNORED_NAMES, Fragment
 from relnotes.fragments.schema import ADVISORY_ID
 from relnotes.git.history import History
 from relnotes.git.repo import Repo
+from relnotes.patterns import lazy
 from relnotes.policy import calendar as policy
 from relnotes.policy import schemes
 from relnotes.questions import advisories
 from relnotes.version import Version, version_of_branch
 
-_PR_LINK = re.compile(r"/pull/(\d+)\)")
-ADVISORY_RE = re.compile(ADVISORY_ID)  # advisory ids named in notes text
+_PR_LINK = lazy(r"/pull/(\d+)\)")
+ADVISORY_RE = lazy(ADVISORY_ID)  # advisory ids named in notes text
 
 
 def release_branches(cfg: Config, refs: dict[str, str]) -> dict[Version, str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,6 +30,7 @@ from relnotes.config.load import Config
 from relnotes.errors import StateError
 from relnotes.flows.show import release_to_show
 from relnotes.markdown.safehtml import is_safe_url, markdown_to_html
+from relnotes.patterns import lazy
 from relnotes.policy import calendar as policy
 from relnotes.policy import schemes
 from relnotes.questions.stitch import Section, Stitched, one_file, stitch
@@ -39,9 +39,9 @@ from relnotes.render.environment import builtin_template_dir
 from relnotes.version import Version
 
 MARKER = ".relnotes-site"  # lists the files the last build wrote, so a rebuild may replace them
-_SLUG = re.compile(r"[^a-z0-9]+")
-_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
-_MARKUP = re.compile(r"[*`\[\]]")
+_SLUG = lazy(r"[^a-z0-9]+")
+_LINK_TARGET = lazy(r"\]\([^)\s]*\)")
+_MARKUP = lazy(r"[*`\[\]]")
 
 
 @dataclass

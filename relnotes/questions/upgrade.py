@@ -15,7 +15,6 @@ first, then security fixes, then fixes, then additions — each keeping its text
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from relnotes.config.load import Config
@@ -23,6 +22,7 @@ from relnotes.errors import ContentError, UsageError
 from relnotes.fragments.fragment import load_all
 from relnotes.markdown import linkdefs
 from relnotes.notes import blocks, model
+from relnotes.patterns import lazy
 from relnotes.policy.bump import is_breaking_entry
 from relnotes.questions import advisories
 from relnotes.questions.shipping import ADVISORY_RE
@@ -30,7 +30,7 @@ from relnotes.questions.stitch import Section, Stitched
 from relnotes.render.environment import Renderer
 from relnotes.version import Version
 
-_PR = re.compile(r"\[#(\d+)\]\([^)\s]*/pull/\d+\)")
+_PR = lazy(r"\[#(\d+)\]\([^)\s]*/pull/\d+\)")
 
 GROUPS = (
     ("breaking", "Breaking changes"),

@@ -16,6 +16,8 @@ from typing import Any, Callable
 from jinja2.exceptions import SecurityError
 from jinja2.utils import Namespace
 
+from relnotes.patterns import lazy
+
 MAX_RANGE = 10_000  # items one range() may produce
 MAX_VALUE = 8 * 1024 * 1024  # characters (or items) of any one value a template builds
 MAX_OUTPUT = 8 * 1024 * 1024  # characters one render may produce
@@ -62,8 +64,8 @@ def check_value(value: Any) -> Any:
     return value
 
 
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
-_BRACE_FIELD = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
+_PERCENT_SPEC = lazy(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
+_BRACE_FIELD = lazy(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 
 
 def check_format(fmt: str, args: Any, percent: bool) -> None:
