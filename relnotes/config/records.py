@@ -5,9 +5,10 @@ shape of a configuration can be read, and imported, on its own; every name stays
 importable from :mod:`relnotes.config.load`.
 """
 
+import functools
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 
 class Record:
@@ -225,10 +226,16 @@ class Config(Record):
         """The ``links.KIND`` pattern filled in (validation allowed only these placeholders),
         or None when it needs ``{repository}`` and no repository is configured: a link
         to ``/pull/12`` would be broken, so callers write the reference as plain text."""
+        fill = self.link_filler(kind)
+        return None if fill is None else fill(**values)
+
+    def link_filler(self, kind: str) -> Callable[..., str] | None:
+        """:meth:`link` for one kind, its repository already in: what a caller filling
+        thousands of references (``build``) keeps, or None when they are plain text."""
         pattern = getattr(self.links, kind)
         if not self.repository.strip() and "{repository}" in pattern:
             return None
-        return pattern.format(repository=self.repository.rstrip("/"), **values)
+        return functools.partial(pattern.format, repository=self.repository.rstrip("/"))
 
     def section_name(self, name: str) -> str | None:
         """The configured spelling of a section name (case-insensitive), or None."""

@@ -13,7 +13,7 @@ a PR may be a stranger's: they run in Jinja's sandbox with ``StrictUndefined``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from relnotes import fsio
 from relnotes.fragments.credit import credit_line
@@ -54,6 +54,7 @@ class Renderer:
         self._override = cfg.templates_path
         self._overridden: set[str] = set()
         self._texts = templates
+        self._fillers: dict[str, Callable[..., str] | None] | None = None  # Config.link_filler per kind (links)
         if templates is not None:
             self._overridden = {n for n in TEMPLATES if n in templates}
         elif self._override.is_dir():
@@ -114,14 +115,15 @@ class Renderer:
     def links(self, frag: Fragment) -> list[str]:
         """The link lines of an entry: PRs, then issues, then advisories (plain ``#12`` when
         no repository is configured to link to)."""
-        link = self.cfg.link
-
-        def line(label: str, url: str | None) -> str:
-            return f"[{label}]({url})" if url is not None else label
-
-        out = [line(f"#{n}", link("pr", number=n)) for n in frag.prs]
-        out += [line(f"#{n}", link("issue", number=n)) for n in frag.issues]
-        out += [line(a, link("advisory", id=a)) for a in frag.advisories]
+        fillers = self._fillers
+        if fillers is None:  # once per renderer, not once per reference (Config.link_filler)
+            fillers = self._fillers = {kind: self.cfg.link_filler(kind) for kind in ("pr", "issue", "advisory")}
+        pr, issue, advisory = fillers["pr"], fillers["issue"], fillers["advisory"]
+        out = [f"[#{n}]({pr(number=n)})" if pr else f"#{n}" for n in frag.prs]
+        if frag.issues:
+            out += [f"[#{n}]({issue(number=n)})" if issue else f"#{n}" for n in frag.issues]
+        if frag.advisories:
+            out += [f"[{a}]({advisory(id=a)})" if advisory else a for a in frag.advisories]
         return out
 
     def _fast_context(self, frag: Fragment) -> dict:
