@@ -14,7 +14,7 @@ import sys
 
 import pytest
 from conftest import ROOT, corpus
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from relnotes.flows.publishing import carries_marker
@@ -166,6 +166,9 @@ LINES = ["release-notes: none", "```", "~~~", "    indented", "\tx", "<!--", "--
 
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(LINES), max_size=12))
+# mistletoe 1.6 reads ']: url' right after a definition as one more (its label runs from
+# the text's start), then the '[' label over the next lines: all hidden (found by this test)
+@example(["[ref]: https://example.com", "]: https://example.com", "[", MARKER, "]: https://example.com"])
 def test_a_marker_that_counts_is_text_mistletoe_shows(lines):
     """Soundness against mistletoe, and against CommonMark's reference rules (GitHub's)
     through markdown-it: when the marker counts, the rendered HTML shows it outside

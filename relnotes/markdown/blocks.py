@@ -10,11 +10,8 @@ backtick fence's info string) and indented code (four columns, not inside a
 paragraph).  A fence that its container's end closes is *not* open afterwards: an
 unclosed fence inside a list item stops at the first line that leaves the item.
 
-Fragment validation uses the same tracker on a body (every fence a body opens must
-be closed by a fence line), so what ``check`` accepts and what the scanner sees
-cannot disagree.
-
-HTML blocks (CommonMark's seven kinds) are tracked too: their lines after the first
+Fragment validation uses the same tracker on a body (every fence it opens must be
+closed), so what ``check`` accepts and what the scanner sees cannot disagree.  HTML blocks (CommonMark's seven kinds) are tracked too: their lines after the first
 are :data:`HTML`, never structure, and one of kinds 1-5 that its container's end or
 the text's end leaves open is recorded.  Tabs are expanded to the next multiple of
 four columns before the container prefix is read, as GitHub does.
@@ -116,6 +113,7 @@ class BlockTracker:
         self.defining: definitions.State | None = None  # with comments=True: a definition the line before left open
         self.undo_from = 0  # where the open definition (or its title, on a line of its own) began
         self.interrupted = False  # a block start interrupted an open definition (visible.py hides on)
+        self.defined = False  # with comments=True: a definition ended on the line before (definitions.start)
         self.shown: list[tuple[int, int]] = []  # (first, last) lines of unfinished definitions: text after all
 
     # -- the public part -----------------------------------------------------------------
@@ -155,6 +153,11 @@ class BlockTracker:
         self._drop_definition(self.number)
         self.leaf = None
         self.fence = None
+
+    def _defining(self, found: definitions.Result) -> str:
+        self.defining = found if isinstance(found, tuple) else None
+        self.defined = found in (definitions.DONE, definitions.TITLE_MAY_FOLLOW)
+        return HIDDEN
 
     def _drop_definition(self, last: int) -> None:
         if self.defining is not None and self.defining != definitions.TITLE_MAY_FOLLOW:
@@ -268,7 +271,7 @@ class BlockTracker:
 
     def _open_blocks(self, s: str) -> str:
         nested = bool(self.stack)
-        state = self.defining
+        state, just_defined, self.defined = self.defining, self.defined, False
         if state is not None:
             if state == definitions.TITLE_MAY_FOLLOW:
                 self.undo_from = self.number
@@ -277,8 +280,7 @@ class BlockTracker:
             else:
                 found = definitions.step(state, s.lstrip(" \t")) if s.strip() else definitions.BAD
                 if found != definitions.BAD:
-                    self.defining = found if isinstance(found, tuple) else None
-                    return HIDDEN
+                    return self._defining(found)
                 self._drop_definition(self.number - 1)  # unfinished: its lines were text
                 if s.strip() and state != definitions.TITLE_MAY_FOLLOW:
                     self.leaf = "para"
@@ -355,12 +357,11 @@ class BlockTracker:
                     if self.comments:
                         return COMMENT if kind == 2 else HIDDEN
                     return NESTED if nested else TOP
-            if self.comments and self.leaf != "para" and t[:1] == "[":
+            if self.comments and self.leaf != "para" and (t[:1] == "[" or just_defined and t[:2] == "]:"):
                 found = definitions.start(t)
                 if found != definitions.BAD:  # (a label, destination or title may run on)
                     self.leaf, self.undo_from = None, self.number
-                    self.defining = found if isinstance(found, tuple) else None
-                    return HIDDEN
+                    return self._defining(found)
             elif self.leaf != "para" and t[:1] == "[" and self._definition(t):
                 self.leaf = None
                 return NESTED if nested else TOP

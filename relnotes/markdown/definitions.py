@@ -36,7 +36,14 @@ def destination(token: str) -> str:
 
 def start(t: str) -> Result:
     """``t`` (a line's content, container prefix and indentation removed) starts with
-    ``[``: how the definition it may begin goes on (see the module)."""
+    ``[``: how the definition it may begin goes on (see the module).
+
+    Or, right after a line that ended a definition, with ``]:``: mistletoe (1.6) then
+    reads a label from the start of the definitions' text to this ``]`` and the line
+    as one more definition, which hides it (and a ``[`` label running over the lines
+    after it).  CommonMark shows it as a paragraph; the reading that hides wins."""
+    if t[:2] == "]:":
+        return _after_colon(t, 2)
     return _label(t, 1, 0, False)
 
 
