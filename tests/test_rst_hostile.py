@@ -14,10 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from relnotes.markdown.rst import to_rst
+from relnotes.markdown.screen import body_problems
 from relnotes.notes import formats
 
 docutils_core = pytest.importorskip("docutils.core")
@@ -37,8 +38,11 @@ HOSTILE = [".. raw:: html", "   <script>alert(1)</script>", ".. _target: https:/
            "A title", "Unreleased", "Bugfixes", "Trio 9.9.9 (2026-01-01)", "\\", "__init__", "**bold**", "``code``"]
 line = st.one_of(st.sampled_from(HOSTILE),
                  st.text(st.sampled_from(list("ab .:=-_*`|\\#<>()[]^~+")), min_size=1, max_size=12))
+# what reaches the notes: bodies the fragment screen accepts (it refuses, say, a first
+# line of '*****', which Markdown reads as a rule ending the entry's bullet)
 body = st.lists(st.tuples(line, st.sampled_from(["\n", "\n\n"])), min_size=1, max_size=6).map(
-    lambda parts: "".join(text + sep for text, sep in parts).strip())
+    lambda parts: "".join(text + sep for text, sep in parts).strip()).filter(
+    lambda text: not body_problems(text, "changes.d/x.md", 4)[0])
 
 
 def _doctree(text: str):
@@ -96,6 +100,9 @@ def check_structure(bodies: list[str]) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(body, min_size=1, max_size=3))
+# a code span's own blank at a line's start indented the line: a definition list (found by this test)
+@example(["` :`\n.. raw:: html"])
+@example([".. raw:: html\n` :`"])
 def test_no_fragment_injects_rst_structure(bodies):
     check_structure(bodies)
 

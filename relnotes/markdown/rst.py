@@ -41,6 +41,10 @@ def safe_lines(lines: list[str]) -> list[str]:
     final ``::`` (a literal block marker); each renders as the text it was in Markdown."""
     out = []
     for k, line in enumerate(lines):
+        # a paragraph line never starts with a blank in rST: indentation is structure (a
+        # definition list, a block quote); in Markdown it is nothing, and a code span's
+        # own blank (`` ` :` ``) may land there
+        line = line.lstrip(" \t") or "\\ "
         if k == len(lines) - 1:  # first: '::' escaped is no adornment any more
             line = _LITERAL_MARK.sub(r"\\::\1", line)
         line = _EXPLICIT.sub(r"\1\\", line, count=1)
