@@ -8,7 +8,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+# HYPOTHESIS_PROFILE=ci (.ci/run): every property test draws the same examples on every
+# run, so a red CI is the code's and can be rerun here as it was; a developer's run
+# keeps drawing new ones (and found most of what the property tests ever found).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "wasmtime"  # vendored real data: see its README.md
