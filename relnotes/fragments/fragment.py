@@ -210,7 +210,7 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
         name = e.name
         shown = prefix + name
         link = e.is_symlink()
-        if not link and (name in IGNORED_NAMES or is_temp(name)) and e.is_file():
+        if not link and (name in IGNORED_NAMES or name[:1] == "." and is_temp(name)) and e.is_file():
             continue
         if not link and not e.is_file():  # opening a FIFO would block until a writer comes
             result.problems.append(_not_a_file(shown, e.is_dir()))
@@ -312,6 +312,8 @@ def duplicate_problems(fragments: list[Fragment]) -> list[Problem]:
     #7649, 22.0.0 Changed #8581, 28.0.0 Added #9614), so a shared PR alone is fine;
     these are exactly the entry renderer's inputs, so equal keys mean equal entries.
     """
+    if len({(f.section, f.body, f.prs, f.issues, f.advisories) for f in fragments}) == len(fragments):
+        return []  # the common case, without sorting 10,000 names for messages nobody reads
     seen: dict[tuple, str] = {}
     problems = []
     for f in sorted(fragments, key=lambda f: f.name):
