@@ -5,8 +5,9 @@ Sorting is always by version, never by name or date: ``1.10.0`` sorts after
 as in SemVer §11.
 """
 
+import operator
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from relnotes.errors import UsageError, quoted
 from relnotes.patterns import lazy
@@ -130,6 +131,35 @@ class Version(NamedTuple):
             .replace("{minor}", str(self.minor))
             .replace("{patch}", str(self.patch))
         )
+
+
+class OtherSchemeVersion(Version):
+    """A version of another scheme (PEP 440, calendar) that compares with every
+    :class:`Version` through its own ``_cmp(other, operator)``; the comparisons are
+    written once here (``NotImplemented`` for what is not a version)."""
+
+    def _cmp(self, other: object, op: Any) -> Any:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._cmp(other, operator.eq)) if isinstance(other, Version) else False
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __lt__(self, other: object) -> bool:
+        return self._cmp(other, operator.lt)  # type: ignore[no-any-return]
+
+    def __le__(self, other: object) -> bool:
+        return self._cmp(other, operator.le)  # type: ignore[no-any-return]
+
+    def __gt__(self, other: object) -> bool:
+        return self._cmp(other, operator.gt)  # type: ignore[no-any-return]
+
+    def __ge__(self, other: object) -> bool:
+        return self._cmp(other, operator.ge)  # type: ignore[no-any-return]
+
+    __hash__ = Version.__hash__  # each scheme sets its own
 
 
 def whole_number(text: str, digits: int = 12) -> int | None:

@@ -16,12 +16,11 @@ patch, or a format without ``N`` — the bug-fix number does.  A :class:`CalVers
 from __future__ import annotations
 
 import datetime
-import operator
 import re
 from typing import Any
 
 from relnotes.errors import ConfigError, UsageError, quoted
-from relnotes.version import Version
+from relnotes.version import OtherSchemeVersion, Version
 
 FORMAT_PATTERN = r"^(YYYY|YY|0Y)(\.(MM|0M))?(\.(DD|0D))?(\.N)?(\.MICRO)?$"
 _DATE_TOKENS = ("YYYY", "YY", "0Y", "MM", "0M", "DD", "0D")
@@ -33,7 +32,7 @@ _TOKEN_RE = {
 _NUMBER = "0|[1-9][0-9]{0,8}"
 
 
-class CalVersion(Version):
+class CalVersion(OtherSchemeVersion):
     """A calendar version: its numbers in the format's order, and the format it is written in."""
 
     numbers: tuple[int, ...]
@@ -71,26 +70,8 @@ class CalVersion(Version):
         width = max(len(self.numbers), len(theirs))
         return op(self.numbers + (0,) * (width - len(self.numbers)), theirs + (0,) * (width - len(theirs)))
 
-    def __eq__(self, other: object) -> bool:
-        return self._cmp(other, operator.eq) if isinstance(other, Version) else False
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
     def __hash__(self) -> int:
         return hash(self.numbers)
-
-    def __lt__(self, other: object) -> bool:
-        return self._cmp(other, operator.lt)
-
-    def __le__(self, other: object) -> bool:
-        return self._cmp(other, operator.le)
-
-    def __gt__(self, other: object) -> bool:
-        return self._cmp(other, operator.gt)
-
-    def __ge__(self, other: object) -> bool:
-        return self._cmp(other, operator.ge)
 
     @property
     def release(self) -> "CalVersion":

@@ -10,13 +10,12 @@ appendix (and ``packaging``) read it — ``1.2.0-RC1``, ``2.0-dev3``, ``1.0-1``,
 
 from __future__ import annotations
 
-import operator
 import re
 from typing import Any
 
 from relnotes.errors import UsageError, quoted
 from relnotes.patterns import lazy
-from relnotes.version import MAX_DIGITS, Version
+from relnotes.version import MAX_DIGITS, OtherSchemeVersion, Version
 
 EXAMPLE = "1.2.0, 1.3.0rc1, 2.0.dev3, 1.2.0.post1 or 0.27.0+dev"
 MAX_LENGTH = 128  # a version longer than this is not one a person typed
@@ -37,7 +36,7 @@ _PRE_LETTER = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "c": "rc", "pre": 
 _TOO_LONG = lazy(r"[0-9]{%d}" % (MAX_DIGITS + 1))
 
 
-class Pep440Version(Version):
+class Pep440Version(OtherSchemeVersion):
     """A PEP 440 version; build one with :meth:`make` or :func:`parse`."""
 
     epoch: int
@@ -109,24 +108,6 @@ class Pep440Version(Version):
         if isinstance(other, Version):  # a semver pre-release PEP 440 cannot spell: semver's order
             return op(Version(self.major, self.minor, self.patch, self.pre)._key(), Version._key(other))
         return NotImplemented
-
-    def __eq__(self, other: object) -> bool:
-        return self._cmp(other, operator.eq) if isinstance(other, Version) else False
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    def __lt__(self, other: object) -> bool:
-        return self._cmp(other, operator.lt)
-
-    def __le__(self, other: object) -> bool:
-        return self._cmp(other, operator.le)
-
-    def __gt__(self, other: object) -> bool:
-        return self._cmp(other, operator.gt)
-
-    def __ge__(self, other: object) -> bool:
-        return self._cmp(other, operator.ge)
 
     def __hash__(self) -> int:
         return hash(self._key())
