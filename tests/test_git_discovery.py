@@ -107,3 +107,46 @@ def test_git_refusing_the_repository_is_its_own_message(project, monkeypatch):
         Repo(project.root)
     assert "dubious ownership" in e.value.message and "safe.directory" in e.value.message
 
+
+
+# -- the process runner ------------------------------------------------------------------------
+
+
+def test_paths_are_literal_and_stdin_is_bytes(project):
+    project.write("a.txt", "a\n")
+    project.write("b.txt", "b\n")
+    project.commit("two files")
+    with Repo(project.root) as repo:
+        assert repo.run("ls-files", paths=["*.txt"]) == ""  # no file is named "*.txt": no glob
+        assert repo.run("ls-files", paths=[":(exclude)a.txt"]) == ""  # nor magic
+        assert repo.run("ls-files", paths=["a.txt"]) == "a.txt"
+        assert repo.run("hash-object", "--stdin", stdin=b"hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a"
+        assert repo.run("cat-file", "blob", revs=["HEAD:a.txt"], text=False) == b"a\n"
+
+
+def test_a_failing_command_is_a_git_error_with_git_s_message(project, monkeypatch):
+    from relnotes.errors import GitError
+
+    project.commit("one")
+    monkeypatch.setenv("LANGUAGE", "de")
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    with Repo(project.root) as repo:
+        with pytest.raises(GitError) as e:
+            repo.run("rev-parse", "--verify", revs=["no-such-branch"])
+        assert e.value.message == "git rev-parse --verify failed: fatal: Needed a single revision"
+        assert repo.try_run("rev-parse", "--verify", revs=["no-such-branch"]) is None
+
+
+def test_git_missing_is_a_state_error(project, monkeypatch, tmp_path):
+    project.commit("one")
+    with Repo(project.root) as repo:
+        monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+        with pytest.raises(StateError) as e:
+            repo.run("status")
+        assert e.value.message == "git is not installed (or not on PATH)"
+        with pytest.raises(StateError) as e:
+            repo.read_blobs(["HEAD:relnotes.yaml"])
+        assert e.value.message == "git is not installed (or not on PATH)"
+    with pytest.raises(StateError) as e:
+        Repo(project.root)
+    assert e.value.message == "git is not installed (or not on PATH)"

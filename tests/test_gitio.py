@@ -1,4 +1,4 @@
-"""The git layer: GitPython underneath, every value reaching git validated or separated.
+"""The git layer: plumbing run directly, GitPython for history, every value reaching git validated or separated.
 
 Hostile values come from flags (``--base``, ``when REV``), from relnotes.yaml in a
 pull request (``release_branch``), from file names (a fragment ``-rf.md``) and from
@@ -199,7 +199,7 @@ def test_release_branch_fitting_a_dash_name_is_asked_by_commit(scenario, project
     assert json.loads(r.stdout)["branch"] == "origin/-48.0.0"
 
 
-# -- GitPython underneath --------------------------------------------------------------------
+# -- the process runner and cat-file -----------------------------------------------------------
 
 
 def test_repo_reaps_its_cat_file_when_closed(scenario, project):  # noqa: F811
