@@ -32,7 +32,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     """
     doc = doc or schemes.read_notes(cfg)
     before = doc.text()
-    fragments = pending_fragments(cfg)
+    fragments = pending_fragments(cfg, digests=not draft)  # the journal records what it removes
 
     conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file, cfg.notes_format)
     if conflicts:
