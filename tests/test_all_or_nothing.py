@@ -399,7 +399,7 @@ def test_build_journals_each_removed_fragment_as_it_read_it_without_opening_it_a
     opened: list = []
 
     def spy_apply(root, writes, removes=(), **kw):
-        seen.update(kw.get("digests") or {})
+        seen.update(zip(removes, kw.get("digests") or ()))
         return real_apply(root, writes, removes, **kw)
 
     def spy_digest(p):
