@@ -24,6 +24,7 @@ from relnotes.fragments.fragment import Fragment, parse_text
 from relnotes.fragments.grouping import category_order, group
 from relnotes.markdown import entry
 from relnotes.markdown.structure import is_blank
+from relnotes.migrate import notes_sections
 from relnotes.notes import base as notes
 from relnotes.notes import formats, model
 from relnotes.notes.blocks import Block, take_out
@@ -55,6 +56,9 @@ class ImportPlan:
     # a mid-cycle import of the project's unreleased section: the notes before and after its
     # entries move out to the fragments, and those entries (write_plan writes all of it at once)
     move: tuple[str, str, list[str]] | None = None
+    added_sections: list[str] = field(default_factory=list)  # --add-sections: appended to relnotes.yaml
+    config: Config | None = None  # the configuration with them (None: the one in force)
+    config_change: tuple[str | None, str] | None = None  # relnotes.yaml before (None: created) and after
 
 
 def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, list]]:
@@ -131,12 +135,20 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
     return fragment_text(section, body, breaking=breaking, order=order), False
 
 
-def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan:
+def plan_notes(cfg: Config, path: str, version: str | None = None, add_sections: bool = False) -> ImportPlan:
+    """The import of one release section; ``add_sections``: categories no section matches
+    are appended to ``sections`` in relnotes.yaml (written with the fragments) and imported."""
     text = fsio.read_text(cfg.root, cfg.root / path, what="notes file")
     doc = formats.parse_for(cfg, text, path)  # the project's format: a CHANGELOG.md is Keep a Changelog
     rel = doc.release(version)
+    added = notes_sections.missing(cfg, [c.title for c in rel.categories]) if add_sections else []
+    change = None
+    if added:
+        cfg, change = notes_sections.with_sections(cfg, added)
     renderer = Renderer(cfg)
     plan = plan_notes_doc(cfg, doc, rel, renderer)
+    plan.added_sections, plan.config_change = added, change
+    plan.config = cfg if added else None
     plan.difference = rebuild_difference(cfg, doc, rel, plan, renderer)
     # The unreleased section is where build writes, in every format: its entries move out to
     # the fragments (kept in both places, build would write each one a second time).
@@ -185,7 +197,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
         plan.unmapped.append(f"{path}:{b.start + 1}: text before the first category is not an entry: "
                              f"{b.text.strip()[:60]!r}")
     for cat in rel.categories:
-        section = cfg.section_name(cat.title.rstrip(".").strip())
+        section = notes_sections.section_for(cfg, cat.title)
         blocks = split_blocks(doc, cat.start + 1, cat.end)
         i = 0
         while i < len(blocks):
@@ -199,7 +211,8 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
             i += 1
             if section is None:
                 plan.unmapped.append(f"{path}:{b.start + 1}: category '{cat.title}' is not one of the "
-                                     f"configured sections ({', '.join(cfg.sections)})")
+                                     f"configured sections ({', '.join(cfg.sections)}); "
+                                     "--add-sections adds it to relnotes.yaml")
                 continue
             name = next_name(b.text[2:] if b.kind == "entry" else b.text)
             if b.kind == "entry":
@@ -258,10 +271,14 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release
             f"(original {a[n] if n < len(a) else '<end>'!r}, rebuilt {b[n] if n < len(b) else '<end>'!r})")
 
 
-def round_trip(cfg: Config, doc: notes.NotesDocument) -> list[tuple[str, str | None]]:
+def round_trip(cfg: Config, doc: notes.NotesDocument, add_sections: bool = False) -> list[tuple[str, str | None]]:
     """Each released section of ``doc`` imported and rebuilt (nothing is written): its
     title and where the rebuild differs (None: byte for byte).  What the README's figures
-    on real notes files measure; a section that cannot be imported at all says why."""
+    on real notes files measure; a section that cannot be imported at all says why.
+    ``add_sections``: as ``import notes --add-sections`` would configure them."""
+    if add_sections:
+        titles = [c.title for r in doc.releases if not r.unreleased and r.version is not None for c in r.categories]
+        cfg = cfg._replace(sections=cfg.sections + tuple(notes_sections.missing(cfg, titles)))
     renderer = Renderer(cfg)
     out: list[tuple[str, str | None]] = []
     for rel in doc.releases:
@@ -308,10 +325,16 @@ def check_plan(cfg: Config, plan: ImportPlan) -> None:
 
 def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
     """Write the planned fragments, after :func:`check_plan` (nothing is written if it refuses)."""
+    cfg = plan.config or cfg
     check_plan(cfg, plan)
-    if plan.move is not None:  # the entries leave the notes as the fragments arrive: one transaction
-        before, after, entries = plan.move
-        changes: dict[str, tuple[str | None, str]] = {cfg.notes_file: (before, after)}
+    if plan.move is not None or plan.config_change is not None:  # one transaction: all of it or none
+        changes: dict[str, tuple[str | None, str]] = {}
+        entries: list[str] = []
+        if plan.move is not None:  # the entries leave the notes as the fragments arrive
+            before, after, entries = plan.move
+            changes[cfg.notes_file] = (before, after)
+        if plan.config_change is not None:
+            changes[fsio.shown(cfg.root, cfg.path or cfg.root / "relnotes.yaml")] = plan.config_change
         changes.update({f"{cfg.fragments_dir}/{p.name}": (None, p.text) for p in plan.fragments})
         steps.apply(cfg, changes, command="import notes", taken=entries)
         return [f"{cfg.fragments_dir}/{p.name}" for p in plan.fragments]
