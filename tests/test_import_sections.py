@@ -143,3 +143,13 @@ def test_add_sections_refuses_pyproject(project):
     assert r.exit_code == 2
     assert "--add-sections edits relnotes.yaml only" in r.output and "'Breaking changes'" in r.output
     assert project.snapshot_tree() == before
+
+
+def test_a_category_written_twice_is_named_with_both_lines(kac_project):
+    """rich 9.0.0 has '### Fixed' twice: build writes one, so the section cannot come back as
+    it was, and import says where and why."""
+    kac_project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n- One.\n\n### Added\n\n- Two.\n\n"
+                                      "### Fixed\n\n- Three.\n")
+    r = kac_project.run("import", "notes", "CHANGELOG.md", "--dry-run")
+    assert r.exit_code == 0, r.output
+    assert "CHANGELOG.md:13: a second '### Fixed' in this release (the first is line 5)" in r.output

@@ -90,25 +90,40 @@ def test_build_keeps_the_files_list_style(kac_project):
     assert kac_project.read("CHANGELOG.md") == "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n* A bug.\n* Another.\n"
 
 
-@pytest.mark.parametrize(("entry", "breaking", "exact"), [
-    ("- **Breaking:** Retired the tagline.", True, True),  # the preset's prefix: rebuilt exactly
-    ("- **BREAKING**: Retired the tagline.", True, False),  # another spelling: breaking, reported
-    ("- BREAKING: Retired the tagline.", True, False),
-    ("- Breaking news in the tagline.", False, True),
+@pytest.mark.parametrize(("entry", "marked", "breaking", "exact"), [
+    ("- **Breaking:** Retired the tagline.", True, True, True),  # the preset's prefix: breaking, rebuilt exactly
+    ("- **BREAKING**: Retired the tagline.", True, False, True),  # another mark: kept in the text, said so
+    ("- BREAKING: Retired the tagline.", True, False, True),
+    ("- **breaking** Retired the tagline.", True, False, True),  # rich 11.0.0
+    ("- Breaking news in the tagline.", False, False, True),
 ])
-def test_breaking_marks_become_breaking_true(tmp_path, entry, breaking, exact):
+def test_breaking_marks_become_breaking_true_when_they_rebuild(tmp_path, entry, marked, breaking, exact):
     cfg = cfg_of(tmp_path, KAC)
     text = f"# Changelog\n\n## [1.0.0] - 2026-01-01\n\n### Changed\n\n{entry}\n"
     doc = formats.parse(text, "CHANGELOG.md", "keepachangelog")
-    assert (BREAKING_MARK.match(entry[2:]) is not None) == breaking
+    assert (BREAKING_MARK.match(entry[2:]) is not None) == marked
     assert (round_trip(cfg, doc)[0][1] is None) == exact
     from relnotes.migrate.notes_import import plan_notes_doc
     from relnotes.render.environment import Renderer
 
     plan = plan_notes_doc(cfg, doc, doc.releases[0], Renderer(cfg))
     assert ("breaking: true" in plan.fragments[0].text) == breaking
-    assert "Retired the tagline." in plan.fragments[0].text or not breaking
+    assert "Retired the tagline." in plan.fragments[0].text or not marked
     assert "**Breaking:**" not in plan.fragments[0].text
+    kept = [n for n in plan.unmapped if "is not breaking_changes.prefix" in n]
+    assert bool(kept) == (marked and not breaking), plan.unmapped
+
+
+def test_a_configured_mark_reads_the_files_own_spelling_as_breaking(tmp_path):
+    cfg = cfg_of(tmp_path, KAC + 'breaking_changes: {prefix: "**breaking** "}\n')
+    doc = formats.parse("## [1.0.0] - 2026-01-01\n\n### Changed\n\n- **breaking** Gone.\n", "CHANGELOG.md",
+                        "keepachangelog")
+    from relnotes.migrate.notes_import import plan_notes_doc
+    from relnotes.render.environment import Renderer
+
+    plan = plan_notes_doc(cfg, doc, doc.releases[0], Renderer(cfg))
+    assert "breaking: true" in plan.fragments[0].text and plan.unmapped == []
+    assert round_trip(cfg, doc)[0][1] is None
 
 
 @pytest.fixture

@@ -96,13 +96,16 @@ BREAKING_MARK = lazy(r"^(?:\*\*|__)?breaking(?: changes?)?(?::(?:\*\*|__)|(?:\*\
 
 
 def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
-                      name: str, references: str = "", order: int = 0) -> tuple[str, bool]:
-    """Fragment text for one bullet entry, and whether rebuilding reproduces it.
+                      name: str, references: str = "", order: int = 0) -> tuple[str, bool, str | None]:
+    """Fragment text for one bullet entry, whether rebuilding reproduces it, and the breaking
+    mark it kept in the text (None: none kept).
 
     ``references`` is a block of link reference definitions that followed the entry;
     it becomes the end of the body, which the entry template renders after the links.
     An entry that starts with a breaking mark (``**Breaking:**``) becomes ``breaking:
-    true`` without it; it rebuilds exactly when the mark is ``breaking_changes.prefix``.
+    true`` without it when that rebuilds exactly (the mark is ``breaking_changes.prefix``);
+    another mark (rich's ``**breaking**``) stays in the text, not ``breaking: true`` — the
+    third value names it, for import to say so — unless the entry cannot be rebuilt at all.
     The list marker (``-`` or ``*``) is the notes file's, which ``build`` keeps
     (:meth:`relnotes.notes.editing.NotesEditing.list_style`), so it is not compared.
     """
@@ -112,17 +115,19 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
     lines = raw.split("\n")
     first = re.sub(r"^[*-][ \t]+", "", lines[0])
     mark = BREAKING_MARK.match(first)
-    breaking = mark is not None
-    if mark is not None:
-        first = first[mark.end():]
-    dedented = [first] + [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:]]
-    attempts = []
     tail = "\n\n" + refs if refs else ""
-    body_lines, links = _split_links(cfg, dedented)
-    if any(links.values()) and body_lines:
-        attempts.append(("\n".join(body_lines) + tail, links))
-    attempts.append(("\n".join(dedented) + tail, {"prs": [], "issues": [], "advisories": []}))
-    for body, link in attempts:
+    none: dict[str, list] = {"prs": [], "issues": [], "advisories": []}
+    attempts: list[tuple[str, dict[str, list], bool]] = []
+    # with a mark: first as breaking: true without it (exact when it is the configured prefix),
+    # then the mark kept in the text, not breaking (exact, but the bump does not know)
+    for marked in ((True, False) if mark is not None else (False,)):
+        head = first[mark.end():] if marked and mark is not None else first
+        dedented = [head] + [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:]]
+        body_lines, links = _split_links(cfg, dedented)
+        if any(links.values()) and body_lines:
+            attempts.append(("\n".join(body_lines) + tail, links, marked))
+        attempts.append(("\n".join(dedented) + tail, none, marked))
+    for body, link, breaking in attempts:
         text = fragment_text(section, body, prs=link["prs"], issues=link["issues"],
                              advisories=link["advisories"], breaking=breaking, order=order)
         frag, problems = parse_text(text, name, cfg.sections, fields=cfg.fields)
@@ -130,9 +135,10 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
             continue
         got = renderer.entries([frag])[0]
         if got[2:] == expected[2:] and got[:2] in ("- ", "* ") and expected[:2] in ("- ", "* "):
-            return text, True
-    body, link = attempts[-1]
-    return fragment_text(section, body, breaking=breaking, order=order), False
+            kept = mark[0].strip() if mark is not None and not breaking else None
+            return text, True, kept
+    body, _, breaking = next(a for a in reversed(attempts) if a[2] == (mark is not None))  # breaking, links in the body
+    return fragment_text(section, body, breaking=breaking, order=order), False, None
 
 
 def plan_notes(cfg: Config, path: str, version: str | None = None, add_sections: bool = False) -> ImportPlan:
@@ -196,8 +202,14 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
     for b in split_blocks(doc, intro_start, first_cat):
         plan.unmapped.append(f"{path}:{b.start + 1}: text before the first category is not an entry: "
                              f"{b.text.strip()[:60]!r}")
+    seen: dict[str, int] = {}
     for cat in rel.categories:
         section = notes_sections.section_for(cfg, cat.title)
+        if section is not None and section in seen:  # rich 9.0.0: '### Fixed' twice in one release
+            plan.unmapped.append(f"{path}:{cat.start + 1}: a second '### {cat.title}' in this release (the first "
+                                 f"is line {seen[section] + 1}): build writes one category per section, so its "
+                                 "entries are imported into the first")
+        seen.setdefault(section or "", cat.start)
         blocks = split_blocks(doc, cat.start + 1, cat.end)
         i = 0
         while i < len(blocks):
@@ -216,7 +228,12 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
                 continue
             name = next_name(b.text[2:] if b.kind == "entry" else b.text)
             if b.kind == "entry":
-                ftext, exact = entry_to_fragment(cfg, renderer, section, b.text, name, refs, order=counter)
+                ftext, exact, kept = entry_to_fragment(cfg, renderer, section, b.text, name, refs, order=counter)
+                if kept is not None:
+                    plan.unmapped.append(f"{path}:{b.start + 1}: the breaking mark {kept!r} is not breaking_changes."
+                                         f"prefix ({cfg.breaking_changes.prefix.strip()!r}): it stays in the text and "
+                                         "the fragment is not breaking: true (set the prefix to the file's mark to "
+                                         "import such entries as breaking)")
             else:
                 ftext, exact = fragment_text(section, b.text.rstrip("\n"), order=counter), False
                 plan.unmapped.append(f"{path}:{b.start + 1}: prose paragraph imported as a bullet entry")
