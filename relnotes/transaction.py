@@ -33,7 +33,7 @@ when its paths lie inside this repository.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from relnotes import fsio
@@ -105,15 +105,18 @@ def _mark_committed(path: Path) -> None:
 
 
 def apply(root: Path, writes: dict[Path, tuple[str | None, str]], removes: Sequence[Path] = (),
-          *, command: str = "relnotes") -> None:
+          *, command: str = "relnotes", digests: Mapping[Path, str] | None = None) -> None:
     """Write every ``{path: (before, after)}`` and remove every path of ``removes``, or none.
 
     Every path is confined (:func:`relnotes.fsio.inside`) before anything happens.  A
     failure before the commit point undoes the staging and raises; after it, a failed
     rename puts back the targets already renamed.  Right after the renames each target is
     read again: one that another program rewrote meanwhile stops the command before any
-    file is removed (StateError).
+    file is removed (StateError).  ``digests``: the SHA-256 of a removed file's bytes as
+    the command read them (:func:`relnotes.fragments.fragment.load_all`), journaled instead
+    of reading the file again; a path without one is read here.
     """
+    known = digests or {}
     targets = {fsio.writable_target(root, p): (p, before, after)
                for p, (before, after) in writes.items() if before != after}
     parents = {d: fsio.inside(root, d, what="directory")  # never remove through a link that leads out
@@ -128,7 +131,7 @@ def apply(root: Path, writes: dict[Path, tuple[str | None, str]], removes: Seque
     plan = {"version": JOURNAL_VERSION, "command": command,
             "writes": [[t.relative_to(real_root).as_posix(), _digest(before), _digest(after)]
                        for t, (_, before, after) in targets.items()],
-            "removes": [[relative[p.parent] + p.name, _file_digest(p)] for p in removes]}
+            "removes": [[relative[p.parent] + p.name, known.get(p) or _file_digest(p)] for p in removes]}
     staged: list[Path] = []
     try:
         _write_journal(journal, plan)
