@@ -256,7 +256,7 @@ def _parse_cached(cache, data: bytes, shown: str, name: str, sections,
     rec = cache.get(key) if cache is not None else None
     if rec is not None:
         if rec[0] == "ok":  # the Fragment's fields after path and name but the digest, tuples and all
-            return Fragment(shown, name, *rec[1:], digest), []
+            return Fragment._make((shown, name, *rec[1:], digest)), []
         return None, [Problem(*p) for p in rec[1]]
     text, problems = _decode(data, shown)
     frag, problems = parse_text(text, shown, sections, fields=fields) if text is not None else (None, problems)
