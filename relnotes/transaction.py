@@ -105,30 +105,37 @@ def _mark_committed(path: Path) -> None:
 
 
 def apply(root: Path, writes: dict[Path, tuple[str | None, str]], removes: Sequence[Path] = (),
-          *, command: str = "relnotes") -> None:
+          *, command: str = "relnotes", digests: Sequence[str] = ()) -> None:
     """Write every ``{path: (before, after)}`` and remove every path of ``removes``, or none.
 
     Every path is confined (:func:`relnotes.fsio.inside`) before anything happens.  A
     failure before the commit point undoes the staging and raises; after it, a failed
     rename puts back the targets already renamed.  Right after the renames each target is
     read again: one that another program rewrote meanwhile stops the command before any
-    file is removed (StateError).
+    file is removed (StateError).  ``digests[i]``: the SHA-256 of ``removes[i]``'s bytes
+    as the command read them (:func:`relnotes.fragments.fragment.load_all`), journaled
+    instead of reading the file again; a path without one ("" or none given) is read here.
     """
     targets = {fsio.writable_target(root, p): (p, before, after)
                for p, (before, after) in writes.items() if before != after}
-    parents = {d: fsio.inside(root, d, what="directory")  # never remove through a link that leads out
-               for d in {p.parent for p in removes}}
+    # each removed path's directory as text: one pathlib object (and confinement check)
+    # per directory, not per fragment (Python 3.11's pathlib raises and catches an
+    # exception the first time each new path object is hashed)
+    folders = [os.path.dirname(p) for p in removes]
+    parents = {d: fsio.inside(root, Path(d), what="directory")  # never remove through a link that leads out
+               for d in set(folders)}
     if not targets and not removes:
         return
     journal = journal_path(root)
     real_root = Path(root).resolve()
-    # each directory's path once, not each of 10,000 fragments' through pathlib
     relative = {d: real.relative_to(real_root).as_posix() + "/" for d, real in parents.items()}
     relative = {d: "" if rel == "./" else rel for d, rel in relative.items()}
+    known = list(digests) + [""] * (len(removes) - len(digests))
     plan = {"version": JOURNAL_VERSION, "command": command,
             "writes": [[t.relative_to(real_root).as_posix(), _digest(before), _digest(after)]
                        for t, (_, before, after) in targets.items()],
-            "removes": [[relative[p.parent] + p.name, _file_digest(p)] for p in removes]}
+            "removes": [[relative[d] + os.path.basename(p), digest or _file_digest(p)]
+                        for p, d, digest in zip(removes, folders, known)]}
     staged: list[Path] = []
     try:
         _write_journal(journal, plan)

@@ -383,3 +383,33 @@ def test_git_listings_of_paths_read_any_file_name(project):
         assert sorted(repo.dirty_paths()) == sorted(names + ["RELEASES-é.md"])
         added = History.load(repo).added_in(head, "changes.d")
     assert {n: added.get(n) for n in names} == {n: head for n in names}
+
+
+def test_build_journals_each_removed_fragment_as_it_read_it_without_opening_it_again(project, monkeypatch):
+    """The journal's record of a removed fragment is the SHA-256 of the bytes build parsed
+    (carried from loading), so 10,000 fragments are not opened a second time; a fragment
+    edited after it was read is journaled as it was read, and recovery would then refuse it."""
+    import hashlib
+
+    setup_build(project)
+    frag_dir = project.root / "changes.d"
+    expected = {frag_dir / n: hashlib.sha256((frag_dir / n).read_bytes()).hexdigest() for n in ("a.md", "b.md")}
+    seen: dict = {}
+    real_apply, real_digest = transaction.apply, transaction._file_digest
+    opened: list = []
+
+    def spy_apply(root, writes, removes=(), **kw):
+        seen.update(zip(removes, kw.get("digests") or ()))
+        return real_apply(root, writes, removes, **kw)
+
+    def spy_digest(p):
+        opened.append(p)
+        return real_digest(p)
+
+    monkeypatch.setattr(transaction, "apply", spy_apply)
+    monkeypatch.setattr(transaction, "_file_digest", spy_digest)
+    r = project.run("build")
+    assert r.exit_code == 0, r.output
+    assert seen == expected
+    assert not [p for p in opened if p.parent == frag_dir]  # no fragment read twice (only the notes, after)
+    assert not (frag_dir / "a.md").exists() and not (frag_dir / "b.md").exists()

@@ -105,7 +105,7 @@ LINES = st.sampled_from([
     "## [0.9.0] - 2019-01-01 [YANKED]", "## master", "### Added", "### Fixed", "- an entry", "  continued",
     "* star", "", "", "```", "## [9.9.9] - inside a fence?", "[unreleased]: https://x/compare/v1...HEAD",
     "[1.2.0]: https://x/compare/v1.1.0...v1.2.0", "[foo]: https://foo", "> ## quoted", "    ## indented code",
-    "text [1.2.0]: not a definition", "## [", "##", "Prose.",
+    "text [1.2.0]: not a definition", "## [", "##", "Prose.", "---", "* * *", "___",
 ])
 
 
@@ -118,13 +118,18 @@ def test_scanner_round_trips_and_indexes_consistently(lines, nl, final):
     stop = doc.footer if doc.footer is not None else len(doc.lines)
     prev_end = 0
     for rel in doc.releases:
-        assert doc.lines[rel.start].startswith("## ") and prev_end <= rel.start < rel.body_end <= stop
+        assert doc.lines[rel.start].startswith("## ") and prev_end <= rel.start < rel.body_end <= rel.end <= stop
         for cat in rel.categories:
             assert rel.start < cat.start < cat.end <= rel.body_end
             assert doc.lines[cat.start].startswith("### ")
-        prev_end = rel.body_end
+        if rel.separator is None:  # a '---' closing the release is its separator, outside its body
+            assert rel.body_end == rel.end
+        else:
+            assert rel.body_end == rel.separator and doc.lines[rel.separator].strip()[0] in "-*_"
+            assert not "".join(doc.lines[rel.separator + 1:rel.end]).strip()
+        prev_end = rel.end
     if doc.releases:
-        assert doc.releases[-1].body_end == stop
+        assert doc.releases[-1].end == stop
     for link in doc.links:
         assert link.line >= stop
     structure_problems(doc)  # never raises

@@ -39,19 +39,21 @@ def cfg_of(tmp_path, text: str):
 # -- Keep a Changelog: import then rebuild, section by section --------------------------------
 
 
-@pytest.mark.parametrize(("name", "configuration", "exact", "total"), [
-    ("keep-a-changelog.md", KAC, 15, 16),
-    ("rich.md", KAC, 5, 5),
-    ("derive_more.md", KAC, 5, 9),
-    ("attrs.md", ATTRS, 4, 4),
+@pytest.mark.parametrize(("name", "configuration", "add_sections", "exact", "total"), [
+    ("keep-a-changelog.md", KAC, False, 15, 16),
+    ("rich.md", KAC, False, 5, 5),
+    ("derive_more.md", KAC, False, 5, 9),
+    ("derive_more.md", KAC, True, 6, 9),  # '### Breaking changes' added to sections
+    ("attrs.md", ATTRS, False, 6, 6),  # 15.2.0 and 15.1.0: '### Changes:' and a '---' rule
 ])
-def test_real_released_sections_rebuild_byte_for_byte(tmp_path, name, configuration, exact, total):
+def test_real_released_sections_rebuild_byte_for_byte(tmp_path, name, configuration, add_sections, exact, total):
     """The README's figures.  What is left is what import reports and does not map: prose
     (keep-a-changelog's 2.0.0 summary, derive_more's yank note and 2.0.1 remark), entries
-    outside any category (0.99.19) and a category no section matches ('Breaking changes')."""
+    outside any category (0.99.19) and, without --add-sections, a category no section
+    matches ('Breaking changes')."""
     cfg = cfg_of(tmp_path, configuration)
     doc = formats.parse(real("keepachangelog", name), name, "keepachangelog")
-    results = round_trip(cfg, doc)
+    results = round_trip(cfg, doc, add_sections=add_sections)
     assert (sum(d is None for _, d in results), len(results)) == (exact, total), [r for r in results if r[1]]
 
 
@@ -88,25 +90,40 @@ def test_build_keeps_the_files_list_style(kac_project):
     assert kac_project.read("CHANGELOG.md") == "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n* A bug.\n* Another.\n"
 
 
-@pytest.mark.parametrize(("entry", "breaking", "exact"), [
-    ("- **Breaking:** Retired the tagline.", True, True),  # the preset's prefix: rebuilt exactly
-    ("- **BREAKING**: Retired the tagline.", True, False),  # another spelling: breaking, reported
-    ("- BREAKING: Retired the tagline.", True, False),
-    ("- Breaking news in the tagline.", False, True),
+@pytest.mark.parametrize(("entry", "marked", "breaking", "exact"), [
+    ("- **Breaking:** Retired the tagline.", True, True, True),  # the preset's prefix: breaking, rebuilt exactly
+    ("- **BREAKING**: Retired the tagline.", True, False, True),  # another mark: kept in the text, said so
+    ("- BREAKING: Retired the tagline.", True, False, True),
+    ("- **breaking** Retired the tagline.", True, False, True),  # rich 11.0.0
+    ("- Breaking news in the tagline.", False, False, True),
 ])
-def test_breaking_marks_become_breaking_true(tmp_path, entry, breaking, exact):
+def test_breaking_marks_become_breaking_true_when_they_rebuild(tmp_path, entry, marked, breaking, exact):
     cfg = cfg_of(tmp_path, KAC)
     text = f"# Changelog\n\n## [1.0.0] - 2026-01-01\n\n### Changed\n\n{entry}\n"
     doc = formats.parse(text, "CHANGELOG.md", "keepachangelog")
-    assert (BREAKING_MARK.match(entry[2:]) is not None) == breaking
+    assert (BREAKING_MARK.match(entry[2:]) is not None) == marked
     assert (round_trip(cfg, doc)[0][1] is None) == exact
     from relnotes.migrate.notes_import import plan_notes_doc
     from relnotes.render.environment import Renderer
 
     plan = plan_notes_doc(cfg, doc, doc.releases[0], Renderer(cfg))
     assert ("breaking: true" in plan.fragments[0].text) == breaking
-    assert "Retired the tagline." in plan.fragments[0].text or not breaking
+    assert "Retired the tagline." in plan.fragments[0].text or not marked
     assert "**Breaking:**" not in plan.fragments[0].text
+    kept = [n for n in plan.unmapped if "is not breaking_changes.prefix" in n]
+    assert bool(kept) == (marked and not breaking), plan.unmapped
+
+
+def test_a_configured_mark_reads_the_files_own_spelling_as_breaking(tmp_path):
+    cfg = cfg_of(tmp_path, KAC + 'breaking_changes: {prefix: "**breaking** "}\n')
+    doc = formats.parse("## [1.0.0] - 2026-01-01\n\n### Changed\n\n- **breaking** Gone.\n", "CHANGELOG.md",
+                        "keepachangelog")
+    from relnotes.migrate.notes_import import plan_notes_doc
+    from relnotes.render.environment import Renderer
+
+    plan = plan_notes_doc(cfg, doc, doc.releases[0], Renderer(cfg))
+    assert "breaking: true" in plan.fragments[0].text and plan.unmapped == []
+    assert round_trip(cfg, doc)[0][1] is None
 
 
 @pytest.fixture
@@ -211,7 +228,8 @@ def test_linked_headings_are_read_and_a_release_is_written_above_them(project):
     project.commit("init")
     doc = formats.parse(real("keepachangelog", "attrs.md"), "CHANGELOG.md", "keepachangelog")
     assert [(str(r.version), r.date) for r in doc.releases] == [
-        ("26.1.0", "2026-03-19"), ("25.3.0", "2025-03-13"), ("25.2.0", "2025-03-12"), ("25.1.0", "2025-01-25")]
+        ("26.1.0", "2026-03-19"), ("25.3.0", "2025-03-13"), ("25.2.0", "2025-03-12"), ("25.1.0", "2025-01-25"),
+        ("15.2.0", "2015-12-08"), ("15.1.0", "2015-08-20")]
     assert project.run("check", "--all-history").exit_code == 0
     project.fragment("a.md", "Changes", "A change.")
     before = project.snapshot_tree()

@@ -25,13 +25,18 @@ def import_notes(
     file: Annotated[Path, typer.Argument(help="The notes file to import from (e.g. RELEASES.md).")],
     version: Annotated[Optional[str], typer.Option("--version", help="The release to import (default: the top one).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be written; write nothing.")] = False,
+    add_sections: Annotated[bool, typer.Option(
+        "--add-sections", help="Add categories no configured section matches to sections in relnotes.yaml.")] = False,
 ) -> None:
     """Split one release section of a notes file into fragments (one per entry)."""
     cfg = load_config()
     rel_file = os.path.relpath(file.resolve(), cfg.root)
-    plan = importer.plan_notes(cfg, rel_file, version)
+    plan = importer.plan_notes(cfg, rel_file, version, add_sections=add_sections)
     for note in plan.unmapped:
         err(f"note: {note}")
+    if plan.added_sections:
+        out(f"{'would add' if dry_run else 'added'} {', '.join(repr(s) for s in plan.added_sections)} "
+            f"to sections in relnotes.yaml (categories of {plan.version} no section matched)")
     if dry_run:
         for p in plan.fragments:
             out(f"would write {cfg.fragments_dir}/{p.name} ({p.section}, from line {p.source_line})")

@@ -67,7 +67,8 @@ def apply(cfg: Config, changes: Mapping[str, tuple[str | None, str]], fragments:
     paths = [f.path for f in fragments]
     tracked = repo.tracked_under(cfg.fragments_dir) if repo is not None and paths else set()
     transaction.apply(cfg.root, {cfg.root / p: change for p, change in changes.items()},
-                      [cfg.root / p for p in paths], command=command)
+                      [cfg.root / p for p in paths], command=command,
+                      digests=[f.digest for f in fragments])
     if repo is not None:
         repo.remove_from_index([p for p in paths if p in tracked])
     return paths

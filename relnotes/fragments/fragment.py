@@ -55,6 +55,9 @@ class Fragment(NamedTuple):
     order: int = 0  # an explicit position in its category (imported entries); 0 for none
     authors: tuple[str, ...] = ()  # handles to credit, without '@'
     fields: tuple[tuple[str, Any], ...] = ()  # every declared custom field: (name, value or default)
+    # the SHA-256 of the file's bytes as loaded (``load_all(digests=True)``), for the write
+    # journal's record of what it removes; "" when not asked for (or read through a link)
+    digest: str = ""
 
     def sort_key(self, order: str) -> tuple:
         """Fragments with an ``order`` first, by it (an imported section keeps its editorial
@@ -194,14 +197,17 @@ def _not_a_file(shown: str, is_dir: bool) -> Problem:
 
 
 def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache: bool = True,
-             fields: tuple = ()) -> LoadResult:
+             fields: tuple = (), digests: bool = False) -> LoadResult:
     """Load every fragment; anything in the directory that is not one is a problem.
 
     One ``scandir`` pass: the directory entry already says whether a name is a file,
     a directory or a link, so a regular fragment costs one open and one read.  Parse
     results come from the content-addressed cache (``relnotes.cache``) when the same
-    bytes were parsed before.
+    bytes were parsed before.  ``digests``: each fragment also carries the SHA-256 of the
+    bytes it was parsed from, so a command that removes it journals what it read
+    (:func:`relnotes.transaction.apply`) instead of opening every file a second time.
     """
+    sha256 = _sha256() if digests else None
     entries = list_dir(root, frag_dir, what="fragments directory")  # confined: exit 2 if it leads out
     cache = ParseCache(root, sections, fields) if use_cache else None
     result = LoadResult([], [])
@@ -230,7 +236,8 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
             if data is None:
                 result.problems.extend(problems)
                 continue
-            frag, problems = _parse_cached(cache, data, shown, name, sections, fields)
+            frag, problems = _parse_cached(cache, data, shown, name, sections, fields,
+                                           sha256(data).hexdigest() if sha256 is not None else "")
         if frag is None:
             result.problems.extend(problems)
         else:
@@ -242,22 +249,31 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
 
 
 def _parse_cached(cache, data: bytes, shown: str, name: str, sections,
-                  fields: tuple = ()) -> tuple[Fragment | None, list[Problem]]:
-    """parse_text on the decoded bytes, through the cache when there is one."""
+                  fields: tuple = (), digest: str = "") -> tuple[Fragment | None, list[Problem]]:
+    """parse_text on the decoded bytes, through the cache when there is one; the
+    Fragment carries ``digest``."""
     key = cache.key(shown, data) if cache is not None else None
     rec = cache.get(key) if cache is not None else None
     if rec is not None:
-        if rec[0] == "ok":  # the Fragment's fields after path and name, tuples and all
-            return Fragment(shown, name, *rec[1:]), []
+        if rec[0] == "ok":  # the Fragment's fields after path and name but the digest, tuples and all
+            return Fragment._make((shown, name, *rec[1:], digest)), []
         return None, [Problem(*p) for p in rec[1]]
     text, problems = _decode(data, shown)
     frag, problems = parse_text(text, shown, sections, fields=fields) if text is not None else (None, problems)
+    if frag is not None and digest:
+        frag = frag._replace(digest=digest)
     if cache is not None:
         if frag is not None:
-            cache.put(key, ("ok", *frag[2:]))
+            cache.put(key, ("ok", *frag[2:-1]))  # not the digest: a record is for any load
         else:
             cache.put(key, ("problems", [tuple(p) for p in problems]))
     return frag, problems
+
+
+def _sha256():
+    import hashlib  # stdlib, 2.4 ms to import: only a command that removes fragments pays for it
+
+    return hashlib.sha256
 
 
 _CHUNK = 64 * 1024
@@ -340,9 +356,10 @@ def json_schema(sections: tuple[str, ...], fields: tuple = ()) -> dict:
     return fragment_schema.json_schema(sections, fields)
 
 
-def pending_fragments(cfg: Config) -> list[Fragment]:
-    """Every fragment, validated; ValidationError (exit 1) listing all problems."""
-    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
+def pending_fragments(cfg: Config, *, digests: bool = False) -> list[Fragment]:
+    """Every fragment, validated; ValidationError (exit 1) listing all problems.
+    ``digests``: for a command that will remove them (see :func:`load_all`)."""
+    res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields, digests=digests)
     if res.problems:
         raise ValidationError(res.problems, "fragments have problems; nothing was changed")
     return res.fragments

@@ -24,6 +24,7 @@ from relnotes.fragments.fragment import Fragment, parse_text
 from relnotes.fragments.grouping import category_order, group
 from relnotes.markdown import entry
 from relnotes.markdown.structure import is_blank
+from relnotes.migrate import notes_sections
 from relnotes.notes import base as notes
 from relnotes.notes import formats, model
 from relnotes.notes.blocks import Block, take_out
@@ -55,6 +56,9 @@ class ImportPlan:
     # a mid-cycle import of the project's unreleased section: the notes before and after its
     # entries move out to the fragments, and those entries (write_plan writes all of it at once)
     move: tuple[str, str, list[str]] | None = None
+    added_sections: list[str] = field(default_factory=list)  # --add-sections: appended to relnotes.yaml
+    config: Config | None = None  # the configuration with them (None: the one in force)
+    config_change: tuple[str | None, str] | None = None  # relnotes.yaml before (None: created) and after
 
 
 def _split_links(cfg: Config, lines: list[str]) -> tuple[list[str], dict[str, list]]:
@@ -92,13 +96,16 @@ BREAKING_MARK = lazy(r"^(?:\*\*|__)?breaking(?: changes?)?(?::(?:\*\*|__)|(?:\*\
 
 
 def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
-                      name: str, references: str = "", order: int = 0) -> tuple[str, bool]:
-    """Fragment text for one bullet entry, and whether rebuilding reproduces it.
+                      name: str, references: str = "", order: int = 0) -> tuple[str, bool, str | None]:
+    """Fragment text for one bullet entry, whether rebuilding reproduces it, and the breaking
+    mark it kept in the text (None: none kept).
 
     ``references`` is a block of link reference definitions that followed the entry;
     it becomes the end of the body, which the entry template renders after the links.
     An entry that starts with a breaking mark (``**Breaking:**``) becomes ``breaking:
-    true`` without it; it rebuilds exactly when the mark is ``breaking_changes.prefix``.
+    true`` without it when that rebuilds exactly (the mark is ``breaking_changes.prefix``);
+    another mark (rich's ``**breaking**``) stays in the text, not ``breaking: true`` — the
+    third value names it, for import to say so — unless the entry cannot be rebuilt at all.
     The list marker (``-`` or ``*``) is the notes file's, which ``build`` keeps
     (:meth:`relnotes.notes.editing.NotesEditing.list_style`), so it is not compared.
     """
@@ -108,17 +115,19 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
     lines = raw.split("\n")
     first = re.sub(r"^[*-][ \t]+", "", lines[0])
     mark = BREAKING_MARK.match(first)
-    breaking = mark is not None
-    if mark is not None:
-        first = first[mark.end():]
-    dedented = [first] + [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:]]
-    attempts = []
     tail = "\n\n" + refs if refs else ""
-    body_lines, links = _split_links(cfg, dedented)
-    if any(links.values()) and body_lines:
-        attempts.append(("\n".join(body_lines) + tail, links))
-    attempts.append(("\n".join(dedented) + tail, {"prs": [], "issues": [], "advisories": []}))
-    for body, link in attempts:
+    none: dict[str, list] = {"prs": [], "issues": [], "advisories": []}
+    attempts: list[tuple[str, dict[str, list], bool]] = []
+    # with a mark: first as breaking: true without it (exact when it is the configured prefix),
+    # then the mark kept in the text, not breaking (exact, but the bump does not know)
+    for marked in ((True, False) if mark is not None else (False,)):
+        head = first[mark.end():] if marked and mark is not None else first
+        dedented = [head] + [ln[2:] if ln.startswith("  ") else ln for ln in lines[1:]]
+        body_lines, links = _split_links(cfg, dedented)
+        if any(links.values()) and body_lines:
+            attempts.append(("\n".join(body_lines) + tail, links, marked))
+        attempts.append(("\n".join(dedented) + tail, none, marked))
+    for body, link, breaking in attempts:
         text = fragment_text(section, body, prs=link["prs"], issues=link["issues"],
                              advisories=link["advisories"], breaking=breaking, order=order)
         frag, problems = parse_text(text, name, cfg.sections, fields=cfg.fields)
@@ -126,17 +135,26 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
             continue
         got = renderer.entries([frag])[0]
         if got[2:] == expected[2:] and got[:2] in ("- ", "* ") and expected[:2] in ("- ", "* "):
-            return text, True
-    body, link = attempts[-1]
-    return fragment_text(section, body, breaking=breaking, order=order), False
+            kept = mark[0].strip() if mark is not None and not breaking else None
+            return text, True, kept
+    body, _, breaking = next(a for a in reversed(attempts) if a[2] == (mark is not None))  # breaking, links in the body
+    return fragment_text(section, body, breaking=breaking, order=order), False, None
 
 
-def plan_notes(cfg: Config, path: str, version: str | None = None) -> ImportPlan:
+def plan_notes(cfg: Config, path: str, version: str | None = None, add_sections: bool = False) -> ImportPlan:
+    """The import of one release section; ``add_sections``: categories no section matches
+    are appended to ``sections`` in relnotes.yaml (written with the fragments) and imported."""
     text = fsio.read_text(cfg.root, cfg.root / path, what="notes file")
     doc = formats.parse_for(cfg, text, path)  # the project's format: a CHANGELOG.md is Keep a Changelog
     rel = doc.release(version)
+    added = notes_sections.missing(cfg, [c.title for c in rel.categories]) if add_sections else []
+    change = None
+    if added:
+        cfg, change = notes_sections.with_sections(cfg, added)
     renderer = Renderer(cfg)
     plan = plan_notes_doc(cfg, doc, rel, renderer)
+    plan.added_sections, plan.config_change = added, change
+    plan.config = cfg if added else None
     plan.difference = rebuild_difference(cfg, doc, rel, plan, renderer)
     # The unreleased section is where build writes, in every format: its entries move out to
     # the fragments (kept in both places, build would write each one a second time).
@@ -184,8 +202,14 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
     for b in split_blocks(doc, intro_start, first_cat):
         plan.unmapped.append(f"{path}:{b.start + 1}: text before the first category is not an entry: "
                              f"{b.text.strip()[:60]!r}")
+    seen: dict[str, int] = {}
     for cat in rel.categories:
-        section = cfg.section_name(cat.title.rstrip(".").strip())
+        section = notes_sections.section_for(cfg, cat.title)
+        if section is not None and section in seen:  # rich 9.0.0: '### Fixed' twice in one release
+            plan.unmapped.append(f"{path}:{cat.start + 1}: a second '### {cat.title}' in this release (the first "
+                                 f"is line {seen[section] + 1}): build writes one category per section, so its "
+                                 "entries are imported into the first")
+        seen.setdefault(section or "", cat.start)
         blocks = split_blocks(doc, cat.start + 1, cat.end)
         i = 0
         while i < len(blocks):
@@ -199,11 +223,17 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
             i += 1
             if section is None:
                 plan.unmapped.append(f"{path}:{b.start + 1}: category '{cat.title}' is not one of the "
-                                     f"configured sections ({', '.join(cfg.sections)})")
+                                     f"configured sections ({', '.join(cfg.sections)}); "
+                                     "--add-sections adds it to relnotes.yaml")
                 continue
             name = next_name(b.text[2:] if b.kind == "entry" else b.text)
             if b.kind == "entry":
-                ftext, exact = entry_to_fragment(cfg, renderer, section, b.text, name, refs, order=counter)
+                ftext, exact, kept = entry_to_fragment(cfg, renderer, section, b.text, name, refs, order=counter)
+                if kept is not None:
+                    plan.unmapped.append(f"{path}:{b.start + 1}: the breaking mark {kept!r} is not breaking_changes."
+                                         f"prefix ({cfg.breaking_changes.prefix.strip()!r}): it stays in the text and "
+                                         "the fragment is not breaking: true (set the prefix to the file's mark to "
+                                         "import such entries as breaking)")
             else:
                 ftext, exact = fragment_text(section, b.text.rstrip("\n"), order=counter), False
                 plan.unmapped.append(f"{path}:{b.start + 1}: prose paragraph imported as a bullet entry")
@@ -258,10 +288,14 @@ def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release
             f"(original {a[n] if n < len(a) else '<end>'!r}, rebuilt {b[n] if n < len(b) else '<end>'!r})")
 
 
-def round_trip(cfg: Config, doc: notes.NotesDocument) -> list[tuple[str, str | None]]:
+def round_trip(cfg: Config, doc: notes.NotesDocument, add_sections: bool = False) -> list[tuple[str, str | None]]:
     """Each released section of ``doc`` imported and rebuilt (nothing is written): its
     title and where the rebuild differs (None: byte for byte).  What the README's figures
-    on real notes files measure; a section that cannot be imported at all says why."""
+    on real notes files measure; a section that cannot be imported at all says why.
+    ``add_sections``: as ``import notes --add-sections`` would configure them."""
+    if add_sections:
+        titles = [c.title for r in doc.releases if not r.unreleased and r.version is not None for c in r.categories]
+        cfg = cfg._replace(sections=cfg.sections + tuple(notes_sections.missing(cfg, titles)))
     renderer = Renderer(cfg)
     out: list[tuple[str, str | None]] = []
     for rel in doc.releases:
@@ -308,10 +342,16 @@ def check_plan(cfg: Config, plan: ImportPlan) -> None:
 
 def write_plan(cfg: Config, plan: ImportPlan) -> list[str]:
     """Write the planned fragments, after :func:`check_plan` (nothing is written if it refuses)."""
+    cfg = plan.config or cfg
     check_plan(cfg, plan)
-    if plan.move is not None:  # the entries leave the notes as the fragments arrive: one transaction
-        before, after, entries = plan.move
-        changes: dict[str, tuple[str | None, str]] = {cfg.notes_file: (before, after)}
+    if plan.move is not None or plan.config_change is not None:  # one transaction: all of it or none
+        changes: dict[str, tuple[str | None, str]] = {}
+        entries: list[str] = []
+        if plan.move is not None:  # the entries leave the notes as the fragments arrive
+            before, after, entries = plan.move
+            changes[cfg.notes_file] = (before, after)
+        if plan.config_change is not None:
+            changes[fsio.shown(cfg.root, cfg.path or cfg.root / "relnotes.yaml")] = plan.config_change
         changes.update({f"{cfg.fragments_dir}/{p.name}": (None, p.text) for p in plan.fragments})
         steps.apply(cfg, changes, command="import notes", taken=entries)
         return [f"{cfg.fragments_dir}/{p.name}" for p in plan.fragments]

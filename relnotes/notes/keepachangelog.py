@@ -14,6 +14,8 @@ reads releases and categories (build, show, check, tag) works on either format:
 * a file without ``## [Unreleased]`` (towncrier's) gets one from ``build``, above the
   newest release (:meth:`KeepAChangelogDocument.open_unreleased`);
 * ``### Added`` … are its categories, as in ``RELEASES.md``;
+* a thematic break (``---``) that ends a release, after a blank line, is its separator
+  (attrs' older releases): outside the release's content, as ``RELEASES.md``'s is;
 * the file's trailing run of link reference definitions, from the first whose label is
   ``unreleased`` or a version (``[1.2.0]: …/compare/v1.1.0...v1.2.0``), is the footer:
   not part of the last release.  Definitions before it (an entry's own) stay in the
@@ -113,7 +115,9 @@ class KeepAChangelogDocument(SingleBranchDocument):
         heads = [i for i in range(stop) if kinds[i] == TOP and heading_title(raw[i], 2) is not None]
         releases = []
         for k, start in enumerate(heads):
-            body_end = heads[k + 1] if k + 1 < len(heads) else stop
+            end = heads[k + 1] if k + 1 < len(heads) else stop
+            separator = _rule(raw, kinds, start, end)
+            body_end = end if separator is None else separator
             title = heading_title(raw[start], 2) or ""
             parts = heading_parts(title)
             cat_heads = [(heading_title(raw[i], 3), i) for i in range(start + 1, body_end)
@@ -123,7 +127,7 @@ class KeepAChangelogDocument(SingleBranchDocument):
             version = None if parts.unreleased else self.heading_version(parts.label)
             status = "unreleased" if parts.unreleased else ("released" if version is not None else None)
             releases.append(Release(title=title, version=version, start=start, body_end=body_end,
-                                    end=body_end, separator=None, status_line=start, status=status,
+                                    end=end, separator=separator, status_line=start, status=status,
                                     date=parts.date, categories=cats))
         self.releases = releases
         self.archive = None
@@ -273,6 +277,20 @@ class KeepAChangelogDocument(SingleBranchDocument):
 
 
 TIGHT = ListStyle("-", "\n")
+_RULE = lazy(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+
+
+def _rule(raw: list[str], kinds: list[str], start: int, end: int) -> int | None:
+    """The thematic break (``---``) that closes a release, after a blank line and followed
+    only by blank lines (attrs' older releases): the line between releases, not content of
+    the last category; None when the release has none."""
+    i = end
+    while i > start + 1 and is_blank(raw[i - 1]):
+        i -= 1
+    i -= 1
+    if i > start + 1 and kinds[i] == TOP and _RULE.match(raw[i]) and is_blank(raw[i - 1]):
+        return i
+    return None
 
 
 def _style_of(doc: NotesDocument, categories: list[Category]) -> ListStyle | None:

@@ -11,8 +11,9 @@ from relnotes.version import Version
 
 
 def category_key(name: str) -> str:
-    """Normalise a category title for matching: ``### Fixed.`` is the ``Fixed`` category."""
-    return name.strip().rstrip(".").strip().casefold()
+    """Normalise a category title for matching: ``### Fixed.`` and ``### Fixed:`` are the
+    ``Fixed`` category."""
+    return name.strip().rstrip(".:").strip().casefold()
 
 
 class Category(NamedTuple):

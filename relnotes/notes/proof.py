@@ -43,7 +43,7 @@ _HINT = ("check the fragments whose entries land there (relnotes check), and the
          "names and templates; nothing was written")
 
 
-PLACEHOLDER = "* entry"  # what an untrusted entry is replaced by in the intended composition
+PLACEHOLDER = "* entry"  # what untrusted entries are replaced by in the intended composition (one or one each)
 
 
 def _problem(path: str, line: int, code: str, message: str) -> Problem:
