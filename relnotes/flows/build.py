@@ -42,15 +42,9 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)
     grouped = group(cfg, fragments)
-    rendered = [(section, items, renderer.entries(items)) for section, items in grouped]
-    draft_text = renderer.draft(version, [(s, e) for s, _, e in rendered]) if fragments else ""
-    if draft and fragments and doc.format == "rst":  # the preview in the file's own markup, where build writes
-        preview = doc.copy()
-        index = doc.releases.index(rel)
-        preview.merge_entries(preview.releases[index], [(s, e) for s, _, e in rendered], category_order(cfg))
-        draft_text = preview.section_text(preview.releases[index]).rstrip("\n") + "\n"
     if draft or not fragments:
-        return BuildResult(version, [f for _, items, _ in rendered for f in items], [], [], draft_text, False)
+        return BuildResult(version, [f for _, items in grouped for f in items], [], [],
+                           _preview(cfg, doc, rel, version, renderer, grouped) if draft and fragments else "", False)
     doc.require_status(rel)
     if not rel.unreleased:
         raise StateError(
@@ -60,14 +54,49 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
             if cfg.branching == "one-branch" else
             "on a release branch run 'relnotes patch' to open the next patch release; "
             "on main, 'relnotes cut' opens the next version")
+    added, present, intended, pristine = _merge(cfg, doc, rel, renderer, grouped)
+    gone = [] if keep else added + present
+    if not write:
+        return BuildResult(version, added, present, [f.path for f in gone], "", bool(added))
+    repo = steps.open_repo(cfg) if has_git(cfg) and gone else None  # git missing: refused before any write
+    try:
+        removed = steps.apply(cfg, {cfg.notes_file: (before, doc.text())}, gone, repo, command="build",
+                              intended=intended.text() if added else None,
+                              labels=[label for f in added for label, _ in f.labels],
+                              parsed=(doc, intended, pristine))
+    finally:
+        if repo is not None:
+            repo.close()
+    return BuildResult(version, added, present, removed, "", bool(added))
+
+
+def _preview(cfg: Config, doc: notes.NotesDocument, rel, version: str, renderer: Renderer,
+             grouped: list[tuple[str, list[Fragment]]]) -> str:
+    """What ``build --draft`` prints: the entries as build would add them (in an rST notes
+    file, in the file's own markup, exactly where build writes them)."""
+    rendered = [(section, renderer.entries(items)) for section, items in grouped]
+    if doc.format != "rst":
+        return renderer.draft(version, rendered)
+    preview = doc.copy()
+    index = doc.releases.index(rel)
+    preview.merge_entries(preview.releases[index], rendered, category_order(cfg))
+    return preview.section_text(preview.releases[index]).rstrip("\n") + "\n"
+
+
+def _merge(cfg: Config, doc: notes.NotesDocument, rel, renderer: Renderer,
+           grouped: list[tuple[str, list[Fragment]]]):
+    """Render the fragments and merge the new entries into ``doc``'s release ``rel``:
+    (fragments added, fragments already there, the proof's intended composition, the notes
+    as they were).  A function of its own so the rendered entries (10,000 of them, a few
+    MB) are freed before the write."""
     added: list[Fragment] = []
     present: list[Fragment] = []
     merge: list[tuple[str, list[str]]] = []
     existing = entry_texts(doc, rel)
-    for section, items, entries in rendered:
+    for section, items in grouped:
         fresh = []
         style = doc.list_style(rel, section)  # the file's own marker, as merge_entries writes it
-        for frag, entry in zip(items, entries):
+        for frag, entry in zip(items, renderer.entries(items)):
             if style.restyle(entry) in existing:
                 present.append(frag)
             else:
@@ -83,19 +112,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
                            [(section, [proof.PLACEHOLDER] if fresh else []) for section, fresh in merge],
                            category_order(cfg))
     doc.merge_entries(rel, merge, category_order(cfg))
-    gone = [] if keep else added + present
-    if not write:
-        return BuildResult(version, added, present, [f.path for f in gone], draft_text, bool(added))
-    repo = steps.open_repo(cfg) if has_git(cfg) and gone else None  # git missing: refused before any write
-    try:
-        removed = steps.apply(cfg, {cfg.notes_file: (before, doc.text())}, gone, repo, command="build",
-                              intended=intended.text() if added else None,
-                              labels=[label for f in added for label, _ in f.labels],
-                              parsed=(doc, intended, pristine))
-    finally:
-        if repo is not None:
-            repo.close()
-    return BuildResult(version, added, present, removed, draft_text, bool(added))
+    return added, present, intended, pristine
 
 
 def entry_texts(doc: notes.NotesDocument, rel) -> set[str]:
