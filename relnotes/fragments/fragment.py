@@ -210,6 +210,8 @@ def load_all(frag_dir: Path, root: Path, sections: tuple[str, ...], *, use_cache
     sha256 = _sha256() if digests else None
     entries = list_dir(root, frag_dir, what="fragments directory")  # confined: exit 2 if it leads out
     cache = ParseCache(root, sections, fields) if use_cache else None
+    if cache is not None and cache.path is None:  # outside git (or RELNOTES_NO_CACHE): no key to compute
+        cache = None
     result = LoadResult([], [])
     prefix = _shown(frag_dir, root) + "/"
     for e in entries:

@@ -25,11 +25,10 @@ over lines (:mod:`relnotes.markdown.definitions`) are HIDDEN; ``shown``: unfinis
 
 from __future__ import annotations
 
-import re
-
 from relnotes.markdown import definitions
 from relnotes.markdown.html_blocks import html_kind
 from relnotes.markdown.outline import Outline
+from relnotes.markdown.starts import expand, fence_open, indentation, list_marker, may_start_block, thematic
 from relnotes.markdown.structure import normalise_label
 from relnotes.patterns import lazy
 
@@ -44,40 +43,8 @@ _SETEXT = lazy(r"(?:=+|-+)[ \t]*\Z")
 _DEF = lazy(r"\[((?:[^\\\[\]]|\\.){1,999})\]:[ \t]*(\S*)")
 
 
-_FENCE = lazy(r"(`{3,}|~{3,})(.*)\Z", re.S)
-_ORDERED = lazy(r"(\d{1,9})([.)])")
 _ATX = lazy(r"#{1,6}(?:[ \t]|\Z)")
 _HTML_START = lazy(r"<(?:[A-Za-z/!?])")
-
-
-def _expand(line: str) -> str:
-    """Expand tabs to four-column stops (only where a tab occurs)."""
-    return line.expandtabs(4) if "\t" in line else line
-
-
-def _indent(s: str) -> int:
-    return len(s) - len(s.lstrip(" "))
-
-
-def _thematic(s: str) -> bool:
-    """``s`` (indentation removed) is a thematic break: 3+ of one of ``-*_`` and spaces."""
-    t = s.replace(" ", "").replace("\t", "")
-    return len(t) >= 3 and t[0] in "-*_" and t == t[0] * len(t)
-
-
-def _list_marker(s: str) -> tuple[int, bool, bool] | None:
-    """(width of the marker, is it unordered or '1', is the rest blank) or None."""
-    if s[:1] in ("-", "*", "+"):
-        width, first = 1, True
-    else:
-        m = _ORDERED.match(s)
-        if not m:
-            return None
-        width, first = m.end(), int(m[1]) == 1
-    rest = s[width:]
-    if rest and rest[0] != " ":
-        return None
-    return width, first, not rest.strip()
 
 
 class _Item:
@@ -122,7 +89,7 @@ class BlockTracker:
         self.number += 1
         if not self.at:
             self.at = self.number
-        s = _expand(line)
+        s = expand(line)
         matched, s = self._continue_containers(s)
         depth = len(self.stack)
         if self.leaf == "fence":
@@ -169,7 +136,7 @@ class BlockTracker:
     def _continue_containers(self, s: str) -> tuple[int, str]:
         for i, c in enumerate(self.stack):
             if c == "quote":
-                ind = _indent(s)
+                ind = indentation(s)
                 if ind <= 3 and s[ind:ind + 1] == ">":
                     s = s[ind + 1:]
                     s = s[1:] if s[:1] == " " else s
@@ -182,7 +149,7 @@ class BlockTracker:
                 c.lines += 1
                 s = ""
                 continue
-            if _indent(s) >= c.width:
+            if indentation(s) >= c.width:
                 c.lines += 1
                 s = s[c.width:]
                 continue
@@ -232,7 +199,7 @@ class BlockTracker:
     def _fence_line(self, s: str) -> str:
         assert self.fence is not None
         char, length, indent, _ = self.fence
-        ind = _indent(s)
+        ind = indentation(s)
         if ind <= 3:
             t = s[ind:]
             run = len(t) - len(t.lstrip(char))
@@ -243,31 +210,21 @@ class BlockTracker:
 
     def _starts_block(self, s: str, interrupting: bool) -> bool:
         """Would ``s`` start a block other than a paragraph continuation?"""
-        ind = _indent(s)
+        ind = indentation(s)
         if ind > 3:
             return False
         t = s[ind:]
-        if t[:1] == ">" or _ATX.match(t) or _thematic(t):
+        if t[:1] == ">" or _ATX.match(t) or thematic(t):
             return True
         if _HTML_START.match(t):  # kind 7 cannot interrupt a paragraph
             return not interrupting or 0 < html_kind(t)[0] < 7
-        if self._fence_open(t) is not None:
+        if fence_open(t) is not None:
             return True
-        mk = _list_marker(t)
+        mk = list_marker(t)
         if mk is not None:
             _, first, blank = mk
             return not interrupting or (first and not blank)
         return False
-
-    @staticmethod
-    def _fence_open(t: str) -> tuple[str, int] | None:
-        m = _FENCE.match(t)
-        if not m:
-            return None
-        run = m[1]
-        if run[0] == "`" and "`" in m[2]:
-            return None
-        return run[0], len(run)
 
     def _open_blocks(self, s: str) -> str:
         nested = bool(self.stack)
@@ -295,7 +252,7 @@ class BlockTracker:
                 if self.leaf != "icode":
                     self.leaf = None
                 return NESTED if nested else TOP
-            ind = _indent(s)
+            ind = indentation(s)
             if ind >= 4:
                 if self.leaf == "para":
                     return NESTED if nested else TOP
@@ -304,6 +261,8 @@ class BlockTracker:
             if self.leaf == "icode":
                 self.leaf = None
             t = s[ind:]
+            if not may_start_block(t):
+                break  # (most lines: text) a paragraph line
             if t[:1] == ">":
                 self.stack.append("quote")
                 self.leaf = None
@@ -311,7 +270,7 @@ class BlockTracker:
                 s = t[1:]
                 s = s[1:] if s[:1] == " " else s
                 continue
-            fence = self._fence_open(t)
+            fence = fence_open(t)
             if fence is not None:
                 self.leaf = "fence"
                 self.fence = (fence[0], fence[1], ind, self.number)
@@ -320,14 +279,14 @@ class BlockTracker:
                 self.outline.headings.append((self.at, 1 if t[0] == "=" else 2, self.para))
                 self.leaf = None
                 return NESTED if nested else TOP
-            if _thematic(t):  # a break
+            if thematic(t):  # a break
                 self.leaf = None
                 return NESTED if nested else TOP
-            mk = _list_marker(t)
+            mk = list_marker(t)
             if mk is not None and not (self.leaf == "para" and not (mk[1] and not mk[2])):
                 width, _, blank = mk
                 rest = t[width:]
-                spaces = _indent(rest)
+                spaces = indentation(rest)
                 if blank:
                     content = ind + width + 1
                     s = ""
@@ -365,10 +324,11 @@ class BlockTracker:
             elif self.leaf != "para" and t[:1] == "[" and self._definition(t):
                 self.leaf = None
                 return NESTED if nested else TOP
-            if self.leaf != "para":
-                self.para = t.strip(" \t")
-            self.leaf = "para"
-            return NESTED if nested else TOP
+            break
+        if self.leaf != "para":
+            self.para = t.strip(" \t")
+        self.leaf = "para"
+        return NESTED if nested else TOP
 
 
 def classify(lines: list[str]) -> tuple[list[str], list[int]]:
