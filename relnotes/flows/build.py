@@ -10,7 +10,7 @@ from relnotes.errors import StateError, ValidationError
 from relnotes.flows import steps
 from relnotes.flows.steps import BuildResult, has_git
 from relnotes.fragments.fragment import Fragment, pending_fragments
-from relnotes.fragments.grouping import category_order, group
+from relnotes.fragments.grouping import category_order, group, intro, kind_problems
 from relnotes.markdown.references import reference_conflicts
 from relnotes.markdown.structure import strip_eol
 from relnotes.notes import base as notes
@@ -34,7 +34,8 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     before = doc.text()
     fragments = pending_fragments(cfg, digests=not draft)  # the journal records what it removes
 
-    conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file, cfg.notes_format)
+    conflicts = kind_problems(cfg, fragments) + reference_conflicts(fragments, doc.text(), cfg.notes_file,
+                                                                    cfg.notes_format)
     if conflicts:
         raise ValidationError(conflicts, "fragments have problems; nothing was changed")
     # a Keep a Changelog file without '## [Unreleased]' (towncrier's) gets one above the newest release
@@ -43,14 +44,17 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     renderer = Renderer(cfg)
     grouped = group(cfg, fragments)
     rendered = [(section, items, renderer.entries(items)) for section, items in grouped]
-    draft_text = renderer.draft(version, [(s, e) for s, _, e in rendered]) if fragments else ""
+    summary_frags, loose_frags = intro(cfg, fragments)
+    summaries, loose = renderer.summaries(summary_frags), renderer.entries(loose_frags)
+    draft_text = renderer.draft(version, [(s, e) for s, _, e in rendered], summaries, loose) if fragments else ""
     if draft and fragments and doc.format == "rst":  # the preview in the file's own markup, where build writes
         preview = doc.copy()
         index = doc.releases.index(rel)
         preview.merge_entries(preview.releases[index], [(s, e) for s, _, e in rendered], category_order(cfg))
         draft_text = preview.section_text(preview.releases[index]).rstrip("\n") + "\n"
     if draft or not fragments:
-        return BuildResult(version, [f for _, items, _ in rendered for f in items], [], [], draft_text, False)
+        return BuildResult(version, summary_frags + loose_frags + [f for _, items, _ in rendered for f in items],
+                           [], [], draft_text, False)
     doc.require_status(rel)
     if not rel.unreleased:
         raise StateError(
@@ -64,6 +68,19 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     present: list[Fragment] = []
     merge: list[tuple[str, list[str]]] = []
     existing = entry_texts(doc, rel)
+    # what is under the heading already (an earlier run wrote the notes but kept the fragments)
+    written, under = intro_texts(doc, rel)
+    fresh_summaries: list[str] = []
+    fresh_loose: list[str] = []
+    loose_style = doc.list_style(rel, "")
+    for frags, texts, fresh, style in ((summary_frags, summaries, fresh_summaries, None),
+                                       (loose_frags, loose, fresh_loose, loose_style)):
+        for frag, text in zip(frags, texts):
+            if (style.restyle(text) in written) if style else f"\n\n{text}\n\n" in under:
+                present.append(frag)
+            else:
+                fresh.append(text)
+                added.append(frag)
     for section, items, entries in rendered:
         fresh = []
         style = doc.list_style(rel, section)  # the file's own marker, as merge_entries writes it
@@ -81,8 +98,9 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     intended = pristine.copy()
     intended.merge_entries(intended.releases[doc.releases.index(rel)],
                            [(section, [proof.PLACEHOLDER] if fresh else []) for section, fresh in merge],
-                           category_order(cfg))
-    doc.merge_entries(rel, merge, category_order(cfg))
+                           category_order(cfg), summaries=[proof.SUMMARY_PLACEHOLDER] if fresh_summaries else [],
+                           uncategorised=[proof.PLACEHOLDER] if fresh_loose else [])
+    doc.merge_entries(rel, merge, category_order(cfg), summaries=fresh_summaries, uncategorised=fresh_loose)
     gone = [] if keep else added + present
     if not write:
         return BuildResult(version, added, present, [f.path for f in gone], draft_text, bool(added))
@@ -96,6 +114,16 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
         if repo is not None:
             repo.close()
     return BuildResult(version, added, present, removed, draft_text, bool(added))
+
+
+def intro_texts(doc: notes.NotesDocument, rel) -> tuple[set[str], str]:
+    """What is under release ``rel``'s heading before its categories: each entry outside any
+    category as a rendered entry reads, and the whole text between blank lines (a summary of
+    several paragraphs is there when it is in it with a blank line, or the end, on each side)."""
+    start, end = doc.intro_span(rel)
+    entries = {strip_eol(b.text).replace("\r\n", "\n") for b in blocks.blocks(doc, start, end) if b.kind == "entry"}
+    text = "".join(doc.lines[start:end]).replace("\r\n", "\n")
+    return entries, "\n\n" + text.strip("\n") + "\n\n"
 
 
 def entry_texts(doc: notes.NotesDocument, rel) -> set[str]:
