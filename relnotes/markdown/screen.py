@@ -207,12 +207,14 @@ def _summary_problems(body: str, path: str, first_line: int) -> list[Problem]:
     problems += [Problem(path, first_line + min(line, count) - 1, 1, "html",
                          "in the notes this opens an HTML block that nothing closes; use Markdown")
                  for line in outline.open_html]
-    tracker = BlockTracker()
+    tracker, ended = BlockTracker(), BlockTracker()
     for line in lines:
         tracker.feed(line)
+        ended.feed(line)
+    ended.finish()  # at the top level a fence runs on past the text: the text's end says so
     tracker.feed("")
     next_heading = tracker.feed("### The next category")
-    for n in tracker.unclosed:
+    for n in ended.unclosed:
         problems.append(Problem(path, first_line + min(n, count) - 1, 1, "unclosed-fence",
                                 "this code fence is never closed: add a closing fence line (``` or ~~~, "
                                 "as long as the opening one, nothing after it) after the code"))
@@ -358,8 +360,8 @@ def body_problems(body: str, path: str, first_line: int, *,
     problems = [p for p in problems if not (p.code == "structure-line" and p.line in said)]
     said |= {p.line + 1 for p in more if p.code == "heading"}  # a setext heading: mistletoe names its text
     if summary:  # its layout is itself: the scan above saw what the notes would
-        said |= {p.line for p in problems}
-        more = [p for p in more if p.line not in said or p.code not in ("heading", "html")]
+        seen = {p.line for p in problems if p.code in ("heading", "html")}
+        more = [p for p in more if not (p.code in ("heading", "html") and p.line in seen)]
         return sorted(problems + more, key=lambda p: p.line), ()
     if blocks or "]:" in body:
         rendered, found = _rendered_problems(body, path, first_line)
