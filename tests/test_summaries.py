@@ -269,3 +269,27 @@ def test_prose_after_an_uncategorised_entry_is_reported(tmp_path):
     plan = plan_notes_doc(cfg, doc, doc.releases[0], Renderer(cfg))
     assert any("CHANGELOG.md:5: text after an entry outside any category" in n for n in plan.unmapped)
     assert [p.category for p in plan.fragments] == ["uncategorised", "Added"]
+
+
+def test_show_json_lists_pending_summaries_first_and_next_ignores_them(kac):
+    kac.write("changes.d/a.md", "---\nsection: Added\n---\nA flag.\n")
+    kac.write("changes.d/s.md", "---\nkind: summary\n---\nThis release is big.\n")
+    kac.write("changes.d/u.md", "---\nkind: uncategorised\n---\nA loose one.\n")
+    r = kac.run("show", "unreleased", "--format", "json")
+    assert r.exit_code == 0, r.output
+    import json
+
+    pending = json.loads(r.stdout)["pending"]
+    assert [p["kind"] for p in pending] == ["summary", "uncategorised", "entry"]
+    r = kac.run("next")
+    assert r.exit_code == 0 and "s.md" not in r.stdout, r.output  # a summary asks for no bump
+
+
+def test_a_release_of_uncategorised_entries_only(kac):
+    kac.write("changes.d/u.md", "---\nkind: uncategorised\n---\nA loose one.\n")
+    kac.commit("fragment")
+    assert kac.run("build").exit_code == 0
+    kac.commit("built")
+    r = kac.run("release", "--version", "1.0.1", "--date", "2026-02-01")
+    assert r.exit_code == 0, r.output  # the built entry outside any category counts as content
+    assert "## [1.0.1] - 2026-02-01\n\n- A loose one.\n\n## [1.0.0]" in kac.read("CHANGELOG.md")
