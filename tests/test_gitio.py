@@ -1,4 +1,4 @@
-"""The git layer: GitPython underneath, every value reaching git validated or separated.
+"""The git layer: plumbing run directly, GitPython for history, every value reaching git validated or separated.
 
 Hostile values come from flags (``--base``, ``when REV``), from relnotes.yaml in a
 pull request (``release_branch``), from file names (a fragment ``-rf.md``) and from
@@ -199,14 +199,14 @@ def test_release_branch_fitting_a_dash_name_is_asked_by_commit(scenario, project
     assert json.loads(r.stdout)["branch"] == "origin/-48.0.0"
 
 
-# -- GitPython underneath --------------------------------------------------------------------
+# -- the process runner and cat-file -----------------------------------------------------------
 
 
 def test_repo_reaps_its_cat_file_when_closed(scenario, project):  # noqa: F811
     with Repo(project.root) as repo:
         texts = repo.read_blobs(["HEAD:RELEASES.md", "HEAD:nope", "HEAD:changes.d", "release-47.0.0:RELEASES.md",
                                  ":RELEASES.md", "no colon", "HEAD:a\nb"])
-        pid = repo._cat._proc.proc.pid
+        pid = repo._cat._proc.pid
         os.kill(pid, 0)  # alive while the command runs
     assert texts[0] == project.read("RELEASES.md") and texts[1] is None and texts[2] is None
     assert texts[3].startswith("## 47.0.0") and texts[4] == texts[0] and texts[5:] == [None, None]
@@ -230,7 +230,7 @@ def test_cat_file_that_dies_is_a_git_error(scenario, project):  # noqa: F811
 
     with Repo(project.root) as repo:
         assert repo.show_file("HEAD", "RELEASES.md") is not None
-        proc = repo._cat._proc.proc
+        proc = repo._cat._proc
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         with pytest.raises(GitError) as e:
@@ -293,11 +293,13 @@ def test_git_missing_is_relnotes_message(scenario, project):  # noqa: F811
 
 
 def test_no_git_process_outside_the_git_layer():
-    """``subprocess`` appears only where the CLI launches the user's editor and where
+    """``subprocess`` appears only in the git layer's one process runner (and the
+    ``cat-file`` it starts), where the CLI launches the user's editor and where
     ``hooks.bump`` runs the project's own tool (cargo, never git)."""
     users = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "relnotes").rglob("*.py")
                    if "subprocess" in p.read_text(encoding="utf-8"))
-    assert users == ["relnotes/cli/composing.py", "relnotes/flows/hooks.py"]
+    assert users == ["relnotes/cli/composing.py", "relnotes/flows/hooks.py", "relnotes/git/catfile.py",
+                     "relnotes/git/process.py"]
 
 
 # -- start-up: commands that need no git never import GitPython ------------------------------
@@ -323,7 +325,7 @@ finally:
     (["show"], False),
     (["schedule"], False),
     (["support", "--on", "2026-08-20"], False),
-    (["archive", "--check"], True),  # the control: a git command does load it
+    (["archive", "--check"], False),  # git, through plumbing; the control (GitPython loaded) is in test_git_processes
 ])
 def test_commands_without_git_do_not_import_gitpython(project, args, imported):
     project.write("RELEASES.md", corpus("main.RELEASES.md"))
@@ -340,8 +342,8 @@ def test_gitpython_import_leaves_the_collector_on_and_its_objects_frozen():
     import subprocess
     import sys
 
-    code = ("import gc, relnotes.git.repo as g; before = gc.get_freeze_count(); m = g._gitpython(); "
+    code = ("import gc, relnotes.git.porcelain as g; before = gc.get_freeze_count(); m = g.gitpython(); "
             "assert gc.isenabled(); assert gc.get_freeze_count() > before + 1000, gc.get_freeze_count(); "
-            "n = gc.get_freeze_count(); assert g._gitpython() is m and gc.get_freeze_count() == n; print('ok')")
+            "n = gc.get_freeze_count(); assert g.gitpython() is m and gc.get_freeze_count() == n; print('ok')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.stdout.strip() == "ok", r.stderr

@@ -43,18 +43,11 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)
     grouped = group(cfg, fragments)
-    rendered = [(section, items, renderer.entries(items)) for section, items in grouped]
-    summary_frags, loose_frags = intro(cfg, fragments)
-    summaries, loose = renderer.summaries(summary_frags), renderer.entries(loose_frags)
-    draft_text = renderer.draft(version, [(s, e) for s, _, e in rendered], summaries, loose) if fragments else ""
-    if draft and fragments and doc.format == "rst":  # the preview in the file's own markup, where build writes
-        preview = doc.copy()
-        index = doc.releases.index(rel)
-        preview.merge_entries(preview.releases[index], [(s, e) for s, _, e in rendered], category_order(cfg))
-        draft_text = preview.section_text(preview.releases[index]).rstrip("\n") + "\n"
+    heads = intro(cfg, fragments)  # the summaries and the entries outside any category
     if draft or not fragments:
-        return BuildResult(version, summary_frags + loose_frags + [f for _, items, _ in rendered for f in items],
-                           [], [], draft_text, False)
+        return BuildResult(version, heads[0] + heads[1] + [f for _, items in grouped for f in items], [], [],
+                           _preview(cfg, doc, rel, version, renderer, grouped, heads) if draft and fragments else "",
+                           False)
     doc.require_status(rel)
     if not rel.unreleased:
         raise StateError(
@@ -64,6 +57,41 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
             if cfg.branching == "one-branch" else
             "on a release branch run 'relnotes patch' to open the next patch release; "
             "on main, 'relnotes cut' opens the next version")
+    added, present, intended, pristine = _merge(cfg, doc, rel, renderer, grouped, heads)
+    gone = [] if keep else added + present
+    if not write:
+        return BuildResult(version, added, present, [f.path for f in gone], "", bool(added))
+    repo = steps.open_repo(cfg) if has_git(cfg) and gone else None  # git missing: refused before any write
+    try:
+        removed = steps.apply(cfg, {cfg.notes_file: (before, doc.text())}, gone, repo, command="build",
+                              intended=intended.text() if added else None,
+                              labels=[label for f in added for label, _ in f.labels],
+                              parsed=(doc, intended, pristine))
+    finally:
+        if repo is not None:
+            repo.close()
+    return BuildResult(version, added, present, removed, "", bool(added))
+
+
+def _preview(cfg: Config, doc: notes.NotesDocument, rel, version: str, renderer: Renderer,
+             grouped: list[tuple[str, list[Fragment]]], heads: tuple[list[Fragment], list[Fragment]]) -> str:
+    """What ``build --draft`` prints: the entries as build would add them (in an rST notes
+    file, in the file's own markup, exactly where build writes them; it takes no summaries)."""
+    rendered = [(section, renderer.entries(items)) for section, items in grouped]
+    if doc.format != "rst":
+        return renderer.draft(version, rendered, renderer.summaries(heads[0]), renderer.entries(heads[1]))
+    preview = doc.copy()
+    index = doc.releases.index(rel)
+    preview.merge_entries(preview.releases[index], rendered, category_order(cfg))
+    return preview.section_text(preview.releases[index]).rstrip("\n") + "\n"
+
+
+def _merge(cfg: Config, doc: notes.NotesDocument, rel, renderer: Renderer,
+           grouped: list[tuple[str, list[Fragment]]], heads: tuple[list[Fragment], list[Fragment]]):
+    """Render the fragments and merge the new entries into ``doc``'s release ``rel``:
+    (fragments added, fragments already there, the proof's intended composition, the notes
+    as they were).  A function of its own so the rendered entries (10,000 of them, a few
+    MB) are freed before the write."""
     added: list[Fragment] = []
     present: list[Fragment] = []
     merge: list[tuple[str, list[str]]] = []
@@ -73,18 +101,18 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     fresh_summaries: list[str] = []
     fresh_loose: list[str] = []
     loose_style = doc.list_style(rel, "")
-    for frags, texts, fresh, style in ((summary_frags, summaries, fresh_summaries, None),
-                                       (loose_frags, loose, fresh_loose, loose_style)):
+    for frags, texts, fresh_heads, style in ((heads[0], renderer.summaries(heads[0]), fresh_summaries, None),
+                                             (heads[1], renderer.entries(heads[1]), fresh_loose, loose_style)):
         for frag, text in zip(frags, texts):
             if (style.restyle(text) in written) if style else f"\n\n{text}\n\n" in under:
                 present.append(frag)
             else:
-                fresh.append(text)
+                fresh_heads.append(text)
                 added.append(frag)
-    for section, items, entries in rendered:
+    for section, items in grouped:
         fresh = []
         style = doc.list_style(rel, section)  # the file's own marker, as merge_entries writes it
-        for frag, entry in zip(items, entries):
+        for frag, entry in zip(items, renderer.entries(items)):
             if style.restyle(entry) in existing:
                 present.append(frag)
             else:
@@ -101,19 +129,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
                            category_order(cfg), summaries=[proof.SUMMARY_PLACEHOLDER] if fresh_summaries else [],
                            uncategorised=[proof.PLACEHOLDER] if fresh_loose else [])
     doc.merge_entries(rel, merge, category_order(cfg), summaries=fresh_summaries, uncategorised=fresh_loose)
-    gone = [] if keep else added + present
-    if not write:
-        return BuildResult(version, added, present, [f.path for f in gone], draft_text, bool(added))
-    repo = steps.open_repo(cfg) if has_git(cfg) and gone else None  # git missing: refused before any write
-    try:
-        removed = steps.apply(cfg, {cfg.notes_file: (before, doc.text())}, gone, repo, command="build",
-                              intended=intended.text() if added else None,
-                              labels=[label for f in added for label, _ in f.labels],
-                              parsed=(doc, intended, pristine))
-    finally:
-        if repo is not None:
-            repo.close()
-    return BuildResult(version, added, present, removed, draft_text, bool(added))
+    return added, present, intended, pristine
 
 
 def intro_texts(doc: notes.NotesDocument, rel) -> tuple[set[str], str]:

@@ -1,4 +1,5 @@
-"""One persistent ``git cat-file --batch``, run by GitPython, for reading many objects.
+"""One persistent ``git cat-file --batch`` (a plain child process, :func:`relnotes.git.process.start`),
+for reading many objects.
 
 ``relnotes.git.repo.Repo`` reads every blob and tree it needs (fragment texts and
 notes files on other branches, the fragment directories' trees) through one of
@@ -11,7 +12,11 @@ and waits for it: no child is left behind when a command ends.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from relnotes.errors import GitError
+from relnotes.git import process
 
 _PIPE_CHUNK = 32 * 1024  # bytes of requests written at once: below a pipe's capacity
 
@@ -19,11 +24,9 @@ _PIPE_CHUNK = 32 * 1024  # bytes of requests written at once: below a pipe's cap
 class CatFile:
     """``git cat-file --batch`` for one repository, started on first use."""
 
-    def __init__(self, git_cmd, git_mod, translate) -> None:
-        self._git = git_cmd  # GitPython's Git for the repository
-        self._mod = git_mod
-        self._translate = translate  # GitPython exception -> relnotes error (relnotes.git.repo)
-        self._proc = None
+    def __init__(self, root: Path) -> None:
+        self._root = root  # the work tree it runs in
+        self._proc: Any = None  # a subprocess.Popen once started
 
     def objects(self, requests: list[bytes]) -> list[tuple[bytes, bytes, bytes] | None]:
         """``(sha, type, data)`` of each object name (None when missing or ambiguous)."""
@@ -61,30 +64,27 @@ class CatFile:
 
     def _process(self):
         if self._proc is None:
-            try:
-                self._proc = self._git.cat_file("--batch", as_process=True, istream=self._mod.cmd.PIPE)
-            except (self._mod.GitError, self._mod.BadName) as e:
-                raise self._translate(e, self._mod) from None
+            self._proc = process.start(self._root, ["cat-file", "--batch"])
         return self._proc
 
     def close(self) -> None:
         batch, self._proc = self._proc, None
         if batch is not None:
             try:
-                batch.proc.stdin.close()  # cat-file exits at the end of its input
-                batch.proc.wait()
-            except (OSError, AttributeError):
+                batch.stdin.close()  # cat-file exits at the end of its input
+                batch.wait()
+            except OSError:
                 pass
-            batch.proc.stdout.close()
-            batch.proc.stderr.close()
+            batch.stdout.close()
+            batch.stderr.close()
 
 
 def _stderr_of(proc) -> str:
     """What a stopped cat-file said on stderr ("" if it is still running)."""
     try:
-        proc.proc.stdin.close()
-        proc.proc.wait(timeout=2)
-        return proc.proc.stderr.read().decode("utf-8", errors="replace").strip()
+        proc.stdin.close()
+        proc.wait(timeout=2)
+        return proc.stderr.read().decode("utf-8", errors="replace").strip()
     except Exception:  # best effort: the GitError says cat-file failed either way
         return ""
 

@@ -1,16 +1,18 @@
-"""Every git question relnotes asks, through GitPython.
+"""Every git question relnotes asks: the repository, its state, its refs, its changes.
 
-GitPython (imported here, inside the functions that need it, so commands that touch
-no git never load it) finds the repository (``git.Repo`` with
-``search_parent_directories``), answers state questions from the git directory
-without a process (current branch, detached HEAD, shallow), runs one persistent
-``git cat-file --batch`` for reading blobs and trees (:mod:`relnotes.git.catfile`), and
-runs each plumbing question as one
-``repo.git.<command>(…)`` call with a machine-readable format, parsed by the
-callers.  Nothing loops one git process per item.  :meth:`Repo.close` (or ``with
-Repo(…)``) reaps the ``cat-file`` when a command ends.  Reading blobs and trees
+A :class:`Repo` is found by git itself (:func:`relnotes.git.process.discover`: one
+``rev-parse``, which also answers HEAD's commit and whether the clone is shallow),
+runs one persistent ``git cat-file --batch`` for reading blobs and trees
+(:mod:`relnotes.git.catfile`), and runs each plumbing question as one git process
+(:mod:`relnotes.git.process`) with a machine-readable format, parsed
+by the callers.  Nothing loops one git process per item.  :meth:`Repo.close` (or
+``with Repo(…)``) reaps the ``cat-file`` when a command ends.  Reading blobs and trees
 through that ``cat-file`` is :class:`relnotes.git.objects.ObjectReading`, which
 :class:`Repo` inherits.
+
+The commands that change history (commit, tag, branch, push) go through GitPython
+(:mod:`relnotes.git.porcelain`, imported on first use); everything else never loads
+it: its import costs more than towncrier's whole ``check``.
 
 Every value from a user, a file or a ref reaches git through :meth:`Repo.run`'s
 ``revs`` / ``paths`` / ``stdin_revs``, checked by :mod:`relnotes.git.arguments` (a leading
@@ -18,19 +20,17 @@ Every value from a user, a file or a ref reaches git through :meth:`Repo.run`'s
 pathspec magic off (``GIT_LITERAL_PATHSPECS``); revisions from users are resolved
 with ``rev-parse --verify --end-of-options REV^{commit}`` (:meth:`Repo.resolve`)
 and used as commits from then on, or peeled the same way (``REV^{commit}``) inside
-the one call that uses them (:meth:`Repo.changed_names`).  GitPython's exceptions, and a missing git or
-GitPython, become :class:`~relnotes.errors.GitError` /
-:class:`~relnotes.errors.StateError` with the fix.
+the one call that uses them (:meth:`Repo.changed_names`).  A missing git is
+:class:`~relnotes.errors.StateError`, a failing command :class:`~relnotes.errors.GitError`,
+each with the fix.
 """
 
-import gc
-import os
-import sys
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from relnotes.errors import GitError, StateError, quoted
+from relnotes.errors import GitError, quoted
 from relnotes.fsio import is_temp
+from relnotes.git import porcelain, process
 from relnotes.git.arguments import check_branch, check_path, check_revision, check_tag
 from relnotes.git.catfile import CatFile
 from relnotes.git.objects import ObjectReading, object_names  # noqa: F401
@@ -62,89 +62,23 @@ def branch_ref(full: str, remote: str | None) -> Ref | None:
     return None
 
 
-# -- GitPython, loaded on first use ---------------------------------------------------------
-
-
-def _gitpython():
-    """The ``git`` module, or StateError saying what to install.
-
-    ``GIT_PYTHON_REFRESH=quiet`` lets the import succeed without a git executable, so
-    the first command fails with relnotes' own message instead of GitPython's.
-    """
-    if "git" in sys.modules:
-        return sys.modules["git"]
-    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
-    # Importing GitPython creates over ten thousand tracked objects that live until the
-    # process ends; as at start-up (relnotes/__main__.py), the collector is paused while
-    # they are made and they are frozen out of later collections, once per process.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        import git
-    except ImportError as e:
-        if getattr(e, "name", None) in ("git", "gitdb", "smmap"):
-            raise StateError("GitPython is not installed",
-                             hint="install relnotes with its dependencies, or: pip install 'GitPython>=3.1,<4'") from None
-        raise StateError(f"git could not be used: {e}", hint="install git and run again") from None
-    finally:
-        if collecting:
-            gc.freeze()
-            gc.enable()
-    return git
-
-
-def _translate(exc: Exception, git_mod) -> Exception:
-    """A GitPython exception (GitCommandNotFound, GitCommandError, InvalidGitRepositoryError,
-    NoSuchPathError, BadName) as relnotes' error with the fix, for ``raise … from None``."""
-    if isinstance(exc, git_mod.GitCommandNotFound):
-        return StateError("git is not installed (or not on PATH)", hint="install git and run again")
-    if isinstance(exc, (git_mod.InvalidGitRepositoryError, git_mod.NoSuchPathError)):
-        return StateError(f"{exc} is not inside a git repository",
-                          hint="run relnotes from a git checkout (git init / git clone)")
-    return GitError(f"git failed: {exc}", hint="check that the revision exists here ('git fetch' it first)")
-
-
-
-def _outside_ceiling(start: Path, top: Path) -> bool:
-    """Did discovery climb to or past a ``GIT_CEILING_DIRECTORIES`` entry (git would not)?"""
-    for c in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep):
-        if c and os.path.isabs(c):
-            ceiling = Path(os.path.normpath(c))
-            if start != ceiling and ceiling in start.parents and (top == ceiling or top in ceiling.parents):
-                return True
-    return False
-
-
 class Repo(ObjectReading):
-    """A git repository at or above ``root`` (``.root`` is its work tree), through GitPython."""
+    """The git repository whose work tree holds ``root`` (``.root`` is that work tree)."""
 
     def __init__(self, root: Path) -> None:
-        if not Path(root).is_dir():
-            raise StateError(f"{root} is not a directory")
-        self._mod = git = _gitpython()
-        self._repo: Any = None  # a git.Repo once found: GitPython is imported on first use (_gitpython)
         self._cat: CatFile | None = None
-        start = Path(os.path.normpath(os.path.abspath(root)))
-        try:
-            self._repo = git.Repo(start, search_parent_directories=True, expand_vars=False)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError, OSError):  # OSError: an unreadable .git
-            self._repo = None
-        top = self._repo.working_tree_dir if self._repo is not None else None
-        if top is None or _outside_ceiling(start, Path(top)):
-            self.close()
-            raise StateError(f"{root} is not inside a git repository",
-                             hint="run relnotes from a git checkout (git init / git clone)")
-        self.root = Path(top)
-        # paths after `--` mean themselves: no `*`, no `:(exclude)` magic from a file name
-        self._repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
+        found = process.discover(root)
+        self.root = found.root
+        self._git_dir = found.git_dir
+        self._common_dir = found.common_dir
+        self._shallow = found.shallow
+        self._head = found.head
 
     def close(self) -> None:
-        """Reap the persistent ``cat-file`` processes (every command ends with this)."""
+        """Reap the persistent ``cat-file`` process (every command ends with this)."""
         if self._cat is not None:
             self._cat.close()
             self._cat = None
-        if self._repo is not None:
-            self._repo.close()
 
     def __del__(self) -> None:  # a Repo kept by a result (relnotes.questions.stitch) still ends its cat-file
         try:
@@ -161,13 +95,13 @@ class Repo(ObjectReading):
     @property
     def git_dir(self) -> Path:
         """The absolute git directory (``.git``, or a worktree's own)."""
-        return Path(self._repo.git_dir).absolute()
+        return self._git_dir
 
     # -- the one way a git process starts ----------------------------------------------
 
     def run(self, *args: str, revs: list[str] | tuple[str, ...] = (), paths: list[str] | tuple[str, ...] = (),
             stdin_revs: list[str] | None = None, strip: bool = True, stdin: bytes | None = None,
-            text: bool = True, end_of_revisions: bool = False):
+            text: bool = True, end_of_revisions: bool = False, gitpython: bool = False):
         """``git ARGS [--end-of-options REVS] [-- PATHS]`` → stdout (bytes when not ``text``).
 
         ``args`` are the command and relnotes' own literal options, never a value from
@@ -175,6 +109,8 @@ class Repo(ObjectReading):
         ``paths`` (checked, after ``--``) or ``stdin_revs`` (checked, one per line).
         ``end_of_revisions`` writes the ``--`` even with no paths, for commands (diff,
         log) that would read a revision they cannot resolve as a path in the work tree.
+        ``gitpython`` runs it through GitPython (:mod:`relnotes.git.porcelain`), for the
+        commands that change history; any other through :mod:`relnotes.git.process`.
         GitError with git's message on failure.
         """
         argv = list(args[1:])
@@ -186,7 +122,10 @@ class Repo(ObjectReading):
             argv += ["--", *(check_path(p) for p in paths)]
         if stdin_revs is not None:
             stdin = "".join(check_revision(r) + "\n" for r in stdin_revs).encode()
-        status, out, err = self._execute(args[0], argv, stdin)
+        if gitpython:  # a command that changes history: through GitPython
+            status, out, err = porcelain.execute(self.root, args[0], argv, stdin)
+        else:
+            status, out, err = process.run(self.root, [args[0], *argv], stdin)
         if status != 0:
             msg = (err if isinstance(err, str) else err.decode("utf-8", errors="replace")).strip()
             raise GitError(f"git {' '.join(args[:3])} failed: {msg or status}")
@@ -195,55 +134,40 @@ class Repo(ObjectReading):
         decoded = out.decode("utf-8", errors="replace")
         return decoded.rstrip("\n") if strip else decoded
 
-    def _execute(self, command: str, argv: list[str], stdin: bytes | None) -> tuple[int, bytes, bytes | str]:
-        istream = None
-        if stdin is not None:  # GitPython hands git a file, not a pipe to write into
-            import tempfile
-
-            istream = tempfile.TemporaryFile()
-            istream.write(stdin)
-            istream.seek(0)
-        try:
-            return getattr(self._repo.git, command.replace("-", "_"))(
-                *argv, istream=istream, with_extended_output=True, with_exceptions=False,
-                stdout_as_string=False, strip_newline_in_stdout=False)
-        except (self._mod.GitError, self._mod.BadName) as e:
-            raise _translate(e, self._mod) from None
-        finally:
-            if istream is not None:
-                istream.close()
-
     def try_run(self, *args: str, **kw) -> str | None:
         try:
             return self.run(*args, **kw)
         except GitError:
             return None
 
-    # -- state, from the git directory -------------------------------------------------
+    # -- state, from discovery and the git directory ----------------------------------------
 
     def head_commit(self) -> str | None:
-        """HEAD's commit, or None before the first commit."""
-        try:
-            sha = self._mod.SymbolicReference.dereference_recursive(self._repo, "HEAD")
-        except (ValueError, OSError):
-            sha = None
-        return sha if sha and _SHA.fullmatch(sha) else self.try_run("rev-parse", "--verify", "-q", "HEAD")
+        """HEAD's commit, or None before the first commit (asked when the repository was
+        found; :meth:`commit` moves it)."""
+        return self._head
 
     def current_branch(self) -> str | None:
-        """The checked-out branch, or None on a detached HEAD."""
+        """The checked-out branch, or None on a detached HEAD (``HEAD`` in the git
+        directory; ``symbolic-ref`` only for anything unusual)."""
         try:
-            return None if self._repo.head.is_detached else self._repo.active_branch.name
-        except (TypeError, ValueError, OSError):
+            text = (self._git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        if _SHA.fullmatch(text):
             return None
+        full = text[len("ref: "):] if text.startswith("ref: refs/heads/") and text != "ref: refs/heads/.invalid" \
+            else self.try_run("symbolic-ref", "-q", "HEAD")
+        return full[len("refs/heads/"):] if full and full.startswith("refs/heads/") else None
 
     def is_shallow(self) -> bool:
-        return (Path(self._repo.common_dir) / "shallow").is_file()
+        return self._shallow
 
     def shallow_boundary(self) -> bytes:
         """The shallow boundary commits as git lists them (``shallow`` in the common git
         directory; empty for a complete clone): a deepen or ``--unshallow`` changes it."""
         try:
-            return (Path(self._repo.common_dir) / "shallow").read_bytes()
+            return (self._common_dir / "shallow").read_bytes()
         except OSError:
             return b""
 
@@ -365,12 +289,13 @@ class Repo(ObjectReading):
             self.run("add", "-u", paths=paths)
 
     def commit(self, message: str) -> str:
-        self.run("commit", "-q", f"--message={message}")
-        return self.run("rev-parse", "HEAD")
+        self.run("commit", "-q", f"--message={message}", gitpython=True)
+        self._head = self.run("rev-parse", "HEAD")
+        return self._head
 
     def create_branch(self, name: str, at: str = "HEAD", what: str = "branch name") -> None:
         check_branch(name, what)
-        self.run("branch", revs=[name, at])
+        self.run("branch", revs=[name, at], gitpython=True)
 
     def remote_url(self, name: str) -> str | None:
         """The fetch URL of remote ``name`` (``insteadOf`` applied), or None without one."""
@@ -388,13 +313,13 @@ class Repo(ObjectReading):
         """An annotated tag; the message is kept verbatim (its ``## `` lines are not comments)."""
         check_tag(name)
         self.run("tag", "--annotate", "--cleanup=verbatim", "--file=-", revs=[name, at],
-                 stdin=message.encode("utf-8"))
+                 stdin=message.encode("utf-8"), gitpython=True)
 
     def push_tag(self, remote: str, name: str) -> None:
         check_tag(name)
-        self.run("push", "--quiet", revs=[remote, f"refs/tags/{name}"])
+        self.run("push", "--quiet", revs=[remote, f"refs/tags/{name}"], gitpython=True)
 
     def read_objects(self, requests: list[bytes]) -> list[tuple[bytes, bytes, bytes] | None]:
         if self._cat is None:
-            self._cat = CatFile(self._repo.git, self._mod, _translate)
+            self._cat = CatFile(self.root)
         return self._cat.objects(requests)
