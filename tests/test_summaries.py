@@ -179,6 +179,8 @@ def test_wasmtime_notes_refuse_an_uncategorised_entry_with_the_reason(project):
     assert r.exit_code == 1 and "changes.d/u.md:2:1: a fragment of kind 'uncategorised' cannot go into" in r.output
     assert "puts every entry in a category" in r.output
     assert project.run("build").exit_code == 1
+    made = project.run("new", "--uncategorised", "-m", "Another loose one.")
+    assert made.exit_code == 1 and "cannot go into RELEASES.md" in made.stderr, made.output
     assert project.read("RELEASES.md") == NOTES
 
 

@@ -12,6 +12,7 @@ from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, FileSystemError, StateError, UsageError, ValidationError
 from relnotes.fragments.fragment import PLACEHOLDER, Fragment, parse_text
+from relnotes.fragments.grouping import kind_problems
 from relnotes.fragments.schema import ENTRY, KINDS, SUMMARY
 
 
@@ -98,6 +99,8 @@ def new(cfg: Config, *, section: str | None, body: str | None, prs=(), issues=()
     if validate:  # with the placeholder (--edit), the front matter is checked all the same
         frag, problems = parse_text(text, shown, cfg.sections, fields=cfg.fields)
         problems = [p for p in problems if body is not None or p.code != "body-placeholder"]
+        if frag is not None:  # a kind the notes format has no place for (Wasmtime's: no uncategorised)
+            problems += kind_problems(cfg, [frag])
         if problems:
             raise ValidationError(problems, "the fragment would not be valid; nothing was written")
     fsio.inside(cfg.root, cfg.fragments_path, what="fragments directory")
