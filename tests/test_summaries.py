@@ -295,3 +295,18 @@ def test_a_release_of_uncategorised_entries_only(kac):
     r = kac.run("release", "--version", "1.0.1", "--date", "2026-02-01")
     assert r.exit_code == 0, r.output  # the built entry outside any category counts as content
     assert "## [1.0.1] - 2026-02-01\n\n- A loose one.\n\n## [1.0.0]" in kac.read("CHANGELOG.md")
+
+
+def test_show_json_gives_the_summary_and_the_uncategorised_entries(kac):
+    kac.write("changes.d/s.md", "---\nkind: summary\n---\nThis release is big.\n\nReally.\n")
+    kac.write("changes.d/u.md", "---\nkind: uncategorised\n---\nA loose one.\n")
+    kac.write("changes.d/a.md", "---\nsection: Added\n---\nA flag.\n")
+    assert kac.run("build").exit_code == 0
+    import json
+
+    shown = json.loads(kac.run("show", "unreleased", "--format", "json").stdout)
+    assert shown["summary"] == "This release is big.\n\nReally."
+    assert shown["uncategorised"] == ["- A loose one."]
+    assert [c["name"] for c in shown["categories"]] == ["Added"]
+    released = json.loads(kac.run("show", "1.0.0", "--format", "json").stdout)
+    assert released["summary"] == "" and released["uncategorised"] == []
