@@ -80,6 +80,20 @@ def test_blank_lines_under_a_heading_and_between_categories_are_the_files(tmp_pa
     assert [d for _, d in round_trip(cfg_of(tmp_path, KAC), doc)] == [None, None]
 
 
+def test_a_category_with_its_first_entry_right_under_its_heading_rebuilds(tmp_path):
+    """derive_more 0.99.0 writes '### Breaking changes' with its first entry on the next line;
+    the rebuild keeps it so, while build still leaves a blank line under a heading it fills."""
+    text = ("## [2.0.0] - 2026-02-01\n\n### Added\n- A.\n- B.\n\n### Fixed\n\n- C.\n\n"
+            "## [1.0.0] - 2026-01-01\n\n### Added\n\n- First.\n")
+    doc = formats.parse(text, "CHANGELOG.md", "keepachangelog")
+    assert [d for _, d in round_trip(cfg_of(tmp_path, KAC), doc)] == [None, None]
+    assert doc.list_style(doc.releases[0], "Added").under == ""
+    assert doc.list_style(doc.releases[0], "Fixed").under == "\n"
+    fresh = formats.parse("## [Unreleased]\n\n### Added\n\n" + text, "CHANGELOG.md", "keepachangelog")
+    fresh.merge_entries(fresh.releases[0], [("Added", ["- New."])], ["Added"])
+    assert fresh.text().startswith("## [Unreleased]\n\n### Added\n\n- New.\n\n## [2.0.0]")
+
+
 def test_build_keeps_the_files_list_style(kac_project):
     kac_project.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n* A bug.\n")
     kac_project.fragment("a.md", "Fixed", "A bug.")  # already there: not written twice

@@ -38,6 +38,7 @@ class ListStyle(NamedTuple):
     marker: str | None  # '-' or '*'; None keeps the rendered entry's own
     gap: str  # "\n\n" a loose list (a blank line between entries), "\n" a tight one
     convert: Callable[[str], str] | None = None  # the rendered Markdown entry in the file's markup (rST)
+    under: str = "\n"  # between a category's heading and its first entry: a blank line, or none
 
     def join(self, entries: list[str]) -> str:
         """The entries as one block: a tight list keeps a blank line after an entry that ends
@@ -226,7 +227,7 @@ class NotesEditing:
                 last = cat.end - 1
                 while last > cat.start and structure.is_blank(self.lines[last]):
                     last -= 1
-                blanks = style.gap[1:] or ("\n" if last == cat.start else "")  # as many blank lines as between entries
+                blanks = style.under if last == cat.start else style.gap[1:]  # as many blank lines as between entries
                 at, text, new = last + 1, blanks + block, None
             else:
                 at = self.new_category_position(cats, body_end, key, rank)
