@@ -310,3 +310,22 @@ def test_show_json_gives_the_summary_and_the_uncategorised_entries(kac):
     assert [c["name"] for c in shown["categories"]] == ["Added"]
     released = json.loads(kac.run("show", "1.0.0", "--format", "json").stdout)
     assert released["summary"] == "" and released["uncategorised"] == []
+
+
+# -- the screen and the proof agree: what check accepts, the proof accepts ---------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LINE = st.text(alphabet="ab #=-*>_<!`~[]:()\t1.", max_size=12)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(_LINE, min_size=1, max_size=6))
+def test_a_summary_check_accepts_passes_the_proof(lines):
+    body = "\n".join(lines).strip("\n")
+    frag, problems = parsed("kind: summary", body)
+    if frag is None:
+        return
+    assert _compose(frag.body) == [], body
+    assert _compose(frag.body, "* A loose entry.") == [], body
