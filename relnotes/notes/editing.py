@@ -193,6 +193,9 @@ class NotesEditing:
         original's, when import rebuilds a section) picks the marker and whether a blank
         line goes between entries.  A missing category heading is created after the last existing category
         that precedes it in ``order`` (or before the first that follows it).
+        ``summaries`` (rendered release summaries) go under the release heading (and status
+        line), after the prose there and before any entry outside a category;
+        ``uncategorised`` entries after everything there, both before the first category.
         """
         rank = {model.category_key(name): i for i, name in enumerate(order)}
         rel = self.releases[self._index_of(rel)]
