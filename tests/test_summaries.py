@@ -169,6 +169,10 @@ def test_a_summary_goes_after_the_status_line_in_wasmtime_notes(project):
     assert project.run("build").exit_code == 0, project.run("build").output
     assert project.read("RELEASES.md").startswith(
         "## 2.0.0\n\nUnreleased.\n\nThis release is big.\n\n### Fixed\n\n* A fix.\n\n---")
+    project.commit("built")
+    assert project.run("check").exit_code == 0  # Wasmtime's format reads the summary as the section's prose
+    r = project.run("stamp", "--date", "2026-02-01")
+    assert r.exit_code == 0 and "Released 2026-02-01.\n\nThis release is big.\n" in project.read("RELEASES.md")
 
 
 def test_wasmtime_notes_refuse_an_uncategorised_entry_with_the_reason(project):
@@ -329,3 +333,13 @@ def test_a_summary_check_accepts_passes_the_proof(lines):
         return
     assert _compose(frag.body) == [], body
     assert _compose(frag.body, "* A loose entry.") == [], body
+
+
+@pytest.mark.parametrize("kind", ["summary", "uncategorised"])
+def test_rst_notes_refuse_both_kinds_with_the_reason(project, kind):
+    project.write("relnotes.yaml", "preset: keepachangelog\nnotes_format: rst\nnotes_file: CHANGELOG.rst\n"
+                                   "project: demo\nsections: [Features, Bug fixes]\n")
+    project.write("changes.d/k.md", f"---\nkind: {kind}\n---\nText.\n")
+    r = project.run("check")
+    assert r.exit_code == 1 and f"changes.d/k.md:2:1: a fragment of kind '{kind}' cannot go into CHANGELOG.rst" in r.output
+    assert "take entries in categories only" in r.output
