@@ -496,7 +496,8 @@ def test_fast_entry_equals_the_template_with_credit(tmp_path_factory, body, prs,
 
 def test_schema_fragment_lists_declared_fields_and_validates_real_fragments(demo):
     schema = json.loads(demo.run("schema", "fragment").stdout)
-    assert schema["required"] == ["section", "component"]
+    assert schema["required"] == ["component"]  # 'section' is required by kind, in allOf
+    assert schema["allOf"][0]["else"] == {"required": ["section"]}
     assert schema["properties"]["component"]["enum"] == ["cli", "core", "docs"]
     assert schema["properties"]["component"]["description"] == "Which part of Demo changed."
     assert schema["properties"]["effort"]["default"] == 1

@@ -87,12 +87,13 @@ def test_import_reports_prose_and_unknown_categories(project):
                   "### Fixed\n\nA prose paragraph.\n\n* A fix.\n  [#4](https://github.com/bytecodealliance/wasmtime/pull/4)\n")
     r = project.run("import", "notes", "OLD.md")
     assert r.exit_code == 0, r.output
-    assert "OLD.md:5: text before the first category is not an entry" in r.stderr
+    assert "OLD.md:5" not in r.stderr  # the text before the first category is the release's summary
     assert "OLD.md:9: category 'Internal' is not one of the configured sections" in r.stderr
     assert "OLD.md:13: prose paragraph imported as a bullet entry" in r.stderr
     names = sorted(p.name for p in (project.root / "changes.d").glob("*.md"))
-    assert len(names) == 2
-    assert project.read(f"changes.d/{names[1]}") == "---\nsection: Fixed\nprs: [4]\norder: 2\n---\nA fix.\n"
+    assert len(names) == 3
+    assert project.read(f"changes.d/{names[0]}") == "---\nkind: summary\norder: 1\n---\nIntro text.\n"
+    assert project.read(f"changes.d/{names[2]}") == "---\nsection: Fixed\nprs: [4]\norder: 3\n---\nA fix.\n"
 
 
 def test_import_refuses_to_overwrite(project):

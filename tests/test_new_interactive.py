@@ -226,3 +226,24 @@ def test_a_given_required_field_is_not_asked(project, term_env):
     t.type("Fixed a leak.")
     assert t.finish() == 0, t.seen
     assert 'component: "cli"' in project.read("changes.d/given.md")
+
+
+def test_a_summary_asks_only_for_its_text(project, term_env):
+    t = Terminal(project.root, term_env, "new", "--summary", "--name", "summary")
+    t.expect("Entry text")
+    t.type("This release is big.")
+    assert t.finish() == 0, t.seen
+    assert "Section [" not in t.seen and "PR numbers" not in t.seen  # a summary has neither
+    assert project.read("changes.d/summary.md") == "---\nkind: summary\n---\nThis release is big.\n"
+
+
+def test_an_uncategorised_entry_asks_for_prs_but_no_section(project, term_env):
+    project.write("relnotes.yaml", "preset: keepachangelog\nproject: Demo\n")  # Wasmtime's notes take none
+    t = Terminal(project.root, term_env, "new", "--uncategorised", "--name", "loose")
+    t.expect("PR numbers")
+    t.type("7")
+    t.expect("Entry text")
+    t.type("A loose one.")
+    assert t.finish() == 0, t.seen
+    assert "Section [" not in t.seen
+    assert project.read("changes.d/loose.md") == "---\nkind: uncategorised\nprs: [7]\n---\nA loose one.\n"

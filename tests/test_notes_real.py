@@ -40,17 +40,16 @@ def cfg_of(tmp_path, text: str):
 
 
 @pytest.mark.parametrize(("name", "configuration", "add_sections", "exact", "total"), [
-    ("keep-a-changelog.md", KAC, False, 15, 16),
+    ("keep-a-changelog.md", KAC, False, 16, 16),  # 2.0.0's summary: a kind: summary fragment
     ("rich.md", KAC, False, 5, 5),
-    ("derive_more.md", KAC, False, 5, 9),
-    ("derive_more.md", KAC, True, 6, 9),  # '### Breaking changes' added to sections
+    ("derive_more.md", KAC, False, 7, 9),  # the yank note (summary), 0.99.19 (uncategorised)
+    ("derive_more.md", KAC, True, 8, 9),  # '### Breaking changes' added to sections
     ("attrs.md", ATTRS, False, 6, 6),  # 15.2.0 and 15.1.0: '### Changes:' and a '---' rule
 ])
 def test_real_released_sections_rebuild_byte_for_byte(tmp_path, name, configuration, add_sections, exact, total):
-    """The README's figures.  What is left is what import reports and does not map: prose
-    (keep-a-changelog's 2.0.0 summary, derive_more's yank note and 2.0.1 remark), entries
-    outside any category (0.99.19) and, without --add-sections, a category no section
-    matches ('Breaking changes')."""
+    """The README's figures.  What is left is what import reports and does not map:
+    derive_more 2.0.1's unindented (lazy) continuation line of an entry and, without
+    --add-sections, a category no section matches ('Breaking changes')."""
     cfg = cfg_of(tmp_path, configuration)
     doc = formats.parse(real("keepachangelog", name), name, "keepachangelog")
     results = round_trip(cfg, doc, add_sections=add_sections)
@@ -79,6 +78,20 @@ def test_blank_lines_under_a_heading_and_between_categories_are_the_files(tmp_pa
             "## [1.0.0] - 2026-01-01\n\n### Added\n\n- First.\n")
     doc = formats.parse(text, "CHANGELOG.md", "keepachangelog")
     assert [d for _, d in round_trip(cfg_of(tmp_path, KAC), doc)] == [None, None]
+
+
+def test_a_category_with_its_first_entry_right_under_its_heading_rebuilds(tmp_path):
+    """derive_more 0.99.0 writes '### Breaking changes' with its first entry on the next line;
+    the rebuild keeps it so, while build still leaves a blank line under a heading it fills."""
+    text = ("## [2.0.0] - 2026-02-01\n\n### Added\n- A.\n- B.\n\n### Fixed\n\n- C.\n\n"
+            "## [1.0.0] - 2026-01-01\n\n### Added\n\n- First.\n")
+    doc = formats.parse(text, "CHANGELOG.md", "keepachangelog")
+    assert [d for _, d in round_trip(cfg_of(tmp_path, KAC), doc)] == [None, None]
+    assert doc.list_style(doc.releases[0], "Added").under == ""
+    assert doc.list_style(doc.releases[0], "Fixed").under == "\n"
+    fresh = formats.parse("## [Unreleased]\n\n### Added\n\n" + text, "CHANGELOG.md", "keepachangelog")
+    fresh.merge_entries(fresh.releases[0], [("Added", ["- New."])], ["Added"])
+    assert fresh.text().startswith("## [Unreleased]\n\n### Added\n\n- New.\n\n## [2.0.0]")
 
 
 def test_build_keeps_the_files_list_style(kac_project):
@@ -162,17 +175,19 @@ def test_a_mid_cycle_import_moves_the_entries_out_and_build_puts_them_back(kac_p
 
 
 def test_a_mid_cycle_import_leaves_what_it_cannot_map_and_build_restores_the_rest(kac_project):
-    """Prose and a category no section matches stay in [Unreleased]; an entry with its own link
-    definition keeps a blank line after it even where the file's lists are tight."""
+    """The prose under the heading moves out as a summary; a category no section matches stays
+    in [Unreleased]; an entry with its own link definition keeps a blank line after it even
+    where the file's lists are tight."""
     original = ("# Changelog\n\n## [Unreleased]\n\nSome prose.\n\n### Added\n\n- One [x].\n\n[x]: https://x.org\n\n"
                 "- Two.\n\n### Internal\n\n- Kept.\n\n## [1.0.0] - 2026-01-01\n\n### Added\n\n- First.\n")
     kac_project.write("CHANGELOG.md", original)
     kac_project.commit("mid-cycle")
     r = kac_project.run("import", "notes", "CHANGELOG.md")
-    assert r.exit_code == 0 and "moved 2 entries" in r.stdout, r.output
+    assert r.exit_code == 0 and "moved 2 entries and a summary" in r.stdout, r.output
     assert "category 'Internal' is not one of the configured sections" in r.output
-    assert kac_project.read("CHANGELOG.md") == original.replace("### Added\n\n- One [x].\n\n[x]: https://x.org\n\n"
-                                                                "- Two.\n\n", "", 1)
+    assert kac_project.read("CHANGELOG.md") == original.replace("Some prose.\n\n### Added\n\n- One [x].\n\n"
+                                                                "[x]: https://x.org\n\n- Two.\n\n", "", 1)
+    assert "kind: summary" in kac_project.read("changes.d/unreleased-001-some-prose.md")
     assert kac_project.run("build").exit_code == 0
     assert kac_project.read("CHANGELOG.md") == original
 

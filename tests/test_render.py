@@ -9,7 +9,7 @@ import pytest
 from relnotes.config import load as config
 from relnotes.errors import ConfigError
 from relnotes.flows import build
-from relnotes.fragments.fragment import parse_text
+from relnotes.fragments.fragment import Fragment, parse_text
 from relnotes.render.environment import TEMPLATES, Renderer, builtin_template_dir
 
 FRAGMENTS = {
@@ -143,14 +143,21 @@ _NAME = st.text(alphabet="abcXYZ 0.-—日{}%#", min_size=1, max_size=10)
 @given(version=_NAME, project=_NAME,
        sections=st.lists(_NAME, max_size=4),
        categories=st.lists(st.tuples(_NAME, st.lists(st.text(alphabet="* ab\n[]{}%", max_size=20), max_size=3)),
-                           max_size=4))
-def test_native_templates_equal_jinja_templates(tmp_path_factory, version, project, sections, categories):
-    """draft, release section and new notes file: the Python versions give Jinja's bytes."""
+                           max_size=4),
+       summaries=st.lists(st.text(alphabet="ab \n{}%#", min_size=1, max_size=20), max_size=2),
+       loose=st.lists(st.text(alphabet="* ab\n[]{}%", max_size=20), max_size=2))
+def test_native_templates_equal_jinja_templates(tmp_path_factory, version, project, sections, categories,
+                                                summaries, loose):
+    """draft (with summaries and uncategorised entries), summary, release section and new notes
+    file: the Python versions give Jinja's bytes."""
     root = tmp_path_factory.mktemp("r")
     cfg = config.defaults(root)._replace(project=project, template_sections=tuple(sections))
     native, jinja = Renderer(cfg), Renderer(cfg, fast=False)
-    assert native.native == {"entry.md.j2", "draft.md.j2", "release.md.j2", "notes.md.j2"} and not jinja.native
-    assert native.draft(version, categories) == jinja.draft(version, categories)
+    assert native.native == {"entry.md.j2", "draft.md.j2", "release.md.j2", "notes.md.j2", "summary.md.j2"}
+    assert not jinja.native
+    assert native.draft(version, categories, summaries, loose) == jinja.draft(version, categories, summaries, loose)
+    frags = [Fragment("changes.d/s.md", "s.md", "", text.strip("\n") or "x", kind="summary") for text in summaries]
+    assert native.summaries(frags) == jinja.summaries(frags)
     assert native.release_section(version) == jinja.release_section(version)
     assert native.notes_file(version) == jinja.notes_file(version)
     assert native._env is None  # Jinja was never loaded for the built-ins
@@ -161,5 +168,5 @@ def test_overriding_release_template_also_changes_notes_file(cfg):
     tdir.mkdir()
     (tdir / "release.md.j2").write_text("## {{ version }} custom\n")
     r = Renderer(cfg)
-    assert r.native == {"entry.md.j2", "draft.md.j2"}
+    assert r.native == {"entry.md.j2", "draft.md.j2", "summary.md.j2"}
     assert r.notes_file("3.0.0").startswith("## 3.0.0 custom\n")

@@ -42,6 +42,7 @@ def test_catalog_matches_what_the_renderer_passes(project, monkeypatch):
     r.release_section("2.0.0")
     r.notes_file("2.0.0")
     r.draft("2.0.0", [("Fixed", ["* A fix."])])
+    r.summaries([Fragment("changes.d/s.md", "s.md", "", "This release is big.", kind="summary")])
     assert set(seen) == set(TEMPLATES)
     for name, got in seen.items():
         assert got == set(template_catalog.variables(name)), name
@@ -54,7 +55,7 @@ def test_templates_command_lists_names_types_and_extension(project):
     for name in TEMPLATES:
         assert f"{name}  (used by: " in r.stdout
     assert "    ends_in_list  bool        the text ends in a list item" in r.stdout
-    assert "  categories  list[dict]  " in r.stdout
+    assert "  categories     list[dict]  " in r.stdout  # as wide as uncategorised
     assert '{% extends "builtin/NAME" %}' in r.stdout
 
 

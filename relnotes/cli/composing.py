@@ -178,10 +178,11 @@ def edit_until_valid(cfg, path: Path, template: str | None, *, ask: bool) -> Non
 def compose(cfg, *, section: str | None, prs: tuple[int, ...], message: str | None, edit: bool,
             **keys) -> Path:
     """The terminal dialogue: section, PRs, text, then validation with the editor loop."""
+    kind = keys.get("kind", "entry")
     try:
-        if section is None:
+        if section is None and kind == "entry":
             section = pick_section(cfg.sections)
-        if not prs:
+        if not prs and kind != "summary":  # a summary renders its text only
             prs = ask_prs()
         if cfg.fields:  # only a required custom field that no --field gave is asked for
             keys["fields"] = ask_required_fields(cfg.fields, dict(keys.get("fields") or {}))

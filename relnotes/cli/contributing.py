@@ -115,6 +115,10 @@ def new(
         "--author", metavar="HANDLE", help="Credit this GitHub handle, e.g. octocat (repeatable).")] = None,
     field: Annotated[Optional[list[str]], typer.Option(
         "--field", metavar="NAME=VALUE", help="A custom field from relnotes.yaml 'fields' (repeatable).")] = None,
+    summary: Annotated[bool, typer.Option(
+        "--summary", help="A release summary: prose under the release heading, before the categories (no section).")] = False,
+    uncategorised: Annotated[bool, typer.Option(
+        "--uncategorised", help="An entry under the release heading, outside any category (no section).")] = False,
 ) -> None:
     """Write a new fragment to changes.d/ and print its path.
 
@@ -125,8 +129,12 @@ def new(
                 backport=backport, name=name, authors=tuple(author or ()))
     if field or cfg.fields:
         keys["fields"] = cli_values(cfg.fields, list(field or ()))
+    if summary and uncategorised:
+        raise UsageError("--summary and --uncategorised exclude each other", hint="give one of them")
+    if summary or uncategorised:
+        keys["kind"] = "summary" if summary else "uncategorised"
     terminal = sys.stdin.isatty()
-    if terminal and (section is None or (message is None and not edit)):
+    if terminal and ((section is None and "kind" not in keys) or (message is None and not edit)):
         path = composing.compose(cfg, section=section, prs=tuple(pr or ()), message=message, edit=edit, **keys)
         out(os.path.relpath(path))
         return
@@ -134,8 +142,9 @@ def new(
         # Keep a Changelog's: its "Security" type
         wanted = "Security" if cfg.notes_format == "keepachangelog" else "Fixed"
         section = wanted if wanted in cfg.sections else None
-    if section is None:
-        raise UsageError("missing --section", hint=f"one of: {', '.join(cfg.sections)}")
+    if section is None and "kind" not in keys:
+        raise UsageError("missing --section", hint=f"one of: {', '.join(cfg.sections)} "
+                                                   f"(or --summary, --uncategorised)")
     if message is None and not edit:
         raise UsageError("missing the entry text", hint="give it with -m TEXT, or use --edit")
     path = new_flow.new(cfg, section=section, body=message, prs=tuple(pr or ()), **keys)

@@ -39,22 +39,28 @@ def import_notes(
             f"to sections in relnotes.yaml (categories of {plan.version} no section matched)")
     if dry_run:
         for p in plan.fragments:
-            out(f"would write {cfg.fragments_dir}/{p.name} ({p.section}, from line {p.source_line})")
+            out(f"would write {cfg.fragments_dir}/{p.name} ({p.section or p.category}, from line {p.source_line})")
         if plan.move is not None:
-            out(f"would move {len(plan.move[2])} entr{'y' if len(plan.move[2]) == 1 else 'ies'} "
-                f"of {plan.version} out of {cfg.notes_file} (they become the fragments)")
+            out(f"would move {_moved(plan)} of {plan.version} out of {cfg.notes_file} (they become the fragments)")
         return
     written = importer.write_plan(cfg, plan)
     exact = sum(p.exact for p in plan.fragments)
     out(f"wrote {len(written)} fragment(s) for {plan.version} to {cfg.fragments_dir}/; "
         f"{exact} rebuild their entry exactly")
     if plan.move is not None:
-        out(f"moved {len(plan.move[2])} entr{'y' if len(plan.move[2]) == 1 else 'ies'} of {plan.version} "
-            f"out of {cfg.notes_file}: they are fragments now, and 'relnotes build' writes them back")
+        out(f"moved {_moved(plan)} of {plan.version} out of {cfg.notes_file}: they are fragments now, "
+            f"and 'relnotes build' writes them back")
     if plan.difference is None:
         out(f"'relnotes build' rebuilds the {plan.version} section byte for byte under this configuration")
     else:
         err(f"note: {plan.difference}: 'relnotes build' will not rebuild the section byte for byte")
+
+
+def _moved(plan) -> str:
+    """'17 entries', '2 entries and a summary': what a mid-cycle import takes out of the notes."""
+    n = len(plan.move[2])
+    said = f"{n} entr{'y' if n == 1 else 'ies'}"
+    return said + (" and a summary" if any(p.category == "summary" and not p.section for p in plan.fragments) else "")
 
 
 @command(import_app, name="towncrier", mutating=True)

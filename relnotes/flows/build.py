@@ -10,7 +10,7 @@ from relnotes.errors import StateError, ValidationError
 from relnotes.flows import steps
 from relnotes.flows.steps import BuildResult, has_git
 from relnotes.fragments.fragment import Fragment, pending_fragments
-from relnotes.fragments.grouping import category_order, group
+from relnotes.fragments.grouping import category_order, group, intro, kind_problems
 from relnotes.markdown.references import reference_conflicts
 from relnotes.markdown.structure import strip_eol
 from relnotes.notes import base as notes
@@ -34,7 +34,8 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     before = doc.text()
     fragments = pending_fragments(cfg, digests=not draft)  # the journal records what it removes
 
-    conflicts = reference_conflicts(fragments, doc.text(), cfg.notes_file, cfg.notes_format)
+    conflicts = kind_problems(cfg, fragments) + reference_conflicts(fragments, doc.text(), cfg.notes_file,
+                                                                    cfg.notes_format)
     if conflicts:
         raise ValidationError(conflicts, "fragments have problems; nothing was changed")
     # a Keep a Changelog file without '## [Unreleased]' (towncrier's) gets one above the newest release
@@ -42,9 +43,11 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
     version = str(rel.version) if rel.version else rel.title
     renderer = Renderer(cfg)
     grouped = group(cfg, fragments)
+    heads = intro(cfg, fragments)  # the summaries and the entries outside any category
     if draft or not fragments:
-        return BuildResult(version, [f for _, items in grouped for f in items], [], [],
-                           _preview(cfg, doc, rel, version, renderer, grouped) if draft and fragments else "", False)
+        return BuildResult(version, heads[0] + heads[1] + [f for _, items in grouped for f in items], [], [],
+                           _preview(cfg, doc, rel, version, renderer, grouped, heads) if draft and fragments else "",
+                           False)
     doc.require_status(rel)
     if not rel.unreleased:
         raise StateError(
@@ -54,7 +57,7 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
             if cfg.branching == "one-branch" else
             "on a release branch run 'relnotes patch' to open the next patch release; "
             "on main, 'relnotes cut' opens the next version")
-    added, present, intended, pristine = _merge(cfg, doc, rel, renderer, grouped)
+    added, present, intended, pristine = _merge(cfg, doc, rel, renderer, grouped, heads)
     gone = [] if keep else added + present
     if not write:
         return BuildResult(version, added, present, [f.path for f in gone], "", bool(added))
@@ -71,12 +74,12 @@ def build(cfg: Config, *, draft: bool = False, keep: bool = False,
 
 
 def _preview(cfg: Config, doc: notes.NotesDocument, rel, version: str, renderer: Renderer,
-             grouped: list[tuple[str, list[Fragment]]]) -> str:
+             grouped: list[tuple[str, list[Fragment]]], heads: tuple[list[Fragment], list[Fragment]]) -> str:
     """What ``build --draft`` prints: the entries as build would add them (in an rST notes
-    file, in the file's own markup, exactly where build writes them)."""
+    file, in the file's own markup, exactly where build writes them; it takes no summaries)."""
     rendered = [(section, renderer.entries(items)) for section, items in grouped]
     if doc.format != "rst":
-        return renderer.draft(version, rendered)
+        return renderer.draft(version, rendered, renderer.summaries(heads[0]), renderer.entries(heads[1]))
     preview = doc.copy()
     index = doc.releases.index(rel)
     preview.merge_entries(preview.releases[index], rendered, category_order(cfg))
@@ -84,7 +87,7 @@ def _preview(cfg: Config, doc: notes.NotesDocument, rel, version: str, renderer:
 
 
 def _merge(cfg: Config, doc: notes.NotesDocument, rel, renderer: Renderer,
-           grouped: list[tuple[str, list[Fragment]]]):
+           grouped: list[tuple[str, list[Fragment]]], heads: tuple[list[Fragment], list[Fragment]]):
     """Render the fragments and merge the new entries into ``doc``'s release ``rel``:
     (fragments added, fragments already there, the proof's intended composition, the notes
     as they were).  A function of its own so the rendered entries (10,000 of them, a few
@@ -93,6 +96,19 @@ def _merge(cfg: Config, doc: notes.NotesDocument, rel, renderer: Renderer,
     present: list[Fragment] = []
     merge: list[tuple[str, list[str]]] = []
     existing = entry_texts(doc, rel)
+    # what is under the heading already (an earlier run wrote the notes but kept the fragments)
+    written, under = intro_texts(doc, rel)
+    fresh_summaries: list[str] = []
+    fresh_loose: list[str] = []
+    loose_style = doc.list_style(rel, "")
+    for frags, texts, fresh_heads, style in ((heads[0], renderer.summaries(heads[0]), fresh_summaries, None),
+                                             (heads[1], renderer.entries(heads[1]), fresh_loose, loose_style)):
+        for frag, text in zip(frags, texts):
+            if (style.restyle(text) in written) if style else f"\n\n{text}\n\n" in under:
+                present.append(frag)
+            else:
+                fresh_heads.append(text)
+                added.append(frag)
     for section, items in grouped:
         fresh = []
         style = doc.list_style(rel, section)  # the file's own marker, as merge_entries writes it
@@ -110,9 +126,20 @@ def _merge(cfg: Config, doc: notes.NotesDocument, rel, renderer: Renderer,
     intended = pristine.copy()
     intended.merge_entries(intended.releases[doc.releases.index(rel)],
                            [(section, [proof.PLACEHOLDER] if fresh else []) for section, fresh in merge],
-                           category_order(cfg))
-    doc.merge_entries(rel, merge, category_order(cfg))
+                           category_order(cfg), summaries=[proof.SUMMARY_PLACEHOLDER] if fresh_summaries else [],
+                           uncategorised=[proof.PLACEHOLDER] if fresh_loose else [])
+    doc.merge_entries(rel, merge, category_order(cfg), summaries=fresh_summaries, uncategorised=fresh_loose)
     return added, present, intended, pristine
+
+
+def intro_texts(doc: notes.NotesDocument, rel) -> tuple[set[str], str]:
+    """What is under release ``rel``'s heading before its categories: each entry outside any
+    category as a rendered entry reads, and the whole text between blank lines (a summary of
+    several paragraphs is there when it is in it with a blank line, or the end, on each side)."""
+    start, end = doc.intro_span(rel)
+    entries = {strip_eol(b.text).replace("\r\n", "\n") for b in blocks.blocks(doc, start, end) if b.kind == "entry"}
+    text = "".join(doc.lines[start:end]).replace("\r\n", "\n")
+    return entries, "\n\n" + text.strip("\n") + "\n\n"
 
 
 def entry_texts(doc: notes.NotesDocument, rel) -> set[str]:

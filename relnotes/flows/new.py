@@ -12,6 +12,8 @@ from relnotes import fsio
 from relnotes.config.load import Config
 from relnotes.errors import ContentError, FileSystemError, StateError, UsageError, ValidationError
 from relnotes.fragments.fragment import PLACEHOLDER, Fragment, parse_text
+from relnotes.fragments.grouping import kind_problems
+from relnotes.fragments.schema import ENTRY, KINDS, SUMMARY
 
 
 def slug(text: str, words: int = 6) -> str:
@@ -20,14 +22,15 @@ def slug(text: str, words: int = 6) -> str:
     return "-".join(parts[:words])[:60].strip("-")
 
 
-def fragment_text(section: str, body: str, *, prs=(), issues=(), advisories=(),
+def fragment_text(section: str | None, body: str, *, prs=(), issues=(), advisories=(),
                   breaking: bool = False, backport: bool = False, order: int = 0,
-                  authors=(), fields: dict | None = None) -> str:
+                  authors=(), fields: dict | None = None, kind: str = ENTRY) -> str:
     """A fragment's text.  Handles and custom values are written as JSON scalars (valid
-    YAML), so a handle like ``null`` or ``1234`` stays text."""
+    YAML), so a handle like ``null`` or ``1234`` stays text.  ``kind``: a summary or an
+    uncategorised entry is written with its kind and without a section."""
     import json
 
-    lines = ["---", f"section: {section}"]
+    lines = ["---", f"section: {section}"] if kind == ENTRY else ["---", f"kind: {kind}"]
     if prs:
         lines.append(f"prs: [{', '.join(str(n) for n in prs)}]")
     if issues:
@@ -52,9 +55,9 @@ def fragment_text(section: str, body: str, *, prs=(), issues=(), advisories=(),
     return "\n".join(lines) + "\n" + body.strip("\n") + "\n"
 
 
-def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advisories=(),
+def new(cfg: Config, *, section: str | None, body: str | None, prs=(), issues=(), advisories=(),
         breaking: bool = False, backport: bool = False, name: str | None = None,
-        validate: bool = True, authors=(), fields: dict | None = None) -> Path:
+        validate: bool = True, authors=(), fields: dict | None = None, kind: str = ENTRY) -> Path:
     """Write a new fragment with a unique name and return its path.
 
     The text is validated before anything is written (with the placeholder when
@@ -64,9 +67,20 @@ def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advis
     at a prompt is kept for them to fix (the section must still be a configured one).
     ``authors`` are handles; ``fields`` the custom fields' typed values (``--field``).
     """
-    canonical = cfg.section_name(section)
-    if canonical is None:
-        raise UsageError(f"unknown section {section!r}", hint=f"one of: {', '.join(cfg.sections)}")
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}", hint=f"one of: {', '.join(KINDS)}")
+    if kind != ENTRY:  # a summary or an uncategorised entry goes under the release heading
+        if section is not None:
+            raise UsageError(f"a {kind} has no section, but --section {section} was given",
+                             hint=f"drop --section, or drop --{kind} to write an entry of that section")
+        if kind == SUMMARY and (prs or issues or advisories or breaking or authors):
+            raise UsageError("a summary renders its text only: --pr, --issue, --advisory, --breaking and "
+                             "--author would be lost", hint="write the links in the text")
+        canonical: str | None = None
+    else:
+        canonical = cfg.section_name(section) if section is not None else None
+        if canonical is None:
+            raise UsageError(f"unknown section {section!r}", hint=f"one of: {', '.join(cfg.sections)}")
     fields = fields or {}
     missing = [s for s in cfg.fields if s.required and s.name not in fields]
     if missing and validate:
@@ -77,14 +91,16 @@ def new(cfg: Config, *, section: str, body: str | None, prs=(), issues=(), advis
                                  if missing[0].values else ""))
     text = fragment_text(canonical, body if body is not None else PLACEHOLDER, prs=prs,
                          issues=issues, advisories=advisories, breaking=breaking, backport=backport,
-                         authors=authors, fields=fields)
+                         authors=authors, fields=fields, kind=kind)
     stem = name.removesuffix(".md") if name else slug(
-        " ".join([str(prs[0]) if prs else "", body or canonical]))
+        " ".join([str(prs[0]) if prs else "", body or canonical or kind]))
     stem = slug(stem, words=12) or "change"
     shown = f"{cfg.fragments_dir}/{stem}.md"
     if validate:  # with the placeholder (--edit), the front matter is checked all the same
         frag, problems = parse_text(text, shown, cfg.sections, fields=cfg.fields)
         problems = [p for p in problems if body is not None or p.code != "body-placeholder"]
+        if frag is not None:  # a kind the notes format has no place for (Wasmtime's: no uncategorised)
+            problems += kind_problems(cfg, [frag])
         if problems:
             raise ValidationError(problems, "the fragment would not be valid; nothing was written")
     fsio.inside(cfg.root, cfg.fragments_path, what="fragments directory")

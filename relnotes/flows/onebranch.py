@@ -41,7 +41,9 @@ def uses(cfg: Config) -> bool:
 
 
 def has_entries(doc: NotesDocument, rel: Release) -> bool:
-    return any(b.kind == "entry" for cat in rel.categories for b in blocks.blocks(doc, cat.start + 1, cat.end))
+    """Whether ``rel`` holds an entry: in a category, or under its heading outside any."""
+    spans = [doc.intro_span(rel)] + [(cat.start + 1, cat.end) for cat in rel.categories]
+    return any(b.kind == "entry" for start, end in spans for b in blocks.blocks(doc, start, end))
 
 
 def prepare(cfg: Config, doc: NotesDocument, top: Release, repo, wanted: Version | None,

@@ -48,11 +48,18 @@ def show(cfg: Config, version: str | None = None) -> dict:
         items = [{"text": e, "breaking": is_breaking_entry(cfg, cat.title, e)} for e in entries]
         cats.append({"name": cat.title, "entries": entries, "items": items})
 
+    start, end = doc.intro_span(rel)  # under the heading: the summary, then entries outside any category
+    under = blocks.blocks(doc, start, end)
+    lead = next((k for k, b in enumerate(under) if b.kind == "entry"), len(under))
+    summary = "".join(doc.lines[under[0].start:under[lead - 1].end]).rstrip() if lead else ""
+
     return {
         "version": str(rel.version) if rel.version else None,
         "title": rel.title,
         "status": rel.status,
         "date": rel.date,
+        "summary": summary.replace("\r\n", "\n"),
+        "uncategorised": [b.text.rstrip() for b in under[lead:] if b.kind == "entry"],
         "categories": cats,
         "markdown": text,
         **show_fields(cfg, rel is doc.releases[0] and rel.status == "unreleased", cats),

@@ -75,6 +75,7 @@ def show_fields(cfg: Config, top_unreleased: bool, categories: list[dict]) -> di
     if top_unreleased:
         res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
         extra["pending"] = [dict(f.as_dict(), credit=credit_line(cfg, f.authors))
-                            for f in sorted(res.fragments, key=lambda f: (cfg.sections.index(f.section),
-                                                                          f.sort_key(cfg.order)))]
+                            for f in sorted(res.fragments, key=lambda f: (  # summaries, uncategorised first
+                                cfg.sections.index(f.section) if f.section in cfg.sections else -1,
+                                f.kind != "summary", f.sort_key(cfg.order)))]
     return extra

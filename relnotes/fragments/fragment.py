@@ -55,6 +55,9 @@ class Fragment(NamedTuple):
     order: int = 0  # an explicit position in its category (imported entries); 0 for none
     authors: tuple[str, ...] = ()  # handles to credit, without '@'
     fields: tuple[tuple[str, Any], ...] = ()  # every declared custom field: (name, value or default)
+    # "entry" (in its section), "summary" (prose under the release heading) or "uncategorised"
+    # (a bullet under the release heading); the last two have no section ("")
+    kind: str = "entry"
     # the SHA-256 of the file's bytes as loaded (``load_all(digests=True)``), for the write
     # journal's record of what it removes; "" when not asked for (or read through a link)
     digest: str = ""
@@ -71,6 +74,7 @@ class Fragment(NamedTuple):
         return {
             "path": self.path,
             "section": self.section,
+            "kind": self.kind,
             "prs": list(self.prs),
             "issues": list(self.issues),
             "advisories": list(self.advisories),
@@ -136,7 +140,8 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...], *,
         return [p.message for p in body_problems(text, path, first_line)[0]]
 
     values = fragment_schema.validate(data, sections, report, fields, screen)
-    canonical = values.get("section")
+    kind = values.get("kind") or fragment_schema.ENTRY
+    canonical = values.get("section") if kind == fragment_schema.ENTRY else ""
     prs, issues = values.get("prs", ()), values.get("issues", ())
     advisories = values.get("advisories", ())
     flags = {k: values.get(k, False) for k in ("breaking", "backport")}
@@ -160,7 +165,7 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...], *,
         problems.append(Problem(path, body_line, 1, "body-placeholder",
                                 "the fragment still has the placeholder text: replace it with a description"))
     else:
-        body_issues, labels = body_problems(body, path, body_line)
+        body_issues, labels = body_problems(body, path, body_line, summary=kind == fragment_schema.SUMMARY)
         problems.extend(body_issues)
     if problems:
         return None, problems
@@ -169,7 +174,7 @@ def parse_text(raw: str, path: str, sections: tuple[str, ...], *,
                     advisories=tuple(advisories), breaking=flags["breaking"],
                     backport=flags["backport"], body_line=body_line, labels=labels,
                     order=position, authors=values.get("authors", ()),
-                    fields=tuple(values.get("fields", {}).items())), []
+                    fields=tuple(values.get("fields", {}).items()), kind=kind), []
 
 
 def read_file(p: Path, shown: str, root: Path) -> tuple[str | None, list[Problem]]:
@@ -256,6 +261,8 @@ def _parse_cached(cache, data: bytes, shown: str, name: str, sections,
     Fragment carries ``digest``."""
     key = cache.key(shown, data) if cache is not None else None
     rec = cache.get(key) if cache is not None else None
+    if rec is not None and rec[0] == "ok" and len(rec) != len(Fragment._fields) - 2:
+        rec = None  # written before the Fragment had its present fields: parse again
     if rec is not None:
         if rec[0] == "ok":  # the Fragment's fields after path and name but the digest, tuples and all
             return Fragment._make((shown, name, *rec[1:], digest)), []
@@ -330,15 +337,16 @@ def duplicate_problems(fragments: list[Fragment]) -> list[Problem]:
     #7649, 22.0.0 Changed #8581, 28.0.0 Added #9614), so a shared PR alone is fine;
     these are exactly the entry renderer's inputs, so equal keys mean equal entries.
     """
-    if len({(f.section, f.body, f.prs, f.issues, f.advisories) for f in fragments}) == len(fragments):
+    if len({(f.kind, f.section, f.body, f.prs, f.issues, f.advisories) for f in fragments}) == len(fragments):
         return []  # the common case, without sorting 10,000 names for messages nobody reads
     seen: dict[tuple, str] = {}
     problems = []
     for f in sorted(fragments, key=lambda f: f.name):
-        key = (f.section, f.body, f.prs, f.issues, f.advisories)
+        key = (f.kind, f.section, f.body, f.prs, f.issues, f.advisories)
         if key in seen:
             problems.append(Problem(f.path, f.body_line, 1, "duplicate-entry",
-                                    f"renders the same entry as {seen[key]} in section '{f.section}'; "
+                                    f"renders the same entry as {seen[key]} in "
+                                    f"{repr(f.section).join(('section ', '')) if f.section else 'the ' + f.kind + ' fragments'}; "
                                     f"delete one of the two fragments"))
         else:
             seen[key] = f.path

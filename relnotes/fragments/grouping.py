@@ -5,7 +5,9 @@ same way, so the preview shows exactly what ``build`` will write.
 """
 
 from relnotes.config.load import Config
+from relnotes.errors import Problem
 from relnotes.fragments.fragment import Fragment
+from relnotes.fragments.schema import ENTRY, SUMMARY, UNCATEGORISED
 
 
 def category_order(cfg: Config) -> list[str]:
@@ -24,8 +26,40 @@ def group(cfg: Config, fragments: list[Fragment]) -> list[tuple[str, list[Fragme
     gather = order[0] if cfg.breaking_changes.style == "group" else None
     out = []
     for name in order:
-        items = sorted((f for f in fragments if (gather if gather and f.breaking else f.section) == name),
+        items = sorted((f for f in fragments if f.kind == ENTRY
+                        and (gather if gather and f.breaking else f.section) == name),
                        key=lambda f: f.sort_key(cfg.order))
         if items:
             out.append((name, items))
+    return out
+
+
+def intro(cfg: Config, fragments: list[Fragment]) -> tuple[list[Fragment], list[Fragment]]:
+    """The fragments that go under the release heading, before the categories: the release
+    summaries, then the uncategorised entries, each sorted as entries are."""
+    def of(kind: str) -> list[Fragment]:
+        return sorted((f for f in fragments if f.kind == kind), key=lambda f: f.sort_key(cfg.order))
+
+    return of(SUMMARY), of(UNCATEGORISED)
+
+
+# Where the notes format has no place for a kind: why, for the located message
+_NO_PLACE = {
+    ("releases", UNCATEGORISED): "Wasmtime's RELEASES.md puts every entry in a category (its tools and "
+                                 "readers expect one); give the fragment a section instead of 'kind'",
+    ("rst", SUMMARY): "reStructuredText notes (towncrier's layout) take entries in categories only",
+    ("rst", UNCATEGORISED): "reStructuredText notes (towncrier's layout) take entries in categories only; "
+                            "give the fragment a section instead of 'kind'",
+}
+
+
+def kind_problems(cfg: Config, fragments: list[Fragment]) -> list[Problem]:
+    """Fragments whose kind the configured notes format has no place for (located at the file)."""
+    out = []
+    for f in fragments:
+        why = _NO_PLACE.get((cfg.notes_format, f.kind))
+        if why is not None:
+            out.append(Problem(f.path, 2, 1, "kind-format",
+                               f"a fragment of kind '{f.kind}' cannot go into {cfg.notes_file} "
+                               f"(notes_format: {cfg.notes_format}): {why}"))
     return out

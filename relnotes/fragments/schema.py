@@ -32,13 +32,25 @@ MAX_AUTHORS = 20
 
 
 class Field(NamedTuple):
-    kind: str  # "section" | "numbers" | "advisories" | "flag" | "position" | "handles"
+    kind: str  # "section" | "kind" | "numbers" | "advisories" | "flag" | "position" | "handles"
     required: bool
     description: str
 
 
+# What a fragment is (``kind``): an entry of a category (the default), a release summary
+# (prose under the release heading, before the categories) or an uncategorised entry (a
+# bullet under the release heading, as small Keep a Changelog files write them).
+ENTRY, SUMMARY, UNCATEGORISED = "entry", "summary", "uncategorised"
+KINDS = (ENTRY, SUMMARY, UNCATEGORISED)
+# a summary renders its text only: these keys would be lost in it
+NOT_IN_SUMMARY = ("prs", "issues", "advisories", "breaking", "authors")
+
 FIELDS: dict[str, Field] = {
-    "section": Field("section", True, "The category the entry goes in: one of the configured sections, any case."),
+    "section": Field("section", True, "The category the entry goes in: one of the configured sections, any case "
+                                      "(required, except for a summary or an uncategorised entry, which have none)."),
+    "kind": Field("kind", False, "entry (the default: an entry of its section), summary (prose under the "
+                                 "release heading, before the categories) or uncategorised (a bullet under the "
+                                 "release heading, outside any category)."),
     "prs": Field("numbers", False, "Pull request numbers, rendered as links: one number or a list of distinct ones."),
     "issues": Field("numbers", False, "Issue numbers, rendered as links: one number or a list of distinct ones."),
     "advisories": Field("advisories", False, "GitHub security advisory ids (GHSA-xxxx-xxxx-xxxx): one or a list."),
@@ -107,10 +119,22 @@ def validate(data: dict, sections: tuple[str, ...], report: Report, custom: tupl
             hint = f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(known)}"
             report(str(key), "unknown-key", f"unknown key '{key}'{hint}")
     out: dict[str, Any] = {}
+    kind = _kind("kind", data["kind"], sections, report) if "kind" in data else ENTRY
     for key, field in FIELDS.items():
         if key not in data:
-            if field.required:
+            if field.required and kind in (ENTRY, None):
                 report(None, f"{key}-missing", f"'{key}' is required; one of: {', '.join(sections)}")
+            continue
+        if key == "kind":
+            out[key] = kind
+            continue
+        if key == "section" and kind in (SUMMARY, UNCATEGORISED):
+            report(key, "section-with-kind", f"a fragment of kind '{kind}' has no section: it goes under the "
+                                             f"release heading, before the categories; drop 'section' or 'kind'")
+            continue
+        if key in NOT_IN_SUMMARY and kind == SUMMARY:
+            report(key, "summary-key", f"a summary renders its text only, so '{key}' would be lost: "
+                                       f"write it in the text, or make the fragment an entry")
             continue
         out[key] = _CHECKS[field.kind](key, data[key], sections, report)
     if custom:
@@ -144,6 +168,13 @@ def _section(key: str, value: Any, sections: tuple[str, ...], report: Report) ->
         hint = f"; did you mean '{close[0]}'?" if close else ""
         report(key, "section-unknown", f"unknown section '{value}'{hint} (one of: {', '.join(sections)})")
     return canonical
+
+
+def _kind(key: str, value: Any, sections, report: Report) -> str | None:
+    if isinstance(value, str) and value in KINDS:
+        return value
+    report(key, "kind-unknown", f"'kind' must be one of {', '.join(KINDS)}, not {quoted(value)}")
+    return None
 
 
 def _numbers(key: str, value: Any, sections, report: Report) -> tuple[int, ...]:
@@ -222,7 +253,7 @@ def _handles(key: str, value: Any, sections, report: Report) -> tuple[str, ...]:
     return tuple(good)
 
 
-_CHECKS = {"section": _section, "numbers": _numbers, "advisories": _advisories, "flag": _flag,
+_CHECKS = {"section": _section, "kind": _kind, "numbers": _numbers, "advisories": _advisories, "flag": _flag,
            "position": _position, "handles": _handles}
 
 
@@ -235,6 +266,7 @@ def _schema_of(field: Field, sections: tuple[str, ...]) -> dict:
         "section": {"anyOf": [{"enum": list(sections)}, {"type": "string", "pattern": section_pattern(sections)}]},
         "numbers": {"anyOf": [number, {"type": "array", "items": number, "uniqueItems": True}]},
         "advisories": {"anyOf": [advisory, {"type": "array", "items": advisory, "uniqueItems": True}]},
+        "kind": {"enum": list(KINDS), "default": ENTRY},
         "flag": {"type": "boolean", "default": False},
         "position": {"type": "integer", "minimum": 0, "maximum": MAX_NUMBER},
         "handles": {"anyOf": [handle, {"type": "array", "items": handle, "uniqueItems": True,
@@ -248,7 +280,7 @@ def json_schema(sections: tuple[str, ...], custom: tuple = ()) -> dict:
     """JSON Schema for the front matter, generated from :data:`FIELDS` and the declared
     custom fields (:func:`relnotes.config.fields.value_schema`)."""
     properties = {k: _schema_of(f, sections) for k, f in FIELDS.items()}
-    required = [k for k, f in FIELDS.items() if f.required]
+    required = [k for k, f in FIELDS.items() if f.required and k != "section"]  # see allOf
     if custom:
         properties.update({s.name: value_schema(s) for s in custom})
         required += [s.name for s in custom if s.required]
@@ -264,4 +296,13 @@ def json_schema(sections: tuple[str, ...], custom: tuple = ()) -> dict:
         "additionalProperties": False,
         "required": required,
         "properties": properties,
+        # a summary or an uncategorised entry has no section, every other fragment one;
+        # a summary renders its text only, so it takes no links, breaking mark or authors
+        "allOf": [
+            {"if": {"required": ["kind"], "properties": {"kind": {"enum": [SUMMARY, UNCATEGORISED]}}},
+             "then": {"not": {"required": ["section"]}},
+             "else": {"required": ["section"]}},
+            {"if": {"required": ["kind"], "properties": {"kind": {"const": SUMMARY}}},
+             "then": {"properties": {k: False for k in NOT_IN_SUMMARY}}},
+        ],
     }

@@ -17,6 +17,7 @@ from relnotes.config.load import Config, shadowed_pyproject
 from relnotes.config.projects import Workspace
 from relnotes.errors import ContentError, GitError, Problem, UsageError, quoted
 from relnotes.fragments.fragment import load_all
+from relnotes.fragments.grouping import kind_problems
 from relnotes.fsio import read_environment_file, read_text
 from relnotes.gate.report import Report
 from relnotes.gate.rules import gate_targets, gate_workspace
@@ -153,6 +154,7 @@ def lint(cfg: Config, report: Report, *, all_history: bool = False) -> None:
     res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
     report.fragments = len(res.fragments)
     report.problems.extend(res.problems)
+    report.problems.extend(kind_problems(cfg, res.fragments))
     if not cfg.notes_path.exists():
         report.problems.append(Problem(cfg.notes_file, 1, 1, "notes-missing",
                                        "the notes file does not exist: run 'relnotes init' or set notes_file"))

@@ -23,7 +23,7 @@ from pathlib import Path
 from relnotes.config.load import Config, from_text
 from relnotes.errors import ContentError, RelnotesError, StateError
 from relnotes.fragments.fragment import load_all
-from relnotes.fragments.grouping import group
+from relnotes.fragments.grouping import group, intro
 from relnotes.git.repo import Repo
 from relnotes.policy import schemes
 from relnotes.render.environment import TEMPLATES, Renderer
@@ -178,7 +178,8 @@ def _entries(cfg: Config, report, *, named: bool, templates: Mapping[str, str]) 
     title = _top_title(cfg)
     renderer = Renderer(cfg, templates=templates)
     grouped = [(section, renderer.entries(items)) for section, items in group(cfg, mine)]
-    draft = renderer.draft(title, grouped).rstrip("\n")
+    summaries, loose = intro(cfg, mine)  # a summary and entries outside any category come first
+    draft = renderer.draft(title, grouped, renderer.summaries(summaries), renderer.entries(loose)).rstrip("\n")
     n = len(mine)
     which = f" of project **{cfg.name}**" if named else ""
     fence = _fence(draft)

@@ -189,6 +189,42 @@ def _rendered_problems(body: str, path: str, first_line: int) -> tuple[list[Prob
     return problems, [(label, dest) for _, label, dest in outline.definitions]
 
 
+def _summary_problems(body: str, path: str, first_line: int) -> list[Problem]:
+    """A summary as ``build`` lays it out: as itself, under the release heading, not indented
+    under a bullet, a blank line and the first category after it.  Read by the notes scanner:
+    it may make no heading (a setext underline, a lazy line), define no link label (a summary
+    has no place for definitions: they would serve the whole file), leave no HTML block or
+    fence open, and must end with itself (the next category's heading must stay one)."""
+    lines = body.split("\n")
+    count = len(lines)
+    _, _, outline = scan(lines + ["", "### The next category"])
+    problems = [Problem(path, first_line + min(line, count) - 1, 1, "heading",
+                        "in the notes this makes a heading (a line of '=' or '-' under text, or '#'); reword it")
+                for line, _, _ in outline.headings if line <= count]
+    problems += [Problem(path, first_line + min(line, count) - 1, 1, "summary-definition",
+                         f"a summary may not define a link label ([{label}]): in the notes it would serve the "
+                         "whole file; write the link inline, [text](url)") for line, label, _ in outline.definitions]
+    problems += [Problem(path, first_line + min(line, count) - 1, 1, "html",
+                         "in the notes this opens an HTML block that nothing closes; use Markdown")
+                 for line in outline.open_html]
+    tracker, ended = BlockTracker(), BlockTracker()
+    for line in lines:
+        tracker.feed(line)
+        ended.feed(line)
+    ended.finish()  # at the top level a fence runs on past the text: the text's end says so
+    tracker.feed("")
+    next_heading = tracker.feed("### The next category")
+    for n in ended.unclosed:
+        problems.append(Problem(path, first_line + min(n, count) - 1, 1, "unclosed-fence",
+                                "this code fence is never closed: add a closing fence line (``` or ~~~, "
+                                "as long as the opening one, nothing after it) after the code"))
+    if next_heading != TOP and not problems:
+        problems.append(Problem(path, first_line + count - 1, 1, "leaves-summary",
+                                "the text does not end with itself: the category heading after it in the "
+                                "notes would be read as part of it"))
+    return problems
+
+
 def _rule_after_bullet(first: str, path: str, line: int) -> list[Problem]:
     """A first line of two or more of one of ``-*_`` (and blanks) makes the rendered
     entry a horizontal rule, not an entry, under either bullet (``* **``, ``- --``):
@@ -277,18 +313,23 @@ def _plain(lines: list[str]) -> bool:
     return True
 
 
-def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
+def body_problems(body: str, path: str, first_line: int, *,
+                  summary: bool = False) -> tuple[list[Problem], tuple[tuple[str, str], ...]]:
     """Every reason ``body`` (line ends normalised) may not be rendered, and the link
     definitions it makes (normalised label, destination), for
-    :func:`relnotes.markdown.references.reference_conflicts`."""
+    :func:`relnotes.markdown.references.reference_conflicts`.  ``summary``: the body is a
+    release summary, rendered as itself (not under a bullet), which may define no label."""
     lines = body.split("\n")
     disputed = line_end_problems(body, path, first_line)
     if disputed:
         return disputed, ()
     plain = _plain(lines) and ARCHIVE_MARKER not in body
     problems = [] if plain else _structure_problems(lines, path, first_line)
-    problems += _entry_problems(body, path, first_line)
-    if not plain:
+    if summary:
+        problems += _summary_problems(body, path, first_line)
+    else:
+        problems += _entry_problems(body, path, first_line)
+    if not plain and not summary:
         problems += _rule_after_bullet(lines[0], path, first_line)
     deep = None if plain else too_deep_line(body)
     if deep is not None:
@@ -318,6 +359,10 @@ def body_problems(body: str, path: str, first_line: int) -> tuple[list[Problem],
     said = {p.line for p in more if p.code in ("heading", "thematic-break", "html")}
     problems = [p for p in problems if not (p.code == "structure-line" and p.line in said)]
     said |= {p.line + 1 for p in more if p.code == "heading"}  # a setext heading: mistletoe names its text
+    if summary:  # its layout is itself: the scan above saw what the notes would
+        seen = {p.line for p in problems if p.code in ("heading", "html")}
+        more = [p for p in more if not (p.code in ("heading", "html") and p.line in seen)]
+        return sorted(problems + more, key=lambda p: p.line), ()
     if blocks or "]:" in body:
         rendered, found = _rendered_problems(body, path, first_line)
         said |= {p.line for p in problems}

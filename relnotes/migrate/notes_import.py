@@ -21,10 +21,9 @@ from relnotes.errors import ContentError, FileSystemError, UsageError
 from relnotes.flows import new, steps
 from relnotes.flows.new import fragment_text
 from relnotes.fragments.fragment import Fragment, parse_text
-from relnotes.fragments.grouping import category_order, group
+from relnotes.fragments.schema import ENTRY, SUMMARY, UNCATEGORISED
 from relnotes.markdown import entry
-from relnotes.markdown.structure import is_blank
-from relnotes.migrate import notes_sections
+from relnotes.migrate import notes_rebuild, notes_sections
 from relnotes.notes import base as notes
 from relnotes.notes import formats, model
 from relnotes.notes.blocks import Block, take_out
@@ -38,8 +37,8 @@ _LINK_LINE = lazy(r"^\[(?P<label>#[0-9]{1,12}|GHSA(?:-[0-9a-z]{4}){3})\]\((?P<ur
 @dataclass
 class Planned:
     name: str
-    section: str
-    category: str  # the heading it came from, as written
+    section: str  # "" for a summary or an uncategorised entry
+    category: str  # the heading it came from, as written ("summary" or "uncategorised": none)
     text: str
     source_line: int
     exact: bool  # rebuilding gives the original bytes
@@ -95,7 +94,7 @@ BREAKING_MARK = lazy(r"^(?:\*\*|__)?breaking(?: changes?)?(?::(?:\*\*|__)|(?:\*\
                            re.IGNORECASE)
 
 
-def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
+def entry_to_fragment(cfg: Config, renderer, section: str | None, block_text: str,
                       name: str, references: str = "", order: int = 0) -> tuple[str, bool, str | None]:
     """Fragment text for one bullet entry, whether rebuilding reproduces it, and the breaking
     mark it kept in the text (None: none kept).
@@ -129,7 +128,8 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
         attempts.append(("\n".join(dedented) + tail, none, marked))
     for body, link, breaking in attempts:
         text = fragment_text(section, body, prs=link["prs"], issues=link["issues"],
-                             advisories=link["advisories"], breaking=breaking, order=order)
+                             advisories=link["advisories"], breaking=breaking, order=order,
+                             kind=ENTRY if section is not None else UNCATEGORISED)
         frag, problems = parse_text(text, name, cfg.sections, fields=cfg.fields)
         if frag is None:
             continue
@@ -138,7 +138,8 @@ def entry_to_fragment(cfg: Config, renderer, section: str, block_text: str,
             kept = mark[0].strip() if mark is not None and not breaking else None
             return text, True, kept
     body, _, breaking = next(a for a in reversed(attempts) if a[2] == (mark is not None))  # breaking, links in the body
-    return fragment_text(section, body, breaking=breaking, order=order), False, None
+    return (fragment_text(section, body, breaking=breaking, order=order,
+                          kind=ENTRY if section is not None else UNCATEGORISED), False, None)
 
 
 def plan_notes(cfg: Config, path: str, version: str | None = None, add_sections: bool = False) -> ImportPlan:
@@ -155,7 +156,7 @@ def plan_notes(cfg: Config, path: str, version: str | None = None, add_sections:
     plan = plan_notes_doc(cfg, doc, rel, renderer)
     plan.added_sections, plan.config_change = added, change
     plan.config = cfg if added else None
-    plan.difference = rebuild_difference(cfg, doc, rel, plan, renderer)
+    plan.difference = notes_rebuild.rebuild_difference(cfg, doc, rel, plan.fragments, renderer)
     # The unreleased section is where build writes, in every format: its entries move out to
     # the fragments (kept in both places, build would write each one a second time).
     if (rel.unreleased and plan.consumed
@@ -170,7 +171,8 @@ def moved_out(cfg: Config, doc: notes.NotesDocument, rel: model.Release,
     """The notes without the unreleased entries that became fragments: (before, after, the
     entries taken).  An entry must not be both in the file and a fragment: ``build`` would
     write it a second time."""
-    entries = [b.text for cat in rel.categories for b in split_blocks(doc, cat.start + 1, cat.end)
+    spans = [doc.intro_span(rel)] + [(cat.start + 1, cat.end) for cat in rel.categories]
+    entries = [b.text for first, last in spans for b in split_blocks(doc, first, last)
                if b.kind == "entry" and b.start in consumed]
     after = formats.parse_for(cfg, doc.text(), doc.path)
     take_out(after, after.releases[doc.releases.index(rel)], consumed)
@@ -197,11 +199,7 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
 
         return f"{stem}-{counter:0{width}d}-{new.slug(hint, 5) or 'entry'}.md"
 
-    first_cat = rel.categories[0].start if rel.categories else rel.body_end
-    intro_start = (rel.status_line + 1) if rel.status_line is not None else rel.start + 1
-    for b in split_blocks(doc, intro_start, first_cat):
-        plan.unmapped.append(f"{path}:{b.start + 1}: text before the first category is not an entry: "
-                             f"{b.text.strip()[:60]!r}")
+    plan_intro(cfg, doc, rel, renderer, plan, next_name)
     seen: dict[str, int] = {}
     for cat in rel.categories:
         section = notes_sections.section_for(cfg, cat.title)
@@ -245,47 +243,46 @@ def plan_notes_doc(cfg: Config, doc: notes.NotesDocument, rel: model.Release, re
     return plan
 
 
-def rebuild_difference(cfg: Config, doc: notes.NotesDocument, rel: model.Release, plan: ImportPlan,
-                       renderer) -> str | None:
-    """Where ``build`` of the planned fragments would not give the section back, or None.
-
-    The section's skeleton (heading, status line, category headings) gets the
-    fragments merged the way ``build`` merges them — grouped and ordered under the
-    active configuration — and is compared with the original text, so ``import`` says
-    "byte for byte" only when that is true.
-    """
-    skeleton = [doc.lines[rel.start]]
-    if rel.status_line is not None and rel.status_line != rel.start:  # Keep a Changelog's is the heading
-        skeleton += ["\n", doc.lines[rel.status_line], "\n"]
-    else:  # Keep a Changelog: the blank lines under the heading, as many as it has
-        j = rel.start + 1
-        while j < rel.body_end and is_blank(doc.lines[j]):
-            skeleton.append("\n")
-            j += 1
-    for cat in rel.categories:  # each heading with the blank lines that end its category (towncrier: two)
-        trailing = 0
-        while cat.end - 1 - trailing > cat.start and is_blank(doc.lines[cat.end - 1 - trailing]):
-            trailing += 1
-        skeleton += [doc.lines[cat.start]] + ["\n"] * max(1, trailing)
-    # RELEASES.md closes a section with its separator line; Keep a Changelog has none (a
-    # '---' there would be a line of the last category)
-    end = "-" * 80 + "\n" if doc.format == "releases" else ""
-    rebuilt = formats.parse_for(cfg, "".join(skeleton) + end, doc.path)
-    frags = [f for f in (parse_text(p.text, p.name, cfg.sections, fields=cfg.fields)[0] for p in plan.fragments) if f is not None]
-    merge = [(section, renderer.entries(items)) for section, items in group(cfg, frags)]
-    rebuilt.merge_entries(rebuilt.releases[0], merge, category_order(cfg),
-                          styles=lambda key: doc.list_style(rel, key))  # the original's lists
-    original = doc.section_text(rel).replace("\r\n", "\n")
-    # the blank lines between this section and the next are the file's, not the entries': import
-    # leaves them and build never writes them, so the rebuilt section ends as the original does
-    out = rebuilt.section_text(rebuilt.releases[0]).rstrip("\n") + "\n"
-    out += "\n" * (len(original) - len(original.rstrip("\n")) - 1) if original.endswith("\n") else ""
-    if out == original:
-        return None
-    a, b = original.split("\n"), out.split("\n")
-    n = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    return (f"{doc.path}:{rel.start + n + 1}: the rebuilt section differs here "
-            f"(original {a[n] if n < len(a) else '<end>'!r}, rebuilt {b[n] if n < len(b) else '<end>'!r})")
+def plan_intro(cfg: Config, doc: notes.NotesDocument, rel: model.Release, renderer, plan: ImportPlan,
+               next_name) -> None:
+    """What is under the release heading before the categories: the prose before any bullet
+    becomes one release summary (``kind: summary``, its paragraphs, lists and code as written),
+    each bullet an uncategorised entry (``kind: uncategorised``); prose after a bullet there
+    has no fragment to be (a summary goes before the entries) and is reported."""
+    path = doc.path
+    start, end = doc.intro_span(rel)
+    found = split_blocks(doc, start, end)
+    lead = []
+    for b in found:
+        if b.kind != "prose" or any(x.kind == "entry" for x in found[:found.index(b)]):
+            break
+        lead.append(b)
+    if lead:
+        text = "".join(doc.lines[lead[0].start:lead[-1].end]).replace("\r\n", "\n").rstrip("\n")
+        name = next_name(text)
+        ftext = fragment_text(None, text, kind=SUMMARY, order=len(plan.fragments) + 1)
+        frag, _ = parse_text(ftext, name, cfg.sections, fields=cfg.fields)
+        exact = frag is not None and renderer.summaries([frag])[0] == text
+        if not exact:
+            plan.unmapped.append(f"{path}:{lead[0].start + 1}: the release summary cannot be rebuilt byte for byte "
+                                 "(trailing blanks or tabs); imported with its text as the summary")
+        plan.fragments.append(Planned(name, "", SUMMARY, ftext, lead[0].start + 1, exact))
+        plan.consumed.update(b.start for b in lead)
+    for b in found[len(lead):]:
+        if b.kind != "entry":
+            plan.unmapped.append(f"{path}:{b.start + 1}: text after an entry outside any category is not an "
+                                 f"entry, and a summary goes before the entries: {b.text.strip()[:60]!r}")
+            continue
+        name = next_name(b.text[2:])
+        ftext, exact, kept = entry_to_fragment(cfg, renderer, None, b.text, name, order=len(plan.fragments) + 1)
+        if kept is not None:
+            plan.unmapped.append(f"{path}:{b.start + 1}: the breaking mark {kept!r} is not breaking_changes.prefix "
+                                 f"({cfg.breaking_changes.prefix.strip()!r}): it stays in the text")
+        if not exact:
+            plan.unmapped.append(f"{path}:{b.start + 1}: entry cannot be rebuilt byte for byte "
+                                 "(irregular indentation or spacing); imported with its text as the body")
+        plan.fragments.append(Planned(name, "", UNCATEGORISED, ftext, b.start + 1, exact))
+        plan.consumed.add(b.start)
 
 
 def round_trip(cfg: Config, doc: notes.NotesDocument, add_sections: bool = False) -> list[tuple[str, str | None]]:
@@ -303,7 +300,7 @@ def round_trip(cfg: Config, doc: notes.NotesDocument, add_sections: bool = False
             continue
         try:
             plan = plan_notes_doc(cfg, doc, rel, renderer)
-            out.append((rel.title, rebuild_difference(cfg, doc, rel, plan, renderer)))
+            out.append((rel.title, notes_rebuild.rebuild_difference(cfg, doc, rel, plan.fragments, renderer)))
         except (ContentError, UsageError) as e:
             out.append((rel.title, e.message))
     return out

@@ -65,8 +65,9 @@ def blocks(doc: NotesDocument, start: int, end: int) -> list[Block]:
 
 
 def take_out(doc: NotesDocument, rel: Release, starts: set[int]) -> int:
-    """Remove from ``rel``'s categories the blocks that start at the lines ``starts``
-    (0-based), and each category heading left without a block; the blocks removed.
+    """Remove from ``rel``'s categories (and from under its heading: summaries, entries outside
+    any category) the blocks that start at the lines ``starts`` (0-based), and each category
+    heading left without a block; the blocks removed.
 
     What a mid-cycle import does to ``## [Unreleased]``: its entries move to fragments,
     so the file must not keep them too (``build`` would write them twice).  Prose and
@@ -75,12 +76,19 @@ def take_out(doc: NotesDocument, rel: Release, starts: set[int]) -> int:
     """
     doomed: set[int] = set()
     taken = 0
-    for cat in rel.categories:
-        found = blocks(doc, cat.start + 1, cat.end)
+    start, end = doc.intro_span(rel)  # the summaries and entries outside any category first
+    spans = [(None, start, end)] + [(cat.start, cat.start + 1, cat.end) for cat in rel.categories]
+    for heading, first, last in spans:
+        found = blocks(doc, first, last)
         gone = [k for k, b in enumerate(found) if b.start in starts]
         taken += len(gone)
         if gone and len(gone) == len(found):  # nothing left under the heading: it goes too
-            doomed.update(range(cat.start, cat.end))
+            if heading is not None:
+                doomed.update(range(heading, last))
+            elif rel.categories:  # the blank lines under the release heading stay, the category after them
+                doomed.update(range(found[0].start, last))
+            else:  # the release ends here: as many blank lines as before the next one
+                doomed.update(range(first, found[-1].end))
             continue
         for k in gone:
             b = found[k]

@@ -38,6 +38,7 @@ class ListStyle(NamedTuple):
     marker: str | None  # '-' or '*'; None keeps the rendered entry's own
     gap: str  # "\n\n" a loose list (a blank line between entries), "\n" a tight one
     convert: Callable[[str], str] | None = None  # the rendered Markdown entry in the file's markup (rST)
+    under: str = "\n"  # between a category's heading and its first entry: a blank line, or none
 
     def join(self, entries: list[str]) -> str:
         """The entries as one block: a tight list keeps a blank line after an entry that ends
@@ -60,6 +61,7 @@ class ListStyle(NamedTuple):
 
 LOOSE = ListStyle(None, "\n\n")
 _DEFINITION_AT_MARGIN = lazy(r"^\[[^\]\n]{1,999}\]:")
+_BULLET_AT_MARGIN = lazy(r"^[*-][ \t]")
 
 
 class CategorySpan:
@@ -144,8 +146,44 @@ class NotesEditing:
         before the next release's heading."""
         return 1
 
+    def intro_span(self, rel: Release) -> tuple[int, int]:
+        """Lines ``[start, end)`` under ``rel``'s heading (and status line) before its first
+        category: where its summaries and uncategorised entries are."""
+        start = rel.status_line + 1 if rel.status_line is not None else rel.start + 1
+        end = rel.categories[0].start if rel.categories else rel.body_end
+        return start, max(start, end)
+
+    def _insert_intro(self, rel: Release, text: str, before_bullets: bool, style: ListStyle | None) -> None:
+        """Put ``text`` under ``rel``'s heading: after the prose already there (summaries, when
+        ``before_bullets``: before the entries already outside any category), else after
+        everything there (uncategorised entries, joined to those as ``style`` says)."""
+        start, end = self.intro_span(rel)
+        if before_bullets:
+            end = next((i for i in range(start, end) if _BULLET_AT_MARGIN.match(self.lines[i])), end)
+        last = end - 1
+        while last >= start and structure.is_blank(self.lines[last]):
+            last -= 1
+        kind, blank = None, True  # what the last block there is: an entry or prose
+        for ln in self.lines[start:last + 1]:
+            if _BULLET_AT_MARGIN.match(ln):
+                kind = "entry"
+            elif not structure.is_blank(ln) and not ln.startswith((" ", "\t")) and (blank or kind != "entry"):
+                kind = "prose"
+            blank = structure.is_blank(ln)
+        # after an entry outside any category: the list's own gap; after the heading, the
+        # status line or prose: a blank line
+        lead = style.gap[1:] if style is not None and kind == "entry" else "\n"
+        at = last + 1 if last >= start else start
+        if at < len(self.lines) and not structure.is_blank(self.lines[at]):
+            text += "\n"  # what follows (a category, the next release, a bullet) stays apart
+        if at > 0 and at == len(self.lines) and not self.lines[-1].endswith(("\n", "\r")):
+            self.lines[-1] += self.newline
+        self.splice(at, at, self._lines(lead + text))
+
     def merge_entries(self, rel: Release, by_category: list[tuple[str, list[str]]],
-                      order: list[str], styles: Callable[[str], ListStyle] | None = None) -> None:
+                      order: list[str], styles: Callable[[str], ListStyle] | None = None,
+                      summaries: list[str] | tuple[str, ...] = (),
+                      uncategorised: list[str] | tuple[str, ...] = ()) -> None:
         """Append rendered entries to ``rel``'s categories, creating missing headings.
 
         ``by_category`` is ``[(category, [entry_text, …]), …]``; each entry is a bullet
@@ -155,9 +193,20 @@ class NotesEditing:
         original's, when import rebuilds a section) picks the marker and whether a blank
         line goes between entries.  A missing category heading is created after the last existing category
         that precedes it in ``order`` (or before the first that follows it).
+        ``summaries`` (rendered release summaries) go under the release heading (and status
+        line), after the prose there and before any entry outside a category;
+        ``uncategorised`` entries after everything there, both before the first category.
         """
         rank = {model.category_key(name): i for i, name in enumerate(order)}
         rel = self.releases[self._index_of(rel)]
+        if summaries or uncategorised:  # under the heading first; then the categories, as they now are
+            loose = (styles or (lambda key: self.list_style(rel, key)))("") if uncategorised else None
+            if summaries:
+                self._insert_intro(rel, "\n\n".join(summaries), True, None)
+                rel = self.releases[self._index_of(rel)]
+            if loose is not None:
+                self._insert_intro(rel, loose.join([loose.restyle(e) for e in uncategorised]), False, loose)
+                rel = self.releases[self._index_of(rel)]
         # Where the release's categories are, kept up to date by hand as lines go in, so
         # the document is scanned once at the end, not once per category (10,000 entries
         # in six categories: one scan instead of six).
@@ -181,7 +230,7 @@ class NotesEditing:
                 last = cat.end - 1
                 while last > cat.start and structure.is_blank(self.lines[last]):
                     last -= 1
-                blanks = style.gap[1:] or ("\n" if last == cat.start else "")  # as many blank lines as between entries
+                blanks = style.under if last == cat.start else style.gap[1:]  # as many blank lines as between entries
                 at, text, new = last + 1, blanks + block, None
             else:
                 at = self.new_category_position(cats, body_end, key, rank)

@@ -50,6 +50,7 @@ from relnotes.version import Version
 
 FORMAT = "keepachangelog"
 # A link reference definition at the top level; the label is bounded as CommonMark's is (999).
+_BULLET = lazy(r"^[*-][ \t]")
 _DEFINITION_RE = lazy(r"^ {0,3}\[(?P<label>[^\]\n]{1,999})\]:[ \t]*(?P<url>\S*)")
 _DASHES = "-\u2013\u2014"  # '-', en dash, em dash: real files use all three between version and date
 
@@ -205,6 +206,10 @@ class KeepAChangelogDocument(SingleBranchDocument):
         for scope in (own, rel.categories, [c for r in self.releases for c in r.categories]):
             style = _style_of(self, scope)
             if style is not None:
+                # a category that writes its first entry right under its heading (derive_more 0.99.0)
+                if own and scope is own and own[0].start + 1 < len(self.lines) and \
+                        _BULLET.match(self.lines[own[0].start + 1]):
+                    style = style._replace(under="")
                 return style
         return TIGHT
 

@@ -44,6 +44,7 @@ _HINT = ("check the fragments whose entries land there (relnotes check), and the
 
 
 PLACEHOLDER = "* entry"  # what untrusted entries are replaced by in the intended composition (one or one each)
+SUMMARY_PLACEHOLDER = "Summary."  # and untrusted release summaries: one neutral paragraph
 
 
 def _problem(path: str, line: int, code: str, message: str) -> Problem:
@@ -55,6 +56,8 @@ def _entries(doc: NotesDocument, keep: Callable[[str], bool]) -> list[str]:
     for rel in doc.releases:
         if not keep(rel.title):
             continue
+        start, end = doc.intro_span(rel)  # the entries outside any category first
+        out.extend(b.text for b in blocks.blocks(doc, start, end) if b.kind == "entry")
         for cat in rel.categories:
             out.extend(b.text for b in blocks.blocks(doc, cat.start + 1, cat.end) if b.kind == "entry")
     return out

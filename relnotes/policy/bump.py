@@ -116,6 +116,8 @@ def next_version(cfg: Config, current: Version, fragments: Iterable = (),
         up = lambda v, how: scheme.bump(v, how, on)  # noqa: E731
     asks: list[Reason] = []
     for f in fragments:
+        if getattr(f, "kind", "entry") == "summary":  # prose about the release: it changes nothing itself
+            continue
         asks.append(Reason(f.path, f.section, f.breaking, level(cfg, f.section, f.breaking, current)))
     for b in _built(cfg, unreleased_categories):
         section = cfg.section_name(b.category) or b.category

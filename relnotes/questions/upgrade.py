@@ -155,7 +155,7 @@ def section_entries(cfg: Config, history: Stitched, section: Section) -> list[En
 def _pending(cfg: Config) -> list[Entry]:
     """Fragments in the working tree of main: entries of the unreleased top release."""
     res = load_all(cfg.fragments_path, cfg.root, cfg.sections, fields=cfg.fields)
-    frags = res.fragments
+    frags = [f for f in res.fragments if f.kind != "summary"]  # a summary is prose, not a change to list
     texts = Renderer(cfg).entries(frags)
     return [Entry("", None, f.section, t, group_of(f.section, t, f.breaking), f.breaking, True)
             for f, t in zip(frags, texts)]

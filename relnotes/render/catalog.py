@@ -32,7 +32,7 @@ _COMMON = (
 # The keys of ``fragment`` in entry.md.j2 (Fragment.as_dict() plus Renderer._fast_context()).
 FRAGMENT_FIELDS = (
     Variable("path", "str", "the fragment file, relative to the repository root"),
-    Variable("section", "str", "its section, e.g. Fixed"),
+    Variable("section", "str", "its section, e.g. Fixed ('' for an uncategorised entry or a summary)"),
     Variable("body", "str", "the entry text as written (Markdown)"),
     Variable("text", "str", "the body without trailing link reference definitions"),
     Variable("references", "list[str]", "those link reference definitions, one per item"),
@@ -49,6 +49,7 @@ FRAGMENT_FIELDS = (
     Variable("authors", "list[str]", "the handles to credit, without '@'"),
     Variable("fields", "dict", "the custom fields relnotes.yaml declares: fields.NAME is its value or default"),
     Variable("credit", "str", "the credit line for the authors (credit.line), or empty"),
+    Variable("kind", "str", "'entry', 'uncategorised' (a bullet under the release heading) or 'summary'"),
 )
 
 _SECTION_VARS = (
@@ -71,10 +72,16 @@ CATALOG: tuple[TemplateDoc, ...] = (
                 (*_COMMON, *_SECTION_VARS,
                  Variable("branching", "str", "'one-branch' or 'release-branches' (branching in relnotes.yaml)"))),
     TemplateDoc("draft.md.j2", "build --draft",
-                "what build --draft prints: the pending entries by category",
+                "what build --draft prints: the pending summaries, uncategorised entries, entries by category",
                 (*_COMMON, Variable("version", "str", "the release the entries go to"),
                  Variable("categories", "list[dict]", "{name: str, entries: list[str]} per section, "
-                          "each entry already rendered by entry.md.j2"))),
+                          "each entry already rendered by entry.md.j2"),
+                 Variable("summaries", "list[str]", "the release summaries, each rendered by summary.md.j2"),
+                 Variable("uncategorised", "list[str]", "the entries outside any category, each rendered "
+                          "by entry.md.j2"))),
+    TemplateDoc("summary.md.j2", "build, build --draft, release, import notes",
+                "one release summary: its text as written, under the release heading",
+                (*_COMMON, Variable("fragment", "dict", "the fragment; keys listed below"))),
 )
 
 EXTENDING = (

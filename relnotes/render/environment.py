@@ -13,7 +13,7 @@ a PR may be a stranger's: they run in Jinja's sandbox with ``StrictUndefined``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from relnotes import fsio
 from relnotes.fragments.credit import credit_line
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from relnotes.fragments.fragment import Fragment
 
 
-TEMPLATES = ("entry.md.j2", "release.md.j2", "notes.md.j2", "draft.md.j2")
+TEMPLATES = ("entry.md.j2", "release.md.j2", "notes.md.j2", "draft.md.j2", "summary.md.j2")
 
 
 def builtin_template_dir() -> Path:
@@ -171,6 +171,15 @@ class Renderer:
             out = [self.bullet + e[1:] if e.startswith("* ") else e for e in out]
         return out
 
+    def summaries(self, fragments: list[Fragment]) -> list[str]:
+        """One rendered release summary per fragment (no final newline), in input order: the
+        body as written (``summary.md.j2``)."""
+        if "summary.md.j2" in self.native:
+            return [f.body for f in fragments]
+        base = {"project": self.cfg.project, "repository": self.cfg.repository}
+        return [self._render("summary.md.j2", {**base, "fragment": self.entry_context(f)}).strip("\n")
+                for f in fragments]
+
     def release_section(self, version: str, sections: tuple[str, ...] | None = None) -> str:
         """A fresh ``## VERSION`` / ``Unreleased.`` section (Wasmtime's RELEASES-template)
         with ``sections`` as its empty categories (default: ``template_sections``)."""
@@ -181,9 +190,12 @@ class Renderer:
         return self.render("notes.md.j2", version=version, sections=list(self.cfg.template_sections),
                            separator="-" * 80, branching=self.cfg.branching)
 
-    def draft(self, version: str, categories: list[tuple[str, list[str]]]) -> str:
+    def draft(self, version: str, categories: list[tuple[str, list[str]]],
+              summaries: Sequence[str] = (), uncategorised: Sequence[str] = ()) -> str:
+        """``summaries`` and ``uncategorised`` are rendered already (:meth:`summaries`, :meth:`entries`)."""
         return self.render("draft.md.j2", version=version,
-                           categories=[{"name": n, "entries": e} for n, e in categories])
+                           categories=[{"name": n, "entries": e} for n, e in categories],
+                           summaries=list(summaries), uncategorised=list(uncategorised))
 
 
 # -- the built-in templates in Python (each must give exactly its template's output) ----------
@@ -192,6 +204,8 @@ class Renderer:
 def builtin_draft(c: dict) -> str:
     """``templates/draft.md.j2``."""
     out = [f"## {c['version']} (draft)\n"]
+    out += [f"\n{text}\n" for text in c.get("summaries", ())]
+    out += [f"\n{entry}\n" for entry in c.get("uncategorised", ())]
     for category in c["categories"]:
         out.append(f"\n### {category['name']}\n")
         out += [f"\n{entry}\n" for entry in category["entries"]]
@@ -216,6 +230,7 @@ NATIVE = {"entry.md.j2": lambda c: builtin_entry(c["fragment"]["body"], c["fragm
                                                  c["fragment"].get("credit", ""),
                                                  prefix=c["fragment"].get("prefix", "")),
           "draft.md.j2": builtin_draft,
+          "summary.md.j2": lambda c: c["fragment"]["body"],
           "release.md.j2": builtin_release, "notes.md.j2": builtin_notes}
 NATIVE_USES = {"notes.md.j2": {"release.md.j2"}}  # an override of these changes the template too
 
