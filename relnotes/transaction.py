@@ -145,6 +145,7 @@ def apply(root: Path, writes: dict[Path, tuple[str | None, str]], removes: Seque
                 staged.append(fsio.stage_temp(t, after))
             except OSError as e:
                 raise FileSystemError.from_os(fsio.shown(root, p), "write", e) from None
+        _refuse_edited(root, removes, known)
         _mark_committed(journal)
     except BaseException as e:
         for tmp in staged:
@@ -154,6 +155,17 @@ def apply(root: Path, writes: dict[Path, tuple[str | None, str]], removes: Seque
             raise FileSystemError.from_os(str(journal), "write the transaction journal", e) from None
         raise
     _finish(root, targets, removes, journal)
+
+
+def _refuse_edited(root: Path, removes: Sequence[Path], known: list[str]) -> None:
+    """StateError (before the commit point: nothing is written) when a fragment whose digest
+    was taken as the command read it holds other bytes now, or is gone: its entry in the
+    staged notes is what it said then, and removing it would lose the edit silently."""
+    edited = [p for p, digest in zip(removes, known) if digest and _file_digest(p) != digest]
+    if edited:
+        listing = ", ".join(fsio.shown(root, p) for p in edited)
+        raise StateError(f"{listing} changed or went away after relnotes read it; nothing was written and no "
+                         f"fragment was removed", hint="run the command again: it reads the fragments as they are now")
 
 
 def _finish(root: Path, targets: dict[Path, tuple[Path, str | None, str]], removes: Sequence[Path],
