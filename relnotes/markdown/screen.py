@@ -207,6 +207,10 @@ def _summary_problems(body: str, path: str, first_line: int) -> list[Problem]:
     problems += [Problem(path, first_line + min(line, count) - 1, 1, "html",
                          "in the notes this opens an HTML block that nothing closes; use Markdown")
                  for line in outline.open_html]
+    problems += [Problem(path, first_line + n, 1, "summary-bullet",
+                         "in the notes a '* ' or '- ' at the start of a line is an entry outside any category, "
+                         "not part of the summary; number the list (1. 2.), use '+ ', or indent it")
+                 for n, line in enumerate(lines) if structure.ENTRY_BULLET_RE.match(line)]
     tracker, ended = BlockTracker(), BlockTracker()
     for line in lines:
         tracker.feed(line)

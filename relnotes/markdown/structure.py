@@ -23,6 +23,11 @@ ARCHIVE_MARKER = "<!-- ARCHIVE_START -->"
 SEPARATOR_RE = lazy(r"^-{3,}[ \t]*$")
 
 
+# a line that starts an entry in a notes file: '* ' or '- ' at the margin (the notes read
+# lines, not Markdown: one inside a code block or a summary's list is an entry too)
+ENTRY_BULLET_RE = lazy(r"^[*-][ \t]")
+
+
 STATUS_RE = lazy(
     r"^(?:(?P<unreleased>Unreleased)|Released[ \t]+(?P<date>\S+?))(?P<dot>\.?)[ \t]*$"
 )

@@ -7,10 +7,9 @@ entry — is what importing, upgrading and moving entries need, and the model do
 
 from typing import NamedTuple
 
-from relnotes.markdown.structure import is_blank, strip_eol
+from relnotes.markdown.structure import ENTRY_BULLET_RE, is_blank, strip_eol
 from relnotes.notes.base import NotesDocument
 from relnotes.notes.model import Release
-from relnotes.patterns import lazy
 
 
 class Block(NamedTuple):
@@ -22,7 +21,6 @@ class Block(NamedTuple):
     text: str
 
 
-_BULLET_RE = lazy(r"^[*-][ \t]+")
 
 
 def blocks(doc: NotesDocument, start: int, end: int) -> list[Block]:
@@ -47,7 +45,7 @@ def blocks(doc: NotesDocument, start: int, end: int) -> list[Block]:
         if not raw.strip():
             i += 1
             continue
-        if _BULLET_RE.match(raw):
+        if ENTRY_BULLET_RE.match(raw):
             flush()
             cur = [i, i]
             kinds.append("entry")

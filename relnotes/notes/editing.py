@@ -61,7 +61,6 @@ class ListStyle(NamedTuple):
 
 LOOSE = ListStyle(None, "\n\n")
 _DEFINITION_AT_MARGIN = lazy(r"^\[[^\]\n]{1,999}\]:")
-_BULLET_AT_MARGIN = lazy(r"^[*-][ \t]")
 
 
 class CategorySpan:
@@ -159,13 +158,13 @@ class NotesEditing:
         everything there (uncategorised entries, joined to those as ``style`` says)."""
         start, end = self.intro_span(rel)
         if before_bullets:
-            end = next((i for i in range(start, end) if _BULLET_AT_MARGIN.match(self.lines[i])), end)
+            end = next((i for i in range(start, end) if structure.ENTRY_BULLET_RE.match(self.lines[i])), end)
         last = end - 1
         while last >= start and structure.is_blank(self.lines[last]):
             last -= 1
         kind, blank = None, True  # what the last block there is: an entry or prose
         for ln in self.lines[start:last + 1]:
-            if _BULLET_AT_MARGIN.match(ln):
+            if structure.ENTRY_BULLET_RE.match(ln):
                 kind = "entry"
             elif not structure.is_blank(ln) and not ln.startswith((" ", "\t")) and (blank or kind != "entry"):
                 kind = "prose"
