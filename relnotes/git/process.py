@@ -81,9 +81,15 @@ def discover(root: Path) -> Found:
     if not Path(root).is_dir():
         raise StateError(f"{root} is not a directory")
     start_dir = Path(os.path.normpath(os.path.abspath(root)))
+    # git prints one path a line: a path holding a line break (a checkout under "a\nb/")
+    # is asked for relative to where git runs, which names only the directories between
+    # the start and the repository (git's own, symbolic links resolved: hence realpath)
+    base = os.path.realpath(start_dir) if "\n" in os.fsdecode(start_dir) else None
+    paths = ["--path-format=relative", "--show-toplevel", "--git-dir"] if base else \
+        ["--show-toplevel", "--absolute-git-dir"]
     # `--verify -q HEAD` last: without a commit it prints nothing and exits 1, after the
     # four answers before it
-    status, out, err = run(start_dir, ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir",
+    status, out, err = run(start_dir, ["rev-parse", *paths, "--git-common-dir",
                                        "--is-shallow-repository", "--verify", "-q", "HEAD"])
     lines = [os.fsdecode(line) for line in out.split(b"\n")[:-1]] if out.endswith(b"\n") else []
     message = err.decode("utf-8", errors="replace").strip()
@@ -94,5 +100,7 @@ def discover(root: Path) -> Found:
         raise StateError(f"git cannot use {root}: {message or f'git rev-parse exited with {status}'}",
                          hint="run relnotes from a git checkout that git itself accepts here")
     top, git_dir, common, shallow = lines[:4]
+    if base:
+        top, git_dir, common = (os.path.normpath(os.path.join(base, p)) for p in (top, git_dir, common))
     return Found(Path(top), Path(git_dir), Path(os.path.normpath(start_dir / common)), shallow == "true",
                  lines[4] if status == 0 else None)
