@@ -22,6 +22,22 @@ def slug(text: str, words: int = 6) -> str:
     return "-".join(parts[:words])[:60].strip("-")
 
 
+_YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}
+
+
+def yaml_scalar(value: str) -> str:
+    """``value`` as a YAML scalar that reads back as this very string: bare when it is plain
+    words (``Fixed``, ``Security Fixes``, ``Breaking changes``), else a JSON string, so a
+    section named from a changelog's heading (``Breaking: changes``, ``&x``, ``"q"``,
+    ``- x``, ``true``) never breaks the front matter or changes its type."""
+    import json
+
+    if value and value[0].isalpha() and value[-1] != " " and value.casefold() not in _YAML_WORDS \
+            and all(c.isalnum() or c in " _.()/'-" for c in value) and "  " not in value:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
 def fragment_text(section: str | None, body: str, *, prs=(), issues=(), advisories=(),
                   breaking: bool = False, backport: bool = False, order: int = 0,
                   authors=(), fields: dict | None = None, kind: str = ENTRY) -> str:
@@ -30,7 +46,7 @@ def fragment_text(section: str | None, body: str, *, prs=(), issues=(), advisori
     uncategorised entry is written with its kind and without a section."""
     import json
 
-    lines = ["---", f"section: {section}"] if kind == ENTRY else ["---", f"kind: {kind}"]
+    lines = ["---", f"section: {yaml_scalar(section or '')}"] if kind == ENTRY else ["---", f"kind: {kind}"]
     if prs:
         lines.append(f"prs: [{', '.join(str(n) for n in prs)}]")
     if issues:

@@ -16,11 +16,12 @@ import re
 from relnotes import fsio
 from relnotes.config import load as config
 from relnotes.config.load import Config
-from relnotes.errors import UsageError
+from relnotes.errors import RelnotesError, UsageError
 from relnotes.notes.model import category_key
 
 # 'sections:' at the top level, its value on the line ('[A, B]') or a block list below it
 _KEY = re.compile(r"^sections[ \t]*:[ \t]*(?P<value>[^#\n]*?)[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
+_PLACE = re.compile(r"^[^\n]*?relnotes\.yaml(?::\d+){0,2}: ")  # a message's place in a file
 _ITEM = re.compile(r"^(?P<indent>[ \t]*)-[ \t]")
 
 
@@ -44,7 +45,16 @@ def missing(cfg: Config, titles: list[str]) -> list[str]:
 def yaml_text(text: str, current: tuple[str, ...], added: list[str]) -> str | None:
     """``relnotes.yaml``'s text with ``added`` appended to its ``sections`` (the flow list
     on the key's line, the block list under it, or a new key holding the sections in force);
-    None when the file spells the key some other way."""
+    None when the file spells the key some other way.  A file whose every line ends in CRLF
+    is edited in CRLF (any other '\r' makes its line one this cannot edit)."""
+    lf = text.replace("\r\n", "\n")
+    if lf != text and "\r" not in lf and lf.count("\n") == text.count("\r\n"):
+        edited = _lf_text(lf, current, added)
+        return None if edited is None else edited.replace("\n", "\r\n")
+    return _lf_text(text, current, added)
+
+
+def _lf_text(text: str, current: tuple[str, ...], added: list[str]) -> str | None:
     quoted = [json.dumps(s, ensure_ascii=False) for s in added]  # a JSON string is a YAML scalar
     m = _KEY.search(text)
     if m is None:
@@ -88,7 +98,13 @@ def with_sections(cfg: Config, added: list[str]) -> tuple[Config, tuple[str | No
     if after is None:
         raise UsageError(f"{config.CONFIG_NAME}: 'sections' is neither a [list] on its line nor a '- item' list",
                          hint=f"add {', '.join(repr(s) for s in added)} to sections yourself and import again")
-    new_cfg = config.from_text(after, target, cfg.root, use_cache=False)
+    try:
+        new_cfg = config.from_text(after, target, cfg.root, use_cache=False)
+    except RelnotesError as e:  # its place is in the edited text, which the user never saw
+        why = _PLACE.sub("", e.message, count=1)
+        raise UsageError(f"{config.CONFIG_NAME}: --add-sections cannot add {', '.join(repr(s) for s in added)}: {why}",
+                         hint="rename the category in the notes file to a configured section, or configure a "
+                              "section for it yourself and import again") from None
     if new_cfg.sections != cfg.sections + tuple(added):  # the edit must mean exactly this
         raise UsageError(f"{config.CONFIG_NAME}: could not add {', '.join(repr(s) for s in added)} to sections",
                          hint="add them to sections yourself and import again")
