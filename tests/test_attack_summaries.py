@@ -134,3 +134,29 @@ def test_a_hostile_summary_in_wasmtime_notes(project, name):
     assert len(shown["categories"][0]["entries"]) == 1, shown
     assert _shown(project, "1.0.0")["categories"][0]["entries"], "1.0.0 lost its entry"
     assert project.read("RELEASES.md").endswith(WASMTIME[WASMTIME.index("## 1.0.0"):])
+
+
+@pytest.mark.parametrize("template", ["- fake entry\n\n{{ fragment.body }}", "{{ fragment.body }}\n\n* fake"])
+def test_a_summary_template_that_invents_entries_is_not_written(kac, template):
+    """A project's summary template is the way past the screen: the proof counts the
+    entries outside any category."""
+    kac.write("templates/summary.md.j2", template)
+    kac.write("changes.d/s.md", "---\nkind: summary\n---\nBig release.\n")
+    kac.write("changes.d/a.md", "---\nsection: Added\n---\nA flag.\n")
+    kac.commit("template")
+    before = kac.snapshot_tree()
+    r = kac.run("build")
+    assert r.exit_code == 1 and "outside any category" in r.stderr, r.output
+    assert kac.snapshot_tree() == before
+
+
+def test_a_summary_template_with_uncategorised_entries_is_still_written(kac):
+    kac.write("templates/summary.md.j2", "{{ fragment.body }}")
+    kac.write("changes.d/s.md", "---\nkind: summary\n---\nBig release.\n")
+    kac.write("changes.d/u.md", "---\nkind: uncategorised\n---\nOne.\n")
+    kac.write("changes.d/v.md", "---\nkind: uncategorised\n---\nTwo.\n")
+    kac.commit("template")
+    r = kac.run("build")
+    assert r.exit_code == 0, r.output
+    assert "## [Unreleased]\n\nBig release.\n\n- One.\n\n- Two.\n" in kac.read("CHANGELOG.md") or \
+        "## [Unreleased]\n\nBig release.\n\n- One.\n- Two.\n" in kac.read("CHANGELOG.md"), kac.read("CHANGELOG.md")

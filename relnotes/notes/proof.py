@@ -21,6 +21,8 @@ ends) and refuses it unless
   text too: an older entry's plain ``[RFC 42]`` would become a link;
 * it leaves open no HTML block or comment (kinds 1-5, which run to the end of the
   file) that ``before`` did not already leave open;
+* each release has as many entries outside any category as ``intended`` (more only
+  where its one placeholder stands for the uncategorised entries the command adds);
 * every entry of ``before`` is still there, byte for byte and in order, except those
   of a release the command removes (``cut`` moves the top release to its branch) and
   those it moves to fragments (``taken``: a mid-cycle ``import notes``).
@@ -61,6 +63,11 @@ def _entries(doc: NotesDocument, keep: Callable[[str], bool]) -> list[str]:
         for cat in rel.categories:
             out.extend(b.text for b in blocks.blocks(doc, cat.start + 1, cat.end) if b.kind == "entry")
     return out
+
+
+def _intro_entries(doc: NotesDocument, rel) -> list[blocks.Block]:
+    """The entries under ``rel``'s heading before its first category."""
+    return [b for b in blocks.blocks(doc, *doc.intro_span(rel)) if b.kind == "entry"]
 
 
 def _first_definitions(doc: NotesDocument) -> dict[str, tuple[str, int]]:
@@ -126,6 +133,20 @@ def problems(before: NotesDocument, after: NotesDocument, intended: NotesDocumen
         out.append(_problem(path, line, "proof-open-html",
                             "an HTML block or comment opened here is never closed: GitHub would hide "
                             "everything after it"))
+
+    # entries outside any category: as many as intended, where one placeholder may stand for
+    # all a command adds (a summary, rendered by a project's template, adds none)
+    if intended is not None and len(after.releases) == len(intended.releases):
+        for got_rel, want_rel in zip(after.releases, intended.releases):
+            got, want = _intro_entries(after, got_rel), _intro_entries(intended, want_rel)
+            fresh = any(b.text.strip()[1:].strip() == PLACEHOLDER[1:].strip() for b in want)
+            if len(got) != len(want) and not (fresh and len(got) > len(want)):
+                line = got[0].start + 1 if got else got_rel.start + 1
+                out.append(_problem(path, line, "proof-intro-entries",
+                                    f"the result would have {len(got)} entries outside any category under "
+                                    f"{got_rel.title[:60]!r}, not {len(want)}: a summary's text (or its template) "
+                                    f"would read as entries"))
+                break
 
     # every old entry still there, byte for byte, in order (but those of removed releases)
     titles = Counter(r.title for r in after.releases)
