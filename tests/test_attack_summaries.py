@@ -160,3 +160,20 @@ def test_a_summary_template_with_uncategorised_entries_is_still_written(kac):
     assert r.exit_code == 0, r.output
     assert "## [Unreleased]\n\nBig release.\n\n- One.\n\n- Two.\n" in kac.read("CHANGELOG.md") or \
         "## [Unreleased]\n\nBig release.\n\n- One.\n- Two.\n" in kac.read("CHANGELOG.md"), kac.read("CHANGELOG.md")
+
+
+@pytest.mark.parametrize("unit", ["- ", "> - ", "1. ", "- * + ", ">\t", "* > "])
+@pytest.mark.parametrize("front", ["kind: summary", "kind: uncategorised", "section: Added"])
+def test_a_line_of_thousands_of_containers_is_refused_at_once(unit, front):
+    """One 60 KB line that opens a container every few characters: the screen opened them
+    one level at a time (each a copy or scan of the rest of the line), minutes for a summary
+    of '- - - … x'; the nesting bound now comes first."""
+    import time
+
+    from relnotes.fragments.fragment import parse_text
+
+    body = unit * (60000 // len(unit)) + "x"
+    started = time.perf_counter()
+    frag, problems = parse_text(f"---\n{front}\n---\n{body}\n", "changes.d/s.md", ("Added",))
+    assert time.perf_counter() - started < 2
+    assert frag is None and "too-deep" in [p.code for p in problems]

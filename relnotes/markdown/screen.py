@@ -328,6 +328,12 @@ def body_problems(body: str, path: str, first_line: int, *,
     if disputed:
         return disputed, ()
     plain = _plain(lines) and ARCHIVE_MARKER not in body
+    # first: the scans below open a line's containers one level at a time, which a line of
+    # 30,000 levels ('- - - … x') made quadratic (minutes for one summary)
+    deep = None if plain else too_deep_line(body)
+    if deep is not None:
+        return [Problem(path, first_line + deep - 1, 1, "too-deep",
+                        f"Markdown nested more than {MAX_NESTING} levels deep; flatten the quotes or lists")], ()
     problems = [] if plain else _structure_problems(lines, path, first_line)
     if summary:
         problems += _summary_problems(body, path, first_line)
@@ -335,11 +341,6 @@ def body_problems(body: str, path: str, first_line: int, *,
         problems += _entry_problems(body, path, first_line)
     if not plain and not summary:
         problems += _rule_after_bullet(lines[0], path, first_line)
-    deep = None if plain else too_deep_line(body)
-    if deep is not None:
-        problems.append(Problem(path, first_line + deep - 1, 1, "too-deep",
-                                f"Markdown nested more than {MAX_NESTING} levels deep; flatten the quotes or lists"))
-        return problems, ()
     # Checked for every body, not only those parsed here: `show --format html` and the
     # site parse every entry, and this bound keeps that parse fast too.
     markup = sum(body.count(c) for c in _MARKUP_CHARS)
