@@ -177,3 +177,16 @@ def test_a_line_of_thousands_of_containers_is_refused_at_once(unit, front):
     frag, problems = parse_text(f"---\n{front}\n---\n{body}\n", "changes.d/s.md", ("Added",))
     assert time.perf_counter() - started < 2
     assert frag is None and "too-deep" in [p.code for p in problems]
+
+
+@pytest.mark.parametrize("line", ["- " * 40000 + "x", "- " * 40000 + "> -", "> - " * 20000 + "x"])
+def test_check_of_a_notes_file_with_a_line_of_thousands_of_containers_is_fast(kac, line):
+    """A PR that edits the notes file: reading it opened 40,000 list items one at a time,
+    each a scan of the rest of the line (a minute for an 80 KB line, hours for a megabyte)."""
+    import time
+
+    kac.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n### Added\n\n" + line + "\n\n" + CHANGELOG[CHANGELOG.index("## [1.0.0]"):])
+    started = time.perf_counter()
+    r = kac.run("check")
+    assert r.exit_code in (0, 1), r.output
+    assert time.perf_counter() - started < 10

@@ -27,10 +27,18 @@ from __future__ import annotations
 
 from relnotes.markdown import definitions
 from relnotes.markdown.html_blocks import html_kind
+from relnotes.markdown.limits import MAX_NESTING
 from relnotes.markdown.outline import Outline
 from relnotes.markdown.starts import expand, fence_open, indentation, list_marker, may_start_block, thematic
 from relnotes.markdown.structure import normalise_label
 from relnotes.patterns import lazy
+
+# Containers (quotes, list items) open at most this deep; past it a line's rest is text.
+# Each level costs a look at the rest of the line, so a notes file's line of 40,000 list
+# markers ('- - - … x', 80 KB) took a minute to read (check on a PR that edits the notes):
+# now linear.  Fragments deeper than MAX_NESTING are refused by the screen, so what the
+# proof compares (its own scans of the old, intended and new texts) never reaches it.
+MAX_OPEN = 4 * MAX_NESTING
 
 TOP = "top"  # a line at the top level (no open container), not code
 NESTED = "nested"  # inside a block quote or list item
@@ -261,6 +269,8 @@ class BlockTracker:
             if self.leaf == "icode":
                 self.leaf = None
             t = s[ind:]
+            if len(self.stack) >= MAX_OPEN:
+                break  # the rest is text: see MAX_OPEN
             if not may_start_block(t):
                 break  # (most lines: text) a paragraph line
             if t[:1] == ">":
