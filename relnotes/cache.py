@@ -27,7 +27,7 @@ try:  # the C module alone: ``hashlib`` would also load OpenSSL (~5 ms at start-
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 
-NAME = "parse-cache-v6.marshal"  # v3: link labels; v4: order; v5: fragment_schema rules; v6: authors, fields
+NAME = "parse-cache-v7.marshal"  # v3: link labels; v4: order; v5: fragment_schema rules; v6: authors, fields; v7: kind
 CONFIG_NAME = "config-cache-v7.marshal"  # v5: the kinds shared with the JSON Schema; v6: preset; v7: fields
 # The caches are ``marshal`` data (10 000 parse results load in ~5 ms; JSON takes ~25),
 # whose format belongs to the Python version, so both versions stamp every file.

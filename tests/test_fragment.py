@@ -260,7 +260,7 @@ def test_cached_loading_equals_plain_loading(tmp_path_factory, texts):
     plain = fragment.load_all(d, root, SECTIONS, use_cache=False)
     cold = fragment.load_all(d, root, SECTIONS)
     warm = fragment.load_all(d, root, SECTIONS)
-    assert (root / ".git/relnotes/parse-cache-v6.marshal").exists()
+    assert (root / ".git/relnotes/parse-cache-v7.marshal").exists()
     for other in (cold, warm):
         assert other.fragments == plain.fragments
         assert other.problems == plain.problems
@@ -273,7 +273,7 @@ def test_cache_follows_edits_and_ignores_garbage(project):
     project.write("changes.d/a.md", "---\nsection: Fixed\nprs: [1]\n---\n# now a heading\n")
     r = project.run("check")
     assert r.exit_code == 1 and "headings are not allowed" in r.stderr
-    (project.root / ".git/relnotes/parse-cache-v6.marshal").write_text("{not json")
+    (project.root / ".git/relnotes/parse-cache-v7.marshal").write_text("{not json")
     r = project.run("check")
     assert r.exit_code == 1 and "headings are not allowed" in r.stderr
 
