@@ -281,11 +281,13 @@ def one_branch_projects(rn: Run, root: Path, env: dict[str, str]) -> None:
         commit(repo, env, "Set up relnotes")
         rn(repo, "new", "--section", "Added", "--pr", "1", "-m", "The first feature.")
         rn(repo, "new", "--section", "Fixed", "--pr", "2", "-m", "The first fix.")
+        rn(repo, "new", "--summary", "-m", "The first release with a summary.")
         commit(repo, env, "Changes (#1) (#2)")
         rn(repo, "next", out=first)
         rn(repo, "release", "--date", "2026-01-20", "--commit")
-        if first not in (repo / notes).read_text(encoding="utf-8"):
-            rn.failures.append(f"relnotes release ({preset}) did not write {first} into {notes}")
+        written = (repo / notes).read_text(encoding="utf-8")
+        if first not in written or "The first release with a summary." not in written:
+            rn.failures.append(f"relnotes release ({preset}) did not write {first} and its summary into {notes}")
         rn(repo, "new", "--section", "Added", "--pr", "3", "--breaking", "-m", "A breaking change.")
         commit(repo, env, "Break (#3)")
         rn(repo, "next", "--format", "version", out=breaking)
@@ -303,6 +305,14 @@ def migrations(rn: Run, root: Path, env: dict[str, str]) -> None:
     commit(repo, env, "Old notes")
     rn(repo, "import", "notes", "OLD.md", "--version", "1.4.0", "--dry-run")
     rn(repo, "import", "notes", "OLD.md", "--version", "1.4.0", out="fragment")
+    rn(repo, "check")
+    # a Keep a Changelog file whose categories the configuration lacks: --add-sections
+    repo = new_repo(root / "kac-notes", env)
+    rn(repo, "init", "--preset", "keepachangelog", "--version", "1.0.0", "--no-ask")
+    (repo / "HISTORY.md").write_text("# Changelog\n\n## [1.0.0] - 2025-11-02\n\nThe first release.\n\n"
+                                     "### Performance\n\n- Twice as fast.\n")
+    commit(repo, env, "Old changelog")
+    rn(repo, "import", "notes", "HISTORY.md", "--version", "1.0.0", "--add-sections", out="Performance")
     rn(repo, "check")
 
     repo = new_repo(root / "towncrier-project", env)

@@ -27,13 +27,26 @@ try:  # the C module alone: ``hashlib`` would also load OpenSSL (~5 ms at start-
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 
-NAME = "parse-cache-v6.marshal"  # v3: link labels; v4: order; v5: fragment_schema rules; v6: authors, fields
+NAME = "parse-cache-v7.marshal"  # v3: link labels; v4: order; v5: fragment_schema rules; v6: authors, fields; v7: kind
 CONFIG_NAME = "config-cache-v7.marshal"  # v5: the kinds shared with the JSON Schema; v6: preset; v7: fields
 # The caches are ``marshal`` data (10 000 parse results load in ~5 ms; JSON takes ~25),
 # whose format belongs to the Python version, so both versions stamp every file.
 # marshal trusts its input: these files live in .git, which only the repository's owner
 # writes — the same trust git itself places in .git/hooks and .git/config.
 STAMP = f"relnotes {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def _installed() -> str:
+    """When this copy of relnotes was installed: the package file's modification time.
+    Installing or upgrading (``pip install git+…@COMMIT`` keeps the version number from
+    commit to commit) writes it anew, so no cache outlives the code that wrote it."""
+    try:
+        return str(os.stat(os.path.join(os.path.dirname(__file__), "__init__.py")).st_mtime_ns)
+    except OSError:  # pragma: no cover - not installed as files
+        return ""
+
+
+STAMP += f" installed {_installed()}"
 CONFIG_KEEP = 8  # configurations remembered (branches with different relnotes.yaml)
 # What one entry may hold: a fragment is at most 64 KiB of text, so its parse result is
 # far below this; anything larger (a bug, or input no limit foresaw) is not written.
@@ -77,7 +90,7 @@ class ParseCache:
         self.used: dict[bytes, tuple] = {}
         self.dirty = False
         # the declared custom fields decide validity too: a changed ``fields:`` is a new key
-        self._salt = f"{__version__}\0{chr(1).join(sections)}\0{fields!r}\0".encode()
+        self._salt = f"{STAMP}\0{chr(1).join(sections)}\0{fields!r}\0".encode()
         self.path: Path | None = cache_file(root, NAME)
         if self.path is not None:
             self.entries = _read_entries(self.path)
@@ -156,7 +169,7 @@ def _read_entries(path: Path) -> dict:
 
 
 def _config_key(text: str) -> bytes:
-    return blake2b(f"{__version__}\0{text}".encode(), digest_size=16).digest()
+    return blake2b(f"{STAMP}\0{text}".encode(), digest_size=16).digest()
 
 
 def _config_path(root: Path) -> Path | None:

@@ -28,6 +28,34 @@ WASMTIME_CONFIG = (
 )
 
 
+def released_notes(category: str = "Security Fixes", entry: str = "Fixed a sandbox escape") -> str:
+    """A Wasmtime-style notes file: 2.0.0 unreleased and empty, 1.0.0 released with one entry
+    in ``category`` linking an advisory by a reference definition, and an archive."""
+    return f"""## 2.0.0
+
+Unreleased.
+
+### Fixed
+
+--------------------------------------------------------------------------------
+
+## 1.0.0
+
+Released 2026-01-01.
+
+### {category}
+
+* {entry}, see [the advisory][ghsa].
+
+[ghsa]: https://github.com/x/y/security/advisories/GHSA-vqjp-4c8c-hfgg
+
+--------------------------------------------------------------------------------
+
+<!-- ARCHIVE_START -->
+* [0.9.x](https://github.com/x/y/blob/release-0.9.0/RELEASES.md)
+"""
+
+
 def corpus(name: str) -> str:
     """A corpus file's exact text (bytes decoded as UTF-8, newlines untouched)."""
     path = CORPUS / name

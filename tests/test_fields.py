@@ -295,7 +295,7 @@ def test_a_changed_fields_config_invalidates_cached_parses(project):
                                    "fields: {component: {type: enum, values: [core]}}\n")
     r = project.run("check")
     assert r.exit_code == 1 and "'component' must be one of core, not 'cli'" in r.stderr
-    assert (project.root / ".git/relnotes/parse-cache-v6.marshal").exists()
+    assert (project.root / ".git/relnotes/parse-cache-v7.marshal").exists()
 
 
 def test_every_fragment_reader_passes_the_declared_fields():

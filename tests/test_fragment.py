@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import signal
 
@@ -260,7 +261,7 @@ def test_cached_loading_equals_plain_loading(tmp_path_factory, texts):
     plain = fragment.load_all(d, root, SECTIONS, use_cache=False)
     cold = fragment.load_all(d, root, SECTIONS)
     warm = fragment.load_all(d, root, SECTIONS)
-    assert (root / ".git/relnotes/parse-cache-v6.marshal").exists()
+    assert (root / ".git/relnotes/parse-cache-v7.marshal").exists()
     for other in (cold, warm):
         assert other.fragments == plain.fragments
         assert other.problems == plain.problems
@@ -273,9 +274,32 @@ def test_cache_follows_edits_and_ignores_garbage(project):
     project.write("changes.d/a.md", "---\nsection: Fixed\nprs: [1]\n---\n# now a heading\n")
     r = project.run("check")
     assert r.exit_code == 1 and "headings are not allowed" in r.stderr
-    (project.root / ".git/relnotes/parse-cache-v6.marshal").write_text("{not json")
+    (project.root / ".git/relnotes/parse-cache-v7.marshal").write_text("{not json")
     r = project.run("check")
     assert r.exit_code == 1 and "headings are not allowed" in r.stderr
+
+
+def test_a_cache_never_outlives_the_installed_code(project, monkeypatch):
+    """The caches are stamped with when relnotes was installed (its package file's
+    modification time), not only its version: `pip install git+…@COMMIT` keeps the version
+    number from commit to commit, and a result cached by the old code must not be served."""
+    import relnotes
+    from relnotes import cache
+
+    assert cache.STAMP.endswith(f" installed {os.stat(relnotes.__file__).st_mtime_ns}")
+    project.write("RELEASES.md", corpus("main.RELEASES.md"))
+    project.write("changes.d/a.md", "---\nsection: Fixed\nprs: [1]\n---\nFirst text.\n")
+    assert project.run("check").exit_code == 0
+    path = project.root / ".git/relnotes" / cache.NAME
+    entries = marshal.loads(path.read_bytes())["entries"]
+    # the same bytes, cached as a problem by "another install": this install parses them again
+    monkeypatch.setattr(cache, "STAMP", cache.STAMP.replace(" installed ", " installed 1"))
+    stale = {key: ("problems", [("changes.d/a.md", 1, 1, "stale", "cached by other code")]) for key in entries}
+    path.write_bytes(marshal.dumps({"version": cache.STAMP, "entries": stale}))
+    monkeypatch.undo()
+    r = project.run("check")
+    assert r.exit_code == 0, r.output
+    assert "cached by other code" not in r.output
 
 
 def test_one_pr_in_two_different_entries_is_fine_the_same_entry_twice_is_not(tmp_path):

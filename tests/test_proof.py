@@ -11,32 +11,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import released_notes
 
 from relnotes.notes import formats, proof
 
-NOTES = """## 2.0.0
-
-Unreleased.
-
-### Fixed
-
---------------------------------------------------------------------------------
-
-## 1.0.0
-
-Released 2026-01-01.
-
-### Security Fixes
-
-* Fixed a sandbox escape, see [the advisory][ghsa].
-
-[ghsa]: https://github.com/x/y/security/advisories/GHSA-vqjp-4c8c-hfgg
-
---------------------------------------------------------------------------------
-
-<!-- ARCHIVE_START -->
-* [0.9.x](https://github.com/x/y/blob/release-0.9.0/RELEASES.md)
-"""
+NOTES = released_notes()
 
 
 def github(text: str) -> tuple[list[tuple[str, str]], dict[str, str], list]:

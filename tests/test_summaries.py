@@ -9,35 +9,16 @@ import subprocess
 import sys
 
 import pytest
+from conftest import released_notes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from relnotes.fragments.fragment import parse_text
 from relnotes.notes import formats, proof
 
 SECTIONS = ("Added", "Changed", "Fixed")
 KAC = 'preset: keepachangelog\nproject: Demo\nrepository: "https://github.com/o/demo"\n'
-NOTES = """## 2.0.0
-
-Unreleased.
-
-### Fixed
-
---------------------------------------------------------------------------------
-
-## 1.0.0
-
-Released 2026-01-01.
-
-### Fixed
-
-* Fixed a crash, see [the advisory][ghsa].
-
-[ghsa]: https://github.com/x/y/security/advisories/GHSA-vqjp-4c8c-hfgg
-
---------------------------------------------------------------------------------
-
-<!-- ARCHIVE_START -->
-* [0.9.x](https://github.com/x/y/blob/release-0.9.0/RELEASES.md)
-"""
+NOTES = released_notes("Fixed", "Fixed a crash")
 
 
 def parsed(front: str, body: str = "This release is big."):
@@ -318,8 +299,6 @@ def test_show_json_gives_the_summary_and_the_uncategorised_entries(kac):
 
 # -- the screen and the proof agree: what check accepts, the proof accepts ---------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _LINE = st.text(alphabet="ab #=-*>_<!`~[]:()\t1.", max_size=12)
 

@@ -144,7 +144,7 @@ def test_an_alias_bomb_in_front_matter_is_refused_at_its_first_anchor(repo, key)
     line = 3 if key != "section" else 2
     assert f"changes.d/bomb.md:{line}:{len(key) + 4}: invalid front matter: an anchor" in r.stderr
     assert repo.snapshot_tree() == before
-    cache = repo.root / ".git" / "relnotes" / "parse-cache-v6.marshal"
+    cache = repo.root / ".git" / "relnotes" / "parse-cache-v7.marshal"
     assert not cache.exists() or cache.stat().st_size < 10_000
 
 

@@ -157,15 +157,21 @@ def _entry_problems(body: str, path: str, first_line: int) -> list[Problem]:
                                     "line's indentation sets where the bullet's text starts); remove the "
                                     "leading blanks of the first line"))
     tracker.feed("")
-    next_entry = tracker.feed("### The next category")
-    for n in tracker.unclosed:
-        problems.append(Problem(path, first_line + min(n, count) - 1, 1, "unclosed-fence",
-                                "this code fence is never closed: add a closing fence line (``` or ~~~, "
-                                "as long as the opening one, nothing after it) after the code"))
-    if next_entry != TOP and not problems:
-        problems.append(Problem(path, first_line + count - 1, 1, "leaves-entry",
-                                "the text does not end with its entry: what follows it in the notes would "
-                                "be read as part of it"))
+    return problems + _end_problems(path, first_line, count, tracker.unclosed, tracker.feed("### The next category"),
+                                    not problems, "leaves-entry", "the text does not end with its entry: what "
+                                    "follows it in the notes would be read as part of it")
+
+
+def _end_problems(path: str, first_line: int, count: int, unclosed: list[int], next_kind: str, check_end: bool,
+                  code: str, message: str) -> list[Problem]:
+    """How a text of ``count`` lines fails to end where it should: the fences it leaves
+    open (``unclosed``), and (when ``check_end``) the category heading after it in the
+    notes read as anything but a heading (``next_kind``)."""
+    problems = [Problem(path, first_line + min(n, count) - 1, 1, "unclosed-fence",
+                        "this code fence is never closed: add a closing fence line (``` or ~~~, "
+                        "as long as the opening one, nothing after it) after the code") for n in unclosed]
+    if next_kind != TOP and check_end and not problems:
+        problems.append(Problem(path, first_line + count - 1, 1, code, message))
     return problems
 
 
@@ -217,16 +223,9 @@ def _summary_problems(body: str, path: str, first_line: int) -> list[Problem]:
         ended.feed(line)
     ended.finish()  # at the top level a fence runs on past the text: the text's end says so
     tracker.feed("")
-    next_heading = tracker.feed("### The next category")
-    for n in ended.unclosed:
-        problems.append(Problem(path, first_line + min(n, count) - 1, 1, "unclosed-fence",
-                                "this code fence is never closed: add a closing fence line (``` or ~~~, "
-                                "as long as the opening one, nothing after it) after the code"))
-    if next_heading != TOP and not problems:
-        problems.append(Problem(path, first_line + count - 1, 1, "leaves-summary",
-                                "the text does not end with itself: the category heading after it in the "
-                                "notes would be read as part of it"))
-    return problems
+    return problems + _end_problems(path, first_line, count, ended.unclosed, tracker.feed("### The next category"),
+                                    not problems, "leaves-summary", "the text does not end with itself: the "
+                                    "category heading after it in the notes would be read as part of it")
 
 
 def _rule_after_bullet(first: str, path: str, line: int) -> list[Problem]:
