@@ -40,6 +40,7 @@ from relnotes.errors import Problem, ValidationError
 from relnotes.markdown.references import used_labels
 from relnotes.notes import blocks
 from relnotes.notes.base import NotesDocument
+from relnotes.notes.model import Release
 
 _HINT = ("check the fragments whose entries land there (relnotes check), and the configured section "
          "names and templates; nothing was written")
@@ -65,7 +66,7 @@ def _entries(doc: NotesDocument, keep: Callable[[str], bool]) -> list[str]:
     return out
 
 
-def _intro_entries(doc: NotesDocument, rel) -> list[blocks.Block]:
+def _intro_entries(doc: NotesDocument, rel: Release) -> list[blocks.Block]:
     """The entries under ``rel``'s heading before its first category."""
     return [b for b in blocks.blocks(doc, *doc.intro_span(rel)) if b.kind == "entry"]
 
@@ -138,14 +139,14 @@ def problems(before: NotesDocument, after: NotesDocument, intended: NotesDocumen
     # all a command adds (a summary, rendered by a project's template, adds none)
     if intended is not None and len(after.releases) == len(intended.releases):
         for got_rel, want_rel in zip(after.releases, intended.releases):
-            got, want = _intro_entries(after, got_rel), _intro_entries(intended, want_rel)
-            fresh = any(b.text.strip()[1:].strip() == PLACEHOLDER[1:].strip() for b in want)
-            if len(got) != len(want) and not (fresh and len(got) > len(want)):
-                line = got[0].start + 1 if got else got_rel.start + 1
+            loose, meant = _intro_entries(after, got_rel), _intro_entries(intended, want_rel)
+            fresh = any(b.text.strip()[1:].strip() == PLACEHOLDER[1:].strip() for b in meant)
+            if len(loose) != len(meant) and not (fresh and len(loose) > len(meant)):
+                line = loose[0].start + 1 if loose else got_rel.start + 1
                 out.append(_problem(path, line, "proof-intro-entries",
-                                    f"the result would have {len(got)} entries outside any category under "
-                                    f"{got_rel.title[:60]!r}, not {len(want)}: a summary's text (or its template) "
-                                    f"would read as entries"))
+                                    f"the result would have {len(loose)} entries outside any category under "
+                                    f"{got_rel.title[:60]!r}, not {len(meant)}: a summary's text (or its "
+                                    f"template) would read as entries"))
                 break
 
     # every old entry still there, byte for byte, in order (but those of removed releases)
