@@ -143,3 +143,17 @@ def test_reading_commands_never_import_gitpython_under_hostile_environment(proje
     r = subprocess.run([sys.executable, "-c", code], cwd=project.root, capture_output=True, text=True,
                        env={**os.environ, "GIT_PYTHON_REFRESH": "quiet"}, timeout=120)
     assert "GIT False" in r.stdout, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("name", [b"a\nb.md", b"\xff\xfe.md", b"-rf.md", b":(glob)x.md", b"x\r.md", b" lead.md",
+                                  b"a\\b.md", b'"q".md'])
+def test_a_pr_adds_a_fragment_with_a_hostile_file_name(project, name):
+    _branch_with_fragment(project)
+    path = os.path.join(os.fsencode(project.root), b"changes.d", name)
+    with open(path, "wb") as f:
+        f.write(b"---\nsection: Fixed\n---\nA hostile name.\n")
+    project.git("add", "-A")
+    project.git("commit", "-q", "-m", "hostile")
+    r = _cli(project, "check", "--base", "main")
+    assert r.returncode in (0, 1), r.stderr
+    assert b"Traceback" not in r.stderr
