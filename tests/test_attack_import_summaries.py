@@ -104,3 +104,36 @@ def test_a_sigkilled_mid_cycle_import_then_build_restores_each_entry_once(kac, n
     assert r.exit_code == 0, r.output
     assert kac.read("CHANGELOG.md") == text
     assert not list((kac.root / "changes.d").glob("*.md"))
+
+
+@pytest.mark.parametrize("renamed", [1, 2])
+def test_an_import_killed_between_its_renames_then_build(kac, renamed):
+    """Killed after the commit point with only some targets renamed: the next command
+    finishes the import, and build writes each entry back exactly once."""
+    text = "# Changelog\n\n## [Unreleased]\n\n" + UNRELEASED["prose-and-loose"] + "\n" + TAIL
+    kac.write("CHANGELOG.md", text)
+    kac.commit("init")
+    code = textwrap.dedent(f"""
+        import os, signal, sys
+        real = os.replace
+        calls = [0]
+        def step(a, b, *r, **k):
+            out = real(a, b, *r, **k)
+            if ".relnotes" in str(a) or "tmp" in str(a):
+                calls[0] += 1
+                if calls[0] == {renamed}:
+                    os.kill(os.getpid(), signal.SIGKILL)
+            return out
+        os.replace = step
+        sys.argv = ["relnotes", "import", "notes", "CHANGELOG.md"]
+        from relnotes.__main__ import main
+        main()
+    """)
+    r = subprocess.run([sys.executable, "-c", code], cwd=kac.root, capture_output=True, text=True,
+                       env={**os.environ, "RELNOTES_NO_CACHE": "1"}, timeout=120)
+    assert r.returncode == -signal.SIGKILL, r.stderr
+    b = kac.run("build")
+    assert b.exit_code == 0, b.output
+    got = kac.read("CHANGELOG.md")
+    assert got == text, got
+    assert not list((kac.root / "changes.d").glob("*.md"))
