@@ -192,3 +192,20 @@ def test_a_sigkilled_add_sections_import_then_a_rerun(project, nth):
     assert project.run("build").exit_code == 0
     assert project.read("CHANGELOG.md") == text
     assert not list((project.root / "changes.d").glob("*.md"))
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_a_symlinked_relnotes_yaml(project, tmp_path, inside):
+    import os
+    target = (project.root / "conf" / "relnotes.yaml") if inside else (tmp_path / "outside.yaml")
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(BASE + "sections: [Added, Fixed]\n")
+    (project.root / "relnotes.yaml").unlink(missing_ok=True)
+    os.symlink(target, project.root / "relnotes.yaml")
+    project.write("CHANGELOG.md", _changelog("Breaking changes"))
+    project.commit("init")
+    outside_before = target.read_bytes()
+    r = project.run("import", "notes", "CHANGELOG.md", "--add-sections")
+    assert r.exit_code in (0, 2), r.output
+    if not inside:
+        assert target.read_bytes() == outside_before  # never written through a link that leads out
