@@ -56,6 +56,32 @@ Released 2026-01-01.
 """
 
 
+def killed_at_staging(root: Path, args: list[str], nth: int) -> int:
+    """``relnotes ARGS`` as a real process in ``root``, killed (SIGKILL) right after its
+    ``nth`` staged write (``fsio.stage_temp``); its exit status (``-9`` when killed)."""
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f"""
+        import os, signal, sys
+        from relnotes import fsio
+        real = fsio.stage_temp
+        calls = [0]
+        def step(*a, **k):
+            calls[0] += 1
+            out = real(*a, **k)
+            if calls[0] == {nth}:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return out
+        fsio.stage_temp = step
+        sys.argv = ["relnotes", *{args!r}]
+        from relnotes.__main__ import main
+        main()
+    """)
+    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "RELNOTES_NO_CACHE": "1"}, timeout=120).returncode
+
+
 def corpus(name: str) -> str:
     """A corpus file's exact text (bytes decoded as UTF-8, newlines untouched)."""
     path = CORPUS / name

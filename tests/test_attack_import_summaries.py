@@ -12,6 +12,7 @@ import sys
 import textwrap
 
 import pytest
+from conftest import killed_at_staging
 
 KAC = 'preset: keepachangelog\nproject: Demo\nrepository: "https://github.com/o/demo"\n'
 TAIL = "## [1.0.0] - 2026-01-01\n\n### Added\n\n- One.\n\n[1.0.0]: https://github.com/o/demo/releases/tag/v1.0.0\n"
@@ -73,24 +74,7 @@ def test_a_mid_cycle_import_then_build_gives_the_file_back(kac, name):
 
 
 def _killed_import(p, nth: int) -> int:
-    code = textwrap.dedent(f"""
-        import os, signal, sys
-        from relnotes import fsio
-        real = fsio.stage_temp
-        calls = [0]
-        def step(*a, **k):
-            calls[0] += 1
-            out = real(*a, **k)
-            if calls[0] == {nth}:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return out
-        fsio.stage_temp = step
-        sys.argv = ["relnotes", "import", "notes", "CHANGELOG.md"]
-        from relnotes.__main__ import main
-        main()
-    """)
-    return subprocess.run([sys.executable, "-c", code], cwd=p.root, capture_output=True, text=True,
-                          env={**os.environ, "RELNOTES_NO_CACHE": "1"}, timeout=120).returncode
+    return killed_at_staging(p.root, ["import", "notes", "CHANGELOG.md"], nth)
 
 
 @pytest.mark.parametrize("nth", [1, 2, 3, 4])
